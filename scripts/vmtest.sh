@@ -60,10 +60,11 @@ ensure_host_packages
 if [[ $kernel =~ ^[0-9]+\.[0-9]+$ ]]; then
 	kdir=$("$here/vmtest/fetch-kernel.sh" "$kernel") || exit "$VMTEST_EXIT_SETUP"
 elif [ -d "$kernel" ]; then
-	kdir=$(realpath "$kernel")
+	kdir=$kernel
 else
 	die "KERNEL must be a series such as 6.1 or 6.12, or a directory; '$kernel' is neither"
 fi
+kdir=$(realpath "$kdir") # the guest finds the modules at the same path, resolved on the host
 kernel_probe "$kdir"
 initrd=$("$here/vmtest/mkinitramfs.sh" "$kdir") || exit "$VMTEST_EXIT_SETUP"
 log "kernel $KERNEL_RELEASE ($KERNEL_IMAGE)"
@@ -161,8 +162,12 @@ if [ "$qemu_rc" -eq 124 ] ||
 fi
 
 show_console() { # WHY
-	log "$1; the guest's console (last 40 lines):"
-	tail -n 40 "$console" | sed 's/^/  | /' >&2
+	if [ -s "$console" ]; then
+		log "$1; the guest's console (last 40 lines):"
+		tail -n 40 "$console" | sed 's/^/  | /' >&2
+	else
+		log "$1; the guest's console is empty"
+	fi
 }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 

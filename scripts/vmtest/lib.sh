@@ -9,7 +9,8 @@ readonly VMTEST_EXIT_SETUP=122   # usage, host setup, or the kernel never reache
 readonly VMTEST_EXIT_TIMEOUT=123 # the command was still running when the timeout expired
 
 # Outside the repository: two unpacked kernels are ~1 GB and survive `git clean`.
-VMTEST_CACHE=${BPFBR_VMTEST_CACHE:-/var/cache/bpfbr-vmtest}
+# Absolute and without symlinks: the guest reaches the modules in it through the 9p mount.
+VMTEST_CACHE=$(realpath -m "${BPFBR_VMTEST_CACHE:-/var/cache/bpfbr-vmtest}")
 
 # The modules the guest's /init loads itself to reach the host's root: virtio PCI, 9p over
 # virtio, overlayfs. modprobe --show-depends adds their dependencies; built-ins are skipped.
