@@ -72,8 +72,8 @@ log "kernel $KERNEL_RELEASE ($KERNEL_IMAGE)"
 # The per-run directory: the 9p share the guest reads the command from and writes its status to,
 # and the console log. Unique per run, git-ignored, removed on exit.
 runs=$here/vmtest/runs
-mkdir -p "$runs"
-run=$(mktemp -d "$runs/run.XXXXXX")
+new_run() { mkdir -p "$runs" && mktemp -d "$runs/run.XXXXXX"; }
+run=$(new_run || new_run) # again if a parallel run's cleanup removed runs/ in between
 share=$run/share
 mkdir "$share"
 qemu_pid=""
