@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Headers and constants every BPF program of bpfbr needs. */
+#ifndef BPFBR_BPF_COMMON_H
+#define BPFBR_BPF_COMMON_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+/* Macros of the UAPI headers that vmlinux.h (types only) does not carry. */
+#define ETH_HLEN     14
+#define ETH_P_IP     0x0800
+#define ETH_P_ARP    0x0806
+#define ETH_P_8021Q  0x8100
+#define ETH_P_8021AD 0x88A8
+#define VLAN_HLEN    4
+
+#define ARPHRD_ETHER  1
+#define ARPOP_REQUEST 1
+
+#define TC_ACT_OK	0
+#define TC_ACT_SHOT	2
+#define TC_ACT_REDIRECT 7
+
+#define PACKET_HOST 0
+
+#define NSEC_PER_SEC 1000000000ULL
+
+#ifndef likely
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
+
+#endif

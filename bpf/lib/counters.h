@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Counting drops (with their reason), events and per-port packets. */
+#ifndef BPFBR_BPF_COUNTERS_H
+#define BPFBR_BPF_COUNTERS_H
+
+#include "maps.h"
+
+#define NO_SLOT 0xffff
+
+static __always_inline void count(__u32 counter)
+{
+	__u64 *v = bpf_map_lookup_elem(&bpfbr_counters, &counter);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct bpfbr_port_stats *port_stats(__u32 slot)
+{
+	return bpf_map_lookup_elem(&bpfbr_port_stats, &slot);
+}
+
+static __always_inline void count_rx(__u32 slot, __u32 len)
+{
+	struct bpfbr_port_stats *s = port_stats(slot);
+
+	if (s) {
+		s->rx_packets++;
+		s->rx_bytes += len;
+	}
+}
+
+static __always_inline void count_tx(__u32 slot, __u32 len)
+{
+	struct bpfbr_port_stats *s = port_stats(slot);
+
+	if (s) {
+		s->tx_packets++;
+		s->tx_bytes += len;
+	}
+}
+
+/* The one exit for dropped frames: the reason and the ingress port are counted. */
+static __always_inline int drop(enum bpfbr_drop reason, __u32 in_slot)
+{
+	count(reason);
+	if (in_slot != NO_SLOT) {
+		struct bpfbr_port_stats *s = port_stats(in_slot);
+
+		if (s)
+			s->drops++;
+	}
+	return TC_ACT_SHOT;
+}
+
+#endif

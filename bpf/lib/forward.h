@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Sending a frame to one port, or flooding it to every other port. */
+#ifndef BPFBR_BPF_FORWARD_H
+#define BPFBR_BPF_FORWARD_H
+
+#include "counters.h"
+#include "trace.h"
+
+/*
+ * Known unicast: into a container's namespace directly (its eth0 receives
+ * the frame without a second pass through the veth), or out of the gateway
+ * port, whose peer in the node namespace holds the gateway address.
+ */
+static __always_inline int deliver(struct __sk_buff *skb, __u32 ifindex, __u16 slot, __u8 kind)
+{
+	count_tx(slot, skb->len);
+	if (kind == BPFBR_PORT_CONTAINER) {
+		/* The host-side veth classified the frame as not for itself;
+		 * the container is its destination. */
+		bpf_skb_change_type(skb, PACKET_HOST);
+		trace_redirect(ifindex, BPFBR_TRACE_PEER);
+		return bpf_redirect_peer(ifindex, 0);
+	}
+	trace_redirect(ifindex, BPFBR_TRACE_EGRESS);
+	return bpf_redirect(ifindex, 0);
+}
+
+struct flood_walk {
+	struct __sk_buff *skb;
+	__u32 skip_ifindex; /* the ingress port, unless hairpin */
+	__u32 pending;	    /* last port found, sent after the walk with bpf_redirect() */
+	__u32 pending_slot;
+};
+
+static long flood_slot(__u32 slot, struct flood_walk *w)
+{
+	__u32 *ifindex = bpf_map_lookup_elem(&bpfbr_flood, &slot);
+
+	if (!ifindex || !*ifindex || *ifindex == w->skip_ifindex)
+		return 0;
+	if (w->pending) {
+		trace_redirect(w->pending, BPFBR_TRACE_EGRESS);
+		if (bpf_clone_redirect(w->skb, w->pending, 0))
+			count(BPFBR_DROP_REDIRECT);
+		else
+			count_tx(w->pending_slot, w->skb->len);
+	}
+	w->pending = *ifindex;
+	w->pending_slot = slot;
+	return 0;
+}
+
+/*
+ * Broadcast, multicast and unknown unicast: a copy out of every port of the
+ * network but the ingress one. Copies leave through the port device, so the
+ * receiving end classifies them (broadcast, multicast, other host) as a
+ * bridge port's peer would.
+ */
+static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
+				 const struct bpfbr_port *in)
+{
+	struct flood_walk w = {
+		.skb = skb,
+		.skip_ifindex = (cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : in->ifindex,
+	};
+	__u32 nslots = cfg->nslots;
+
+	if (nslots > BPFBR_MAX_PORTS)
+		nslots = BPFBR_MAX_PORTS;
+	count(BPFBR_EV_FLOOD);
+	bpf_loop(nslots, flood_slot, &w, 0);
+	if (!w.pending)
+		return drop(BPFBR_DROP_NO_DEST, in->slot);
+	count_tx(w.pending_slot, skb->len);
+	trace_redirect(w.pending, BPFBR_TRACE_EGRESS);
+	return bpf_redirect(w.pending, 0);
+}
+
+#endif

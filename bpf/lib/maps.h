@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The maps of one network. The agent pins each one with BTF under the
+ * network's directory (pin name in the comment) and fills them.
+ */
+#ifndef BPFBR_BPF_MAPS_H
+#define BPFBR_BPF_MAPS_H
+
+#include "common.h"
+#include "bpfbr/fdb.h"
+#include "bpfbr/limits.h"
+#include "bpfbr/netcfg.h"
+#include "bpfbr/port.h"
+#include "bpfbr/stats.h"
+
+/* "config": the network's settings, one entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfbr_netcfg);
+} bpfbr_config SEC(".maps");
+
+/* "ports": node-side device ifindex -> port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BPFBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct bpfbr_port);
+} bpfbr_ports SEC(".maps");
+
+/* "flood": slot -> ifindex of the port in that slot (0 = free). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BPFBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} bpfbr_flood SEC(".maps");
+
+/* "fdb": MAC -> port, static entries from the agent and learned ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BPFBR_FDB_MAX);
+	__type(key, struct bpfbr_fdb_key);
+	__type(value, struct bpfbr_fdb_entry);
+} bpfbr_fdb SEC(".maps");
+
+/* "counters": drop reasons and events, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BPFBR_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} bpfbr_counters SEC(".maps");
+
+/* "port_stats": per-port packet counters by slot, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BPFBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct bpfbr_port_stats);
+} bpfbr_port_stats SEC(".maps");
+
+static __always_inline struct bpfbr_netcfg *config_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&bpfbr_config, &zero);
+}
+
+#endif

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Per-network configuration: map "config", one entry at index 0. */
+#ifndef BPFBR_NETCFG_H
+#define BPFBR_NETCFG_H
+
+#include "types.h"
+
+enum bpfbr_net_flags {
+	/* Drop frames from containers whose source MAC belongs to another port,
+	 * whose IPv4/ARP sender is not the port's address, or that carry VLAN tags. */
+	BPFBR_NET_SPOOFCHK = 1 << 0,
+	/* Reflect a frame back out of its ingress port (the bridge's hairpin mode). */
+	BPFBR_NET_HAIRPIN = 1 << 1,
+};
+
+struct bpfbr_netcfg {
+	__u64 ageing_ns; /* learned fdb entries older than this are ignored */
+	__u32 subnet;	 /* network order */
+	__u32 netmask;	 /* network order */
+	__u32 gateway;	 /* network order */
+	__u32 flags;	 /* enum bpfbr_net_flags */
+	__u32 nslots;	 /* one past the highest slot in use */
+	__u32 pad;
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_netcfg) == 32, "netcfg layout");
+
+#endif

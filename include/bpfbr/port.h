@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Ports of a network. Map "ports": ifindex of the node-side device -> port.
+ * Map "flood": slot -> ifindex (0 = free slot), the list a flood walks.
+ */
+#ifndef BPFBR_PORT_H
+#define BPFBR_PORT_H
+
+#include "types.h"
+
+enum bpfbr_port_kind {
+	/* Node-side end of a container's veth pair; frames for the container
+	 * are delivered into its namespace with bpf_redirect_peer(). */
+	BPFBR_PORT_CONTAINER = 1,
+	/* Switch-side end of the gateway veth pair; its peer holds the gateway
+	 * address in the node namespace, so frames are sent out of it. */
+	BPFBR_PORT_GATEWAY = 2,
+};
+
+struct bpfbr_port {
+	__u32 ifindex;
+	__u16 slot;
+	__u8 kind; /* enum bpfbr_port_kind */
+	__u8 pad;
+	__u8 mac[BPFBR_ETH_ALEN]; /* MAC of the endpoint behind the port */
+	__u16 pad2;
+	__u32 ipv4; /* network order; the address the endpoint may send from */
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_port) == 20, "port layout");
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Counters. Map "counters": per-CPU array indexed by enum bpfbr_drop, then enum bpfbr_event.
+ * Map "port_stats": per-CPU array indexed by port slot.
+ */
+#ifndef BPFBR_STATS_H
+#define BPFBR_STATS_H
+
+#include "types.h"
+
+/* Why a frame was dropped. Keep bpfbr_drop_name() in agent/drop_names.c in step. */
+enum bpfbr_drop {
+	BPFBR_DROP_NONE = 0,
+	BPFBR_DROP_RUNT,	/* shorter than an Ethernet header */
+	BPFBR_DROP_TRUNCATED,	/* an ARP/IPv4 header cut short or malformed */
+	BPFBR_DROP_NOT_A_PORT,	/* ingress device is not a port of this network */
+	BPFBR_DROP_BAD_SRC_MAC, /* source MAC is multicast, broadcast or zero */
+	BPFBR_DROP_LOOP,	/* destination lives behind the ingress port */
+	BPFBR_DROP_MAC_OWNED,	/* source MAC is another port's own address */
+	BPFBR_DROP_IP_SPOOF,	/* IPv4 source is not the port's address */
+	BPFBR_DROP_ARP_SPOOF,	/* ARP sender is not the port's address */
+	BPFBR_DROP_VLAN,	/* VLAN-tagged frame from a container port */
+	BPFBR_DROP_NO_DEST,	/* flood with no other port to send to */
+	BPFBR_DROP_REDIRECT,	/* the kernel refused the redirect */
+	BPFBR_DROP_MAX,
+};
+
+/* Events that are worth counting but are not drops. Same map, after the drops. */
+enum bpfbr_event {
+	BPFBR_EV_LEARNED = BPFBR_DROP_MAX, /* a new or moved MAC was learned */
+	BPFBR_EV_FDB_FULL,		   /* learning failed: fdb full */
+	BPFBR_EV_AGED,			   /* an aged-out entry was removed */
+	BPFBR_EV_FLOOD,			   /* a frame was flooded */
+	BPFBR_COUNTER_MAX,
+};
+
+struct bpfbr_port_stats {
+	__u64 rx_packets; /* frames received from the endpoint */
+	__u64 rx_bytes;
+	__u64 tx_packets; /* frames delivered to the endpoint */
+	__u64 tx_bytes;
+	__u64 drops; /* frames from the endpoint that were dropped */
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_port_stats) == 40, "port stats layout");
+
+#endif
