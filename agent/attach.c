@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+
+/* libbpf 1.1 predates TCX; the kernel's UAPI value (6.6+). */
+#define BPF_TCX_INGRESS_VALUE 46
+
+const char *attach_mode_name(enum attach_mode mode)
+{
+	switch (mode) {
+	case ATTACH_TCX:
+		return "tcx";
+	case ATTACH_TC:
+		return "tc";
+	default:
+		return "auto";
+	}
+}
+
+int attach_mode_parse(const char *s, enum attach_mode *mode)
+{
+	if (!strcmp(s, "tcx"))
+		*mode = ATTACH_TCX;
+	else if (!strcmp(s, "tc"))
+		*mode = ATTACH_TC;
+	else if (!strcmp(s, "auto"))
+		*mode = ATTACH_PROBE;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int attach_tcx(int prog_fd, int ifindex, const char *link_pin)
+{
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, ifindex, BPF_TCX_INGRESS_VALUE, NULL);
+	if (fd < 0)
+		return -errno;
+	/* A pin left by an interrupted run names a dead or replaced link. */
+	if (unlink(link_pin) && errno != ENOENT) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = bpf_obj_pin(fd, link_pin) ? -errno : 0;
+	close(fd); /* on success the pin holds the link; on failure this detaches it */
+	return err;
+}
+
+static int attach_tc(int prog_fd, int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE, .priority = BPFBR_TC_PRIO,
+		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+int attach_ingress(int prog_fd, int ifindex, const char *link_pin, enum attach_mode *mode)
+{
+	int err;
+
+	if (*mode == ATTACH_TC)
+		return attach_tc(prog_fd, ifindex);
+	err = attach_tcx(prog_fd, ifindex, link_pin);
+	/* A kernel without TCX does not know the attach type: EINVAL. */
+	if (err == -EINVAL && *mode == ATTACH_PROBE) {
+		err = attach_tc(prog_fd, ifindex);
+		if (!err)
+			*mode = ATTACH_TC;
+		return err;
+	}
+	if (!err)
+		*mode = ATTACH_TCX;
+	return err;
+}
+
+int detach_ingress(int ifindex, const char *link_pin, enum attach_mode mode)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE, .priority = BPFBR_TC_PRIO);
+	int err;
+
+	if (mode == ATTACH_TCX) {
+		/* Dropping the last reference detaches the link. */
+		if (unlink(link_pin) && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	err = bpf_tc_detach(&hook, &opts);
+	return err == -ENOENT || err == -ENODEV || err == -EINVAL ? 0 : err;
+}
+
+int attach_query(int ifindex, const char *link_pin, enum attach_mode mode, struct attach_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	if (mode == ATTACH_TCX) {
+		struct bpf_link_info li = {};
+		uint32_t len = sizeof(li);
+		int fd = bpf_obj_get(link_pin), err = 0;
+
+		if (fd < 0)
+			return -ENOENT;
+		if (bpf_obj_get_info_by_fd(fd, &li, &len))
+			err = -errno;
+		close(fd);
+		if (err)
+			return err;
+		info->link_id = li.id;
+		info->prog_id = li.prog_id;
+		return 0;
+	} else {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE,
+			    .priority = BPFBR_TC_PRIO);
+		int err = bpf_tc_query(&hook, &opts);
+
+		if (err)
+			return err == -EINVAL ? -ENOENT : err;
+		info->prog_id = opts.prog_id;
+		return 0;
+	}
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Hooking a program to a device's TC ingress: a TCX link where the kernel has
+ * TCX (pinned, so it outlives this process), else a direct-action cls_bpf
+ * filter under a clsact qdisc (kept by the kernel until removed).
+ */
+#ifndef BPFBR_ATTACH_H
+#define BPFBR_ATTACH_H
+
+#include <stdint.h>
+
+enum attach_mode {
+	ATTACH_PROBE = 0, /* try TCX, fall back to legacy tc on a kernel without it */
+	ATTACH_TCX = 1,
+	ATTACH_TC = 2,
+};
+
+/* Our legacy filter's identity on a device: nobody else's filter is touched. */
+#define BPFBR_TC_HANDLE 0xb9fb
+#define BPFBR_TC_PRIO	0xb9f
+
+const char *attach_mode_name(enum attach_mode mode);
+/* "tcx", "tc", "auto" (ATTACH_PROBE); -EINVAL otherwise. */
+int attach_mode_parse(const char *s, enum attach_mode *mode);
+
+/*
+ * Attaches prog_fd to ifindex's ingress; a TCX link is pinned at link_pin.
+ * *mode: the wanted mode in, the mode used out.
+ */
+int attach_ingress(int prog_fd, int ifindex, const char *link_pin, enum attach_mode *mode);
+/* Undoes attach_ingress; a device already gone is not an error. */
+int detach_ingress(int ifindex, const char *link_pin, enum attach_mode mode);
+
+struct attach_info {
+	uint32_t prog_id;
+	uint32_t link_id; /* TCX only */
+};
+/* What is attached on ifindex by us: -ENOENT if nothing. */
+int attach_query(int ifindex, const char *link_pin, enum attach_mode mode,
+		 struct attach_info *info);
+
+#endif

@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* Attaching a container to a network and detaching it again. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include "bpfbr/limits.h"
+#include "datapath.h"
+#include "dpmaps.h"
+#include "ipam.h"
+#include "log.h"
+#include "netns.h"
+#include "network.h"
+#include "sysctl.h"
+
+#define ALIAS_PREFIX "bpfbr:"
+
+/* What an attach has done so far, so a failure can undo exactly that. */
+struct undo {
+	bool netns_created;
+	bool veth;
+	bool port;
+	bool attached;
+	int host_ifindex;
+	char link_pin[PATH_MAX];
+};
+
+static uint32_t fnv1a(uint32_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return (h ^ '/') * 16777619u;
+}
+
+/* veth + 8 hex digits, derived from (network, owner, ifname): stable across retries. */
+static void host_ifname(const char *net, const char *id, const char *ifname, char *buf)
+{
+	uint32_t h = fnv1a(fnv1a(fnv1a(2166136261u, net), id), ifname);
+
+	snprintf(buf, IF_NAMESIZE, "veth%08x", h);
+}
+
+static void link_alias(const struct netstate *ns, char *buf, size_t size)
+{
+	snprintf(buf, size, ALIAS_PREFIX "%s", ns->name);
+}
+
+static bool mac_in_use(const struct netstate *ns, const uint8_t mac[6])
+{
+	if (!memcmp(ns->gw_mac, mac, 6))
+		return true;
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (!memcmp(ns->att[i].mac, mac, 6))
+			return true;
+	return false;
+}
+
+static int random_mac(const struct netstate *ns, uint8_t mac[6])
+{
+	for (int tries = 0; tries < 16; tries++) {
+		if (getrandom(mac, 6, 0) != 6)
+			return -EIO;
+		mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+		if (!mac_in_use(ns, mac))
+			return 0;
+	}
+	return -EAGAIN;
+}
+
+static int free_slot(const struct netstate *ns, uint16_t *slot)
+{
+	bool used[BPFBR_MAX_PORTS] = { true }; /* slot 0: the gateway */
+
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		used[ns->att[i].slot] = true;
+	for (uint16_t s = 1; s < BPFBR_MAX_PORTS; s++)
+		if (!used[s]) {
+			*slot = s;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+static uint32_t nslots_of(const struct netstate *ns)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (ns->att[i].slot + 1u > n)
+			n = ns->att[i].slot + 1u;
+	return n;
+}
+
+static int set_nslots(const struct dp *dp, const struct netstate *ns)
+{
+	struct bpfbr_netcfg cfg;
+	int err = dp_config_get(dp, &cfg);
+
+	if (err)
+		return err;
+	cfg.nslots = nslots_of(ns);
+	return dp_config_set(dp, &cfg);
+}
+
+static const char *nl_why(const struct nl *nl)
+{
+	return nl->err_msg[0] ? nl->err_msg : "";
+}
+
+/* Address, loopback, link and default route inside the container's namespace. */
+static int configure_container(int netns_fd, const struct netstate *ns, const struct attachment *a,
+			       bool brd, const char *netns_arg)
+{
+	char what[64];
+	struct nl cnl;
+	int saved, err, ifindex, lo;
+
+	err = netns_enter(netns_fd, &saved);
+	if (err) {
+		pr_err("cannot enter network namespace %s: %s", netns_arg, strerror(-err));
+		return err;
+	}
+	err = nl_open(&cnl); /* the socket stays bound to the container's namespace */
+	netns_leave(saved);
+	if (err) {
+		pr_err("cannot open netlink in namespace %s: %s", netns_arg, strerror(-err));
+		return err;
+	}
+	snprintf(what, sizeof(what), "find %s", a->ifname);
+	ifindex = nl_link_index(&cnl, a->ifname);
+	err = ifindex < 0 ? ifindex : 0;
+	if (!err) {
+		lo = nl_link_index(&cnl, "lo");
+		snprintf(what, sizeof(what), "bring up lo");
+		err = lo < 0 ? lo : nl_link_set_up(&cnl, lo);
+	}
+	if (!err) {
+		snprintf(what, sizeof(what), "add its address to %s", a->ifname);
+		err = nl_addr_add(&cnl, ifindex, a->ip, ns->subnet.prefix, brd);
+	}
+	if (!err) {
+		snprintf(what, sizeof(what), "bring up %s", a->ifname);
+		err = nl_link_set_up(&cnl, ifindex);
+	}
+	if (!err) {
+		snprintf(what, sizeof(what), "add the default route via the gateway");
+		err = nl_route_add_default(&cnl, ifindex, ns->gateway);
+	}
+	if (err)
+		pr_err("in namespace %s, cannot %s: %s%s%s", netns_arg, what, strerror(-err),
+		       cnl.err_msg[0] ? ": " : "", nl_why(&cnl));
+	nl_close(&cnl);
+	return err;
+}
+
+/* A device named like our port but unknown to the state is a crash leftover of ours. */
+static int clear_leftover(struct netctx *c, const struct netstate *ns, const char *name)
+{
+	char alias[128];
+	struct nl_link l;
+
+	if (nl_link_get(&c->nl, name, 0, &l))
+		return 0;
+	link_alias(ns, alias, sizeof(alias));
+	if (strcmp(l.alias, alias)) {
+		pr_err("interface %s already exists and is not bpfbr's; remove it or attach with "
+		       "another --ifname",
+		       name);
+		return -EEXIST;
+	}
+	pr_warn("removing %s, left over by an interrupted attach", name);
+	return nl_link_del(&c->nl, l.ifindex);
+}
+
+static int check_request(struct netctx *c, const struct netstate *ns, const struct attach_opts *o,
+			 struct attachment *a)
+{
+	char ip[IP_STR_LEN];
+	const char *why;
+
+	for (uint32_t i = 0; i < ns->n_att; i++) {
+		const struct attachment *x = &ns->att[i];
+
+		if (x->netns_id == a->netns_id ||
+		    (!strcmp(x->id, a->id) && !strcmp(x->ifname, a->ifname))) {
+			pr_err("namespace %s is already attached to network %s as %s (%s); detach "
+			       "it first: bpfbr detach %s %s",
+			       o->netns, ns->name, x->ifname, x->host_ifname, ns->name, o->netns);
+			return -EEXIST;
+		}
+	}
+	if (o->ip) {
+		why = ipam_unusable(ns, o->ip);
+		if (why) {
+			pr_err("address %s cannot be given to %s on network %s: %s",
+			       ip_str(o->ip, ip), o->netns, ns->name, why);
+			return -EADDRINUSE;
+		}
+		a->ip = o->ip;
+	} else if (ipam_pick(ns, &a->ip)) {
+		pr_err("network %s has no free address left in %s/%u; detach a container or use "
+		       "a larger subnet",
+		       ns->name, ip_str(ns->subnet.addr, ip), ns->subnet.prefix);
+		return -ENOSPC;
+	}
+	if (free_slot(ns, &a->slot)) {
+		pr_err("network %s has no free port (at most %d containers)", ns->name,
+		       BPFBR_MAX_PORTS - 1);
+		return -ENOSPC;
+	}
+	if (o->mac) {
+		char m[MAC_STR_LEN];
+
+		if (!mac_is_unicast(o->mac) || mac_in_use(ns, o->mac)) {
+			pr_err("MAC %s cannot be used on network %s: it is %s", mac_str(o->mac, m),
+			       ns->name,
+			       mac_is_unicast(o->mac) ? "already in use" : "not a unicast address");
+			return -EINVAL;
+		}
+		memcpy(a->mac, o->mac, 6);
+	} else if (random_mac(ns, a->mac)) {
+		pr_err("cannot generate a MAC address");
+		return -EIO;
+	}
+	host_ifname(ns->name, a->id, a->ifname, a->host_ifname);
+	return clear_leftover(c, ns, a->host_ifname);
+}
+
+static int open_netns(const struct attach_opts *o, struct attachment *a, struct undo *u)
+{
+	int fd, err;
+
+	err = netns_path(o->netns, a->netns, sizeof(a->netns));
+	if (err) {
+		pr_err("namespace \"%s\" is not a valid name or path", o->netns);
+		return err;
+	}
+	if (o->create_netns) {
+		if (strchr(o->netns, '/')) {
+			pr_err("--create-netns needs a namespace name, not the path %s", o->netns);
+			return -EINVAL;
+		}
+		err = netns_create(o->netns);
+		if (err == -EEXIST) {
+			pr_err("namespace %s already exists; drop --create-netns to attach it",
+			       o->netns);
+			return err;
+		}
+		if (err) {
+			pr_err("cannot create namespace %s: %s", o->netns, strerror(-err));
+			return err;
+		}
+		u->netns_created = true;
+	}
+	fd = netns_open(a->netns);
+	if (fd == -ENOENT)
+		pr_err("network namespace %s not found (%s); create it with: ip netns add %s, or "
+		       "pass --create-netns",
+		       o->netns, a->netns, o->netns);
+	else if (fd == -EINVAL)
+		pr_err("%s is not a network namespace file", a->netns);
+	else if (fd < 0)
+		pr_err("cannot open network namespace %s: %s", a->netns, strerror(-fd));
+	if (fd >= 0 && (err = netns_id(fd, &a->netns_id))) {
+		close(fd);
+		fd = err;
+	}
+	return fd;
+}
+
+static int plug_port(struct netctx *c, const struct netstate *ns, const struct attachment *a,
+		     struct undo *u)
+{
+	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
+				   .slot = a->slot,
+				   .kind = BPFBR_PORT_CONTAINER,
+				   .ipv4 = a->ip };
+	enum attach_mode mode = ns->mode;
+	char pin_dir[PATH_MAX], key[128];
+	struct bpfbr_netcfg cfg;
+	struct dp dp;
+	int err;
+
+	memcpy(port.mac, a->mac, 6);
+	err = net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir));
+	if (!err)
+		err = port_link_pin(c, ns->name, a->host_ifname, u->link_pin, sizeof(u->link_pin));
+	if (err)
+		return err;
+	err = dp_open(pin_dir, &dp);
+	if (err)
+		return err;
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", a->host_ifname);
+	sysctl_write(key, "1");
+	err = dp_port_add(&dp, &port);
+	if (!err) {
+		u->port = true;
+		err = dp_config_get(&dp, &cfg);
+		if (!err && cfg.nslots < a->slot + 1u) {
+			cfg.nslots = a->slot + 1u;
+			err = dp_config_set(&dp, &cfg);
+		}
+	}
+	if (err) {
+		pr_err("cannot add port %s to the datapath of network %s: %s", a->host_ifname,
+		       ns->name, strerror(-err));
+		goto out;
+	}
+	/* The program goes on before the link comes up: no frame escapes the switch. */
+	err = attach_ingress(dp.prog_port, a->host_ifindex, u->link_pin, &mode);
+	if (err) {
+		pr_err("cannot attach the switch program to %s (%s): %s", a->host_ifname,
+		       attach_mode_name(ns->mode), strerror(-err));
+		goto out;
+	}
+	u->attached = true;
+	err = nl_link_set_up(&c->nl, a->host_ifindex);
+	if (err)
+		pr_err("cannot bring up %s: %s", a->host_ifname, strerror(-err));
+out:
+	dp_close(&dp);
+	return err;
+}
+
+static void undo_attach(struct netctx *c, const struct netstate *ns, const struct attachment *a,
+			const struct undo *u, const char *netns_arg)
+{
+	char pin_dir[PATH_MAX];
+	struct dp dp;
+
+	if (u->attached)
+		detach_ingress(u->host_ifindex, u->link_pin, ns->mode);
+	if (u->port && !net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) &&
+	    !dp_open(pin_dir, &dp)) {
+		dp_port_del(&dp, (uint32_t)u->host_ifindex, a->slot);
+		set_nslots(&dp, ns);
+		dp_close(&dp);
+	}
+	if (u->veth && u->host_ifindex > 0)
+		nl_link_del(&c->nl, u->host_ifindex);
+	if (u->netns_created)
+		netns_delete(netns_arg);
+}
+
+int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
+{
+	struct veth_req req = { 0 };
+	struct undo u = { 0 };
+	struct attachment a = { 0 };
+	struct attachment *slot;
+	struct netstate ns;
+	char alias[128];
+	int fd, err;
+
+	err = netctx_load(c, o->net, &ns);
+	if (err)
+		return err;
+	snprintf(a.ifname, sizeof(a.ifname), "%s", o->ifname ?: "eth0");
+	if (!valid_ifname(o->ifname ?: "eth0")) {
+		pr_err("interface name \"%s\" is invalid: use 1-15 bytes without '/', ':' or "
+		       "spaces",
+		       o->ifname);
+		err = -EINVAL;
+		goto out_state;
+	}
+	fd = open_netns(o, &a, &u);
+	if (fd < 0) {
+		err = fd;
+		goto undo;
+	}
+	if (strlen(o->id ?: a.netns) >= sizeof(a.id)) {
+		pr_err("container id or namespace path \"%.40s…\" is longer than %zu bytes",
+		       o->id ?: a.netns, sizeof(a.id) - 1);
+		err = -ENAMETOOLONG;
+		goto undo_fd;
+	}
+	strcpy(a.id, o->id ?: a.netns);
+	a.created_netns = u.netns_created;
+	a.cni = o->cni;
+	err = check_request(c, &ns, o, &a);
+	if (err)
+		goto undo_fd;
+
+	req = (struct veth_req){ .name = a.host_ifname,
+				 .peer_name = a.ifname,
+				 .peer_netns_fd = fd,
+				 .peer_mac = a.mac,
+				 .mtu = ns.mtu };
+	err = nl_veth_create(&c->nl, &req);
+	if (err) {
+		if (err == -EEXIST)
+			pr_err("interface %s already exists in namespace %s; choose another "
+			       "--ifname",
+			       a.ifname, o->netns);
+		else
+			pr_err("cannot create veth pair %s/%s: %s%s%s", a.host_ifname, a.ifname,
+			       strerror(-err), c->nl.err_msg[0] ? ": " : "", nl_why(&c->nl));
+		goto undo_fd;
+	}
+	u.veth = true;
+	a.host_ifindex = u.host_ifindex = nl_link_index(&c->nl, a.host_ifname);
+	if (a.host_ifindex < 0) {
+		err = a.host_ifindex;
+		pr_err("veth %s vanished after creation: %s", a.host_ifname, strerror(-err));
+		goto undo_fd;
+	}
+	link_alias(&ns, alias, sizeof(alias));
+	nl_link_set_alias(&c->nl, a.host_ifindex, alias);
+	err = plug_port(c, &ns, &a, &u);
+	if (!err)
+		err = configure_container(fd, &ns, &a, o->brd, o->netns);
+	if (err)
+		goto undo_fd;
+	slot = netstate_add_att(&ns);
+	if (!slot) {
+		err = -ENOMEM;
+		goto undo_fd;
+	}
+	*slot = a;
+	err = state_save(&c->p, &ns);
+	if (err) {
+		ns.n_att--;
+		goto undo_fd;
+	}
+	close(fd);
+	if (out)
+		*out = a;
+	netstate_free(&ns);
+	return 0;
+
+undo_fd:
+	close(fd);
+undo:
+	undo_attach(c, &ns, &a, &u, o->netns);
+out_state:
+	netstate_free(&ns);
+	return err;
+}
+
+static bool att_matches(const struct attachment *a, const struct detach_sel *s, const char *path,
+			uint64_t netns_id)
+{
+	if (s->ifname && strcmp(a->ifname, s->ifname))
+		return false;
+	if (!s->netns)
+		return !strcmp(a->id, s->id);
+	return !strcmp(a->netns, path) || (netns_id && a->netns_id == netns_id);
+}
+
+static void teardown(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	char pin_dir[PATH_MAX], link_pin[PATH_MAX], alias[128];
+	struct nl_link l;
+	struct dp dp;
+
+	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
+		detach_ingress(a->host_ifindex, link_pin, ns->mode);
+	if (!net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) && !dp_open(pin_dir, &dp)) {
+		dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
+		set_nslots(&dp, ns);
+		dp_close(&dp);
+	}
+	/* Gone already if the namespace was deleted; and the name must still be ours. */
+	link_alias(ns, alias, sizeof(alias));
+	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) && !strcmp(l.alias, alias))
+		nl_link_del(&c->nl, l.ifindex);
+	if (a->created_netns) {
+		const char *name = netns_name_of(a->netns);
+
+		if (name)
+			netns_delete(name);
+	}
+}
+
+int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
+{
+	char path[PATH_MAX] = "";
+	uint64_t ns_id = 0;
+	struct attachment a;
+	struct netstate ns;
+	uint32_t i;
+	int err;
+
+	err = netctx_load(c, s->net, &ns);
+	if (err)
+		return err;
+	if (s->netns) {
+		int fd;
+
+		if (netns_path(s->netns, path, sizeof(path))) {
+			pr_err("namespace \"%s\" is not a valid name or path", s->netns);
+			err = -EINVAL;
+			goto out;
+		}
+		fd = netns_open(path);
+		if (fd >= 0) {
+			netns_id(fd, &ns_id);
+			close(fd);
+		}
+	}
+	for (i = 0; i < ns.n_att; i++)
+		if (att_matches(&ns.att[i], s, path, ns_id))
+			break;
+	if (i == ns.n_att) {
+		if (!quiet)
+			pr_err("%s %s%s%s is not attached to network %s; see: bpfbr status %s",
+			       s->netns ? "namespace" : "container", s->netns ?: s->id,
+			       s->ifname ? " interface " : "", s->ifname ?: "", s->net, s->net);
+		err = -ENOENT;
+		goto out;
+	}
+	a = ns.att[i];
+	netstate_del_att(&ns, &ns.att[i]);
+	teardown(c, &ns, &a);
+	err = state_save(&c->p, &ns);
+out:
+	netstate_free(&ns);
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* The command line: a table of subcommands with declared options. */
+#ifndef BPFBR_CLI_H
+#define BPFBR_CLI_H
+
+#include <stdbool.h>
+
+#define CLI_MAX_POS  4
+#define CLI_MAX_OPTS 16
+
+struct cli_opt {
+	const char *name;    /* long name without "--" */
+	const char *metavar; /* NULL: a flag without value */
+	const char *help;
+};
+
+struct cli;
+
+struct cli_cmd {
+	const char *words; /* "net create" */
+	const char *args;  /* "NAME" */
+	int min_pos, max_pos;
+	const struct cli_opt *opts; /* terminated by { NULL } */
+	int (*run)(struct cli *cli);
+	const char *summary;
+	const char *details;
+};
+
+struct cli {
+	const struct cli_cmd *cmd;
+	const char *pos[CLI_MAX_POS];
+	int npos;
+	const char *val[CLI_MAX_OPTS]; /* by index in cmd->opts; flags get "" */
+	const char *root;
+	bool json;
+};
+
+/* Value of option name, or NULL if not given. */
+const char *cli_get(const struct cli *cli, const char *name);
+bool cli_has(const struct cli *cli, const char *name);
+
+/* Runs argv; returns the process exit status. */
+int cli_main(int argc, char **argv);
+
+/* The commands, defined next to their implementations. */
+extern const struct cli_cmd cmd_net_create, cmd_net_delete, cmd_net_list;
+extern const struct cli_cmd cmd_attach, cmd_detach;
+extern const struct cli_cmd cmd_fdb_show, cmd_status;
+
+#endif

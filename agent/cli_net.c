@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* bpfbr net create | delete | list */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "log.h"
+#include "netctx.h"
+#include "network.h"
+#include "output.h"
+#include "report.h"
+
+static int run_net_create(struct cli *cli)
+{
+	struct net_opts o = { .name = cli->pos[0] };
+	const char *v;
+	struct netctx c;
+	int err;
+
+	v = cli_get(cli, "subnet");
+	if (!v) {
+		pr_err("network %s needs --subnet CIDR, e.g. --subnet 10.40.0.0/24", o.name);
+		return -EINVAL;
+	}
+	if (parse_cidr(v, &o.subnet)) {
+		pr_err("--subnet \"%s\" is not an IPv4 CIDR such as 10.40.0.0/24", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "gateway");
+	if (v && parse_ipv4(v, &o.gateway)) {
+		pr_err("--gateway \"%s\" is not an IPv4 address", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "mtu");
+	if (v && parse_u32(v, 68, 65535, &o.mtu)) {
+		pr_err("--mtu \"%s\" must be a number from 68 to 65535", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "ageing");
+	if (v && parse_u32(v, 1, 1000000, &o.ageing_s)) {
+		pr_err("--ageing \"%s\" must be a number of seconds from 1 to 1000000", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "attach-mode");
+	if (v && attach_mode_parse(v, &o.mode)) {
+		pr_err("--attach-mode \"%s\" must be auto, tcx or tc", v);
+		return -EINVAL;
+	}
+	o.no_spoofchk = cli_has(cli, "no-spoofchk");
+	o.hairpin = cli_has(cli, "hairpin");
+	err = netctx_open(&c, cli->root, true);
+	if (err)
+		return err;
+	err = net_create(&c, &o);
+	netctx_close(&c);
+	return err;
+}
+
+static const struct cli_opt create_opts[] = {
+	{ "subnet", "CIDR", "the network's IPv4 subnet (required), e.g. 10.40.0.0/24" },
+	{ "gateway", "IP", "gateway address (default: the subnet's first address)" },
+	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },
+	{ "ageing", "SECONDS", "lifetime of learned forwarding entries (default 300)" },
+	{ "no-spoofchk", NULL, "let containers send from any MAC/IP address (default: refuse)" },
+	{ "hairpin", NULL, "send frames back out of the port they came from" },
+	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
+	{ NULL },
+};
+
+const struct cli_cmd cmd_net_create = {
+	.words = "net create",
+	.args = "NAME",
+	.min_pos = 1,
+	.max_pos = 1,
+	.opts = create_opts,
+	.run = run_net_create,
+	.summary = "Create a network: a gateway in the node namespace and a BPF switch",
+	.details = "The gateway address lives on device bpfbrN (like a bridge's own address);\n"
+		   "its peer bpfbrN-sw is the gateway's port on the switch. Maps and links are\n"
+		   "pinned under ROOT/sys/fs/bpf/bpfbr/NAME/.\n",
+};
+
+static int run_net_delete(struct cli *cli)
+{
+	struct netctx c;
+	int err = netctx_open(&c, cli->root, true);
+
+	if (err)
+		return err;
+	err = net_delete(&c, cli->pos[0], cli_has(cli, "force"));
+	netctx_close(&c);
+	return err;
+}
+
+static const struct cli_opt delete_opts[] = {
+	{ "force", NULL, "detach every attached container first" },
+	{ NULL },
+};
+
+const struct cli_cmd cmd_net_delete = {
+	.words = "net delete",
+	.args = "NAME",
+	.min_pos = 1,
+	.max_pos = 1,
+	.opts = delete_opts,
+	.run = run_net_delete,
+	.summary = "Delete a network, its gateway, pins and state",
+};
+
+static int run_net_list(struct cli *cli)
+{
+	json_t *list = json_array();
+	struct netctx c;
+	char **names = NULL;
+	int n = 0, err;
+
+	err = netctx_open(&c, cli->root, false);
+	if (err)
+		goto out;
+	err = state_list(&c.p, &names, &n);
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate ns;
+
+		err = netctx_load(&c, names[i], &ns);
+		if (!err) {
+			json_array_append_new(list, report_net_summary(&ns));
+			netstate_free(&ns);
+		}
+	}
+	state_names_free(names, n);
+	netctx_close(&c);
+	if (!err)
+		print_net_list(list, cli->json);
+out:
+	json_decref(list);
+	return err;
+}
+
+static const struct cli_opt no_opts[] = { { NULL } };
+
+const struct cli_cmd cmd_net_list = {
+	.words = "net list",
+	.args = "",
+	.min_pos = 0,
+	.max_pos = 0,
+	.opts = no_opts,
+	.run = run_net_list,
+	.summary = "List networks",
+};

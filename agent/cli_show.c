@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* bpfbr fdb show | status */
+#include <errno.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "log.h"
+#include "netctx.h"
+#include "output.h"
+#include "report.h"
+
+typedef int (*net_fn)(struct netctx *c, const struct netstate *ns, json_t *out);
+
+/* Runs fn for the named network, or for every network when name is NULL. */
+static int each_net(struct cli *cli, const char *name, net_fn fn, json_t *out)
+{
+	struct netctx c;
+	char **names = NULL;
+	int n = 0, err;
+
+	err = netctx_open(&c, cli->root, false);
+	if (err)
+		return err;
+	if (name) {
+		names = (char *[]){ (char *)name };
+		n = 1;
+	} else {
+		err = state_list(&c.p, &names, &n);
+	}
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate ns;
+
+		err = netctx_load(&c, names[i], &ns);
+		if (!err) {
+			err = fn(&c, &ns, out);
+			netstate_free(&ns);
+		}
+	}
+	if (!name)
+		state_names_free(names, n);
+	netctx_close(&c);
+	return err;
+}
+
+static int fdb_of(struct netctx *c, const struct netstate *ns, json_t *out)
+{
+	int err = report_fdb(c, ns, out);
+
+	if (err)
+		pr_err("cannot read the forwarding table of network %s: %s", ns->name,
+		       strerror(-err));
+	return err;
+}
+
+static int run_fdb_show(struct cli *cli)
+{
+	json_t *entries = json_array();
+	int err = each_net(cli, cli->npos ? cli->pos[0] : NULL, fdb_of, entries);
+
+	if (!err)
+		print_fdb(entries, cli->json);
+	json_decref(entries);
+	return err;
+}
+
+static const struct cli_opt no_opts[] = { { NULL } };
+
+const struct cli_cmd cmd_fdb_show = {
+	.words = "fdb show",
+	.args = "[NAME]",
+	.min_pos = 0,
+	.max_pos = 1,
+	.opts = no_opts,
+	.run = run_fdb_show,
+	.summary = "Show the forwarding table (MAC -> port), like `bridge fdb show`",
+};
+
+static int status_of(struct netctx *c, const struct netstate *ns, json_t *out)
+{
+	json_t *st = report_status(c, ns);
+
+	if (!st) {
+		pr_err("cannot read the datapath of network %s", ns->name);
+		return -EIO;
+	}
+	return json_array_append_new(out, st) ? -ENOMEM : 0;
+}
+
+static int run_status(struct cli *cli)
+{
+	json_t *nets = json_array();
+	int err = each_net(cli, cli->npos ? cli->pos[0] : NULL, status_of, nets);
+
+	if (!err)
+		print_status(nets, cli->json);
+	json_decref(nets);
+	return err;
+}
+
+const struct cli_cmd cmd_status = {
+	.words = "status",
+	.args = "[NAME]",
+	.min_pos = 0,
+	.max_pos = 1,
+	.opts = no_opts,
+	.run = run_status,
+	.summary = "Show ports, programs and how they are attached, map fill levels, counters",
+};

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include "bpfbr/stats.h"
+#include "counter_names.h"
+
+static const char *const names[BPFBR_COUNTER_MAX] = {
+	[BPFBR_DROP_RUNT] = "runt",
+	[BPFBR_DROP_TRUNCATED] = "truncated",
+	[BPFBR_DROP_NOT_A_PORT] = "not_a_port",
+	[BPFBR_DROP_BAD_SRC_MAC] = "bad_src_mac",
+	[BPFBR_DROP_LOOP] = "loop",
+	[BPFBR_DROP_MAC_OWNED] = "mac_owned",
+	[BPFBR_DROP_IP_SPOOF] = "ip_spoof",
+	[BPFBR_DROP_ARP_SPOOF] = "arp_spoof",
+	[BPFBR_DROP_VLAN] = "vlan",
+	[BPFBR_DROP_NO_DEST] = "no_destination",
+	[BPFBR_DROP_REDIRECT] = "redirect_failed",
+	[BPFBR_EV_LEARNED] = "learned",
+	[BPFBR_EV_FDB_FULL] = "fdb_full",
+	[BPFBR_EV_AGED] = "aged_out",
+	[BPFBR_EV_FLOOD] = "flooded",
+};
+
+_Static_assert(BPFBR_COUNTER_MAX == 16, "name every counter above");
+
+const char *counter_name(uint32_t index)
+{
+	return index < BPFBR_COUNTER_MAX ? names[index] : 0;
+}
+
+bool counter_is_drop(uint32_t index)
+{
+	return index > BPFBR_DROP_NONE && index < BPFBR_DROP_MAX;
+}

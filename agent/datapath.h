@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * One network's datapath: the switch program and its maps, loaded from the
+ * skeleton and pinned with BTF under the network's bpffs directory, or
+ * opened again from those pins by a later command.
+ */
+#ifndef BPFBR_DATAPATH_H
+#define BPFBR_DATAPATH_H
+
+/* Pin names under PINS/NET/: each says what the object holds. */
+#define PIN_CONFIG     "config"
+#define PIN_PORTS      "ports"
+#define PIN_FLOOD      "flood"
+#define PIN_FDB	       "fdb"
+#define PIN_COUNTERS   "counters"
+#define PIN_PORT_STATS "port_stats"
+#define PIN_PROG_PORT  "prog_port_in"
+#define PIN_LINKS_DIR  "links"
+
+struct dp {
+	int config;
+	int ports;
+	int flood;
+	int fdb;
+	int counters;
+	int port_stats;
+	int prog_port;
+};
+
+/* Loads a fresh datapath and pins it under dir (created, must not hold pins). */
+int dp_load(const char *dir, struct dp *dp);
+/* Opens the pinned datapath under dir. */
+int dp_open(const char *dir, struct dp *dp);
+void dp_close(struct dp *dp);
+/* Removes every pin under dir, links included, and dir itself. */
+int dp_unpin(const char *dir);
+
+#endif

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dpmaps.h"
+
+static int map_update(int fd, const void *key, const void *value)
+{
+	return bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
+}
+
+int dp_config_get(const struct dp *dp, struct bpfbr_netcfg *cfg)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(dp->config, &zero, cfg) ? -errno : 0;
+}
+
+int dp_config_set(const struct dp *dp, const struct bpfbr_netcfg *cfg)
+{
+	uint32_t zero = 0;
+
+	return map_update(dp->config, &zero, cfg);
+}
+
+static int percpu_zero(int fd, uint32_t key, size_t value_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	void *zeros;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	/* Per-CPU values are copied in 8-byte-rounded slots, one per possible CPU. */
+	zeros = calloc((size_t)ncpus, (value_size + 7) & ~(size_t)7);
+	if (!zeros)
+		return -ENOMEM;
+	err = map_update(fd, &key, zeros);
+	free(zeros);
+	return err;
+}
+
+int dp_port_add(const struct dp *dp, const struct bpfbr_port *port)
+{
+	struct bpfbr_fdb_entry e = {
+		.ifindex = port->ifindex,
+		.slot = port->slot,
+		.flags = BPFBR_FDB_STATIC,
+		.port_kind = port->kind,
+	};
+	struct bpfbr_fdb_key k = {};
+	uint32_t slot = port->slot, ifindex = port->ifindex;
+	int err;
+
+	memcpy(k.mac, port->mac, sizeof(k.mac));
+	err = percpu_zero(dp->port_stats, slot, sizeof(struct bpfbr_port_stats));
+	if (!err)
+		err = map_update(dp->ports, &ifindex, port);
+	if (!err)
+		err = map_update(dp->fdb, &k, &e);
+	if (!err)
+		err = map_update(dp->flood, &slot, &ifindex);
+	return err;
+}
+
+int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port)
+{
+	return bpf_map_lookup_elem(dp->ports, &ifindex, port) ? -errno : 0;
+}
+
+int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot)
+{
+	struct bpfbr_fdb_key key, next, *prev = NULL;
+	struct bpfbr_fdb_entry e;
+	uint32_t zero = 0, s = slot;
+	int err = 0;
+
+	/* Out of the flood list first, so no copy is sent to a port being removed. */
+	if (map_update(dp->flood, &s, &zero))
+		err = -errno;
+	if (bpf_map_delete_elem(dp->ports, &ifindex) && errno != ENOENT)
+		err = -errno;
+	while (!bpf_map_get_next_key(dp->fdb, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->fdb, &key, &e) || e.ifindex != ifindex)
+			continue;
+		/* Deleting the current key restarts the walk from the beginning. */
+		if (!bpf_map_delete_elem(dp->fdb, &key))
+			prev = NULL;
+	}
+	return err;
+}
+
+int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data)
+{
+	struct bpfbr_fdb_key key, next, *prev = NULL;
+	struct bpfbr_fdb_entry e;
+	int err;
+
+	while (!bpf_map_get_next_key(dp->fdb, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(dp->fdb, &key, &e))
+			continue; /* removed meanwhile */
+		err = cb(&key, &e, data);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int dp_map_count(int map_fd, uint32_t *count)
+{
+	uint8_t key[64], next[64];
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), n = 0;
+	void *prev = NULL;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &info, &len))
+		return -errno;
+	if (info.key_size > sizeof(key))
+		return -E2BIG;
+	while (!bpf_map_get_next_key(map_fd, prev, next)) {
+		memcpy(key, next, info.key_size);
+		prev = key;
+		n++;
+	}
+	*count = n;
+	return 0;
+}
+
+static int percpu_sum(int fd, uint32_t key, uint64_t *out, size_t nwords)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *vals;
+	int err = 0;
+
+	if (ncpus < 0)
+		return ncpus;
+	vals = calloc((size_t)ncpus * nwords, sizeof(uint64_t));
+	if (!vals)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, vals)) {
+		err = -errno;
+		goto out;
+	}
+	memset(out, 0, nwords * sizeof(uint64_t));
+	for (int c = 0; c < ncpus; c++)
+		for (size_t w = 0; w < nwords; w++)
+			out[w] += vals[(size_t)c * nwords + w];
+out:
+	free(vals);
+	return err;
+}
+
+int dp_counters_read(const struct dp *dp, uint64_t out[BPFBR_COUNTER_MAX])
+{
+	for (uint32_t i = 0; i < BPFBR_COUNTER_MAX; i++) {
+		int err = percpu_sum(dp->counters, i, &out[i], 1);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int dp_port_stats_read(const struct dp *dp, uint16_t slot, struct bpfbr_port_stats *out)
+{
+	return percpu_sum(dp->port_stats, slot, (uint64_t *)out, sizeof(*out) / sizeof(uint64_t));
+}
+
+uint64_t dp_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Reading and writing one network's tables: config, ports, fdb, counters. */
+#ifndef BPFBR_DPMAPS_H
+#define BPFBR_DPMAPS_H
+
+#include <stdint.h>
+
+#include "bpfbr/fdb.h"
+#include "bpfbr/netcfg.h"
+#include "bpfbr/port.h"
+#include "bpfbr/stats.h"
+#include "datapath.h"
+
+int dp_config_get(const struct dp *dp, struct bpfbr_netcfg *cfg);
+int dp_config_set(const struct dp *dp, const struct bpfbr_netcfg *cfg);
+
+/* Makes port a member: counters zeroed, its MAC static in the fdb, then floodable. */
+int dp_port_add(const struct dp *dp, const struct bpfbr_port *port);
+/* Removes the port and every fdb entry that points at it. */
+int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot);
+int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port);
+
+typedef int (*dp_fdb_cb)(const struct bpfbr_fdb_key *key, const struct bpfbr_fdb_entry *e,
+			 void *data);
+int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data);
+/* Number of entries of a hash map (fill level). */
+int dp_map_count(int map_fd, uint32_t *count);
+
+/* Sums of the per-CPU counters. */
+int dp_counters_read(const struct dp *dp, uint64_t out[BPFBR_COUNTER_MAX]);
+int dp_port_stats_read(const struct dp *dp, uint16_t slot, struct bpfbr_port_stats *out);
+
+/* Monotonic "now" on the clock of bpf_ktime_get_ns(). */
+uint64_t dp_now_ns(void);
+
+#endif

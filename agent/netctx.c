@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include "datapath.h"
+#include "log.h"
+#include "netctx.h"
+#include "netns.h"
+
+static int check_bpffs(const char *dir)
+{
+	struct statfs sfs;
+
+	if (statfs(dir, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		pr_err("bpffs not mounted at %s; run: mount -t bpf bpf %s", dir, dir);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int self_netns_id(uint64_t *id)
+{
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = netns_id(fd, id);
+	close(fd);
+	return err;
+}
+
+int netctx_open(struct netctx *c, const char *root, bool lock)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->lock = -1;
+	if (geteuid() != 0) {
+		pr_err("bpfbr needs root (CAP_NET_ADMIN and CAP_BPF); run it as root or with sudo");
+		return -EPERM;
+	}
+	err = paths_init(&c->p, root);
+	if (err) {
+		pr_err("root directory %s is too long", root ? root : "$BPFBR_ROOT");
+		return err;
+	}
+	err = check_bpffs(c->p.bpffs);
+	if (err)
+		return err;
+	err = self_netns_id(&c->node_netns_id);
+	if (err) {
+		pr_err("cannot identify the current network namespace: %s", strerror(-err));
+		return err;
+	}
+	err = nl_open(&c->nl);
+	if (err) {
+		pr_err("cannot open a netlink socket: %s", strerror(-err));
+		return err;
+	}
+	if (lock) {
+		c->lock = state_lock(&c->p);
+		if (c->lock < 0) {
+			err = c->lock;
+			nl_close(&c->nl);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void netctx_close(struct netctx *c)
+{
+	state_unlock(c->lock);
+	c->lock = -1;
+	nl_close(&c->nl);
+}
+
+int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
+{
+	int err;
+
+	if (!valid_netname(name)) {
+		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
+		       name);
+		return -EINVAL;
+	}
+	err = state_load(&c->p, name, ns);
+	if (err == -ENOENT) {
+		pr_err("network %s does not exist; create it: bpfbr net create %s --subnet CIDR",
+		       name, name);
+		return err;
+	}
+	if (err)
+		return err;
+	if (ns->node_netns_id != c->node_netns_id) {
+		pr_err("network %s belongs to another network namespace (inode %llu); run bpfbr "
+		       "there, e.g. nsenter --net=NSFILE bpfbr …",
+		       name, (unsigned long long)ns->node_netns_id);
+		netstate_free(ns);
+		return -EXDEV;
+	}
+	return 0;
+}
+
+int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size)
+{
+	return path_join(buf, size, c->p.pins, name);
+}
+
+int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
+		  size_t size)
+{
+	char dir[PATH_MAX], links[PATH_MAX];
+	int err = net_pin_dir(c, net, dir, sizeof(dir));
+
+	if (!err)
+		err = path_join(links, sizeof(links), dir, PIN_LINKS_DIR);
+	if (!err)
+		err = path_join(buf, size, links, ifname);
+	return err;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * What every operation on networks starts from: checked privileges and
+ * bpffs, the paths under the run's root, the lock, a netlink socket in the
+ * node namespace, and helpers to load a network's state and name its pins.
+ */
+#ifndef BPFBR_NETCTX_H
+#define BPFBR_NETCTX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netlink.h"
+#include "paths.h"
+#include "state.h"
+
+struct netctx {
+	struct paths p;
+	int lock;     /* -1 when not held */
+	struct nl nl; /* the node namespace (where bpfbr runs) */
+	uint64_t node_netns_id;
+};
+
+/* Checks root and bpffs, opens netlink; takes the lock when asked to. */
+int netctx_open(struct netctx *c, const char *root, bool lock);
+void netctx_close(struct netctx *c);
+
+/* Loads a network's state, with the user-facing error when it is missing
+ * or was created in another network namespace. */
+int netctx_load(struct netctx *c, const char *name, struct netstate *ns);
+
+int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size);
+int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
+		  size_t size);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * rtnetlink through libmnl: links, addresses, routes. A socket talks to the
+ * network namespace it was opened in. Functions return 0 or -errno; on a
+ * kernel refusal nl->err_msg holds the kernel's own explanation (extack).
+ */
+#ifndef BPFBR_NETLINK_H
+#define BPFBR_NETLINK_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mnl_socket;
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+	char err_msg[256];
+};
+
+struct nl_link {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	char kind[16]; /* "veth", "bridge", ... or "" */
+	char alias[128];
+	uint8_t mac[6];
+	unsigned int mtu;
+	unsigned int flags; /* IFF_* */
+	int peer_ifindex;   /* IFLA_LINK: a veth's peer (in its own namespace) */
+};
+
+struct veth_req {
+	const char *name; /* node-side end */
+	const char *peer_name;
+	int peer_netns_fd;	 /* -1: the peer stays in the socket's namespace */
+	const uint8_t *peer_mac; /* NULL: kernel-chosen */
+	unsigned int mtu;	 /* both ends */
+};
+
+int nl_open(struct nl *nl);
+void nl_close(struct nl *nl);
+
+int nl_link_get(struct nl *nl, const char *name, int ifindex, struct nl_link *out);
+int nl_link_index(struct nl *nl, const char *name);
+typedef int (*nl_link_cb)(const struct nl_link *link, void *data);
+int nl_link_dump(struct nl *nl, nl_link_cb cb, void *data);
+
+int nl_veth_create(struct nl *nl, const struct veth_req *req);
+int nl_link_set_up(struct nl *nl, int ifindex);
+int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias);
+int nl_link_del(struct nl *nl, int ifindex);
+
+/* with_brd: also set the broadcast address (what `ip addr add … brd +` does). */
+int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, uint8_t prefix, bool with_brd);
+/* First IPv4 address on ifindex, -EADDRNOTAVAIL if none. */
+int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix);
+int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway);
+
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+
+#include "netns.h"
+#include "paths.h"
+
+int netns_path(const char *spec, char *buf, size_t size)
+{
+	int n;
+
+	if (!spec || !*spec)
+		return -EINVAL;
+	if (strchr(spec, '/'))
+		n = snprintf(buf, size, "%s", spec);
+	else if (!strcmp(spec, ".") || !strcmp(spec, ".."))
+		return -EINVAL;
+	else
+		n = snprintf(buf, size, "%s/%s", NETNS_RUN_DIR, spec);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+const char *netns_name_of(const char *path)
+{
+	size_t len = strlen(NETNS_RUN_DIR);
+
+	if (strncmp(path, NETNS_RUN_DIR "/", len + 1) || strchr(path + len + 1, '/'))
+		return NULL;
+	return path + len + 1;
+}
+
+int netns_open(const char *path)
+{
+	struct statfs sfs;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) || sfs.f_type != NSFS_MAGIC ||
+	    ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
+		err = -EINVAL;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int netns_id(int fd, uint64_t *id)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	*id = (uint64_t)st.st_ino;
+	return 0;
+}
+
+/* /run/netns must be a shared mount point so that namespace bind mounts propagate. */
+static int prepare_run_dir(void)
+{
+	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	if (!mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return 0;
+	if (errno != EINVAL)
+		return -errno;
+	/* Not a mount point yet: bind it onto itself, then share it. */
+	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL))
+		return -errno;
+	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return -errno;
+	return 0;
+}
+
+int netns_create(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, status, err;
+	pid_t pid;
+
+	err = netns_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	if (strchr(name, '/'))
+		return -EINVAL;
+	err = prepare_run_dir();
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	/* A child makes the namespace and pins it with a bind mount; we stay put. */
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		unlink(path);
+		return err;
+	}
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNET))
+			_exit(1);
+		if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL))
+			_exit(2);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		unlink(path);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int netns_delete(const char *name)
+{
+	char path[PATH_MAX];
+	int err = netns_path(name, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
+		return -errno;
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int netns_enter(int fd, int *saved)
+{
+	int cur = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (cur < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET)) {
+		err = -errno;
+		close(cur);
+		return err;
+	}
+	*saved = cur;
+	return 0;
+}
+
+int netns_leave(int saved)
+{
+	int err = 0;
+
+	if (setns(saved, CLONE_NEWNET))
+		err = -errno;
+	close(saved);
+	return err;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Network namespaces: create and remove them as `ip netns` does, open, enter. */
+#ifndef BPFBR_NETNS_H
+#define BPFBR_NETNS_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A NETNS argument is a name under /run/netns, or a path when it contains '/'. */
+int netns_path(const char *spec, char *buf, size_t size);
+/* Opens a network namespace file; -ENOENT if missing, -EINVAL if not a netns. */
+int netns_open(const char *path);
+/* Identity of the namespace behind fd (its nsfs inode). */
+int netns_id(int fd, uint64_t *id);
+/* `ip netns add NAME`: -EEXIST if the name is taken. */
+int netns_create(const char *name);
+/* `ip netns del NAME`. */
+int netns_delete(const char *name);
+/* The namespace name when path is NETNS_RUN_DIR/NAME, else NULL. */
+const char *netns_name_of(const char *path);
+
+/* Switches the calling thread into fd's namespace; *saved gets the way back. */
+int netns_enter(int fd, int *saved);
+/* Returns to the saved namespace and closes it. */
+int netns_leave(int saved);
+
+#endif

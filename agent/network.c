@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "bpfbr/limits.h"
+#include "datapath.h"
+#include "dpmaps.h"
+#include "log.h"
+#include "network.h"
+#include "sysctl.h"
+
+#define DEFAULT_MTU   1500
+#define MIN_MTU	      68
+#define MAX_MTU	      65535
+#define MAX_NET_INDEX 9999
+
+static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gateway)
+{
+	uint32_t mask = prefix_mask(o->subnet.prefix);
+	char a[IP_STR_LEN], b[IP_STR_LEN];
+	char **names;
+	int n, err;
+
+	if (!valid_netname(o->name)) {
+		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
+		       o->name);
+		return -EINVAL;
+	}
+	if (o->subnet.prefix > 30 || o->subnet.prefix < 8) {
+		pr_err("subnet %s/%u of network %s must have a prefix between /8 and /30",
+		       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name);
+		return -EINVAL;
+	}
+	if (o->subnet.addr & ~mask) {
+		pr_err("subnet %s/%u of network %s has host bits set; use %s/%u",
+		       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name,
+		       ip_str(o->subnet.addr & mask, b), o->subnet.prefix);
+		return -EINVAL;
+	}
+	if (!cidr_contains(&o->subnet, gateway) || (gateway & ~mask) == 0 ||
+	    (gateway & ~mask) == ~mask) {
+		pr_err("gateway %s of network %s is not a host address of subnet %s/%u; pick one "
+		       "inside it or omit --gateway",
+		       ip_str(gateway, a), o->name, ip_str(o->subnet.addr, b), o->subnet.prefix);
+		return -EINVAL;
+	}
+	if (o->mtu && (o->mtu < MIN_MTU || o->mtu > MAX_MTU)) {
+		pr_err("MTU %u of network %s is out of range; use %u-%u", o->mtu, o->name, MIN_MTU,
+		       MAX_MTU);
+		return -EINVAL;
+	}
+	err = state_list(&c->p, &names, &n);
+	if (err) {
+		pr_err("cannot list networks under %s: %s", c->p.state, strerror(-err));
+		return err;
+	}
+	for (int i = 0; i < n && !err; i++) {
+		struct netstate other;
+
+		if (!strcmp(names[i], o->name)) {
+			pr_err("network %s already exists; delete it first: bpfbr net delete %s",
+			       o->name, o->name);
+			err = -EEXIST;
+		} else if (!state_load(&c->p, names[i], &other)) {
+			if (cidr_overlaps(&o->subnet, &other.subnet)) {
+				pr_err("subnet %s/%u of network %s overlaps network %s (%s/%u); "
+				       "choose a disjoint subnet",
+				       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name,
+				       other.name, ip_str(other.subnet.addr, b),
+				       other.subnet.prefix);
+				err = -EEXIST;
+			}
+			netstate_free(&other);
+		}
+	}
+	state_names_free(names, n);
+	return err;
+}
+
+/* The lowest index whose device names are free in state and in the kernel. */
+static int pick_index(struct netctx *c, uint32_t *index)
+{
+	char **names, dev[IF_NAMESIZE], port[IF_NAMESIZE];
+	bool used[MAX_NET_INDEX + 1] = { false };
+	int n, err;
+
+	err = state_list(&c->p, &names, &n);
+	if (err)
+		return err;
+	for (int i = 0; i < n; i++) {
+		struct netstate other;
+
+		if (!state_load(&c->p, names[i], &other)) {
+			used[other.index] = true;
+			netstate_free(&other);
+		}
+	}
+	state_names_free(names, n);
+	for (uint32_t i = 0; i <= MAX_NET_INDEX; i++) {
+		if (used[i])
+			continue;
+		snprintf(dev, sizeof(dev), "bpfbr%u", i);
+		snprintf(port, sizeof(port), "bpfbr%u-sw", i);
+		if (nl_link_index(&c->nl, dev) == -ENODEV &&
+		    nl_link_index(&c->nl, port) == -ENODEV) {
+			*index = i;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ageing_ns = (uint64_t)ns->ageing_s * 1000000000ull;
+	cfg->subnet = ns->subnet.addr;
+	cfg->netmask = prefix_mask(ns->subnet.prefix);
+	cfg->gateway = ns->gateway;
+	cfg->flags =
+		(ns->spoofchk ? BPFBR_NET_SPOOFCHK : 0) | (ns->hairpin ? BPFBR_NET_HAIRPIN : 0);
+	cfg->nslots = nslots;
+}
+
+/* Builds the gateway pair, the pinned datapath and the gateway port. */
+static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char *pin_dir)
+{
+	struct veth_req req = {
+		.name = ns->gw_dev, .peer_name = ns->gw_port, .peer_netns_fd = -1, .mtu = ns->mtu
+	};
+	char key[128], link_pin[PATH_MAX];
+	struct bpfbr_netcfg cfg;
+	struct bpfbr_port port;
+	struct nl_link gw;
+	struct dp dp;
+	int err, err2;
+
+	err = nl_veth_create(&c->nl, &req);
+	if (err) {
+		pr_err("cannot create gateway veth pair %s/%s: %s%s%s", ns->gw_dev, ns->gw_port,
+		       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
+		return err;
+	}
+	err = nl_link_get(&c->nl, ns->gw_dev, 0, &gw);
+	if (!err)
+		ns->gw_port_ifindex = nl_link_index(&c->nl, ns->gw_port);
+	if (err || ns->gw_port_ifindex < 0) {
+		err = err ?: ns->gw_port_ifindex;
+		pr_err("gateway veth pair %s/%s vanished: %s", ns->gw_dev, ns->gw_port,
+		       strerror(-err));
+		goto undo_veth;
+	}
+	ns->gw_dev_ifindex = gw.ifindex;
+	memcpy(ns->gw_mac, gw.mac, 6);
+	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own. */
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ns->gw_port);
+	sysctl_write(key, "1");
+	err = nl_addr_add(&c->nl, ns->gw_dev_ifindex, ns->gateway, ns->subnet.prefix, brd);
+	if (err) {
+		pr_err("cannot add gateway address to %s: %s%s%s", ns->gw_dev, strerror(-err),
+		       c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
+		goto undo_veth;
+	}
+
+	err = dp_load(pin_dir, &dp);
+	if (err)
+		goto undo_veth;
+	fill_netcfg(ns, &cfg, 1);
+	port = (struct bpfbr_port){ .ifindex = (uint32_t)ns->gw_port_ifindex,
+				    .slot = 0,
+				    .kind = BPFBR_PORT_GATEWAY,
+				    .ipv4 = ns->gateway };
+	memcpy(port.mac, ns->gw_mac, 6);
+	err = dp_config_set(&dp, &cfg);
+	if (!err)
+		err = dp_port_add(&dp, &port);
+	if (err) {
+		pr_err("cannot fill the datapath maps of network %s: %s", ns->name, strerror(-err));
+		goto undo_dp;
+	}
+	err = port_link_pin(c, ns->name, ns->gw_port, link_pin, sizeof(link_pin));
+	if (!err) {
+		char links[PATH_MAX];
+
+		err = path_join(links, sizeof(links), pin_dir, PIN_LINKS_DIR);
+		if (!err)
+			err = mkdir_p(links, 0700);
+	}
+	if (!err)
+		err = attach_ingress(dp.prog_port, ns->gw_port_ifindex, link_pin, &ns->mode);
+	if (err) {
+		pr_err("cannot attach the switch program to %s: %s", ns->gw_port, strerror(-err));
+		goto undo_dp;
+	}
+	err = nl_link_set_up(&c->nl, ns->gw_port_ifindex);
+	if (!err)
+		err = nl_link_set_up(&c->nl, ns->gw_dev_ifindex);
+	if (err) {
+		pr_err("cannot bring up %s/%s: %s", ns->gw_dev, ns->gw_port, strerror(-err));
+		goto undo_attach;
+	}
+	dp_close(&dp);
+	return 0;
+
+undo_attach:
+	detach_ingress(ns->gw_port_ifindex, link_pin, ns->mode);
+undo_dp:
+	dp_close(&dp);
+	dp_unpin(pin_dir);
+undo_veth:
+	err2 = nl_link_index(&c->nl, ns->gw_dev);
+	if (err2 > 0)
+		nl_link_del(&c->nl, err2);
+	return err;
+}
+
+int net_create(struct netctx *c, const struct net_opts *o)
+{
+	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
+	char pin_dir[PATH_MAX];
+	struct netstate ns = { 0 };
+	int err;
+
+	err = validate_net(c, o, gateway);
+	if (err)
+		return err;
+	err = pick_index(c, &ns.index);
+	if (err) {
+		pr_err("no free gateway device name bpfbrN (N <= %d)", MAX_NET_INDEX);
+		return err;
+	}
+	snprintf(ns.name, sizeof(ns.name), "%s", o->name);
+	ns.subnet = o->subnet;
+	ns.gateway = gateway;
+	ns.mtu = o->mtu ?: DEFAULT_MTU;
+	ns.ageing_s = o->ageing_s ?: BPFBR_DEFAULT_AGEING_S;
+	ns.spoofchk = !o->no_spoofchk;
+	ns.hairpin = o->hairpin;
+	ns.mode = o->mode;
+	ns.node_netns_id = c->node_netns_id;
+	snprintf(ns.gw_dev, sizeof(ns.gw_dev), "bpfbr%u", ns.index);
+	snprintf(ns.gw_port, sizeof(ns.gw_port), "bpfbr%u-sw", ns.index);
+
+	err = net_pin_dir(c, ns.name, pin_dir, sizeof(pin_dir));
+	if (err)
+		return err;
+	if (!dp_unpin(pin_dir))
+		pr_debug("removed stale pins under %s", pin_dir);
+	err = build_net(c, &ns, o->gateway_brd, pin_dir);
+	if (err)
+		return err;
+	err = state_save(&c->p, &ns);
+	if (err) {
+		nl_link_del(&c->nl, ns.gw_dev_ifindex);
+		dp_unpin(pin_dir);
+		return err;
+	}
+	pr_info("network %s: %s/%u gateway %s on %s (%s)", ns.name,
+		ip_str(ns.subnet.addr, (char[IP_STR_LEN]){ 0 }), ns.subnet.prefix,
+		ip_str(ns.gateway, (char[IP_STR_LEN]){ 0 }), ns.gw_dev, attach_mode_name(ns.mode));
+	return 0;
+}
+
+int net_delete(struct netctx *c, const char *name, bool force)
+{
+	char pin_dir[PATH_MAX], link_pin[PATH_MAX];
+	struct netstate ns;
+	struct nl_link l;
+	int err;
+
+	err = netctx_load(c, name, &ns);
+	if (err)
+		return err;
+	if (ns.n_att && !force) {
+		pr_err("network %s still has %u attached container(s); detach them first or use "
+		       "--force",
+		       name, ns.n_att);
+		netstate_free(&ns);
+		return -EBUSY;
+	}
+	while (ns.n_att) {
+		struct detach_sel s = { .net = name,
+					.id = ns.att[ns.n_att - 1].id,
+					.ifname = ns.att[ns.n_att - 1].ifname };
+
+		err = net_detach(c, &s, false);
+		if (err)
+			goto out;
+		netstate_free(&ns);
+		err = state_load(&c->p, name, &ns);
+		if (err)
+			return err;
+	}
+	err = net_pin_dir(c, name, pin_dir, sizeof(pin_dir));
+	if (!err)
+		err = port_link_pin(c, name, ns.gw_port, link_pin, sizeof(link_pin));
+	if (err)
+		goto out;
+	detach_ingress(ns.gw_port_ifindex, link_pin, ns.mode);
+	/* Deleting one end removes the pair; make sure it is still ours by name. */
+	if (!nl_link_get(&c->nl, ns.gw_dev, 0, &l) && l.ifindex == ns.gw_dev_ifindex)
+		nl_link_del(&c->nl, l.ifindex);
+	err = dp_unpin(pin_dir);
+	if (err)
+		pr_warn("some pins under %s could not be removed: %s", pin_dir, strerror(-err));
+	err = state_remove(&c->p, name);
+	if (err)
+		pr_err("cannot remove the state of network %s: %s", name, strerror(-err));
+out:
+	netstate_free(&ns);
+	return err;
+}

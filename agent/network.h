@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Networks and their attachments, as transactions: each call either does
+ * all of its work or undoes what it did, and reports one error line. The
+ * CLI and the CNI plugin both go through here, so they share one state.
+ */
+#ifndef BPFBR_NETWORK_H
+#define BPFBR_NETWORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "attach.h"
+#include "netctx.h"
+#include "parse.h"
+#include "state.h"
+
+struct net_opts {
+	const char *name;
+	struct cidr subnet;
+	uint32_t gateway;  /* 0: the subnet's first address */
+	uint32_t mtu;	   /* 0: 1500 */
+	uint32_t ageing_s; /* 0: the bridge's default, 300 */
+	bool no_spoofchk;
+	bool hairpin;
+	bool gateway_brd;      /* broadcast address on the gateway, as the CNI plugin sets */
+	enum attach_mode mode; /* ATTACH_PROBE: TCX if the kernel has it */
+};
+
+int net_create(struct netctx *c, const struct net_opts *o);
+/* Refuses while containers are attached, unless force (then detaches them). */
+int net_delete(struct netctx *c, const char *name, bool force);
+
+struct attach_opts {
+	const char *net;
+	const char *netns;  /* name under /run/netns or a path */
+	const char *ifname; /* NULL: eth0 */
+	const char *id;	    /* owner (CNI container ID); NULL: the netns path */
+	uint32_t ip;	    /* 0: allocate */
+	const uint8_t *mac; /* NULL: random, locally administered */
+	bool create_netns;
+	bool cni;
+	bool brd; /* set the broadcast address on the container's address */
+};
+
+int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out);
+
+/* Which attachment to remove: by namespace (CLI) or by owner id (CNI). */
+struct detach_sel {
+	const char *net;
+	const char *netns; /* NULL when selecting by id */
+	const char *id;
+	const char *ifname; /* NULL: any */
+};
+
+/* -ENOENT (message printed unless quiet) when nothing matches. */
+int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet);
+
+#endif

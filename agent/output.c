@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <stdio.h>
+#include <string.h>
+
+#include "output.h"
+
+void print_json(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+}
+
+static const char *s(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+static long long n(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+void print_net_list(json_t *nets, bool json)
+{
+	size_t i;
+	json_t *net;
+
+	if (json) {
+		print_json(nets);
+		return;
+	}
+	printf("%-16s %-18s %-15s %-10s %-6s %-6s %s\n", "NAME", "SUBNET", "GATEWAY", "DEVICE",
+	       "MTU", "HOOK", "CONTAINERS");
+	json_array_foreach (nets, i, net)
+		printf("%-16s %-18s %-15s %-10s %-6lld %-6s %lld\n", s(net, "name"),
+		       s(net, "subnet"), s(net, "gateway"), s(net, "gateway_dev"), n(net, "mtu"),
+		       s(net, "attach_mode"), n(net, "containers"));
+}
+
+/* One line per entry, as `bridge fdb show` prints them. */
+void print_fdb(json_t *entries, bool json)
+{
+	size_t i;
+	json_t *e;
+
+	if (json) {
+		print_json(entries);
+		return;
+	}
+	json_array_foreach (entries, i, e) {
+		printf("%s dev %s master %s", s(e, "mac"), s(e, "dev"), s(e, "network"));
+		if (!strcmp(s(e, "state"), "static"))
+			printf(" static\n");
+		else
+			printf(" used %llds%s\n", n(e, "age_s"),
+			       json_is_true(json_object_get(e, "expired")) ? " expired" : "");
+	}
+}
+
+static void print_counters(const char *title, json_t *counters)
+{
+	const char *key;
+	json_t *v;
+	int shown = 0;
+
+	printf("  %s:", title);
+	json_object_foreach (counters, key, v) {
+		if (!json_integer_value(v))
+			continue;
+		printf(" %s %lld", key, (long long)json_integer_value(v));
+		shown++;
+	}
+	printf("%s\n", shown ? "" : " none");
+}
+
+static void print_hook(json_t *hook, char *buf, size_t size)
+{
+	if (!json_is_true(json_object_get(hook, "attached")))
+		snprintf(buf, size, "%s DETACHED", s(hook, "mode"));
+	else if (!strcmp(s(hook, "mode"), "tcx"))
+		snprintf(buf, size, "tcx link %lld", n(hook, "link_id"));
+	else
+		snprintf(buf, size, "tc clsact prog %lld", n(hook, "prog_id"));
+}
+
+static void print_one_status(json_t *st)
+{
+	json_t *v, *ports = json_object_get(st, "ports");
+	size_t i;
+
+	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  hook %s  spoofchk %s\n",
+	       s(st, "name"), s(st, "subnet"), s(st, "gateway"), s(st, "gateway_dev"), n(st, "mtu"),
+	       s(st, "attach_mode"), json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
+	json_array_foreach (json_object_get(st, "programs"), i, v)
+		printf("  program %s id %lld (%s), pinned %s\n", s(v, "name"), n(v, "id"),
+		       s(v, "hook"), s(v, "pin"));
+	printf("  maps:");
+	json_array_foreach (json_object_get(st, "maps"), i, v)
+		printf(" %s %lld/%lld", s(v, "name"), n(v, "entries"), n(v, "max_entries"));
+	printf("\n  %-4s %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10s %10s %6s\n", "SLOT", "PORT",
+	       "KIND", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "RX", "TX", "DROPS");
+	json_array_foreach (ports, i, v) {
+		json_t *stats = json_object_get(v, "stats");
+		char hook[48];
+
+		print_hook(json_object_get(v, "hook"), hook, sizeof(hook));
+		printf("  %-4lld %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10lld %10lld %6lld\n",
+		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
+		       s(v, "ip"), s(v, "mac"), hook, n(stats, "rx_packets"),
+		       n(stats, "tx_packets"), n(stats, "drops"));
+	}
+	print_counters("drops", json_object_get(st, "drops"));
+	print_counters("events", json_object_get(st, "events"));
+}
+
+void print_status(json_t *nets, bool json)
+{
+	size_t i;
+	json_t *st;
+
+	if (json) {
+		print_json(nets);
+		return;
+	}
+	json_array_foreach (nets, i, st) {
+		if (i)
+			putchar('\n');
+		print_one_status(st);
+	}
+}

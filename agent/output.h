@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* Rendering reports: JSON as is with -j, else text for people. */
+#ifndef BPFBR_OUTPUT_H
+#define BPFBR_OUTPUT_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+void print_json(json_t *v);
+void print_net_list(json_t *nets, bool json);
+void print_fdb(json_t *entries, bool json);
+void print_status(json_t *nets, bool json);
+
+#endif

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "bpfbr/limits.h"
+#include "counter_names.h"
+#include "datapath.h"
+#include "dpmaps.h"
+#include "netns.h"
+#include "report.h"
+
+json_t *report_net_summary(const struct netstate *ns)
+{
+	char subnet[IP_STR_LEN + 4], gw[IP_STR_LEN];
+
+	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(ns->subnet.addr, gw), ns->subnet.prefix);
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:b, s:b, s:i}", "name", ns->name,
+			 "subnet", subnet, "gateway", ip_str(ns->gateway, gw), "gateway_dev",
+			 ns->gw_dev, "mtu", ns->mtu, "attach_mode", attach_mode_name(ns->mode),
+			 "containers", ns->n_att, "spoofchk", ns->spoofchk, "hairpin", ns->hairpin,
+			 "ageing_s", ns->ageing_s);
+}
+
+static const char *port_name(const struct netstate *ns, uint32_t ifindex)
+{
+	if ((int)ifindex == ns->gw_port_ifindex)
+		return ns->gw_port;
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if ((uint32_t)ns->att[i].host_ifindex == ifindex)
+			return ns->att[i].host_ifname;
+	return "?";
+}
+
+struct fdb_walk {
+	const struct netstate *ns;
+	json_t *entries;
+	uint64_t now;
+};
+
+static int fdb_entry(const struct bpfbr_fdb_key *k, const struct bpfbr_fdb_entry *e, void *data)
+{
+	struct fdb_walk *w = data;
+	bool is_static = e->flags & BPFBR_FDB_STATIC;
+	char mac[MAC_STR_LEN];
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "mac", mac_str(k->mac, mac), "dev",
+		      port_name(w->ns, e->ifindex), "ifindex", e->ifindex, "network", w->ns->name,
+		      "state", is_static ? "static" : "learned", "port_kind",
+		      e->port_kind == BPFBR_PORT_GATEWAY ? "gateway" : "container");
+	if (!o)
+		return -ENOMEM;
+	if (!is_static) {
+		uint64_t age = w->now > e->seen_ns ? (w->now - e->seen_ns) / 1000000000ull : 0;
+
+		json_object_set_new(o, "age_s", json_integer((json_int_t)age));
+		json_object_set_new(o, "expired", json_boolean(age > w->ns->ageing_s));
+	}
+	return json_array_append_new(w->entries, o) ? -ENOMEM : 0;
+}
+
+int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries)
+{
+	struct fdb_walk w = { ns, entries, dp_now_ns() };
+	char dir[PATH_MAX];
+	struct dp dp;
+	int err;
+
+	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
+	if (!err)
+		err = dp_open(dir, &dp);
+	if (err)
+		return err;
+	err = dp_fdb_each(&dp, fdb_entry, &w);
+	dp_close(&dp);
+	return err;
+}
+
+static json_t *hook_json(struct netctx *c, const struct netstate *ns, const char *ifname,
+			 int ifindex)
+{
+	struct attach_info info;
+	char pin[PATH_MAX];
+	int err;
+
+	err = port_link_pin(c, ns->name, ifname, pin, sizeof(pin));
+	if (!err)
+		err = attach_query(ifindex, pin, ns->mode, &info);
+	if (err)
+		return json_pack("{s:s, s:b, s:s}", "mode", attach_mode_name(ns->mode), "attached",
+				 0, "error", strerror(-err));
+	if (ns->mode == ATTACH_TCX)
+		return json_pack("{s:s, s:b, s:i, s:i, s:s}", "mode", "tcx", "attached", 1,
+				 "link_id", info.link_id, "prog_id", info.prog_id, "pin", pin);
+	return json_pack("{s:s, s:b, s:i, s:s, s:i, s:i}", "mode", "tc", "attached", 1, "prog_id",
+			 info.prog_id, "filter", "clsact ingress", "handle", BPFBR_TC_HANDLE,
+			 "priority", BPFBR_TC_PRIO);
+}
+
+static json_t *stats_json(const struct dp *dp, uint16_t slot)
+{
+	struct bpfbr_port_stats s = { 0 };
+
+	dp_port_stats_read(dp, slot, &s);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "rx_packets", (json_int_t)s.rx_packets,
+			 "rx_bytes", (json_int_t)s.rx_bytes, "tx_packets", (json_int_t)s.tx_packets,
+			 "tx_bytes", (json_int_t)s.tx_bytes, "drops", (json_int_t)s.drops);
+}
+
+static json_t *ports_json(struct netctx *c, const struct netstate *ns, const struct dp *dp)
+{
+	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
+	json_t *ports = json_array();
+
+	json_array_append_new(
+		ports, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "slot", 0,
+				 "port", ns->gw_port, "ifindex", ns->gw_port_ifindex, "kind",
+				 "gateway", "endpoint", "node", "ifname", ns->gw_dev, "ip",
+				 ip_str(ns->gateway, ip), "mac", mac_str(ns->gw_mac, mac), "hook",
+				 hook_json(c, ns, ns->gw_port, ns->gw_port_ifindex), "stats",
+				 stats_json(dp, 0)));
+	for (uint32_t i = 0; i < ns->n_att; i++) {
+		const struct attachment *a = &ns->att[i];
+		const char *name = netns_name_of(a->netns);
+
+		json_array_append_new(
+			ports,
+			json_pack(
+				"{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}",
+				"slot", a->slot, "port", a->host_ifname, "ifindex", a->host_ifindex,
+				"kind", "container", "endpoint", name ?: a->netns, "ifname",
+				a->ifname, "ip", ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
+				"netns", a->netns, "id", a->id, "cni", a->cni, "hook",
+				hook_json(c, ns, a->host_ifname, a->host_ifindex), "stats",
+				stats_json(dp, a->slot)));
+	}
+	return ports;
+}
+
+static json_t *map_json(const char *dir, const char *pin, int fd)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), count = 0;
+	char path[PATH_MAX];
+
+	path_join(path, sizeof(path), dir, pin);
+	bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (info.type == BPF_MAP_TYPE_HASH) {
+		dp_map_count(fd, &count);
+	} else if (!strcmp(pin, PIN_FLOOD)) {
+		for (uint32_t k = 0; k < info.max_entries; k++) {
+			uint32_t ifindex = 0;
+
+			if (!bpf_map_lookup_elem(fd, &k, &ifindex) && ifindex)
+				count++;
+		}
+	} else {
+		/* Arrays are always full: report their size. */
+		count = info.max_entries;
+	}
+	return json_pack("{s:s, s:i, s:s, s:i, s:i}", "name", pin, "id", info.id, "pin", path,
+			 "entries", count, "max_entries", info.max_entries);
+}
+
+static json_t *counters_json(const struct dp *dp, bool drops)
+{
+	uint64_t v[BPFBR_COUNTER_MAX] = { 0 };
+	json_t *o = json_object();
+
+	dp_counters_read(dp, v);
+	for (uint32_t i = 1; i < BPFBR_COUNTER_MAX; i++)
+		if (counter_is_drop(i) == drops)
+			json_object_set_new(o, counter_name(i), json_integer((json_int_t)v[i]));
+	return o;
+}
+
+json_t *report_status(struct netctx *c, const struct netstate *ns)
+{
+	struct bpf_prog_info pinfo = {};
+	uint32_t len = sizeof(pinfo);
+	char dir[PATH_MAX], ppin[PATH_MAX];
+	json_t *o, *maps;
+	struct dp dp;
+
+	if (net_pin_dir(c, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
+		return NULL;
+	o = report_net_summary(ns);
+	path_join(ppin, sizeof(ppin), dir, PIN_PROG_PORT);
+	bpf_obj_get_info_by_fd(dp.prog_port, &pinfo, &len);
+	json_object_set_new(o, "programs",
+			    json_pack("[{s:s, s:i, s:s, s:s}]", "name", pinfo.name, "id", pinfo.id,
+				      "pin", ppin, "hook", "tc ingress of every port"));
+	maps = json_array();
+	json_array_append_new(maps, map_json(dir, PIN_FDB, dp.fdb));
+	json_array_append_new(maps, map_json(dir, PIN_PORTS, dp.ports));
+	json_array_append_new(maps, map_json(dir, PIN_FLOOD, dp.flood));
+	json_array_append_new(maps, map_json(dir, PIN_CONFIG, dp.config));
+	json_array_append_new(maps, map_json(dir, PIN_COUNTERS, dp.counters));
+	json_array_append_new(maps, map_json(dir, PIN_PORT_STATS, dp.port_stats));
+	json_object_set_new(o, "maps", maps);
+	json_object_set_new(o, "ports", ports_json(c, ns, &dp));
+	json_object_set_new(o, "drops", counters_json(&dp, true));
+	json_object_set_new(o, "events", counters_json(&dp, false));
+	dp_close(&dp);
+	return o;
+}

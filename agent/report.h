@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * What `net list`, `fdb show` and `status` report, gathered from the state,
+ * the pinned maps and the kernel, as JSON objects (the text output is
+ * rendered from the same objects).
+ */
+#ifndef BPFBR_REPORT_H
+#define BPFBR_REPORT_H
+
+#include <jansson.h>
+
+#include "netctx.h"
+#include "state.h"
+
+json_t *report_net_summary(const struct netstate *ns);
+/* Appends one object per forwarding entry of ns to entries. */
+int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries);
+json_t *report_status(struct netctx *c, const struct netstate *ns);
+
+#endif

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <jansson.h>
+
+#include "bpfbr/limits.h"
+#include "jsonutil.h"
+#include "log.h"
+#include "state.h"
+
+#define STATE_VERSION 1
+
+int state_lock(const struct paths *p)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = mkdir_p(p->run, 0700);
+	if (!err)
+		err = path_join(path, sizeof(path), p->run, "lock");
+	if (err) {
+		pr_err("cannot create %s: %s", p->run, strerror(-err));
+		return err;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("cannot open lock file %s: %s", path, strerror(-err));
+		return err;
+	}
+	while (flock(fd, LOCK_EX)) {
+		if (errno == EINTR)
+			continue;
+		err = -errno;
+		close(fd);
+		pr_err("cannot lock %s: %s", path, strerror(-err));
+		return err;
+	}
+	return fd;
+}
+
+void state_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
+}
+
+static int net_dir(const struct paths *p, char *buf, size_t size)
+{
+	return path_join(buf, size, p->state, "networks");
+}
+
+static int net_file(const struct paths *p, const char *name, char *buf, size_t size)
+{
+	char dir[PATH_MAX], file[NETNAME_MAX + 8];
+	int err = net_dir(p, dir, sizeof(dir));
+
+	if (err)
+		return err;
+	snprintf(file, sizeof(file), "%s.json", name);
+	return path_join(buf, size, dir, file);
+}
+
+static json_t *att_to_json(const struct attachment *a)
+{
+	char mac[MAC_STR_LEN], ip[IP_STR_LEN];
+
+	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:i, s:b, s:b}", "id", a->id,
+			 "ifname", a->ifname, "netns", a->netns, "netns_id",
+			 (json_int_t)a->netns_id, "host_ifname", a->host_ifname, "host_ifindex",
+			 a->host_ifindex, "mac", mac_str(a->mac, mac), "ip", ip_str(a->ip, ip),
+			 "slot", a->slot, "created_netns", a->created_netns, "cni", a->cni);
+}
+
+static json_t *net_to_json(const struct netstate *ns)
+{
+	char subnet[IP_STR_LEN + 4], gw[IP_STR_LEN], mac[MAC_STR_LEN];
+	json_t *root, *atts = json_array();
+
+	if (!atts)
+		return NULL;
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (json_array_append_new(atts, att_to_json(&ns->att[i]))) {
+			json_decref(atts);
+			return NULL;
+		}
+	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(ns->subnet.addr, gw), ns->subnet.prefix);
+	root = json_pack("{s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:s, s:i, s:s, s:i, s:s,"
+			 " s:s, s:I, s:o}",
+			 "version", STATE_VERSION, "name", ns->name, "index", ns->index, "subnet",
+			 subnet, "gateway", ip_str(ns->gateway, gw), "mtu", ns->mtu, "ageing_s",
+			 ns->ageing_s, "spoofchk", ns->spoofchk, "hairpin", ns->hairpin,
+			 "gateway_dev", ns->gw_dev, "gateway_dev_ifindex", ns->gw_dev_ifindex,
+			 "gateway_port", ns->gw_port, "gateway_port_ifindex", ns->gw_port_ifindex,
+			 "gateway_mac", mac_str(ns->gw_mac, mac), "attach_mode",
+			 attach_mode_name(ns->mode), "node_netns_id", (json_int_t)ns->node_netns_id,
+			 "attachments", atts);
+	return root;
+}
+
+int state_save(const struct paths *p, const struct netstate *ns)
+{
+	char path[PATH_MAX];
+	json_t *v;
+	int err;
+
+	err = net_dir(p, path, sizeof(path));
+	if (!err)
+		err = mkdir_p(path, 0700);
+	if (!err)
+		err = net_file(p, ns->name, path, sizeof(path));
+	if (err)
+		goto fail;
+	v = net_to_json(ns);
+	if (!v) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = json_write_file_atomic(v, path);
+	json_decref(v);
+	if (!err)
+		return 0;
+fail:
+	pr_err("cannot write state of network %s under %s: %s", ns->name, p->state, strerror(-err));
+	return err;
+}
+
+/* Field readers that stop at the first problem; all fields are required. */
+struct reader {
+	char err[JERR_LEN];
+	int ret;
+};
+
+static void r_str(struct reader *r, json_t *o, const char *key, char *buf, size_t size)
+{
+	if (r->ret)
+		return;
+	r->ret = jget_str(o, key, buf, size, r->err);
+	if (r->ret == -ENOENT)
+		snprintf(r->err, JERR_LEN, "missing \"%s\"", key);
+}
+
+static void r_u32(struct reader *r, json_t *o, const char *key, uint32_t max, uint32_t *out)
+{
+	if (r->ret)
+		return;
+	r->ret = jget_u32(o, key, max, out, r->err);
+	if (r->ret == -ENOENT)
+		snprintf(r->err, JERR_LEN, "missing \"%s\"", key);
+}
+
+static void r_int(struct reader *r, json_t *o, const char *key, int *out)
+{
+	uint32_t v;
+
+	r_u32(r, o, key, INT32_MAX, &v);
+	if (!r->ret)
+		*out = (int)v;
+}
+
+static void r_u64(struct reader *r, json_t *o, const char *key, uint64_t *out)
+{
+	if (r->ret)
+		return;
+	r->ret = jget_u64(o, key, out, r->err);
+	if (r->ret == -ENOENT)
+		snprintf(r->err, JERR_LEN, "missing \"%s\"", key);
+}
+
+static void r_bool(struct reader *r, json_t *o, const char *key, bool *out)
+{
+	if (r->ret)
+		return;
+	r->ret = jget_bool(o, key, out, r->err);
+	if (r->ret == -ENOENT)
+		snprintf(r->err, JERR_LEN, "missing \"%s\"", key);
+}
+
+static void r_fail(struct reader *r, const char *fmt, const char *what)
+{
+	if (r->ret)
+		return;
+	snprintf(r->err, JERR_LEN, fmt, what);
+	r->ret = -EINVAL;
+}
+
+static void r_ip(struct reader *r, json_t *o, const char *key, uint32_t *out)
+{
+	char buf[IP_STR_LEN];
+
+	r_str(r, o, key, buf, sizeof(buf));
+	if (!r->ret && parse_ipv4(buf, out))
+		r_fail(r, "\"%s\" is not an IPv4 address", key);
+}
+
+static void r_mac(struct reader *r, json_t *o, const char *key, uint8_t mac[6])
+{
+	char buf[MAC_STR_LEN];
+
+	r_str(r, o, key, buf, sizeof(buf));
+	if (!r->ret && parse_mac(buf, mac))
+		r_fail(r, "\"%s\" is not a MAC address", key);
+}
+
+static void r_ifname(struct reader *r, json_t *o, const char *key, char buf[IF_NAMESIZE])
+{
+	r_str(r, o, key, buf, IF_NAMESIZE);
+	if (!r->ret && !valid_ifname(buf))
+		r_fail(r, "\"%s\" is not a valid interface name", key);
+}
+
+static const char *const att_keys[] = { "id",	       "ifname",	"netns", "netns_id",
+					"host_ifname", "host_ifindex",	"mac",	 "ip",
+					"slot",	       "created_netns", "cni",	 NULL };
+
+static void read_att(struct reader *r, json_t *o, struct attachment *a)
+{
+	uint32_t slot = 0;
+
+	if (!r->ret)
+		r->ret = jcheck_keys(o, att_keys, r->err);
+	r_str(r, o, "id", a->id, sizeof(a->id));
+	r_ifname(r, o, "ifname", a->ifname);
+	r_str(r, o, "netns", a->netns, sizeof(a->netns));
+	r_u64(r, o, "netns_id", &a->netns_id);
+	r_ifname(r, o, "host_ifname", a->host_ifname);
+	r_int(r, o, "host_ifindex", &a->host_ifindex);
+	r_mac(r, o, "mac", a->mac);
+	r_ip(r, o, "ip", &a->ip);
+	r_u32(r, o, "slot", (BPFBR_MAX_PORTS - 1), &slot);
+	a->slot = (uint16_t)slot;
+	r_bool(r, o, "created_netns", &a->created_netns);
+	r_bool(r, o, "cni", &a->cni);
+	if (!r->ret && slot == 0)
+		r_fail(r, "an attachment of %s uses slot 0, the gateway's", a->ifname);
+}
+
+static const char *const net_keys[] = { "version",
+					"name",
+					"index",
+					"subnet",
+					"gateway",
+					"mtu",
+					"ageing_s",
+					"spoofchk",
+					"hairpin",
+					"gateway_dev",
+					"gateway_dev_ifindex",
+					"gateway_port",
+					"gateway_port_ifindex",
+					"gateway_mac",
+					"attach_mode",
+					"node_netns_id",
+					"attachments",
+					NULL };
+
+static void read_net(struct reader *r, json_t *o, struct netstate *ns)
+{
+	char buf[IP_STR_LEN + 4];
+	uint32_t version = 0;
+	json_t *atts;
+
+	if (!r->ret)
+		r->ret = jcheck_keys(o, net_keys, r->err);
+	r_u32(r, o, "version", UINT32_MAX, &version);
+	if (!r->ret && version != STATE_VERSION)
+		r_fail(r, "unsupported state version %s", "(expected 1)");
+	r_str(r, o, "name", ns->name, sizeof(ns->name));
+	r_u32(r, o, "index", 9999, &ns->index);
+	r_str(r, o, "subnet", buf, sizeof(buf));
+	if (!r->ret && parse_cidr(buf, &ns->subnet))
+		r_fail(r, "\"%s\" is not a CIDR", "subnet");
+	r_ip(r, o, "gateway", &ns->gateway);
+	r_u32(r, o, "mtu", 65535, &ns->mtu);
+	r_u32(r, o, "ageing_s", UINT32_MAX, &ns->ageing_s);
+	r_bool(r, o, "spoofchk", &ns->spoofchk);
+	r_bool(r, o, "hairpin", &ns->hairpin);
+	r_ifname(r, o, "gateway_dev", ns->gw_dev);
+	r_int(r, o, "gateway_dev_ifindex", &ns->gw_dev_ifindex);
+	r_ifname(r, o, "gateway_port", ns->gw_port);
+	r_int(r, o, "gateway_port_ifindex", &ns->gw_port_ifindex);
+	r_mac(r, o, "gateway_mac", ns->gw_mac);
+	r_str(r, o, "attach_mode", buf, sizeof(buf));
+	if (!r->ret && (attach_mode_parse(buf, &ns->mode) || ns->mode == ATTACH_PROBE))
+		r_fail(r, "\"%s\" must be \"tcx\" or \"tc\"", "attach_mode");
+	r_u64(r, o, "node_netns_id", &ns->node_netns_id);
+	if (r->ret)
+		return;
+	atts = json_object_get(o, "attachments");
+	if (!json_is_array(atts)) {
+		r_fail(r, "\"%s\" must be an array", "attachments");
+		return;
+	}
+	if (json_array_size(atts) >= (BPFBR_MAX_PORTS - 1)) {
+		r_fail(r, "%s", "too many attachments");
+		return;
+	}
+	ns->att = calloc(json_array_size(atts) + 1, sizeof(*ns->att));
+	if (!ns->att) {
+		r->ret = -ENOMEM;
+		snprintf(r->err, JERR_LEN, "out of memory");
+		return;
+	}
+	ns->n_att = (uint32_t)json_array_size(atts);
+	for (uint32_t i = 0; i < ns->n_att && !r->ret; i++)
+		read_att(r, json_array_get(atts, i), &ns->att[i]);
+}
+
+int state_load(const struct paths *p, const char *name, struct netstate *ns)
+{
+	struct reader r = { .ret = 0 };
+	char path[PATH_MAX];
+	json_t *v;
+	int err;
+
+	memset(ns, 0, sizeof(*ns));
+	err = net_file(p, name, path, sizeof(path));
+	if (err)
+		return err;
+	if (access(path, F_OK))
+		return -errno;
+	v = json_load_file_strict(path, r.err);
+	if (!v)
+		r.ret = -EINVAL;
+	else
+		read_net(&r, v, ns);
+	json_decref(v);
+	if (!r.ret && strcmp(ns->name, name))
+		r_fail(&r, "it describes network \"%s\"", ns->name);
+	if (r.ret) {
+		netstate_free(ns);
+		pr_err("state file %s is corrupt (%s); move it away and run: bpfbr gc", path,
+		       r.err);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+int state_remove(const struct paths *p, const char *name)
+{
+	char path[PATH_MAX];
+	int err = net_file(p, name, path, sizeof(path));
+
+	if (err)
+		return err;
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+void netstate_free(struct netstate *ns)
+{
+	free(ns->att);
+	ns->att = NULL;
+	ns->n_att = 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int state_list(const struct paths *p, char ***names, int *count)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	char **v = NULL;
+	int n = 0, err;
+	DIR *d;
+
+	*names = NULL;
+	*count = 0;
+	err = net_dir(p, dir, sizeof(dir));
+	if (err)
+		return err;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char **nv;
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+			continue;
+		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
+		if (!nv)
+			break;
+		v = nv;
+		v[n] = strndup(de->d_name, len - 5);
+		if (!v[n])
+			break;
+		if (!valid_netname(v[n])) {
+			free(v[n]);
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(v, (size_t)n, sizeof(*v), cmp_names);
+	*names = v;
+	*count = n;
+	return 0;
+}
+
+void state_names_free(char **names, int count)
+{
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+struct attachment *netstate_add_att(struct netstate *ns)
+{
+	struct attachment *v = realloc(ns->att, (ns->n_att + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	ns->att = v;
+	memset(&v[ns->n_att], 0, sizeof(*v));
+	return &v[ns->n_att++];
+}
+
+void netstate_del_att(struct netstate *ns, struct attachment *a)
+{
+	size_t i = (size_t)(a - ns->att);
+
+	memmove(&ns->att[i], &ns->att[i + 1], (ns->n_att - i - 1) * sizeof(*a));
+	ns->n_att--;
+}
