@@ -1,0 +1,86 @@
+# bpfbr: an eBPF container-networking datapath.
+# Non-recursive; everything generated goes under build/. Run `make help`.
+
+BUILD      ?= build
+CLANG_BPF  ?= $(shell command -v clang-19 || command -v clang)
+BPFTOOL    ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
+CC         ?= gcc
+PKGS       := libbpf libmnl jansson
+
+VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+WARN       := -Wall -Wextra -Werror
+CFLAGS     ?= -O2 -g
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -Iinclude -I$(BUILD)/skel -MMD -MP \
+              -DBPFBR_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 $(WARN) \
+              -Ivmlinux -Iinclude -Ibpf -MMD -MP
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
+
+AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
+AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/agent/%.o)
+BPFBR      := $(BUILD)/bpfbr
+
+.PHONY: all deps build check test demo clean help format format-check
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: $(BPFBR)
+
+help:
+	@echo "make            build bpfbr (build/bpfbr) and the BPF objects"
+	@echo "make demo       install what is missing, build, run the two-container demo"
+	@echo "make check      install what is missing, build, run every test"
+	@echo "make vmtest     run the BPF selftests in QEMU on Debian's 6.1 and 6.12 kernels"
+	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"
+	@echo "make format-check  check formatting against .clang-format"
+	@echo "make clean      remove build/"
+
+deps:
+	scripts/deps.sh all
+
+# --- BPF objects and skeletons -------------------------------------------------
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(CLANG_BPF) $(BPF_CFLAGS) -c $< -o $@
+
+# Skeleton struct names end in _bpf (port.bpf.o -> struct port_bpf).
+$(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
+	mv $@.tmp $@
+
+# --- agent ---------------------------------------------------------------------
+$(BUILD)/agent/%.o: agent/%.c | $(BUILD)/agent $(SKELS)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BPFBR): $(BUILD)/agent/main.o $(AGENT_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bpf $(BUILD)/skel $(BUILD)/agent:
+	mkdir -p $@
+
+build: $(BPFBR)
+
+# --- demo and tests ------------------------------------------------------------
+demo:
+	scripts/deps.sh all
+	$(MAKE) build
+	scripts/demo.sh $(DEMO_ARGS)
+
+include tests/tests.mk
+-include scripts/vmtest/vmtest.mk
+-include scripts/bench/bench.mk
+
+# --- formatting ----------------------------------------------------------------
+FORMAT_SRCS := $(wildcard agent/*.c agent/*.h bpf/*.c bpf/lib/*.h include/bpfbr/*.h tests/*/*.c tests/*/*.h)
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
