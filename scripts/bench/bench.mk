@@ -1,0 +1,30 @@
+# Benchmark harness (issue 6). Included from the top-level Makefile; also works
+# on its own: `make -f scripts/bench/bench.mk bench-tools` (scripts/bench.sh
+# does that to build its helpers before a run).
+#
+#   make bench                          full run (default rounds)
+#   make bench BENCH_ARGS=--quick       smoke test, a few minutes
+
+BUILD        ?= build
+CC           ?= gcc
+BENCH_BUILD  := $(BUILD)/bench
+BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -MMD -MP
+BENCH_TOOLS  := $(BENCH_BUILD)/crr $(BENCH_BUILD)/flowfill
+# What `make bench` builds first: bpfbr itself when this file is included from
+# the top-level Makefile (empty, and so skipped, when used on its own).
+BENCH_DEPS   ?= $(BPFBR)
+
+.PHONY: bench bench-tools
+
+bench-tools: $(BENCH_TOOLS)
+
+bench: $(BENCH_TOOLS) $(BENCH_DEPS)
+	scripts/bench.sh $(BENCH_ARGS)
+
+$(BENCH_BUILD)/%: scripts/bench/%.c | $(BENCH_BUILD)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_BUILD):
+	mkdir -p $@
+
+-include $(BENCH_TOOLS:%=%.d)
