@@ -1,0 +1,8 @@
+# shellcheck shell=bash
+METRIC_DESC="TCP_CRR through NAT with 100 000 live translations pre-filled"
+
+metric_run() {
+	nat_prefill
+	crr_run "$EXT_NS" "$EXT_IP" "$C1_NS" 12003
+	nat_count after
+}

@@ -1,0 +1,8 @@
+# shellcheck shell=bash
+METRIC_DESC="TCP_RR through NAT with 100 000 live translations pre-filled"
+
+metric_run() {
+	nat_prefill
+	sockperf_rr tcp "$EXT_NS" "$EXT_IP" "$C1_NS" 11114
+	nat_count after
+}

@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# 64-byte UDP packets/s from one sender core, c1 -> c2. trafgen writes
+# prebuilt frames through an AF_PACKET TX ring (qdisc bypassed), so the
+# sender costs almost nothing and the rate is set by the datapath. Counted at
+# c2's IP layer (Ip InReceives in c2's /proc/net/snmp), in steady state: after
+# a warm-up, between two reads BENCH_DURATION apart. Nobody listens on the
+# port; the packets die in c2's UDP layer (ICMP errors are rate-limited).
+METRIC_DESC="64 B UDP packets/s c1->c2, one sender core (trafgen, counted by Ip InReceives in c2)"
+
+in_receives() { nsx "$C2_NS" awk '/^Ip:/ && ++n == 2 { print $4 }' /proc/net/snmp; }
+
+metric_run() {
+	local m1 m2 cfg=$BENCH_RUN_DIR/trafgen.cfg a b t0 t1
+	m1=$(nsx "$C1_NS" cat /sys/class/net/eth0/address)
+	m2=$(nsx "$C2_NS" cat /sys/class/net/eth0/address)
+	# trafgen forks one worker per CPU and pins worker i to CPU i, overriding
+	# taskset; "cpu(N):" gives the frame to worker N only (the others exit).
+	cat >"$cfg" <<-CFG
+	cpu($BENCH_CPU): {
+	  eth(da=$m2, sa=$m1, type=0x0800),
+	  ipv4(saddr=$C1_IP, daddr=$C2_IP, ttl=64, df),
+	  udp(sport=4000, dport=4001),
+	  fill(0x00, 18)
+	}
+	CFG
+	# --no-sock-mem and -Q: trafgen must not retune the (global) core socket
+	# memory sysctls or IRQ affinities; it touches nothing outside c1.
+	bg_start trafgen "$C1_NS" trafgen -o eth0 -i "$cfg" -P "$((BENCH_CPU + 1))" --no-sock-mem -Q
+	local tg=$BG_PID
+	sleep 0.5
+	a=$(in_receives)
+	t0=$EPOCHREALTIME
+	sleep "$BENCH_DURATION"
+	b=$(in_receives)
+	t1=$EPOCHREALTIME
+	bg_stop "$tg"
+	((b > a)) || die "no packet reached c2 (trafgen: $(tail -3 "$BENCH_RUN_DIR/trafgen.log"))"
+	emit pps "$(awk -v a="$a" -v b="$b" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f", (b - a) / (t1 - t0) }')" \
+		pkt/s higher
+}

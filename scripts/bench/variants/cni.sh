@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Variant "cni": the reference CNI `bridge` plugin with `host-local` IPAM and
+# ipMasq (Debian's containernetworking-plugins), driven the way a runtime
+# drives it: the runtime (the harness) creates the netns, then execs the
+# plugin with CNI_* variables and the network config on stdin. The plugin runs
+# inside $NODE_NS, so its bridge, host veths, ip_forward and iptables chains
+# all land there, never in the root namespace.
+
+VARIANT_DESC="reference CNI bridge + host-local, ipMasq (containernetworking-plugins)"
+VARIANT_NAT=1
+CNI_BIN_DIR=${CNI_BIN_DIR:-/usr/lib/cni}
+
+variant_available() {
+	[ -x "$CNI_BIN_DIR/bridge" ] && [ -x "$CNI_BIN_DIR/host-local" ] ||
+		{ warn "cni: $CNI_BIN_DIR/bridge or host-local missing (apt-get install containernetworking-plugins)"; return 1; }
+}
+
+# The network config. host-local keeps its reservations under this run's
+# directory (not /var/lib/cni), so nothing outlives the run.
+cni_conf() {
+	cat <<-JSON
+	{
+	  "cniVersion": "1.0.0",
+	  "name": "$BENCH_PREFIX",
+	  "type": "bridge",
+	  "bridge": "cni0",
+	  "isGateway": true,
+	  "ipMasq": true,
+	  "ipam": {
+	    "type": "host-local",
+	    "subnet": "$SUBNET",
+	    "gateway": "$GW_IP",
+	    "routes": [ { "dst": "0.0.0.0/0" } ],
+	    "dataDir": "$BENCH_RUN_DIR/cni-ipam"
+	  }
+	}
+	JSON
+}
+
+# cni_exec ADD|DEL NETNS CONTAINERID [IP]: one plugin invocation. The requested
+# IP goes through CNI_ARGS (host-local's "IP" argument) so c1/c2 get the same
+# addresses as in every other variant.
+cni_exec() {
+	local cmd=$1 ns=$2 id=$3 ip=${4:-} args=""
+	[ -n "$ip" ] && args="IgnoreUnknown=1;IP=$ip"
+	cni_conf | CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=/run/netns/$ns CNI_IFNAME=eth0 \
+		CNI_PATH=$CNI_BIN_DIR CNI_ARGS=$args \
+		ip netns exec "$NODE_NS" "$CNI_BIN_DIR/bridge" >"$BENCH_RUN_DIR/cni-last.json" ||
+		die "cni: $cmd for $ns failed: $(cat "$BENCH_RUN_DIR/cni-last.json")"
+}
+
+variant_up() {
+	mkdir -p "$BENCH_RUN_DIR/cni-ipam"
+	bench_uplink_up
+	cni_exec ADD "$C1_NS" "$C1_NS" "$C1_IP"
+	cni_exec ADD "$C2_NS" "$C2_NS" "$C2_IP"
+}
+
+# As a runtime would on container exit; also exercises DEL every round.
+variant_down() {
+	cni_exec DEL "$C1_NS" "$C1_NS"
+	cni_exec DEL "$C2_NS" "$C2_NS"
+	rm -rf "$BENCH_RUN_DIR/cni-ipam"
+}
+
+variant_reset() { nsx "$NODE_NS" conntrack -F >/dev/null 2>&1 || true; }
+
+variant_nat_count() { nsx "$NODE_NS" cat /proc/sys/net/netfilter/nf_conntrack_count; }
+
+# Control plane: one ADD / DEL, each a plugin exec (which itself runs
+# host-local and about nine iptables processes for ipMasq).
+variant_attach() { cni_exec ADD "$1" "$1" "$2"; }
+variant_detach() { cni_exec DEL "$1" "$1"; }
