@@ -15,6 +15,7 @@ typedef int (*net_fn)(struct netctx *c, const struct netstate *ns, json_t *out);
 /* Runs fn for the named network, or for every network when name is NULL. */
 static int each_net(struct cli *cli, const char *name, net_fn fn, json_t *out)
 {
+	char *one[] = { (char *)name };
 	struct netctx c;
 	char **names = NULL;
 	int n = 0, err;
@@ -23,7 +24,7 @@ static int each_net(struct cli *cli, const char *name, net_fn fn, json_t *out)
 	if (err)
 		return err;
 	if (name) {
-		names = (char *[]){ (char *)name };
+		names = one;
 		n = 1;
 	} else {
 		err = state_list(&c.p, &names, &n);

@@ -132,8 +132,9 @@ int dp_open(const char *dir, struct dp *dp)
 		*fd = bpf_obj_get(path);
 		if (*fd < 0) {
 			err = -errno;
-			pr_err("cannot open pinned datapath object %s: %s; run: bpfbr gc", path,
-			       strerror(-err));
+			pr_err("cannot open pinned datapath object %s: %s; the network's pins are "
+			       "damaged: recreate it (bpfbr net delete --force, then net create)",
+			       path, strerror(-err));
 			goto fail;
 		}
 	}

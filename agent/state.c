@@ -335,8 +335,8 @@ int state_load(const struct paths *p, const char *name, struct netstate *ns)
 		r_fail(&r, "it describes network \"%s\"", ns->name);
 	if (r.ret) {
 		netstate_free(ns);
-		pr_err("state file %s is corrupt (%s); move it away and run: bpfbr gc", path,
-		       r.err);
+		pr_err("state file %s is corrupt (%s); bpfbr will not use it: repair or remove it",
+		       path, r.err);
 		return -EUCLEAN;
 	}
 	return 0;

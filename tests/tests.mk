@@ -1,8 +1,45 @@
 # Tests: `make check` installs what is missing, builds, and runs every suite
 # through tests/run.sh, whose last line is "N passed, N failed[, N skipped]".
+#   build/tests/unit-asan   userspace unit tests, under AddressSanitizer and UBSan
+#   build/tests/bpf-tests   the BPF programs through BPF_PROG_TEST_RUN
+
+SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TEST_CFLAGS  := $(ALL_CFLAGS) -Iagent -Itests/lib
+
+UNIT_SRCS    := $(wildcard tests/unit/*.c)
+# Userspace modules the unit tests exercise, rebuilt with the sanitizers.
+UNIT_AGENT   := parse paths jsonutil state ipam log attach counter_names
+UNIT_OBJS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%.o) \
+                $(UNIT_AGENT:%=$(BUILD)/asan/agent/%.o) $(BUILD)/asan/tests/harness.o
+
+BPFT_SRCS    := $(wildcard tests/bpf/*.c)
+BPFT_OBJS    := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o) $(BUILD)/tests/harness.o
 
 .PHONY: test-build
-test-build: $(BPFBR)
+test-build: $(BPFBR) $(BUILD)/tests/unit-asan $(BUILD)/tests/bpf-tests
+
+$(BUILD)/asan/agent/%.o: agent/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+$(BUILD)/asan/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+$(BUILD)/asan/tests/harness.o: tests/lib/harness.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+$(BUILD)/tests/unit-asan: $(UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/bpf/%.o: tests/bpf/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itests/bpf -c $< -o $@
+$(BUILD)/tests/harness.o: tests/lib/harness.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+$(BUILD)/tests/bpf-tests: $(BPFT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ $(LDLIBS)
 
 check:
 	scripts/deps.sh all

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Namespace test library. A test file defines functions named test_* and ends
+# with `run_tests "$@"`. Every test gets its own world, removed afterwards
+# even when it fails:
+#   - a node namespace ($NODE) that plays the host; bpfbr runs inside it,
+#   - a bpffs and state root ($ROOT) that no other run shares,
+#   - container namespaces named with ct NAME (unique per run).
+# A test returns 0 (pass), 1 (fail) or 4 (skip), and says why with fail/skip.
+# Nothing here touches the machine's own interfaces, routes or sysctls.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BPFBR_BIN=${BPFBR_BIN:-$TOP/build/bpfbr}
+SUITE=$(basename "$0" .sh)
+# A short id: namespace names and interface names must stay short.
+RUN=$(printf '%04x%03x' $$ $((RANDOM % 4096)))
+PREFIX="bbt$RUN"
+
+ROOT=""
+NODE=""
+declare -a OWN_NS=()
+
+# The node namespace every bpfbr command of the test runs in.
+node() { nsenter --net="/run/netns/$NODE" "$@"; }
+# bpfbr as a user would run it on the node, under the test's own root.
+bpfbr() { nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"; }
+# A container namespace name for this run: ct c1 -> bbtXXXXXXX-c1.
+ct() { echo "$PREFIX-$1"; }
+# Runs a command inside a container namespace: on c1 ping ...
+on() { local n; n=$(ct "$1"); shift; ip netns exec "$n" "$@"; }
+# Records a namespace the test created so that cleanup removes it.
+own_ns() { OWN_NS+=("$1"); }
+
+# fail WHY: reports why the test fails (the first reason is the summary); returns 1.
+fail() {
+	echo "  FAIL: $*" >&2
+	[ -s "$ROOT/.why" ] || echo "$*" | head -1 >"$ROOT/.why"
+	return 1
+}
+# skip WHY: the test cannot run here; returns 4.
+skip() {
+	echo "  SKIP: $*" >&2
+	echo "$*" | head -1 >"$ROOT/.why"
+	return 4
+}
+
+# check DESCRIPTION CMD...: runs CMD; a failure names DESCRIPTION and the output.
+check() {
+	local what=$1 out
+	shift
+	out=$("$@" 2>&1) || fail "$what: '$*' failed: $(echo "$out" | tail -2 | tr '\n' ' ')"
+}
+
+# check_fails DESCRIPTION CMD...: CMD must fail.
+check_fails() {
+	local what=$1 out
+	shift
+	! out=$("$@" 2>&1) || fail "$what: '$*' succeeded: $(echo "$out" | tail -2 | tr '\n' ' ')"
+}
+
+# ping_ok NS ADDR: one echo request answered within 2 s (3 tries).
+ping_ok() { on "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1; }
+
+setup_world() {
+	ROOT=$(mktemp -d "/tmp/bpfbr-test.$RUN.XXXX")
+	mkdir -p "$ROOT/sys/fs/bpf"
+	mount -t bpf bpf "$ROOT/sys/fs/bpf" || return 1
+	NODE="$PREFIX-node"
+	ip netns add "$NODE" || return 1
+	own_ns "$NODE"
+	node ip link set lo up
+}
+
+cleanup_world() {
+	local n
+	# Namespaces the test made, and those bpfbr made for it (ct names).
+	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case "$n" in "$PREFIX"-*) ip netns del "$n" 2>/dev/null ;; esac
+	done
+	for n in "${OWN_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
+	OWN_NS=()
+	if [ -n "$ROOT" ]; then
+		umount "$ROOT/sys/fs/bpf" 2>/dev/null
+		rm -rf "$ROOT"
+	fi
+	ROOT=""
+}
+
+run_tests() {
+	local t rc names why
+	names=$(declare -F | awk '{print $3}' | grep '^test_')
+	[ $# -gt 0 ] && names=$(printf "test_%s\n" "$@")
+	for t in $names; do
+		if ! setup_world; then
+			echo "FAIL $SUITE/${t#test_}: could not set up the test namespaces"
+			cleanup_world
+			continue
+		fi
+		( trap - EXIT INT TERM; "$t" )
+		rc=$?
+		why=$(cat "$ROOT/.why" 2>/dev/null)
+		cleanup_world
+		case $rc in
+		0) echo "PASS $SUITE/${t#test_}" ;;
+		4) echo "SKIP $SUITE/${t#test_}: ${why:-no reason given}" ;;
+		*) echo "FAIL $SUITE/${t#test_}: ${why:-exit status $rc}" ;;
+		esac
+	done
+}
+
+trap cleanup_world EXIT INT TERM

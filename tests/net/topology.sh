@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# vm: yes
+# The chapter's two-container network, built by bpfbr: no bridge, BPF switch.
+. "$(dirname "$0")/lib.sh"
+
+# up: network demo 10.40.0.0/24 with c1 (.2) and c2 (.3), as the chapter has it.
+up() {
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
+	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
+	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
+}
+
+test_ping_between_containers_and_gateway() {
+	up || return 1
+	ping_ok c1 10.40.0.3 || fail "c1 cannot ping c2" || return 1
+	ping_ok c2 10.40.0.2 || fail "c2 cannot ping c1" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 cannot ping the gateway" || return 1
+	ping_ok c2 10.40.0.1 || fail "c2 cannot ping the gateway" || return 1
+}
+
+test_container_view_matches_chapter() {
+	local addr route
+	up || return 1
+	addr=$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}')
+	[ "$addr" = 10.40.0.2/24 ] || fail "c1 eth0 has '$addr', expected 10.40.0.2/24" || return 1
+	route=$(on c1 ip -4 route show default)
+	[[ "$route" == "default via 10.40.0.1 dev eth0"* ]] ||
+		fail "c1 default route is '$route'" || return 1
+	[ "$(on c1 cat /sys/class/net/lo/operstate)" != down ] || on c1 ping -c1 -W1 127.0.0.1 >/dev/null ||
+		fail "lo is not up in c1" || return 1
+}
+
+test_arp_entries_name_the_right_macs() {
+	local mac2 gwmac seen
+	up || return 1
+	ping_ok c1 10.40.0.3 && ping_ok c1 10.40.0.1 || fail "ping failed" || return 1
+	mac2=$(on c2 cat /sys/class/net/eth0/address)
+	gwmac=$(node cat /sys/class/net/bpfbr0/address 2>/dev/null || node ip -j link show bpfbr0 | jq -r '.[0].address')
+	seen=$(on c1 ip -j neigh show 10.40.0.3 | jq -r '.[0].lladdr')
+	[ "$seen" = "$mac2" ] || fail "c1 resolves 10.40.0.3 to $seen, c2 has $mac2" || return 1
+	seen=$(on c1 ip -j neigh show 10.40.0.1 | jq -r '.[0].lladdr')
+	gwmac=$(node ip -j link show bpfbr0 | jq -r '.[0].address')
+	[ "$seen" = "$gwmac" ] || fail "c1 resolves the gateway to $seen, bpfbr0 has $gwmac" || return 1
+}
+
+test_ttl_unchanged_between_containers() {
+	local ttl
+	up || return 1
+	ttl=$(on c1 ping -c1 -W2 10.40.0.3 | sed -n 's/.*ttl=\([0-9]*\).*/\1/p')
+	[ "$ttl" = 64 ] || fail "reply TTL from c2 is '$ttl', expected 64 (no router between)" || return 1
+}
+
+test_node_reaches_containers() {
+	up || return 1
+	node ping -c1 -W2 10.40.0.2 >/dev/null || fail "node cannot ping c1" || return 1
+	node ping -c1 -W2 10.40.0.3 >/dev/null || fail "node cannot ping c2" || return 1
+	node ip route get 10.40.0.2 | grep -q "dev bpfbr0" ||
+		fail "node does not route 10.40.0.0/24 via bpfbr0: $(node ip route get 10.40.0.2)" || return 1
+}
+
+test_no_bridge_and_no_netfilter_rules() {
+	up || return 1
+	[ -z "$(node ip -o link show type bridge)" ] || fail "a bridge exists in the node namespace" || return 1
+	! node iptables-save 2>/dev/null | grep -qE '^-A ' || fail "iptables rules in the node namespace" || return 1
+	[ -z "$(node nft list ruleset 2>/dev/null)" ] || fail "nftables rules in the node namespace" || return 1
+}
+
+test_fdb_lists_every_port_mac() {
+	local mac1 mac2 gw fdb
+	up || return 1
+	ping_ok c1 10.40.0.3 || fail "ping failed" || return 1
+	mac1=$(on c1 cat /sys/class/net/eth0/address)
+	mac2=$(on c2 cat /sys/class/net/eth0/address)
+	gw=$(node ip -j link show bpfbr0 | jq -r '.[0].address')
+	fdb=$(bpfbr -j fdb show demo) || fail "fdb show failed" || return 1
+	[ "$(echo "$fdb" | jq length)" = 3 ] || fail "fdb has $(echo "$fdb" | jq length) entries, expected 3" || return 1
+	echo "$fdb" | jq -e --arg m "$mac1" '.[] | select(.mac == $m and .state == "static" and (.dev | startswith("veth")))' >/dev/null ||
+		fail "no static entry for c1's $mac1" || return 1
+	echo "$fdb" | jq -e --arg m "$mac2" '.[] | select(.mac == $m and .state == "static")' >/dev/null ||
+		fail "no static entry for c2's $mac2" || return 1
+	echo "$fdb" | jq -e --arg m "$gw" '.[] | select(.mac == $m and .dev == "bpfbr0-sw")' >/dev/null ||
+		fail "no entry for the gateway $gw on bpfbr0-sw" || return 1
+	bpfbr fdb show demo | grep -q "^$mac1 dev veth.* master demo static$" ||
+		fail "text fdb listing is not in 'bridge fdb show' form: $(bpfbr fdb show demo)" || return 1
+	# bpftool reads the pinned map with BTF: MAC and port are decoded fields.
+	bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb" | grep -q '"ifindex":' ||
+		fail "bpftool does not print the fdb with BTF field names" || return 1
+}
+
+test_third_container_attached_later() {
+	up || return 1
+	check "attach c3" bpfbr attach demo "$(ct c3)" --create-netns || return 1
+	[ "$(on c3 ip -4 -o addr show dev eth0 | awk '{print $4}')" = 10.40.0.4/24 ] ||
+		fail "c3 did not get the next free address 10.40.0.4" || return 1
+	ping_ok c3 10.40.0.2 || fail "c3 cannot ping c1" || return 1
+	ping_ok c1 10.40.0.4 || fail "c1 cannot ping c3" || return 1
+	ping_ok c3 10.40.0.1 || fail "c3 cannot ping the gateway" || return 1
+}
+
+test_detach_removes_veth_and_entries() {
+	local host mac
+	up || return 1
+	host=$(bpfbr -j status demo | jq -r --arg n "$(ct c2)" '.[0].ports[] | select(.endpoint == $n) | .port')
+	mac=$(on c2 cat /sys/class/net/eth0/address)
+	[ -n "$host" ] && node ip link show "$host" >/dev/null 2>&1 || fail "port of c2 not found" || return 1
+	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
+	! node ip link show "$host" >/dev/null 2>&1 || fail "$host still exists after detach" || return 1
+	! bpfbr -j fdb show demo | jq -e --arg m "$mac" '.[] | select(.mac == $m)' >/dev/null ||
+		fail "fdb still has c2's MAC" || return 1
+	[ "$(bpfbr -j status demo | jq '.[0].ports | length')" = 2 ] || fail "status still lists c2's port" || return 1
+	[ ! -e "/run/netns/$(ct c2)" ] || fail "namespace created with --create-netns not removed" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 lost the gateway after c2 was detached" || return 1
+	check_fails "ping of a detached container" ping_ok c1 10.40.0.3 || return 1
+}
+
+test_detach_keeps_namespace_it_did_not_create() {
+	ip netns add "$(ct ext)" || return 1
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
+	check "attach" bpfbr attach demo "$(ct ext)" || return 1
+	check "detach" bpfbr detach demo "$(ct ext)" || return 1
+	[ -e "/run/netns/$(ct ext)" ] || fail "detach deleted a namespace bpfbr did not create" || return 1
+	[ -z "$(on ext ip -o link show type veth)" ] || fail "the container end of the veth is left" || return 1
+}
+
+test_broadcast_reaches_every_other_container() {
+	local n mac1
+	up || return 1
+	check "attach c3" bpfbr attach demo "$(ct c3)" --create-netns --ip 10.40.0.4 || return 1
+	mac1=$(on c1 cat /sys/class/net/eth0/address)
+	# Every container listens for incoming broadcast ARP; c1 then asks for .99.
+	for n in c1 c2 c3; do
+		on "$n" timeout 4 tcpdump -l -ni eth0 -Q in "arp and ether broadcast" \
+			>"$ROOT/$n.cap" 2>/dev/null &
+	done
+	sleep 1.5
+	on c1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
+	wait
+	for n in c2 c3; do
+		grep -q "who-has 10.40.0.99" "$ROOT/$n.cap" || fail "$n did not receive c1's broadcast" || return 1
+	done
+	! grep -q "who-has 10.40.0.99" "$ROOT/c1.cap" || fail "c1 received its own broadcast back" || return 1
+}
+
+run_tests "$@"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the test suites and prints, as its last line, "N passed, N failed, N skipped".
+#   tests/run.sh [--vm] [SUITE...]
+# Suites: unit (userspace, under ASan/UBSan), bpf (BPF_PROG_TEST_RUN), net
+# (namespace tests through the CLI), vm (the bpf suite and the VM-tagged net
+# tests inside QEMU on Debian's 6.1 and 6.12 kernels). Default: all of them.
+# --vm is how the VM runs itself: bpf plus the VM-tagged net tests, no vm suite.
+# Each suite prints "PASS name", "FAIL name: why", "SKIP name: why" lines.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+in_vm=0
+suites=()
+for a in "$@"; do
+	case "$a" in
+	--vm) in_vm=1 ;;
+	-h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+	*) suites+=("$a") ;;
+	esac
+done
+if [ ${#suites[@]} -eq 0 ]; then
+	if [ $in_vm = 1 ]; then suites=(bpf net); else suites=(unit bpf net vm); fi
+fi
+
+log=$(mktemp /tmp/bpfbr-tests.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+# run_suite NAME PREFIX CMD...: runs CMD, shows its output, relabels result lines
+# with PREFIX, and adds a FAIL if CMD failed without saying why.
+run_suite() {
+	local name=$1 prefix=$2 out rc
+	shift 2
+	echo "== $name: $*"
+	out=$(mktemp /tmp/bpfbr-suite.XXXXXX)
+	"$@" 2>&1 | sed -u -E "s#^(PASS|FAIL|SKIP) #\1 ${prefix}#" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$out"; then
+		echo "FAIL ${prefix}${name}: exited with status $rc without reporting a failure" | tee -a "$out"
+	fi
+	cat "$out" >>"$log"
+	rm -f "$out"
+}
+
+net_tests() {
+	local t
+	for t in tests/net/*.sh; do
+		[ "$t" = tests/net/lib.sh ] && continue
+		if [ $in_vm = 1 ] && ! grep -q '^# vm: yes' "$t"; then continue; fi
+		run_suite "net/$(basename "$t" .sh)" "net/" bash "$t"
+	done
+}
+
+vm_tests() {
+	local k
+	for k in ${VMTEST_KERNELS:-6.1 6.12}; do
+		run_suite "vm-$k" "vm-$k/" scripts/vmtest.sh "$k" tests/run.sh --vm
+	done
+}
+
+for s in "${suites[@]}"; do
+	case "$s" in
+	unit) run_suite unit "" "$BUILD/tests/unit-asan" -s unit ;;
+	bpf) run_suite bpf "" "$BUILD/tests/bpf-tests" -s bpf ;;
+	net) net_tests ;;
+	vm) vm_tests ;;
+	*) echo "unknown suite $s" >&2; exit 2 ;;
+	esac
+done
+
+pass=$(grep -c '^PASS ' "$log")
+fail=$(grep -c '^FAIL ' "$log")
+skip=$(grep -c '^SKIP ' "$log")
+if [ "$fail" != 0 ]; then
+	echo "== failures:"
+	grep '^FAIL ' "$log"
+fi
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
