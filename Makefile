@@ -24,7 +24,7 @@ AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
 AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/agent/%.o)
 BPFBR      := $(BUILD)/bpfbr
 
-.PHONY: all deps build check test demo clean help format format-check
+.PHONY: all deps build check test demo demo-down clean help format format-check
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -68,6 +68,9 @@ demo:
 	scripts/deps.sh all
 	$(MAKE) build
 	scripts/demo.sh $(DEMO_ARGS)
+
+demo-down:
+	scripts/demo.sh --down
 
 include tests/tests.mk
 -include scripts/vmtest/vmtest.mk

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The chapter's two-container network, built by bpfbr inside a sandbox.
+#   scripts/demo.sh           bring it up, show it working, tear it down
+#   scripts/demo.sh --keep    leave it up (then explore, see below)
+#   scripts/demo.sh --down    remove a demo left up with --keep
+# Everything lives in namespaces the demo creates (demo-node plays the host,
+# demo-c1/demo-c2 are the containers) and under /run/bpfbr-demo (pins and
+# state): the machine's own interfaces, routes and firewall are not touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NODE=demo-node
+C1=demo-c1
+C2=demo-c2
+ROOT=/run/bpfbr-demo
+BIN=$PWD/build/bpfbr
+
+bpfbr() { nsenter --net="/run/netns/$NODE" "$BIN" --root "$ROOT" "$@"; }
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+run() { say "$*"; "$@"; }
+
+down() {
+	local n
+	for n in "$C1" "$C2" "$NODE"; do ip netns del "$n" 2>/dev/null || true; done
+	umount "$ROOT/sys/fs/bpf" 2>/dev/null || true
+	rm -rf "$ROOT"
+}
+
+up() {
+	if [ -e "/run/netns/$NODE" ] || [ -e "$ROOT" ]; then
+		echo "demo: a demo is already up; remove it with: scripts/demo.sh --down" >&2
+		exit 1
+	fi
+	mkdir -p "$ROOT/sys/fs/bpf"
+	mount -t bpf bpf "$ROOT/sys/fs/bpf"
+	ip netns add "$NODE"
+	ip -n "$NODE" link set lo up
+	echo "demo: node namespace $NODE plays the host; bpfbr runs inside it with --root $ROOT"
+	run bpfbr net create demo --subnet 10.40.0.0/24 --gateway 10.40.0.1
+	run bpfbr attach demo "$C1" --create-netns --ip 10.40.0.2
+	run bpfbr attach demo "$C2" --create-netns --ip 10.40.0.3
+}
+
+show() {
+	run ip -n "$C1" -4 addr show dev eth0
+	run ip -n "$C1" route
+	run ip netns exec "$C1" ping -c2 -W2 10.40.0.3
+	run ip netns exec "$C1" ping -c2 -W2 10.40.0.1
+	run ip netns exec "$NODE" ping -c1 -W2 10.40.0.2
+	say "ip -n $NODE -o link show type bridge   # no bridge anywhere"
+	ip -n "$NODE" -o link show type bridge
+	run bpfbr fdb show demo
+	run bpfbr status demo
+	say "bpftool map dump pinned $ROOT/sys/fs/bpf/bpfbr/demo/fdb"
+	bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb" | head -20
+}
+
+case "${1:-}" in
+--down) down; echo "demo: removed"; exit 0 ;;
+--keep) keep=1 ;;
+"") keep=0 ;;
+*) echo "usage: $0 [--keep|--down]" >&2; exit 2 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (it creates network namespaces)" >&2; exit 1; }
+[ -x "$BIN" ] || { echo "demo: $BIN is missing; run make first" >&2; exit 1; }
+
+if [ "$keep" = 0 ]; then trap down EXIT; fi
+up
+show
+if [ "$keep" = 1 ]; then
+	cat <<EOT
+
+The demo is still up. Try:
+  ip netns exec $C1 ping 10.40.0.3
+  nsenter --net=/run/netns/$NODE $BIN --root $ROOT status
+Remove it with: scripts/demo.sh --down   (or: make demo-down)
+EOT
+else
+	printf '\ndemo: tearing down (keep it with: make demo DEMO_ARGS=--keep)\n'
+fi
