@@ -243,7 +243,10 @@ cleanup() {
 	for ns in $(bench_ns_list_all); do
 		ip netns del "$ns" 2>/dev/null || warn "could not delete netns $ns"
 	done
-	[ -n "${BENCH_RUN_DIR:-}" ] && rm -rf "$BENCH_RUN_DIR"
+	if [ -n "${BENCH_RUN_DIR:-}" ]; then
+		rm -rf "$BENCH_RUN_DIR"
+		rmdir --ignore-fail-on-non-empty "$(dirname "$BENCH_RUN_DIR")" 2>/dev/null || true
+	fi
 	[ -n "$(bench_ns_list_all)" ] && warn "namespaces left: $(bench_ns_list_all | tr '\n' ' ')"
 	[ "$rc" = 130 ] && log "interrupted; cleaned up (partial results in ${RESULTS_TMP:-nowhere})"
 	exit "$rc"
@@ -314,6 +317,7 @@ main() {
 		printf '# info\tkernel\t%s\n' "$(uname -r)"
 		printf '# info\tmachine\t%s CPUs, %s\n' "$(nproc)" \
 			"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+		printf '# info\tload_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 		printf '# info\tcommit\t%s\n' "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
 		for v in "${VARIANTS[@]}"; do printf '# variant\t%s\t%s\n' "$v" "${vdesc[$v]}"; done
 		for m in "${METRICS[@]}"; do printf '# metric\t%s\t%s\n' "$m" "${mdesc[$m]}"; done
@@ -334,8 +338,10 @@ main() {
 	WORKER=""
 	((rc == 0)) || die "the run stopped (exit $rc)"
 
-	printf '# info\telapsed_s\t%.0f\n' "$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" \
-		>>"$RESULTS_TMP"
+	{
+		printf '# info\telapsed_s\t%.0f\n' "$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')"
+		printf '# info\tload_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+	} >>"$RESULTS_TMP"
 	mv "$RESULTS_TMP" "$base.tsv"
 	RESULTS_TMP=""
 	python3 "$BENCH_LIB_DIR/report.py" "$base.tsv" "$base.md" "$base.png"

@@ -146,7 +146,9 @@ def write_md(path, png, info, variants, metrics, res):
       f"measurement, measured processes pinned to CPU {info.get('cpu')}; "
       f"attach: {info.get('attach_n')} containers per round. Kernel {info.get('kernel')}, "
       f"{info.get('machine')}, commit `{info.get('commit')}`, "
-      f"run time {int(float(info.get('elapsed_s', 0))) // 60} min.")
+      f"run time {int(float(info.get('elapsed_s', 0))) // 60} min, load average "
+      f"{info.get('load_start', '?')} at the start and {info.get('load_end', '?')} at the end "
+      f"(anything else running on the 2 cores shows up as noise).")
     w("")
     w("Values are medians over rounds with min–max. Ratios are *paired*: each round's value divided "
       "by the baseline's value in the same round, then the median (min–max) of those ratios; "
@@ -253,7 +255,8 @@ def write_png(path, variants, metrics, res):
     with tempfile.TemporaryDirectory() as td:
         dat = os.path.join(td, "ratios.dat")
         with open(dat, "w") as f:
-            f.write("metric " + " ".join(f"{v} {v}_lo {v}_hi" for v in vs) + "\n")
+            # No header line: gnuplot's histogram would count it as a row
+            # and shift the error bars by one cluster.
             for mk in mks:
                 label = mk[0] if mk[1] in ("tps", "cps", "pps", "gbps") else f"{mk[0]}:{mk[1]}"
                 cols = []
