@@ -7,8 +7,9 @@
 
 #include "attach.h"
 
-/* libbpf 1.1 predates TCX; the kernel's UAPI value (6.6+). */
+/* libbpf 1.1 predates TCX; the kernel's UAPI values (6.6+). */
 #define BPF_TCX_INGRESS_VALUE 46
+#define BPF_TCX_EGRESS_VALUE  47
 
 const char *attach_mode_name(enum attach_mode mode)
 {
@@ -35,11 +36,18 @@ int attach_mode_parse(const char *s, enum attach_mode *mode)
 	return 0;
 }
 
-static int attach_tcx(int prog_fd, int ifindex, const char *link_pin)
+static enum bpf_tc_attach_point tc_point(enum attach_dir dir)
+{
+	return dir == HOOK_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;
+}
+
+static int attach_tcx(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin)
 {
 	int fd, err;
 
-	fd = bpf_link_create(prog_fd, ifindex, BPF_TCX_INGRESS_VALUE, NULL);
+	fd = bpf_link_create(prog_fd, ifindex,
+			     dir == HOOK_EGRESS ? BPF_TCX_EGRESS_VALUE : BPF_TCX_INGRESS_VALUE,
+			     NULL);
 	if (fd < 0)
 		return -errno;
 	/* A pin left by an interrupted run names a dead or replaced link. */
@@ -53,29 +61,33 @@ static int attach_tcx(int prog_fd, int ifindex, const char *link_pin)
 	return err;
 }
 
-static int attach_tc(int prog_fd, int ifindex)
+static int attach_tc(int prog_fd, int ifindex, enum attach_dir dir)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = tc_point(dir));
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE, .priority = BPFBR_TC_PRIO,
 		    .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE);
 	int err;
 
+	/* The clsact qdisc holds both directions; it may exist already. */
+	hook.attach_point = BPF_TC_INGRESS;
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST)
 		return err;
+	hook.attach_point = tc_point(dir);
 	return bpf_tc_attach(&hook, &opts);
 }
 
-int attach_ingress(int prog_fd, int ifindex, const char *link_pin, enum attach_mode *mode)
+int attach_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin,
+		enum attach_mode *mode)
 {
 	int err;
 
 	if (*mode == ATTACH_TC)
-		return attach_tc(prog_fd, ifindex);
-	err = attach_tcx(prog_fd, ifindex, link_pin);
+		return attach_tc(prog_fd, ifindex, dir);
+	err = attach_tcx(prog_fd, ifindex, dir, link_pin);
 	/* A kernel without TCX does not know the attach type: EINVAL. */
 	if (err == -EINVAL && *mode == ATTACH_PROBE) {
-		err = attach_tc(prog_fd, ifindex);
+		err = attach_tc(prog_fd, ifindex, dir);
 		if (!err)
 			*mode = ATTACH_TC;
 		return err;
@@ -85,9 +97,9 @@ int attach_ingress(int prog_fd, int ifindex, const char *link_pin, enum attach_m
 	return err;
 }
 
-int detach_ingress(int ifindex, const char *link_pin, enum attach_mode mode)
+int detach_hook(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = tc_point(dir));
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE, .priority = BPFBR_TC_PRIO);
 	int err;
 
@@ -101,7 +113,8 @@ int detach_ingress(int ifindex, const char *link_pin, enum attach_mode mode)
 	return err == -ENOENT || err == -ENODEV || err == -EINVAL ? 0 : err;
 }
 
-int attach_query(int ifindex, const char *link_pin, enum attach_mode mode, struct attach_info *info)
+int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode,
+		 struct attach_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	if (mode == ATTACH_TCX) {
@@ -120,7 +133,7 @@ int attach_query(int ifindex, const char *link_pin, enum attach_mode mode, struc
 		info->prog_id = li.prog_id;
 		return 0;
 	} else {
-		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = tc_point(dir));
 		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE,
 			    .priority = BPFBR_TC_PRIO);
 		int err = bpf_tc_query(&hook, &opts);

@@ -23,20 +23,23 @@ const char *attach_mode_name(enum attach_mode mode);
 /* "tcx", "tc", "auto" (ATTACH_PROBE); -EINVAL otherwise. */
 int attach_mode_parse(const char *s, enum attach_mode *mode);
 
+enum attach_dir { HOOK_INGRESS, HOOK_EGRESS };
+
 /*
- * Attaches prog_fd to ifindex's ingress; a TCX link is pinned at link_pin.
- * *mode: the wanted mode in, the mode used out.
+ * Attaches prog_fd to ifindex's TC ingress or egress; a TCX link is pinned
+ * at link_pin. *mode: the wanted mode in, the mode used out.
  */
-int attach_ingress(int prog_fd, int ifindex, const char *link_pin, enum attach_mode *mode);
-/* Undoes attach_ingress; a device already gone is not an error. */
-int detach_ingress(int ifindex, const char *link_pin, enum attach_mode mode);
+int attach_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin,
+		enum attach_mode *mode);
+/* Undoes attach_hook; a device already gone is not an error. */
+int detach_hook(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode);
 
 struct attach_info {
 	uint32_t prog_id;
 	uint32_t link_id; /* TCX only */
 };
-/* What is attached on ifindex by us: -ENOENT if nothing. */
-int attach_query(int ifindex, const char *link_pin, enum attach_mode mode,
+/* What is attached there by us: -ENOENT if nothing. */
+int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode,
 		 struct attach_info *info);
 
 #endif

@@ -14,6 +14,7 @@
 #include "netns.h"
 #include "network.h"
 #include "sysctl.h"
+#include "uplink.h"
 
 #define ALIAS_PREFIX "bpfbr:"
 
@@ -23,6 +24,7 @@ struct undo {
 	bool veth;
 	bool port;
 	bool attached;
+	bool endpoint;
 	int host_ifindex;
 	char link_pin[PATH_MAX];
 };
@@ -309,7 +311,7 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 		goto out;
 	}
 	/* The program goes on before the link comes up: no frame escapes the switch. */
-	err = attach_ingress(dp.prog_port, a->host_ifindex, u->link_pin, &mode);
+	err = attach_hook(dp.prog_port, a->host_ifindex, HOOK_INGRESS, u->link_pin, &mode);
 	if (err) {
 		pr_err("cannot attach the switch program to %s (%s): %s", a->host_ifname,
 		       attach_mode_name(ns->mode), strerror(-err));
@@ -330,8 +332,10 @@ static void undo_attach(struct netctx *c, const struct netstate *ns, const struc
 	char pin_dir[PATH_MAX];
 	struct dp dp;
 
+	if (u->endpoint)
+		uplink_endpoint_del(c, ns, a);
 	if (u->attached)
-		detach_ingress(u->host_ifindex, u->link_pin, ns->mode);
+		detach_hook(u->host_ifindex, HOOK_INGRESS, u->link_pin, ns->mode);
 	if (u->port && !net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) &&
 	    !dp_open(pin_dir, &dp)) {
 		dp_port_del(&dp, (uint32_t)u->host_ifindex, a->slot);
@@ -409,6 +413,10 @@ int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment 
 	link_alias(&ns, alias, sizeof(alias));
 	nl_link_set_alias(&c->nl, a.host_ifindex, alias);
 	err = plug_port(c, &ns, &a, &u);
+	if (!err) {
+		err = uplink_endpoint_add(c, &ns, &a);
+		u.endpoint = !err && ns.masquerade;
+	}
 	if (!err)
 		err = configure_container(fd, &ns, &a, o->brd, o->netns);
 	if (err)
@@ -455,8 +463,9 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 	struct nl_link l;
 	struct dp dp;
 
+	uplink_endpoint_del(c, ns, a);
 	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
-		detach_ingress(a->host_ifindex, link_pin, ns->mode);
+		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
 	if (!net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) && !dp_open(pin_dir, &dp)) {
 		dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
 		set_nslots(&dp, ns);

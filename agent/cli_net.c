@@ -10,6 +10,7 @@
 #include "netctx.h"
 #include "network.h"
 #include "output.h"
+#include "bpfbr/nat.h"
 #include "report.h"
 
 static int run_net_create(struct cli *cli)
@@ -48,6 +49,35 @@ static int run_net_create(struct cli *cli)
 		pr_err("--attach-mode \"%s\" must be auto, tcx or tc", v);
 		return -EINVAL;
 	}
+	o.up.ifname = cli_get(cli, "uplink");
+	if (o.up.ifname && !valid_ifname(o.up.ifname)) {
+		pr_err("--uplink \"%s\" is not a valid interface name", o.up.ifname);
+		return -EINVAL;
+	}
+	o.masquerade = cli_has(cli, "masquerade");
+	v = cli_get(cli, "nat-max");
+	if (v && parse_u32(v, 1, BPFBR_NAT_FLOWS_MAX, &o.up.nat_max)) {
+		pr_err("--nat-max \"%s\" must be a number of flows from 1 to %u", v,
+		       BPFBR_NAT_FLOWS_MAX);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "nat-share");
+	if (v && parse_u32(v, 1, BPFBR_NAT_FLOWS_MAX, &o.up.share)) {
+		pr_err("--nat-share \"%s\" must be a number of flows from 1 to %u", v,
+		       BPFBR_NAT_FLOWS_MAX);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "nat-ports");
+	if (v && parse_port_range(v, &o.up.port_lo, &o.up.port_hi)) {
+		pr_err("--nat-ports \"%s\" must be a range LO-HI with 1 <= LO <= HI <= 65535", v);
+		return -EINVAL;
+	}
+	if (!o.masquerade &&
+	    (cli_has(cli, "nat-max") || cli_has(cli, "nat-share") || cli_has(cli, "nat-ports"))) {
+		pr_err("--nat-max, --nat-share and --nat-ports of network %s need --masquerade",
+		       o.name);
+		return -EINVAL;
+	}
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
 	err = netctx_open(&c, cli->root, true);
@@ -66,6 +96,13 @@ static const struct cli_opt create_opts[] = {
 	{ "no-spoofchk", NULL, "let containers send from any MAC/IP address (default: refuse)" },
 	{ "hairpin", NULL, "send frames back out of the port they came from" },
 	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
+	{ "uplink", "IFACE", "the node's interface that leads out (with --masquerade)" },
+	{ "masquerade", NULL, "translate traffic leaving through the uplink to its address" },
+	{ "nat-ports", "LO-HI",
+	  "ports for flows whose own port is taken (default: above the "
+	  "node's ephemeral range)" },
+	{ "nat-max", "N", "size of the uplink's translation table (default 65536)" },
+	{ "nat-share", "N", "flows one container may hold (default: half the table)" },
 	{ NULL },
 };
 

@@ -14,13 +14,24 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_VLAN] = "vlan",
 	[BPFBR_DROP_NO_DEST] = "no_destination",
 	[BPFBR_DROP_REDIRECT] = "redirect_failed",
+	[BPFBR_DROP_TTL_EXCEEDED] = "ttl_exceeded",
+	[BPFBR_DROP_NAT_FULL] = "nat_table_full",
+	[BPFBR_DROP_NAT_QUOTA] = "nat_share_used_up",
+	[BPFBR_DROP_NAT_NO_PORT] = "nat_no_free_port",
+	[BPFBR_DROP_NAT_PROTO] = "nat_unsupported_protocol",
+	[BPFBR_DROP_FRAG_UNKNOWN] = "fragment_unknown",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
 	[BPFBR_EV_FLOOD] = "flooded",
+	[BPFBR_EV_ROUTED] = "routed_to_uplink",
+	[BPFBR_EV_NAT_NEW] = "nat_created",
+	[BPFBR_EV_NAT_RECLAIMED] = "nat_reclaimed",
+	[BPFBR_EV_NAT_HOST_REMAP] = "nat_node_port_changed",
+	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
 };
 
-_Static_assert(BPFBR_COUNTER_MAX == 16, "name every counter above");
+_Static_assert(BPFBR_COUNTER_MAX == 27, "name every counter above");
 
 const char *counter_name(uint32_t index)
 {

@@ -46,6 +46,14 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		       ip_str(gateway, a), o->name, ip_str(o->subnet.addr, b), o->subnet.prefix);
 		return -EINVAL;
 	}
+	if (o->masquerade != (o->up.ifname != NULL)) {
+		pr_err("network %s: %s", o->name,
+		       o->masquerade
+			       ? "--masquerade needs --uplink IFACE, the interface that leads out"
+			       : "--uplink without --masquerade (plain routing) is not supported; "
+				 "add --masquerade");
+		return -EINVAL;
+	}
 	if (o->mtu && (o->mtu < MIN_MTU || o->mtu > MAX_MTU)) {
 		pr_err("MTU %u of network %s is out of range; use %u-%u", o->mtu, o->name, MIN_MTU,
 		       MAX_MTU);
@@ -119,9 +127,11 @@ static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uin
 	cfg->subnet = ns->subnet.addr;
 	cfg->netmask = prefix_mask(ns->subnet.prefix);
 	cfg->gateway = ns->gateway;
-	cfg->flags =
-		(ns->spoofchk ? BPFBR_NET_SPOOFCHK : 0) | (ns->hairpin ? BPFBR_NET_HAIRPIN : 0);
+	cfg->flags = (ns->spoofchk ? BPFBR_NET_SPOOFCHK : 0) |
+		     (ns->hairpin ? BPFBR_NET_HAIRPIN : 0) |
+		     (ns->masquerade ? BPFBR_NET_ROUTE_FAST : 0);
 	cfg->nslots = nslots;
+	cfg->gw_ifindex = (uint32_t)ns->gw_dev_ifindex;
 }
 
 /* Builds the gateway pair, the pinned datapath and the gateway port. */
@@ -189,7 +199,8 @@ static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char
 			err = mkdir_p(links, 0700);
 	}
 	if (!err)
-		err = attach_ingress(dp.prog_port, ns->gw_port_ifindex, link_pin, &ns->mode);
+		err = attach_hook(dp.prog_port, ns->gw_port_ifindex, HOOK_INGRESS, link_pin,
+				  &ns->mode);
 	if (err) {
 		pr_err("cannot attach the switch program to %s: %s", ns->gw_port, strerror(-err));
 		goto undo_dp;
@@ -205,7 +216,7 @@ static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char
 	return 0;
 
 undo_attach:
-	detach_ingress(ns->gw_port_ifindex, link_pin, ns->mode);
+	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, link_pin, ns->mode);
 undo_dp:
 	dp_close(&dp);
 	dp_unpin(pin_dir);
@@ -213,6 +224,51 @@ undo_veth:
 	err2 = nl_link_index(&c->nl, ns->gw_dev);
 	if (err2 > 0)
 		nl_link_del(&c->nl, err2);
+	return err;
+}
+
+/* Masquerade through the uplink: its datapath, this network's share of the
+ * table, the fast path to it, and forwarding on the gateway device so that
+ * what the fast path leaves to the stack (TTL expiry, too big) is routed. */
+static int join_uplink(struct netctx *c, struct netstate *ns, const struct net_opts *o,
+		       const char *pin_dir)
+{
+	struct bpfbr_uplink_cfg ucfg;
+	struct bpfbr_netcfg cfg;
+	char key[128];
+	struct dp dp;
+	int err;
+
+	err = uplink_join(c, ns, &o->up, &ucfg);
+	if (err)
+		return err;
+	ns->nat_share = o->up.share ?: (ucfg.nat_max > 1 ? ucfg.nat_max / 2 : 1);
+	if (ns->nat_share > ucfg.nat_max) {
+		pr_err("--nat-share %u of network %s is larger than the table (--nat-max %u)",
+		       ns->nat_share, ns->name, ucfg.nat_max);
+		err = -EINVAL;
+		goto undo;
+	}
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", ns->gw_dev);
+	err = sysctl_write(key, "1");
+	if (err) {
+		pr_err("cannot enable forwarding on %s: %s", ns->gw_dev, strerror(-err));
+		goto undo;
+	}
+	err = dp_open(pin_dir, &dp);
+	if (err)
+		goto undo;
+	err = dp_config_get(&dp, &cfg);
+	if (!err) {
+		cfg.uplink_ifindex = ucfg.ifindex;
+		err = dp_config_set(&dp, &cfg);
+	}
+	dp_close(&dp);
+	if (!err)
+		return 0;
+	pr_err("cannot point network %s at uplink %s: %s", ns->name, ns->uplink, strerror(-err));
+undo:
+	uplink_leave(c, ns);
 	return err;
 }
 
@@ -240,6 +296,9 @@ int net_create(struct netctx *c, const struct net_opts *o)
 	ns.hairpin = o->hairpin;
 	ns.mode = o->mode;
 	ns.node_netns_id = c->node_netns_id;
+	ns.masquerade = o->masquerade;
+	if (o->masquerade)
+		snprintf(ns.uplink, sizeof(ns.uplink), "%s", o->up.ifname);
 	snprintf(ns.gw_dev, sizeof(ns.gw_dev), "bpfbr%u", ns.index);
 	snprintf(ns.gw_port, sizeof(ns.gw_port), "bpfbr%u-sw", ns.index);
 
@@ -251,8 +310,13 @@ int net_create(struct netctx *c, const struct net_opts *o)
 	err = build_net(c, &ns, o->gateway_brd, pin_dir);
 	if (err)
 		return err;
-	err = state_save(&c->p, &ns);
+	if (ns.masquerade)
+		err = join_uplink(c, &ns, o, pin_dir);
+	if (!err)
+		err = state_save(&c->p, &ns);
 	if (err) {
+		if (ns.masquerade)
+			uplink_leave(c, &ns);
 		nl_link_del(&c->nl, ns.gw_dev_ifindex);
 		dp_unpin(pin_dir);
 		return err;
@@ -298,7 +362,8 @@ int net_delete(struct netctx *c, const char *name, bool force)
 		err = port_link_pin(c, name, ns.gw_port, link_pin, sizeof(link_pin));
 	if (err)
 		goto out;
-	detach_ingress(ns.gw_port_ifindex, link_pin, ns.mode);
+	uplink_leave(c, &ns);
+	detach_hook(ns.gw_port_ifindex, HOOK_INGRESS, link_pin, ns.mode);
 	/* Deleting one end removes the pair; make sure it is still ours by name. */
 	if (!nl_link_get(&c->nl, ns.gw_dev, 0, &l) && l.ifindex == ns.gw_dev_ifindex)
 		nl_link_del(&c->nl, l.ifindex);

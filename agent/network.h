@@ -14,6 +14,7 @@
 #include "netctx.h"
 #include "parse.h"
 #include "state.h"
+#include "uplink.h"
 
 struct net_opts {
 	const char *name;
@@ -25,6 +26,8 @@ struct net_opts {
 	bool hairpin;
 	bool gateway_brd;      /* broadcast address on the gateway, as the CNI plugin sets */
 	enum attach_mode mode; /* ATTACH_PROBE: TCX if the kernel has it */
+	bool masquerade;       /* translate to the uplink's address (needs up.ifname) */
+	struct uplink_opts up;
 };
 
 int net_create(struct netctx *c, const struct net_opts *o);

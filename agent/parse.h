@@ -25,6 +25,8 @@ int parse_ipv4(const char *s, uint32_t *addr);
 int parse_cidr(const char *s, struct cidr *c);
 int parse_mac(const char *s, uint8_t mac[6]);
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* "LO-HI", 1 <= LO <= HI <= 65535. */
+int parse_port_range(const char *s, uint16_t *lo, uint16_t *hi);
 
 uint32_t prefix_mask(uint8_t prefix); /* network order */
 bool cidr_contains(const struct cidr *c, uint32_t addr);

@@ -88,7 +88,7 @@ static json_t *hook_json(struct netctx *c, const struct netstate *ns, const char
 
 	err = port_link_pin(c, ns->name, ifname, pin, sizeof(pin));
 	if (!err)
-		err = attach_query(ifindex, pin, ns->mode, &info);
+		err = attach_query(ifindex, HOOK_INGRESS, pin, ns->mode, &info);
 	if (err)
 		return json_pack("{s:s, s:b, s:s}", "mode", attach_mode_name(ns->mode), "attached",
 				 0, "error", strerror(-err));

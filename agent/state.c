@@ -92,7 +92,7 @@ static json_t *net_to_json(const struct netstate *ns)
 		}
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(ns->subnet.addr, gw), ns->subnet.prefix);
 	root = json_pack("{s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:s, s:i, s:s, s:i, s:s,"
-			 " s:s, s:I, s:o}",
+			 " s:s, s:I, s:s, s:b, s:i, s:o}",
 			 "version", STATE_VERSION, "name", ns->name, "index", ns->index, "subnet",
 			 subnet, "gateway", ip_str(ns->gateway, gw), "mtu", ns->mtu, "ageing_s",
 			 ns->ageing_s, "spoofchk", ns->spoofchk, "hairpin", ns->hairpin,
@@ -100,7 +100,8 @@ static json_t *net_to_json(const struct netstate *ns)
 			 "gateway_port", ns->gw_port, "gateway_port_ifindex", ns->gw_port_ifindex,
 			 "gateway_mac", mac_str(ns->gw_mac, mac), "attach_mode",
 			 attach_mode_name(ns->mode), "node_netns_id", (json_int_t)ns->node_netns_id,
-			 "attachments", atts);
+			 "uplink", ns->uplink, "masquerade", ns->masquerade, "nat_share",
+			 ns->nat_share, "attachments", atts);
 	return root;
 }
 
@@ -258,6 +259,9 @@ static const char *const net_keys[] = { "version",
 					"attach_mode",
 					"node_netns_id",
 					"attachments",
+					"uplink",
+					"masquerade",
+					"nat_share",
 					NULL };
 
 static void read_net(struct reader *r, json_t *o, struct netstate *ns)
@@ -290,6 +294,11 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 	if (!r->ret && (attach_mode_parse(buf, &ns->mode) || ns->mode == ATTACH_PROBE))
 		r_fail(r, "\"%s\" must be \"tcx\" or \"tc\"", "attach_mode");
 	r_u64(r, o, "node_netns_id", &ns->node_netns_id);
+	r_bool(r, o, "masquerade", &ns->masquerade);
+	r_u32(r, o, "nat_share", UINT32_MAX, &ns->nat_share);
+	r_str(r, o, "uplink", ns->uplink, sizeof(ns->uplink));
+	if (!r->ret && ns->masquerade && !valid_ifname(ns->uplink))
+		r_fail(r, "\"%s\" is not a valid interface name", "uplink");
 	if (r->ret)
 		return;
 	atts = json_object_get(o, "attachments");

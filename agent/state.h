@@ -48,7 +48,10 @@ struct netstate {
 	int gw_port_ifindex;
 	uint8_t gw_mac[6];
 	enum attach_mode mode;
-	uint64_t node_netns_id; /* the namespace the network was created in */
+	uint64_t node_netns_id;	  /* the namespace the network was created in */
+	char uplink[IF_NAMESIZE]; /* "" unless masquerading through an uplink */
+	bool masquerade;
+	uint32_t nat_share; /* flows one container may hold */
 	uint32_t n_att;
 	struct attachment *att;
 };

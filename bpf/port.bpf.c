@@ -11,6 +11,7 @@
 #include "lib/fdb.h"
 #include "lib/forward.h"
 #include "lib/maps.h"
+#include "lib/route.h"
 #include "lib/spoof.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -65,5 +66,11 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return flood(skb, cfg, in);
 	if (dst->ifindex == in->ifindex && !(cfg->flags & BPFBR_NET_HAIRPIN))
 		return drop(BPFBR_DROP_LOOP, in->slot);
+	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
+		int verdict = route_fast(skb, cfg, &f);
+
+		if (verdict != ROUTE_TO_STACK)
+			return verdict;
+	}
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
 }

@@ -26,6 +26,8 @@
 
 #define NSEC_PER_SEC 1000000000ULL
 
+#define EEXIST 17
+
 #ifndef likely
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

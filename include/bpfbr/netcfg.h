@@ -11,17 +11,22 @@ enum bpfbr_net_flags {
 	BPFBR_NET_SPOOFCHK = 1 << 0,
 	/* Reflect a frame back out of its ingress port (the bridge's hairpin mode). */
 	BPFBR_NET_HAIRPIN = 1 << 1,
+	/* Send IPv4 for destinations behind the uplink straight to it (fib lookup
+	 * and redirect) instead of through the node's stack. */
+	BPFBR_NET_ROUTE_FAST = 1 << 2,
 };
 
 struct bpfbr_netcfg {
-	__u64 ageing_ns; /* learned fdb entries older than this are ignored */
-	__u32 subnet;	 /* network order */
-	__u32 netmask;	 /* network order */
-	__u32 gateway;	 /* network order */
-	__u32 flags;	 /* enum bpfbr_net_flags */
-	__u32 nslots;	 /* one past the highest slot in use */
+	__u64 ageing_ns;      /* learned fdb entries older than this are ignored */
+	__u32 subnet;	      /* network order */
+	__u32 netmask;	      /* network order */
+	__u32 gateway;	      /* network order */
+	__u32 flags;	      /* enum bpfbr_net_flags */
+	__u32 nslots;	      /* one past the highest slot in use */
+	__u32 gw_ifindex;     /* the gateway device (node side): fib lookups start there */
+	__u32 uplink_ifindex; /* BPFBR_NET_ROUTE_FAST: where routed traffic leaves */
 	__u32 pad;
 };
-BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_netcfg) == 32, "netcfg layout");
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_netcfg) == 40, "netcfg layout");
 
 #endif

@@ -2,6 +2,7 @@
 /*
  * Counters. Map "counters": per-CPU array indexed by enum bpfbr_drop, then enum bpfbr_event.
  * Map "port_stats": per-CPU array indexed by port slot.
+ * The uplink's "counters" map uses the same indexes.
  */
 #ifndef BPFBR_STATS_H
 #define BPFBR_STATS_H
@@ -11,17 +12,23 @@
 /* Why a frame was dropped. Keep bpfbr_drop_name() in agent/drop_names.c in step. */
 enum bpfbr_drop {
 	BPFBR_DROP_NONE = 0,
-	BPFBR_DROP_RUNT,	/* shorter than an Ethernet header */
-	BPFBR_DROP_TRUNCATED,	/* an ARP/IPv4 header cut short or malformed */
-	BPFBR_DROP_NOT_A_PORT,	/* ingress device is not a port of this network */
-	BPFBR_DROP_BAD_SRC_MAC, /* source MAC is multicast, broadcast or zero */
-	BPFBR_DROP_LOOP,	/* destination lives behind the ingress port */
-	BPFBR_DROP_MAC_OWNED,	/* source MAC is another port's own address */
-	BPFBR_DROP_IP_SPOOF,	/* IPv4 source is not the port's address */
-	BPFBR_DROP_ARP_SPOOF,	/* ARP sender is not the port's address */
-	BPFBR_DROP_VLAN,	/* VLAN-tagged frame from a container port */
-	BPFBR_DROP_NO_DEST,	/* flood with no other port to send to */
-	BPFBR_DROP_REDIRECT,	/* the kernel refused the redirect */
+	BPFBR_DROP_RUNT,	 /* shorter than an Ethernet header */
+	BPFBR_DROP_TRUNCATED,	 /* an ARP/IPv4 header cut short or malformed */
+	BPFBR_DROP_NOT_A_PORT,	 /* ingress device is not a port of this network */
+	BPFBR_DROP_BAD_SRC_MAC,	 /* source MAC is multicast, broadcast or zero */
+	BPFBR_DROP_LOOP,	 /* destination lives behind the ingress port */
+	BPFBR_DROP_MAC_OWNED,	 /* source MAC is another port's own address */
+	BPFBR_DROP_IP_SPOOF,	 /* IPv4 source is not the port's address */
+	BPFBR_DROP_ARP_SPOOF,	 /* ARP sender is not the port's address */
+	BPFBR_DROP_VLAN,	 /* VLAN-tagged frame from a container port */
+	BPFBR_DROP_NO_DEST,	 /* flood with no other port to send to */
+	BPFBR_DROP_REDIRECT,	 /* the kernel refused the redirect */
+	BPFBR_DROP_TTL_EXCEEDED, /* a reply for a container arrived with TTL 1 */
+	BPFBR_DROP_NAT_FULL,	 /* masquerade table full: new flow refused */
+	BPFBR_DROP_NAT_QUOTA,	 /* the container's share of the table is used up */
+	BPFBR_DROP_NAT_NO_PORT,	 /* no free outside port for the flow */
+	BPFBR_DROP_NAT_PROTO,	 /* a protocol masquerade cannot translate */
+	BPFBR_DROP_FRAG_UNKNOWN, /* a fragment whose first fragment was not seen */
 	BPFBR_DROP_MAX,
 };
 
@@ -31,6 +38,11 @@ enum bpfbr_event {
 	BPFBR_EV_FDB_FULL,		   /* learning failed: fdb full */
 	BPFBR_EV_AGED,			   /* an aged-out entry was removed */
 	BPFBR_EV_FLOOD,			   /* a frame was flooded */
+	BPFBR_EV_ROUTED,		   /* sent to the uplink by the fast path */
+	BPFBR_EV_NAT_NEW,		   /* a translation was created */
+	BPFBR_EV_NAT_RECLAIMED,		   /* a translation expired or was removed */
+	BPFBR_EV_NAT_HOST_REMAP,	   /* a node connection's port was changed */
+	BPFBR_EV_NAT_ICMP_ERROR,	   /* an ICMP error was translated back (RFC 5508) */
 	BPFBR_COUNTER_MAX,
 };
 

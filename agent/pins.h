@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Pinning a skeleton's maps and programs under one bpffs directory, and
+ * opening them again from there. A table of pin specs names each object,
+ * its pin file, and where its fd goes in the caller's struct of fds.
+ */
+#ifndef BPFBR_PINS_H
+#define BPFBR_PINS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct bpf_object;
+
+struct pin_spec {
+	const char *pin;  /* file name under the directory */
+	const char *name; /* map or program name in the object */
+	bool prog;
+	size_t fd_off; /* offset of the int fd in the caller's struct */
+};
+
+/* Before load: every map of the table gets its pin path (libbpf pins at load). */
+int pins_prepare(struct bpf_object *obj, const char *dir, const struct pin_spec *specs, size_t n);
+/* After load: pins the programs of the table. */
+int pins_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs, size_t n);
+/* Opens every pin of the table into the fds of base; all fds -1 on failure. */
+int pins_open(const char *dir, const struct pin_spec *specs, size_t n, void *base);
+void pins_close(const struct pin_spec *specs, size_t n, void *base);
+/* Removes every pin under dir, subdirectories included, and dir itself. */
+int pins_remove(const char *dir);
+
+#endif

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "log.h"
+#include "netctx.h"
+#include "pins.h"
+#include "sysctl.h"
+#include "uplink.h"
+#include "uplinkdp.h"
+
+int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	int err = path_join(dir, sizeof(dir), c->p.pins, UPLINKS_DIR);
+
+	return err ?: path_join(buf, size, dir, ifname);
+}
+
+static int link_pin(const struct netctx *c, const char *ifname, const char *dir_name, char *buf,
+		    size_t size)
+{
+	char dir[PATH_MAX], links[PATH_MAX];
+	int err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
+
+	if (!err)
+		err = path_join(links, sizeof(links), dir, "links");
+	return err ?: path_join(buf, size, links, dir_name);
+}
+
+/* The node's ephemeral ports: translations chosen from outside it never
+ * collide with the node's own new connections. */
+static int local_port_range(uint32_t *lo, uint32_t *hi)
+{
+	char buf[64];
+	int err = sysctl_read("net/ipv4/ip_local_port_range", buf, sizeof(buf));
+
+	if (err)
+		return err;
+	return sscanf(buf, "%u %u", lo, hi) == 2 ? 0 : -EINVAL;
+}
+
+static int pick_ports(const struct uplink_opts *o, struct bpfbr_uplink_cfg *cfg)
+{
+	uint32_t lo, hi;
+
+	if (local_port_range(&lo, &hi)) {
+		lo = 32768;
+		hi = 60999;
+	}
+	if (o->port_lo) {
+		if (o->port_lo <= hi && o->port_hi >= lo) {
+			pr_err("--nat-ports %u-%u overlaps the node's ephemeral port range %u-%u "
+			       "(net.ipv4.ip_local_port_range); choose ports outside it, e.g. "
+			       "%u-65535",
+			       o->port_lo, o->port_hi, lo, hi, hi < 65535 ? hi + 1 : 1024);
+			return -EINVAL;
+		}
+		cfg->port_lo = o->port_lo;
+		cfg->port_hi = o->port_hi;
+	} else if (hi < 65535) {
+		cfg->port_lo = (uint16_t)(hi + 1);
+		cfg->port_hi = 65535;
+	} else if (lo > 1024) {
+		cfg->port_lo = 1024;
+		cfg->port_hi = (uint16_t)(lo - 1);
+	} else {
+		pr_err("the node's ephemeral port range %u-%u leaves no ports for masquerade; pass "
+		       "--nat-ports LO-HI",
+		       lo, hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The uplink must be a device of the node with an IPv4 address, and not one of ours. */
+static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l, uint32_t *addr)
+{
+	uint8_t prefix;
+	int err;
+
+	err = nl_link_get(&c->nl, ifname, 0, l);
+	if (err) {
+		pr_err("uplink %s does not exist in the node namespace; pass the interface that "
+		       "leads out (see: ip route show default)",
+		       ifname);
+		return -ENODEV;
+	}
+	if (!strncmp(l->alias, "bpfbr:", 6) || !strncmp(l->name, "bpfbr", 5)) {
+		pr_err("uplink %s is a device of bpfbr itself; pass the interface that leads out",
+		       ifname);
+		return -EINVAL;
+	}
+	err = nl_addr_first(&c->nl, l->ifindex, addr, &prefix);
+	if (err) {
+		pr_err("uplink %s has no IPv4 address; masquerade needs one to translate to",
+		       ifname);
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+static int check_same(const struct uplink_opts *o, const struct bpfbr_uplink_cfg *cur)
+{
+	const char *what = NULL;
+
+	if (o->nat_max && o->nat_max != cur->nat_max)
+		what = "--nat-max";
+	else if (o->port_lo && (o->port_lo != cur->port_lo || o->port_hi != cur->port_hi))
+		what = "--nat-ports";
+	if (!what)
+		return 0;
+	pr_err("uplink %s already masquerades for other networks with --nat-max %u --nat-ports "
+	       "%u-%u; omit %s or give the same value",
+	       o->ifname, cur->nat_max, cur->port_lo, cur->port_hi, what);
+	return -EINVAL;
+}
+
+static int attach_uplink(struct netctx *c, const char *ifname, int ifindex, const struct updp *u,
+			 enum attach_mode mode)
+{
+	char out_pin[PATH_MAX], in_pin[PATH_MAX], links[PATH_MAX];
+	enum attach_mode m = mode;
+	int err;
+
+	err = link_pin(c, ifname, "egress", out_pin, sizeof(out_pin));
+	if (!err)
+		err = link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin));
+	if (!err) {
+		snprintf(links, sizeof(links), "%.*s", (int)(strrchr(in_pin, '/') - in_pin),
+			 in_pin);
+		err = mkdir_p(links, 0700);
+	}
+	if (!err)
+		err = attach_hook(u->prog_out, ifindex, HOOK_EGRESS, out_pin, &m);
+	if (err) {
+		pr_err("cannot attach the masquerade program to %s egress: %s", ifname,
+		       strerror(-err));
+		return err;
+	}
+	err = attach_hook(u->prog_in, ifindex, HOOK_INGRESS, in_pin, &m);
+	if (err) {
+		pr_err("cannot attach the masquerade program to %s ingress: %s", ifname,
+		       strerror(-err));
+		detach_hook(ifindex, HOOK_EGRESS, out_pin, m);
+	}
+	return err;
+}
+
+int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink_opts *o,
+		struct bpfbr_uplink_cfg *out)
+{
+	struct bpfbr_uplink_cfg cfg = { 0 }, cur;
+	char dir[PATH_MAX];
+	uint32_t zero = 0;
+	struct nl_link l;
+	struct updp u;
+	int err;
+
+	err = check_uplink(c, o->ifname, &l, &cfg.addr);
+	if (err)
+		return err;
+	err = uplink_pin_dir(c, o->ifname, dir, sizeof(dir));
+	if (err)
+		return err;
+	if (!access(dir, F_OK)) {
+		err = updp_open(dir, &u);
+		if (err)
+			return err;
+		err = bpf_map_lookup_elem(u.config, &zero, &cur) ? -errno : check_same(o, &cur);
+		updp_close(&u);
+		*out = cur;
+		return err;
+	}
+	if (o->nat_max > BPFBR_NAT_FLOWS_MAX) {
+		pr_err("--nat-max %u is over the limit of %u flows", o->nat_max,
+		       BPFBR_NAT_FLOWS_MAX);
+		return -EINVAL;
+	}
+	cfg.ifindex = (uint32_t)l.ifindex;
+	cfg.nat_max = o->nat_max ?: NAT_MAX_DEFAULT;
+	err = pick_ports(o, &cfg);
+	if (err)
+		return err;
+	err = updp_load(dir, &cfg, &u);
+	if (err)
+		return err;
+	err = attach_uplink(c, o->ifname, l.ifindex, &u, ns->mode);
+	updp_close(&u);
+	if (err)
+		pins_remove(dir);
+	*out = cfg;
+	return err;
+}
+
+/* Networks other than ns that masquerade through ifname. */
+static int other_users(struct netctx *c, const struct netstate *ns, const char *ifname)
+{
+	char **names;
+	int n, users = 0;
+
+	if (state_list(&c->p, &names, &n))
+		return 1; /* unknown: keep the datapath */
+	for (int i = 0; i < n; i++) {
+		struct netstate other;
+
+		if (strcmp(names[i], ns->name) && !state_load(&c->p, names[i], &other)) {
+			users += other.masquerade && !strcmp(other.uplink, ifname);
+			netstate_free(&other);
+		}
+	}
+	state_names_free(names, n);
+	return users;
+}
+
+int uplink_leave(struct netctx *c, const struct netstate *ns)
+{
+	char dir[PATH_MAX], out_pin[PATH_MAX], in_pin[PATH_MAX];
+	enum attach_mode mode;
+	int ifindex, err;
+
+	if (!ns->masquerade || other_users(c, ns, ns->uplink))
+		return 0;
+	err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+	if (!err)
+		err = link_pin(c, ns->uplink, "egress", out_pin, sizeof(out_pin));
+	if (!err)
+		err = link_pin(c, ns->uplink, "ingress", in_pin, sizeof(in_pin));
+	if (err)
+		return err;
+	/* TCX links are pinned; a legacy filter is found by its handle. */
+	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
+	ifindex = nl_link_index(&c->nl, ns->uplink);
+	if (ifindex > 0 || mode == ATTACH_TCX) {
+		detach_hook(ifindex, HOOK_EGRESS, out_pin, mode);
+		detach_hook(ifindex, HOOK_INGRESS, in_pin, mode);
+	}
+	err = pins_remove(dir);
+	if (err)
+		pr_warn("some pins under %s could not be removed: %s", dir, strerror(-err));
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir); /* PINS/uplinks, once no uplink is left */
+	return 0;
+}
+
+static int open_uplink(struct netctx *c, const struct netstate *ns, struct updp *u)
+{
+	char dir[PATH_MAX];
+	int err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+
+	return err ?: updp_open(dir, u);
+}
+
+int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	struct bpfbr_endpoint ep = { .ifindex = (uint32_t)a->host_ifindex,
+				     .max_flows = ns->nat_share,
+				     .net = (uint16_t)ns->index };
+	struct updp u;
+	int err;
+
+	if (!ns->masquerade)
+		return 0;
+	memcpy(ep.mac, a->mac, 6);
+	memcpy(ep.gw_mac, ns->gw_mac, 6);
+	err = open_uplink(c, ns, &u);
+	if (err)
+		return err;
+	err = updp_endpoint_set(&u, a->ip, &ep);
+	if (err)
+		pr_err("cannot register %s with the masquerade of uplink %s: %s", a->host_ifname,
+		       ns->uplink, strerror(-err));
+	updp_close(&u);
+	return err;
+}
+
+int uplink_endpoint_del(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	struct updp u;
+	int err;
+
+	if (!ns->masquerade)
+		return 0;
+	err = open_uplink(c, ns, &u);
+	if (err)
+		return err;
+	err = updp_endpoint_del(&u, a->ip);
+	if (err)
+		pr_warn("cannot remove the translations of %s from uplink %s: %s", a->host_ifname,
+			ns->uplink, strerror(-err));
+	updp_close(&u);
+	return err;
+}

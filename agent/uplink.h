@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * Masquerade through an uplink: the first network that masquerades through
+ * an interface loads and attaches the uplink's datapath; the last one to
+ * leave removes it. Containers of such networks are registered as
+ * endpoints so that their flows are translated and their replies delivered.
+ */
+#ifndef BPFBR_UPLINK_H
+#define BPFBR_UPLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpfbr/nat.h"
+#include "netctx.h"
+#include "state.h"
+
+struct uplink_opts {
+	const char *ifname;
+	uint32_t nat_max; /* 0: default */
+	uint32_t share;	  /* 0: default (half the table) */
+	uint16_t port_lo; /* 0: default (above the node's ephemeral range) */
+	uint16_t port_hi;
+};
+
+#define NAT_MAX_DEFAULT 65536
+
+/* Checks the options against the uplink and any network already using it,
+ * then makes sure the uplink's datapath is there. */
+int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink_opts *o,
+		struct bpfbr_uplink_cfg *cfg);
+/* Removes the uplink's datapath if ns was the last network using it. */
+int uplink_leave(struct netctx *c, const struct netstate *ns);
+
+int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struct attachment *a);
+int uplink_endpoint_del(struct netctx *c, const struct netstate *ns, const struct attachment *a);
+
+int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "paths.h"
+#include "pins.h"
+#include "uplinkdp.h"
+#include "bpfbr/trace.h"
+#include "uplink.skel.h"
+
+#define SPEC(pin, name, prog, field)                          \
+	{                                                     \
+		pin, name, prog, offsetof(struct updp, field) \
+	}
+
+static const struct pin_spec up_pins[] = {
+	SPEC("config", "nat_config", false, config),
+	SPEC("endpoints", "nat_endpoints", false, endpoints),
+	SPEC("flows", "nat_flows", false, flows),
+	SPEC("free", "nat_free", false, free),
+	SPEC("nat_out", "nat_out", false, nat_out),
+	SPEC("nat_in", "nat_in", false, nat_in),
+	SPEC("frags", "nat_frags", false, frags),
+	SPEC("counters", "nat_counters", false, counters),
+	SPEC("gc", "nat_gc", false, gc),
+	SPEC("prog_uplink_out", "bpfbr_uplink_out", true, prog_out),
+	SPEC("prog_uplink_in", "bpfbr_uplink_in", true, prog_in),
+	SPEC("prog_nat_sweep", "bpfbr_nat_sweep", true, prog_sweep),
+};
+#define N_PINS (sizeof(up_pins) / sizeof(up_pins[0]))
+
+void updp_close(struct updp *u)
+{
+	pins_close(up_pins, N_PINS, u);
+}
+
+int updp_open(const char *dir, struct updp *u)
+{
+	return pins_open(dir, up_pins, N_PINS, u);
+}
+
+static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
+{
+	struct bpf_map *maps[] = { skel->maps.nat_flows, skel->maps.nat_free, skel->maps.nat_out,
+				   skel->maps.nat_in };
+
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		int err = bpf_map__set_max_entries(maps[i], nat_max);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int fill(const struct updp *u, const struct bpfbr_uplink_cfg *cfg)
+{
+	uint32_t zero = 0;
+
+	for (uint32_t slot = 0; slot < cfg->nat_max; slot++)
+		if (bpf_map_update_elem(u->free, NULL, &slot, BPF_ANY))
+			return -errno;
+	return bpf_map_update_elem(u->config, &zero, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int updp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct updp *u)
+{
+	struct uplink_bpf *skel;
+	uint32_t armed;
+	int err;
+
+	err = mkdir_p(dir, 0700);
+	if (err) {
+		pr_err("cannot create bpffs directory %s: %s", dir, strerror(-err));
+		return err;
+	}
+	skel = uplink_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_err("cannot open the BPF masquerade object: %s", strerror(-err));
+		rmdir(dir);
+		return err;
+	}
+	err = size_tables(skel, cfg->nat_max);
+	if (!err)
+		err = pins_prepare(skel->obj, dir, up_pins, N_PINS);
+	if (!err) {
+		err = uplink_bpf__load(skel);
+		if (err)
+			pr_err("loading the BPF masquerade programs failed: %s (run with -v for "
+			       "the "
+			       "verifier log)",
+			       strerror(-err));
+	}
+	if (!err)
+		err = pins_programs(skel->obj, dir, up_pins, N_PINS);
+	uplink_bpf__destroy(skel);
+	if (!err)
+		err = updp_open(dir, u);
+	if (!err) {
+		err = fill(u, cfg);
+		if (err)
+			pr_err("cannot fill the masquerade table under %s: %s", dir,
+			       strerror(-err));
+	}
+	if (!err) {
+		err = updp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed);
+		if (!err && armed)
+			err = -EIO;
+		if (err)
+			pr_err("cannot start the masquerade table's sweeper: %s", strerror(-err));
+	}
+	if (err) {
+		updp_close(u);
+		pins_remove(dir);
+	}
+	return err;
+}
+
+int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr, uint32_t *reclaimed)
+{
+	struct bpfbr_sweep_req req = { .mode = (uint16_t)mode, .addr = addr };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = &req, .data_size_in = sizeof(req),
+		    .repeat = 1);
+
+	if (bpf_prog_test_run_opts(u->prog_sweep, &opts))
+		return -errno;
+	*reclaimed = opts.retval;
+	return 0;
+}
+
+int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep)
+{
+	return bpf_map_update_elem(u->endpoints, &addr, ep, BPF_ANY) ? -errno : 0;
+}
+
+int updp_endpoint_del(const struct updp *u, uint32_t addr)
+{
+	struct bpfbr_endpoint ep;
+	uint32_t reclaimed;
+	int err;
+
+	if (bpf_map_lookup_elem(u->endpoints, &addr, &ep))
+		return errno == ENOENT ? 0 : -errno;
+	/* No new flows from now on; then the existing ones go. */
+	ep.max_flows = 0;
+	err = updp_endpoint_set(u, addr, &ep);
+	if (!err)
+		err = updp_sweep(u, BPFBR_SWEEP_ENDPOINT, addr, &reclaimed);
+	if (!err && bpf_map_delete_elem(u->endpoints, &addr) && errno != ENOENT)
+		err = -errno;
+	return err;
+}
+
+int updp_flows_each(const struct updp *u, uint32_t nat_max, updp_flow_cb cb, void *data)
+{
+	struct bpfbr_flow fl;
+
+	for (uint32_t slot = 0; slot < nat_max; slot++) {
+		int err;
+
+		if (bpf_map_lookup_elem(u->flows, &slot, &fl))
+			return -errno;
+		if (!fl.in_use)
+			continue;
+		err = cb(slot, &fl, data);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * One uplink's masquerade datapath: the egress/ingress programs, the sweep
+ * program and the NAT maps, loaded from the skeleton and pinned under
+ * PINS/uplinks/IFNAME/, or opened again from there.
+ */
+#ifndef BPFBR_UPLINKDP_H
+#define BPFBR_UPLINKDP_H
+
+#include <stdint.h>
+
+#include "bpfbr/nat.h"
+
+#define UPLINKS_DIR "uplinks"
+
+struct updp {
+	int config;
+	int endpoints;
+	int flows;
+	int free;
+	int nat_out;
+	int nat_in;
+	int frags;
+	int counters;
+	int gc;
+	int prog_out;
+	int prog_in;
+	int prog_sweep;
+};
+
+/* Loads a fresh datapath with nat_max flow slots, pins it under dir, fills
+ * the free queue and writes cfg. */
+int updp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct updp *u);
+int updp_open(const char *dir, struct updp *u);
+void updp_close(struct updp *u);
+
+/* Runs the sweep program once; *reclaimed gets the number of flows freed. */
+int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr,
+	       uint32_t *reclaimed);
+
+int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep);
+/* Stops new flows of the endpoint, reclaims its flows, removes it. */
+int updp_endpoint_del(const struct updp *u, uint32_t addr);
+
+typedef int (*updp_flow_cb)(uint32_t slot, const struct bpfbr_flow *fl, void *data);
+/* Calls cb for every live flow. */
+int updp_flows_each(const struct updp *u, uint32_t nat_max, updp_flow_cb cb, void *data);
+
+#endif

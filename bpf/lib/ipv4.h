@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* IPv4 and transport header parsing, for routing and masquerade. */
+#ifndef BPFBR_BPF_IPV4_H
+#define BPFBR_BPF_IPV4_H
+
+#include "eth.h"
+
+#define IP_MF		   0x2000
+#define IP_OFFSET	   0x1fff
+#define ICMP_ECHOREPLY	   0
+#define ICMP_DEST_UNREACH  3
+#define ICMP_ECHO	   8
+#define ICMP_TIME_EXCEEDED 11
+#define ICMP_PARAMETERPROB 12
+#define TCP_FLAG_FIN	   0x01
+#define TCP_FLAG_SYN	   0x02
+#define TCP_FLAG_RST	   0x04
+#define TCP_FLAG_ACK	   0x10
+
+/* What masquerade needs of a packet; offsets are from the start of the frame. */
+struct ipv4_pkt {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 l3_off;
+	__u16 l4_off;
+	__u16 id;    /* IP identification (for fragments) */
+	__u16 sport; /* TCP/UDP ports or the ICMP echo id as sport, network order */
+	__u16 dport;
+	__u8 proto;
+	__u8 ttl;
+	__u8 tcp_flags;
+	__u8 icmp_type;
+	__u8 frag;	/* FRAG_NONE, FRAG_FIRST or FRAG_LATER */
+	__u8 has_ports; /* TCP, UDP or ICMP echo/echo reply with its header present */
+};
+
+enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
+
+/*
+ * Parses the IPv4 header at f->l3_off and, when present, the transport
+ * header. Returns 0, or BPFBR_DROP_TRUNCATED for a malformed IPv4 header.
+ * A non-first fragment has no transport header: has_ports stays 0.
+ */
+static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
+{
+	struct iphdr *ip = f->data + f->l3_off;
+	void *l4;
+	__u16 frag;
+
+	if ((void *)(ip + 1) > f->data_end || ip->version != 4 || ip->ihl < 5)
+		return BPFBR_DROP_TRUNCATED;
+	p->l3_off = f->l3_off;
+	p->l4_off = f->l3_off + ip->ihl * 4;
+	p->saddr = ip->saddr;
+	p->daddr = ip->daddr;
+	p->proto = ip->protocol;
+	p->ttl = ip->ttl;
+	p->id = ip->id;
+	p->has_ports = 0;
+	p->tcp_flags = 0;
+	p->icmp_type = 0;
+	frag = bpf_ntohs(ip->frag_off);
+	p->frag = (frag & IP_OFFSET) ? FRAG_LATER : (frag & IP_MF) ? FRAG_FIRST : FRAG_NONE;
+	if (p->frag == FRAG_LATER)
+		return 0;
+	l4 = f->data + p->l4_off;
+	if (p->proto == IPPROTO_TCP) {
+		struct tcphdr *th = l4;
+
+		if ((void *)(th + 1) > f->data_end)
+			return BPFBR_DROP_TRUNCATED;
+		p->sport = th->source;
+		p->dport = th->dest;
+		p->tcp_flags = ((__u8 *)th)[13];
+		p->has_ports = 1;
+	} else if (p->proto == IPPROTO_UDP) {
+		struct udphdr *uh = l4;
+
+		if ((void *)(uh + 1) > f->data_end)
+			return BPFBR_DROP_TRUNCATED;
+		p->sport = uh->source;
+		p->dport = uh->dest;
+		p->has_ports = 1;
+	} else if (p->proto == IPPROTO_ICMP) {
+		struct icmphdr *ih = l4;
+
+		if ((void *)(ih + 1) > f->data_end)
+			return BPFBR_DROP_TRUNCATED;
+		p->icmp_type = ih->type;
+		if (ih->type == ICMP_ECHO || ih->type == ICMP_ECHOREPLY) {
+			p->sport = ih->un.echo.id;
+			p->dport = 0;
+			p->has_ports = 1;
+		}
+	}
+	return 0;
+}
+
+/* Offset of the transport checksum field, or 0 if the protocol has none we keep. */
+static __always_inline __u16 l4_csum_off(__u8 proto, __u16 l4_off)
+{
+	if (proto == IPPROTO_TCP)
+		return l4_off + 16;
+	if (proto == IPPROTO_UDP)
+		return l4_off + 6;
+	if (proto == IPPROTO_ICMP)
+		return l4_off + 2;
+	return 0;
+}
+
+#endif

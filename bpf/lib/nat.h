@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The masquerade table: looking flows up, creating them (keeping the
+ * inside port when it is free, else one from the configured range, never
+ * one the node itself uses), tracking their state, and releasing them.
+ */
+#ifndef BPFBR_BPF_NAT_H
+#define BPFBR_BPF_NAT_H
+
+#include "ipv4.h"
+#include "nat_maps.h"
+
+#define NAT_PORT_TRIES	    64
+#define NAT_SEEN_REFRESH_NS NSEC_PER_SEC
+#define TCP_LISTEN	    10
+#define TCP_ESTABLISHED	    1
+
+static __always_inline void flow_inside_key(const struct bpfbr_flow *fl, struct bpfbr_nat_key *k)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->addr = fl->iaddr;
+	k->raddr = fl->raddr;
+	k->port = fl->iport;
+	k->rport = fl->rport;
+	k->proto = fl->proto;
+}
+
+static __always_inline void outside_key(struct bpfbr_nat_key *k, __u8 proto, __u32 raddr,
+					__u16 rport, __u16 oport)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->addr = raddr;
+	k->port = rport;
+	k->rport = oport;
+	k->proto = proto;
+}
+
+static __always_inline __u64 flow_timeout_ns(const struct bpfbr_flow *fl)
+{
+	if (fl->proto == IPPROTO_TCP)
+		return (fl->state == BPFBR_FLOW_ESTABLISHED ? BPFBR_NAT_TCP_EST_S
+							    : BPFBR_NAT_TCP_TRANS_S) *
+		       NSEC_PER_SEC;
+	if (fl->proto == IPPROTO_UDP)
+		return BPFBR_NAT_UDP_S * NSEC_PER_SEC;
+	return BPFBR_NAT_ICMP_S * NSEC_PER_SEC;
+}
+
+/*
+ * Returns the slot to the free queue. Only the caller that flips in_use
+ * from 1 to 0 does the work, so a flow is never released twice.
+ */
+static __always_inline bool flow_release(__u32 slot, struct bpfbr_flow *fl)
+{
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct bpfbr_endpoint *ep;
+	struct bpfbr_nat_key k;
+
+	if (__sync_val_compare_and_swap(&fl->in_use, 1, 0) != 1)
+		return false;
+	flow_inside_key(fl, &k);
+	bpf_map_delete_elem(&nat_out, &k);
+	outside_key(&k, fl->proto, fl->raddr, fl->rport, fl->oport);
+	bpf_map_delete_elem(&nat_in, &k);
+	if (!(fl->flags & BPFBR_FLOW_HOST)) {
+		ep = bpf_map_lookup_elem(&nat_endpoints, &fl->iaddr);
+		if (ep)
+			__sync_fetch_and_sub(&ep->flows, 1);
+	}
+	if (cfg)
+		__sync_fetch_and_sub(&cfg->flows, 1);
+	fl->state = BPFBR_FLOW_FREE;
+	bpf_map_push_elem(&nat_free, &slot, 0);
+	nat_count(BPFBR_EV_NAT_RECLAIMED);
+	return true;
+}
+
+/* The flow in slot, if it is live. */
+static __always_inline struct bpfbr_flow *flow_get(__u32 slot)
+{
+	struct bpfbr_flow *fl = bpf_map_lookup_elem(&nat_flows, &slot);
+
+	return fl && fl->in_use ? fl : NULL;
+}
+
+/* A connection of the node on this outside tuple (replies would be ambiguous). */
+static __always_inline bool node_uses(struct __sk_buff *skb, __u8 proto, __u32 laddr, __u16 lport,
+				      __u32 raddr, __u16 rport)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	bool taken;
+
+	t.ipv4.saddr = raddr;
+	t.ipv4.daddr = laddr;
+	t.ipv4.sport = rport;
+	t.ipv4.dport = lport;
+	if (proto == IPPROTO_TCP)
+		sk = bpf_skc_lookup_tcp(skb, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
+	else if (proto == IPPROTO_UDP)
+		sk = bpf_sk_lookup_udp(skb, &t, sizeof(t.ipv4), BPF_F_CURRENT_NETNS, 0);
+	else
+		return false; /* ICMP ids of the node's ping sockets are not visible here */
+	if (!sk)
+		return false;
+	/* A listener only receives new connections, which we never see as replies;
+	 * an unconnected UDP socket likewise. Connected sockets own the tuple. */
+	taken = proto == IPPROTO_TCP ? sk->state != TCP_LISTEN : sk->state == TCP_ESTABLISHED;
+	bpf_sk_release(sk);
+	return taken;
+}
+
+struct port_pick {
+	struct __sk_buff *skb;
+	__u32 uplink_addr;
+	__u32 raddr;
+	__u16 rport;
+	__u8 proto;
+	__u32 slot;
+	__u32 first; /* offset into the range where the search starts */
+	__u32 range; /* number of ports in the range */
+	__u16 lo;
+	__u16 got; /* the port claimed, network order; 0 until found */
+};
+
+/* Claims oport for the flow (atomically: a NOEXIST insert of the outside key). */
+static __always_inline bool claim_port(struct port_pick *pp, __u16 oport)
+{
+	struct bpfbr_nat_key k;
+
+	if (!oport || node_uses(pp->skb, pp->proto, pp->uplink_addr, oport, pp->raddr, pp->rport))
+		return false;
+	outside_key(&k, pp->proto, pp->raddr, pp->rport, oport);
+	if (bpf_map_update_elem(&nat_in, &k, &pp->slot, BPF_NOEXIST))
+		return false;
+	pp->got = oport;
+	return true;
+}
+
+static long try_range_port(__u32 i, struct port_pick *pp)
+{
+	__u32 off = pp->first + i;
+
+	if (off >= pp->range)
+		off -= pp->range;
+	return claim_port(pp, bpf_htons((__u16)(pp->lo + off))) ? 1 : 0;
+}
+
+/*
+ * Creates the flow for inside key ik. ep is the container's endpoint, or
+ * NULL for a node connection that must change port. On success *slot_out
+ * holds the new flow. Returns 0, a drop reason, or -EEXIST when another CPU
+ * created the same flow meanwhile (look it up again).
+ */
+static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
+				       struct bpfbr_endpoint *ep, const struct bpfbr_nat_key *ik,
+				       __u32 *slot_out)
+{
+	struct port_pick pp = {
+		.skb = skb,
+		.uplink_addr = cfg->addr,
+		.raddr = ik->raddr,
+		.rport = ik->rport,
+		.proto = ik->proto,
+		.lo = cfg->port_lo,
+	};
+	struct bpfbr_nat_key ok;
+	struct bpfbr_flow *fl;
+	int reason = 0;
+	__u32 slot;
+
+	if (ep && __sync_fetch_and_add(&ep->flows, 1) >= ep->max_flows) {
+		reason = BPFBR_DROP_NAT_QUOTA;
+		goto undo_ep;
+	}
+	if (__sync_fetch_and_add(&cfg->flows, 1) >= cfg->nat_max) {
+		reason = BPFBR_DROP_NAT_FULL;
+		goto undo_cfg;
+	}
+	if (bpf_map_pop_elem(&nat_free, &slot)) {
+		reason = BPFBR_DROP_NAT_FULL;
+		goto undo_cfg;
+	}
+	pp.slot = slot;
+	/* Keep the container's own port when nobody holds it on the outside. */
+	if (!ep || !claim_port(&pp, ik->port)) {
+		pp.range = (__u32)cfg->port_hi - cfg->port_lo + 1;
+		pp.first = bpf_get_prandom_u32() % pp.range;
+		bpf_loop(pp.range < NAT_PORT_TRIES ? pp.range : NAT_PORT_TRIES, try_range_port, &pp,
+			 0);
+	}
+	if (!pp.got) {
+		reason = BPFBR_DROP_NAT_NO_PORT;
+		goto undo_slot;
+	}
+	fl = bpf_map_lookup_elem(&nat_flows, &slot);
+	if (!fl) {
+		reason = BPFBR_DROP_NAT_FULL;
+		goto undo_port;
+	}
+	fl->ifindex = ep ? ep->ifindex : 0;
+	fl->iaddr = ik->addr;
+	fl->raddr = ik->raddr;
+	fl->iport = ik->port;
+	fl->rport = ik->rport;
+	fl->oport = pp.got;
+	fl->proto = ik->proto;
+	fl->state = BPFBR_FLOW_NEW;
+	fl->flags = ep ? 0 : BPFBR_FLOW_HOST;
+	fl->net = ep ? ep->net : 0;
+	if (ep) {
+		__builtin_memcpy(fl->mac, ep->mac, 6);
+		__builtin_memcpy(fl->gw_mac, ep->gw_mac, 6);
+	}
+	fl->created_ns = fl->seen_ns = bpf_ktime_get_ns();
+	fl->in_use = 1;
+	if (bpf_map_update_elem(&nat_out, ik, &slot, BPF_NOEXIST)) {
+		/* The same flow was created on another CPU: give ours back. */
+		fl->in_use = 0;
+		reason = -EEXIST;
+		goto undo_port;
+	}
+	nat_count(BPFBR_EV_NAT_NEW);
+	*slot_out = slot;
+	return 0;
+
+undo_port:
+	outside_key(&ok, ik->proto, ik->raddr, ik->rport, pp.got);
+	bpf_map_delete_elem(&nat_in, &ok);
+undo_slot:
+	bpf_map_push_elem(&nat_free, &slot, 0);
+undo_cfg:
+	__sync_fetch_and_sub(&cfg->flows, 1);
+undo_ep:
+	if (ep)
+		__sync_fetch_and_sub(&ep->flows, 1);
+	return reason;
+}
+
+/* Connection tracking, as much as timeouts need: new, established, closing. */
+static __always_inline void flow_track(struct bpfbr_flow *fl, const struct ipv4_pkt *p, bool reply)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u8 state = fl->state;
+
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST)))
+		state = BPFBR_FLOW_CLOSING;
+	else if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_SYN) && !reply &&
+		 !(p->tcp_flags & TCP_FLAG_ACK))
+		state = BPFBR_FLOW_NEW; /* a new connection reusing the tuple */
+	else if (reply && state == BPFBR_FLOW_NEW)
+		state = BPFBR_FLOW_ESTABLISHED;
+	if (state != fl->state)
+		fl->state = state;
+	if (now - fl->seen_ns > NAT_SEEN_REFRESH_NS)
+		fl->seen_ns = now;
+}
+
+#endif

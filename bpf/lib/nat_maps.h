@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* The maps of one uplink's masquerade state (see include/bpfbr/nat.h). */
+#ifndef BPFBR_BPF_NAT_MAPS_H
+#define BPFBR_BPF_NAT_MAPS_H
+
+#include "common.h"
+#include "bpfbr/nat.h"
+#include "bpfbr/stats.h"
+
+#define NAT_ENDPOINTS_MAX 65536
+#define NAT_FRAGS_MAX	  8192
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfbr_uplink_cfg);
+} nat_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NAT_ENDPOINTS_MAX);
+	__type(key, __u32);
+	__type(value, struct bpfbr_endpoint);
+} nat_endpoints SEC(".maps");
+
+/* max_entries is set by the agent to --nat-max before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfbr_flow);
+} nat_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, 1);
+	__type(value, __u32);
+} nat_free SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct bpfbr_nat_key);
+	__type(value, __u32);
+} nat_out SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct bpfbr_nat_key);
+	__type(value, __u32);
+} nat_in SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NAT_FRAGS_MAX);
+	__type(key, struct bpfbr_frag_key);
+	__type(value, struct bpfbr_frag);
+} nat_frags SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BPFBR_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} nat_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfbr_nat_gc);
+} nat_gc SEC(".maps");
+
+static __always_inline struct bpfbr_uplink_cfg *uplink_cfg(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&nat_config, &zero);
+}
+
+static __always_inline void nat_count(__u32 counter)
+{
+	__u64 *v = bpf_map_lookup_elem(&nat_counters, &counter);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline int nat_drop(__u32 reason)
+{
+	nat_count(reason);
+	return TC_ACT_SHOT;
+}
+
+#endif

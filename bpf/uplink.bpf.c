@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Masquerade on the uplink: TC egress translates what containers send to
+ * the outside (source becomes the uplink's address), TC ingress translates
+ * the replies back and delivers them straight into the container. One copy
+ * per uplink, shared by the networks that masquerade through it.
+ */
+#include "lib/common.h"
+#include "lib/eth.h"
+#include "lib/nat.h"
+#include "lib/nat_gc.h"
+#include "lib/nat_icmp.h"
+#include "lib/nat_maps.h"
+#include "lib/rewrite.h"
+#include "lib/route.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline void remember_frag(const struct ipv4_pkt *p, __u32 slot)
+{
+	struct bpfbr_frag_key k = {
+		.saddr = p->saddr, .daddr = p->daddr, .id = p->id, .proto = p->proto
+	};
+	struct bpfbr_frag v = { .slot = slot };
+
+	bpf_map_update_elem(&nat_frags, &k, &v, BPF_ANY);
+}
+
+static __always_inline struct bpfbr_flow *frag_flow(const struct ipv4_pkt *p)
+{
+	struct bpfbr_frag_key k = {
+		.saddr = p->saddr, .daddr = p->daddr, .id = p->id, .proto = p->proto
+	};
+	struct bpfbr_frag *v = bpf_map_lookup_elem(&nat_frags, &k);
+
+	return v ? flow_get(v->slot) : NULL;
+}
+
+/* Offset of the port (or ICMP id) that masquerade changes on our side. */
+static __always_inline __u16 our_port_off(const struct ipv4_pkt *p, bool egress)
+{
+	if (p->proto == IPPROTO_ICMP)
+		return p->l4_off + 4;
+	return p->l4_off + (egress ? 0 : 2);
+}
+
+/* The flow for an inside key, created if new. 0 or a drop reason. */
+static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
+				    struct bpfbr_endpoint *ep, const struct bpfbr_nat_key *ik,
+				    struct bpfbr_flow **out, __u32 *slot_out)
+{
+	int err = 0;
+
+	for (int tries = 0; tries < 2; tries++) {
+		__u32 *slot = bpf_map_lookup_elem(&nat_out, ik);
+
+		if (slot) {
+			*out = flow_get(*slot);
+			if (*out) {
+				*slot_out = *slot;
+				return 0;
+			}
+			/* Released meanwhile: its keys are going away. */
+			bpf_map_delete_elem(&nat_out, ik);
+		}
+		err = flow_create(skb, cfg, ep, ik, slot_out);
+		if (err == -EEXIST)
+			continue;
+		if (err)
+			return err;
+		*out = flow_get(*slot_out);
+		return *out ? 0 : BPFBR_DROP_NAT_FULL;
+	}
+	return BPFBR_DROP_NAT_NO_PORT;
+}
+
+static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
+					  struct bpfbr_endpoint *ep, const struct ipv4_pkt *p)
+{
+	struct bpfbr_nat_key ik = {};
+	struct bpfbr_flow *fl;
+	__u32 slot = 0;
+	int err;
+
+	if (ipv4_is_multicast(p->daddr))
+		return TC_ACT_OK; /* as the CNI plugin's rule: never masquerade multicast */
+	if (p->frag == FRAG_LATER) {
+		fl = frag_flow(p);
+		if (!fl)
+			return nat_drop(BPFBR_DROP_FRAG_UNKNOWN);
+		rewrite_addr_port(skb, p, true, cfg->addr, 0, 0, 0);
+		return TC_ACT_OK;
+	}
+	if (!p->has_ports)
+		return nat_drop(BPFBR_DROP_NAT_PROTO);
+	ik.addr = p->saddr;
+	ik.raddr = p->daddr;
+	ik.port = p->sport;
+	ik.rport = p->dport;
+	ik.proto = p->proto;
+	err = flow_for(skb, cfg, ep, &ik, &fl, &slot);
+	if (err)
+		return nat_drop(err);
+	flow_track(fl, p, false);
+	if (p->frag == FRAG_FIRST)
+		remember_frag(p, slot);
+	if (rewrite_addr_port(skb, p, true, cfg->addr, our_port_off(p, true), p->sport, fl->oport))
+		return nat_drop(BPFBR_DROP_TRUNCATED);
+	return TC_ACT_OK;
+}
+
+/* A connection of the node keeps its port unless a container flow holds the tuple. */
+static __always_inline int snat_node(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
+				     const struct ipv4_pkt *p)
+{
+	struct bpfbr_nat_key ik = {}, ok;
+	struct bpfbr_flow *fl;
+	__u32 slot = 0;
+	int err;
+
+	if (!p->has_ports || p->frag == FRAG_LATER)
+		return TC_ACT_OK;
+	ik.addr = p->saddr;
+	ik.raddr = p->daddr;
+	ik.port = p->sport;
+	ik.rport = p->dport;
+	ik.proto = p->proto;
+	if (!bpf_map_lookup_elem(&nat_out, &ik)) {
+		outside_key(&ok, p->proto, p->daddr, p->dport, p->sport);
+		if (!bpf_map_lookup_elem(&nat_in, &ok))
+			return TC_ACT_OK; /* the common case: nothing to do */
+		nat_count(BPFBR_EV_NAT_HOST_REMAP);
+	}
+	err = flow_for(skb, cfg, NULL, &ik, &fl, &slot);
+	if (err)
+		return nat_drop(err);
+	flow_track(fl, p, false);
+	rewrite_addr_port(skb, p, true, p->saddr, our_port_off(p, true), p->sport, fl->oport);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int bpfbr_uplink_out(struct __sk_buff *skb)
+{
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct bpfbr_endpoint *ep;
+	struct ipv4_pkt p;
+	struct frame f = {};
+
+	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
+	    f.proto != ETH_P_IP || parse_ipv4(&f, &p))
+		return TC_ACT_OK;
+	ep = bpf_map_lookup_elem(&nat_endpoints, &p.saddr);
+	if (ep)
+		return snat_container(skb, cfg, ep, &p);
+	if (p.saddr == cfg->addr)
+		return snat_node(skb, cfg, &p);
+	return TC_ACT_OK;
+}
+
+/* Into the container, as the node's stack would forward it: TTL - 1, new L2. */
+static __always_inline int deliver_inside(struct __sk_buff *skb, const struct ipv4_pkt *p,
+					  const struct bpfbr_flow *fl)
+{
+	__u32 ifindex = fl->ifindex;
+	__u8 mac[6], gw_mac[6];
+
+	if (p->ttl <= 1)
+		return nat_drop(BPFBR_DROP_TTL_EXCEEDED);
+	__builtin_memcpy(mac, fl->mac, 6);
+	__builtin_memcpy(gw_mac, fl->gw_mac, 6);
+	if (ttl_decrement(skb, p) || rewrite_l2(skb, mac, gw_mac))
+		return nat_drop(BPFBR_DROP_TRUNCATED);
+	return bpf_redirect_peer(ifindex, 0);
+}
+
+static __always_inline int reverse_icmp_error(struct __sk_buff *skb,
+					      const struct bpfbr_uplink_cfg *cfg,
+					      const struct ipv4_pkt *p)
+{
+	struct bpfbr_flow *fl;
+	struct bpfbr_nat_key ok;
+	struct quoted q;
+	__u32 *slot, iaddr;
+
+	if (parse_quoted(skb, p, &q) || q.saddr != cfg->addr)
+		return TC_ACT_OK;
+	/* The quoted packet is one we sent: its source is our outside tuple. */
+	outside_key(&ok, q.proto, q.daddr, q.dport, q.sport);
+	slot = bpf_map_lookup_elem(&nat_in, &ok);
+	fl = slot ? flow_get(*slot) : NULL;
+	if (!fl)
+		return TC_ACT_OK;
+	iaddr = fl->flags & BPFBR_FLOW_HOST ? q.saddr : fl->iaddr;
+	if (untranslate_quote(skb, p, &q, iaddr, fl->iport))
+		return nat_drop(BPFBR_DROP_TRUNCATED);
+	nat_count(BPFBR_EV_NAT_ICMP_ERROR);
+	if (fl->flags & BPFBR_FLOW_HOST)
+		return TC_ACT_OK;
+	if (rewrite_addr_port(skb, p, false, fl->iaddr, 0, 0, 0))
+		return nat_drop(BPFBR_DROP_TRUNCATED);
+	return deliver_inside(skb, p, fl);
+}
+
+SEC("tc")
+int bpfbr_uplink_in(struct __sk_buff *skb)
+{
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct bpfbr_nat_key ok;
+	struct bpfbr_flow *fl;
+	struct ipv4_pkt p;
+	struct frame f = {};
+	__u16 rport, oport;
+	__u32 *slot;
+
+	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
+	    f.proto != ETH_P_IP || parse_ipv4(&f, &p) || p.daddr != cfg->addr)
+		return TC_ACT_OK;
+	if (p.proto == IPPROTO_ICMP && icmp_is_error(p.icmp_type) && p.frag == FRAG_NONE)
+		return reverse_icmp_error(skb, cfg, &p);
+	if (p.frag == FRAG_LATER) {
+		fl = frag_flow(&p);
+		if (!fl || (fl->flags & BPFBR_FLOW_HOST))
+			return TC_ACT_OK; /* the node's own, or unknown: the stack decides */
+		rewrite_addr_port(skb, &p, false, fl->iaddr, 0, 0, 0);
+		return deliver_inside(skb, &p, fl);
+	}
+	if (!p.has_ports)
+		return TC_ACT_OK;
+	rport = p.proto == IPPROTO_ICMP ? 0 : p.sport;
+	oport = p.proto == IPPROTO_ICMP ? p.sport : p.dport;
+	outside_key(&ok, p.proto, p.saddr, rport, oport);
+	slot = bpf_map_lookup_elem(&nat_in, &ok);
+	fl = slot ? flow_get(*slot) : NULL;
+	if (!fl)
+		return TC_ACT_OK;
+	flow_track(fl, &p, true);
+	if (p.frag == FRAG_FIRST)
+		remember_frag(&p, *slot);
+	if (fl->flags & BPFBR_FLOW_HOST) {
+		rewrite_addr_port(skb, &p, false, p.daddr, our_port_off(&p, false), oport,
+				  fl->iport);
+		return TC_ACT_OK;
+	}
+	if (rewrite_addr_port(skb, &p, false, fl->iaddr, our_port_off(&p, false), oport, fl->iport))
+		return nat_drop(BPFBR_DROP_TRUNCATED);
+	return deliver_inside(skb, &p, fl);
+}
+
+/*
+ * Run by the agent with BPF_PROG_TEST_RUN, the request as packet data:
+ * arm the sweeper, or sweep now. Returns the number of flows reclaimed.
+ */
+SEC("tc")
+int bpfbr_nat_sweep(struct __sk_buff *skb)
+{
+	struct bpfbr_sweep_req *req = (void *)(long)skb->data;
+
+	if ((void *)(req + 1) > (void *)(long)skb->data_end)
+		return -1;
+	if (req->mode == BPFBR_SWEEP_ARM)
+		return gc_arm();
+	return sweep_run(req->mode, req->addr, 0, BPFBR_NAT_FLOWS_MAX);
+}
