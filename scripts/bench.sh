@@ -301,9 +301,10 @@ main() {
 	trap 'exit 129' HUP
 	mkdir -p "$BENCH_RUN_DIR"
 
-	local day base
-	day=$(date +%F)
-	base=${out_md:-$ROOT/bench/results/$day$([ "$quick" = 1 ] && echo -quick).md}
+	# A quick run never overwrites the day's real results.
+	local base suffix=""
+	[ "$quick" = 1 ] && suffix=-quick
+	base=${out_md:-$ROOT/bench/results/$(date +%F)$suffix.md}
 	base=${base%.md}
 	mkdir -p "$(dirname "$base")"
 	RESULTS_TMP=$base.tsv.tmp
