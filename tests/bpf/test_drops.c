@@ -196,9 +196,10 @@ TEST(truncated_passes_unchecked)
 }
 
 /*
- * An IPv4 header cut short. Newer kernels' BPF_PROG_TEST_RUN refuses an skb
- * whose ethertype is IPv4 but whose IP header is incomplete (EINVAL, seen on
- * 6.18); where it is refused the case cannot be fed and is skipped.
+ * An IPv4 header cut short. BPF_PROG_TEST_RUN refuses an skb whose ethertype
+ * is IPv4 but whose IP header is incomplete (EINVAL; seen on 6.1, 6.12 and
+ * 6.18), so this case cannot be fed and reports a skip; it runs on a kernel
+ * that accepts the frame.
  */
 TEST(drop_truncated_ipv4_header)
 {
