@@ -31,9 +31,12 @@ const char *counter_name(int counter)
 		[BPFBR_EV_FLOOD] = "event flood",
 	};
 
-	if (counter < 0 || counter >= BPFBR_COUNTER_MAX || !names[counter])
-		return "?";
-	return names[counter];
+	static char unnamed[24];
+
+	if (counter >= 0 && counter < BPFBR_COUNTER_MAX && names[counter])
+		return names[counter];
+	snprintf(unnamed, sizeof(unnamed), "counter %d", counter);
+	return unnamed;
 }
 
 bool expect_drops_only(const struct sw_run *r, int except, const char *what)

@@ -37,6 +37,17 @@ int sw_load(struct sw *sw)
 		sw->skel = NULL;
 		return err;
 	}
+	/* A BPF object older than include/bpfbr/stats.h would make every counter read past
+	 * its end fail; say so once, here. */
+	if (bpf_map__max_entries(sw->skel->maps.bpfbr_counters) != BPFBR_COUNTER_MAX) {
+		fprintf(stderr,
+			"  sw: the counters map has %u entries, include/bpfbr/stats.h says %d: "
+			"stale build/bpf/port.bpf.o; run: make -B build/bpf/port.bpf.o\n",
+			bpf_map__max_entries(sw->skel->maps.bpfbr_counters), BPFBR_COUNTER_MAX);
+		port_bpf__destroy(sw->skel);
+		sw->skel = NULL;
+		return -ESTALE;
+	}
 	sw->prog_fd = bpf_program__fd(sw->skel->progs.bpfbr_port_in);
 	sw->ports_fd = bpf_map__fd(sw->skel->maps.bpfbr_ports);
 	sw->config_fd = bpf_map__fd(sw->skel->maps.bpfbr_config);
