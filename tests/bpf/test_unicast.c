@@ -13,14 +13,15 @@ TEST(unicast_known)
 		const char *name;
 		int in, to;
 		bool udp;
+		bool routed; /* to an address beyond the gateway */
 		int how;
 	} cases[] = {
-		{ "container to container (ICMP)", C1, C2, false, BPFBR_TRACE_PEER },
-		{ "container to container (UDP)", C3, C1, true, BPFBR_TRACE_PEER },
-		{ "container to the gateway", C1, GW, false, BPFBR_TRACE_EGRESS },
-		{ "container to the outside via the gateway MAC", C2, GW, true,
+		{ "container to container (ICMP)", C1, C2, false, false, BPFBR_TRACE_PEER },
+		{ "container to container (UDP)", C3, C1, true, false, BPFBR_TRACE_PEER },
+		{ "container to the gateway", C1, GW, false, false, BPFBR_TRACE_EGRESS },
+		{ "container to the outside via the gateway MAC", C2, GW, true, true,
 		  BPFBR_TRACE_EGRESS },
-		{ "gateway to a container", GW, C3, false, BPFBR_TRACE_PEER },
+		{ "gateway to a container", GW, C3, false, false, BPFBR_TRACE_PEER },
 	};
 	struct sw_run r;
 	struct frame f;
@@ -31,7 +32,7 @@ TEST(unicast_known)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct bpfbr_port *in = &fx.port[cases[i].in], *to = &fx.port[cases[i].to];
 		uint32_t saddr = cases[i].in == GW ? OUTSIDE_IP : in->ipv4;
-		uint32_t daddr = i == 3 ? OUTSIDE_IP : to->ipv4;
+		uint32_t daddr = cases[i].routed ? OUTSIDE_IP : to->ipv4;
 
 		if (cases[i].udp)
 			frame_udp(&f, to->mac, in->mac, saddr, daddr, 40000, 53, "query", 5);
