@@ -11,7 +11,8 @@ BENCH_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCH_ROOT=$(cd "$BENCH_LIB_DIR/../.." && pwd)
 BENCH_BIN=${BENCH_BIN:-$BENCH_ROOT/build/bench}
 
-# The chapter's addresses, identical in every variant.
+# The chapter's addresses, identical in every variant (read by the variant files).
+# shellcheck disable=SC2034
 SUBNET=10.40.0.0/24
 PLEN=24
 GW_IP=10.40.0.1

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # Control plane: attach and detach BENCH_ATTACH_N (100) containers one after
 # the other into the running network, timing each call. The namespaces are
 # created and deleted untimed (the runtime's job, not the plugin's). Ratios

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # Hook for the per-packet cost of each BPF program (BPF_PROG_TEST_RUN with a
 # repeat count), owned by the bpfbr variants: a variant that defines
 # variant_prog_cost gets this metric; it must print result lines through

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 METRIC_DESC="TCP_CRR through NAT with 100 000 live translations pre-filled"
 
 metric_run() {

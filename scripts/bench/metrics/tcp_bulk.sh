@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # Bulk TCP hides per-packet cost behind GSO/GRO (64 KB super-packets), so it
 # is a regression guard rather than a datapath figure of merit.
 METRIC_DESC="TCP bulk c1->c2, one stream (iperf3, client and server on one core)"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 METRIC_DESC="TCP_CRR c1->c2: connect, 64 B request, 64 B response, close (build/bench/crr, one core)"
 
 metric_run() { crr_run "$C2_NS" "$C2_IP" "$C1_NS" 12001; }

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # 64-byte UDP packets/s from one sender core, c1 -> c2. trafgen writes
 # prebuilt frames through an AF_PACKET TX ring (qdisc bypassed), so the
 # sender costs almost nothing and the rate is set by the datapath. Counted at

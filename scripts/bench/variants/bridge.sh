@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # Variant "bridge": the chapter's setup ("Composing The Primitives" and
 # "Routes, Forwarding, And Masquerade"), with the node role in $NODE_NS:
 # a Linux bridge holding the gateway address, one veth pair per container,

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # Variant "cni": the reference CNI `bridge` plugin with `host-local` IPAM and
 # ipMasq (Debian's containernetworking-plugins), driven the way a runtime
 # drives it: the runtime (the harness) creates the netns, then execs the

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
 # Variant "veth": the ceiling. One veth pair straight between c1 and c2, no
 # switch, no node in the path, no netfilter hook registered anywhere on it.
 # The issue defines the NAT metrics' ceiling as this same container<->container
