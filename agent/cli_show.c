@@ -108,3 +108,34 @@ const struct cli_cmd cmd_status = {
 	.run = run_status,
 	.summary = "Show ports, programs and how they are attached, map fill levels, counters",
 };
+
+static int nat_of(struct netctx *c, const struct netstate *ns, json_t *out)
+{
+	int err = report_nat(c, ns, out);
+
+	if (err)
+		pr_err("cannot read the translations of network %s (uplink %s): %s", ns->name,
+		       ns->uplink, strerror(-err));
+	return err;
+}
+
+static int run_nat_show(struct cli *cli)
+{
+	json_t *flows = json_array();
+	int err = each_net(cli, cli->npos ? cli->pos[0] : NULL, nat_of, flows);
+
+	if (!err)
+		print_nat(flows, cli->json);
+	json_decref(flows);
+	return err;
+}
+
+const struct cli_cmd cmd_nat_show = {
+	.words = "nat show",
+	.args = "[NAME]",
+	.min_pos = 0,
+	.max_pos = 1,
+	.opts = no_opts,
+	.run = run_nat_show,
+	.summary = "Show masquerade translations (protocol, inside, outside, remote, state, age)",
+};

@@ -130,3 +130,24 @@ void print_status(json_t *nets, bool json)
 		print_one_status(st);
 	}
 }
+
+void print_nat(json_t *flows, bool json)
+{
+	char in[32], out[32], rem[32];
+	size_t i;
+	json_t *f;
+
+	if (json) {
+		print_json(flows);
+		return;
+	}
+	printf("%-5s %-21s %-21s %-21s %-12s %8s %8s %s\n", "PROTO", "INSIDE", "OUTSIDE", "REMOTE",
+	       "STATE", "AGE", "IDLE", "OWNER");
+	json_array_foreach(flows, i, f) {
+		snprintf(in, sizeof(in), "%s:%lld", s(f, "inside_addr"), n(f, "inside_port"));
+		snprintf(out, sizeof(out), "%s:%lld", s(f, "outside_addr"), n(f, "outside_port"));
+		snprintf(rem, sizeof(rem), "%s:%lld", s(f, "remote_addr"), n(f, "remote_port"));
+		printf("%-5s %-21s %-21s %-21s %-12s %7llds %7llds %s\n", s(f, "proto"), in, out, rem,
+		       s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"));
+	}
+}

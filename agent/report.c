@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,8 @@
 #include "dpmaps.h"
 #include "netns.h"
 #include "report.h"
+#include "uplink.h"
+#include "uplinkdp.h"
 
 json_t *report_net_summary(const struct netstate *ns)
 {
@@ -206,4 +210,75 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	json_object_set_new(o, "events", counters_json(&dp, false));
 	dp_close(&dp);
 	return o;
+}
+
+static const char *proto_name(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "icmp";
+}
+
+static const char *flow_state_name(uint8_t state)
+{
+	switch (state) {
+	case BPFBR_FLOW_NEW:
+		return "new";
+	case BPFBR_FLOW_ESTABLISHED:
+		return "established";
+	case BPFBR_FLOW_CLOSING:
+		return "closing";
+	default:
+		return "free";
+	}
+}
+
+struct nat_walk {
+	const struct netstate *ns;
+	json_t *flows;
+	uint32_t uplink_addr;
+	uint64_t now;
+};
+
+static int nat_flow(uint32_t slot, const struct bpfbr_flow *fl, void *data)
+{
+	struct nat_walk *w = data;
+	char in[IP_STR_LEN], out[IP_STR_LEN], rem[IP_STR_LEN];
+	json_t *o;
+
+	/* The network's own flows, and the node's connections that had to change port. */
+	if (!(fl->flags & BPFBR_FLOW_HOST) && fl->net != w->ns->index)
+		return 0;
+	o = json_pack("{s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:I, s:s}", "slot",
+		      slot, "proto", proto_name(fl->proto), "inside_addr", ip_str(fl->iaddr, in),
+		      "inside_port", ntohs(fl->iport), "outside_addr", ip_str(w->uplink_addr, out),
+		      "outside_port", ntohs(fl->oport), "remote_addr", ip_str(fl->raddr, rem),
+		      "remote_port", ntohs(fl->rport), "state", flow_state_name(fl->state), "age_s",
+		      (json_int_t)((w->now - fl->created_ns) / 1000000000ull), "idle_s",
+		      (json_int_t)((w->now - fl->seen_ns) / 1000000000ull), "owner",
+		      fl->flags & BPFBR_FLOW_HOST ? "node" : "container");
+	return o && !json_array_append_new(w->flows, o) ? 0 : -ENOMEM;
+}
+
+int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
+{
+	struct bpfbr_uplink_cfg cfg;
+	struct nat_walk w = { ns, flows, 0, dp_now_ns() };
+	char dir[PATH_MAX];
+	uint32_t zero = 0;
+	struct updp u;
+	int err;
+
+	if (!ns->masquerade)
+		return 0;
+	err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+	if (!err)
+		err = updp_open(dir, &u);
+	if (err)
+		return err;
+	err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;
+	if (!err) {
+		w.uplink_addr = cfg.addr;
+		err = updp_flows_each(&u, cfg.nat_max, nat_flow, &w);
+	}
+	updp_close(&u);
+	return err;
 }

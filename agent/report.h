@@ -16,5 +16,8 @@ json_t *report_net_summary(const struct netstate *ns);
 /* Appends one object per forwarding entry of ns to entries. */
 int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries);
 json_t *report_status(struct netctx *c, const struct netstate *ns);
+/* Appends one object per translation of ns to flows: its containers' flows
+ * and the node's connections on the same uplink whose port had to change. */
+int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows);
 
 #endif

@@ -67,10 +67,10 @@ static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcf
 
 	if (nslots > BPFBR_MAX_PORTS)
 		nslots = BPFBR_MAX_PORTS;
-	count(BPFBR_EV_FLOOD);
 	bpf_loop(nslots, flood_slot, &w, 0);
 	if (!w.pending)
 		return drop(BPFBR_DROP_NO_DEST, in->slot);
+	count(BPFBR_EV_FLOOD);
 	count_tx(w.pending_slot, skb->len);
 	trace_redirect(w.pending, BPFBR_TRACE_EGRESS);
 	return bpf_redirect(w.pending, 0);
