@@ -158,10 +158,10 @@ out:
 	return err;
 }
 
-int dp_counters_read(const struct dp *dp, uint64_t out[BPFBR_COUNTER_MAX])
+int counters_read(int map_fd, uint64_t out[BPFBR_COUNTER_MAX])
 {
 	for (uint32_t i = 0; i < BPFBR_COUNTER_MAX; i++) {
-		int err = percpu_sum(dp->counters, i, &out[i], 1);
+		int err = percpu_sum(map_fd, i, &out[i], 1);
 
 		if (err)
 			return err;

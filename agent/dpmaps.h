@@ -26,8 +26,8 @@ int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data);
 /* Number of entries of a hash map (fill level). */
 int dp_map_count(int map_fd, uint32_t *count);
 
-/* Sums of the per-CPU counters. */
-int dp_counters_read(const struct dp *dp, uint64_t out[BPFBR_COUNTER_MAX]);
+/* Sums of the per-CPU counters of a "counters" map (a network's or an uplink's). */
+int counters_read(int map_fd, uint64_t out[BPFBR_COUNTER_MAX]);
 int dp_port_stats_read(const struct dp *dp, uint16_t slot, struct bpfbr_port_stats *out);
 
 /* Monotonic "now" on the clock of bpf_ktime_get_ns(). */

@@ -85,6 +85,31 @@ static void print_hook(json_t *hook, char *buf, size_t size)
 		snprintf(buf, size, "tc clsact prog %lld", n(hook, "prog_id"));
 }
 
+static void print_uplink(json_t *up)
+{
+	json_t *p;
+	size_t i;
+
+	if (json_object_get(up, "error")) {
+		printf("  uplink %s: %s\n", s(up, "ifname"), s(up, "error"));
+		return;
+	}
+	printf("  uplink %s (%s): masquerade, %lld/%lld flows (share %lld per container), ports "
+	       "%lld-%lld, %lld endpoints\n",
+	       s(up, "ifname"), s(up, "address"), n(up, "flows"), n(up, "nat_max"),
+	       n(up, "nat_share"), n(up, "port_lo"), n(up, "port_hi"), n(up, "endpoints"));
+	json_array_foreach(json_object_get(up, "programs"), i, p) {
+		json_t *a = json_object_get(p, "attach");
+		char hook[48];
+
+		print_hook(a, hook, sizeof(hook));
+		printf("  program %s id %lld (%s): %s\n", s(p, "name"), n(p, "id"), s(p, "hook"),
+		       hook);
+	}
+	print_counters("uplink drops", json_object_get(up, "drops"));
+	print_counters("uplink events", json_object_get(up, "events"));
+}
+
 static void print_one_status(json_t *st)
 {
 	json_t *v, *ports = json_object_get(st, "ports");
@@ -113,6 +138,8 @@ static void print_one_status(json_t *st)
 	}
 	print_counters("drops", json_object_get(st, "drops"));
 	print_counters("events", json_object_get(st, "events"));
+	if (json_object_get(st, "uplink"))
+		print_uplink(json_object_get(st, "uplink"));
 }
 
 void print_status(json_t *nets, bool json)

@@ -169,15 +169,81 @@ static json_t *map_json(const char *dir, const char *pin, int fd)
 			 "entries", count, "max_entries", info.max_entries);
 }
 
-static json_t *counters_json(const struct dp *dp, bool drops)
+static json_t *counters_json(int map_fd, bool drops)
 {
 	uint64_t v[BPFBR_COUNTER_MAX] = { 0 };
 	json_t *o = json_object();
 
-	dp_counters_read(dp, v);
+	counters_read(map_fd, v);
 	for (uint32_t i = 1; i < BPFBR_COUNTER_MAX; i++)
 		if (counter_is_drop(i) == drops)
 			json_object_set_new(o, counter_name(i), json_integer((json_int_t)v[i]));
+	return o;
+}
+
+static json_t *prog_json(int prog_fd, const char *hook, json_t *attach)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+
+	bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	return json_pack("{s:s, s:i, s:s, s:o}", "name", info.name, "id", info.id, "hook", hook,
+			 "attach", attach);
+}
+
+static json_t *uplink_hook_json(struct netctx *c, const struct netstate *ns, int ifindex,
+				enum attach_dir dir)
+{
+	const char *name = dir == HOOK_EGRESS ? "egress" : "ingress";
+	char pin[PATH_MAX], links[PATH_MAX], udir[PATH_MAX];
+	struct attach_info info;
+	enum attach_mode mode;
+	int err;
+
+	err = uplink_pin_dir(c, ns->uplink, udir, sizeof(udir));
+	if (!err)
+		err = path_join(links, sizeof(links), udir, "links");
+	if (!err)
+		err = path_join(pin, sizeof(pin), links, name);
+	mode = !err && !access(pin, F_OK) ? ATTACH_TCX : ATTACH_TC;
+	if (!err)
+		err = attach_query(ifindex, dir, pin, mode, &info);
+	if (err)
+		return json_pack("{s:s, s:b, s:s}", "mode", attach_mode_name(mode), "attached", 0,
+				 "error", strerror(-err));
+	return json_pack("{s:s, s:b, s:i, s:i}", "mode", attach_mode_name(mode), "attached", 1,
+			 "link_id", info.link_id, "prog_id", info.prog_id);
+}
+
+static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
+{
+	struct bpfbr_uplink_cfg cfg = { 0 };
+	char dir[PATH_MAX], addr[IP_STR_LEN];
+	uint32_t zero = 0, n_out = 0, n_ep = 0;
+	struct updp u;
+	json_t *o;
+
+	if (uplink_pin_dir(c, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
+		return json_pack("{s:s, s:s}", "ifname", ns->uplink, "error",
+				 "the uplink's pins are missing");
+	bpf_map_lookup_elem(u.config, &zero, &cfg);
+	dp_map_count(u.nat_out, &n_out);
+	dp_map_count(u.endpoints, &n_ep);
+	o = json_pack("{s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "ifname",
+		      ns->uplink, "ifindex", cfg.ifindex, "address", ip_str(cfg.addr, addr), "pins",
+		      dir, "nat_max", cfg.nat_max, "flows", cfg.flows, "flow_keys", n_out,
+		      "nat_share", ns->nat_share, "port_lo", cfg.port_lo, "port_hi", cfg.port_hi,
+		      "endpoints", n_ep);
+	json_object_set_new(
+		o, "programs",
+		json_pack("[o, o]",
+			  prog_json(u.prog_out, "tc egress of the uplink",
+				    uplink_hook_json(c, ns, (int)cfg.ifindex, HOOK_EGRESS)),
+			  prog_json(u.prog_in, "tc ingress of the uplink",
+				    uplink_hook_json(c, ns, (int)cfg.ifindex, HOOK_INGRESS))));
+	json_object_set_new(o, "drops", counters_json(u.counters, true));
+	json_object_set_new(o, "events", counters_json(u.counters, false));
+	updp_close(&u);
 	return o;
 }
 
@@ -206,9 +272,11 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	json_array_append_new(maps, map_json(dir, PIN_PORT_STATS, dp.port_stats));
 	json_object_set_new(o, "maps", maps);
 	json_object_set_new(o, "ports", ports_json(c, ns, &dp));
-	json_object_set_new(o, "drops", counters_json(&dp, true));
-	json_object_set_new(o, "events", counters_json(&dp, false));
+	json_object_set_new(o, "drops", counters_json(dp.counters, true));
+	json_object_set_new(o, "events", counters_json(dp.counters, false));
 	dp_close(&dp);
+	if (ns->masquerade)
+		json_object_set_new(o, "uplink", uplink_json(c, ns));
 	return o;
 }
 

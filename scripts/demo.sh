@@ -4,14 +4,16 @@
 #   scripts/demo.sh --keep    leave it up (then explore, see below)
 #   scripts/demo.sh --down    remove a demo left up with --keep
 # Everything lives in namespaces the demo creates (demo-node plays the host,
-# demo-c1/demo-c2 are the containers) and under /run/bpfbr-demo (pins and
-# state): the machine's own interfaces, routes and firewall are not touched.
+# demo-c1/demo-c2 are the containers, demo-ext is a host out on TEST-NET-2
+# behind the node's uplink) and under /run/bpfbr-demo (pins and state): the
+# machine's own interfaces, routes and firewall are not touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NODE=demo-node
 C1=demo-c1
 C2=demo-c2
+EXT=demo-ext
 ROOT=/run/bpfbr-demo
 BIN=$PWD/build/bpfbr
 
@@ -21,7 +23,7 @@ run() { say "$*"; "$@"; }
 
 down() {
 	local n
-	for n in "$C1" "$C2" "$NODE"; do ip netns del "$n" 2>/dev/null || true; done
+	for n in "$C1" "$C2" "$EXT" "$NODE"; do ip netns del "$n" 2>/dev/null || true; done
 	umount "$ROOT/sys/fs/bpf" 2>/dev/null || true
 	rm -rf "$ROOT"
 }
@@ -35,8 +37,17 @@ up() {
 	mount -t bpf bpf "$ROOT/sys/fs/bpf"
 	ip netns add "$NODE"
 	ip -n "$NODE" link set lo up
+	# The node's uplink up0 (198.51.100.1) leads to an external host (198.51.100.2).
+	ip netns add "$EXT"
+	ip -n "$NODE" link add up0 type veth peer name eth0 netns "$EXT"
+	ip -n "$NODE" addr add 198.51.100.1/24 dev up0
+	ip -n "$NODE" link set up0 up
+	ip -n "$EXT" addr add 198.51.100.2/24 dev eth0
+	ip -n "$EXT" link set eth0 up
+	ip -n "$EXT" link set lo up
 	echo "demo: node namespace $NODE plays the host; bpfbr runs inside it with --root $ROOT"
-	run bpfbr net create demo --subnet 10.40.0.0/24 --gateway 10.40.0.1
+	echo "demo: $EXT is an external host (198.51.100.2) behind the node's uplink up0"
+	run bpfbr net create demo --subnet 10.40.0.0/24 --gateway 10.40.0.1 --uplink up0 --masquerade
 	run bpfbr attach demo "$C1" --create-netns --ip 10.40.0.2
 	run bpfbr attach demo "$C2" --create-netns --ip 10.40.0.3
 }
@@ -47,6 +58,16 @@ show() {
 	run ip netns exec "$C1" ping -c2 -W2 10.40.0.3
 	run ip netns exec "$C1" ping -c2 -W2 10.40.0.1
 	run ip netns exec "$NODE" ping -c1 -W2 10.40.0.2
+	say "ip netns exec $C1 ping -c2 198.51.100.2   # masqueraded: $EXT sees the uplink address"
+	ip netns exec "$EXT" timeout 5 tcpdump -lni eth0 -c2 'icmp[icmptype] = icmp-echo' 2>/dev/null &
+	local dump=$!
+	sleep 1
+	ip netns exec "$C1" ping -c2 -W2 198.51.100.2
+	wait "$dump" || true
+	run bpfbr nat show demo
+	say "firewall rules in $NODE (iptables-save, nft list ruleset): none expected"
+	echo "iptables rules: $(ip netns exec "$NODE" iptables-save | grep -c '^-A')," \
+		"nftables ruleset lines: $(ip netns exec "$NODE" nft list ruleset | wc -l)"
 	say "ip -n $NODE -o link show type bridge   # no bridge anywhere"
 	ip -n "$NODE" -o link show type bridge
 	run bpfbr fdb show demo
