@@ -35,6 +35,7 @@ help:
 	@echo "make demo       install what is missing, build, run the two-container demo"
 	@echo "make check      install what is missing, build, run every test"
 	@echo "make vmtest     run the BPF selftests in QEMU on Debian's 6.1 and 6.12 kernels"
+	@echo "make verifier-report  verifier verdicts and instruction counts per kernel"
 	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"
 	@echo "make format-check  check formatting against .clang-format"
 	@echo "make clean      remove build/"
@@ -73,8 +74,11 @@ demo-down:
 	scripts/demo.sh --down
 
 include tests/tests.mk
--include scripts/vmtest/vmtest.mk
--include scripts/bench/bench.mk
+# make vmtest: the test suites inside QEMU on Debian's 6.1 and 6.12 kernels.
+VMTEST_CMD ?= tests/run.sh --vm
+VMTEST_DEPS ?= test-build
+include scripts/vmtest/vmtest.mk
+include scripts/bench/bench.mk
 
 # --- formatting ----------------------------------------------------------------
 FORMAT_SRCS := $(wildcard agent/*.c agent/*.h bpf/*.c bpf/lib/*.h include/bpfbr/*.h tests/*/*.c tests/*/*.h)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the test suites and prints, as its last line, "N passed, N failed, N skipped".
 #   tests/run.sh [--vm] [SUITE...]
-# Suites: unit (userspace, under ASan/UBSan), bpf (BPF_PROG_TEST_RUN), net
-# (namespace tests through the CLI), vm (the bpf suite and the VM-tagged net
+# Suites: unit (userspace, under ASan/UBSan), bpf (BPF_PROG_TEST_RUN),
+# verifier (every program loads; processed-instruction counts), net
+# (namespace tests through the CLI), vm (bpf, verifier and the VM-tagged net
 # tests inside QEMU on Debian's 6.1 and 6.12 kernels). Default: all of them.
-# --vm is how the VM runs itself: bpf plus the VM-tagged net tests, no vm suite.
+# --vm is how the VM runs itself: those three suites, no vm suite.
 # Each suite prints "PASS name", "FAIL name: why", "SKIP name: why" lines.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +16,12 @@ suites=()
 for a in "$@"; do
 	case "$a" in
 	--vm) in_vm=1 ;;
-	-h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,10p' "$0"; exit 0 ;;
 	*) suites+=("$a") ;;
 	esac
 done
 if [ ${#suites[@]} -eq 0 ]; then
-	if [ $in_vm = 1 ]; then suites=(bpf net); else suites=(unit bpf net vm); fi
+	if [ $in_vm = 1 ]; then suites=(bpf verifier net); else suites=(unit bpf verifier net vm); fi
 fi
 
 log=$(mktemp /tmp/bpfbr-tests.XXXXXX)
@@ -62,6 +63,7 @@ for s in "${suites[@]}"; do
 	case "$s" in
 	unit) run_suite unit "" "$BUILD/tests/unit-asan" -s unit ;;
 	bpf) run_suite bpf "" "$BUILD/tests/bpf-tests" -s bpf ;;
+	verifier) run_suite verifier "" "$BUILD/tests/verifier-report" "$BUILD"/bpf/*.bpf.o ;;
 	net) net_tests ;;
 	vm) vm_tests ;;
 	*) echo "unknown suite $s" >&2; exit 2 ;;

@@ -15,8 +15,17 @@ UNIT_OBJS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%.o) \
 BPFT_SRCS    := $(wildcard tests/bpf/*.c)
 BPFT_OBJS    := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o) $(BUILD)/tests/harness.o
 
-.PHONY: test-build
-test-build: $(BPFBR) $(BUILD)/tests/unit-asan $(BUILD)/tests/bpf-tests
+.PHONY: test-build verifier-report
+test-build: $(BPFBR) $(BUILD)/tests/unit-asan $(BUILD)/tests/bpf-tests $(BUILD)/tests/verifier-report
+
+$(BUILD)/tests/verifier-report: tests/tools/verifier_report.c $(BPF_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(LDLIBS)
+
+# The verifier's verdict and processed-instruction count for every program,
+# on this kernel and on the VM kernels: build/verifier-report.md.
+verifier-report: test-build
+	scripts/verifier-report.sh
 
 $(BUILD)/asan/agent/%.o: agent/%.c | $(SKELS)
 	@mkdir -p $(@D)

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# vm: yes
 # The chapter's two-container network, built by bpfbr: no bridge, BPF switch.
 . "$(dirname "$0")/lib.sh"
 
