@@ -91,7 +91,8 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 		rewrite_addr_port(skb, p, true, cfg->addr, 0, 0, 0);
 		return TC_ACT_OK;
 	}
-	if (!p->has_ports)
+	/* Translatable: TCP, UDP, and the echo requests a container sends. */
+	if (!p->has_ports || (p->proto == IPPROTO_ICMP && p->icmp_type != ICMP_ECHO))
 		return nat_drop(BPFBR_DROP_NAT_PROTO);
 	ik.addr = p->saddr;
 	ik.raddr = p->daddr;
@@ -118,7 +119,8 @@ static __always_inline int snat_node(struct __sk_buff *skb, struct bpfbr_uplink_
 	__u32 slot = 0;
 	int err;
 
-	if (!p->has_ports || p->frag == FRAG_LATER)
+	if (!p->has_ports || p->frag == FRAG_LATER ||
+	    (p->proto == IPPROTO_ICMP && p->icmp_type != ICMP_ECHO))
 		return TC_ACT_OK;
 	ik.addr = p->saddr;
 	ik.raddr = p->daddr;
@@ -146,14 +148,22 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	struct bpfbr_endpoint *ep;
 	struct ipv4_pkt p;
 	struct frame f = {};
+	int err;
 
 	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
-	    f.proto != ETH_P_IP || parse_ipv4(&f, &p))
+	    f.proto != ETH_P_IP)
+		return TC_ACT_OK;
+	err = parse_ipv4(&f, &p);
+	if (err == IPV4_BAD)
 		return TC_ACT_OK;
 	ep = bpf_map_lookup_elem(&nat_endpoints, &p.saddr);
-	if (ep)
+	if (ep) {
+		/* Never let a container's address out untranslated. */
+		if (err)
+			return nat_drop(err);
 		return snat_container(skb, cfg, ep, &p);
-	if (p.saddr == cfg->addr)
+	}
+	if (p.saddr == cfg->addr && !err)
 		return snat_node(skb, cfg, &p);
 	return TC_ACT_OK;
 }
@@ -225,7 +235,8 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 		rewrite_addr_port(skb, &p, false, fl->iaddr, 0, 0, 0);
 		return deliver_inside(skb, &p, fl);
 	}
-	if (!p.has_ports)
+	/* Replies only: an echo request from outside is for the node itself. */
+	if (!p.has_ports || (p.proto == IPPROTO_ICMP && p.icmp_type != ICMP_ECHOREPLY))
 		return TC_ACT_OK;
 	rport = p.proto == IPPROTO_ICMP ? 0 : p.sport;
 	oport = p.proto == IPPROTO_ICMP ? p.sport : p.dport;

@@ -40,8 +40,8 @@ static __always_inline void count_tx(__u32 slot, __u32 len)
 	}
 }
 
-/* The one exit for dropped frames: the reason and the ingress port are counted. */
-static __always_inline int drop(enum bpfbr_drop reason, __u32 in_slot)
+/* Counts a dropped frame: its reason, and a drop of the ingress port. */
+static __always_inline void count_drop(__u32 reason, __u32 in_slot)
 {
 	count(reason);
 	if (in_slot != NO_SLOT) {
@@ -50,6 +50,12 @@ static __always_inline int drop(enum bpfbr_drop reason, __u32 in_slot)
 		if (s)
 			s->drops++;
 	}
+}
+
+/* The one exit for frames TC drops. */
+static __always_inline int drop(__u32 reason, __u32 in_slot)
+{
+	count_drop(reason, in_slot);
 	return TC_ACT_SHOT;
 }
 

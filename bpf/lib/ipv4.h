@@ -36,10 +36,15 @@ struct ipv4_pkt {
 
 enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
 
+/* parse_ipv4(): no usable IPv4 header at all (nothing in p is valid). */
+#define IPV4_BAD (-1)
+
 /*
  * Parses the IPv4 header at f->l3_off and, when present, the transport
- * header. Returns 0, or BPFBR_DROP_TRUNCATED for a malformed IPv4 header.
- * A non-first fragment has no transport header: has_ports stays 0.
+ * header. Returns 0; IPV4_BAD for a malformed IPv4 header; or
+ * BPFBR_DROP_TRUNCATED when the transport header is cut short (the IPv4
+ * fields of p are then valid). A non-first fragment has no transport
+ * header: has_ports stays 0.
  */
 static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 {
@@ -48,7 +53,7 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 	__u16 frag;
 
 	if ((void *)(ip + 1) > f->data_end || ip->version != 4 || ip->ihl < 5)
-		return BPFBR_DROP_TRUNCATED;
+		return IPV4_BAD;
 	p->l3_off = f->l3_off;
 	p->l4_off = f->l3_off + ip->ihl * 4;
 	p->saddr = ip->saddr;

@@ -27,9 +27,10 @@ struct quoted {
 	__u32 saddr;
 	__u32 daddr;
 	__u16 ip_csum;
-	__u16 sport;   /* or ICMP echo id */
-	__u16 dport;   /* 0 for ICMP */
-	__u16 l4_csum; /* UDP or ICMP checksum; 0 if absent (TCP's is not quoted) */
+	__u16 sport;	   /* or ICMP echo id */
+	__u16 dport;	   /* 0 for ICMP */
+	__u16 l4_csum;	   /* the quoted transport checksum */
+	__u16 l4_csum_off; /* its offset; 0: not quoted (a short quote of TCP), or UDP's 0 */
 	__u8 proto;
 };
 
@@ -60,18 +61,29 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, const struct ipv4
 	q->daddr = ip->daddr;
 	q->ip_csum = ip->check;
 	q->proto = ip->protocol;
-	if (q->proto == IPPROTO_TCP || q->proto == IPPROTO_UDP) {
+	q->l4_csum_off = 0;
+	if (q->proto == IPPROTO_UDP) {
 		__builtin_memcpy(&q->sport, l4, 2);
 		__builtin_memcpy(&q->dport, l4 + 2, 2);
-		if (q->proto == IPPROTO_UDP)
-			__builtin_memcpy(&q->l4_csum, l4 + 6, 2);
-		else
-			q->l4_csum = 0;
+		__builtin_memcpy(&q->l4_csum, l4 + 6, 2);
+		if (q->l4_csum) /* 0: the sender computed none */
+			q->l4_csum_off = q->l4_off + 6;
+		return 0;
+	}
+	if (q->proto == IPPROTO_TCP) {
+		__builtin_memcpy(&q->sport, l4, 2);
+		__builtin_memcpy(&q->dport, l4 + 2, 2);
+		/* RFC 792 quotes 8 bytes; Linux quotes more, checksum included. */
+		if ((void *)(l4 + 18) <= data_end) {
+			__builtin_memcpy(&q->l4_csum, l4 + 16, 2);
+			q->l4_csum_off = q->l4_off + 16;
+		}
 		return 0;
 	}
 	if (q->proto == IPPROTO_ICMP && l4[0] == ICMP_ECHO) {
 		__builtin_memcpy(&q->sport, l4 + 4, 2);
 		__builtin_memcpy(&q->l4_csum, l4 + 2, 2);
+		q->l4_csum_off = q->l4_off + 2;
 		q->dport = 0;
 		return 0;
 	}
@@ -103,15 +115,18 @@ static __always_inline int untranslate_quote(struct __sk_buff *skb, const struct
 		__u16 c = csum_update16(q->l4_csum, q->sport, iport);
 
 		err |= icmp_store(skb, icmp_csum, q->l4_off + 4, q->sport, iport, 2);
-		err |= icmp_store(skb, icmp_csum, q->l4_off + 2, q->l4_csum, c, 2);
+		err |= icmp_store(skb, icmp_csum, q->l4_csum_off, q->l4_csum, c, 2);
 		return err;
 	}
 	err |= icmp_store(skb, icmp_csum, q->l4_off, q->sport, iport, 2);
-	if (q->proto == IPPROTO_UDP && q->l4_csum) {
+	if (q->l4_csum_off) {
+		/* TCP and UDP checksums cover the pseudo header: address and port changed. */
 		__u16 c =
 			csum_update16(csum_update32(q->l4_csum, q->saddr, iaddr), q->sport, iport);
 
-		err |= icmp_store(skb, icmp_csum, q->l4_off + 6, q->l4_csum, c ?: 0xffff, 2);
+		if (q->proto == IPPROTO_UDP && !c)
+			c = 0xffff;
+		err |= icmp_store(skb, icmp_csum, q->l4_csum_off, q->l4_csum, c, 2);
 	}
 	return err;
 }
