@@ -375,7 +375,7 @@ int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix)
 	return 0;
 }
 
-int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway)
+int nl_route_add(struct nl *nl, int ifindex, uint32_t dst, uint8_t prefix, uint32_t gateway)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -385,11 +385,79 @@ int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BOOT; /* what `ip route add` records */
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_scope = gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(nlh, RTA_GATEWAY, gateway);
+	if (prefix)
+		mnl_attr_put_u32(nlh, RTA_DST, dst);
+	if (gateway)
+		mnl_attr_put_u32(nlh, RTA_GATEWAY, gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway)
+{
+	return nl_route_add(nl, ifindex, 0, 0, gateway);
+}
+
+struct route_dump {
+	nl_route_cb cb;
+	void *data;
+	int err;
+};
+
+static int cb_route(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route_dump *d = data;
+	struct nl_route r = { .prefix = rtm->rtm_dst_len };
+	uint32_t table = rtm->rtm_table;
+	const struct nlattr *a;
+
+	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_for_each (a, nlh, sizeof(*rtm)) {
+		if (mnl_attr_validate(a, MNL_TYPE_U32))
+			continue;
+		switch (mnl_attr_get_type(a)) {
+		case RTA_DST:
+			r.dst = mnl_attr_get_u32(a);
+			break;
+		case RTA_GATEWAY:
+			r.gateway = mnl_attr_get_u32(a);
+			break;
+		case RTA_OIF:
+			r.oif = (int)mnl_attr_get_u32(a);
+			break;
+		case RTA_PRIORITY:
+			r.priority = mnl_attr_get_u32(a);
+			break;
+		case RTA_TABLE:
+			table = mnl_attr_get_u32(a);
+			break;
+		}
+	}
+	if (table != RT_TABLE_MAIN)
+		return MNL_CB_OK;
+	d->err = d->cb(&r, d->data);
+	return d->err ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+int nl_route_dump(struct nl *nl, nl_route_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct route_dump d = { cb, data, 0 };
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	err = nl_talk(nl, nlh, cb_route, &d);
+	return err ? err : d.err;
 }

@@ -57,5 +57,18 @@ int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, uint8_t prefix, bool 
 /* First IPv4 address on ifindex, -EADDRNOTAVAIL if none. */
 int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix);
 int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway);
+/* A route to dst/prefix via gateway (0: directly on the link) through ifindex. */
+int nl_route_add(struct nl *nl, int ifindex, uint32_t dst, uint8_t prefix, uint32_t gateway);
+
+struct nl_route {
+	uint32_t dst; /* network order */
+	uint8_t prefix;
+	uint32_t gateway; /* 0: none */
+	int oif;
+	uint32_t priority;
+};
+typedef int (*nl_route_cb)(const struct nl_route *route, void *data);
+/* Every IPv4 unicast route of the main table. */
+int nl_route_dump(struct nl *nl, nl_route_cb cb, void *data);
 
 #endif
