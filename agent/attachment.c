@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <arpa/inet.h>
 
 #include "bpfbr/limits.h"
 #include "datapath.h"
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "netns.h"
 #include "network.h"
+#include "resolvconf.h"
 #include "sysctl.h"
 #include "uplink.h"
 
@@ -111,10 +113,31 @@ static const char *nl_why(const struct nl *nl)
 	return nl->err_msg[0] ? nl->err_msg : "";
 }
 
-/* Address, loopback, link and default route inside the container's namespace. */
-static int configure_container(int netns_fd, const struct netstate *ns, const struct attachment *a,
-			       bool brd, const char *netns_arg)
+/* The container's routes: a default route via the gateway unless the caller lists them. */
+static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
+		      const struct attach_opts *o, char *what, size_t size)
 {
+	char dst[IP_STR_LEN];
+	int err = 0;
+
+	if (!o->routes) {
+		snprintf(what, size, "add the default route via the gateway");
+		return nl_route_add_default(cnl, ifindex, ns->gateway);
+	}
+	for (uint32_t i = 0; i < o->n_routes && !err; i++) {
+		const struct route4 *r = &o->routes[i];
+
+		snprintf(what, size, "add the route to %s/%u", ip_str(r->dst, dst), r->prefix);
+		err = nl_route_add(cnl, ifindex, r->dst, r->prefix, r->gateway ?: ns->gateway);
+	}
+	return err;
+}
+
+/* Address, loopback, link and routes inside the container's namespace. */
+static int configure_container(int netns_fd, const struct netstate *ns, const struct attachment *a,
+			       const struct attach_opts *o)
+{
+	const char *netns_arg = o->netns;
 	char what[64];
 	struct nl cnl;
 	int saved, err, ifindex, lo;
@@ -140,16 +163,14 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 	}
 	if (!err) {
 		snprintf(what, sizeof(what), "add its address to %s", a->ifname);
-		err = nl_addr_add(&cnl, ifindex, a->ip, ns->subnet.prefix, brd);
+		err = nl_addr_add(&cnl, ifindex, a->ip, ns->subnet.prefix, o->brd);
 	}
 	if (!err) {
 		snprintf(what, sizeof(what), "bring up %s", a->ifname);
 		err = nl_link_set_up(&cnl, ifindex);
 	}
-	if (!err) {
-		snprintf(what, sizeof(what), "add the default route via the gateway");
-		err = nl_route_add_default(&cnl, ifindex, ns->gateway);
-	}
+	if (!err)
+		err = add_routes(&cnl, ifindex, ns, o, what, sizeof(what));
 	if (err)
 		pr_err("in namespace %s, cannot %s: %s%s%s", netns_arg, what, strerror(-err),
 		       cnl.err_msg[0] ? ": " : "", nl_why(&cnl));
@@ -185,11 +206,18 @@ static int check_request(struct netctx *c, const struct netstate *ns, const stru
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		const struct attachment *x = &ns->att[i];
 
-		if (x->netns_id == a->netns_id ||
+		/* CNI may attach one container more than once, with other ifnames. */
+		if ((!o->cni && x->netns_id == a->netns_id) ||
 		    (!strcmp(x->id, a->id) && !strcmp(x->ifname, a->ifname))) {
-			pr_err("namespace %s is already attached to network %s as %s (%s); detach "
-			       "it first: bpfbr detach %s %s",
-			       o->netns, ns->name, x->ifname, x->host_ifname, ns->name, o->netns);
+			if (o->cni)
+				pr_err("container %s is already attached to network %s as %s (%s); "
+				       "run CNI DEL for it first",
+				       a->id, ns->name, x->ifname, x->host_ifname);
+			else
+				pr_err("namespace %s is already attached to network %s as %s (%s); "
+				       "detach it first: bpfbr detach %s %s",
+				       o->netns, ns->name, x->ifname, x->host_ifname, ns->name,
+				       o->netns);
 			return -EEXIST;
 		}
 	}
@@ -202,9 +230,13 @@ static int check_request(struct netctx *c, const struct netstate *ns, const stru
 		}
 		a->ip = o->ip;
 	} else if (ipam_pick(ns, &a->ip)) {
-		pr_err("network %s has no free address left in %s/%u; detach a container or use "
-		       "a larger subnet",
-		       ns->name, ip_str(ns->subnet.addr, ip), ns->subnet.prefix);
+		uint32_t first, last;
+		char ip2[IP_STR_LEN];
+
+		ipam_range(ns, &first, &last);
+		pr_err("network %s has no free address left in %s-%s; detach a container or use "
+		       "a larger range",
+		       ns->name, ip_str(htonl(first), ip), ip_str(htonl(last), ip2));
 		return -ENOSPC;
 	}
 	if (free_slot(ns, &a->slot)) {
@@ -348,6 +380,22 @@ static void undo_attach(struct netctx *c, const struct netstate *ns, const struc
 		netns_delete(netns_arg);
 }
 
+/* The network's DNS for `ip netns exec`; the runtime does this for CNI containers. */
+static void write_resolv_conf(const struct netstate *ns, const struct attachment *a)
+{
+	const char *name = netns_name_of(a->netns);
+	int err;
+
+	if (!name || !resolvconf_wanted(&ns->dns))
+		return;
+	err = resolvconf_write(name, ns->name, &ns->dns);
+	if (err == -EEXIST)
+		pr_warn("%s/%s/resolv.conf exists and is not bpfbr's; left as it is", NETNS_ETC_DIR,
+			name);
+	else if (err)
+		pr_warn("cannot write %s/%s/resolv.conf: %s", NETNS_ETC_DIR, name, strerror(-err));
+}
+
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
 {
 	struct veth_req req = { 0 };
@@ -418,7 +466,7 @@ int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment 
 		u.endpoint = !err && ns.masquerade;
 	}
 	if (!err)
-		err = configure_container(fd, &ns, &a, o->brd, o->netns);
+		err = configure_container(fd, &ns, &a, o);
 	if (err)
 		goto undo_fd;
 	slot = netstate_add_att(&ns);
@@ -427,12 +475,15 @@ int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment 
 		goto undo_fd;
 	}
 	*slot = a;
+	ns.last_ip = a.ip;
 	err = state_save(&c->p, &ns);
 	if (err) {
 		ns.n_att--;
 		goto undo_fd;
 	}
 	close(fd);
+	if (!o->cni)
+		write_resolv_conf(&ns, &a);
 	if (out)
 		*out = a;
 	netstate_free(&ns);
@@ -475,12 +526,50 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 	link_alias(ns, alias, sizeof(alias));
 	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) && !strcmp(l.alias, alias))
 		nl_link_del(&c->nl, l.ifindex);
+	if (!a->cni && netns_name_of(a->netns))
+		resolvconf_remove(netns_name_of(a->netns), ns->name);
 	if (a->created_netns) {
 		const char *name = netns_name_of(a->netns);
 
 		if (name)
 			netns_delete(name);
 	}
+}
+
+/*
+ * What an attach of (id, ifname) that never reached the state file left
+ * behind (it was killed): its veth, recognised by name and alias, with the
+ * port, hook and translations that point at it.
+ */
+static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const char *id,
+			     const char *ifname)
+{
+	struct attachment a = { 0 };
+	char alias[128], pin_dir[PATH_MAX], link_pin[PATH_MAX];
+	struct bpfbr_port port;
+	struct nl_link l;
+	struct dp dp;
+
+	host_ifname(ns->name, id, ifname, a.host_ifname);
+	link_alias(ns, alias, sizeof(alias));
+	if (nl_link_get(&c->nl, a.host_ifname, 0, &l) || strcmp(l.alias, alias))
+		return;
+	pr_warn("removing %s, left over by an interrupted attach of %s", a.host_ifname, id);
+	a.host_ifindex = l.ifindex;
+	if (!port_link_pin(c, ns->name, a.host_ifname, link_pin, sizeof(link_pin)))
+		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);
+	if (!net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) && !dp_open(pin_dir, &dp)) {
+		if (!dp_port_get(&dp, (uint32_t)l.ifindex, &port)) {
+			a.ip = port.ipv4;
+			dp_port_del(&dp, (uint32_t)l.ifindex, port.slot);
+			set_nslots(&dp, ns);
+		}
+		dp_close(&dp);
+	}
+	/* Its address may belong to a recorded container by now. */
+	if (a.ip && !ipam_unusable(ns, a.ip))
+		uplink_endpoint_del(c, ns, &a);
+	nl_link_del(&c->nl, l.ifindex);
 }
 
 int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
@@ -513,6 +602,8 @@ int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 		if (att_matches(&ns.att[i], s, path, ns_id))
 			break;
 	if (i == ns.n_att) {
+		if (!s->netns && s->ifname)
+			clear_unrecorded(c, &ns, s->id, s->ifname);
 		if (!quiet)
 			pr_err("%s %s%s%s is not attached to network %s; see: bpfbr status %s",
 			       s->netns ? "namespace" : "container", s->netns ?: s->id,

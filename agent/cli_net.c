@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <jansson.h>
 
 #include "cli.h"
@@ -13,9 +14,54 @@
 #include "bpfbr/nat.h"
 #include "report.h"
 
+/* "a,b,c" into at most max strings of size bytes each; -EINVAL if it does not fit. */
+static int split_list(const char *v, void *out, size_t size, uint32_t max, uint32_t *n)
+{
+	*n = 0;
+	for (const char *p = v; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (!len || len >= size || *n >= max)
+			return -EINVAL;
+		memcpy((char *)out + *n * size, p, len);
+		((char *)out)[*n * size + len] = '\0';
+		(*n)++;
+		p += len + (p[len] == ',');
+	}
+	return *n ? 0 : -EINVAL;
+}
+
+static int dns_opts(struct cli *cli, struct net_dns *dns)
+{
+	const char *v = cli_get(cli, "dns");
+	uint8_t buf[16];
+
+	if (v && split_list(v, dns->servers, sizeof(dns->servers[0]), DNS_MAX_SERVERS,
+			    &dns->n_servers)) {
+		pr_err("--dns \"%s\" must be 1 to %d addresses separated by commas", v,
+		       DNS_MAX_SERVERS);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < dns->n_servers; i++)
+		if (inet_pton(AF_INET, dns->servers[i], buf) != 1 &&
+		    inet_pton(AF_INET6, dns->servers[i], buf) != 1) {
+			pr_err("--dns: \"%s\" is not an IP address", dns->servers[i]);
+			return -EINVAL;
+		}
+	v = cli_get(cli, "dns-search");
+	if (v &&
+	    split_list(v, dns->search, sizeof(dns->search[0]), DNS_MAX_SEARCH, &dns->n_search)) {
+		pr_err("--dns-search \"%s\" must be 1 to %d domains separated by commas", v,
+		       DNS_MAX_SEARCH);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int run_net_create(struct cli *cli)
 {
 	struct net_opts o = { .name = cli->pos[0] };
+	struct net_dns dns = { 0 };
 	const char *v;
 	struct netctx c;
 	int err;
@@ -80,6 +126,10 @@ static int run_net_create(struct cli *cli)
 	}
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
+	err = dns_opts(cli, &dns);
+	if (err)
+		return err;
+	o.dns = &dns;
 	err = netctx_open(&c, cli->root, true);
 	if (err)
 		return err;
@@ -103,6 +153,8 @@ static const struct cli_opt create_opts[] = {
 	  "node's ephemeral range)" },
 	{ "nat-max", "N", "size of the uplink's translation table (default 65536)" },
 	{ "nat-share", "N", "flows one container may hold (default: half the table)" },
+	{ "dns", "IP[,IP…]", "name servers `bpfbr attach` writes to /etc/netns/NETNS/resolv.conf" },
+	{ "dns-search", "DOMAIN[,…]", "search domains for that resolv.conf" },
 	{ NULL },
 };
 

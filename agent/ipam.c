@@ -4,9 +4,22 @@
 
 #include "ipam.h"
 
+void ipam_range(const struct netstate *ns, uint32_t *first, uint32_t *last)
+{
+	uint32_t base = ntohl(ns->subnet.addr), size = 1u << (32 - ns->subnet.prefix);
+
+	if (ns->range_start) {
+		*first = ntohl(ns->range_start);
+		*last = ntohl(ns->range_end);
+	} else {
+		*first = base + 1;
+		*last = base + size - 2;
+	}
+}
+
 const char *ipam_unusable(const struct netstate *ns, uint32_t addr)
 {
-	uint32_t mask = prefix_mask(ns->subnet.prefix);
+	uint32_t mask = prefix_mask(ns->subnet.prefix), first, last;
 
 	if (!cidr_contains(&ns->subnet, addr))
 		return "it is outside the subnet";
@@ -16,6 +29,9 @@ const char *ipam_unusable(const struct netstate *ns, uint32_t addr)
 		return "it is the network address";
 	if ((addr & ~mask) == ~mask)
 		return "it is the broadcast address";
+	ipam_range(ns, &first, &last);
+	if (ntohl(addr) < first || ntohl(addr) > last)
+		return "it is outside the network's address range";
 	for (uint32_t i = 0; i < ns->n_att; i++)
 		if (ns->att[i].ip == addr)
 			return "it is already assigned";
@@ -24,10 +40,15 @@ const char *ipam_unusable(const struct netstate *ns, uint32_t addr)
 
 int ipam_pick(const struct netstate *ns, uint32_t *addr)
 {
-	uint32_t base = ntohl(ns->subnet.addr), size = 1u << (32 - ns->subnet.prefix);
+	uint32_t first, last, n, start;
 
-	for (uint32_t off = 1; off + 1 < size; off++) {
-		uint32_t a = htonl(base + off);
+	ipam_range(ns, &first, &last);
+	n = last - first + 1;
+	start = ns->last_ip ? ntohl(ns->last_ip) + 1 : first;
+	if (start < first || start > last)
+		start = first;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t a = htonl(first + (start - first + i) % n);
 
 		if (!ipam_unusable(ns, a)) {
 			*addr = a;

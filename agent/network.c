@@ -46,6 +46,16 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		       ip_str(gateway, a), o->name, ip_str(o->subnet.addr, b), o->subnet.prefix);
 		return -EINVAL;
 	}
+	if (o->range_start && (!cidr_contains(&o->subnet, o->range_start) ||
+			       !cidr_contains(&o->subnet, o->range_end) ||
+			       ntohl(o->range_start) > ntohl(o->range_end) ||
+			       (o->range_start & ~mask) == 0 || (o->range_end & ~mask) == ~mask)) {
+		pr_err("address range %s-%s of network %s is not a range of host addresses of "
+		       "subnet %s/%u; pick a start and an end inside it, start <= end",
+		       ip_str(o->range_start, a), ip_str(o->range_end, b), o->name,
+		       ip_str(o->subnet.addr, (char[IP_STR_LEN]){ 0 }), o->subnet.prefix);
+		return -EINVAL;
+	}
 	if (o->masquerade != (o->up.ifname != NULL)) {
 		pr_err("network %s: %s", o->name,
 		       o->masquerade
@@ -299,6 +309,10 @@ int net_create(struct netctx *c, const struct net_opts *o)
 	ns.masquerade = o->masquerade;
 	if (o->masquerade)
 		snprintf(ns.uplink, sizeof(ns.uplink), "%s", o->up.ifname);
+	ns.range_start = o->range_start;
+	ns.range_end = o->range_end;
+	if (o->dns)
+		ns.dns = *o->dns;
 	snprintf(ns.gw_dev, sizeof(ns.gw_dev), "bpfbr%u", ns.index);
 	snprintf(ns.gw_port, sizeof(ns.gw_port), "bpfbr%u-sw", ns.index);
 

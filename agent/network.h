@@ -28,11 +28,20 @@ struct net_opts {
 	enum attach_mode mode; /* ATTACH_PROBE: TCX if the kernel has it */
 	bool masquerade;       /* translate to the uplink's address (needs up.ifname) */
 	struct uplink_opts up;
+	uint32_t range_start; /* addresses containers get (0: every host of the subnet) */
+	uint32_t range_end;
+	const struct net_dns *dns; /* NULL: none */
 };
 
 int net_create(struct netctx *c, const struct net_opts *o);
 /* Refuses while containers are attached, unless force (then detaches them). */
 int net_delete(struct netctx *c, const char *name, bool force);
+
+struct route4 {
+	uint32_t dst; /* network order */
+	uint8_t prefix;
+	uint32_t gateway; /* 0: the network's gateway */
+};
 
 struct attach_opts {
 	const char *net;
@@ -44,6 +53,10 @@ struct attach_opts {
 	bool create_netns;
 	bool cni;
 	bool brd; /* set the broadcast address on the container's address */
+	/* Routes inside the container: NULL gives a default route via the
+	 * gateway; otherwise exactly these n_routes (which may be 0). */
+	const struct route4 *routes;
+	uint32_t n_routes;
 };
 
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out);

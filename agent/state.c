@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <arpa/inet.h>
 #include <jansson.h>
 
 #include "bpfbr/limits.h"
@@ -78,6 +79,27 @@ static json_t *att_to_json(const struct attachment *a)
 			 "slot", a->slot, "created_netns", a->created_netns, "cni", a->cni);
 }
 
+static json_t *strings_to_json(const void *v, size_t stride, uint32_t n)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string((const char *)v + i * stride))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *dns_to_json(const struct net_dns *d)
+{
+	return json_pack("{s:o, s:s, s:o, s:o}", "nameservers",
+			 strings_to_json(d->servers, sizeof(d->servers[0]), d->n_servers), "domain",
+			 d->domain, "search",
+			 strings_to_json(d->search, sizeof(d->search[0]), d->n_search), "options",
+			 strings_to_json(d->options, sizeof(d->options[0]), d->n_options));
+}
+
 static json_t *net_to_json(const struct netstate *ns)
 {
 	char subnet[IP_STR_LEN + 4], gw[IP_STR_LEN], mac[MAC_STR_LEN];
@@ -102,6 +124,14 @@ static json_t *net_to_json(const struct netstate *ns)
 			 attach_mode_name(ns->mode), "node_netns_id", (json_int_t)ns->node_netns_id,
 			 "uplink", ns->uplink, "masquerade", ns->masquerade, "nat_share",
 			 ns->nat_share, "attachments", atts);
+	if (root &&
+	    (json_object_set_new(root, "range_start", json_string(ip_str(ns->range_start, gw))) ||
+	     json_object_set_new(root, "range_end", json_string(ip_str(ns->range_end, gw))) ||
+	     json_object_set_new(root, "last_ip", json_string(ip_str(ns->last_ip, gw))) ||
+	     json_object_set_new(root, "dns", dns_to_json(&ns->dns)))) {
+		json_decref(root);
+		return NULL;
+	}
 	return root;
 }
 
@@ -216,6 +246,56 @@ static void r_ifname(struct reader *r, json_t *o, const char *key, char buf[IF_N
 		r_fail(r, "\"%s\" is not a valid interface name", key);
 }
 
+/* Keys added after the first files were written: absent means unset. */
+static void r_opt_ip(struct reader *r, json_t *o, const char *key, uint32_t *out)
+{
+	if (!r->ret && json_object_get(o, key))
+		r_ip(r, o, key, out);
+}
+
+static void r_strings(struct reader *r, json_t *o, const char *key, void *v, size_t stride,
+		      uint32_t max, uint32_t *n)
+{
+	json_t *a = json_object_get(o, key), *e;
+	size_t i;
+
+	if (r->ret)
+		return;
+	if (!json_is_array(a) || json_array_size(a) > max) {
+		snprintf(r->err, JERR_LEN, "\"%s\" must be an array of at most %u strings", key,
+			 max);
+		r->ret = -EINVAL;
+		return;
+	}
+	json_array_foreach (a, i, e) {
+		if (!json_is_string(e) || json_string_length(e) >= stride ||
+		    strlen(json_string_value(e)) != json_string_length(e)) {
+			snprintf(r->err, JERR_LEN,
+				 "\"%s\" holds a non-string or one over %zu bytes", key,
+				 stride - 1);
+			r->ret = -EINVAL;
+			return;
+		}
+		memcpy((char *)v + i * stride, json_string_value(e), json_string_length(e) + 1);
+	}
+	*n = (uint32_t)json_array_size(a);
+}
+
+static const char *const dns_keys[] = { "nameservers", "domain", "search", "options", NULL };
+
+static void read_dns(struct reader *r, json_t *o, struct net_dns *d)
+{
+	if (r->ret || !o)
+		return;
+	r->ret = jcheck_keys(o, dns_keys, r->err);
+	r_strings(r, o, "nameservers", d->servers, sizeof(d->servers[0]), DNS_MAX_SERVERS,
+		  &d->n_servers);
+	r_str(r, o, "domain", d->domain, sizeof(d->domain));
+	r_strings(r, o, "search", d->search, sizeof(d->search[0]), DNS_MAX_SEARCH, &d->n_search);
+	r_strings(r, o, "options", d->options, sizeof(d->options[0]), DNS_MAX_OPTIONS,
+		  &d->n_options);
+}
+
 static const char *const att_keys[] = { "id",	       "ifname",	"netns", "netns_id",
 					"host_ifname", "host_ifindex",	"mac",	 "ip",
 					"slot",	       "created_netns", "cni",	 NULL };
@@ -262,6 +342,10 @@ static const char *const net_keys[] = { "version",
 					"uplink",
 					"masquerade",
 					"nat_share",
+					"range_start",
+					"range_end",
+					"last_ip",
+					"dns",
 					NULL };
 
 static void read_net(struct reader *r, json_t *o, struct netstate *ns)
@@ -299,6 +383,15 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 	r_str(r, o, "uplink", ns->uplink, sizeof(ns->uplink));
 	if (!r->ret && ns->masquerade && !valid_ifname(ns->uplink))
 		r_fail(r, "\"%s\" is not a valid interface name", "uplink");
+	r_opt_ip(r, o, "range_start", &ns->range_start);
+	r_opt_ip(r, o, "range_end", &ns->range_end);
+	r_opt_ip(r, o, "last_ip", &ns->last_ip);
+	if (!r->ret && (!ns->range_start != !ns->range_end ||
+			(ns->range_start && (!cidr_contains(&ns->subnet, ns->range_start) ||
+					     !cidr_contains(&ns->subnet, ns->range_end) ||
+					     ntohl(ns->range_start) > ntohl(ns->range_end)))))
+		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
+	read_dns(r, json_object_get(o, "dns"), &ns->dns);
 	if (r->ret)
 		return;
 	atts = json_object_get(o, "attachments");

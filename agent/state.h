@@ -33,6 +33,23 @@ struct attachment {
 	bool cni;	    /* attached through the CNI plugin */
 };
 
+/* Resolver settings of a network: what `bpfbr attach` writes to
+ * /etc/netns/NETNS/resolv.conf. Sizes are resolv.conf's own limits. */
+#define DNS_MAX_SERVERS 3
+#define DNS_MAX_SEARCH	6
+#define DNS_MAX_OPTIONS 8
+#define DNS_NAME_LEN	254
+#define DNS_SERVER_LEN	46 /* INET6_ADDRSTRLEN */
+#define DNS_OPTION_LEN	64
+
+struct net_dns {
+	uint32_t n_servers, n_search, n_options;
+	char servers[DNS_MAX_SERVERS][DNS_SERVER_LEN];
+	char domain[DNS_NAME_LEN];
+	char search[DNS_MAX_SEARCH][DNS_NAME_LEN];
+	char options[DNS_MAX_OPTIONS][DNS_OPTION_LEN];
+};
+
 struct netstate {
 	char name[NETNAME_MAX];
 	uint32_t index; /* picks the gateway device names: bpfbrN, bpfbrN-sw */
@@ -51,7 +68,11 @@ struct netstate {
 	uint64_t node_netns_id;	  /* the namespace the network was created in */
 	char uplink[IF_NAMESIZE]; /* "" unless masquerading through an uplink */
 	bool masquerade;
-	uint32_t nat_share; /* flows one container may hold */
+	uint32_t nat_share;   /* flows one container may hold */
+	uint32_t range_start; /* addresses containers get: range_start..range_end */
+	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */
+	uint32_t last_ip;     /* the address handed out last (0: none yet) */
+	struct net_dns dns;
 	uint32_t n_att;
 	struct attachment *att;
 };
