@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * CNI ADD and DEL. ADD creates the network on first use from the config
+ * (or checks that the existing one agrees), attaches the container through
+ * net_attach and reports what it made; any failure undoes all of it,
+ * including the IPAM plugin's reservation. DEL removes what ADD made and
+ * succeeds however often it runs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "cni_cmd.h"
+#include "cni_result.h"
+#include "ipam.h"
+#include "log.h"
+
+/* What the network is made of, from the config or the IPAM plugin's lease. */
+struct want {
+	struct cidr subnet;
+	uint32_t gateway;
+	uint32_t range_start, range_end;
+	struct route4 routes[CNI_MAX_ROUTES + 1];
+	uint32_t n_routes;
+	json_t *dns;
+};
+
+struct default_route {
+	int oif;
+	uint32_t priority;
+};
+
+static int find_default(const struct nl_route *rt, void *data)
+{
+	struct default_route *d = data;
+
+	if (rt->prefix == 0 && rt->oif > 0 && (!d->oif || rt->priority < d->priority)) {
+		d->oif = rt->oif;
+		d->priority = rt->priority;
+	}
+	return 0;
+}
+
+/* The uplink to masquerade through: the config's, or the default route's interface. */
+static int pick_uplink(struct cni_req *r, struct netctx *c, struct nl_link *up)
+{
+	struct default_route d = { 0 };
+	int err;
+
+	memset(up, 0, sizeof(*up));
+	if (r->conf.uplink[0]) {
+		if (nl_link_get(&c->nl, r->conf.uplink, 0, up))
+			snprintf(up->name, sizeof(up->name), "%s", r->conf.uplink);
+		return 0; /* net_create explains a missing uplink */
+	}
+	err = nl_route_dump(&c->nl, find_default, &d);
+	if (!err && d.oif)
+		err = nl_link_get(&c->nl, NULL, d.oif, up);
+	if (err || !d.oif)
+		return cni_fail(r->e, CNI_ERR_CONFIG,
+				"\"ipMasq\" needs an uplink and the node has no default route to "
+				"take it from; set \"uplink\" to the interface that leads out");
+	return 0;
+}
+
+static int create_network(struct cni_req *r, struct netctx *c, const struct want *w)
+{
+	const struct cni_conf *conf = &r->conf;
+	struct net_opts o = { .name = conf->name,
+			      .subnet = w->subnet,
+			      .gateway = w->gateway,
+			      .mtu = conf->mtu,
+			      .no_spoofchk = !conf->spoofchk,
+			      .hairpin = conf->hairpin,
+			      .gateway_brd = true,
+			      .mode = ATTACH_PROBE,
+			      .masquerade = conf->masquerade,
+			      .range_start = w->range_start,
+			      .range_end = w->range_end,
+			      .dns = &conf->dns };
+	struct nl_link up;
+	int err;
+
+	if (conf->masquerade) {
+		err = pick_uplink(r, c, &up);
+		if (err)
+			return err;
+		o.up.ifname = up.name;
+		/* Containers get the uplink's MTU: what leaves through it fits. */
+		if (!o.mtu && up.mtu >= 68)
+			o.mtu = up.mtu;
+	}
+	err = net_create(c, &o);
+	if (err)
+		return cni_code(r, err,
+				err == -EINVAL	 ? CNI_ERR_CONFIG
+				: err == -EEXIST ? CNI_ERR_CONFLICT
+						 : CNI_ERR_SYSTEM);
+	return 0;
+}
+
+/* One setting on which the network and the config disagree. */
+static int differs(struct cni_req *r, const char *setting, const char *has, const char *asks)
+{
+	return cni_fail(r->e, CNI_ERR_CONFLICT,
+			"network %s exists with %s %s, but this config asks for %s; a network's "
+			"settings are fixed when it is created: give this config another "
+			"\"name\", or delete the network once no container uses it (bpfbr net "
+			"delete %s)",
+			r->conf.name, setting, has, asks, r->conf.name);
+}
+
+static const char *yes_no(bool v)
+{
+	return v ? "true" : "false";
+}
+
+static int compare_network(struct cni_req *r, const struct netstate *ns, const struct want *w)
+{
+	const struct cni_conf *conf = &r->conf;
+	char a[40], b[40], x[IP_STR_LEN], y[IP_STR_LEN];
+	struct netstate asked = { .subnet = w->subnet,
+				  .range_start = w->range_start,
+				  .range_end = w->range_end };
+	uint32_t f1, l1, f2, l2;
+
+	if (ns->subnet.addr != w->subnet.addr || ns->subnet.prefix != w->subnet.prefix) {
+		snprintf(a, sizeof(a), "%s/%u", ip_str(ns->subnet.addr, x), ns->subnet.prefix);
+		snprintf(b, sizeof(b), "%s/%u", ip_str(w->subnet.addr, y), w->subnet.prefix);
+		return differs(r, "subnet", a, b);
+	}
+	if (ns->gateway != w->gateway)
+		return differs(r, "gateway", ip_str(ns->gateway, x), ip_str(w->gateway, y));
+	ipam_range(ns, &f1, &l1);
+	ipam_range(&asked, &f2, &l2);
+	if (f1 != f2 || l1 != l2) {
+		snprintf(a, sizeof(a), "%s-%s", ip_str(htonl(f1), x), ip_str(htonl(l1), y));
+		snprintf(b, sizeof(b), "%s-%s", ip_str(htonl(f2), x), ip_str(htonl(l2), y));
+		return differs(r, "address range", a, b);
+	}
+	if (ns->masquerade != conf->masquerade)
+		return differs(r, "ipMasq", yes_no(ns->masquerade), yes_no(conf->masquerade));
+	if (conf->masquerade && conf->uplink[0] && strcmp(ns->uplink, conf->uplink))
+		return differs(r, "uplink", ns->uplink, conf->uplink);
+	if (conf->mtu && ns->mtu != conf->mtu) {
+		snprintf(a, sizeof(a), "%u", ns->mtu);
+		snprintf(b, sizeof(b), "%u", conf->mtu);
+		return differs(r, "mtu", a, b);
+	}
+	if (ns->hairpin != conf->hairpin)
+		return differs(r, "hairpinMode", yes_no(ns->hairpin), yes_no(conf->hairpin));
+	if (ns->spoofchk != conf->spoofchk)
+		return differs(r, "macspoofchk", yes_no(ns->spoofchk), yes_no(conf->spoofchk));
+	return 0;
+}
+
+/* The network as the config wants it: made now, or the existing one if it agrees. */
+static int ensure_network(struct cni_req *r, struct netctx *c, const struct want *w,
+			  struct netstate *ns, bool *created)
+{
+	int err = state_load(&c->p, r->conf.name, ns);
+
+	*created = false;
+	if (err == -ENOENT) {
+		err = create_network(r, c, w);
+		if (err)
+			return err;
+		*created = true;
+		err = state_load(&c->p, r->conf.name, ns);
+	}
+	if (err)
+		return cni_code(r, err, CNI_ERR_SYSTEM);
+	err = compare_network(r, ns, w);
+	if (err)
+		netstate_free(ns);
+	return err;
+}
+
+/* Subnet, gateway, routes and DNS: from the config, or from the IPAM plugin. */
+static int want_of(struct cni_req *r, const struct cni_lease *l, struct want *w)
+{
+	const struct cni_conf *conf = &r->conf;
+	const struct route4 *routes = l ? l->routes : conf->routes;
+	char x[IP_STR_LEN], y[IP_STR_LEN], z[IP_STR_LEN];
+
+	memset(w, 0, sizeof(*w));
+	if (l) {
+		w->subnet.prefix = l->prefix;
+		w->subnet.addr = l->ip & prefix_mask(l->prefix);
+		w->gateway = l->gateway;
+		w->n_routes = l->n_routes;
+	} else {
+		w->subnet = conf->subnet;
+		w->gateway = conf->gateway;
+		w->range_start = conf->range_start;
+		w->range_end = conf->range_end;
+		w->n_routes = conf->n_routes;
+	}
+	if (!w->gateway)
+		w->gateway = htonl(ntohl(w->subnet.addr) + 1);
+	memcpy(w->routes, routes, w->n_routes * sizeof(*routes));
+	if (conf->default_route)
+		w->routes[w->n_routes++] = (struct route4){ .gateway = w->gateway };
+	for (uint32_t i = 0; i < w->n_routes; i++)
+		if (w->routes[i].gateway && !cidr_contains(&w->subnet, w->routes[i].gateway))
+			return cni_fail(r->e, CNI_ERR_CONFIG,
+					"the route to %s/%u goes via %s, which is not in the "
+					"network's subnet %s/%u",
+					ip_str(w->routes[i].dst, x), w->routes[i].prefix,
+					ip_str(w->routes[i].gateway, y), ip_str(w->subnet.addr, z),
+					w->subnet.prefix);
+	w->dns = conf->dns_json ?: (l ? l->dns : NULL);
+	return 0;
+}
+
+/* interfaces: the gateway device (the bridge's place), the node's veth end, the
+ * container's; ips on the container's; routes and dns. */
+static json_t *build_result(struct cni_req *r, struct netctx *c, const struct netstate *ns,
+			    const struct attachment *a, const struct want *w)
+{
+	json_t *res = cni_result_new(), *out;
+	struct nl_link host;
+	int idx = 0;
+
+	if (nl_link_get(&c->nl, a->host_ifname, 0, &host))
+		memset(&host, 0, sizeof(host));
+	if (!res || cni_result_add_iface(res, ns->gw_dev, ns->gw_mac, ns->mtu, NULL) < 0 ||
+	    cni_result_add_iface(res, a->host_ifname, host.mac, ns->mtu, NULL) < 0 ||
+	    (idx = cni_result_add_iface(res, a->ifname, a->mac, ns->mtu, r->env.netns)) < 0 ||
+	    cni_result_add_ip(res, a->ip, ns->subnet.prefix, ns->gateway, idx) < 0)
+		goto fail;
+	for (uint32_t i = 0; i < w->n_routes; i++)
+		if (cni_result_add_route(res, w->routes[i].dst, w->routes[i].prefix,
+					 w->routes[i].gateway) < 0)
+			goto fail;
+	if (w->dns && json_object_set_new(res, "dns", json_deep_copy(w->dns)))
+		goto fail;
+	if (!r->conf.prev)
+		return res;
+	/* In a chain: what the plugins before us reported, then ours. */
+	out = json_deep_copy(r->conf.prev);
+	if (!out || cni_result_append(out, res) ||
+	    (w->dns && json_object_set(out, "dns", json_object_get(res, "dns")))) {
+		json_decref(out);
+		goto fail;
+	}
+	json_decref(res);
+	return out;
+fail:
+	json_decref(res);
+	return NULL;
+}
+
+static int attach_code(int err)
+{
+	switch (err) {
+	case -ENOSPC:
+		return CNI_ERR_NO_ADDRESS;
+	case -EADDRINUSE:
+	case -EINVAL:
+		return CNI_ERR_ADDRESS;
+	case -EEXIST:
+		return CNI_ERR_EXISTS;
+	case -ENOENT:
+		return CNI_ERR_NO_CONTAINER;
+	case -EXDEV:
+		return CNI_ERR_CONFLICT;
+	default:
+		return CNI_ERR_SYSTEM;
+	}
+}
+
+/* Attaches into the network (made first if need be); undoes all on failure. */
+static int add_to_network(struct cni_req *r, struct netctx *c, const struct want *w, uint32_t ip,
+			  json_t **result)
+{
+	struct attach_opts o = { .net = r->conf.name,
+				 .netns = r->env.netns,
+				 .ifname = r->env.ifname,
+				 .id = r->env.containerid,
+				 .ip = ip,
+				 .mac = r->conf.mac_from ? r->conf.mac : NULL,
+				 .cni = true,
+				 .brd = true,
+				 .routes = w->routes,
+				 .n_routes = w->n_routes };
+	struct detach_sel sel = { .net = r->conf.name,
+				  .id = r->env.containerid,
+				  .ifname = r->env.ifname };
+	struct attachment a;
+	struct netstate ns;
+	bool created;
+	int err;
+
+	err = ensure_network(r, c, w, &ns, &created);
+	if (err)
+		return err;
+	err = net_attach(c, &o, &a);
+	if (err) {
+		cni_code(r, err, attach_code(err));
+		goto undo_network;
+	}
+	*result = build_result(r, c, &ns, &a, w);
+	if (!*result) {
+		err = cni_code(r, -ENOMEM, CNI_ERR_SYSTEM);
+		net_detach(c, &sel, true);
+		goto undo_network;
+	}
+	netstate_free(&ns);
+	return 0;
+
+undo_network:
+	if (created)
+		net_delete(c, r->conf.name, false);
+	netstate_free(&ns);
+	return err;
+}
+
+int cni_add(struct cni_req *r, json_t **result)
+{
+	struct cni_delegate d = cni_delegate_of(r);
+	json_t *ipam = NULL;
+	struct cni_lease l;
+	struct netctx c;
+	struct want w;
+	int err;
+
+	err = cni_check_netns(r);
+	if (!err)
+		err = cni_open(r, &c, true, CNI_ERR_SYSTEM);
+	if (err)
+		return err;
+	if (cni_delegated(r)) {
+		err = cni_ipam_run(&d, "ADD", NULL, NULL, &ipam, r->e);
+		if (!err)
+			err = cni_result_lease(ipam, &l, r->e);
+		if (!err)
+			err = want_of(r, &l, &w);
+		if (!err)
+			err = add_to_network(r, &c, &w, l.ip, result);
+		if (err)
+			cni_ipam_run(&d, "DEL", NULL, NULL, NULL, r->e);
+		json_decref(ipam);
+	} else {
+		err = want_of(r, NULL, &w);
+		if (!err)
+			err = add_to_network(r, &c, &w, r->conf.ip, result);
+	}
+	netctx_close(&c);
+	return err;
+}
+
+int cni_del(struct cni_req *r)
+{
+	struct detach_sel sel = { .net = r->conf.name,
+				  .id = r->env.containerid,
+				  .ifname = r->env.ifname };
+	struct cni_delegate d = cni_delegate_of(r);
+	struct netstate ns;
+	struct netctx c;
+	int err, err2 = 0;
+
+	err = cni_open(r, &c, true, CNI_ERR_SYSTEM);
+	if (err)
+		return err;
+	/* No network: ADD never got that far; nothing of ours to remove. */
+	err = state_load(&c.p, r->conf.name, &ns);
+	if (!err) {
+		netstate_free(&ns);
+		err = net_detach(&c, &sel, true);
+	}
+	if (err == -ENOENT)
+		err = 0;
+	if (err)
+		cni_code(r, err, err == -EXDEV ? CNI_ERR_CONFLICT : CNI_ERR_SYSTEM);
+	netctx_close(&c);
+	/* The reservation goes even when the rest could not. */
+	if (cni_delegated(r))
+		err2 = cni_ipam_run(&d, "DEL", NULL, NULL, NULL, r->e);
+	return err ?: err2;
+}

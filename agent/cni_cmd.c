@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* What the CNI commands share: the delegate, the context, error codes. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cni_cmd.h"
+#include "netns.h"
+
+bool cni_delegated(const struct cni_req *r)
+{
+	return r->conf.ipam_type[0] != '\0';
+}
+
+struct cni_delegate cni_delegate_of(const struct cni_req *r)
+{
+	return (struct cni_delegate){ .type = r->conf.ipam_type,
+				      .path = r->env.path,
+				      .conf = r->raw,
+				      .conf_len = r->raw_len,
+				      .ver = r->conf.ver };
+}
+
+int cni_open(struct cni_req *r, struct netctx *c, bool lock, int code)
+{
+	int err = netctx_open(c, r->conf.root, lock);
+
+	return err ? cni_code(r, err, code) : 0;
+}
+
+int cni_code(struct cni_req *r, int err, int code)
+{
+	cni_err_finish(r->e, code, err);
+	return err;
+}
+
+/* The namespace must be there (3) and be a network namespace (4). */
+int cni_check_netns(struct cni_req *r)
+{
+	int fd = netns_open(r->env.netns);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (fd == -ENOENT)
+		return cni_fail(r->e, CNI_ERR_NO_CONTAINER, "network namespace %s does not exist",
+				r->env.netns);
+	if (fd == -EINVAL)
+		return cni_fail(r->e, CNI_ERR_ENV, "CNI_NETNS %s is not a network namespace",
+				r->env.netns);
+	cni_fail(r->e, CNI_ERR_SYSTEM, "cannot open network namespace %s: %s", r->env.netns,
+		 strerror(-fd));
+	return fd;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The network configuration a runtime passes on stdin, and CNI_ARGS, parsed
+ * and checked without touching the system: every key is known (the bridge
+ * plugin's names where they mean the same thing), typed, and refused with
+ * the spec's code and a message naming the key when it is wrong.
+ */
+#ifndef BPFBR_CNI_CONF_H
+#define BPFBR_CNI_CONF_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "cni_err.h"
+#include "cni_version.h"
+#include "network.h"
+#include "parse.h"
+#include "state.h"
+
+#define CNI_MAX_ROUTES 16
+#define CNI_TYPE_LEN   64
+#define CNI_CONF_MAX   (1 << 20) /* bytes of config read from stdin */
+
+struct cni_conf {
+	json_t *json; /* the whole document; the borrowed pointers below live in it */
+	enum cni_ver ver;
+	char type[CNI_TYPE_LEN];
+	char name[NETNAME_MAX];
+	char root[PATH_MAX];	      /* where pins, state and lock live ("/") */
+	char ipam_type[CNI_TYPE_LEN]; /* "": bpfbr's own IPAM */
+
+	/* The network; with a delegated IPAM, subnet and gateway come from its result. */
+	struct cidr subnet;
+	uint32_t gateway;		 /* 0: the subnet's first host */
+	uint32_t range_start, range_end; /* 0: every host of the subnet */
+	uint32_t mtu;			 /* 0: not given */
+	bool masquerade;
+	char uplink[IF_NAMESIZE]; /* "": the interface of the node's default route */
+	bool hairpin;
+	bool spoofchk;
+	struct net_dns dns; /* for the network state (what fits in resolv.conf) */
+	json_t *dns_json;   /* for results, as given (borrowed; NULL: none) */
+
+	/* Routes inside the container (own IPAM; a delegate returns its own). */
+	bool default_route; /* isDefaultGateway */
+	struct route4 routes[CNI_MAX_ROUTES];
+	uint32_t n_routes;
+
+	/* This container. */
+	uint32_t ip; /* requested address; 0: any */
+	uint8_t mac[6];
+	int mac_from;  /* which source set mac: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
+	json_t *prev;  /* prevResult (borrowed) or NULL */
+	json_t *valid; /* GC: the runtime's valid attachments (borrowed) or NULL */
+};
+
+/* 0, or -EINVAL with e filled; c is to be freed with cni_conf_free either way. */
+int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_err *e);
+/* CNI_ARGS ("K=V;K=V"): IP, MAC, IgnoreUnknown; other keys need IgnoreUnknown. */
+int cni_args_parse(const char *args, struct cni_conf *c, struct cni_err *e);
+void cni_conf_free(struct cni_conf *c);
+
+#endif

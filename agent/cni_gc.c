@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * CNI GC and STATUS. GC removes every attachment that CNI made on the
+ * network and that the runtime no longer lists, with its address
+ * reservation (attachments made with `bpfbr attach` are not the runtime's
+ * and stay). STATUS says whether an ADD could work now (50 if not) and
+ * whether the network's containers may have lost connectivity (51).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cni_cmd.h"
+#include "datapath.h"
+#include "log.h"
+
+static bool listed(json_t *valid, const struct attachment *a)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach (valid, i, v) {
+		const char *id = json_string_value(json_object_get(v, "containerID"));
+		const char *ifname = json_string_value(json_object_get(v, "ifname"));
+
+		if (!strcmp(id, a->id) && !strcmp(ifname, a->ifname))
+			return true;
+	}
+	return false;
+}
+
+/* An IPAM plugin older than 1.1.0 knows neither GC nor STATUS, nor this config. */
+static bool too_old(const struct cni_err *e)
+{
+	return e->code == CNI_ERR_VERSION || e->code == CNI_ERR_ENV;
+}
+
+/* Runs cmd on the delegate; one that does not know the command is not an error. */
+static int forward(struct cni_req *r, const char *cmd)
+{
+	struct cni_delegate d = cni_delegate_of(r);
+	struct cni_err de = { 0 };
+	int err;
+
+	if (!cni_delegated(r))
+		return 0;
+	err = cni_ipam_run(&d, cmd, NULL, NULL, NULL, &de);
+	if (!err)
+		return 0;
+	if (too_old(&de)) {
+		pr_warn("IPAM plugin %s does not know %s (%s); skipped", d.type, cmd, de.msg);
+		return 0;
+	}
+	if (!r->e->code)
+		r->e->code = de.code;
+	cni_err_note(r->e, de.msg);
+	return err;
+}
+
+/* The stale attachments, copied: detaching rewrites the state. */
+static int stale_of(struct cni_req *r, struct netctx *c, struct attachment **stale, uint32_t *n)
+{
+	struct netstate ns;
+	int err = state_load(&c->p, r->conf.name, &ns);
+
+	*stale = NULL;
+	*n = 0;
+	if (err == -ENOENT)
+		return 0;
+	if (err)
+		return cni_code(r, err, CNI_ERR_SYSTEM);
+	*stale = calloc(ns.n_att + 1, sizeof(**stale));
+	if (!*stale) {
+		netstate_free(&ns);
+		return cni_code(r, -ENOMEM, CNI_ERR_SYSTEM);
+	}
+	for (uint32_t i = 0; i < ns.n_att; i++)
+		if (ns.att[i].cni && !listed(r->conf.valid, &ns.att[i]))
+			(*stale)[(*n)++] = ns.att[i];
+	netstate_free(&ns);
+	return 0;
+}
+
+int cni_gc(struct cni_req *r)
+{
+	struct cni_delegate d = cni_delegate_of(r);
+	struct attachment *stale;
+	struct netctx c;
+	uint32_t n;
+	int err, first = 0;
+
+	if (!r->conf.valid)
+		return cni_fail(r->e, CNI_ERR_CONFIG,
+				"GC needs \"cni.dev/valid-attachments\", the attachments to keep");
+	err = cni_open(r, &c, true, CNI_ERR_SYSTEM);
+	if (err)
+		return err;
+	err = stale_of(r, &c, &stale, &n);
+	for (uint32_t i = 0; !err && i < n; i++) {
+		struct detach_sel sel = { .net = r->conf.name,
+					  .id = stale[i].id,
+					  .ifname = stale[i].ifname };
+		int e2 = net_detach(&c, &sel, true);
+
+		/* On: remove as much as possible, report every failure. */
+		if (e2 && e2 != -ENOENT)
+			first = first ?: cni_code(r, e2, CNI_ERR_SYSTEM);
+		if (cni_delegated(r)) {
+			e2 = cni_ipam_run(&d, "DEL", stale[i].id, stale[i].ifname, NULL, r->e);
+			first = first ?: e2;
+		}
+	}
+	free(stale);
+	netctx_close(&c);
+	if (!err)
+		err = first;
+	return forward(r, "GC") ?: err;
+}
+
+int cni_status(struct cni_req *r)
+{
+	char dir[PATH_MAX];
+	struct netstate ns;
+	struct nl_link l;
+	struct netctx c;
+	struct dp dp;
+	int err;
+
+	/* Root, bpffs, netlink and the lock: what every ADD needs. */
+	err = cni_open(r, &c, true, CNI_ERR_NOT_AVAILABLE);
+	if (err)
+		return err;
+	err = mkdir_p(c.p.state, 0700);
+	if (!err && access(c.p.state, W_OK))
+		err = -errno;
+	if (err) {
+		cni_fail(r->e, CNI_ERR_NOT_AVAILABLE, "the state directory %s is not writable: %s",
+			 c.p.state, strerror(-err));
+		goto out;
+	}
+	err = state_load(&c.p, r->conf.name, &ns);
+	if (err == -ENOENT) {
+		err = 0; /* made by the first ADD */
+		goto out;
+	}
+	if (err) {
+		cni_code(r, err, CNI_ERR_LIMITED);
+		goto out;
+	}
+	if (ns.node_netns_id != c.node_netns_id)
+		err = cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+			       "network %s belongs to another network namespace; run the plugin "
+			       "where it was created",
+			       ns.name);
+	else if (nl_link_get(&c.nl, ns.gw_dev, 0, &l) || l.ifindex != ns.gw_dev_ifindex)
+		err = cni_fail(r->e, CNI_ERR_LIMITED,
+			       "the gateway device %s of network %s is gone; its containers are "
+			       "cut off: delete and recreate the network",
+			       ns.gw_dev, ns.name);
+	else if (net_pin_dir(&c, ns.name, dir, sizeof(dir)) || dp_open(dir, &dp))
+		err = cni_fail(r->e, CNI_ERR_LIMITED,
+			       "the datapath of network %s is not pinned under %s; its containers "
+			       "are not switched: delete and recreate the network",
+			       ns.name, dir);
+	else
+		dp_close(&dp);
+	netstate_free(&ns);
+out:
+	netctx_close(&c);
+	return err ?: forward(r, "STATUS");
+}
