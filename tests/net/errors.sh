@@ -339,7 +339,7 @@ test_unknown_command_and_option() {
 	mknet || return 1
 	rejects "unknown command" "\"frobnicate\"|unknown command|bpfbr --help" bpfbr frobnicate ||
 		return 1
-	rejects "unknown subcommand" "net frob|unknown command|bpfbr --help" bpfbr net frob ||
+	rejects "unknown subcommand" "\"frob\"|unknown|bpfbr --help" bpfbr net frob ||
 		return 1
 	rejects "unknown option" "--bogus|unknown option|bpfbr attach --help" \
 		bpfbr attach demo "$(ct c1)" --create-netns --bogus || return 1

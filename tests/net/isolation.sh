@@ -19,17 +19,30 @@ gw_dev() { bpfbr -j net list | jq -r --arg n "$1" '.[] | select(.name == $n) | .
 gw_mac() { node ip -j link show "$(gw_dev "$1")" | jq -r '.[0].address'; }
 
 # capture TAG DEV FILTER CMD…: tcpdump, run through CMD (`on b1`, `node`), on
-# DEV for 4 s, keeping incoming frames that match FILTER in $ROOT/TAG.cap;
-# returns once it listens.
+# DEV, keeping incoming frames that match FILTER in $ROOT/TAG.cap; returns once
+# it listens. It stops at end_captures, or after 15 s at the latest.
 capture() {
 	local tag=$1 dev=$2 filter=$3 i
 	shift 3
-	"$@" timeout 4 tcpdump -l -nn -e -i "$dev" -Q in "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
-	for i in $(seq 40); do
+	"$@" sh -c 'echo $$ >"$0"; exec timeout 15 tcpdump -l -nn -e -i "$1" -Q in "$2"' \
+		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
+	for i in $(seq 50); do
 		grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	fail "tcpdump for $tag did not start: $(cat "$ROOT/$tag.err")"
+}
+
+# end_captures: lets the last frames arrive, then stops every capture.
+end_captures() {
+	local p
+	sleep 0.5
+	for p in "$ROOT"/*.pid; do
+		[ -e "$p" ] || continue
+		kill -TERM "$(cat "$p")" 2>/dev/null
+		rm -f "$p"
+	done
+	wait
 }
 
 # seen TAG: how many frames the capture TAG kept.
@@ -65,7 +78,7 @@ test_broadcast_stays_in_its_network() {
 	on a1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
 	! on a1 arping -c2 -w2 -I eth0 10.41.0.2 >/dev/null 2>&1 ||
 		fail "a1 got an ARP reply for b1's address 10.41.0.2" || return 1
-	wait
+	end_captures
 	expect_seen a2 "a1's broadcast" || return 1
 	for t in b1 b2 gwb; do expect_unseen "$t" "a1's broadcast" || return 1; done
 	# And the other way round.
@@ -74,7 +87,7 @@ test_broadcast_stays_in_its_network() {
 	capture a2 eth0 "ether src $mb" on a2 || return 1
 	capture gwa "$deva" "ether src $mb" node || return 1
 	on b1 arping -c2 -w2 -I eth0 10.41.0.99 >/dev/null 2>&1
-	wait
+	end_captures
 	expect_seen b2 "b1's broadcast" || return 1
 	for t in a1 a2 gwa; do expect_unseen "$t" "b1's broadcast" || return 1; done
 }
@@ -91,22 +104,26 @@ test_unicast_to_other_network_mac_never_arrives() {
 	capture b2 eth0 "ether dst $mb" on b2 || return 1
 	capture gwb "$devb" "ether dst $mb" node || return 1
 	on a1 ping -c3 -i0.2 -W1 10.40.0.77 >/dev/null 2>&1
-	wait
+	end_captures
 	expect_seen a2 "a1's ping to b1's MAC" || return 1
 	for t in b1 b2 gwb; do expect_unseen "$t" "a1's ping to b1's MAC" || return 1; done
 }
 
-# send_raw NS DST SRC ETHERTYPE COUNT: raw Ethernet frames out of NS's eth0.
+# send_raw NS DST>SRC…: for each pair, three raw Ethernet frames to DST from
+# SRC (ethertype 0x88b5, local experimental) out of NS's eth0; one python3
+# sends them all (its start-up can take seconds).
 send_raw() {
-	on "$1" python3 - "$2" "$3" "$4" "$5" <<-'EOF'
+	local ns=$1
+	shift
+	on "$ns" python3 - "$@" <<-'EOF'
 		import socket, sys
-		dst, src, etype, n = sys.argv[1:5]
-		frame = (bytes.fromhex(dst.replace(":", "")) + bytes.fromhex(src.replace(":", ""))
-		         + int(etype, 16).to_bytes(2, "big") + b"bpfbr isolation test".ljust(46, b"."))
 		s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 		s.bind(("eth0", 0))
-		for _ in range(int(n)):
-		    s.send(frame)
+		for pair in sys.argv[1:]:
+		    dst, src = (bytes.fromhex(m.replace(":", "")) for m in pair.split(">"))
+		    frame = dst + src + b"\x88\xb5" + b"bpfbr isolation test".ljust(46, b".")
+		    for _ in range(3):
+		        s.send(frame)
 	EOF
 }
 
@@ -122,10 +139,9 @@ test_raw_frames_to_other_network_never_arrive() {
 	capture b1 eth0 "ether proto 0x88b5" on b1 || return 1
 	capture b2 eth0 "ether proto 0x88b5" on b2 || return 1
 	capture gwb "$devb" "ether proto 0x88b5" node || return 1
-	send_raw a1 "$mb" "$ma" 88b5 3 || fail "cannot send raw frames from a1" || return 1
-	send_raw a1 "$gmb" "$ma" 88b5 3 || return 1
-	send_raw a1 ff:ff:ff:ff:ff:ff "$mb" 88b5 3 || return 1
-	wait
+	send_raw a1 "$mb>$ma" "$gmb>$ma" "ff:ff:ff:ff:ff:ff>$mb" ||
+		fail "cannot send raw frames from a1" || return 1
+	end_captures
 	expect_seen a2 "a1's raw frames" || return 1
 	for t in b1 b2 gwb; do expect_unseen "$t" "a1's raw frames" || return 1; done
 	[ "$(bpfbr -j fdb show netb | jq -c --arg m "$mb" '.[] | select(.mac == $m) | {dev, state}')" = "$before" ] ||

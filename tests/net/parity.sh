@@ -120,16 +120,29 @@ pingr() {
 	fi
 }
 
-# capture TAG WHO DEV FILTER: tcpdump of incoming frames for 4 s into $ROOT/TAG.cap.
+# capture TAG WHO DEV FILTER: tcpdump of incoming frames into $ROOT/TAG.cap;
+# returns once it listens. It stops at end_captures, or after 15 s at the latest.
 capture() {
 	local tag=$1 who=$2 dev=$3 filter=$4 i
-	at "$who" timeout 4 tcpdump -l -nn -e -i "$dev" -Q in "$filter" >"$ROOT/$tag.cap" \
-		2>"$ROOT/$tag.err" &
-	for i in $(seq 40); do
+	at "$who" sh -c 'echo $$ >"$0"; exec timeout 15 tcpdump -l -nn -e -i "$1" -Q in "$2"' \
+		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
+	for i in $(seq 50); do
 		grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null && return 0
 		sleep 0.1
 	done
 	echo "tcpdump $tag did not start: $(cat "$ROOT/$tag.err")"
+}
+
+# end_captures: lets the last frames arrive, then stops every capture.
+end_captures() {
+	local p
+	sleep 0.5
+	for p in "$ROOT"/*.pid; do
+		[ -e "$p" ] || continue
+		kill -TERM "$(cat "$p")" 2>/dev/null
+		rm -f "$p"
+	done
+	wait
 }
 
 # what_seen TAG: the kinds of frames a capture kept, sorted, one per line
@@ -253,7 +266,7 @@ observe_broadcast() {
 	capture c2 c2 eth0 "ether broadcast and ether src $c1mac"
 	capture gw node "$W_GW" "ether broadcast and ether src $c1mac"
 	at c1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
-	wait
+	end_captures
 	echo "c1's broadcast seen by c1 itself:"
 	what_seen c1
 	echo "c1's broadcast seen by c2:"
@@ -263,7 +276,7 @@ observe_broadcast() {
 	capture c1 c1 eth0 "ether broadcast and ether src $gwmac"
 	capture c2 c2 eth0 "ether broadcast and ether src $gwmac"
 	at node arping -c2 -w2 -I "$W_GW" 10.40.0.99 >/dev/null 2>&1
-	wait
+	end_captures
 	echo "the node's broadcast seen by c1:"
 	what_seen c1
 	echo "the node's broadcast seen by c2:"
@@ -283,7 +296,7 @@ observe_subnet_broadcast() {
 		capture c2 c2 eth0 "host $dst"
 		capture gw node "$W_GW" "host $dst"
 		echo "c1 ping -b $dst: $(at c1 ping -b -c2 -i0.5 -W1 "$dst" 2>&1 | grep -o '[0-9]* received')"
-		wait
+		end_captures
 		echo "c1's ping to $dst seen by c2:"
 		what_seen c2
 		echo "c1's ping to $dst seen by the node:"
@@ -292,7 +305,7 @@ observe_subnet_broadcast() {
 	capture c1 c1 eth0 "host 10.40.0.255"
 	capture c2 c2 eth0 "host 10.40.0.255"
 	echo "node ping -b 10.40.0.255: $(at node ping -b -c2 -i0.5 -W1 10.40.0.255 2>&1 | grep -o '[0-9]* received')"
-	wait
+	end_captures
 	echo "the node's ping to 10.40.0.255 seen by c1:"
 	what_seen c1
 	echo "the node's ping to 10.40.0.255 seen by c2:"
@@ -307,7 +320,7 @@ observe_unknown_unicast() {
 	capture c2 c2 eth0 "ether dst 02:00:00:00:77:77"
 	capture gw node "$W_GW" "ether dst 02:00:00:00:77:77"
 	echo "c1 -> 10.40.0.77 at an unknown MAC: $(pingr c1 10.40.0.77)"
-	wait
+	end_captures
 	for t in c1 c2 gw; do
 		echo "seen by $t:"
 		what_seen "$t"
