@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "attach.h"
 
@@ -95,6 +96,29 @@ int attach_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_
 	if (!err)
 		*mode = ATTACH_TCX;
 	return err;
+}
+
+int attach_xdp(int prog_fd, int ifindex, const char *link_pin)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDP_FLAGS_DRV_MODE);
+	int fd, err;
+
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+	if (fd < 0)
+		return -errno;
+	if (unlink(link_pin) && errno != ENOENT) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = bpf_obj_pin(fd, link_pin) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int detach_xdp(const char *link_pin)
+{
+	return unlink(link_pin) && errno != ENOENT ? -errno : 0;
 }
 
 int detach_hook(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode)

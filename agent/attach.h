@@ -34,6 +34,11 @@ int attach_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_
 /* Undoes attach_hook; a device already gone is not an error. */
 int detach_hook(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode);
 
+/* XDP (native, driver mode) on ifindex through a link pinned at link_pin. */
+int attach_xdp(int prog_fd, int ifindex, const char *link_pin);
+/* Unpins the XDP link, which detaches it; a missing pin is not an error. */
+int detach_xdp(const char *link_pin);
+
 struct attach_info {
 	uint32_t prog_id;
 	uint32_t link_id; /* TCX only */

@@ -10,6 +10,7 @@
 #include "bpfbr/limits.h"
 #include "datapath.h"
 #include "dpmaps.h"
+#include "ethtool.h"
 #include "ipam.h"
 #include "log.h"
 #include "netns.h"
@@ -27,6 +28,7 @@ struct undo {
 	bool port;
 	bool attached;
 	bool endpoint;
+	char xdp_pin[PATH_MAX]; /* set once an XDP link is pinned */
 	int host_ifindex;
 	char link_pin[PATH_MAX];
 };
@@ -133,6 +135,24 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
 	return err;
 }
 
+/*
+ * XDP mode: the container's end must run NAPI to receive frames that XDP
+ * redirects to it (GRO turns it on), and must not leave TCP checksums for
+ * offload (a partial checksum is lost once the frame becomes an XDP frame).
+ */
+static int xdp_receiver(int netns_fd, const char *ifname)
+{
+	int saved, err = netns_enter(netns_fd, &saved);
+
+	if (err)
+		return err;
+	err = ethtool_set_gro(ifname, true);
+	if (!err)
+		err = ethtool_set_tx_csum(ifname, false);
+	netns_leave(saved);
+	return err;
+}
+
 /* Address, loopback, link and routes inside the container's namespace. */
 static int configure_container(int netns_fd, const struct netstate *ns, const struct attachment *a,
 			       const struct attach_opts *o)
@@ -171,6 +191,10 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 	}
 	if (!err)
 		err = add_routes(&cnl, ifindex, ns, o, what, sizeof(what));
+	if (!err && ns->xdp) {
+		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s", a->ifname);
+		err = xdp_receiver(netns_fd, a->ifname);
+	}
 	if (err)
 		pr_err("in namespace %s, cannot %s: %s%s%s", netns_arg, what, strerror(-err),
 		       cnl.err_msg[0] ? ": " : "", nl_why(&cnl));
@@ -350,6 +374,16 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 		goto out;
 	}
 	u->attached = true;
+	if (ns->xdp) {
+		err = port_xdp_pin(c, ns->name, a->host_ifname, u->xdp_pin, sizeof(u->xdp_pin));
+		if (!err)
+			err = attach_xdp(dp.prog_port_xdp, a->host_ifindex, u->xdp_pin);
+		if (err) {
+			pr_err("cannot attach the XDP switch program to %s: %s", a->host_ifname,
+			       strerror(-err));
+			goto out;
+		}
+	}
 	err = nl_link_set_up(&c->nl, a->host_ifindex);
 	if (err)
 		pr_err("cannot bring up %s: %s", a->host_ifname, strerror(-err));
@@ -366,6 +400,8 @@ static void undo_attach(struct netctx *c, const struct netstate *ns, const struc
 
 	if (u->endpoint)
 		uplink_endpoint_del(c, ns, a);
+	if (u->xdp_pin[0])
+		detach_xdp(u->xdp_pin);
 	if (u->attached)
 		detach_hook(u->host_ifindex, HOOK_INGRESS, u->link_pin, ns->mode);
 	if (u->port && !net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) &&
@@ -515,6 +551,8 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 	struct dp dp;
 
 	uplink_endpoint_del(c, ns, a);
+	if (ns->xdp && !port_xdp_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
+		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
 	if (!net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) && !dp_open(pin_dir, &dp)) {

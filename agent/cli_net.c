@@ -124,6 +124,12 @@ static int run_net_create(struct cli *cli)
 		       o.name);
 		return -EINVAL;
 	}
+	v = cli_get(cli, "mode");
+	if (v && strcmp(v, "tc") && strcmp(v, "xdp")) {
+		pr_err("--mode \"%s\" must be tc or xdp", v);
+		return -EINVAL;
+	}
+	o.xdp = v && !strcmp(v, "xdp");
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
 	err = dns_opts(cli, &dns);
@@ -146,6 +152,7 @@ static const struct cli_opt create_opts[] = {
 	{ "no-spoofchk", NULL, "let containers send from any MAC/IP address (default: refuse)" },
 	{ "hairpin", NULL, "send frames back out of the port they came from" },
 	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
+	{ "mode", "MODE", "tc (default) or xdp: XDP programs in front of the TC ones" },
 	{ "uplink", "IFACE", "the node's interface that leads out (with --masquerade)" },
 	{ "masquerade", NULL, "translate traffic leaving through the uplink to its address" },
 	{ "nat-ports", "LO-HI",

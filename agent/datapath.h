@@ -15,6 +15,8 @@
 #define PIN_COUNTERS   "counters"
 #define PIN_PORT_STATS "port_stats"
 #define PIN_PROG_PORT  "prog_port_in"
+#define PIN_DEVMAP     "devmap"
+#define PIN_PROG_XDP   "prog_port_xdp"
 #define PIN_LINKS_DIR  "links"
 
 struct dp {
@@ -24,7 +26,9 @@ struct dp {
 	int fdb;
 	int counters;
 	int port_stats;
+	int devmap;
 	int prog_port;
+	int prog_port_xdp;
 };
 
 /* Loads a fresh datapath and pins it under dir (created, must not hold pins). */

@@ -63,6 +63,8 @@ int dp_port_add(const struct dp *dp, const struct bpfbr_port *port)
 	if (!err)
 		err = map_update(dp->fdb, &k, &e);
 	if (!err)
+		err = map_update(dp->devmap, &ifindex, &ifindex);
+	if (!err)
 		err = map_update(dp->flood, &slot, &ifindex);
 	return err;
 }
@@ -83,6 +85,8 @@ int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot)
 	if (map_update(dp->flood, &s, &zero))
 		err = -errno;
 	if (bpf_map_delete_elem(dp->ports, &ifindex) && errno != ENOENT)
+		err = -errno;
+	if (bpf_map_delete_elem(dp->devmap, &ifindex) && errno != ENOENT)
 		err = -errno;
 	while (!bpf_map_get_next_key(dp->fdb, prev, &next)) {
 		key = next;

@@ -114,6 +114,15 @@ int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size
 	return path_join(buf, size, c->p.pins, name);
 }
 
+int port_xdp_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
+		 size_t size)
+{
+	char name[IF_NAMESIZE + 8];
+
+	snprintf(name, sizeof(name), "%s_xdp", ifname); /* bpffs names cannot hold a dot */
+	return port_link_pin(c, net, name, buf, size);
+}
+
 int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
 		  size_t size)
 {

@@ -32,5 +32,8 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns);
 int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size);
 int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
 		  size_t size);
+/* The pinned XDP link of a port (XDP mode). */
+int port_xdp_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
+		 size_t size);
 
 #endif

@@ -7,6 +7,7 @@
 #include "bpfbr/limits.h"
 #include "datapath.h"
 #include "dpmaps.h"
+#include "ethtool.h"
 #include "log.h"
 #include "network.h"
 #include "sysctl.h"
@@ -144,6 +145,34 @@ static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uin
 	cfg->gw_ifindex = (uint32_t)ns->gw_dev_ifindex;
 }
 
+/*
+ * XDP mode at the gateway: the switch's XDP program on the switch side, and
+ * the node side ready for what it redirects (NAPI through GRO; no transmit
+ * checksum offload for the node's own TCP, whose partial checksums XDP
+ * would not complete).
+ */
+static int xdp_gateway(struct netctx *c, const struct netstate *ns, const struct dp *dp)
+{
+	char pin[PATH_MAX];
+	int err;
+
+	err = ethtool_set_gro(ns->gw_dev, true);
+	if (!err)
+		err = ethtool_set_tx_csum(ns->gw_dev, false);
+	if (err) {
+		pr_err("cannot prepare %s for XDP (GRO on, tx checksumming off): %s", ns->gw_dev,
+		       strerror(-err));
+		return err;
+	}
+	err = port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin));
+	if (!err)
+		err = attach_xdp(dp->prog_port_xdp, ns->gw_port_ifindex, pin);
+	if (err)
+		pr_err("cannot attach the XDP switch program to %s: %s", ns->gw_port,
+		       strerror(-err));
+	return err;
+}
+
 /* Builds the gateway pair, the pinned datapath and the gateway port. */
 static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char *pin_dir)
 {
@@ -214,6 +243,11 @@ static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char
 	if (err) {
 		pr_err("cannot attach the switch program to %s: %s", ns->gw_port, strerror(-err));
 		goto undo_dp;
+	}
+	if (ns->xdp) {
+		err = xdp_gateway(c, ns, &dp);
+		if (err)
+			goto undo_attach;
 	}
 	err = nl_link_set_up(&c->nl, ns->gw_port_ifindex);
 	if (!err)
@@ -307,6 +341,7 @@ int net_create(struct netctx *c, const struct net_opts *o)
 	ns.mode = o->mode;
 	ns.node_netns_id = c->node_netns_id;
 	ns.masquerade = o->masquerade;
+	ns.xdp = o->xdp;
 	if (o->masquerade)
 		snprintf(ns.uplink, sizeof(ns.uplink), "%s", o->up.ifname);
 	ns.range_start = o->range_start;

@@ -27,6 +27,7 @@ struct net_opts {
 	bool gateway_brd;      /* broadcast address on the gateway, as the CNI plugin sets */
 	enum attach_mode mode; /* ATTACH_PROBE: TCX if the kernel has it */
 	bool masquerade;       /* translate to the uplink's address (needs up.ifname) */
+	bool xdp;	       /* XDP programs in front of the TC ones */
 	struct uplink_opts up;
 	uint32_t range_start; /* addresses containers get (0: every host of the subnet) */
 	uint32_t range_end;

@@ -98,7 +98,7 @@ static void print_uplink(json_t *up)
 	       "%lld-%lld, %lld endpoints\n",
 	       s(up, "ifname"), s(up, "address"), n(up, "flows"), n(up, "nat_max"),
 	       n(up, "nat_share"), n(up, "port_lo"), n(up, "port_hi"), n(up, "endpoints"));
-	json_array_foreach(json_object_get(up, "programs"), i, p) {
+	json_array_foreach (json_object_get(up, "programs"), i, p) {
 		json_t *a = json_object_get(p, "attach");
 		char hook[48];
 
@@ -115,9 +115,11 @@ static void print_one_status(json_t *st)
 	json_t *v, *ports = json_object_get(st, "ports");
 	size_t i;
 
-	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  hook %s  spoofchk %s\n",
+	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  hook %s  spoofchk "
+	       "%s\n",
 	       s(st, "name"), s(st, "subnet"), s(st, "gateway"), s(st, "gateway_dev"), n(st, "mtu"),
-	       s(st, "attach_mode"), json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
+	       s(st, "datapath"), s(st, "attach_mode"),
+	       json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
 	json_array_foreach (json_object_get(st, "programs"), i, v)
 		printf("  program %s id %lld (%s), pinned %s\n", s(v, "name"), n(v, "id"),
 		       s(v, "hook"), s(v, "pin"));
@@ -131,6 +133,8 @@ static void print_one_status(json_t *st)
 		char hook[48];
 
 		print_hook(json_object_get(v, "hook"), hook, sizeof(hook));
+		if (json_is_true(json_object_get(json_object_get(v, "xdp"), "attached")))
+			strncat(hook, " +xdp", sizeof(hook) - strlen(hook) - 1);
 		printf("  %-4lld %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10lld %10lld %6lld\n",
 		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
 		       s(v, "ip"), s(v, "mac"), hook, n(stats, "rx_packets"),
@@ -170,11 +174,11 @@ void print_nat(json_t *flows, bool json)
 	}
 	printf("%-5s %-21s %-21s %-21s %-12s %8s %8s %s\n", "PROTO", "INSIDE", "OUTSIDE", "REMOTE",
 	       "STATE", "AGE", "IDLE", "OWNER");
-	json_array_foreach(flows, i, f) {
+	json_array_foreach (flows, i, f) {
 		snprintf(in, sizeof(in), "%s:%lld", s(f, "inside_addr"), n(f, "inside_port"));
 		snprintf(out, sizeof(out), "%s:%lld", s(f, "outside_addr"), n(f, "outside_port"));
 		snprintf(rem, sizeof(rem), "%s:%lld", s(f, "remote_addr"), n(f, "remote_port"));
-		printf("%-5s %-21s %-21s %-21s %-12s %7llds %7llds %s\n", s(f, "proto"), in, out, rem,
-		       s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"));
+		printf("%-5s %-21s %-21s %-21s %-12s %7llds %7llds %s\n", s(f, "proto"), in, out,
+		       rem, s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"));
 	}
 }

@@ -21,9 +21,10 @@ json_t *report_net_summary(const struct netstate *ns)
 	char subnet[IP_STR_LEN + 4], gw[IP_STR_LEN];
 
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(ns->subnet.addr, gw), ns->subnet.prefix);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:b, s:b, s:i}", "name", ns->name,
-			 "subnet", subnet, "gateway", ip_str(ns->gateway, gw), "gateway_dev",
-			 ns->gw_dev, "mtu", ns->mtu, "attach_mode", attach_mode_name(ns->mode),
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:b, s:b, s:i}", "name",
+			 ns->name, "subnet", subnet, "gateway", ip_str(ns->gateway, gw),
+			 "gateway_dev", ns->gw_dev, "mtu", ns->mtu, "attach_mode",
+			 attach_mode_name(ns->mode), "datapath", ns->xdp ? "xdp" : "tc",
 			 "containers", ns->n_att, "spoofchk", ns->spoofchk, "hairpin", ns->hairpin,
 			 "ageing_s", ns->ageing_s);
 }
@@ -104,6 +105,24 @@ static json_t *hook_json(struct netctx *c, const struct netstate *ns, const char
 			 "priority", BPFBR_TC_PRIO);
 }
 
+/* XDP mode: the port's pinned XDP link in front of the TC hook; null otherwise. */
+static json_t *xdp_json(struct netctx *c, const struct netstate *ns, const char *ifname)
+{
+	struct attach_info info;
+	char pin[PATH_MAX];
+	int err;
+
+	if (!ns->xdp)
+		return json_null();
+	err = port_xdp_pin(c, ns->name, ifname, pin, sizeof(pin));
+	if (!err) /* any pinned link reads the same way */
+		err = attach_query(0, HOOK_INGRESS, pin, ATTACH_TCX, &info);
+	if (err)
+		return json_pack("{s:b, s:s}", "attached", 0, "error", strerror(-err));
+	return json_pack("{s:b, s:i, s:i, s:s}", "attached", 1, "link_id", info.link_id, "prog_id",
+			 info.prog_id, "pin", pin);
+}
+
 static json_t *stats_json(const struct dp *dp, uint16_t slot)
 {
 	struct bpfbr_port_stats s = { 0 };
@@ -117,29 +136,28 @@ static json_t *stats_json(const struct dp *dp, uint16_t slot)
 static json_t *ports_json(struct netctx *c, const struct netstate *ns, const struct dp *dp)
 {
 	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
-	json_t *ports = json_array();
+	json_t *ports = json_array(), *o;
 
-	json_array_append_new(
-		ports, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "slot", 0,
-				 "port", ns->gw_port, "ifindex", ns->gw_port_ifindex, "kind",
-				 "gateway", "endpoint", "node", "ifname", ns->gw_dev, "ip",
-				 ip_str(ns->gateway, ip), "mac", mac_str(ns->gw_mac, mac), "hook",
-				 hook_json(c, ns, ns->gw_port, ns->gw_port_ifindex), "stats",
-				 stats_json(dp, 0)));
+	o = json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "slot", 0, "port",
+		      ns->gw_port, "ifindex", ns->gw_port_ifindex, "kind", "gateway", "endpoint",
+		      "node", "ifname", ns->gw_dev, "ip", ip_str(ns->gateway, ip), "mac",
+		      mac_str(ns->gw_mac, mac), "hook",
+		      hook_json(c, ns, ns->gw_port, ns->gw_port_ifindex), "xdp",
+		      xdp_json(c, ns, ns->gw_port), "stats", stats_json(dp, 0));
+	json_array_append_new(ports, o);
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		const struct attachment *a = &ns->att[i];
 		const char *name = netns_name_of(a->netns);
 
-		json_array_append_new(
-			ports,
-			json_pack(
-				"{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o}",
-				"slot", a->slot, "port", a->host_ifname, "ifindex", a->host_ifindex,
-				"kind", "container", "endpoint", name ?: a->netns, "ifname",
-				a->ifname, "ip", ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
-				"netns", a->netns, "id", a->id, "cni", a->cni, "hook",
-				hook_json(c, ns, a->host_ifname, a->host_ifindex), "stats",
-				stats_json(dp, a->slot)));
+		o = json_pack(
+			"{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
+			"slot", a->slot, "port", a->host_ifname, "ifindex", a->host_ifindex, "kind",
+			"container", "endpoint", name ?: a->netns, "ifname", a->ifname, "ip",
+			ip_str(a->ip, ip), "mac", mac_str(a->mac, mac), "netns", a->netns, "id",
+			a->id, "cni", a->cni, "hook",
+			hook_json(c, ns, a->host_ifname, a->host_ifindex), "xdp",
+			xdp_json(c, ns, a->host_ifname), "stats", stats_json(dp, a->slot));
+		json_array_append_new(ports, o);
 	}
 	return ports;
 }
@@ -315,8 +333,8 @@ static int nat_flow(uint32_t slot, const struct bpfbr_flow *fl, void *data)
 	/* The network's own flows, and the node's connections that had to change port. */
 	if (!(fl->flags & BPFBR_FLOW_HOST) && fl->net != w->ns->index)
 		return 0;
-	o = json_pack("{s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:I, s:s}", "slot",
-		      slot, "proto", proto_name(fl->proto), "inside_addr", ip_str(fl->iaddr, in),
+	o = json_pack("{s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:I, s:s}", "slot", slot,
+		      "proto", proto_name(fl->proto), "inside_addr", ip_str(fl->iaddr, in),
 		      "inside_port", ntohs(fl->iport), "outside_addr", ip_str(w->uplink_addr, out),
 		      "outside_port", ntohs(fl->oport), "remote_addr", ip_str(fl->raddr, rem),
 		      "remote_port", ntohs(fl->rport), "state", flow_state_name(fl->state), "age_s",

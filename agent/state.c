@@ -114,7 +114,7 @@ static json_t *net_to_json(const struct netstate *ns)
 		}
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(ns->subnet.addr, gw), ns->subnet.prefix);
 	root = json_pack("{s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:s, s:i, s:s, s:i, s:s,"
-			 " s:s, s:I, s:s, s:b, s:i, s:o}",
+			 " s:s, s:I, s:s, s:b, s:i, s:s, s:o}",
 			 "version", STATE_VERSION, "name", ns->name, "index", ns->index, "subnet",
 			 subnet, "gateway", ip_str(ns->gateway, gw), "mtu", ns->mtu, "ageing_s",
 			 ns->ageing_s, "spoofchk", ns->spoofchk, "hairpin", ns->hairpin,
@@ -123,7 +123,7 @@ static json_t *net_to_json(const struct netstate *ns)
 			 "gateway_mac", mac_str(ns->gw_mac, mac), "attach_mode",
 			 attach_mode_name(ns->mode), "node_netns_id", (json_int_t)ns->node_netns_id,
 			 "uplink", ns->uplink, "masquerade", ns->masquerade, "nat_share",
-			 ns->nat_share, "attachments", atts);
+			 ns->nat_share, "datapath", ns->xdp ? "xdp" : "tc", "attachments", atts);
 	if (root &&
 	    (json_object_set_new(root, "range_start", json_string(ip_str(ns->range_start, gw))) ||
 	     json_object_set_new(root, "range_end", json_string(ip_str(ns->range_end, gw))) ||
@@ -342,6 +342,7 @@ static const char *const net_keys[] = { "version",
 					"uplink",
 					"masquerade",
 					"nat_share",
+					"datapath",
 					"range_start",
 					"range_end",
 					"last_ip",
@@ -381,6 +382,10 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 	r_bool(r, o, "masquerade", &ns->masquerade);
 	r_u32(r, o, "nat_share", UINT32_MAX, &ns->nat_share);
 	r_str(r, o, "uplink", ns->uplink, sizeof(ns->uplink));
+	r_str(r, o, "datapath", buf, sizeof(buf));
+	if (!r->ret && strcmp(buf, "tc") && strcmp(buf, "xdp"))
+		r_fail(r, "\"%s\" must be \"tc\" or \"xdp\"", "datapath");
+	ns->xdp = !r->ret && !strcmp(buf, "xdp");
 	if (!r->ret && ns->masquerade && !valid_ifname(ns->uplink))
 		r_fail(r, "\"%s\" is not a valid interface name", "uplink");
 	r_opt_ip(r, o, "range_start", &ns->range_start);

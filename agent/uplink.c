@@ -150,6 +150,40 @@ static int attach_uplink(struct netctx *c, const char *ifname, int ifindex, cons
 	return err;
 }
 
+/* XDP mode: replies of container flows translated at the driver level (idempotent). */
+static int uplink_xdp(struct netctx *c, const char *ifname, int ifindex, const struct updp *u)
+{
+	char pin[PATH_MAX];
+	int err = link_pin(c, ifname, "xdp", pin, sizeof(pin));
+
+	if (err || !access(pin, F_OK))
+		return err;
+	err = attach_xdp(u->prog_xdp, ifindex, pin);
+	if (err)
+		pr_err("cannot attach the XDP masquerade program to %s: %s", ifname,
+		       strerror(-err));
+	return err;
+}
+
+/* Removes every hook of ours from the uplink: XDP, TC egress and ingress. */
+static void uplink_detach(struct netctx *c, const char *ifname, int ifindex)
+{
+	char out_pin[PATH_MAX], in_pin[PATH_MAX], xdp_pin[PATH_MAX];
+	enum attach_mode mode;
+
+	if (link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
+	    link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
+	    link_pin(c, ifname, "xdp", xdp_pin, sizeof(xdp_pin)))
+		return;
+	detach_xdp(xdp_pin);
+	/* TCX links are pinned; a legacy filter is found by its handle. */
+	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
+	if (ifindex > 0 || mode == ATTACH_TCX) {
+		detach_hook(ifindex, HOOK_EGRESS, out_pin, mode);
+		detach_hook(ifindex, HOOK_INGRESS, in_pin, mode);
+	}
+}
+
 int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink_opts *o,
 		struct bpfbr_uplink_cfg *out)
 {
@@ -171,6 +205,8 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 		if (err)
 			return err;
 		err = bpf_map_lookup_elem(u.config, &zero, &cur) ? -errno : check_same(o, &cur);
+		if (!err && ns->xdp)
+			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		updp_close(&u);
 		*out = cur;
 		return err;
@@ -189,6 +225,11 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 	if (err)
 		return err;
 	err = attach_uplink(c, o->ifname, l.ifindex, &u, ns->mode);
+	if (!err && ns->xdp) {
+		err = uplink_xdp(c, o->ifname, l.ifindex, &u);
+		if (err)
+			uplink_detach(c, o->ifname, l.ifindex);
+	}
 	updp_close(&u);
 	if (err)
 		pins_remove(dir);
@@ -218,26 +259,15 @@ static int other_users(struct netctx *c, const struct netstate *ns, const char *
 
 int uplink_leave(struct netctx *c, const struct netstate *ns)
 {
-	char dir[PATH_MAX], out_pin[PATH_MAX], in_pin[PATH_MAX];
-	enum attach_mode mode;
-	int ifindex, err;
+	char dir[PATH_MAX];
+	int err;
 
 	if (!ns->masquerade || other_users(c, ns, ns->uplink))
 		return 0;
 	err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
-	if (!err)
-		err = link_pin(c, ns->uplink, "egress", out_pin, sizeof(out_pin));
-	if (!err)
-		err = link_pin(c, ns->uplink, "ingress", in_pin, sizeof(in_pin));
 	if (err)
 		return err;
-	/* TCX links are pinned; a legacy filter is found by its handle. */
-	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
-	ifindex = nl_link_index(&c->nl, ns->uplink);
-	if (ifindex > 0 || mode == ATTACH_TCX) {
-		detach_hook(ifindex, HOOK_EGRESS, out_pin, mode);
-		detach_hook(ifindex, HOOK_INGRESS, in_pin, mode);
-	}
+	uplink_detach(c, ns->uplink, nl_link_index(&c->nl, ns->uplink));
 	err = pins_remove(dir);
 	if (err)
 		pr_warn("some pins under %s could not be removed: %s", dir, strerror(-err));

@@ -28,9 +28,11 @@ static const struct pin_spec up_pins[] = {
 	SPEC("frags", "nat_frags", false, frags),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
+	SPEC("devmap", "nat_devmap", false, devmap),
 	SPEC("prog_uplink_out", "bpfbr_uplink_out", true, prog_out),
 	SPEC("prog_uplink_in", "bpfbr_uplink_in", true, prog_in),
 	SPEC("prog_nat_sweep", "bpfbr_nat_sweep", true, prog_sweep),
+	SPEC("prog_uplink_xdp", "bpfbr_uplink_xdp", true, prog_xdp),
 };
 #define N_PINS (sizeof(up_pins) / sizeof(up_pins[0]))
 
@@ -136,6 +138,8 @@ int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr, 
 
 int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep)
 {
+	if (bpf_map_update_elem(u->devmap, &ep->ifindex, &ep->ifindex, BPF_ANY))
+		return -errno;
 	return bpf_map_update_elem(u->endpoints, &addr, ep, BPF_ANY) ? -errno : 0;
 }
 
@@ -153,6 +157,8 @@ int updp_endpoint_del(const struct updp *u, uint32_t addr)
 	if (!err)
 		err = updp_sweep(u, BPFBR_SWEEP_ENDPOINT, addr, &reclaimed);
 	if (!err && bpf_map_delete_elem(u->endpoints, &addr) && errno != ENOENT)
+		err = -errno;
+	if (!err && bpf_map_delete_elem(u->devmap, &ep.ifindex) && errno != ENOENT)
 		err = -errno;
 	return err;
 }

@@ -23,9 +23,11 @@ struct updp {
 	int frags;
 	int counters;
 	int gc;
+	int devmap;
 	int prog_out;
 	int prog_in;
 	int prog_sweep;
+	int prog_xdp;
 };
 
 /* Loads a fresh datapath with nat_max flow slots, pins it under dir, fills

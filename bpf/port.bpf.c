@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * The switch: TC ingress of every port of one network (the node-side end of
- * each container's veth pair, and the switch-side end of the gateway pair).
+ * each container's veth pair, and the switch-side end of the gateway pair),
+ * and in XDP mode an XDP program in front of it on the same ports.
  * One copy of this object is loaded per network, with that network's maps,
  * so a frame can only ever reach ports of its own network.
  */
@@ -56,4 +57,50 @@ int bpfbr_port_in(struct __sk_buff *skb)
 			return verdict;
 	}
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
+}
+
+/*
+ * XDP mode: the same decisions at the driver level, frames sent on with
+ * devmap redirects (a broadcast redirect for floods). What the TC program
+ * does better is passed to it: traffic for the gateway that the routing
+ * fast path may take, and frames on a device that is not a port.
+ */
+SEC("xdp")
+int bpfbr_port_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u32 ifindex = ctx->ingress_ifindex, len = data_end - data;
+	struct bpfbr_fdb_entry *dst = NULL;
+	struct bpfbr_netcfg *cfg;
+	struct bpfbr_port *in;
+	struct frame f = {};
+	int verdict;
+
+	cfg = config_get();
+	in = bpf_map_lookup_elem(&bpfbr_ports, &ifindex);
+	if (!cfg || !in)
+		return XDP_PASS;
+	verdict = parse_eth(&f, data, data_end);
+	if (!verdict)
+		verdict = switch_admit(cfg, in, &f);
+	if (!verdict)
+		verdict = switch_decide(cfg, in, &f, &dst);
+	if (verdict == SW_DELIVER && dst && dst->port_kind == BPFBR_PORT_GATEWAY &&
+	    in->kind == BPFBR_PORT_CONTAINER && (cfg->flags & BPFBR_NET_ROUTE_FAST) &&
+	    f.proto == ETH_P_IP)
+		return XDP_PASS;
+	count_rx(in->slot, len);
+	if (verdict == SW_FLOOD) {
+		count(BPFBR_EV_FLOOD);
+		return bpf_redirect_map(
+			&bpfbr_devmap, 0,
+			BPF_F_BROADCAST |
+				((cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : BPF_F_EXCLUDE_INGRESS));
+	}
+	if (verdict != SW_DELIVER || !dst) {
+		count_drop(verdict, in->slot);
+		return XDP_DROP;
+	}
+	count_tx(dst->slot, len);
+	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);
 }

@@ -11,6 +11,7 @@
 #include "lib/nat_gc.h"
 #include "lib/nat_icmp.h"
 #include "lib/nat_maps.h"
+#include "lib/nat_xdp.h"
 #include "lib/rewrite.h"
 #include "lib/route.h"
 
@@ -256,6 +257,41 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	if (rewrite_addr_port(skb, &p, false, fl->iaddr, our_port_off(&p, false), oport, fl->iport))
 		return nat_drop(BPFBR_DROP_TRUNCATED);
 	return deliver_inside(skb, &p, fl);
+}
+
+/*
+ * XDP mode, in front of bpfbr_uplink_in: a reply of a container flow is
+ * translated and redirected into the container's port at the driver level.
+ * ICMP errors, fragments, the node's remapped connections, TTL expiry and
+ * everything that is not a reply are passed to the TC program.
+ */
+SEC("xdp")
+int bpfbr_uplink_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct bpfbr_nat_key ok;
+	struct bpfbr_flow *fl;
+	struct ipv4_pkt p;
+	struct frame f = {};
+	__u16 rport, oport;
+	__u32 *slot;
+
+	if (!cfg || parse_eth(&f, data, data_end) || f.proto != ETH_P_IP || parse_ipv4(&f, &p) ||
+	    p.daddr != cfg->addr || p.frag != FRAG_NONE || !p.has_ports || p.ttl <= 1 ||
+	    (p.proto == IPPROTO_ICMP && p.icmp_type != ICMP_ECHOREPLY))
+		return XDP_PASS;
+	rport = p.proto == IPPROTO_ICMP ? 0 : p.sport;
+	oport = p.proto == IPPROTO_ICMP ? p.sport : p.dport;
+	outside_key(&ok, p.proto, p.saddr, rport, oport);
+	slot = bpf_map_lookup_elem(&nat_in, &ok);
+	fl = slot ? flow_get(*slot) : NULL;
+	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
+		return XDP_PASS;
+	flow_track(fl, &p, true);
+	if (xdp_untranslate(data, data_end, &p, fl))
+		return XDP_PASS;
+	return bpf_redirect_map(&nat_devmap, fl->ifindex, 0);
 }
 
 /*

@@ -18,6 +18,9 @@
 #define ARPHRD_ETHER  1
 #define ARPOP_REQUEST 1
 
+#define XDP_DROP 1
+#define XDP_PASS 2
+
 #define TC_ACT_OK	0
 #define TC_ACT_SHOT	2
 #define TC_ACT_REDIRECT 7

@@ -61,6 +61,14 @@ struct {
 	__type(value, struct bpfbr_port_stats);
 } bpfbr_port_stats SEC(".maps");
 
+/* "devmap": the ports as XDP redirect targets (XDP mode): ifindex -> ifindex. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, BPFBR_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} bpfbr_devmap SEC(".maps");
+
 static __always_inline struct bpfbr_netcfg *config_get(void)
 {
 	__u32 zero = 0;

@@ -73,6 +73,14 @@ struct {
 	__type(value, struct bpfbr_nat_gc);
 } nat_gc SEC(".maps");
 
+/* XDP mode: the containers' ports as redirect targets, ifindex -> ifindex. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, NAT_ENDPOINTS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} nat_devmap SEC(".maps");
+
 static __always_inline struct bpfbr_uplink_cfg *uplink_cfg(void)
 {
 	__u32 zero = 0;

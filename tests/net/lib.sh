@@ -22,8 +22,15 @@ declare -a OWN_NS=()
 
 # The node namespace every bpfbr command of the test runs in.
 node() { nsenter --net="/run/netns/$NODE" "$@"; }
-# bpfbr as a user would run it on the node, under the test's own root.
-bpfbr() { nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"; }
+# bpfbr as a user would run it on the node, under the test's own root. With
+# BPFBR_TEST_MODE=xdp every network is created in XDP mode: the functional
+# tests run unchanged against both datapaths.
+bpfbr() {
+	if [ "${BPFBR_TEST_MODE:-tc}" != tc ] && [ "${1:-}" = net ] && [ "${2:-}" = create ]; then
+		set -- "$@" --mode "$BPFBR_TEST_MODE"
+	fi
+	nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"
+}
 # A container namespace name for this run: ct c1 -> bbtXXXXXXX-c1.
 ct() { echo "$PREFIX-$1"; }
 # Runs a command inside a container namespace: on c1 ping ...
