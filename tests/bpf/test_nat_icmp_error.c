@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * ICMP errors for masqueraded packets (RFC 5508): the error quotes the
+ * packet as it left the uplink; what reaches the container must be the error
+ * it would have received without masquerade: the quote reverted to the
+ * container's address and port with every quoted checksum as the container
+ * sent it (the quoted IPv4 header's recomputed for the TTL the reporting
+ * router saw), the ICMP checksum right, the outer destination the container,
+ * forwarded as a router would (TTL - 1, new Ethernet header). The error the
+ * router sends is built from the program's own output: it quotes what left.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "nat_expect.h"
+#include "nat_fixture.h"
+
+struct err_case {
+	const char *name;
+	/* The container's packet. */
+	uint8_t proto;
+	uint16_t sport, dport;
+	size_t payload;
+	uint8_t sent_ttl;
+	bool collide; /* another container holds the port first: the flow's port changes */
+	/* The error. */
+	uint32_t (*from)(void);
+	uint8_t ttl; /* as it arrives at the uplink */
+	uint8_t type, code;
+	uint32_t rest;
+	uint8_t quoted_ttl; /* the TTL the reporting router saw */
+	size_t quote;	    /* how much it quotes */
+	int ncsums;	    /* checksums the output carries in full */
+};
+
+/* An ICMP error as Linux sends one: precedence "internetwork control", no DF. */
+static void icmp_error(struct pkt *e, const struct err_case *c, const struct frame *quoted)
+{
+	memset(e, 0, sizeof(*e));
+	memcpy(e->dst_mac, uplink_mac, 6);
+	memcpy(e->src_mac, next_hop_mac, 6);
+	e->saddr = c->from();
+	e->daddr = uplink_addr();
+	e->proto = PROTO_ICMP;
+	e->tos = 0xc0;
+	e->ttl = c->ttl;
+	e->id = 0x0b0b;
+	e->icmp_type = c->type;
+	e->icmp_code = c->code;
+	e->icmp_rest = c->rest;
+	pkt_quote(e, quoted, c->quoted_ttl, c->quote);
+}
+
+static void container_packet(struct pkt *p, int ct, const struct err_case *c)
+{
+	nfx_sent(p, ct, c->proto, c->sport, server_addr(), c->dport);
+	p->ttl = c->sent_ttl;
+	if (c->proto == PROTO_TCP) {
+		p->tcp_flags = TCP_ACK | TCP_PSH;
+		p->ack = 0x11223344;
+	}
+	if (c->payload)
+		pkt_fill(p, c->payload, 0x33);
+}
+
+static void run_case(const struct err_case *c)
+{
+	struct pkt sent, other, err, want;
+	struct frame f, sent_f;
+	struct nat_run r;
+	struct nfx fx;
+	char what[200];
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	if (c->collide) {
+		container_packet(&other, CT2, c);
+		pkt_frame(&f, &other);
+		if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "the port's holder"))
+			goto out;
+	}
+	container_packet(&sent, CT1, c);
+	pkt_frame(&sent_f, &sent);
+	if (!nfx_out(&fx, &sent_f, &r))
+		goto out;
+	snprintf(what, sizeof(what), "%s: masqueraded", c->name);
+	if (!ASSERT_EQ(r.verdict, TC_ACT_OK, what))
+		goto out;
+	snprintf(what, sizeof(what), "%s: the port %s", c->name, c->collide ? "changed" : "kept");
+	ASSERT_TRUE((nfx_oport(&fx, &sent) == c->sport) == !c->collide, what);
+
+	icmp_error(&err, c, &r.out);
+	pkt_frame(&f, &err);
+	if (!nfx_in(&fx, &f, &r))
+		goto out;
+	want = err;
+	memcpy(want.dst_mac, fx.ep[CT1].mac, 6);
+	memcpy(want.src_mac, fx.ep[CT1].gw_mac, 6);
+	want.daddr = ct_addr(CT1);
+	want.ttl = (uint8_t)(err.ttl - 1);
+	pkt_quote(&want, &sent_f, c->quoted_ttl, c->quote);
+	snprintf(what, sizeof(what), "%s: delivered to the container", c->name);
+	nexp_pkt(&r, TC_ACT_REDIRECT, &want, c->ncsums, what);
+	NEXP_COUNTERS(r.delta, what, { BPFBR_EV_NAT_ICMP_ERROR, 1 });
+out:
+	nfx_teardown(&fx);
+}
+
+static const struct err_case cases[] = {
+	/* traceroute's probe dies at the next hop, which quotes all of it */
+	{ "UDP, time exceeded, port kept", PROTO_UDP, 45000, 33434, 32, 1, false, next_hop, 64,
+	  ICMP_TIMXCEED, TIMXCEED_INTRANS, 0, 1, ICMP_QUOTE_MAX, 4 },
+	{ "UDP, time exceeded, port changed", PROTO_UDP, 45000, 33434, 32, 1, true, next_hop, 64,
+	  ICMP_TIMXCEED, TIMXCEED_INTRANS, 0, 1, ICMP_QUOTE_MAX, 4 },
+	/* an old router quoting 8 bytes only (RFC 792): the UDP checksum is quoted, not the data */
+	{ "UDP, time exceeded, 8 bytes quoted", PROTO_UDP, 45000, 33434, 32, 1, true, next_hop, 64,
+	  ICMP_TIMXCEED, TIMXCEED_INTRANS, 0, 1, 28, 3 },
+	/* the server has no socket on the port */
+	{ "UDP, port unreachable from the server", PROTO_UDP, 45000, 53, 40, SENT_TTL, true,
+	  server_addr, REPLY_TTL, ICMP_UNREACH, UNREACH_PORT, 0, 55, ICMP_QUOTE_MAX, 4 },
+	/* path MTU discovery: a router further on has a 1280-byte link */
+	{ "TCP, fragmentation needed, 8 bytes quoted", PROTO_TCP, 40000, 443, 1400, SENT_TTL, true,
+	  far_router, 62, ICMP_UNREACH, UNREACH_NEEDFRAG, 1280, 61, 28, 3 },
+	{ "ICMP echo, host unreachable, id kept", PROTO_ICMP, 0x4242, 7, 56, SENT_TTL, false,
+	  next_hop, 64, ICMP_UNREACH, UNREACH_HOST, 0, SENT_TTL, ICMP_QUOTE_MAX, 4 },
+	{ "ICMP echo, host unreachable, id changed", PROTO_ICMP, 0x4242, 7, 56, SENT_TTL, true,
+	  next_hop, 64, ICMP_UNREACH, UNREACH_HOST, 0, SENT_TTL, ICMP_QUOTE_MAX, 4 },
+	{ "ICMP echo, time exceeded, 8 bytes quoted", PROTO_ICMP, 0x4242, 7, 56, 1, true, next_hop,
+	  64, ICMP_TIMXCEED, TIMXCEED_INTRANS, 0, 1, 28, 3 },
+};
+
+TEST(nat_icmp_error_reverted)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+}
+
+/*
+ * Fragmentation needed for TCP from a router that quotes as much as fits
+ * (Linux, RFC 1812): the whole TCP header is quoted, checksum included.
+ * Reverting "the IP and transport headers of the embedded packet to their
+ * original form" (RFC 5508 section 4.2) includes that checksum, as Linux's
+ * own NAT does (nf_nat_proto.c, tcp_manip_pkt: the checksum is updated
+ * whenever the quote holds a full TCP header).
+ */
+TEST(nat_icmp_error_quoted_tcp_checksum)
+{
+	static const struct err_case c[] = {
+		{ "TCP, fragmentation needed, port kept", PROTO_TCP, 40000, 443, 1400, SENT_TTL,
+		  false, far_router, 62, ICMP_UNREACH, UNREACH_NEEDFRAG, 1280, 61, ICMP_QUOTE_MAX,
+		  3 },
+		{ "TCP, fragmentation needed, port changed", PROTO_TCP, 40000, 443, 1400, SENT_TTL,
+		  true, far_router, 62, ICMP_UNREACH, UNREACH_NEEDFRAG, 1280, 61, ICMP_QUOTE_MAX,
+		  3 },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		run_case(&c[i]);
+}
+
+/* A quoted header with options (ping -R: record route, 40 bytes): the quoted ports are
+ * read after them and the options come back as they were. */
+TEST(nat_icmp_error_quoted_options)
+{
+	struct pkt sent, err, want;
+	struct frame f, sent_f;
+	struct nat_run r;
+	struct nfx fx;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	nfx_sent(&sent, CT1, PROTO_ICMP, 0x4242, server_addr(), 1);
+	sent.ttl = 1;
+	sent.optlen = 40;
+	sent.opts[0] = 7;  /* record route */
+	sent.opts[1] = 39; /* nine slots */
+	sent.opts[2] = 4;  /* pointer: first slot */
+	pkt_frame(&sent_f, &sent);
+	if (!nfx_out(&fx, &sent_f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "masqueraded"))
+		goto out;
+	err = (struct pkt){ .saddr = next_hop(),
+			    .daddr = uplink_addr(),
+			    .proto = PROTO_ICMP,
+			    .tos = 0xc0,
+			    .ttl = 64,
+			    .icmp_type = ICMP_TIMXCEED };
+	memcpy(err.dst_mac, uplink_mac, 6);
+	memcpy(err.src_mac, next_hop_mac, 6);
+	pkt_quote(&err, &r.out, 1, ICMP_QUOTE_MAX);
+	pkt_frame(&f, &err);
+	if (!nfx_in(&fx, &f, &r))
+		goto out;
+	want = err;
+	memcpy(want.dst_mac, fx.ep[CT1].mac, 6);
+	memcpy(want.src_mac, gw_mac, 6);
+	want.daddr = ct_addr(CT1);
+	want.ttl = 63;
+	pkt_quote(&want, &sent_f, 1, ICMP_QUOTE_MAX);
+	nexp_pkt(&r, TC_ACT_REDIRECT, &want, 4, "time exceeded quoting a ping -R");
+	NEXP_COUNTERS(r.delta, "time exceeded quoting a ping -R", { BPFBR_EV_NAT_ICMP_ERROR, 1 });
+out:
+	nfx_teardown(&fx);
+}
+
+/* Errors that are not about a flow of ours go to the node untouched; one about a flow
+ * that would expire on the way into the container is dropped as any such packet. */
+TEST(nat_icmp_error_not_ours)
+{
+	struct pkt sent, err;
+	struct frame f, sent_f;
+	struct nat_run r;
+	struct nfx fx;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	nfx_sent(&sent, CT1, PROTO_UDP, 45000, server_addr(), 33434);
+	pkt_frame(&sent_f, &sent);
+	if (!nfx_out(&fx, &sent_f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "masqueraded"))
+		goto out;
+	err = (struct pkt){ .saddr = next_hop(),
+			    .daddr = uplink_addr(),
+			    .proto = PROTO_ICMP,
+			    .tos = 0xc0,
+			    .ttl = 64,
+			    .icmp_type = ICMP_TIMXCEED };
+	memcpy(err.dst_mac, uplink_mac, 6);
+	memcpy(err.src_mac, next_hop_mac, 6);
+
+	/* Quoting the untranslated packet: not a source of ours. */
+	pkt_quote(&err, &sent_f, 1, ICMP_QUOTE_MAX);
+	pkt_frame(&f, &err);
+	if (nfx_in(&fx, &f, &r))
+		nexp_pass(&r, &f, "quoting another source");
+	/* Quoting a packet of the node's own (port 45001: no flow). */
+	sent.saddr = uplink_addr();
+	sent.sport = 45001;
+	pkt_frame(&f, &sent);
+	pkt_quote(&err, &f, 1, ICMP_QUOTE_MAX);
+	pkt_frame(&f, &err);
+	if (nfx_in(&fx, &f, &r))
+		nexp_pass(&r, &f, "quoting a tuple with no flow");
+	/* About our flow, but with TTL 1 left. */
+	sent.sport = 45000;
+	pkt_frame(&f, &sent);
+	pkt_quote(&err, &f, 1, ICMP_QUOTE_MAX);
+	err.ttl = 1;
+	pkt_frame(&f, &err);
+	if (nfx_in(&fx, &f, &r)) {
+		ASSERT_EQ(r.verdict, TC_ACT_SHOT, "ICMP error with TTL 1: verdict");
+		NEXP_COUNTERS(r.delta, "ICMP error with TTL 1", { BPFBR_EV_NAT_ICMP_ERROR, 1 },
+			      { BPFBR_DROP_TTL_EXCEEDED, 1 });
+	}
+out:
+	nfx_teardown(&fx);
+}

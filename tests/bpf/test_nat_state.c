@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * Flow state, as far as timeouts need it: NEW until a reply is seen,
+ * ESTABLISHED after, CLOSING once a FIN or RST passes either way; a SYN
+ * from the container reusing the tuple starts over.
+ */
+#include <stdio.h>
+
+#include "harness.h"
+#include "nat_expect.h"
+#include "nat_fixture.h"
+
+static bool pass(struct nfx *fx, bool out, const struct pkt *p, const char *what)
+{
+	struct nat_run r;
+	struct frame f;
+
+	pkt_frame(&f, p);
+	if (!(out ? nfx_out(fx, &f, &r) : nfx_in(fx, &f, &r)))
+		return false;
+	return ASSERT_EQ(r.verdict, out ? TC_ACT_OK : TC_ACT_REDIRECT, what);
+}
+
+TEST(nat_tcp_states)
+{
+	static const struct {
+		const char *what;
+		bool out;
+		uint8_t flags;
+		uint8_t state; /* after it */
+	} steps[] = {
+		{ "SYN", true, TCP_SYN, BPFBR_FLOW_NEW },
+		{ "SYN retransmitted", true, TCP_SYN, BPFBR_FLOW_NEW },
+		{ "SYN-ACK", false, TCP_SYN | TCP_ACK, BPFBR_FLOW_ESTABLISHED },
+		{ "ACK", true, TCP_ACK, BPFBR_FLOW_ESTABLISHED },
+		{ "data", false, TCP_ACK | TCP_PSH, BPFBR_FLOW_ESTABLISHED },
+		{ "FIN from the container", true, TCP_FIN | TCP_ACK, BPFBR_FLOW_CLOSING },
+		{ "ACK of the FIN", false, TCP_ACK, BPFBR_FLOW_CLOSING },
+		{ "SYN reusing the tuple", true, TCP_SYN, BPFBR_FLOW_NEW },
+		{ "SYN-ACK again", false, TCP_SYN | TCP_ACK, BPFBR_FLOW_ESTABLISHED },
+		{ "RST from the server", false, TCP_RST, BPFBR_FLOW_CLOSING },
+	};
+	struct pkt sent, p, out;
+	struct nfx fx;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	nfx_sent(&sent, CT1, PROTO_TCP, 40000, server_addr(), 443);
+	nfx_masqueraded(&out, &sent, 40000);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i].out) {
+			p = sent;
+		} else {
+			nfx_reply(&p, &out);
+			p.len = 0;
+		}
+		p.tcp_flags = steps[i].flags;
+		if (!pass(&fx, steps[i].out, &p, steps[i].what))
+			break;
+		nfx_expect_flow(&fx, CT1, &sent, 40000, steps[i].state, NULL, steps[i].what);
+	}
+	nfx_teardown(&fx);
+}
+
+TEST(nat_udp_icmp_states)
+{
+	static const struct {
+		const char *name;
+		uint8_t proto;
+		uint16_t port, dport;
+	} kinds[] = {
+		{ "UDP", PROTO_UDP, 40000, 53 },
+		{ "ICMP echo", PROTO_ICMP, 0x4242, 1 },
+	};
+	struct pkt sent, out, reply;
+	struct nfx fx;
+	char what[200];
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		nfx_sent(&sent, CT1, kinds[i].proto, kinds[i].port, server_addr(), kinds[i].dport);
+		snprintf(what, sizeof(what), "%s, sent", kinds[i].name);
+		if (!pass(&fx, true, &sent, what))
+			break;
+		nfx_expect_flow(&fx, CT1, &sent, kinds[i].port, BPFBR_FLOW_NEW, NULL, what);
+		nfx_masqueraded(&out, &sent, kinds[i].port);
+		nfx_reply(&reply, &out);
+		snprintf(what, sizeof(what), "%s, answered", kinds[i].name);
+		if (!pass(&fx, false, &reply, what))
+			break;
+		nfx_expect_flow(&fx, CT1, &sent, kinds[i].port, BPFBR_FLOW_ESTABLISHED, NULL, what);
+	}
+	nfx_teardown(&fx);
+}
