@@ -3,7 +3,8 @@
 #   tests/run.sh [--vm] [SUITE...]
 # Suites: unit (userspace, under ASan/UBSan), bpf (BPF_PROG_TEST_RUN),
 # verifier (every program loads; processed-instruction counts), net
-# (namespace tests through the CLI), vm (bpf, verifier and the VM-tagged net
+# (namespace tests through the CLI, once per datapath mode: TC and XDP; set
+# BPFBR_TEST_MODES to pick), vm (bpf, verifier and the VM-tagged net
 # tests inside QEMU on Debian's 6.1 and 6.12 kernels). Default: all of them.
 # --vm is how the VM runs itself: those three suites, no vm suite.
 # Each suite prints "PASS name", "FAIL name: why", "SKIP name: why" lines.
@@ -43,12 +44,18 @@ run_suite() {
 	rm -f "$out"
 }
 
+# The functional tests run against both datapaths: TC (net/) and XDP (net-xdp/).
 net_tests() {
-	local t
-	for t in tests/net/*.sh; do
-		[ "$t" = tests/net/lib.sh ] && continue
-		if [ $in_vm = 1 ] && ! grep -q '^# vm: yes' "$t"; then continue; fi
-		run_suite "net/$(basename "$t" .sh)" "net/" bash "$t"
+	local t mode prefix
+	for mode in ${BPFBR_TEST_MODES:-tc xdp}; do
+		prefix=net/
+		[ "$mode" = tc ] || prefix=net-$mode/
+		for t in tests/net/*.sh; do
+			[ "$t" = tests/net/lib.sh ] && continue
+			if [ $in_vm = 1 ] && ! grep -q '^# vm: yes' "$t"; then continue; fi
+			BPFBR_TEST_MODE=$mode run_suite "$prefix$(basename "$t" .sh)" "$prefix" \
+				bash "$t"
+		done
 	done
 }
 
