@@ -202,8 +202,10 @@ static int want_of(struct cni_req *r, const struct cni_lease *l, struct want *w)
 	memcpy(w->routes, routes, w->n_routes * sizeof(*routes));
 	if (conf->default_route)
 		w->routes[w->n_routes++] = (struct route4){ .gateway = w->gateway };
+	/* (The gateway itself is checked with the network.) */
 	for (uint32_t i = 0; i < w->n_routes; i++)
-		if (w->routes[i].gateway && !cidr_contains(&w->subnet, w->routes[i].gateway))
+		if (w->routes[i].gateway && w->routes[i].gateway != w->gateway &&
+		    !cidr_contains(&w->subnet, w->routes[i].gateway))
 			return cni_fail(r->e, CNI_ERR_CONFIG,
 					"the route to %s/%u goes via %s, which is not in the "
 					"network's subnet %s/%u",

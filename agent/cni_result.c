@@ -253,13 +253,20 @@ fail:
 	return NULL;
 }
 
+/* Appends entry to the array res[key], made if res has none. */
 static int append(json_t *res, const char *key, json_t *entry)
 {
 	json_t *a = json_object_get(res, key);
 
+	if (!a && json_object_set_new(res, key, json_array()))
+		goto fail;
+	a = json_object_get(res, key);
 	if (!entry || json_array_append_new(a, entry))
 		return -ENOMEM;
 	return (int)json_array_size(a) - 1;
+fail:
+	json_decref(entry);
+	return -ENOMEM;
 }
 
 int cni_result_add_iface(json_t *res, const char *name, const uint8_t mac[6], uint32_t mtu,

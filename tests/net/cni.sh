@@ -1,0 +1,438 @@
+#!/usr/bin/env bash
+# bpfbr as a CNI plugin (issue 4), driven as a runtime drives it: ADD, CHECK,
+# DEL, GC, STATUS, VERSION, results in every spec version, concurrency,
+# restarts, and one state shared with the bpfbr command line.
+. "$(dirname "$0")/cni/lib.sh"
+
+NET=podnet
+SUBNET=10.40.0.0/24
+
+test_add_check_del_del() {
+	local c res mac
+	c=$(conf $NET $SUBNET '.dns = {nameservers: ["10.40.0.1"], search: ["example.test"]}')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	jq -e --arg ns "/run/netns/$(ct c1)" '
+		.cniVersion == "1.1.0" and (.interfaces | length) == 3 and
+		.interfaces[0].name == "bpfbr0" and (.interfaces[1].name | test("^veth[0-9a-f]{8}$")) and
+		.interfaces[2] == {name: "eth0", mac: .interfaces[2].mac, mtu: 1500, sandbox: $ns} and
+		.ips == [{interface: 2, address: "10.40.0.2/24", gateway: "10.40.0.1"}] and
+		.routes == [{dst: "0.0.0.0/0", gw: "10.40.0.1"}] and
+		.dns == {nameservers: ["10.40.0.1"], search: ["example.test"]}' <<<"$res" >/dev/null ||
+		fail "ADD result is not as expected: $res" || return 1
+	mac=$(jq -r '.interfaces[2].mac' <<<"$res")
+	[ "$(on c1 cat /sys/class/net/eth0/address)" = "$mac" ] || fail "eth0 has another MAC" || return 1
+	[ "$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4, $6}')" = "10.40.0.2/24 10.40.0.255" ] ||
+		fail "eth0: $(on c1 ip -4 -o addr show dev eth0)" || return 1
+	on c1 ip -4 route show default | grep -q "via 10.40.0.1 dev eth0" ||
+		fail "no default route: $(on c1 ip -4 route)" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 cannot ping its gateway" || return 1
+	node ping -c1 -W2 10.40.0.2 >/dev/null || fail "the node cannot ping c1" || return 1
+
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 || fail "CHECK after ADD: $(out)" || return 1
+	[ ! -s "$CNI_OUT" ] || fail "CHECK printed '$(out)'" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "DEL: $(out)" || return 1
+	[ ! -s "$CNI_OUT" ] || fail "DEL printed '$(out)'" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "second DEL: $(out)" || return 1
+	nothing_left $NET || return 1
+	[ -z "$(on c1 ip -o link show type veth)" ] || fail "eth0 is left in c1" || return 1
+	[ -e "/run/netns/$(ct c1)" ] || fail "DEL removed the runtime's namespace" || return 1
+}
+
+test_check_notices_what_changed() {
+	local c res
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	on c1 ip route del default
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed without the default route" ||
+		cni_error 105 "route to 0.0.0.0/0" || return 1
+	on c1 ip route add default via 10.40.0.1
+	on c1 ip addr flush dev eth0
+	on c1 ip addr add 10.40.0.99/24 dev eth0
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed with another address" ||
+		cni_error 105 "10.40.0.99/24" "10.40.0.2/24" || return 1
+	cni CHECK "$(with_prev "$c" "$res")" id2 c1 && fail "CHECK passed for an unknown container" ||
+		cni_error 105 "no attachment" || return 1
+	node ip link set "$(jq -r '.interfaces[1].name' <<<"$res")" down
+	on c1 ip addr flush dev eth0
+	on c1 ip addr add 10.40.0.2/24 brd + dev eth0
+	on c1 ip route add default via 10.40.0.1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed with the node end down" ||
+		cni_error 105 "down" || return 1
+	cni CHECK "$c" id1 c1 && fail "CHECK passed without prevResult" ||
+		cni_error 7 "prevResult" || return 1
+}
+
+test_del_without_netns() {
+	local c res host
+	c=$(conf $NET $SUBNET)
+	new_ct c1 c2 || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni_add "$c" id2 c2 || return 1
+	res=$(out)
+	host=$(jq -r '.interfaces[1].name' <<<"$res")
+	# The runtime removed c2's namespace before DEL, and passes no netns at all.
+	ip netns del "$(ct c2)"
+	cni DEL "$c" id2 - || fail "DEL without CNI_NETNS: $(out)" || return 1
+	! node ip link show "$host" >/dev/null 2>&1 || fail "$host is left" || return 1
+	[ "$(state $NET | jq -c '[.attachments[].id]')" = '["id1"]' ] ||
+		fail "reservations: $(state $NET | jq -c '[.attachments[].id]')" || return 1
+	[ "$(bpfbr -j status $NET | jq '.[0].ports | length')" = 2 ] ||
+		fail "c2's port is left: $(bpfbr status $NET)" || return 1
+	# The same with the path of a namespace that no longer exists.
+	ip netns del "$(ct c1)"
+	cni DEL "$c" id1 c1 || fail "DEL with a gone CNI_NETNS: $(out)" || return 1
+	nothing_left $NET || return 1
+}
+
+test_del_of_unknown_container() {
+	local c
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	# No network yet: DEL succeeds and creates nothing.
+	cni DEL "$c" never c1 || fail "DEL before any ADD: $(out)" || return 1
+	[ ! -e "$ROOT/var/lib/bpfbr/networks/$NET.json" ] || fail "DEL created the network" || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni DEL "$c" never c1 || fail "DEL of an unknown id: $(out)" || return 1
+	cni DEL "$c" id1 c1 eth1 || fail "DEL of an unknown ifname: $(out)" || return 1
+	[ "$(state $NET | jq '.attachments | length')" = 1 ] || fail "DEL of others removed id1" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 lost its network" || return 1
+}
+
+test_gc_removes_what_the_runtime_no_longer_lists() {
+	local c n
+	c=$(conf $NET $SUBNET)
+	new_ct c1 c2 c3 || return 1
+	for n in 1 2 3; do cni_add "$c" "id$n" "c$n" || return 1; done
+	check "CLI attach" bpfbr attach $NET "$(ct cli)" --create-netns || return 1
+	cni_net GC "$(jq -c '. + {"cni.dev/valid-attachments": [{containerID: "id2", ifname: "eth0"}]}' <<<"$c")" ||
+		fail "GC: $(out)" || return 1
+	[ ! -s "$CNI_OUT" ] || fail "GC printed '$(out)'" || return 1
+	[ "$(state $NET | jq -c '[.attachments[].id] | sort')" = "[\"/run/netns/$(ct cli)\",\"id2\"]" ] ||
+		fail "after GC: $(state $NET | jq -c '[.attachments[].id]')" || return 1
+	[ "$(node_veths | wc -l)" = 2 ] || fail "veths after GC: $(node_veths | tr '\n' ' ')" || return 1
+	[ -z "$(on c1 ip -o link show type veth)$(on c3 ip -o link show type veth)" ] ||
+		fail "GC left eth0 in c1 or c3" || return 1
+	ping_ok c2 10.40.0.1 || fail "c2 (listed) lost its network" || return 1
+	ping_ok cli 10.40.0.3 || fail "the CLI's container lost its network" || return 1
+	# The addresses are free again.
+	new_ct c4 || return 1
+	cni_add "$c" id4 c4 || return 1
+	cni_net GC "$(jq -c '. + {"cni.dev/valid-attachments": []}' <<<"$c")" || fail "GC: $(out)" || return 1
+	check "CLI detach" bpfbr detach $NET "$(ct cli)" || return 1
+	nothing_left $NET || return 1
+}
+
+test_status_reports_readiness() {
+	local c
+	c=$(conf $NET $SUBNET)
+	cni_net STATUS "$c" || fail "STATUS before the first ADD: $(out)" || return 1
+	[ ! -s "$CNI_OUT" ] || fail "STATUS printed '$(out)'" || return 1
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni_net STATUS "$c" || fail "STATUS: $(out)" || return 1
+	cni_net STATUS "$(jq -c '.cniVersion = "1.0.0"' <<<"$c")" && fail "STATUS with 1.0.0 passed" ||
+		cni_error 1 "1.1.0" || return 1
+	# The gateway device gone: existing containers are cut off.
+	node ip link del bpfbr0
+	cni_net STATUS "$c" && fail "STATUS passed without the gateway" ||
+		cni_error 51 bpfbr0 || return 1
+	# No bpffs: no ADD can work.
+	umount "$ROOT/sys/fs/bpf"
+	cni_net STATUS "$c" && fail "STATUS passed without bpffs" ||
+		cni_error 50 "bpffs" "mount -t bpf" || return 1
+	mount -t bpf bpf "$ROOT/sys/fs/bpf"
+}
+
+test_version_lists_the_spec_versions() {
+	cni_env '{"cniVersion": "0.4.0"}' bpfbr CNI_COMMAND=VERSION || fail "VERSION: $(out)" || return 1
+	[ "$(out | jq -c .)" = '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}' ] ||
+		fail "VERSION printed $(out | jq -c .)" || return 1
+	cni_env '' bpfbr CNI_COMMAND=VERSION || fail "VERSION with empty stdin: $(out)" || return 1
+	[ "$(out | jq -r .cniVersion)" = 1.1.0 ] || fail "VERSION printed $(out | jq -c .)" || return 1
+}
+
+# Each version's result shape: "version" in ips before 1.0.0, interface MTU from 1.1.0.
+test_results_in_every_version() {
+	local v i=0 res
+	for v in 0.3.0 0.3.1 0.4.0 1.0.0 1.1.0; do
+		i=$((i + 1))
+		new_ct "v$i" || return 1
+		cni_add "$(conf $NET $SUBNET ".cniVersion = \"$v\"")" "id$i" "v$i" || return 1
+		res=$(out)
+		[ "$(jq -r .cniVersion <<<"$res")" = "$v" ] || fail "$v: cniVersion $(jq .cniVersion <<<"$res")" ||
+			return 1
+		case $v in
+		0.*) jq -e '.ips | all(.version == "4" and .interface == 2 and (.address | type) == "string")' \
+			<<<"$res" >/dev/null || fail "$v: ips lack version \"4\": $(jq -c .ips <<<"$res")" || return 1 ;;
+		*) jq -e '.ips | all(has("version") | not)' <<<"$res" >/dev/null ||
+			fail "$v: ips have version: $(jq -c .ips <<<"$res")" || return 1 ;;
+		esac
+		if [ $v = 1.1.0 ]; then
+			jq -e '.interfaces | all(.mtu == 1500)' <<<"$res" >/dev/null ||
+				fail "1.1.0: interfaces lack mtu: $(jq -c .interfaces <<<"$res")" || return 1
+		else
+			jq -e '.interfaces | all(has("mtu") | not)' <<<"$res" >/dev/null ||
+				fail "$v: interfaces have mtu: $(jq -c .interfaces <<<"$res")" || return 1
+		fi
+		jq -e '(keys - ["cniVersion", "interfaces", "ips", "routes", "dns"]) == []' <<<"$res" \
+			>/dev/null || fail "$v: unexpected keys: $(jq -c keys <<<"$res")" || return 1
+		# CHECK reads the result back in the same version.
+		if [ $v != 0.3.0 ] && [ $v != 0.3.1 ]; then
+			cni CHECK "$(with_prev "$(conf $NET $SUBNET ".cniVersion = \"$v\"")" "$res")" "id$i" "v$i" ||
+				fail "$v: CHECK: $(out)" || return 1
+		else
+			cni CHECK "$(with_prev "$(conf $NET $SUBNET ".cniVersion = \"$v\"")" "$res")" "id$i" "v$i" &&
+				fail "$v: CHECK accepted" || cni_error 1 "CHECK" "0.4.0" || return 1
+		fi
+	done
+}
+
+# A chain's plugin before bpfbr: its result is kept and bpfbr's follows it.
+test_add_keeps_prev_result() {
+	local c prev res
+	c=$(conf $NET $SUBNET)
+	prev='{"cniVersion":"1.1.0","interfaces":[{"name":"lo","sandbox":"/x"}],"ips":[{"address":"fd00::5/64","interface":0}],"dns":{"domain":"prev.test"}}'
+	new_ct c1 || return 1
+	cni_add "$(with_prev "$c" "$prev")" id1 c1 || return 1
+	res=$(out)
+	jq -e '(.interfaces | length) == 4 and .interfaces[0].name == "lo" and
+		.ips == [{address: "fd00::5/64", interface: 0},
+			 {interface: 3, address: "10.40.0.2/24", gateway: "10.40.0.1"}] and
+		.dns == {domain: "prev.test"}' <<<"$res" >/dev/null ||
+		fail "prevResult not kept first: $res" || return 1
+	cni ADD "$(with_prev "$(jq -c '.cniVersion = "0.4.0"' <<<"$c")" "$(jq -c '.cniVersion = "0.4.0"' <<<"$prev")")" \
+		id2 c1 eth1 && fail "a 0.4.0 prevResult without ips[].version was accepted" ||
+		cni_error 6 "version" || return 1
+}
+
+test_concurrent_adds_get_distinct_addresses() {
+	local c i n=50 pids=() bad=0 ips start
+	c=$(conf $NET 10.40.0.0/24)
+	for i in $(seq 1 $n); do new_ct "p$i" || return 1; done
+	plugin_dir
+	start=$(date +%s%N)
+	for i in $(seq 1 $n); do
+		(printf '%s' "$c" | nsenter --net="/run/netns/$NODE" env -i PATH="$PATH" CNI_COMMAND=ADD \
+			CNI_CONTAINERID="id$i" CNI_NETNS="/run/netns/$(ct "p$i")" CNI_IFNAME=eth0 \
+			"$BPFBR_BIN" >"$ROOT/p$i.json" 2>&1) &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do wait "${pids[$i]}" || bad=$((bad + 1)); done
+	echo "  $n concurrent ADDs: $(( ($(date +%s%N) - start) / 1000000 )) ms" >&2
+	[ $bad = 0 ] || fail "$bad of $n ADDs failed: $(cat "$ROOT"/p*.json | jq -c 'select(.code)' | head -2)" ||
+		return 1
+	ips=$(for i in $(seq 1 $n); do jq -r '.ips[0].address' "$ROOT/p$i.json"; done | sort -u | wc -l)
+	[ "$ips" = $n ] || fail "$n ADDs got $ips distinct addresses" || return 1
+	[ "$(state $NET | jq '[.attachments[].ip] | unique | length')" = $n ] ||
+		fail "the state holds $(state $NET | jq '.attachments | length') reservations" || return 1
+	for i in 1 25 50; do
+		[ "$(on "p$i" ip -4 -o addr show dev eth0 | awk '{print $4}')" = "$(jq -r '.ips[0].address' "$ROOT/p$i.json")" ] ||
+			fail "p$i's address differs from its result" || return 1
+	done
+	ping_ok p1 "$(jq -r '.ips[0].address' "$ROOT/p50.json" | cut -d/ -f1)" || fail "p1 cannot reach p50" || return 1
+}
+
+# Nothing lives in memory between invocations: reservations and the
+# allocation cursor are on disk, so a DEL or ADD after a restart (or in
+# another process) sees every earlier ADD and never hands out an address twice.
+test_restart_between_add_and_del() {
+	local c a1 a2 a3
+	c=$(conf $NET $SUBNET '.rangeStart = "10.40.0.10" | .rangeEnd = "10.40.0.12"')
+	new_ct c1 c2 c3 c4 || return 1
+	cni_add "$c" id1 c1 || return 1
+	a1=$(out | jq -r '.ips[0].address')
+	[ "$(state $NET | jq -r '.attachments[0].ip + " " + .last_ip')" = "10.40.0.10 10.40.0.10" ] ||
+		fail "the reservation is not on disk: $(state $NET | jq -c '{attachments, last_ip}')" || return 1
+	cni_add "$c" id2 c2 || return 1
+	a2=$(out | jq -r '.ips[0].address')
+	cni DEL "$c" id1 c1 || fail "DEL id1: $(out)" || return 1
+	# Round-robin: id1's address is not handed out while others are free.
+	cni_add "$c" id3 c3 || return 1
+	a3=$(out | jq -r '.ips[0].address')
+	[ "$a1 $a2 $a3" = "10.40.0.10/24 10.40.0.11/24 10.40.0.12/24" ] ||
+		fail "addresses $a1 $a2 $a3, expected .10 .11 .12" || return 1
+	cni_add "$c" id4 c4 || return 1
+	[ "$(out | jq -r '.ips[0].address')" = 10.40.0.10/24 ] || fail "the range did not wrap to .10" || return 1
+	ping_ok c2 10.40.0.12 || fail "c2 cannot reach c3" || return 1
+}
+
+test_cli_and_cni_share_one_state() {
+	local c cni_mac cli_mac st
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni_mac=$(out | jq -r '.interfaces[2].mac')
+	check "CLI attach to the CNI network" bpfbr attach $NET "$(ct cli)" --create-netns || return 1
+	cli_mac=$(on cli cat /sys/class/net/eth0/address)
+	ping_ok c1 10.40.0.3 || fail "the CNI container cannot reach the CLI's" || return 1
+	ping_ok cli 10.40.0.2 || fail "the CLI container cannot reach the CNI one" || return 1
+	st=$(bpfbr -j status $NET)
+	jq -e --arg c "$(ct c1)" '[.[0].ports[] | select(.kind == "container")] |
+		(map(select(.cni and .id == "id1" and .endpoint == $c)) | length) == 1 and
+		(map(select(.cni | not)) | length) == 1' <<<"$st" >/dev/null ||
+		fail "status does not list both: $(jq -c '.[0].ports' <<<"$st")" || return 1
+	bpfbr -j fdb show $NET | jq -e --arg a "$cni_mac" --arg b "$cli_mac" \
+		'([.[] | select(.mac == $a or .mac == $b) | .state] | sort) == ["static", "static"]' >/dev/null ||
+		fail "fdb show lacks a container: $(bpfbr fdb show $NET)" || return 1
+	[ "$(bpfbr -j net list | jq -c '[.[] | {name, containers}]')" = "[{\"name\":\"$NET\",\"containers\":2}]" ] ||
+		fail "net list: $(bpfbr -j net list | jq -c .)" || return 1
+	# The CLI refuses to delete the network while the CNI container is on it.
+	check_fails "net delete with a CNI container" bpfbr net delete $NET || return 1
+}
+
+test_network_made_at_first_add_and_checked_after() {
+	local c
+	c=$(conf $NET $SUBNET '.mtu = 1400 | .hairpinMode = true | .rangeStart = "10.40.0.100" | .gateway = "10.40.0.254"')
+	new_ct c1 c2 || return 1
+	cni_add "$c" id1 c1 || return 1
+	bpfbr -j net list | jq -e '.[0] | .subnet == "10.40.0.0/24" and .gateway == "10.40.0.254" and .mtu == 1400' \
+		>/dev/null || fail "network: $(bpfbr -j net list | jq -c .)" || return 1
+	[ "$(out | jq -r '.ips[0].address + " " + .ips[0].gateway')" = "10.40.0.100/24 10.40.0.254" ] ||
+		fail "result: $(out | jq -c .ips)" || return 1
+	[ "$(on c1 cat /sys/class/net/eth0/mtu)" = 1400 ] || fail "eth0's MTU is not 1400" || return 1
+	cni ADD "$(jq -c '.subnet = "10.41.0.0/24" | del(.rangeStart, .gateway)' <<<"$c")" id2 c2 &&
+		fail "ADD with another subnet passed" || cni_error 101 "10.40.0.0/24" "10.41.0.0/24" || return 1
+	cni ADD "$(jq -c '.mtu = 1500' <<<"$c")" id2 c2 && fail "ADD with another mtu passed" ||
+		cni_error 101 mtu 1400 1500 || return 1
+	cni ADD "$(jq -c '.hairpinMode = false' <<<"$c")" id2 c2 && fail "ADD with hairpin off passed" ||
+		cni_error 101 hairpinMode || return 1
+	[ -z "$(on c2 ip -o link show type veth)" ] || fail "a refused ADD left eth0 in c2" || return 1
+	# A network made by the CLI is adopted when the config agrees with it.
+	check "net create other" bpfbr net create other --subnet 10.42.0.0/24 || return 1
+	cni_add "$(conf other 10.42.0.0/24)" id2 c2 || return 1
+}
+
+test_add_twice_is_refused_and_keeps_the_first() {
+	local c
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni ADD "$c" id1 c1 && fail "a second ADD of id1/eth0 passed" || cni_error 104 "id1" "DEL" || return 1
+	ping_ok c1 10.40.0.1 || fail "the refused ADD broke the first" || return 1
+	# The same container on the same network under another name is allowed
+	# (without a second default route, which the kernel would refuse).
+	cni_add "$(jq -c '.isDefaultGateway = false' <<<"$c")" id1 c1 eth1 || return 1
+	[ "$(on c1 ip -4 -o addr show dev eth1 | awk '{print $4}')" = 10.40.0.3/24 ] ||
+		fail "eth1: $(on c1 ip -4 -o addr show dev eth1)" || return 1
+}
+
+# A failing ADD leaves nothing: no veth, no reservation, no datapath entry,
+# and not the network it had made for itself.
+test_failed_add_rolls_back() {
+	local c
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	on c1 ip link add eth0 type veth peer name peer0
+	cni ADD "$c" id1 c1 && fail "ADD over an existing eth0 passed" || cni_error 104 "eth0" || return 1
+	[ ! -e "$ROOT/var/lib/bpfbr/networks/$NET.json" ] || fail "the network made by the failed ADD is left" ||
+		return 1
+	[ -z "$(node ip -o link show type veth)" ] || fail "veths left: $(node ip -o link show type veth)" || return 1
+	[ ! -e "$ROOT/sys/fs/bpf/bpfbr/$NET" ] || fail "pins left under $ROOT/sys/fs/bpf/bpfbr/$NET" || return 1
+	# Into an existing network: only the container's part is undone.
+	new_ct c2 || return 1
+	cni_add "$c" id2 c2 || return 1
+	cni ADD "$c" id1 c1 && fail "ADD over an existing eth0 passed" || cni_error 104 "eth0" || return 1
+	[ "$(state $NET | jq -c '[.attachments[].id]')" = '["id2"]' ] || fail "reservations: $(state $NET)" || return 1
+	[ "$(node_veths | wc -l)" = 1 ] || fail "veths: $(node_veths | tr '\n' ' ')" || return 1
+}
+
+# ipam.type: the reference host-local hands out the address; a failing ADD
+# and DEL give it back.
+test_delegated_ipam_host_local() {
+	local c res
+	c=$(jq -nc --arg root "$ROOT" --arg dir "$ROOT/host-local" '{cniVersion: "1.0.0", name: "hl",
+		type: "bpfbr", root: $root, isDefaultGateway: true,
+		ipam: {type: "host-local", subnet: "10.43.0.0/24", rangeStart: "10.43.0.50", dataDir: $dir,
+		       routes: [{dst: "192.0.2.0/24"}]}}')
+	new_ct c1 c2 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	jq -e '.ips == [{interface: 2, address: "10.43.0.50/24", gateway: "10.43.0.1"}] and
+		.routes == [{dst: "192.0.2.0/24"}, {dst: "0.0.0.0/0", gw: "10.43.0.1"}]' <<<"$res" >/dev/null ||
+		fail "result: $res" || return 1
+	[ -e "$ROOT/host-local/hl/10.43.0.50" ] || fail "host-local has no reservation" || return 1
+	on c1 ip -4 route show 192.0.2.0/24 | grep -q "via 10.43.0.1" || fail "no route to 192.0.2.0/24" ||
+		return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 || fail "CHECK: $(out)" || return 1
+	# A failing ADD gives host-local's address back.
+	on c2 ip link add eth0 type veth peer name peer0
+	cni ADD "$c" id2 c2 && fail "ADD over an existing eth0 passed" || cni_error 104 eth0 || return 1
+	[ "$(ls "$ROOT/host-local/hl" | grep -c '^10\.')" = 1 ] ||
+		fail "host-local keeps $(ls "$ROOT/host-local/hl" | tr '\n' ' ')" || return 1
+	cni DEL "$c" id1 c1 || fail "DEL: $(out) $(cat "$CNI_OUT.err")" || return 1
+	[ ! -e "$ROOT/host-local/hl/10.43.0.50" ] || fail "DEL did not release host-local's address" || return 1
+	nothing_left hl || return 1
+	cni ADD "$(jq -c '.ipam.type = "no-such-ipam"' <<<"$c")" id1 c1 && fail "unknown ipam.type passed" ||
+		cni_error 7 "no-such-ipam" "CNI_PATH" || return 1
+}
+
+# ipMasq through the uplink of the node's default route; containers get its MTU.
+test_masquerade_through_the_default_route() {
+	local c
+	new_ct ext || return 1
+	ip link add up0 netns "$NODE" mtu 1400 type veth peer name eth0 netns "$(ct ext)" mtu 1400 || return 1
+	node ip addr add 198.51.100.1/24 dev up0 && node ip link set up0 up || return 1
+	on ext ip addr add 198.51.100.2/24 dev eth0 && on ext ip link set eth0 up || return 1
+	node ip route add default via 198.51.100.2 || return 1
+	c=$(conf $NET $SUBNET '.ipMasq = true')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	[ "$(state $NET | jq -r '.uplink + " " + (.masquerade | tostring) + " " + (.mtu | tostring)')" = "up0 true 1400" ] ||
+		fail "network: $(state $NET | jq -c '{uplink, masquerade, mtu}')" || return 1
+	[ "$(on c1 cat /sys/class/net/eth0/mtu)" = 1400 ] || fail "eth0 does not get the uplink's MTU" || return 1
+	on ext timeout 5 tcpdump -l -c1 -ni eth0 icmp >"$ROOT/ext.cap" 2>/dev/null &
+	sleep 1
+	ping_ok c1 198.51.100.2 || fail "c1 cannot reach the external host" || return 1
+	wait
+	grep -q "198.51.100.1 > 198.51.100.2" "$ROOT/ext.cap" ||
+		fail "the external host saw: $(cat "$ROOT/ext.cap")" || return 1
+	cni CHECK "$(with_prev "$c" "$(out)")" id1 c1 || fail "CHECK: $(out)" || return 1
+	cni DEL "$c" id1 c1 || fail "DEL: $(out) $(cat "$CNI_OUT.err")" || return 1
+	[ "$(bpfbr -j nat show $NET | jq length)" = 0 ] || fail "translations left: $(bpfbr nat show $NET)" ||
+		return 1
+	node ip route del default
+	cni ADD "$(conf other 10.44.0.0/24 '.ipMasq = true')" id2 c1 && fail "ipMasq without uplink passed" ||
+		cni_error 7 "uplink" "default route" || return 1
+}
+
+# The plugin takes its root from the config, never from $BPFBR_ROOT.
+test_root_comes_from_the_config_only() {
+	local c other=$ROOT/elsewhere
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	mkdir -p "$other"
+	cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID=id1 CNI_NETNS="/run/netns/$(ct c1)" \
+		CNI_IFNAME=eth0 BPFBR_ROOT="$other" || fail "ADD: $(out)" || return 1
+	[ -e "$ROOT/var/lib/bpfbr/networks/$NET.json" ] || fail "no state under the config's root" || return 1
+	[ -z "$(ls -A "$other")" ] || fail "the plugin wrote under \$BPFBR_ROOT: $(ls -R "$other")" || return 1
+	cni ADD "$(jq -c '.root = "relative/dir"' <<<"$c")" id2 c1 eth1 && fail "a relative root passed" ||
+		cni_error 7 root absolute || return 1
+	cni ADD "$(jq -c --arg r "$ROOT/../x" '.root = $r' <<<"$c")" id2 c1 eth1 && fail "a root with .. passed" ||
+		cni_error 7 root ".." || return 1
+}
+
+# DNS: in the result for CNI; `bpfbr attach` writes it for `ip netns exec`.
+test_dns_for_cli_containers() {
+	local f
+	check "net create --dns" bpfbr net create dnsnet --subnet 10.45.0.0/24 --dns 10.45.0.1,192.0.2.53 \
+		--dns-search a.test,b.test || return 1
+	check "attach" bpfbr attach dnsnet "$(ct d1)" --create-netns || return 1
+	f=/etc/netns/$(ct d1)/resolv.conf
+	[ "$(on d1 grep -v '^#' /etc/resolv.conf)" = "$(printf 'nameserver 10.45.0.1\nnameserver 192.0.2.53\nsearch a.test b.test')" ] ||
+		fail "ip netns exec sees: $(on d1 cat /etc/resolv.conf)" || return 1
+	check "detach" bpfbr detach dnsnet "$(ct d1)" || return 1
+	[ ! -e "$f" ] && [ ! -e "/etc/netns/$(ct d1)" ] || fail "$f is left after detach" || return 1
+	# A file bpfbr did not write is left alone.
+	mkdir -p "/etc/netns/$(ct d2)" && echo "nameserver 192.0.2.1" >"/etc/netns/$(ct d2)/resolv.conf"
+	check "attach d2" bpfbr attach dnsnet "$(ct d2)" --create-netns || return 1
+	check "detach d2" bpfbr detach dnsnet "$(ct d2)" || return 1
+	[ "$(cat "/etc/netns/$(ct d2)/resolv.conf")" = "nameserver 192.0.2.1" ] ||
+		fail "bpfbr changed a resolv.conf it did not write" || return 1
+	rm -rf "/etc/netns/$(ct d2)"
+}
+
+run_tests "$@"
