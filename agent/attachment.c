@@ -11,6 +11,7 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
+#include "journal.h"
 #include "ipam.h"
 #include "log.h"
 #include "netns.h"
@@ -192,7 +193,8 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 	if (!err)
 		err = add_routes(&cnl, ifindex, ns, o, what, sizeof(what));
 	if (!err && ns->xdp) {
-		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s", a->ifname);
+		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s",
+			 a->ifname);
 		err = xdp_receiver(netns_fd, a->ifname);
 	}
 	if (err)
@@ -432,7 +434,7 @@ static void write_resolv_conf(const struct netstate *ns, const struct attachment
 		pr_warn("cannot write %s/%s/resolv.conf: %s", NETNS_ETC_DIR, name, strerror(-err));
 }
 
-int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
+static int attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
 {
 	struct veth_req req = { 0 };
 	struct undo u = { 0 };
@@ -610,7 +612,7 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 	nl_link_del(&c->nl, l.ifindex);
 }
 
-int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
+static int detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 {
 	char path[PATH_MAX] = "";
 	uint64_t ns_id = 0;
@@ -655,5 +657,33 @@ int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 	err = state_save(&c->p, &ns);
 out:
 	netstate_free(&ns);
+	return err;
+}
+
+int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
+{
+	bool owner = false;
+	int err = valid_netname(o->net) ? journal_begin(&c->p, "attach", o->net, &owner) : 0;
+
+	if (err) {
+		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
+		return err;
+	}
+	err = attach(c, o, out);
+	journal_end(&c->p, owner);
+	return err;
+}
+
+int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
+{
+	bool owner = false;
+	int err = valid_netname(s->net) ? journal_begin(&c->p, "detach", s->net, &owner) : 0;
+
+	if (err) {
+		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
+		return err;
+	}
+	err = detach(c, s, quiet);
+	journal_end(&c->p, owner);
 	return err;
 }

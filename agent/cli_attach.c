@@ -8,6 +8,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
+#include "reconcile.h"
 #include "output.h"
 
 static int run_attach(struct cli *cli)
@@ -35,7 +36,7 @@ static int run_attach(struct cli *cli)
 		o.mac = want_mac;
 	}
 	o.create_netns = cli_has(cli, "create-netns");
-	err = netctx_open(&c, cli->root, true);
+	err = netctx_open_for_change(&c, cli->root);
 	if (err)
 		return err;
 	err = net_attach(&c, &o, &a);
@@ -86,7 +87,7 @@ static int run_detach(struct cli *cli)
 	struct netctx c;
 	int err;
 
-	err = netctx_open(&c, cli->root, true);
+	err = netctx_open_for_change(&c, cli->root);
 	if (err)
 		return err;
 	err = net_detach(&c, &s, false);

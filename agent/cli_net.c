@@ -10,6 +10,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
+#include "reconcile.h"
 #include "output.h"
 #include "bpfbr/nat.h"
 #include "report.h"
@@ -136,7 +137,7 @@ static int run_net_create(struct cli *cli)
 	if (err)
 		return err;
 	o.dns = &dns;
-	err = netctx_open(&c, cli->root, true);
+	err = netctx_open_for_change(&c, cli->root);
 	if (err)
 		return err;
 	err = net_create(&c, &o);
@@ -181,7 +182,7 @@ const struct cli_cmd cmd_net_create = {
 static int run_net_delete(struct cli *cli)
 {
 	struct netctx c;
-	int err = netctx_open(&c, cli->root, true);
+	int err = netctx_open_for_change(&c, cli->root);
 
 	if (err)
 		return err;

@@ -8,6 +8,7 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
+#include "journal.h"
 #include "log.h"
 #include "network.h"
 #include "sysctl.h"
@@ -203,6 +204,10 @@ static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char
 	}
 	ns->gw_dev_ifindex = gw.ifindex;
 	memcpy(ns->gw_mac, gw.mac, 6);
+	/* Marked as ours, so that a reconcile finds them if the state never gets written. */
+	snprintf(key, sizeof(key), "bpfbr:%s", ns->name);
+	nl_link_set_alias(&c->nl, ns->gw_dev_ifindex, key);
+	nl_link_set_alias(&c->nl, ns->gw_port_ifindex, key);
 	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own. */
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ns->gw_port);
 	sysctl_write(key, "1");
@@ -316,7 +321,7 @@ undo:
 	return err;
 }
 
-int net_create(struct netctx *c, const struct net_opts *o)
+static int create(struct netctx *c, const struct net_opts *o)
 {
 	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
 	char pin_dir[PATH_MAX];
@@ -376,7 +381,7 @@ int net_create(struct netctx *c, const struct net_opts *o)
 	return 0;
 }
 
-int net_delete(struct netctx *c, const char *name, bool force)
+static int delete (struct netctx *c, const char *name, bool force)
 {
 	char pin_dir[PATH_MAX], link_pin[PATH_MAX];
 	struct netstate ns;
@@ -424,5 +429,38 @@ int net_delete(struct netctx *c, const char *name, bool force)
 		pr_err("cannot remove the state of network %s: %s", name, strerror(-err));
 out:
 	netstate_free(&ns);
+	return err;
+}
+
+static int journal_or_fail(struct netctx *c, const char *op, const char *net, bool *owner)
+{
+	int err = journal_begin(&c->p, op, net, owner);
+
+	if (err)
+		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
+	return err;
+}
+
+int net_create(struct netctx *c, const struct net_opts *o)
+{
+	bool owner = false;
+	int err = valid_netname(o->name) ? journal_or_fail(c, "net-create", o->name, &owner) : 0;
+
+	if (err)
+		return err;
+	err = create(c, o);
+	journal_end(&c->p, owner);
+	return err;
+}
+
+int net_delete(struct netctx *c, const char *name, bool force)
+{
+	bool owner = false;
+	int err = valid_netname(name) ? journal_or_fail(c, JOURNAL_OP_NET_DELETE, name, &owner) : 0;
+
+	if (err)
+		return err;
+	err = delete (c, name, force);
+	journal_end(&c->p, owner);
 	return err;
 }

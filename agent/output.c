@@ -182,3 +182,18 @@ void print_nat(json_t *flows, bool json)
 		       rem, s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"));
 	}
 }
+
+void print_removed(json_t *removed, bool json)
+{
+	size_t i;
+	json_t *r;
+
+	if (json) {
+		print_json(removed);
+		return;
+	}
+	if (!json_array_size(removed))
+		printf("nothing to remove: the kernel and the pins match the state\n");
+	json_array_foreach (removed, i, r)
+		printf("removed %s %s (network %s)\n", s(r, "kind"), s(r, "what"), s(r, "network"));
+}

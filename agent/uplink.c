@@ -259,15 +259,20 @@ static int other_users(struct netctx *c, const struct netstate *ns, const char *
 
 int uplink_leave(struct netctx *c, const struct netstate *ns)
 {
+	if (!ns->masquerade || other_users(c, ns, ns->uplink))
+		return 0;
+	return uplink_remove(c, ns->uplink);
+}
+
+int uplink_remove(struct netctx *c, const char *ifname)
+{
 	char dir[PATH_MAX];
 	int err;
 
-	if (!ns->masquerade || other_users(c, ns, ns->uplink))
-		return 0;
-	err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
 	if (err)
 		return err;
-	uplink_detach(c, ns->uplink, nl_link_index(&c->nl, ns->uplink));
+	uplink_detach(c, ifname, nl_link_index(&c->nl, ifname));
 	err = pins_remove(dir);
 	if (err)
 		pr_warn("some pins under %s could not be removed: %s", dir, strerror(-err));

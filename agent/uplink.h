@@ -31,6 +31,8 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 		struct bpfbr_uplink_cfg *cfg);
 /* Removes the uplink's datapath if ns was the last network using it. */
 int uplink_leave(struct netctx *c, const struct netstate *ns);
+/* Removes the uplink's datapath: its hooks on the device, then its pins. */
+int uplink_remove(struct netctx *c, const char *ifname);
 
 int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struct attachment *a);
 int uplink_endpoint_del(struct netctx *c, const struct netstate *ns, const struct attachment *a);

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "datapath.h"
+#include "dpmaps.h"
+#include "journal.h"
+#include "log.h"
+#include "network.h"
+#include "pins.h"
+#include "reconcile.h"
+#include "uplink.h"
+#include "uplinkdp.h"
+
+#define ALIAS_PREFIX "bpfbr:"
+
+static void note(json_t *removed, const char *kind, const char *net, const char *what)
+{
+	json_array_append_new(
+		removed, json_pack("{s:s, s:s, s:s}", "kind", kind, "network", net, "what", what));
+	pr_info("reconcile: removed %s %s of network %s", kind, what, net);
+}
+
+static bool known_port_name(const struct netstate *ns, const char *name)
+{
+	if (!strcmp(name, ns->gw_dev) || !strcmp(name, ns->gw_port))
+		return true;
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (!strcmp(name, ns->att[i].host_ifname))
+			return true;
+	return false;
+}
+
+static bool known_ifindex(const struct netstate *ns, uint32_t ifindex)
+{
+	if ((int)ifindex == ns->gw_port_ifindex)
+		return true;
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if ((uint32_t)ns->att[i].host_ifindex == ifindex)
+			return true;
+	return false;
+}
+
+/* Attachments whose port device is gone (the container's namespace went away). */
+static int forget_lost(struct netctx *c, const char *net, json_t *removed)
+{
+	struct netstate ns;
+	int err;
+
+	for (;;) {
+		struct detach_sel s = { .net = net };
+		char alias[128], what[ATT_ID_MAX + 32];
+		struct nl_link l;
+		uint32_t i;
+
+		err = state_load(&c->p, net, &ns);
+		if (err)
+			return err;
+		snprintf(alias, sizeof(alias), ALIAS_PREFIX "%s", net);
+		for (i = 0; i < ns.n_att; i++) {
+			const struct attachment *a = &ns.att[i];
+
+			if (nl_link_get(&c->nl, a->host_ifname, 0, &l) || strcmp(l.alias, alias) ||
+			    l.ifindex != a->host_ifindex)
+				break;
+		}
+		if (i == ns.n_att) {
+			netstate_free(&ns);
+			return 0;
+		}
+		s.id = ns.att[i].id;
+		s.ifname = ns.att[i].ifname;
+		snprintf(what, sizeof(what), "%s (%s)", ns.att[i].host_ifname, ns.att[i].id);
+		err = net_detach(c, &s, true);
+		netstate_free(&ns);
+		if (err)
+			return err;
+		note(removed, "attachment", net, what);
+	}
+}
+
+/* Datapath entries and link pins that the state does not know. */
+static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *removed)
+{
+	char dir[PATH_MAX], links[PATH_MAX], path[PATH_MAX];
+	uint32_t key, next, *prev = NULL;
+	struct bpfbr_port port;
+	struct dirent *de;
+	struct dp dp;
+	DIR *d;
+	int err;
+
+	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
+	if (!err)
+		err = dp_open(dir, &dp);
+	if (err)
+		return err;
+	while (!bpf_map_get_next_key(dp.ports, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (known_ifindex(ns, key) || dp_port_get(&dp, key, &port))
+			continue;
+		dp_port_del(&dp, key, port.slot);
+		prev = NULL; /* the walk restarts after a deletion */
+		snprintf(path, sizeof(path), "port ifindex %u", key);
+		note(removed, "datapath entry", ns->name, path);
+	}
+	dp_close(&dp);
+	if (path_join(links, sizeof(links), dir, PIN_LINKS_DIR))
+		return 0;
+	d = opendir(links);
+	while (d && (de = readdir(d))) {
+		char name[256];
+		char *suffix;
+
+		if (de->d_name[0] == '.')
+			continue;
+		memcpy(name, de->d_name, sizeof(name));
+		name[sizeof(name) - 1] = '\0';
+		suffix = strstr(name, "_xdp");
+		if (suffix && !suffix[4])
+			*suffix = '\0';
+		if (known_port_name(ns, name) || path_join(path, sizeof(path), links, de->d_name))
+			continue;
+		if (!unlink(path))
+			note(removed, "link pin", ns->name, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+struct link_sweep {
+	struct netctx *c;
+	char **names; /* networks with state */
+	int n;
+	const struct netstate *ns; /* when sweeping one network */
+	json_t *removed;
+	int victims[256];
+	char victim_net[256][NETNAME_MAX];
+	char victim_name[256][IF_NAMESIZE];
+	int n_victims;
+};
+
+static bool has_state(const struct link_sweep *w, const char *net)
+{
+	for (int i = 0; i < w->n; i++)
+		if (!strcmp(w->names[i], net))
+			return true;
+	return false;
+}
+
+/* Our devices carry the alias "bpfbr:NET"; those the state does not know are leaks. */
+static int collect_link(const struct nl_link *l, void *data)
+{
+	struct link_sweep *w = data;
+	const char *net = l->alias + strlen(ALIAS_PREFIX);
+
+	if (strncmp(l->alias, ALIAS_PREFIX, strlen(ALIAS_PREFIX)) || w->n_victims >= 256)
+		return 0;
+	if (w->ns ? strcmp(net, w->ns->name) || known_port_name(w->ns, l->name) : has_state(w, net))
+		return 0;
+	w->victims[w->n_victims] = l->ifindex;
+	snprintf(w->victim_net[w->n_victims], NETNAME_MAX, "%s", net);
+	snprintf(w->victim_name[w->n_victims], IF_NAMESIZE, "%s", l->name);
+	w->n_victims++;
+	return 0;
+}
+
+static int sweep_links(struct link_sweep *w)
+{
+	int err = nl_link_dump(&w->c->nl, collect_link, w);
+
+	for (int i = 0; !err && i < w->n_victims; i++)
+		if (!nl_link_del(&w->c->nl, w->victims[i]))
+			note(w->removed, "device", w->victim_net[i], w->victim_name[i]);
+	w->n_victims = 0;
+	return err;
+}
+
+static int reconcile_net(struct netctx *c, const char *net, json_t *removed)
+{
+	struct link_sweep w = { .c = c, .removed = removed };
+	struct netstate ns;
+	int err;
+
+	err = state_load(&c->p, net, &ns);
+	if (err)
+		return err;
+	if (ns.node_netns_id != c->node_netns_id) {
+		netstate_free(&ns);
+		return 0; /* another namespace's network: not ours to judge from here */
+	}
+	netstate_free(&ns);
+	err = forget_lost(c, net, removed);
+	if (!err)
+		err = state_load(&c->p, net, &ns);
+	if (err)
+		return err;
+	err = prune_datapath(c, &ns, removed);
+	if (!err) {
+		w.ns = &ns;
+		err = sweep_links(&w);
+	}
+	netstate_free(&ns);
+	return err;
+}
+
+/* Endpoints of an uplink that no masquerading network's container owns any more. */
+static int prune_uplink(struct netctx *c, const char *ifname, char **names, int n, json_t *removed)
+{
+	uint32_t key, next, *prev = NULL;
+	bool used = false;
+	struct updp u;
+	char dir[PATH_MAX];
+	int err;
+
+	for (int i = 0; i < n; i++) {
+		struct netstate ns;
+
+		if (!state_load(&c->p, names[i], &ns)) {
+			used |= ns.masquerade && !strcmp(ns.uplink, ifname);
+			netstate_free(&ns);
+		}
+	}
+	if (!used) {
+		err = uplink_remove(c, ifname);
+		if (!err)
+			note(removed, "uplink datapath", "-", ifname);
+		return err;
+	}
+	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
+	if (!err)
+		err = updp_open(dir, &u);
+	if (err)
+		return err;
+	while (!bpf_map_get_next_key(u.endpoints, prev, &next)) {
+		bool owned = false;
+		char ip[IP_STR_LEN];
+
+		key = next;
+		prev = &key;
+		for (int i = 0; i < n && !owned; i++) {
+			struct netstate ns;
+
+			if (state_load(&c->p, names[i], &ns))
+				continue;
+			for (uint32_t j = 0;
+			     ns.masquerade && !strcmp(ns.uplink, ifname) && j < ns.n_att && !owned;
+			     j++)
+				owned = ns.att[j].ip == key;
+			netstate_free(&ns);
+		}
+		if (owned)
+			continue;
+		updp_endpoint_del(&u, key);
+		prev = NULL;
+		note(removed, "nat endpoint", ifname, ip_str(key, ip));
+	}
+	updp_close(&u);
+	return 0;
+}
+
+/* Pin directories of networks and uplinks that no state describes. */
+static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(c->p.pins);
+	int err = 0;
+
+	while (d && (de = readdir(d))) {
+		bool known = false;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, UPLINKS_DIR))
+			continue;
+		for (int i = 0; i < n && !known; i++)
+			known = !strcmp(names[i], de->d_name);
+		if (known || path_join(path, sizeof(path), c->p.pins, de->d_name))
+			continue;
+		if (!pins_remove(path))
+			note(removed, "pins", de->d_name, path);
+	}
+	if (d)
+		closedir(d);
+	if (path_join(path, sizeof(path), c->p.pins, UPLINKS_DIR))
+		return 0;
+	d = opendir(path);
+	while (d && (de = readdir(d)) && !err)
+		if (de->d_name[0] != '.')
+			err = prune_uplink(c, de->d_name, names, n, removed);
+	if (d)
+		closedir(d);
+	return err;
+}
+
+int reconcile(struct netctx *c, const char *net, json_t *removed)
+{
+	struct link_sweep w = { .c = c, .removed = removed };
+	char **names;
+	int n, err;
+
+	if (net)
+		return reconcile_net(c, net, removed);
+	err = state_list(&c->p, &names, &n);
+	if (err)
+		return err;
+	for (int i = 0; i < n && !err; i++)
+		err = reconcile_net(c, names[i], removed);
+	if (!err)
+		err = prune_pins(c, names, n, removed);
+	if (!err) {
+		w.names = names;
+		w.n = n;
+		err = sweep_links(&w);
+	}
+	state_names_free(names, n);
+	return err;
+}
+
+int netctx_open_for_change(struct netctx *c, const char *root)
+{
+	char op[32], net[NETNAME_MAX];
+	json_t *removed;
+	int err;
+
+	err = netctx_open(c, root, true);
+	if (err || !journal_pending(&c->p, op, net, sizeof(net)))
+		return err;
+	pr_warn("an earlier bpfbr command (%s %s) was interrupted; reconciling", op, net);
+	if (!strcmp(op, JOURNAL_OP_NET_DELETE)) {
+		/* Finish what was asked: the network goes, whatever is left of it. */
+		err = net_delete(c, net, true);
+		if (err == -ENOENT)
+			err = 0;
+	}
+	/* Everything, not only the network named: an interrupted create may have
+	 * left devices and pins of a network that has no state. */
+	removed = json_array();
+	if (!err)
+		err = reconcile(c, NULL, removed);
+	json_decref(removed);
+	if (!err)
+		journal_end(&c->p, true);
+	return err;
+}
