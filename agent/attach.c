@@ -116,6 +116,25 @@ int attach_xdp(int prog_fd, int ifindex, const char *link_pin)
 	return err;
 }
 
+int replace_link(int prog_fd, const char *link_pin)
+{
+	int fd = bpf_obj_get(link_pin), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_link_update(fd, prog_fd, NULL) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int replace_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin,
+		 enum attach_mode mode)
+{
+	if (mode == ATTACH_TCX)
+		return replace_link(prog_fd, link_pin);
+	return attach_tc(prog_fd, ifindex, dir); /* BPF_TC_F_REPLACE, same handle */
+}
+
 int detach_xdp(const char *link_pin)
 {
 	return unlink(link_pin) && errno != ENOENT ? -errno : 0;

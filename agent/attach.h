@@ -39,6 +39,15 @@ int attach_xdp(int prog_fd, int ifindex, const char *link_pin);
 /* Unpins the XDP link, which detaches it; a missing pin is not an error. */
 int detach_xdp(const char *link_pin);
 
+/*
+ * Swaps the program behind an existing hook for prog_fd, atomically: a TCX
+ * or XDP link is updated in place, a legacy filter replaced under its handle.
+ * No packet meets an empty hook.
+ */
+int replace_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin,
+		 enum attach_mode mode);
+int replace_link(int prog_fd, const char *link_pin);
+
 struct attach_info {
 	uint32_t prog_id;
 	uint32_t link_id; /* TCX only */

@@ -78,3 +78,30 @@ int dp_unpin(const char *dir)
 {
 	return pins_remove(dir);
 }
+
+int dp_reload(const char *dir, struct dp *dp)
+{
+	struct port_bpf *skel;
+	int err;
+
+	skel = port_bpf__open();
+	if (!skel)
+		return -errno;
+	err = pins_reuse_maps(skel->obj, dir, dp_pins, N_PINS);
+	if (!err) {
+		err = port_bpf__load(skel);
+		if (err)
+			pr_err("loading the new BPF switch programs against the maps under %s "
+			       "failed: "
+			       "%s (run with -v for details)",
+			       dir, strerror(-err));
+	}
+	if (!err)
+		err = pins_replace_programs(skel->obj, dir, dp_pins, N_PINS);
+	port_bpf__destroy(skel);
+	if (!err) {
+		dp_close(dp);
+		err = dp_open(dir, dp);
+	}
+	return err;
+}

@@ -35,6 +35,9 @@ struct dp {
 int dp_load(const char *dir, struct dp *dp);
 /* Opens the pinned datapath under dir. */
 int dp_open(const char *dir, struct dp *dp);
+/* Loads this build's programs against the maps pinned under dir (kept, with
+ * their contents) and pins them in place of the old ones; dp is reopened. */
+int dp_reload(const char *dir, struct dp *dp);
 void dp_close(struct dp *dp);
 /* Removes every pin under dir, links included, and dir itself. */
 int dp_unpin(const char *dir);

@@ -197,3 +197,17 @@ void print_removed(json_t *removed, bool json)
 	json_array_foreach (removed, i, r)
 		printf("removed %s %s (network %s)\n", s(r, "kind"), s(r, "what"), s(r, "network"));
 }
+
+void print_upgraded(json_t *done, bool json)
+{
+	size_t i;
+	json_t *d;
+
+	if (json) {
+		print_json(done);
+		return;
+	}
+	json_array_foreach (done, i, d)
+		printf("%s on %s: new program in place\n", s(d, "hook"), s(d, "device"));
+	printf("%zu hooks switched\n", json_array_size(done));
+}

@@ -12,5 +12,6 @@ void print_fdb(json_t *entries, bool json);
 void print_status(json_t *nets, bool json);
 void print_nat(json_t *flows, bool json);
 void print_removed(json_t *removed, bool json);
+void print_upgraded(json_t *done, bool json);
 
 #endif

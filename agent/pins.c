@@ -63,6 +63,66 @@ int pins_programs(struct bpf_object *obj, const char *dir, const struct pin_spec
 	return 0;
 }
 
+int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_spec *specs, size_t n)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_map *map;
+		int fd, err;
+
+		if (specs[i].prog)
+			continue;
+		map = bpf_object__find_map_by_name(obj, specs[i].name);
+		err = map ? path_join(path, sizeof(path), dir, specs[i].pin) : -ENOENT;
+		if (err)
+			return err;
+		fd = bpf_obj_get(path);
+		if (fd < 0) {
+			err = -errno;
+			pr_err("cannot open pinned map %s: %s", path, strerror(-err));
+			return err;
+		}
+		err = bpf_map__reuse_fd(map, fd);
+		close(fd);
+		if (err) {
+			pr_err("cannot reuse pinned map %s: %s", path, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int pins_replace_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
+			  size_t n)
+{
+	char path[PATH_MAX], next[PATH_MAX + 8];
+
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_program *prog;
+		int err;
+
+		if (!specs[i].prog)
+			continue;
+		prog = bpf_object__find_program_by_name(obj, specs[i].name);
+		err = prog ? path_join(path, sizeof(path), dir, specs[i].pin) : -ENOENT;
+		if (err)
+			return err;
+		snprintf(next, sizeof(next), "%s_next", path); /* bpffs names cannot hold a dot */
+		unlink(next);
+		err = bpf_program__pin(prog, next);
+		if (!err && rename(next, path))
+			err = -errno;
+		if (err) {
+			pr_err("cannot pin program %s at %s: %s", specs[i].name, path,
+			       strerror(-err));
+			unlink(next);
+			return err;
+		}
+	}
+	return 0;
+}
+
 void pins_close(const struct pin_spec *specs, size_t n, void *base)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -23,6 +23,15 @@ struct pin_spec {
 int pins_prepare(struct bpf_object *obj, const char *dir, const struct pin_spec *specs, size_t n);
 /* After load: pins the programs of the table. */
 int pins_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs, size_t n);
+/* Before load: every map of the table is the one pinned under dir, as it is
+ * (libbpf 1.1's compatibility check refuses devmaps, whose flags the kernel
+ * extends; the verifier still checks the programs against the real maps). */
+int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
+		    size_t n);
+/* After load: pins the programs of the table over existing pins, each one
+ * atomically (pinned beside, then renamed over the old pin). */
+int pins_replace_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
+			  size_t n);
 /* Opens every pin of the table into the fds of base; all fds -1 on failure. */
 int pins_open(const char *dir, const struct pin_spec *specs, size_t n, void *base);
 void pins_close(const struct pin_spec *specs, size_t n, void *base);

@@ -180,3 +180,36 @@ int updp_flows_each(const struct updp *u, uint32_t nat_max, updp_flow_cb cb, voi
 	}
 	return 0;
 }
+
+int updp_reload(const char *dir, struct updp *u)
+{
+	struct bpfbr_uplink_cfg cfg;
+	struct uplink_bpf *skel;
+	uint32_t zero = 0, armed;
+	int err;
+
+	if (bpf_map_lookup_elem(u->config, &zero, &cfg))
+		return -errno;
+	skel = uplink_bpf__open();
+	if (!skel)
+		return -errno;
+	err = pins_reuse_maps(skel->obj, dir, up_pins, N_PINS);
+	if (!err) {
+		err = uplink_bpf__load(skel);
+		if (err)
+			pr_err("loading the new BPF masquerade programs against the maps under %s "
+			       "failed: %s (run with -v for details)",
+			       dir, strerror(-err));
+	}
+	if (!err)
+		err = pins_replace_programs(skel->obj, dir, up_pins, N_PINS);
+	uplink_bpf__destroy(skel);
+	if (!err) {
+		updp_close(u);
+		err = updp_open(dir, u);
+	}
+	/* The sweeper's timer moves to the new code. */
+	if (!err)
+		err = updp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
+	return err;
+}

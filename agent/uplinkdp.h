@@ -34,6 +34,8 @@ struct updp {
  * the free queue and writes cfg. */
 int updp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct updp *u);
 int updp_open(const char *dir, struct updp *u);
+/* As dp_reload, for the masquerade programs; u is reopened. */
+int updp_reload(const char *dir, struct updp *u);
 void updp_close(struct updp *u);
 
 /* Runs the sweep program once; *reclaimed gets the number of flows freed. */

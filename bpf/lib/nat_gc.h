@@ -89,10 +89,9 @@ static __always_inline int gc_arm(void)
 	if (!gc)
 		return -1;
 	err = bpf_timer_init(&gc->timer, &nat_gc, CLOCK_MONOTONIC);
-	if (err == -16) /* -EBUSY: already armed */
-		return 0;
-	if (err)
+	if (err && err != -16) /* -EBUSY: armed already, by this build or an older one */
 		return err;
+	/* (Re)binding the callback moves a running sweeper to this program's code. */
 	err = bpf_timer_set_callback(&gc->timer, gc_tick);
 	if (!err)
 		err = bpf_timer_start(&gc->timer, GC_INTERVAL_NS, 0);
