@@ -99,8 +99,8 @@ new_ct() {
 # state NET: the network's state file.
 state() { cat "$ROOT/var/lib/bpfbr/networks/$1.json"; }
 
-# node_veths: the veth devices in the node namespace other than gateway pairs.
-node_veths() { node ip -o link show type veth | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -v '^bpfbr'; }
+# node_veths: the node ends of container veths (bpfbr names them vethXXXXXXXX).
+node_veths() { node ip -o link show type veth | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^veth'; }
 
 # nothing_left NET: no container veth, port, forwarding entry, reservation or
 # pinned link of a container is left on network NET (the gateway's stay).
