@@ -120,11 +120,6 @@ bool nfx_in(struct nfx *fx, const struct frame *f, struct nat_run *r)
 			 "BPF_PROG_TEST_RUN of bpfbr_uplink_in");
 }
 
-uint16_t pkt_our_port(const struct pkt *p)
-{
-	return p->sport;
-}
-
 void nfx_sent(struct pkt *p, int c, uint8_t proto, uint16_t sport, uint32_t raddr, uint16_t dport)
 {
 	static uint16_t id = 0x3e01;

@@ -78,9 +78,6 @@ void nfx_reply(struct pkt *p, const struct pkt *out);
 void nfx_delivered(const struct nfx *fx, struct pkt *want, const struct pkt *p, int c,
 		   uint16_t iport);
 
-/* The port a packet of ours carries on our side (TCP/UDP source, ICMP id). */
-uint16_t pkt_our_port(const struct pkt *p);
-
 /*
  * The flow of container c's inside tuple: nat_out and nat_in (outside port
  * oport) point at one live slot whose entry holds exactly these fields, the

@@ -71,7 +71,7 @@ static uint16_t round_trip(struct nfx *fx, int c, const struct pkt *sent, uint16
 	pkt_frame(&f, &reply);
 	if (!nfx_in(fx, &f, &r))
 		return 0;
-	nfx_delivered(fx, &want, &reply, c, pkt_our_port(sent));
+	nfx_delivered(fx, &want, &reply, c, sent->sport);
 	snprintf(m, sizeof(m), "%s: reply in", what);
 	nexp_pkt(&r, TC_ACT_REDIRECT, &want, 2, m);
 	NEXP_NO_COUNTERS(r.delta, m);
