@@ -38,6 +38,8 @@ help:
 	@echo "make verifier-report  verifier verdicts and instruction counts per kernel"
 	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"
 	@echo "make format-check  check formatting against .clang-format"
+	@echo "make fuzz       run the libFuzzer targets for FUZZ_TIME seconds each (default 600)"
+	@echo "make install    bpfbr in PREFIX/sbin, the CNI plugin in /opt/cni/bin and /usr/lib/cni"
 	@echo "make clean      remove build/"
 
 deps:
@@ -74,6 +76,7 @@ demo-down:
 	scripts/demo.sh --down
 
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 # make vmtest: the test suites inside QEMU on Debian's 6.1 and 6.12 kernels.
 VMTEST_CMD ?= tests/run.sh --vm
 VMTEST_DEPS ?= test-build
@@ -86,6 +89,19 @@ format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
+
+# --- install -------------------------------------------------------------------
+# The CLI in $(PREFIX)/sbin, and the same binary as the CNI plugin "bpfbr" in
+# the directories runtimes search (fixed paths, not under PREFIX); DESTDIR
+# prefixes all of them for packaging.
+PREFIX   ?= /usr/local
+CNI_DIRS ?= /opt/cni/bin /usr/lib/cni
+.PHONY: install uninstall
+install: $(BPFBR)
+	install -D -m 0755 $(BPFBR) $(DESTDIR)$(PREFIX)/sbin/bpfbr
+	for d in $(CNI_DIRS); do install -D -m 0755 $(BPFBR) $(DESTDIR)$$d/bpfbr || exit 1; done
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfbr $(CNI_DIRS:%=$(DESTDIR)%/bpfbr)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suites and prints, as its last line, "N passed, N failed, N skipped".
 #   tests/run.sh [--vm] [SUITE...]
-# Suites: unit (userspace, under ASan/UBSan), bpf (BPF_PROG_TEST_RUN),
+# Suites: unit (userspace, under ASan/UBSan), fuzz (libFuzzer targets, 60 s in
+# all, or FUZZ_SECONDS), bpf (BPF_PROG_TEST_RUN),
 # verifier (every program loads; processed-instruction counts), net
 # (namespace tests through the CLI, once per datapath mode: TC and XDP; set
 # BPFBR_TEST_MODES to pick), vm (bpf, verifier and the VM-tagged net
@@ -17,12 +18,12 @@ suites=()
 for a in "$@"; do
 	case "$a" in
 	--vm) in_vm=1 ;;
-	-h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,11p' "$0"; exit 0 ;;
 	*) suites+=("$a") ;;
 	esac
 done
 if [ ${#suites[@]} -eq 0 ]; then
-	if [ $in_vm = 1 ]; then suites=(bpf verifier net); else suites=(unit bpf verifier net vm); fi
+	if [ $in_vm = 1 ]; then suites=(bpf verifier net); else suites=(unit fuzz bpf verifier net vm); fi
 fi
 
 log=$(mktemp /tmp/bpfbr-tests.XXXXXX)
@@ -59,6 +60,33 @@ net_tests() {
 	done
 }
 
+# Every libFuzzer target from its seeds (tests/fuzz/corpus/NAME) for
+# FUZZ_SECONDS in all (default 60; each target that long with FUZZ_EACH=1).
+# What a target finds new is kept in build/fuzz/corpus/NAME, a crashing
+# input in build/fuzz/crashes/.
+fuzz_tests() {
+	local bins=("$BUILD"/fuzz/fuzz-*) t name secs corpus out crash
+	if [ ! -x "${bins[0]}" ]; then
+		echo "FAIL fuzz: no fuzz targets under $BUILD/fuzz (make test-build)"
+		return
+	fi
+	secs=${FUZZ_SECONDS:-60}
+	[ "${FUZZ_EACH:-0}" = 1 ] || secs=$((secs / ${#bins[@]}))
+	for t in "${bins[@]}"; do
+		name=${t##*/fuzz-}
+		corpus=$BUILD/fuzz/corpus/$name
+		mkdir -p "$corpus" "$BUILD/fuzz/crashes"
+		if out=$("$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix="$BUILD/fuzz/crashes/$name-" "$corpus" "tests/fuzz/corpus/$name" 2>&1); then
+			echo "PASS fuzz/$name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' <<<"$out")"
+		else
+			crash=$(grep -o "Test unit written to [^ ]*" <<<"$out" | tail -1)
+			tail -25 <<<"$out"
+			echo "FAIL fuzz/$name: $(grep -m1 -o 'ERROR: .*' <<<"$out" || echo "exited with an error") (${crash:-no input saved})"
+		fi
+	done
+}
+
 vm_tests() {
 	local k
 	for k in ${VMTEST_KERNELS:-6.1 6.12}; do
@@ -69,6 +97,7 @@ vm_tests() {
 for s in "${suites[@]}"; do
 	case "$s" in
 	unit) run_suite unit "" "$BUILD/tests/unit-asan" -s unit ;;
+	fuzz) run_suite fuzz "" fuzz_tests ;;
 	bpf) run_suite bpf "" "$BUILD/tests/bpf-tests" -s bpf ;;
 	verifier) run_suite verifier "" "$BUILD/tests/verifier-report" "$BUILD"/bpf/*.bpf.o ;;
 	net) net_tests ;;
