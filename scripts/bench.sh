@@ -144,6 +144,9 @@ run_metric() {
 	0)
 		awk -F'\t' -v OFS='\t' -v r="$r" -v v="$v" -v m="$m" 'NF == 4 { print r, v, m, $1, $2, $3, $4 }' \
 			"$out" >>"$RESULTS_TMP"
+		# The 1-minute load average after each step: anything else running
+		# on the two cores is the main source of noise here.
+		printf '# load\t%s\t%s\t%s\t%s\n' "$r" "$v" "$m" "$(cut -d' ' -f1 /proc/loadavg)" >>"$RESULTS_TMP"
 		summary=$(awk -F'\t' '$4 != "info" { printf "%s=%s ", $1, $2 }' "$out")
 		progress "$step" "round $r/$ROUNDS $(printf '%-10s %-17s' "$v" "$m") $summary(${secs}s)"
 		grep 'warning:' "$err" | sed 's/^/    /' >&2 || true
@@ -188,8 +191,9 @@ reap_build() {
 	local pid ns
 	if [ -s "$BENCH_RUN_DIR/pids" ]; then
 		while read -r pid; do
-			[ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$BENCH_PGID" ] &&
-				kill -KILL "$pid" 2>/dev/null
+			if [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$BENCH_PGID" ]; then
+				kill -KILL "$pid" 2>/dev/null || true
+			fi
 		done <"$BENCH_RUN_DIR/pids"
 		: >"$BENCH_RUN_DIR/pids"
 	fi

@@ -46,6 +46,7 @@ TARGET_VARIANT = "bpfbr-tc"  # the default mode the targets are set for
 
 def load(path):
     info, variants, metrics, rows = {}, {}, {}, []
+    info["load"] = defaultdict(list)  # round -> 1-minute load averages after its steps
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
@@ -57,6 +58,8 @@ def load(path):
                     info[parts[1]] = parts[2]
                 elif parts[0] == "variant":
                     variants[parts[1]] = parts[2]
+                elif parts[0] == "load":
+                    info["load"][int(parts[1])].append(float(parts[4]))
                 elif parts[0] == "metric":
                     metrics[parts[1]] = (parts[2], parts[3] if len(parts) > 3 else "bridge")
                 continue
@@ -162,6 +165,15 @@ def write_md(path, png, info, variants, metrics, res):
     w("")
     w(f"![ratios against the bridge]({os.path.basename(png)})")
     w("")
+    if info["load"]:
+        w("Load average (1 min) after the steps of each round, median (max); the measurements "
+          "use one core, so a load well above 1 means something else shared the machine:")
+        w("")
+        w("| round | " + " | ".join(str(r) for r in sorted(info["load"])) + " |")
+        w("|---|" + "---|" * len(info["load"]))
+        w("| load | " + " | ".join(f"{statistics.median(info['load'][r]):.1f} ({max(info['load'][r]):.1f})"
+                                   for r in sorted(info["load"])) + " |")
+        w("")
 
     # Summary: every non-info key, ratio against its metric's baseline.
     w("## Summary: paired ratio against the baseline (median, min–max)")
