@@ -125,9 +125,13 @@ run_metric() {
 	local r=$1 v=$2 m=$3 step=$4 rc t0 summary
 	local out=$BENCH_RUN_DIR/metric.out err=$BENCH_RUN_DIR/metric.err
 	t0=$EPOCHREALTIME
+	# The build's ERR trap would also fire for this subshell's exit status
+	# (3 means n/a); the metric gets one of its own instead.
+	trap - ERR
 	set +e
 	(
-		set -e
+		set -eE
+		trap 'warn "$m: \`$BASH_COMMAND\` failed (exit $?)"' ERR
 		# shellcheck disable=SC1090
 		source "$BENCH_LIB_DIR/metrics/$m.sh"
 		if declare -F metric_supported >/dev/null && ! metric_supported; then
@@ -138,6 +142,9 @@ run_metric() {
 	) >"$out" 2>"$err"
 	rc=$?
 	set -e
+	# shellcheck disable=SC2064 # the variable holds the quoted trap text
+	trap "$BUILD_ERR_TRAP" ERR
+	reap_pids
 	local secs
 	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 	case $rc in
@@ -166,7 +173,11 @@ run_metric() {
 # tear it down. Runs in a subshell so each variant file's functions and
 # exports stay within its own build.
 variant_round() (
-	set -e
+	set -eE
+	# errexit alone dies silently; name the command that failed.
+	BUILD_ERR_TRAP='warn "$VARIANT: \`$BASH_COMMAND\` failed (exit $?)"'
+	# shellcheck disable=SC2064 # the variable holds the quoted trap text
+	trap "$BUILD_ERR_TRAP" ERR
 	local r=$1 v=$2 step=$3 m
 	export VARIANT=$v
 	# shellcheck disable=SC1090
@@ -185,18 +196,27 @@ variant_round() (
 	bench_ns_delete
 )
 
-# After a build died half-way: end what it left running (only processes of
-# this run's process group) and delete this run's namespaces.
+# reap_pids: end every process recorded by bg_start that is still running
+# (a metric or build that died before its bg_stop), then forget them. Only
+# pids still in this run's process group are signalled, so a recycled pid
+# that now belongs to someone else is left alone.
+reap_pids() {
+	local pid
+	[ -s "$BENCH_RUN_DIR/pids" ] || return 0
+	while read -r pid; do
+		if [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$BENCH_PGID" ]; then
+			warn "ending stray process $pid ($(ps -o args= -p "$pid" | cut -c1-60))"
+			bg_stop "$pid"
+		fi
+	done <"$BENCH_RUN_DIR/pids"
+	: >"$BENCH_RUN_DIR/pids"
+}
+
+# After a build died half-way: end what it left running and delete this
+# run's namespaces.
 reap_build() {
-	local pid ns
-	if [ -s "$BENCH_RUN_DIR/pids" ]; then
-		while read -r pid; do
-			if [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$BENCH_PGID" ]; then
-				kill -KILL "$pid" 2>/dev/null || true
-			fi
-		done <"$BENCH_RUN_DIR/pids"
-		: >"$BENCH_RUN_DIR/pids"
-	fi
+	local ns
+	reap_pids
 	for ns in $(bench_ns_list_all); do ip netns del "$ns" || true; done
 }
 
@@ -218,7 +238,7 @@ run_all() {
 			rc=$?
 			set -e
 			if ((rc != 0)); then
-				warn "round $r: variant $v failed to build or tear down; see $BENCH_RUN_DIR/stderr.log"
+				warn "round $r: variant $v failed to build or tear down; going on without it"
 				echo "round $r $v: build failed" >>"$BENCH_RUN_DIR/failures"
 				reap_build
 			fi
@@ -234,15 +254,17 @@ run_all() {
 cleanup() {
 	local rc=$? i ns
 	trap - EXIT INT TERM HUP
-	if [ -n "${WORKER:-}" ] && kill -0 "$WORKER" 2>/dev/null; then
-		log "stopping: ending the run's processes (process group $WORKER)"
-		kill -TERM -- "-$WORKER" 2>/dev/null || true
+	# The worker's process group holds everything the run started; end
+	# whatever is left of it (all of it when interrupted, strays otherwise).
+	if [ -n "${WORKER_PGID:-}" ] && kill -0 -- "-$WORKER_PGID" 2>/dev/null; then
+		log "stopping: ending the run's processes (process group $WORKER_PGID)"
+		kill -TERM -- "-$WORKER_PGID" 2>/dev/null || true
 		for ((i = 0; i < 30; i++)); do
-			kill -0 -- "-$WORKER" 2>/dev/null || break
+			kill -0 -- "-$WORKER_PGID" 2>/dev/null || break
 			sleep 0.1
 		done
-		kill -KILL -- "-$WORKER" 2>/dev/null || true
-		wait "$WORKER" 2>/dev/null || true
+		kill -KILL -- "-$WORKER_PGID" 2>/dev/null || true
+		wait "$WORKER_PGID" 2>/dev/null || true
 	fi
 	for ns in $(bench_ns_list_all); do
 		ip netns del "$ns" 2>/dev/null || warn "could not delete netns $ns"
@@ -337,10 +359,9 @@ main() {
 	# trap can signal as a whole (Ctrl-C reaches only this shell's group).
 	set -m
 	run_all </dev/null &
-	WORKER=$!
+	WORKER_PGID=$!
 	set +m
-	wait "$WORKER" || rc=$?
-	WORKER=""
+	wait "$WORKER_PGID" || rc=$?
 	((rc == 0)) || die "the run stopped (exit $rc)"
 
 	{
