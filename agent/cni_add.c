@@ -73,6 +73,7 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 			      .mtu = conf->mtu,
 			      .no_spoofchk = !conf->spoofchk,
 			      .hairpin = conf->hairpin,
+			      .xdp = conf->xdp,
 			      .gateway_brd = true,
 			      .mode = ATTACH_PROBE,
 			      .masquerade = conf->masquerade,
@@ -152,6 +153,8 @@ static int compare_network(struct cni_req *r, const struct netstate *ns, const s
 		return differs(r, "hairpinMode", yes_no(ns->hairpin), yes_no(conf->hairpin));
 	if (ns->spoofchk != conf->spoofchk)
 		return differs(r, "macspoofchk", yes_no(ns->spoofchk), yes_no(conf->spoofchk));
+	if (ns->xdp != conf->xdp)
+		return differs(r, "datapath", ns->xdp ? "xdp" : "tc", conf->xdp ? "xdp" : "tc");
 	return 0;
 }
 

@@ -476,6 +476,16 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 	}
 	if (!strcmp(key, "hairpinMode"))
 		return get_bool(v, key, &c->hairpin, e);
+	if (!strcmp(key, "datapath")) {
+		char mode[8];
+
+		err = get_str(v, key, mode, sizeof(mode), e);
+		if (!err && strcmp(mode, "tc") && strcmp(mode, "xdp"))
+			err = cni_fail(e, CNI_ERR_CONFIG,
+				       "\"datapath\" \"%s\" must be \"tc\" or \"xdp\"", mode);
+		c->xdp = !err && !strcmp(mode, "xdp");
+		return err;
+	}
 	if (!strcmp(key, "macspoofchk"))
 		return get_bool(v, key, &c->spoofchk, e);
 	if (!strcmp(key, "ipam")) {

@@ -41,6 +41,7 @@ struct cni_conf {
 	char uplink[IF_NAMESIZE]; /* "": the interface of the node's default route */
 	bool hairpin;
 	bool spoofchk;
+	bool xdp;	    /* "datapath": "xdp" (the CLI's --mode xdp) */
 	struct net_dns dns; /* for the network state (what fits in resolv.conf) */
 	json_t *dns_json;   /* for results, as given (borrowed; NULL: none) */
 

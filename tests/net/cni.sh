@@ -29,6 +29,8 @@ test_add_check_del_del() {
 		fail "no default route: $(on c1 ip -4 route)" || return 1
 	ping_ok c1 10.40.0.1 || fail "c1 cannot ping its gateway" || return 1
 	node ping -c1 -W2 10.40.0.2 >/dev/null || fail "the node cannot ping c1" || return 1
+	[ "$(state $NET | jq -r .datapath)" = "${BPFBR_TEST_MODE:-tc}" ] ||
+		fail "the network's datapath is $(state $NET | jq -r .datapath)" || return 1
 
 	cni CHECK "$(with_prev "$c" "$res")" id1 c1 || fail "CHECK after ADD: $(out)" || return 1
 	[ ! -s "$CNI_OUT" ] || fail "CHECK printed '$(out)'" || return 1
@@ -347,7 +349,7 @@ test_delegated_ipam_host_local() {
 	c=$(jq -nc --arg root "$ROOT" --arg dir "$ROOT/host-local" '{cniVersion: "1.0.0", name: "hl",
 		type: "bpfbr", root: $root, isDefaultGateway: true,
 		ipam: {type: "host-local", subnet: "10.43.0.0/24", rangeStart: "10.43.0.50", dataDir: $dir,
-		       routes: [{dst: "192.0.2.0/24"}]}}')
+		       routes: [{dst: "192.0.2.0/24"}]}}' | in_mode)
 	new_ct c1 c2 || return 1
 	cni_add "$c" id1 c1 || return 1
 	res=$(out)

@@ -61,6 +61,7 @@ test_wrong_types() {
 		"$(conf $NET $SUBNET '.dns = {nameservers: ["10.0.0.1\nnameserver 6.6.6.6"]}')" || return 1
 	refused 7 runtimeConfig.mac "MAC" -- "$(conf $NET $SUBNET '.runtimeConfig = {mac: "zz"}')" || return 1
 	refused 7 prevResult object -- "$(conf $NET $SUBNET '.prevResult = 1')" || return 1
+	refused 7 datapath '"ebpf"' -- "$(conf $NET $SUBNET '.datapath = "ebpf"')" || return 1
 	refused 7 name "letters" -- "$(conf "../etc" $SUBNET)" || return 1
 	refused 7 ipam.type "/" -- "$(conf $NET $SUBNET 'del(.subnet) | .ipam = {type: "../../bin/sh"}')" ||
 		return 1

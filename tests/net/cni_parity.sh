@@ -14,7 +14,7 @@ ref_conf() {
 		bridge: "cni0", isGateway: true, isDefaultGateway: true, root: $root,
 		ipam: {type: "host-local", subnet: "10.61.0.0/24", dataDir: $dir,
 		       routes: [{dst: "192.0.2.0/24"}]},
-		dns: {nameservers: ["10.61.0.1"], search: ["cmp.test"]}}'
+		dns: {nameservers: ["10.61.0.1"], search: ["cmp.test"]}}' | in_mode
 }
 
 # shape: every scalar replaced by its type, so that names, MACs and paths drop out.

@@ -125,6 +125,8 @@ TEST(cni_conf_refusals)
 			  CNI_ERR_UNSUPPORTED, "VLAN" },
 			{ "\"subnet\": \"10.0.0.0/8\", \"uplink\": \"up0\"}", CNI_ERR_CONFIG,
 			  "ipMasq" },
+			{ "\"subnet\": \"10.0.0.0/8\", \"datapath\": \"bpf\"}", CNI_ERR_CONFIG,
+			  "\"tc\" or \"xdp\"" },
 			{ "\"subnet\": \"10.0.0.0/8\", \"ipam\": {\"type\": \"h\"}}",
 			  CNI_ERR_CONFIG, "inside" },
 			{ "\"ipam\": {\"type\": \"bpfbr\"}}", CNI_ERR_CONFIG, "this plugin" },

@@ -11,11 +11,21 @@ CNI_PLUGIN_DIR=""
 CNI_OUT=""
 
 # conf NAME SUBNET [JQ-FILTER]: a bpfbr network config under $ROOT, 1.1.0,
-# changed by the jq filter (e.g. '.ipMasq = true').
+# changed by the jq filter (e.g. '.ipMasq = true'); in the datapath mode the
+# suite runs in (BPFBR_TEST_MODE, see lib.sh).
 conf() {
 	jq -nc --arg name "$1" --arg subnet "$2" --arg root "$ROOT" \
 		'{cniVersion: "1.1.0", name: $name, type: "bpfbr", root: $root, subnet: $subnet,
-		  isDefaultGateway: true} | '"${3:-.}"
+		  isDefaultGateway: true} | '"${3:-.}" | in_mode
+}
+
+# in_mode: a config (on stdin) with the suite's datapath mode.
+in_mode() {
+	if [ "${BPFBR_TEST_MODE:-tc}" = tc ]; then
+		jq -c .
+	else
+		jq -c --arg m "$BPFBR_TEST_MODE" '.datapath = $m'
+	fi
 }
 
 # plugin_dir: a CNI_PATH directory holding bpfbr (named as its type) and the
