@@ -53,3 +53,41 @@ int cni_check_netns(struct cni_req *r)
 		 strerror(-fd));
 	return fd;
 }
+
+struct default_route {
+	int oif;
+	uint32_t priority;
+};
+
+static int find_default(const struct nl_route *rt, void *data)
+{
+	struct default_route *d = data;
+
+	if (rt->prefix == 0 && rt->oif > 0 && (!d->oif || rt->priority < d->priority)) {
+		d->oif = rt->oif;
+		d->priority = rt->priority;
+	}
+	return 0;
+}
+
+/* The uplink to masquerade through: the config's, or the default route's interface. */
+int cni_uplink(struct cni_req *r, struct netctx *c, struct nl_link *up)
+{
+	struct default_route d = { 0 };
+	int err;
+
+	memset(up, 0, sizeof(*up));
+	if (r->conf.uplink[0]) {
+		if (nl_link_get(&c->nl, r->conf.uplink, 0, up))
+			snprintf(up->name, sizeof(up->name), "%s", r->conf.uplink);
+		return 0; /* net_create explains a missing uplink */
+	}
+	err = nl_route_dump(&c->nl, find_default, &d);
+	if (!err && d.oif)
+		err = nl_link_get(&c->nl, NULL, d.oif, up);
+	if (err || !d.oif)
+		return cni_fail(r->e, CNI_ERR_CONFIG,
+				"\"ipMasq\" needs an uplink and the node has no default route to "
+				"take it from; set \"uplink\" to the interface that leads out");
+	return 0;
+}

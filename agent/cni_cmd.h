@@ -37,6 +37,9 @@ struct cni_delegate cni_delegate_of(const struct cni_req *r);
 int cni_open(struct cni_req *r, struct netctx *c, bool lock, int code);
 /* CNI_NETNS must exist (else code 3) and be a network namespace (else 4). */
 int cni_check_netns(struct cni_req *r);
+/* The uplink to masquerade through: the config's "uplink", or the interface
+ * of the node's default route (code 7 if there is none). */
+int cni_uplink(struct cni_req *r, struct netctx *c, struct nl_link *up);
 /* Sets code unless the failure already has one; returns err. */
 int cni_code(struct cni_req *r, int err, int code);
 

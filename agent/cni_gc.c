@@ -142,7 +142,14 @@ int cni_status(struct cni_req *r)
 	}
 	err = state_load(&c.p, r->conf.name, &ns);
 	if (err == -ENOENT) {
-		err = 0; /* made by the first ADD */
+		/* Made by the first ADD, which needs an uplink for ipMasq. */
+		err = r->conf.masquerade ? cni_uplink(r, &c, &l) : 0;
+		if (!err && r->conf.masquerade && !l.ifindex)
+			err = cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+				       "uplink %s does not exist in this network namespace",
+				       l.name);
+		if (err)
+			r->e->code = CNI_ERR_NOT_AVAILABLE;
 		goto out;
 	}
 	if (err) {

@@ -133,6 +133,10 @@ test_status_reports_readiness() {
 	c=$(conf $NET $SUBNET)
 	cni_net STATUS "$c" || fail "STATUS before the first ADD: $(out)" || return 1
 	[ ! -s "$CNI_OUT" ] || fail "STATUS printed '$(out)'" || return 1
+	cni_net STATUS "$(jq -c '.ipMasq = true' <<<"$c")" && fail "STATUS passed with no uplink" ||
+		cni_error 50 "default route" || return 1
+	cni_net STATUS "$(jq -c '.ipMasq = true | .uplink = "nosuch0"' <<<"$c")" &&
+		fail "STATUS passed with a missing uplink" || cni_error 50 "nosuch0" || return 1
 	new_ct c1 || return 1
 	cni_add "$c" id1 c1 || return 1
 	cni_net STATUS "$c" || fail "STATUS: $(out)" || return 1
