@@ -124,8 +124,13 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
 	int err = 0;
 
 	if (!o->routes) {
-		snprintf(what, size, "add the default route via the gateway");
-		return nl_route_add_default(cnl, ifindex, ns->gateway);
+		int err = nl_route_add_default(cnl, ifindex, ns->gateway);
+
+		snprintf(what, size, "%s",
+			 err == -EEXIST ? "add the default route via the gateway: it has one already "
+					  "(attach with --no-default-route)" :
+					  "add the default route via the gateway");
+		return err;
 	}
 	for (uint32_t i = 0; i < o->n_routes && !err; i++) {
 		const struct route4 *r = &o->routes[i];
@@ -159,7 +164,7 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 			       const struct attach_opts *o)
 {
 	const char *netns_arg = o->netns;
-	char what[64];
+	char what[128];
 	struct nl cnl;
 	int saved, err, ifindex, lo;
 
@@ -178,11 +183,6 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 	ifindex = nl_link_index(&cnl, a->ifname);
 	err = ifindex < 0 ? ifindex : 0;
 	if (!err) {
-		lo = nl_link_index(&cnl, "lo");
-		snprintf(what, sizeof(what), "bring up lo");
-		err = lo < 0 ? lo : nl_link_set_up(&cnl, lo);
-	}
-	if (!err) {
 		snprintf(what, sizeof(what), "add its address to %s", a->ifname);
 		err = nl_addr_add(&cnl, ifindex, a->ip, ns->subnet.prefix, o->brd);
 	}
@@ -196,6 +196,12 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s",
 			 a->ifname);
 		err = xdp_receiver(netns_fd, a->ifname);
+	}
+	/* Last: a failure before leaves nothing changed in the namespace. */
+	if (!err) {
+		lo = nl_link_index(&cnl, "lo");
+		snprintf(what, sizeof(what), "bring up lo");
+		err = lo < 0 ? lo : nl_link_set_up(&cnl, lo);
 	}
 	if (err)
 		pr_err("in namespace %s, cannot %s: %s%s%s", netns_arg, what, strerror(-err),
@@ -229,6 +235,14 @@ static int check_request(struct netctx *c, const struct netstate *ns, const stru
 	char ip[IP_STR_LEN];
 	const char *why;
 
+	/* The node is the host: giving it a container's address and default
+	 * route would rewrite the host's own networking. */
+	if (a->netns_id == c->node_netns_id) {
+		pr_err("namespace %s is the node's own namespace, where bpfbr runs; attach a "
+		       "container's namespace instead",
+		       o->netns);
+		return -EINVAL;
+	}
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		const struct attachment *x = &ns->att[i];
 
@@ -320,7 +334,9 @@ static int open_netns(const struct attach_opts *o, struct attachment *a, struct 
 		       "pass --create-netns",
 		       o->netns, a->netns, o->netns);
 	else if (fd == -EINVAL)
-		pr_err("%s is not a network namespace file", a->netns);
+		pr_err("%s is not a network namespace file; pass a name under %s or a file such as "
+		       "/proc/PID/ns/net",
+		       a->netns, NETNS_RUN_DIR);
 	else if (fd < 0)
 		pr_err("cannot open network namespace %s: %s", a->netns, strerror(-fd));
 	if (fd >= 0 && (err = netns_id(fd, &a->netns_id))) {

@@ -189,6 +189,30 @@ static int parse_cmd(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* Names what is unknown: a command, or a subcommand of a known group. */
+static void unknown_command(int argc, char **argv)
+{
+	char group[64] = "", cmds[256] = "";
+	size_t len = strlen(argv[0]);
+
+	for (size_t k = 0; k < N_COMMANDS; k++) {
+		const char *w = commands[k]->words;
+
+		if (!strncmp(w, argv[0], len) && w[len] == ' ') {
+			snprintf(group, sizeof(group), "%s", argv[0]);
+			snprintf(cmds + strlen(cmds), sizeof(cmds) - strlen(cmds), "%s%s",
+				 cmds[0] ? ", " : "", w);
+		}
+	}
+	if (group[0] && argc > 1)
+		pr_err("unknown subcommand \"%s\" of \"%s\" (it has: %s); see: bpfbr --help",
+		       argv[1], group, cmds);
+	else if (group[0])
+		pr_err("\"%s\" needs a subcommand (%s); see: bpfbr --help", group, cmds);
+	else
+		pr_err("unknown command \"%s\"; see: bpfbr --help", argv[0]);
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -198,7 +222,11 @@ int cli_main(int argc, char **argv)
 	while (i < argc) {
 		int g = global_opt(&cli, argc, argv, i);
 
-		if (g <= 0)
+		if (g < 0) {
+			pr_err("option --root needs a directory");
+			return 2;
+		}
+		if (!g)
 			break;
 		i += g;
 	}
@@ -213,7 +241,7 @@ int cli_main(int argc, char **argv)
 	}
 	cli.cmd = find_cmd(argc - i, argv + i, &used);
 	if (!cli.cmd) {
-		pr_err("unknown command \"%s\"; see: bpfbr --help", argv[i]);
+		unknown_command(argc - i, argv + i);
 		return 2;
 	}
 	err = parse_cmd(&cli, argc - i - used, argv + i + used);

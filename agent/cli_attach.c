@@ -11,6 +11,8 @@
 #include "reconcile.h"
 #include "output.h"
 
+static const struct route4 no_routes[1];
+
 static int run_attach(struct cli *cli)
 {
 	struct attach_opts o = { .net = cli->pos[0], .netns = cli->pos[1] };
@@ -36,6 +38,8 @@ static int run_attach(struct cli *cli)
 		o.mac = want_mac;
 	}
 	o.create_netns = cli_has(cli, "create-netns");
+	if (cli_has(cli, "no-default-route"))
+		o.routes = no_routes; /* an empty list: no route but the subnet's own */
 	err = netctx_open_for_change(&c, cli->root);
 	if (err)
 		return err;
@@ -63,6 +67,7 @@ static const struct cli_opt attach_opts[] = {
 	{ "ip", "IP", "address to give the container (default: the lowest free one)" },
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
+	{ "no-default-route", NULL, "no default route via the gateway (e.g. a second network)" },
 	{ NULL },
 };
 
