@@ -412,6 +412,9 @@ test_second_address_refused_by_default() {
 	after=$(bpfbr -j status demo | jq '.[0].drops.ip_spoof + .[0].drops.arp_spoof')
 	[ "$after" -gt "$before" ] ||
 		fail "ip_spoof/arp_spoof did not count the refused frames ($before -> $after)" || return 1
+	# The refused ARP left c1's neighbour entry unresolved: start afresh.
+	on c1 ip addr del 10.40.0.50/24 dev eth0
+	on c1 ip neigh flush dev eth0
 	ping_ok c1 10.40.0.3 || fail "c1's own address stopped working" || return 1
 }
 test_container_mac_change() { compare mac_change; }
