@@ -367,7 +367,7 @@ test_delegated_ipam_host_local() {
 	# A failing ADD gives host-local's address back.
 	on c2 ip link add eth0 type veth peer name peer0
 	cni ADD "$c" id2 c2 && fail "ADD over an existing eth0 passed" || cni_error 104 eth0 || return 1
-	[ "$(ls "$ROOT/host-local/hl" | grep -c '^10\.')" = 1 ] ||
+	[ "$(host_local_ips "$ROOT/host-local/hl")" = 1 ] ||
 		fail "host-local keeps $(ls "$ROOT/host-local/hl" | tr '\n' ' ')" || return 1
 	cni DEL "$c" id1 c1 || fail "DEL: $(out) $(cat "$CNI_OUT.err")" || return 1
 	[ ! -e "$ROOT/host-local/hl/10.43.0.50" ] || fail "DEL did not release host-local's address" || return 1

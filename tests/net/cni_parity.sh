@@ -5,8 +5,6 @@
 # reachability.
 . "$(dirname "$0")/cni/lib.sh"
 
-SUBNET=10.61.0.0/24
-
 # ref_conf DATADIR: the reference setup's config; bpfbr gets the same with its
 # type (and its root, which the bridge plugin ignores).
 ref_conf() {
@@ -93,8 +91,8 @@ test_del_twice_and_nothing_left_on_both() {
 	setup_both || return $?
 	ref "$(ct refnode)" DEL r1 r1 && ref "$(ct refnode)" DEL r1 r1 || fail "bridge DEL" || return 1
 	cni DEL "$BCONF" b1 b1 && cni DEL "$BCONF" b1 b1 || fail "bpfbr DEL: $(out)" || return 1
-	[ "$(ls "$ROOT/ref-ipam/cmp" | grep -c '^10\.')" = 1 ] || fail "host-local kept r1's address" || return 1
-	[ "$(ls "$ROOT/bpfbr-ipam/cmp" | grep -c '^10\.')" = 1 ] || fail "host-local kept b1's address" || return 1
+	[ "$(host_local_ips "$ROOT/ref-ipam/cmp")" = 1 ] || fail "host-local kept r1's address" || return 1
+	[ "$(host_local_ips "$ROOT/bpfbr-ipam/cmp")" = 1 ] || fail "host-local kept b1's address" || return 1
 	[ "$(state cmp | jq -c '[.attachments[].id]')" = '["b2"]' ] || fail "bpfbr kept b1's reservation" || return 1
 	[ "$(node_veths | wc -l)" = 1 ] || fail "bpfbr left veths: $(node_veths | tr '\n' ' ')" || return 1
 }

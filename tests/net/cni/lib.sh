@@ -124,6 +124,15 @@ nothing_left() {
 		{ fail "ports left: $(bpfbr status "$net")"; return 1; }
 	[ "$(bpfbr -j fdb show "$net" | jq '[.[] | select(.dev != "bpfbr0-sw")] | length')" = 0 ] ||
 		{ fail "forwarding entries left: $(bpfbr fdb show "$net")"; return 1; }
-	v=$(ls "$ROOT/sys/fs/bpf/bpfbr/$net/links" 2>/dev/null | grep -v '^bpfbr')
+	v=$(for f in "$ROOT/sys/fs/bpf/bpfbr/$net/links"/*; do
+		case ${f##*/} in bpfbr* | '*') ;; *) echo "${f##*/}" ;; esac
+	done)
 	[ -z "$v" ] || { fail "pinned links left: $v"; return 1; }
+}
+
+# host_local_ips DIR: how many addresses host-local keeps reserved in DIR.
+host_local_ips() {
+	local f n=0
+	for f in "$1"/10.*; do [ -e "$f" ] && n=$((n + 1)); done
+	echo $n
 }
