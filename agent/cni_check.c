@@ -85,7 +85,7 @@ static int match_route(const struct nl_route *rt, void *data)
 /* Every IPv4 route of prevResult is in the container. */
 static int check_routes(struct cni_req *r, struct nl *cnl, const struct netstate *ns)
 {
-	char dst[IP_STR_LEN + 4], gw[IP_STR_LEN];
+	char gw[IP_STR_LEN];
 	json_t *v;
 	size_t i;
 
@@ -101,11 +101,9 @@ static int check_routes(struct cni_req *r, struct nl *cnl, const struct netstate
 		f.want.prefix = c.prefix;
 		if (!g && cidr_contains(&ns->subnet, ns->gateway))
 			f.want.gateway = ns->gateway;
-		if (nl_route_dump(cnl, match_route, &f) || !f.found) {
-			snprintf(dst, sizeof(dst), "%s", d);
-			return differs(r, "the route to %s via %s is missing in the container", dst,
+		if (nl_route_dump(cnl, match_route, &f) || !f.found)
+			return differs(r, "the route to %s via %s is missing in the container", d,
 				       ip_str(f.want.gateway, gw));
-		}
 	}
 	return 0;
 }

@@ -132,8 +132,8 @@ int cni_status(struct cni_req *r)
 	err = cni_open(r, &c, true, CNI_ERR_NOT_AVAILABLE);
 	if (err)
 		return err;
-	err = mkdir_p(c.p.state, 0700);
-	if (!err && access(c.p.state, W_OK))
+	/* The first ADD makes the state directory under the root. */
+	if (access(c.p.state, W_OK) && (errno != ENOENT || access(c.p.root, W_OK)))
 		err = -errno;
 	if (err) {
 		cni_fail(r->e, CNI_ERR_NOT_AVAILABLE, "the state directory %s is not writable: %s",
