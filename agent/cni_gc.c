@@ -31,32 +31,32 @@ static bool listed(json_t *valid, const struct attachment *a)
 	return false;
 }
 
-/* An IPAM plugin older than 1.1.0 knows neither GC nor STATUS, nor this config. */
-static bool too_old(const struct cni_err *e)
-{
-	return e->code == CNI_ERR_VERSION || e->code == CNI_ERR_ENV;
-}
-
-/* Runs cmd on the delegate; one that does not know the command is not an error. */
-static int forward(struct cni_req *r, const char *cmd)
+/*
+ * GC and STATUS came with 1.1.0: a delegate that does not speak it is
+ * skipped for them (it would refuse this config). 1 if it does, 0 if not
+ * (or there is none), -errno if it cannot be asked.
+ */
+static int delegate_speaks_110(struct cni_req *r)
 {
 	struct cni_delegate d = cni_delegate_of(r);
-	struct cni_err de = { 0 };
-	int err;
+	int ret;
 
 	if (!cni_delegated(r))
 		return 0;
-	err = cni_ipam_run(&d, cmd, NULL, NULL, NULL, &de);
-	if (!err)
-		return 0;
-	if (too_old(&de)) {
-		pr_warn("IPAM plugin %s does not know %s (%s); skipped", d.type, cmd, de.msg);
-		return 0;
-	}
-	if (!r->e->code)
-		r->e->code = de.code;
-	cni_err_note(r->e, de.msg);
-	return err;
+	ret = cni_ipam_speaks(&d, CNI_V110, r->e);
+	if (!ret)
+		pr_warn("IPAM plugin %s does not speak CNI 1.1.0, which has GC and STATUS; "
+			"they are not passed on to it",
+			d.type);
+	return ret;
+}
+
+/* Passes cmd (GC, STATUS) on to the delegate if it knows it. */
+static int forward(struct cni_req *r, const char *cmd, int speaks)
+{
+	struct cni_delegate d = cni_delegate_of(r);
+
+	return speaks > 0 ? cni_ipam_run(&d, cmd, NULL, NULL, NULL, r->e) : 0;
 }
 
 /* The stale attachments, copied: detaching rewrites the state. */
@@ -87,13 +87,16 @@ int cni_gc(struct cni_req *r)
 {
 	struct cni_delegate d = cni_delegate_of(r);
 	struct attachment *stale;
+	uint32_t n, kept = 0;
 	struct netctx c;
-	uint32_t n;
-	int err, first = 0;
+	int err, first = 0, speaks;
 
 	if (!r->conf.valid)
 		return cni_fail(r->e, CNI_ERR_CONFIG,
 				"GC needs \"cni.dev/valid-attachments\", the attachments to keep");
+	speaks = delegate_speaks_110(r);
+	if (speaks < 0)
+		first = speaks; /* noted; bpfbr's own part goes on */
 	err = cni_open(r, &c, true, CNI_ERR_SYSTEM);
 	if (err)
 		return err;
@@ -107,16 +110,25 @@ int cni_gc(struct cni_req *r)
 		/* On: remove as much as possible, report every failure. */
 		if (e2 && e2 != -ENOENT)
 			first = first ?: cni_code(r, e2, CNI_ERR_SYSTEM);
-		if (cni_delegated(r)) {
+		if (speaks > 0) {
 			e2 = cni_ipam_run(&d, "DEL", stale[i].id, stale[i].ifname, NULL, r->e);
 			first = first ?: e2;
+		} else if (cni_delegated(r)) {
+			kept++;
 		}
 	}
 	free(stale);
 	netctx_close(&c);
+	if (kept && !speaks)
+		first = first
+				?: cni_fail(r->e, CNI_ERR_VERSION,
+					    "IPAM plugin %s does not speak CNI 1.1.0: it keeps the "
+					    "addresses of the %u container(s) GC removed; release "
+					    "them with DEL and cniVersion 1.0.0",
+					    d.type, kept);
 	if (!err)
 		err = first;
-	return forward(r, "GC") ?: err;
+	return forward(r, "GC", speaks) ?: err;
 }
 
 int cni_status(struct cni_req *r)
@@ -176,5 +188,12 @@ int cni_status(struct cni_req *r)
 	netstate_free(&ns);
 out:
 	netctx_close(&c);
-	return err ?: forward(r, "STATUS");
+	if (!err) {
+		err = delegate_speaks_110(r);
+		if (err < 0)
+			r->e->code = CNI_ERR_NOT_AVAILABLE;
+		else
+			err = forward(r, "STATUS", err);
+	}
+	return err;
 }

@@ -181,18 +181,20 @@ static int delegate_failed(const struct cni_delegate *d, int status, const char 
 	return err;
 }
 
-static int delegate_result(const struct cni_delegate *d, const char *out, size_t len,
-			   json_t **result, struct cni_err *e)
+/* What the plugin printed; ADD's result is checked and imported. */
+static int delegate_result(const struct cni_delegate *d, const char *cmd, const char *out,
+			   size_t len, json_t **result, struct cni_err *e)
 {
 	char jerr[JERR_LEN], what[96];
 	json_t *v = json_parse_strict(out, len, jerr);
-	int err;
+	int err = 0;
 
 	if (!v)
 		return cni_fail(e, CNI_ERR_DELEGATE, "IPAM plugin %s printed no JSON result: %s",
 				d->type, jerr);
 	snprintf(what, sizeof(what), "the result of IPAM plugin %s", d->type);
-	err = cni_result_import(v, d->ver, what, e);
+	if (!strcmp(cmd, "ADD"))
+		err = cni_result_import(v, d->ver, what, e);
 	if (err) {
 		json_decref(v);
 		return err;
@@ -245,11 +247,31 @@ int cni_ipam_run(const struct cni_delegate *d, const char *cmd, const char *id, 
 	else if (!WIFEXITED(status) || WEXITSTATUS(status))
 		err = delegate_failed(d, status, out, len, e);
 	else if (result)
-		err = delegate_result(d, out, len, result, e);
+		err = delegate_result(d, cmd, out, len, result, e);
 	free(out);
 free_env:
 	free(env);
 	for (int i = 0; i < 3; i++)
 		free(own[i]);
 	return err;
+}
+
+int cni_ipam_speaks(const struct cni_delegate *d, enum cni_ver ver, struct cni_err *e)
+{
+	char in[64];
+	struct cni_delegate q = *d;
+	json_t *out = NULL, *v;
+	int found = 0, err;
+	size_t i;
+
+	snprintf(in, sizeof(in), "{\"cniVersion\": \"%s\"}", cni_ver_name(ver));
+	q.conf = in;
+	q.conf_len = strlen(in);
+	err = cni_ipam_run(&q, "VERSION", NULL, NULL, &out, e);
+	if (err)
+		return err;
+	json_array_foreach (json_object_get(out, "supportedVersions"), i, v)
+		found |= json_is_string(v) && !strcmp(json_string_value(v), cni_ver_name(ver));
+	json_decref(out);
+	return found;
 }

@@ -8,6 +8,7 @@
 #ifndef BPFBR_CNI_IPAM_H
 #define BPFBR_CNI_IPAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <jansson.h>
 
@@ -25,9 +26,13 @@ struct cni_delegate {
 /*
  * Runs the plugin with CNI_COMMAND=cmd; id and ifname, when not NULL,
  * replace CNI_CONTAINERID and CNI_IFNAME (GC releases containers the
- * runtime no longer names). For ADD, *result gets the result, imported.
+ * runtime no longer names). *result, when not NULL, gets what it printed:
+ * for ADD the result, checked and imported.
  */
 int cni_ipam_run(const struct cni_delegate *d, const char *cmd, const char *id, const char *ifname,
 		 json_t **result, struct cni_err *e);
+/* 1 if the plugin lists ver among its VERSION's supportedVersions, 0 if
+ * not, -errno if it cannot be asked (e filled). */
+int cni_ipam_speaks(const struct cni_delegate *d, enum cni_ver ver, struct cni_err *e);
 
 #endif

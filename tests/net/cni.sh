@@ -374,6 +374,18 @@ test_delegated_ipam_host_local() {
 	nothing_left hl || return 1
 	cni ADD "$(jq -c '.ipam.type = "no-such-ipam"' <<<"$c")" id1 c1 && fail "unknown ipam.type passed" ||
 		cni_error 7 "no-such-ipam" "CNI_PATH" || return 1
+	# host-local 1.1.1 does not speak 1.1.0: STATUS skips it, GC says what it keeps.
+	cni_add "$c" id1 c1 || return 1
+	cni_net STATUS "$(jq -c '.cniVersion = "1.1.0"' <<<"$c")" || fail "STATUS: $(out)" || return 1
+	cni_net STATUS "$(jq -c '.cniVersion = "1.1.0" | .ipam.type = "no-such-ipam"' <<<"$c")" &&
+		fail "STATUS passed without its IPAM plugin" || cni_error 50 "no-such-ipam" || return 1
+	cni_net GC "$(jq -c '.cniVersion = "1.1.0" | .["cni.dev/valid-attachments"] = []' <<<"$c")" &&
+		fail "GC passed although host-local kept an address" ||
+		cni_error 1 "host-local" "1.1.0" "1 container" || return 1
+	nothing_left hl || return 1
+	cni DEL "$c" id1 c1 || fail "DEL after GC: $(out)" || return 1
+	[ "$(host_local_ips "$ROOT/host-local/hl")" = 0 ] || fail "DEL after GC did not release the address" ||
+		return 1
 }
 
 # ipMasq through the uplink of the node's default route; containers get its MTU.
