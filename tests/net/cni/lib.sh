@@ -19,12 +19,12 @@ conf() {
 		  isDefaultGateway: true} | '"${3:-.}" | in_mode
 }
 
-# in_mode: a config (on stdin) with the suite's datapath mode.
+# in_mode: a config (on stdin) with the suite's datapath mode, unless it names one.
 in_mode() {
 	if [ "${BPFBR_TEST_MODE:-tc}" = tc ]; then
 		jq -c .
 	else
-		jq -c --arg m "$BPFBR_TEST_MODE" '.datapath = $m'
+		jq -c --arg m "$BPFBR_TEST_MODE" 'if has("datapath") then . else .datapath = $m end'
 	fi
 }
 
