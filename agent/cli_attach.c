@@ -64,7 +64,7 @@ static int run_attach(struct cli *cli)
 
 static const struct cli_opt attach_opts[] = {
 	{ "ifname", "NAME", "interface name inside the namespace (default eth0)" },
-	{ "ip", "IP", "address to give the container (default: the lowest free one)" },
+	{ "ip", "IP", "address to give the container (default: the next free one)" },
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
 	{ "no-default-route", NULL, "no default route via the gateway (e.g. a second network)" },
