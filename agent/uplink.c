@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 
 #include "log.h"
@@ -89,6 +90,12 @@ static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l,
 		       ifname);
 		return -ENODEV;
 	}
+	if (l->flags & IFF_LOOPBACK) {
+		pr_err("uplink %s is the loopback device; pass the interface that leads out (see: "
+		       "ip route show default)",
+		       ifname);
+		return -EINVAL;
+	}
 	if (!strncmp(l->alias, "bpfbr:", 6) || !strncmp(l->name, "bpfbr", 5)) {
 		pr_err("uplink %s is a device of bpfbr itself; pass the interface that leads out",
 		       ifname);
@@ -96,8 +103,10 @@ static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l,
 	}
 	err = nl_addr_first(&c->nl, l->ifindex, addr, &prefix);
 	if (err) {
-		pr_err("uplink %s has no IPv4 address; masquerade needs one to translate to",
-		       ifname);
+		pr_err("uplink %s has no IPv4 address, which masquerade translates to; add one (ip "
+		       "addr "
+		       "add ADDR/PREFIX dev %s) or pass another --uplink",
+		       ifname, ifname);
 		return -EADDRNOTAVAIL;
 	}
 	return 0;
@@ -150,14 +159,24 @@ static int attach_uplink(struct netctx *c, const char *ifname, int ifindex, cons
 	return err;
 }
 
-/* XDP mode: replies of container flows translated at the driver level (idempotent). */
+/*
+ * XDP mode: replies of container flows translated at the driver level
+ * (idempotent). Not on a veth uplink: its peer may hand over packets whose
+ * checksum is only partial, which XDP cannot see or complete; there the TC
+ * program keeps translating replies.
+ */
 static int uplink_xdp(struct netctx *c, const char *ifname, int ifindex, const struct updp *u)
 {
 	char pin[PATH_MAX];
+	struct nl_link l;
 	int err = link_pin(c, ifname, "xdp", pin, sizeof(pin));
 
 	if (err || !access(pin, F_OK))
 		return err;
+	if (!nl_link_get(&c->nl, NULL, ifindex, &l) && !strcmp(l.kind, "veth")) {
+		pr_info("uplink %s is a veth: replies are translated by TC, not XDP", ifname);
+		return 0;
+	}
 	err = attach_xdp(u->prog_xdp, ifindex, pin);
 	if (err)
 		pr_err("cannot attach the XDP masquerade program to %s: %s", ifname,

@@ -13,7 +13,6 @@
 #define NAT_PORT_TRIES	    64
 #define NAT_SEEN_REFRESH_NS NSEC_PER_SEC
 #define TCP_LISTEN	    10
-#define TCP_ESTABLISHED	    1
 
 static __always_inline void flow_inside_key(const struct bpfbr_flow *fl, struct bpfbr_nat_key *k)
 {
@@ -103,9 +102,10 @@ static __always_inline bool node_uses(struct __sk_buff *skb, __u8 proto, __u32 l
 		return false; /* ICMP ids of the node's ping sockets are not visible here */
 	if (!sk)
 		return false;
-	/* A listener only receives new connections, which we never see as replies;
-	 * an unconnected UDP socket likewise. Connected sockets own the tuple. */
-	taken = proto == IPPROTO_TCP ? sk->state != TCP_LISTEN : sk->state == TCP_ESTABLISHED;
+	/* A TCP listener only receives new connections, which we never see as
+	 * replies. A UDP socket on the port, connected or not, may be talking to
+	 * that remote (sendto): as conntrack, leave it the port. */
+	taken = proto == IPPROTO_TCP ? sk->state != TCP_LISTEN : true;
 	bpf_sk_release(sk);
 	return taken;
 }

@@ -26,6 +26,7 @@ static __always_inline int route_fast(struct __sk_buff *skb, const struct bpfbr_
 {
 	struct bpf_fib_lookup fib = {};
 	struct ipv4_pkt p;
+	__u32 mtu = 0;
 	int rc;
 
 	if (!(cfg->flags & BPFBR_NET_ROUTE_FAST) || f->proto != ETH_P_IP || f->vlan_tagged)
@@ -41,10 +42,13 @@ static __always_inline int route_fast(struct __sk_buff *skb, const struct bpfbr_
 	fib.ifindex = cfg->gw_ifindex; /* as if it arrived on the gateway device */
 	fib.ipv4_src = p.saddr;
 	fib.ipv4_dst = p.daddr;
-	/* tot_len 0: the kernel checks the skb against the egress MTU, GSO aware.
-	 * Too big (FRAG_NEEDED) goes to the stack, which fragments or reports. */
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
 	if (fib.ifindex != cfg->uplink_ifindex)
+		return ROUTE_TO_STACK;
+	/* Too big for the uplink, counting each GSO segment (the lookup's own
+	 * check lets GSO packets through, and none is made without a neighbour):
+	 * the stack fragments it or sends "fragmentation needed", as a router. */
+	if (bpf_check_mtu(skb, cfg->uplink_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS))
 		return ROUTE_TO_STACK;
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
 		if (ttl_decrement(skb, &p) || rewrite_l2(skb, fib.dmac, fib.smac))
