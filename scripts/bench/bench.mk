@@ -10,6 +10,12 @@ CC           ?= gcc
 BENCH_BUILD  := $(BUILD)/bench
 BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -MMD -MP
 BENCH_TOOLS  := $(BENCH_BUILD)/crr $(BENCH_BUILD)/flowfill
+# progcost loads bpfbr's skeletons: built once they exist (`make` makes them;
+# scripts/bench.sh runs this file again after that).
+BENCH_SKELS  := $(BUILD)/skel/port.skel.h $(BUILD)/skel/uplink.skel.h
+ifneq ($(wildcard $(BENCH_SKELS)),)
+BENCH_TOOLS  += $(BENCH_BUILD)/progcost
+endif
 # What `make bench` builds first: bpfbr itself when this file is included from
 # the top-level Makefile (empty, and so skipped, when used on its own).
 BENCH_DEPS   ?= $(BPFBR)
@@ -23,6 +29,12 @@ bench: $(BENCH_TOOLS) $(BENCH_DEPS)
 
 $(BENCH_BUILD)/%: scripts/bench/%.c | $(BENCH_BUILD)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# BPF_PROG_TEST_RUN of the programs in bpfbr's skeletons (variant_prog_cost).
+$(BENCH_BUILD)/progcost: scripts/bench/progcost.c $(BENCH_SKELS) | $(BENCH_BUILD)
+	$(CC) $(BENCH_CFLAGS) -Iinclude -I$(BUILD)/skel \
+		$(shell pkg-config --cflags libbpf libmnl 2>/dev/null) -o $@ $< \
+		$(shell pkg-config --libs libbpf libmnl 2>/dev/null)
 
 $(BENCH_BUILD):
 	mkdir -p $@
