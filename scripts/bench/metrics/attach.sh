@@ -10,10 +10,22 @@ metric_supported() { declare -F variant_attach >/dev/null && declare -F variant_
 
 median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 
+# The metric's namespaces, whatever state a failure left them in: a failed
+# step must not leave them to the next variant's attach (nor to the end of
+# the run).
+attach_ns_cleanup() {
+	local ns
+	for ns in $(bench_ns_list_all); do
+		case $ns in "$BENCH_PREFIX"-p[0-9]*) ip netns del "$ns" 2>/dev/null || true ;; esac
+	done
+}
+
 metric_run() {
 	local n=${BENCH_ATTACH_N:-100} i t0 ns
 	local adds=() dels=()
 	((n >= 1 && n <= 200)) || die "BENCH_ATTACH_N must be 1..200"
+	attach_ns_cleanup
+	trap attach_ns_cleanup EXIT
 	for ((i = 1; i <= n; i++)); do
 		ip netns add "$BENCH_PREFIX-p$i"
 	done
