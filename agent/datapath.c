@@ -24,6 +24,7 @@ static const struct pin_spec dp_pins[] = {
 	SPEC(PIN_COUNTERS, "bpfbr_counters", false, counters),
 	SPEC(PIN_PORT_STATS, "bpfbr_port_stats", false, port_stats),
 	SPEC(PIN_DEVMAP, "bpfbr_devmap", false, devmap),
+	SPEC(PIN_INBOUND, "bpfbr_inbound", false, inbound),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };

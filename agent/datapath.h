@@ -16,6 +16,7 @@
 #define PIN_PORT_STATS "port_stats"
 #define PIN_PROG_PORT  "prog_port_in"
 #define PIN_DEVMAP     "devmap"
+#define PIN_INBOUND    "inbound"
 #define PIN_PROG_XDP   "prog_port_xdp"
 #define PIN_LINKS_DIR  "links"
 
@@ -27,6 +28,7 @@ struct dp {
 	int counters;
 	int port_stats;
 	int devmap;
+	int inbound;
 	int prog_port;
 	int prog_port_xdp;
 };

@@ -69,6 +69,14 @@ struct {
 	__type(value, __u32);
 } bpfbr_devmap SEC(".maps");
 
+/* "inbound": TCP connections into containers, which return through the stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct bpfbr_conn_key);
+	__type(value, __u8);
+} bpfbr_inbound SEC(".maps");
+
 static __always_inline struct bpfbr_netcfg *config_get(void)
 {
 	__u32 zero = 0;

@@ -20,6 +20,26 @@ static __always_inline bool ipv4_is_multicast(__u32 addr)
 	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000;
 }
 
+/*
+ * A TCP connection the container did not open came in through the node's
+ * stack (a port mapping's DNAT, plain routing): its packets must return
+ * that way for conntrack to translate them. The container's SYN-ACK marks
+ * such a connection.
+ */
+static __always_inline bool inbound_connection(const struct ipv4_pkt *p)
+{
+	struct bpfbr_conn_key k = {
+		.saddr = p->saddr, .daddr = p->daddr, .sport = p->sport, .dport = p->dport
+	};
+	__u8 one = 1;
+
+	if ((p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK)) {
+		bpf_map_update_elem(&bpfbr_inbound, &k, &one, BPF_ANY);
+		return true;
+	}
+	return bpf_map_lookup_elem(&bpfbr_inbound, &k) != NULL;
+}
+
 /* A verdict, or ROUTE_TO_STACK: deliver to the gateway port as usual. */
 static __always_inline int route_fast(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
 				      struct frame *f)
@@ -36,6 +56,8 @@ static __always_inline int route_fast(struct __sk_buff *skb, const struct bpfbr_
 	/* The stack answers for itself: TTL expiry, local and in-subnet
 	 * destinations, multicast. */
 	if (p.ttl <= 1 || (p.daddr & cfg->netmask) == cfg->subnet || ipv4_is_multicast(p.daddr))
+		return ROUTE_TO_STACK;
+	if (p.proto == IPPROTO_TCP && inbound_connection(&p))
 		return ROUTE_TO_STACK;
 	fib.family = AF_INET;
 	fib.l4_protocol = p.proto;

@@ -29,4 +29,18 @@ struct bpfbr_netcfg {
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_netcfg) == 40, "netcfg layout");
 
+/*
+ * Map "inbound": TCP connections a container answered (it sent the SYN-ACK),
+ * keyed by the container -> remote direction. They came in through the
+ * node's stack (port mappings, routing), so their packets go back through
+ * it, where conntrack translates them, and never take the fast path.
+ */
+struct bpfbr_conn_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn_key) == 12, "conn key layout");
+
 #endif
