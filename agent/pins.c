@@ -78,6 +78,13 @@ int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_sp
 		if (err)
 			return err;
 		fd = bpf_obj_get(path);
+		if (fd < 0 && errno == ENOENT) {
+			/* A map this build added: created and pinned at load. */
+			err = bpf_map__set_pin_path(map, path);
+			if (err)
+				return err;
+			continue;
+		}
 		if (fd < 0) {
 			err = -errno;
 			pr_err("cannot open pinned map %s: %s", path, strerror(-err));

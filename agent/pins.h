@@ -25,7 +25,8 @@ int pins_prepare(struct bpf_object *obj, const char *dir, const struct pin_spec 
 int pins_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs, size_t n);
 /* Before load: every map of the table is the one pinned under dir, as it is
  * (libbpf 1.1's compatibility check refuses devmaps, whose flags the kernel
- * extends; the verifier still checks the programs against the real maps). */
+ * extends; the verifier still checks the programs against the real maps).
+ * A map without a pin (new in this build) is created and pinned at load. */
 int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
 		    size_t n);
 /* After load: pins the programs of the table over existing pins, each one
