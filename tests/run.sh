@@ -27,7 +27,14 @@ if [ ${#suites[@]} -eq 0 ]; then
 fi
 
 log=$(mktemp /tmp/bpfbr-tests.XXXXXX)
-trap 'rm -f "$log"' EXIT
+# The namespace suites run a copy of the binary: a rebuild meanwhile cannot
+# swap it under a running test.
+bindir=$(mktemp -d /tmp/bpfbr-bin.XXXXXX)
+trap 'rm -f "$log"; rm -rf "$bindir"' EXIT
+if [ -z "${BPFBR_BIN:-}" ] && [ -x "$BUILD/bpfbr" ]; then
+	cp "$BUILD/bpfbr" "$bindir/bpfbr"
+	export BPFBR_BIN=$bindir/bpfbr
+fi
 
 # run_suite NAME PREFIX CMD...: runs CMD, shows its output, relabels result lines
 # with PREFIX, and adds a FAIL if CMD failed without saying why.
