@@ -32,6 +32,7 @@ log=$(mktemp /tmp/bpfbr-tests.XXXXXX)
 bindir=$(mktemp -d /tmp/bpfbr-bin.XXXXXX)
 trap 'rm -f "$log"; rm -rf "$bindir"' EXIT
 if [ -z "${BPFBR_BIN:-}" ] && [ -x "$BUILD/bpfbr" ]; then
+	chmod 755 "$bindir" # the not-root test runs it as nobody
 	cp "$BUILD/bpfbr" "$bindir/bpfbr"
 	export BPFBR_BIN=$bindir/bpfbr
 fi
