@@ -151,7 +151,7 @@ static const struct cli_opt create_opts[] = {
 	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },
 	{ "ageing", "SECONDS", "lifetime of learned forwarding entries (default 300)" },
 	{ "no-spoofchk", NULL,
-	  "let containers send with other ports' MACs, other addresses, VLAN tags (default: refuse)" },
+	  "let containers send from other MACs and addresses, and VLAN-tagged (default: refuse)" },
 	{ "hairpin", NULL, "send frames back out of the port they came from" },
 	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
 	{ "mode", "MODE", "tc (default) or xdp: XDP programs in front of the TC ones" },

@@ -20,6 +20,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_NAT_NO_PORT] = "nat_no_free_port",
 	[BPFBR_DROP_NAT_PROTO] = "nat_unsupported_protocol",
 	[BPFBR_DROP_FRAG_UNKNOWN] = "fragment_unknown",
+	[BPFBR_DROP_MAC_SPOOF] = "mac_spoof",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -31,7 +32,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
 };
 
-_Static_assert(BPFBR_COUNTER_MAX == 27, "name every counter above");
+_Static_assert(BPFBR_COUNTER_MAX == 28, "name every counter above");
 
 const char *counter_name(uint32_t index)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * Anti-spoofing for frames a container sends: it may only speak IPv4 and
- * ARP as the address it was given, and may not send VLAN-tagged frames.
- * (Source MACs owned by other ports are refused by fdb learning.)
+ * Anti-spoofing for frames a container sends: it may only send from its own
+ * MAC, speak IPv4 and ARP as the address it was given, and not send
+ * VLAN-tagged frames. (With the check off, learning still refuses to move a
+ * MAC that another port owns.)
  */
 #ifndef BPFBR_BPF_SPOOF_H
 #define BPFBR_BPF_SPOOF_H
@@ -65,6 +66,9 @@ static __always_inline int check_spoof(const struct frame *f, const struct bpfbr
 {
 	if (f->vlan_tagged)
 		return BPFBR_DROP_VLAN;
+	/* As the CNI plugins' macspoofchk: a container speaks from its own MAC. */
+	if (!mac_equal(f->eth->h_source, in->mac))
+		return BPFBR_DROP_MAC_SPOOF;
 	if (!in->ipv4)
 		return 0; /* no address assigned (IPAM-less attachment): L2 only */
 	if (f->proto == ETH_P_ARP)

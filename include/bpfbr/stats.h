@@ -29,6 +29,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_NAT_NO_PORT,	 /* no free outside port for the flow */
 	BPFBR_DROP_NAT_PROTO,	 /* a protocol masquerade cannot translate */
 	BPFBR_DROP_FRAG_UNKNOWN, /* a fragment whose first fragment was not seen */
+	BPFBR_DROP_MAC_SPOOF,	 /* source MAC is not the container's own */
 	BPFBR_DROP_MAX,
 };
 

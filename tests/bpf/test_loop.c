@@ -59,12 +59,13 @@ static void run_loop_cases(uint32_t flags)
 	fx_teardown(&fx);
 }
 
+/* Without the spoof checks, so that a container can have a MAC learned behind it. */
 TEST(loop_to_ingress_dropped)
 {
-	run_loop_cases(BPFBR_NET_SPOOFCHK);
+	run_loop_cases(0);
 }
 
 TEST(loop_hairpin_delivers_back)
 {
-	run_loop_cases(BPFBR_NET_SPOOFCHK | BPFBR_NET_HAIRPIN);
+	run_loop_cases(BPFBR_NET_HAIRPIN);
 }

@@ -49,11 +49,39 @@ TEST(spoof_ip)
 	fx_stranger_mac(stranger, 5);
 	frame_icmp_echo(&f, fx.port[C2].mac, stranger, fx.port[C3].ipv4, fx.port[C2].ipv4, 9);
 	if (fx_run(&fx, C1, &f, &r)) {
-		expect_drop(&fx.env, &r, &f, BPFBR_DROP_IP_SPOOF, "spoofed IP from a new MAC");
+		expect_drop(&fx.env, &r, &f, BPFBR_DROP_MAC_SPOOF, "spoofed IP from a new MAC");
 		ASSERT_EQ(r.delta[BPFBR_EV_LEARNED], 0, "event learned does not move");
 		ASSERT_EQ(sw_fdb_get(&fx.sw, stranger, &(struct bpfbr_fdb_entry){}), -ENOENT,
 			  "the new MAC is not learned");
 	}
+	fx_teardown(&fx);
+}
+
+/* A container speaks from its own MAC: any other source MAC is refused
+ * before learning, with its own address or not, unicast or broadcast. */
+TEST(spoof_mac)
+{
+	uint8_t stranger[6];
+	struct sw_run r;
+	struct frame f;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK))
+		return;
+	fx_stranger_mac(stranger, 6);
+	frame_icmp_echo(&f, fx.port[C2].mac, stranger, fx.port[C1].ipv4, fx.port[C2].ipv4, 1);
+	if (fx_run(&fx, C1, &f, &r)) {
+		expect_drop(&fx.env, &r, &f, BPFBR_DROP_MAC_SPOOF, "own address, other MAC");
+		ASSERT_EQ(sw_fdb_get(&fx.sw, stranger, &(struct bpfbr_fdb_entry){}), -ENOENT,
+			  "the other MAC is not learned");
+	}
+	frame_arp_request(&f, stranger, fx.port[C1].ipv4, fx.port[C2].ipv4);
+	if (fx_run(&fx, C1, &f, &r))
+		expect_drop(&fx.env, &r, &f, BPFBR_DROP_MAC_SPOOF, "ARP broadcast from other MAC");
+	frame_icmp_echo(&f, fx.port[C2].mac, fx.port[C1].mac, fx.port[C1].ipv4, fx.port[C2].ipv4,
+			2);
+	if (fx_run(&fx, C1, &f, &r))
+		expect_deliver(&fx.env, &r, &f, C2, BPFBR_TRACE_PEER, "its own MAC still works");
 	fx_teardown(&fx);
 }
 
