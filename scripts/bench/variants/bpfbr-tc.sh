@@ -78,11 +78,23 @@ bpfbr_holder_stop() {
 # node CMD...: CMD in the node's network namespace and the holder's mount
 # namespace (where the private bpffs is).
 node() { nsenter --mount="/proc/$BPFBR_HOLDER/ns/mnt" --net="/run/netns/$NODE_NS" "$@"; }
-bb() { node "$BPFBR" --root "$(bpfbr_root)" "$@"; }
+# The run's own copy of build/bpfbr, taken by the first build: others may
+# rebuild the tree while a run goes on, and a network must be created,
+# measured and deleted by one and the same build (map layouts, counters).
+bpfbr_bin() { echo "$BENCH_RUN_DIR/bpfbr"; }
+bb() { node "$(bpfbr_bin)" --root "$(bpfbr_root)" "$@"; }
+
+bpfbr_snapshot() {
+	[ -x "$(bpfbr_bin)" ] && return 0
+	cp "$BPFBR" "$(bpfbr_bin).tmp"
+	mv "$(bpfbr_bin).tmp" "$(bpfbr_bin)"
+	log "$VARIANT: using a copy of $BPFBR ($(md5sum <"$(bpfbr_bin)" | cut -c1-12), $(date -r "$BPFBR" +%T))"
+}
 
 variant_up() {
 	local mode=()
 	[ "$BPFBR_MODE" = xdp ] && mode=(--mode xdp)
+	bpfbr_snapshot
 	bpfbr_holder_start
 	bench_uplink_up
 	if [ "$BPFBR_MODE" = xdp ]; then
