@@ -100,8 +100,8 @@
 struct opts {
 	bool tc, xdp;
 	int rounds;
-	unsigned int repeat; /* per test run, for programs that keep the frame */
-	int calls;	     /* single runs per round, for programs that rewrite it */
+	unsigned int repeat; /* runs per repeated test run */
+	int calls;	     /* single-run test runs per case and round (the _single values) */
 	int nports, nnat;
 	unsigned int ports[MAX_SIZES];
 	unsigned int nat[MAX_SIZES];
@@ -1066,6 +1066,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	o->rounds = rounds ?: (quick ? 31 : 51);
 	o->repeat = repeat ?: (quick ? 5000 : 20000);
 	o->calls = calls ?: (quick ? 200 : 1000);
+	for (int i = 0; i < o->nports; i++)
+		if (o->ports[i] < 2)
+			die("--ports: a network needs 2 container ports for a frame to go between");
 	if (o->rounds < 1 || o->rounds > MAX_ROUNDS || o->calls < 1 || o->calls > 1000000 ||
 	    o->repeat < 1 || o->repeat > 100000000)
 		die("--rounds 1..%d, --calls 1..1000000, --repeat 1..100000000", MAX_ROUNDS);
