@@ -58,6 +58,8 @@ bpfbr_holder_start() {
 	BPFBR_HOLDER=$!
 	# The holder is this build's child (a zombie until waited for, so its
 	# pid cannot be reused): end it whenever the build's subshell exits.
+	# That subshell has no EXIT trap of its own (the harness sets none
+	# there); a caller that has one must run the variant in a subshell.
 	trap bpfbr_holder_stop EXIT
 	for ((i = 0; i < 100; i++)); do
 		grep -qF " $root/sys/fs/bpf " "/proc/$BPFBR_HOLDER/mountinfo" 2>/dev/null && return 0
