@@ -388,7 +388,7 @@ test_attach_with_eth0_taken_rolls_back() {
 # The veth pair, port and program are in place when the last step fails: the
 # container already has a default route. All of it must be undone.
 test_attach_failing_midway_rolls_back() {
-	local before
+	local before port
 	mknet || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns || return 1
 	ip netns add "$(ct c2)" || return 1
@@ -402,7 +402,8 @@ test_attach_failing_midway_rolls_back() {
 	[ "$before" = "$(dp_view)" ] ||
 		fail "datapath changed: $(diff <(echo "$before") <(dp_view) | grep '^[<>]' | tr '\n' ' ')" ||
 		return 1
-	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr/demo/links" -name 'veth*' ! -name "$(bpfbr -j status demo | jq -r '.[0].ports[1].port')")" ] ||
+	port=$(bpfbr -j status demo | jq -r '.[0].ports[1].port')
+	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr/demo/links" -name 'veth*' ! -name "$port" ! -name "${port}_xdp")" ] ||
 		fail "link pins left: $(ls "$ROOT/sys/fs/bpf/bpfbr/demo/links")" || return 1
 	on c2 ip route show default | grep -q "via 192.168.9.1 dev x0" ||
 		fail "the container's own default route was touched: $(on c2 ip route)" || return 1

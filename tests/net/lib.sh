@@ -27,7 +27,8 @@ node() { nsenter --net="/run/netns/$NODE" "$@"; }
 # tests run unchanged against both datapaths.
 bpfbr() {
 	if [ "${BPFBR_TEST_MODE:-tc}" != tc ] && [ "${1:-}" = net ] && [ "${2:-}" = create ]; then
-		set -- "$@" --mode "$BPFBR_TEST_MODE"
+		shift 2
+		set -- net create --mode "$BPFBR_TEST_MODE" "$@"
 	fi
 	nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"
 }

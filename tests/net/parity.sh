@@ -188,11 +188,14 @@ reference_routes() {
 	echo "  10.40.0.0/24 dev eth0 proto kernel scope link src 10.40.0.2 "
 }
 
+# XDP mode caps a veth's largest possible MTU (to what fits an XDP buffer,
+# 3506 here): documented, so not compared in that mode. The MTU itself is.
 observe_link() {
-	local c
+	local c max='max_mtu \(.max_mtu) '
+	[ "${BPFBR_TEST_MODE:-tc}" = xdp ] && max=
 	for c in c1 c2; do
 		echo "$c eth0: $(at "$c" ip -d -j link show dev eth0 | jq -r '.[0] |
-			"flags \(.flags | join(",")) mtu \(.mtu) min_mtu \(.min_mtu) max_mtu \(.max_mtu) qdisc \(.qdisc) state \(.operstate) txqlen \(.txqlen) kind \(.linkinfo.info_kind) type \(.link_type)"')"
+			"flags \(.flags | join(",")) mtu \(.mtu) min_mtu \(.min_mtu) '"$max"'qdisc \(.qdisc) state \(.operstate) txqlen \(.txqlen) kind \(.linkinfo.info_kind) type \(.link_type)"')"
 		echo "$c lo: $(at "$c" ip -j link show dev lo | jq -r '.[0] | "flags \(.flags | join(",")) mtu \(.mtu) state \(.operstate)"')"
 		echo "$c links: $(at "$c" ip -j link show | jq -r 'map(.ifname) | join(" ")')"
 	done
