@@ -32,7 +32,8 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
 };
 
-_Static_assert(BPFBR_COUNTER_MAX == 28, "name every counter above");
+_Static_assert(BPFBR_DROP_MAX == 19 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
+	       "name every counter above");
 
 const char *counter_name(uint32_t index)
 {
@@ -42,4 +43,9 @@ const char *counter_name(uint32_t index)
 bool counter_is_drop(uint32_t index)
 {
 	return index > BPFBR_DROP_NONE && index < BPFBR_DROP_MAX;
+}
+
+bool counter_is_named(uint32_t index)
+{
+	return counter_name(index) != 0;
 }

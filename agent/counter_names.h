@@ -9,5 +9,7 @@
 /* NULL for an index that is neither. */
 const char *counter_name(uint32_t index);
 bool counter_is_drop(uint32_t index);
+/* A drop reason or an event (the indexes between are unused). */
+bool counter_is_named(uint32_t index);
 
 #endif

@@ -194,7 +194,7 @@ static json_t *counters_json(int map_fd, bool drops)
 
 	counters_read(map_fd, v);
 	for (uint32_t i = 1; i < BPFBR_COUNTER_MAX; i++)
-		if (counter_is_drop(i) == drops)
+		if (counter_is_named(i) && counter_is_drop(i) == drops)
 			json_object_set_new(o, counter_name(i), json_integer((json_int_t)v[i]));
 	return o;
 }

@@ -33,19 +33,31 @@ enum bpfbr_drop {
 	BPFBR_DROP_MAX,
 };
 
+/*
+ * Indexes are ABI: the counters map outlives the programs (bpfbr upgrade)
+ * and is read by other builds. New reasons and events are appended, never
+ * inserted, and events start at a fixed base so that new drop reasons do not
+ * move them.
+ */
+#define BPFBR_EVENT_BASE 64
+BPFBR_STATIC_ASSERT(BPFBR_DROP_MAX <= BPFBR_EVENT_BASE, "drop reasons overflow into events");
+
 /* Events that are worth counting but are not drops. Same map, after the drops. */
 enum bpfbr_event {
-	BPFBR_EV_LEARNED = BPFBR_DROP_MAX, /* a new or moved MAC was learned */
-	BPFBR_EV_FDB_FULL,		   /* learning failed: fdb full */
-	BPFBR_EV_AGED,			   /* an aged-out entry was removed */
-	BPFBR_EV_FLOOD,			   /* a frame was flooded */
-	BPFBR_EV_ROUTED,		   /* sent to the uplink by the fast path */
-	BPFBR_EV_NAT_NEW,		   /* a translation was created */
-	BPFBR_EV_NAT_RECLAIMED,		   /* a translation expired or was removed */
-	BPFBR_EV_NAT_HOST_REMAP,	   /* a node connection's port was changed */
-	BPFBR_EV_NAT_ICMP_ERROR,	   /* an ICMP error was translated back (RFC 5508) */
-	BPFBR_COUNTER_MAX,
+	BPFBR_EV_LEARNED = BPFBR_EVENT_BASE, /* a new or moved MAC was learned */
+	BPFBR_EV_FDB_FULL,		     /* learning failed: fdb full */
+	BPFBR_EV_AGED,			     /* an aged-out entry was removed */
+	BPFBR_EV_FLOOD,			     /* a frame was flooded */
+	BPFBR_EV_ROUTED,		     /* sent to the uplink by the fast path */
+	BPFBR_EV_NAT_NEW,		     /* a translation was created */
+	BPFBR_EV_NAT_RECLAIMED,		     /* a translation expired or was removed */
+	BPFBR_EV_NAT_HOST_REMAP,	     /* a node connection's port was changed */
+	BPFBR_EV_NAT_ICMP_ERROR,	     /* an ICMP error was translated back (RFC 5508) */
+	BPFBR_EVENT_END,
 };
+
+#define BPFBR_COUNTER_MAX 128
+BPFBR_STATIC_ASSERT(BPFBR_EVENT_END <= BPFBR_COUNTER_MAX, "events overflow the counters map");
 
 struct bpfbr_port_stats {
 	__u64 rx_packets; /* frames received from the endpoint */
