@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -124,17 +125,27 @@ int jcheck_keys(json_t *obj, const char *const *known, char err[JERR_LEN])
 
 int json_write_file_atomic(json_t *v, const char *path)
 {
-	char tmp[4096];
+	char tmp[4096], *text;
 	int fd, err = 0;
+	size_t len;
 	int n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return -ENAMETOOLONG;
+	/* Rendered whole, then written at once (json_dumpfd writes token by token). */
+	text = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (!text)
+		return -ENOMEM;
+	len = strlen(text);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	if (json_dumpfd(v, fd, JSON_INDENT(2) | JSON_SORT_KEYS) || write(fd, "\n", 1) != 1)
+	if (fd < 0) {
+		err = -errno;
+		free(text);
+		return err;
+	}
+	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
 		err = -EIO;
+	free(text);
 	if (!err && fsync(fd))
 		err = -errno;
 	close(fd);
