@@ -45,7 +45,7 @@ int cli_main(int argc, char **argv);
 /* The commands, defined next to their implementations. */
 extern const struct cli_cmd cmd_net_create, cmd_net_delete, cmd_net_list;
 extern const struct cli_cmd cmd_attach, cmd_detach;
-extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_gc,
+extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flush, cmd_gc,
 	cmd_upgrade;
 
 #endif

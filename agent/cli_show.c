@@ -9,6 +9,7 @@
 #include "netctx.h"
 #include "output.h"
 #include "report.h"
+#include "uplink.h"
 
 typedef int (*net_fn)(struct netctx *c, const struct netstate *ns, json_t *out);
 
@@ -138,4 +139,47 @@ const struct cli_cmd cmd_nat_show = {
 	.opts = no_opts,
 	.run = run_nat_show,
 	.summary = "Show masquerade translations (protocol, inside, outside, remote, state, age)",
+};
+
+static int flush_of(struct netctx *c, const struct netstate *ns, json_t *out)
+{
+	uint32_t n;
+	int err = uplink_flush(c, ns, &n);
+
+	if (err) {
+		pr_err("cannot flush the translations of network %s: %s", ns->name, strerror(-err));
+		return err;
+	}
+	return json_array_append_new(out,
+				     json_pack("{s:s, s:i}", "network", ns->name, "removed", n))
+		       ? -ENOMEM
+		       : 0;
+}
+
+static int run_nat_flush(struct cli *cli)
+{
+	json_t *done = json_array();
+	int err = each_net(cli, cli->npos ? cli->pos[0] : NULL, flush_of, done);
+	size_t i;
+	json_t *d;
+
+	if (!err && cli->json)
+		print_json(done);
+	else if (!err)
+		json_array_foreach (done, i, d)
+			printf("network %s: %lld translations removed\n",
+			       json_string_value(json_object_get(d, "network")),
+			       (long long)json_integer_value(json_object_get(d, "removed")));
+	json_decref(done);
+	return err;
+}
+
+const struct cli_cmd cmd_nat_flush = {
+	.words = "nat flush",
+	.args = "[NAME]",
+	.min_pos = 0,
+	.max_pos = 1,
+	.opts = no_opts,
+	.run = run_nat_flush,
+	.summary = "Remove the network's translations (as conntrack -F for its containers)",
 };

@@ -308,6 +308,22 @@ static int open_uplink(struct netctx *c, const struct netstate *ns, struct updp 
 	return err ?: updp_open(dir, u);
 }
 
+int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n)
+{
+	struct updp u;
+	int err;
+
+	*n = 0;
+	if (!ns->masquerade)
+		return 0;
+	err = open_uplink(c, ns, &u);
+	if (err)
+		return err;
+	err = updp_sweep(&u, BPFBR_SWEEP_NET, ns->index, n);
+	updp_close(&u);
+	return err;
+}
+
 int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struct attachment *a)
 {
 	struct bpfbr_endpoint ep = { .ifindex = (uint32_t)a->host_ifindex,

@@ -35,6 +35,8 @@ int uplink_leave(struct netctx *c, const struct netstate *ns);
 int uplink_remove(struct netctx *c, const char *ifname);
 
 int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struct attachment *a);
+/* Removes every translation of the network's containers; *n gets how many. */
+int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n);
 int uplink_endpoint_del(struct netctx *c, const struct netstate *ns, const struct attachment *a);
 
 int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t size);

@@ -40,6 +40,9 @@ static long sweep_slot(__u32 i, struct sweep *s)
 	case BPFBR_SWEEP_ENDPOINT:
 		match = fl->iaddr == s->addr && !(fl->flags & BPFBR_FLOW_HOST);
 		break;
+	case BPFBR_SWEEP_NET:
+		match = fl->net == s->addr && !(fl->flags & BPFBR_FLOW_HOST);
+		break;
 	default:
 		match = s->now - fl->seen_ns > flow_timeout_ns(fl);
 		break;

@@ -121,7 +121,7 @@ struct bpfbr_nat_gc {
 struct bpfbr_sweep_req {
 	__u8 hdr[14]; /* ignored: room for the Ethernet header test_run wants */
 	__u16 mode;   /* enum bpfbr_sweep_mode */
-	__u32 addr;   /* BPFBR_SWEEP_ENDPOINT: the endpoint's address */
+	__u32 addr;   /* ENDPOINT: the endpoint's address; NET: the network's index */
 	__u32 pad;
 };
 
@@ -130,6 +130,7 @@ enum bpfbr_sweep_mode {
 	BPFBR_SWEEP_EXPIRED = 2,  /* reclaim expired flows now */
 	BPFBR_SWEEP_ENDPOINT = 3, /* reclaim every flow of one endpoint */
 	BPFBR_SWEEP_ALL = 4,	  /* reclaim every flow */
+	BPFBR_SWEEP_NET = 5,	  /* reclaim every flow of one network (addr: its index) */
 };
 
 #endif
