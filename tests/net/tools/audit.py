@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Leak and consistency audit of everything bpfbr keeps under one root, for the
+reliability tests (tests/net/survive.sh, crash.sh, concurrency.sh, load.sh).
+
+  audit.py --root ROOT --node NODE [--ct-prefix PREFIX] [--ignore-dev IF,...]
+           [--flows] [--no-containers] [--quiet]
+
+It reads the state files, the node namespace's devices, the pinned maps (with
+bpftool), the pins, the hooks (`bpfbr -j status`, as bpftool 7.1 cannot list TCX
+links) and the container namespaces, and checks that they describe the same
+thing:
+  - every attachment (an address reservation) has its port device (name, index,
+    alias bpfbr:NET), its container end with its address, its `ports` entry,
+    static fdb entry, flood slot, devmap entry, link pin and attached hooks, and
+    on a masquerading network its NAT endpoint;
+  - nothing exists that no attachment or network owns: devices with a bpfbr
+    alias (or any device in the node namespace but the test's own, --ignore-dev),
+    map entries (ports, fdb, flood, devmap, endpoints, the uplink's devmap,
+    translations with --flows), link pins, pin directories, the change journal;
+  - no address, MAC, slot or port device is held twice; no address of a
+    network's subnet is configured in two container namespaces at once.
+Prints one line per problem ("LEAK kind: what" for something nobody owns,
+"BROKEN kind: what" for an owner missing a part, "NOTE kind: what" for harmless
+leftovers that are not counted) and a last line "audit: N problems ...".
+Exit status 0 when no LEAK/BROKEN line was printed, 1 otherwise, 2 on error.
+"""
+import argparse
+import ipaddress
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+
+problems = []
+notes = []
+BPFBR = os.environ.get("BPFBR_BIN", "bpfbr")
+
+
+def leak(kind, what):
+    problems.append(f"LEAK {kind}: {what}")
+
+
+def broken(kind, what):
+    problems.append(f"BROKEN {kind}: {what}")
+
+
+def note(kind, what):
+    notes.append(f"NOTE {kind}: {what}")
+
+
+def run(cmd, ok_fail=False):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode and not ok_fail:
+        raise RuntimeError(f"{' '.join(cmd)}: {p.stderr.strip()[:300]}")
+    return p.stdout if not p.returncode else None
+
+
+def in_ns(path, cmd, ok_fail=False):
+    return run(["nsenter", f"--net={path}"] + cmd, ok_fail)
+
+
+def ip4(u32le):
+    """A u32 read from a map (network-order bytes, host-endian integer)."""
+    return socket.inet_ntoa(struct.pack("<I", u32le & 0xFFFFFFFF))
+
+
+def mac_of(lst):
+    return ":".join(f"{b:02x}" for b in lst)
+
+
+def raw_u32(hexbytes):
+    return int.from_bytes(bytes(int(h, 16) for h in hexbytes[:4]), "little")
+
+
+def dump(path):
+    """(key, value) pairs of a pinned map, BTF-formatted where bpftool can."""
+    out = run(["bpftool", "-j", "map", "dump", "pinned", path])
+    rows = []
+    for e in json.loads(out):
+        if "formatted" in e:
+            rows.append((e["formatted"]["key"], e["formatted"]["value"]))
+        else:
+            rows.append((raw_u32(e["key"]), raw_u32(e["value"])))
+    return rows
+
+
+class World:
+    def __init__(self, o):
+        self.o = o
+        self.root = o.root
+        self.pins = os.path.join(o.root, "sys/fs/bpf/bpfbr")
+        self.state_dir = os.path.join(o.root, "var/lib/bpfbr")
+        self.node = f"/run/netns/{o.node}"
+        self.nets = {}
+        self.links = {}
+        self.ignore = set(filter(None, o.ignore_dev.split(","))) | {"lo"}
+
+    def load(self):
+        d = os.path.join(self.state_dir, "networks")
+        for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            p = os.path.join(d, f)
+            if f.endswith(".json"):
+                with open(p) as fh:
+                    self.nets[f[:-5]] = json.load(fh)
+            else:
+                note("state file", f"{p} (not a network's state)")
+        out = in_ns(self.node, ["ip", "-j", "-d", "link", "show"])
+        for l in json.loads(out):
+            self.links[l["ifname"]] = {
+                "ifindex": l["ifindex"],
+                "alias": l.get("ifalias") or "",
+                "kind": (l.get("linkinfo") or {}).get("info_kind", ""),
+            }
+
+    # --- the journal and the state's own consistency -----------------------
+    def check_journal(self):
+        j = os.path.join(self.state_dir, "journal")
+        if os.path.exists(j):
+            with open(j) as fh:
+                leak("journal", f"{j} still records '{fh.read().strip()}'")
+
+    def check_unique(self):
+        for name, s in self.nets.items():
+            for field in ("ip", "mac", "slot", "host_ifname", "host_ifindex"):
+                seen = {}
+                for a in s["attachments"]:
+                    v = a[field]
+                    if v in seen:
+                        broken("held twice", f"network {name}: {field} {v} of {a['id']} and {seen[v]}")
+                    seen[v] = a["id"]
+            subnet = ipaddress.ip_network(s["subnet"])
+            for a in s["attachments"]:
+                if ipaddress.ip_address(a["ip"]) not in subnet:
+                    broken("reservation", f"network {name}: {a['ip']} of {a['id']} is outside {subnet}")
+
+    # --- devices -------------------------------------------------------------
+    def check_devices(self):
+        owners = {}
+        for name, s in self.nets.items():
+            owners[s["gateway_dev"]] = (name, s["gateway_dev_ifindex"], "gateway device")
+            owners[s["gateway_port"]] = (name, s["gateway_port_ifindex"], "gateway port")
+            for a in s["attachments"]:
+                owners[a["host_ifname"]] = (name, a["host_ifindex"], f"port of {a['id']}")
+        for dev, (net, idx, what) in owners.items():
+            l = self.links.get(dev)
+            if not l:
+                broken("device", f"network {net}: {what}: {dev} does not exist")
+            elif l["ifindex"] != idx:
+                broken("device", f"network {net}: {what}: {dev} has index {l['ifindex']}, state says {idx}")
+            elif l["alias"] != f"bpfbr:{net}":
+                broken("device", f"network {net}: {what}: {dev} has alias '{l['alias']}'")
+        for dev, l in self.links.items():
+            if dev in owners or dev in self.ignore:
+                continue
+            why = f"alias '{l['alias']}'" if l["alias"] else "no alias"
+            leak("device", f"{dev} (index {l['ifindex']}, {l['kind'] or 'no kind'}, {why}) is in no state")
+
+    # --- the switch's maps ---------------------------------------------------
+    def check_switch(self, name, s):
+        d = os.path.join(self.pins, name)
+        if not os.path.isdir(d):
+            broken("pins", f"network {name}: {d} is missing")
+            return
+        want = {s["gateway_port_ifindex"]: (0, s["gateway_mac"], s["gateway"], "gateway")}
+        for a in s["attachments"]:
+            want[a["host_ifindex"]] = (a["slot"], a["mac"], a["ip"], a["id"])
+        ports = dict(dump(os.path.join(d, "ports")))
+        for idx, (slot, mac, ip, who) in want.items():
+            p = ports.get(idx)
+            if p is None:
+                broken("ports entry", f"network {name}: none for {who} (ifindex {idx})")
+            elif (p["slot"], mac_of(p["mac"]), ip4(p["ipv4"])) != (slot, mac, ip):
+                broken("ports entry", f"network {name}: {who}: slot {p['slot']} mac {mac_of(p['mac'])} "
+                       f"ip {ip4(p['ipv4'])}, state says {slot} {mac} {ip}")
+        for idx, p in ports.items():
+            if idx not in want:
+                leak("ports entry", f"network {name}: ifindex {idx} slot {p['slot']} ip {ip4(p['ipv4'])}")
+        fdb = {mac_of(k["mac"]): v for k, v in dump(os.path.join(d, "fdb"))}
+        for idx, (slot, mac, ip, who) in want.items():
+            e = fdb.get(mac)
+            if e is None:
+                broken("fdb entry", f"network {name}: no entry for {who}'s {mac}")
+            elif e["ifindex"] != idx or not e["flags"] & 1:
+                broken("fdb entry", f"network {name}: {who}'s {mac} -> ifindex {e['ifindex']} flags {e['flags']}")
+        for mac, e in fdb.items():
+            if e["ifindex"] not in want:
+                leak("fdb entry", f"network {name}: {mac} -> ifindex {e['ifindex']} (no such port)")
+            elif e["flags"] & 1 and want[e["ifindex"]][1] != mac:
+                leak("fdb entry", f"network {name}: static {mac} -> ifindex {e['ifindex']}, not that port's MAC")
+        by_slot = {slot: idx for idx, (slot, *_rest) in want.items()}
+        for slot, idx in dump(os.path.join(d, "flood")):
+            if slot in by_slot and idx != by_slot[slot]:
+                broken("flood slot", f"network {name}: slot {slot} holds ifindex {idx}, expected {by_slot[slot]}")
+            elif slot not in by_slot and idx:
+                leak("flood slot", f"network {name}: slot {slot} still floods to ifindex {idx}")
+        devmap = {k for k, _ in dump(os.path.join(d, "devmap"))}
+        for idx in set(want) - devmap:
+            broken("devmap entry", f"network {name}: none for ifindex {idx} ({want[idx][3]})")
+        for idx in devmap - set(want):
+            leak("devmap entry", f"network {name}: ifindex {idx}")
+        cfg = dump(os.path.join(d, "config"))[0][1]
+        top = max(slot for slot, *_ in want.values()) + 1
+        if cfg["nslots"] < top:
+            broken("config", f"network {name}: nslots {cfg['nslots']} < {top}: the last port gets no floods")
+        elif cfg["nslots"] > top:
+            note("config", f"network {name}: nslots {cfg['nslots']}, {top} would do")
+
+    def check_link_pins(self, name, s):
+        d = os.path.join(self.pins, name, "links")
+        want = {s["gateway_port"]} | {a["host_ifname"] for a in s["attachments"]}
+        have = set(os.listdir(d)) if os.path.isdir(d) else set()
+        xdp = s["datapath"] == "xdp"
+        exp = set()
+        if s["attach_mode"] == "tcx":
+            exp |= want
+        if xdp:
+            exp |= {w + "_xdp" for w in want}
+        for p in sorted(have - exp):
+            leak("link pin", f"network {name}: links/{p}")
+        for p in sorted(exp - have):
+            broken("link pin", f"network {name}: links/{p} is missing")
+
+    def check_hooks(self, name, s):
+        out = run(["nsenter", f"--net={self.node}", BPFBR, "--root", self.root, "-j", "status", name],
+                  ok_fail=True)
+        if out is None:
+            broken("status", f"network {name}: bpfbr status failed")
+            return
+        st = json.loads(out)[0]
+        prog = {p["name"]: p["id"] for p in st.get("programs", [])}.get("bpfbr_port_in")
+        xdp = s["datapath"] == "xdp"
+        for p in st["ports"]:
+            h = p.get("hook") or {}
+            if not h.get("attached"):
+                broken("hook", f"network {name}: {p['port']}: switch program not attached ({h})")
+            elif prog and h.get("prog_id") != prog:
+                broken("hook", f"network {name}: {p['port']}: runs program {h.get('prog_id')}, pinned is {prog}")
+            if xdp and not (p.get("xdp") or {}).get("attached"):
+                broken("hook", f"network {name}: {p['port']}: XDP program not attached")
+        listed = {p["port"] for p in st["ports"]}
+        want = {s["gateway_port"]} | {a["host_ifname"] for a in s["attachments"]}
+        for p in want - listed:
+            broken("status", f"network {name}: status does not list {p}")
+
+    # --- masquerade ----------------------------------------------------------
+    def check_uplinks(self):
+        used = {}
+        for name, s in self.nets.items():
+            if s["masquerade"]:
+                used.setdefault(s["uplink"], []).append(name)
+        updir = os.path.join(self.pins, "uplinks")
+        have = set(os.listdir(updir)) if os.path.isdir(updir) else set()
+        for up in sorted(have - set(used)):
+            leak("pins", f"uplinks/{up}: no masquerading network uses it")
+        for up, nets in used.items():
+            d = os.path.join(updir, up)
+            if not os.path.isdir(d):
+                broken("pins", f"uplink {up} of {','.join(nets)}: {d} is missing")
+                continue
+            owners = {}
+            for n in nets:
+                for a in self.nets[n]["attachments"]:
+                    owners[a["ip"]] = (a, n)
+            eps = {ip4(k): v for k, v in dump(os.path.join(d, "endpoints"))}
+            for ip, (a, n) in owners.items():
+                e = eps.get(ip)
+                if e is None:
+                    broken("nat endpoint", f"uplink {up}: none for {ip} ({a['id']} on {n})")
+                elif e["ifindex"] != a["host_ifindex"] or mac_of(e["mac"]) != a["mac"]:
+                    broken("nat endpoint", f"uplink {up}: {ip} -> ifindex {e['ifindex']} mac {mac_of(e['mac'])}, "
+                           f"state says {a['host_ifindex']} {a['mac']}")
+            for ip, e in eps.items():
+                if ip not in owners:
+                    leak("nat endpoint", f"uplink {up}: {ip} -> ifindex {e['ifindex']} ({e['flows']} flows)")
+            devmap = {k for k, _ in dump(os.path.join(d, "devmap"))}
+            want = {a["host_ifindex"] for a, _ in owners.values()}
+            for idx in devmap - {e["ifindex"] for e in eps.values()}:
+                leak("uplink devmap entry", f"uplink {up}: ifindex {idx}")
+            for idx in want - devmap:
+                broken("uplink devmap entry", f"uplink {up}: none for ifindex {idx}")
+            links = os.path.join(d, "links")
+            for l in sorted(os.listdir(links)) if os.path.isdir(links) else []:
+                if l not in ("ingress", "egress", "xdp"):
+                    leak("link pin", f"uplinks/{up}/links/{l}")
+            if self.o.flows:
+                self.check_flows(up, d, eps)
+
+    def check_flows(self, up, d, eps):
+        cfg = dump(os.path.join(d, "config"))[0][1]
+        n, per = 0, {}
+        for slot, f in dump(os.path.join(d, "flows")):
+            if not f["in_use"]:
+                continue
+            n += 1
+            if f["flags"] & 1:
+                continue  # the node's own connection, moved aside
+            ip = ip4(f["iaddr"])
+            e = eps.get(ip)
+            per[ip] = per.get(ip, 0) + 1
+            if e is None:
+                leak("nat entry", f"uplink {up}: slot {slot} {ip}:{f['iport']} proto {f['proto']} has no endpoint")
+            elif e["ifindex"] != f["ifindex"]:
+                leak("nat entry", f"uplink {up}: slot {slot} {ip} -> ifindex {f['ifindex']}, endpoint has {e['ifindex']}")
+        if cfg["flows"] != n:
+            broken("nat count", f"uplink {up}: config counts {cfg['flows']} flows, {n} slots are in use")
+        for ip, e in eps.items():
+            if e["flows"] != per.get(ip, 0):
+                broken("nat count", f"uplink {up}: endpoint {ip} counts {e['flows']} flows, holds {per.get(ip, 0)}")
+
+    # --- pins ----------------------------------------------------------------
+    def check_pin_dirs(self):
+        have = set(os.listdir(self.pins)) if os.path.isdir(self.pins) else set()
+        for p in sorted(have - set(self.nets) - {"uplinks"}):
+            leak("pins", f"{p}/: no network {p} in the state")
+
+    # --- containers ----------------------------------------------------------
+    def check_containers(self):
+        subnets = [(n, ipaddress.ip_network(s["subnet"])) for n, s in self.nets.items()]
+        atts = {}
+        for n, s in self.nets.items():
+            for a in s["attachments"]:
+                atts.setdefault(os.path.realpath(a["netns"]), []).append((a, n, s))
+        spaces = set(atts)
+        if self.o.ct_prefix:
+            for f in os.listdir("/run/netns"):
+                if f.startswith(self.o.ct_prefix + "-") and f != self.o.node:
+                    spaces.add(os.path.realpath(os.path.join("/run/netns", f)))
+        holders = {}
+        for ns in sorted(spaces):
+            if not os.path.exists(ns):
+                for a, n, _ in atts.get(ns, []):
+                    broken("container", f"network {n}: {a['id']}'s namespace {ns} is gone, its {a['ip']} still reserved")
+                continue
+            out = in_ns(ns, ["ip", "-j", "-4", "addr", "show"], ok_fail=True)
+            if out is None:
+                continue
+            have = {}
+            for l in json.loads(out):
+                for ai in l.get("addr_info", []):
+                    have.setdefault(l["ifname"], set()).add(f"{ai['local']}/{ai['prefixlen']}")
+            for a, n, s in atts.get(ns, []):
+                want = f"{a['ip']}/{ipaddress.ip_network(s['subnet']).prefixlen}"
+                if want not in have.get(a["ifname"], set()):
+                    broken("container", f"network {n}: {a['id']}: {a['ifname']} in {ns} lacks {want} "
+                           f"(has {sorted(have.get(a['ifname'], []))})")
+            for ifname, addrs in have.items():
+                for cidr in addrs:
+                    addr = ipaddress.ip_interface(cidr).ip
+                    owner = [n for n, sn in subnets if addr in sn]
+                    if not owner:
+                        continue
+                    holders.setdefault(str(addr), []).append(f"{os.path.basename(ns)}:{ifname}")
+                    mine = [a for a, n, _ in atts.get(ns, []) if a["ifname"] == ifname and a["ip"] == str(addr)]
+                    if not mine:
+                        leak("container address", f"{cidr} on {ifname} in {ns}: no reservation of {owner[0]}")
+        for addr, who in holders.items():
+            if len(who) > 1:
+                broken("address handed out twice", f"{addr} is configured in {', '.join(who)}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--node", required=True, help="name of the node namespace under /run/netns")
+    ap.add_argument("--ct-prefix", default="", help="container namespaces PREFIX-* to scan")
+    ap.add_argument("--ignore-dev", default="", help="the test's own devices in the node namespace")
+    ap.add_argument("--flows", action="store_true", help="check every translation slot too")
+    ap.add_argument("--no-containers", action="store_true")
+    ap.add_argument("--quiet", action="store_true", help="no NOTE lines")
+    o = ap.parse_args()
+    w = World(o)
+    try:
+        w.load()
+        w.check_journal()
+        w.check_unique()
+        w.check_devices()
+        for name, s in w.nets.items():
+            w.check_switch(name, s)
+            w.check_link_pins(name, s)
+            w.check_hooks(name, s)
+        w.check_uplinks()
+        w.check_pin_dirs()
+        if not o.no_containers:
+            w.check_containers()
+    except (RuntimeError, OSError, ValueError, KeyError) as e:
+        print(f"audit: cannot audit: {e}", file=sys.stderr)
+        return 2
+    for p in problems + ([] if o.quiet else notes):
+        print(p)
+    natt = sum(len(s["attachments"]) for s in w.nets.values())
+    print(f"audit: {len(problems)} problems ({len(w.nets)} networks, {natt} attachments, {len(notes)} notes)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
