@@ -22,6 +22,10 @@ for a in "$@"; do
 	*) suites+=("$a") ;;
 	esac
 done
+# Under emulation (QEMU without KVM) the hostile-frame fuzz test runs a sample.
+if [ $in_vm = 1 ]; then
+	export BPFBR_FUZZ_FRAMES=${BPFBR_FUZZ_FRAMES:-20000}
+fi
 if [ ${#suites[@]} -eq 0 ]; then
 	if [ $in_vm = 1 ]; then suites=(bpf verifier net); else suites=(unit fuzz bpf verifier net vm); fi
 fi
@@ -37,35 +41,70 @@ if [ -z "${BPFBR_BIN:-}" ] && [ -x "$BUILD/bpfbr" ]; then
 	export BPFBR_BIN=$bindir/bpfbr
 fi
 
-# run_suite NAME PREFIX CMD...: runs CMD, shows its output, relabels result lines
-# with PREFIX, and adds a FAIL if CMD failed without saying why.
-run_suite() {
-	local name=$1 prefix=$2 out rc
-	shift 2
-	echo "== $name: $*"
-	out=$(mktemp /tmp/bpfbr-suite.XXXXXX)
-	"$@" 2>&1 | sed -u -E "s#^(PASS|FAIL|SKIP) #\1 ${prefix}#" | tee "$out"
-	rc=${PIPESTATUS[0]}
-	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$out"; then
-		echo "FAIL ${prefix}${name}: exited with status $rc without reporting a failure" | tee -a "$out"
+# report NAME PREFIX OUT RC SECS: shows a finished suite's output with its
+# result lines relabelled with PREFIX, and a FAIL if it failed without saying why.
+report() {
+	local name=$1 prefix=$2 out=$3 rc=$4 secs=$5
+	echo "== $name ($secs s)"
+	sed -E "s#^(PASS|FAIL|SKIP) #\1 ${prefix}#" "$out" >"$out.rel"
+	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$out.rel"; then
+		echo "FAIL ${prefix}${name}: exited with status $rc without reporting a failure" >>"$out.rel"
 	fi
-	cat "$out" >>"$log"
-	rm -f "$out"
+	cat "$out.rel"
+	cat "$out.rel" >>"$log"
+	rm -f "$out" "$out.rel"
 }
 
-# The functional tests run against both datapaths: TC (net/) and XDP (net-xdp/).
+# run_suite NAME PREFIX CMD...: runs CMD and reports it.
+run_suite() {
+	local name=$1 prefix=$2 out start rc
+	shift 2
+	out=$(mktemp /tmp/bpfbr-suite.XXXXXX)
+	start=$SECONDS
+	"$@" >"$out" 2>&1
+	rc=$?
+	report "$name" "$prefix" "$out" "$rc" $((SECONDS - start))
+}
+
+# The namespace test files, each against both datapaths: TC (net/) and XDP
+# (net-xdp/); a file marked "# modes: tc" tests what does not depend on the
+# datapath (e.g. input validation) and runs once; BPFBR_NET_FILES="a b" picks
+# files by name. Files run BPFBR_TEST_JOBS
+# at a time (default 2): every test builds a world of its own, and most of
+# their time is spent waiting on the network. Results are shown in order.
 net_tests() {
-	local t mode prefix
+	local t mode prefix dir i rc secs jobs=${BPFBR_TEST_JOBS:-2}
+	local -a files modes
+	dir=$(mktemp -d /tmp/bpfbr-net.XXXXXX)
 	for mode in ${BPFBR_TEST_MODES:-tc xdp}; do
-		prefix=net/
-		[ "$mode" = tc ] || prefix=net-$mode/
 		for t in tests/net/*.sh; do
 			[ "$t" = tests/net/lib.sh ] && continue
+			if [ -n "${BPFBR_NET_FILES:-}" ] && ! [[ " $BPFBR_NET_FILES " == *" $(basename "$t" .sh) "* ]]; then
+				continue
+			fi
 			if [ $in_vm = 1 ] && ! grep -q '^# vm: yes' "$t"; then continue; fi
-			BPFBR_TEST_MODE=$mode run_suite "$prefix$(basename "$t" .sh)" "$prefix" \
-				bash "$t"
+			if [ "$mode" != tc ] && grep -q '^# modes: tc$' "$t"; then continue; fi
+			files+=("$t")
+			modes+=("$mode")
 		done
 	done
+	for i in "${!files[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+		(
+			start=$SECONDS
+			BPFBR_TEST_MODE=${modes[$i]} bash "${files[$i]}" >"$dir/$i.out" 2>&1
+			echo "$? $((SECONDS - start))" >"$dir/$i.done"
+		) &
+	done
+	for i in "${!files[@]}"; do
+		while [ ! -s "$dir/$i.done" ]; do sleep 1; done
+		prefix=net/
+		[ "${modes[$i]}" = tc ] || prefix=net-${modes[$i]}/
+		read -r rc secs <"$dir/$i.done"
+		report "$prefix$(basename "${files[$i]}" .sh)" "$prefix" "$dir/$i.out" "$rc" "$secs"
+	done
+	wait
+	rm -rf "$dir"
 }
 
 # Every libFuzzer target from its seeds (tests/fuzz/corpus/NAME) for
@@ -73,7 +112,7 @@ net_tests() {
 # What a target finds new is kept in build/fuzz/corpus/NAME, a crashing
 # input in build/fuzz/crashes/.
 fuzz_tests() {
-	local bins=("$BUILD"/fuzz/fuzz-*) t name secs corpus out crash
+	local bins=("$BUILD"/fuzz/fuzz-*) t name secs corpus out crash own flags
 	if [ ! -x "${bins[0]}" ]; then
 		echo "FAIL fuzz: no fuzz targets under $BUILD/fuzz (make test-build)"
 		return
@@ -84,7 +123,12 @@ fuzz_tests() {
 		name=${t##*/fuzz-}
 		corpus=$BUILD/fuzz/corpus/$name
 		mkdir -p "$corpus" "$BUILD/fuzz/crashes"
-		if out=$("$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		# A target's own dictionary (tests/fuzz/NAME.dict) and libFuzzer flags
+		# (tests/fuzz/NAME.flags, e.g. -close_fd_mask=3 for a chatty target).
+		own=()
+		[ -f "tests/fuzz/$name.dict" ] && own+=("-dict=tests/fuzz/$name.dict")
+		[ -f "tests/fuzz/$name.flags" ] && read -r -a flags <"tests/fuzz/$name.flags" && own+=("${flags[@]}")
+		if out=$("$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${own[@]+"${own[@]}"} \
 			-artifact_prefix="$BUILD/fuzz/crashes/$name-" "$corpus" "tests/fuzz/corpus/$name" 2>&1); then
 			echo "PASS fuzz/$name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' <<<"$out")"
 		else

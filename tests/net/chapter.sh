@@ -56,8 +56,10 @@ test_chapter_end_to_end() {
 	mac1=$(on c1 cat /sys/class/net/eth0/address)
 	bpfbr -j fdb show demo | jq -e --arg m "$mac1" '.[] | select(.mac == $m and .state == "static")' >/dev/null ||
 		fail "fdb has no static entry for c1" || return 1
-	on ext timeout 8 tcpdump -lni eth0 -c1 'icmp[icmptype] = icmp-echo' >"$ROOT/ext.cap" 2>/dev/null &
-	sleep 1
+	# The capture must be listening before the ping (slow under emulation).
+	on ext timeout 30 tcpdump -lni eth0 -c1 'icmp[icmptype] = icmp-echo' >"$ROOT/ext.cap" \
+		2>"$ROOT/ext.err" &
+	for _ in $(seq 50); do grep -q listening "$ROOT/ext.err" 2>/dev/null && break; sleep 0.2; done
 	ping_ok c1 198.51.100.2 || fail "c1 cannot reach the external host" || return 1
 	wait
 	src=$(awk '/ICMP echo request/ {print $3; exit}' "$ROOT/ext.cap")

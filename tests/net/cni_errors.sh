@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# modes: tc
 # The CNI plugin given bad input: every refusal is a CNI error on stdout with
 # the spec's code (or bpfbr's 100+), a message naming what is wrong, exit
 # status 1, and nothing built.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm: yes
+# modes: tc
 # Bad input: every refusal is one stderr line that names the object and the
 # fix, a non-zero exit status, and nothing half-built left behind.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# vm: yes
 # Two networks side by side: neta (10.40.0.0/24, a1 a2) and netb
 # (10.41.0.0/24, b1 b2). Each works on its own and no frame of one ever
 # reaches the other: not a broadcast, not a unicast to the other's MACs.

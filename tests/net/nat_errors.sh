@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# modes: tc
 # Bad masquerade input: every refusal is one stderr line that names the object
 # and the fix, a non-zero exit status, and nothing half-built left behind: the
 # node's links, addresses, routes and sysctls, pins, state files, and what is

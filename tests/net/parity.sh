@@ -1,5 +1,4 @@
 #!/usr/bin/env bash
-# vm: yes
 # Parity: the chapter's kernel-bridge network (parity/chapter.sh, in a node
 # namespace of its own) and the same network built by bpfbr, side by side.
 # What the containers (and the node) observe must be the same once the values
