@@ -17,7 +17,7 @@ EXT_IP=198.51.100.2
 
 # bpfbr as in tests/net/lib.sh, bounded in time: a command that hangs (and holds
 # the global lock) fails the test instead of stalling the suite.
-BPFBR_TIMEOUT=${BPFBR_TIMEOUT:-120}
+BPFBR_TIMEOUT=${BPFBR_TIMEOUT:-60}
 bpfbr() {
 	if [ "${BPFBR_TEST_MODE:-tc}" != tc ] && [ "${1:-}" = net ] && [ "${2:-}" = create ]; then
 		set -- "$@" --mode "$BPFBR_TEST_MODE"
