@@ -12,7 +12,28 @@ FUZZ_CFLAGS  := -g -O1 $(WARN) -std=gnu11 -Iinclude -Iagent -MMD -MP $(FUZZ_SAN)
 
 FUZZ_TARGETS       := cni_conf
 FUZZ_AGENT_cni_conf := cni_conf cni_err cni_result cni_version parse jsonutil
+# Hostile input to the tools (issue 7): the state-file loader, and (below) the
+# command line.
+FUZZ_TARGETS       += state
+FUZZ_AGENT_state   := state jsonutil parse paths log attach
 FUZZ_BINS          := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
+
+# fuzz-cli runs agent/cli*.c down to where a command would touch the system,
+# which tests/fuzz/fuzz_cli.c stubs. A command that calls a function without a
+# stub there does not break the build: the binary then only names the missing
+# stubs, and the fuzz suite fails with that.
+FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade parse log output attach
+FUZZ_BINS          += $(BUILD)/fuzz/fuzz-cli
+# The option tables end in { NULL }, which clang's -Wextra (unlike gcc's) reports.
+$(BUILD)/fuzz/agent/cli_%.o: FUZZ_CFLAGS += -Wno-missing-field-initializers
+$(BUILD)/fuzz/fuzz-cli: $(BUILD)/fuzz/fuzz_cli.o $(FUZZ_AGENT_cli:%=$(BUILD)/fuzz/agent/%.o)
+	@if ! $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) 2>$(BUILD)/fuzz/cli-link.log; \
+	then cat $(BUILD)/fuzz/cli-link.log >&2; \
+		missing=$$(grep -o "undefined reference to .[a-z_0-9]*" $(BUILD)/fuzz/cli-link.log | \
+			sed 's/.* .//' | sort -u | tr '\n' ' '); \
+		printf '#!/bin/sh\necho "ERROR: tests/fuzz/fuzz_cli.c has no stub for: %s"\nexit 1\n' \
+			"$$missing" >$@; chmod +x $@; \
+		echo "fuzz-cli: no stub for $$missing(the fuzz suite will fail)" >&2; fi
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)
@@ -21,6 +42,14 @@ test-build: fuzz-build
 # Long runs: each target for FUZZ_TIME seconds; new inputs stay under build/.
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_TIME) FUZZ_EACH=1 tests/run.sh fuzz
+
+# Hostile packets (issue 7): the BPF datapath fuzz test of the bpf suite
+# (tests/bpf/test_fuzz_frames.c, a million frames in make check), longer.
+FUZZ_FRAMES  ?= 10000000
+.PHONY: fuzz-frames
+fuzz-frames: $(BUILD)/tests/bpf-tests
+	BPFBR_FUZZ_FRAMES=$(FUZZ_FRAMES) $(BUILD)/tests/bpf-tests -s fuzz fuzz_frames
+fuzz: fuzz-frames
 
 $(BUILD)/fuzz/agent/%.o: agent/%.c | $(SKELS)
 	@mkdir -p $(@D)

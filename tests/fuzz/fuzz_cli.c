@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * libFuzzer target: the command line. The input is an argument vector, one
+ * argument per line, after "bpfbr". It runs the real cli_main() with the real
+ * command table, option tables and value checks (agent/cli*.c), down to
+ * where a command would start to change or read the system: those functions
+ * (netctx_open*, net_create, net_attach, reconcile, …) are the stubs below,
+ * which touch nothing, check that what reaches them is what the command line
+ * promises (every value validated, every string intact), and refuse.
+ * A new call from agent/cli*.c into that layer needs a stub here (the build
+ * names it: see tests/fuzz/fuzz.mk).
+ *
+ * Besides the sanitizers' findings, it aborts on: an exit status other than
+ * 0, 1 or 2; a failure (1) without an error message; a value that reaches
+ * the orchestration layer unvalidated.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "cli.h"
+#include "log.h"
+#include "network.h"
+#include "output.h"
+#include "reconcile.h"
+#include "report.h"
+#include "upgrade.h"
+#include "bpfbr/nat.h"
+
+#define MAX_ARGS 24
+
+static int errors; /* error messages of the current input */
+
+static void __attribute__((noreturn)) broken(const char *what)
+{
+	fprintf(stderr, "fuzz_cli: %s\n", what);
+	abort();
+}
+
+/* A string the command line handed on: it must be readable to its end. */
+static void str_ok(const char *s)
+{
+	if (s)
+		(void)strlen(s);
+}
+
+/* --- the layer below the command line, stubbed ---------------------------------------- */
+
+int netctx_open(struct netctx *c, const char *root, bool lock)
+{
+	(void)lock;
+	str_ok(root);
+	memset(c, 0, sizeof(*c));
+	c->lock = -1;
+	return 0;
+}
+
+int netctx_open_for_change(struct netctx *c, const char *root)
+{
+	return netctx_open(c, root, true);
+}
+
+void netctx_close(struct netctx *c)
+{
+	(void)c;
+}
+
+int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
+{
+	(void)c;
+	str_ok(name);
+	memset(ns, 0, sizeof(*ns));
+	pr_err("network %s does not exist (fuzzing)", name);
+	return -ENOENT;
+}
+
+int state_list(const struct paths *p, char ***names, int *count)
+{
+	(void)p;
+	*names = NULL;
+	*count = 0;
+	return 0;
+}
+
+void state_names_free(char **names, int count)
+{
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+void netstate_free(struct netstate *ns)
+{
+	(void)ns;
+}
+
+static bool strings_ok(const void *v, size_t stride, uint32_t n, uint32_t max)
+{
+	if (n > max)
+		return false;
+	for (uint32_t i = 0; i < n; i++)
+		if (strnlen((const char *)v + i * stride, stride) == stride)
+			return false;
+	return true;
+}
+
+/* What `net create` promises the orchestration layer. */
+int net_create(struct netctx *c, const struct net_opts *o)
+{
+	const struct uplink_opts *u = &o->up;
+	uint8_t buf[16];
+
+	(void)c;
+	if (!o->name)
+		broken("net create without a name");
+	str_ok(o->name);
+	if (o->subnet.prefix > 32)
+		broken("net create: a prefix over 32");
+	if (o->mtu && (o->mtu < 68 || o->mtu > 65535))
+		broken("net create: an MTU out of range");
+	if (o->ageing_s > 1000000)
+		broken("net create: an ageing time out of range");
+	if (o->mode > ATTACH_TC)
+		broken("net create: an unknown attach mode");
+	if (u->ifname && !valid_ifname(u->ifname))
+		broken("net create: an invalid uplink name");
+	if (u->nat_max > BPFBR_NAT_FLOWS_MAX || u->share > BPFBR_NAT_FLOWS_MAX)
+		broken("net create: a table size out of range");
+	if ((u->port_lo || u->port_hi) && (!u->port_lo || u->port_lo > u->port_hi))
+		broken("net create: a port range out of order");
+	if (!o->masquerade && (u->nat_max || u->share || u->port_lo))
+		broken("net create: translation options without --masquerade");
+	if (o->dns) {
+		const struct net_dns *d = o->dns;
+
+		if (!strings_ok(d->servers, sizeof(d->servers[0]), d->n_servers, DNS_MAX_SERVERS) ||
+		    !strings_ok(d->search, sizeof(d->search[0]), d->n_search, DNS_MAX_SEARCH))
+			broken("net create: DNS settings overflow");
+		for (uint32_t i = 0; i < d->n_servers; i++)
+			if (inet_pton(AF_INET, d->servers[i], buf) != 1 &&
+			    inet_pton(AF_INET6, d->servers[i], buf) != 1)
+				broken("net create: a name server that is not an address");
+	}
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+int net_delete(struct netctx *c, const char *name, bool force)
+{
+	(void)c;
+	(void)force;
+	str_ok(name);
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
+{
+	(void)c;
+	(void)out;
+	if (!o->net || !o->netns)
+		broken("attach without a network or a namespace");
+	str_ok(o->net);
+	str_ok(o->netns);
+	str_ok(o->ifname);
+	if (o->mac) {
+		uint8_t mac[6];
+
+		memcpy(mac, o->mac, sizeof(mac)); /* six readable bytes */
+	}
+	if (o->routes && o->n_routes)
+		broken("attach: routes from the command line");
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
+{
+	(void)c;
+	(void)quiet;
+	if (!s->net || !s->netns)
+		broken("detach without a network or a namespace");
+	str_ok(s->net);
+	str_ok(s->netns);
+	str_ok(s->ifname);
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+int reconcile(struct netctx *c, const char *net, json_t *removed)
+{
+	(void)c;
+	(void)removed;
+	str_ok(net);
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+int upgrade(struct netctx *c, const char *net, json_t *done)
+{
+	(void)c;
+	(void)done;
+	str_ok(net);
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+/* Reached only for a network that exists, and none does here. */
+int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n)
+{
+	(void)c;
+	(void)ns;
+	(void)n;
+	broken("uplink_flush without a network");
+}
+
+json_t *report_net_summary(const struct netstate *ns)
+{
+	(void)ns;
+	broken("report_net_summary without a network");
+}
+
+int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries)
+{
+	(void)c;
+	(void)ns;
+	(void)entries;
+	broken("report_fdb without a network");
+}
+
+json_t *report_status(struct netctx *c, const struct netstate *ns)
+{
+	(void)c;
+	(void)ns;
+	broken("report_status without a network");
+}
+
+int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
+{
+	(void)c;
+	(void)ns;
+	(void)flows;
+	broken("report_nat without a network");
+}
+
+/* --- the target ------------------------------------------------------------------------- */
+
+static void count_error(const char *msg)
+{
+	(void)msg;
+	errors++;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	(void)argc;
+	(void)argv;
+	/* Help and listings go to stdout; nobody reads them here. */
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	log_set_err_hook(count_error);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = malloc(size + 1), *argv[MAX_ARGS + 2], *p;
+	int argc = 0, rc;
+
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	argv[argc++] = (char *)"bpfbr";
+	for (p = buf; argc <= MAX_ARGS;) {
+		char *nl = strchr(p, '\n');
+
+		argv[argc++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	argv[argc] = NULL;
+	errors = 0;
+	log_set_level(LOG_WARN); /* -v of the previous input */
+	rc = cli_main(argc, argv);
+	if (rc < 0 || rc > 2)
+		broken("an exit status other than 0, 1 or 2");
+	if (rc == 1 && !errors)
+		broken("a command failed without an error message");
+	free(buf);
+	return 0;
+}
