@@ -4,6 +4,12 @@ reliability tests (tests/net/survive.sh, crash.sh, concurrency.sh, load.sh).
 
   audit.py --root ROOT --node NODE [--ct-prefix PREFIX] [--ignore-dev IF,...]
            [--flows] [--no-containers] [--quiet]
+  audit.py --root ROOT --node NODE --ct-prefix PREFIX --kobjects
+           counts of the kernel objects that are this root's (one line, K=V):
+           BPF programs that use its maps, the maps those programs use, BPF
+           links running them, pins, node devices, namespaces PREFIX-*, the
+           state's bytes, the maps' memlock; and /proc/meminfo's Slab and
+           Percpu (machine-wide, for the trend)
 
 It reads the state files, the node namespace's devices, the pinned maps (with
 bpftool), the pins, the hooks (`bpfbr -j status`, as bpftool 7.1 cannot list TCX
@@ -360,6 +366,41 @@ class World:
                 broken("address handed out twice", f"{addr} is configured in {', '.join(who)}")
 
 
+def kobjects(o):
+    pins = os.path.join(o.root, "sys/fs/bpf/bpfbr")
+    progs, nfiles = [], 0
+    for d, _, files in os.walk(pins):
+        for f in files:
+            nfiles += 1
+            if f.startswith("prog_"):
+                progs.append(os.path.join(d, f))
+    maps = set()
+    for p in progs:
+        maps |= set(json.loads(run(["bpftool", "-j", "prog", "show", "pinned", p])).get("map_ids", []))
+    allprogs = json.loads(run(["bpftool", "-j", "prog", "list"]))
+    ours = {p["id"] for p in allprogs if maps & set(p.get("map_ids", []))}
+    used = set()
+    for p in allprogs:
+        if p["id"] in ours:
+            used |= set(p.get("map_ids", []))
+    memlock = sum(m.get("bytes_memlock", 0) for m in json.loads(run(["bpftool", "-j", "map", "list"]))
+                  if m["id"] in used)
+    links = sum(1 for l in json.loads(run(["bpftool", "-j", "link", "list"])) if l.get("prog_id") in ours)
+    devs = len(json.loads(in_ns(f"/run/netns/{o.node}", ["ip", "-j", "link", "show"])))
+    netns = sum(1 for f in os.listdir("/run/netns") if f.startswith(o.ct_prefix + "-")) if o.ct_prefix else 0
+    sdir = os.path.join(o.root, "var/lib/bpfbr")
+    sbytes = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(sdir) for f in fs)
+    mem = {}
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            k, v = line.split(":")
+            mem[k] = int(v.split()[0])
+    print(f"bpf_progs={len(ours)} bpf_maps={len(used)} bpf_links={links} pins={nfiles} devices={devs} "
+          f"netns={netns} state_bytes={sbytes} map_memlock={memlock} slab_kb={mem.get('Slab', 0)} "
+          f"percpu_kb={mem.get('Percpu', 0)}")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", required=True)
@@ -369,7 +410,14 @@ def main():
     ap.add_argument("--flows", action="store_true", help="check every translation slot too")
     ap.add_argument("--no-containers", action="store_true")
     ap.add_argument("--quiet", action="store_true", help="no NOTE lines")
+    ap.add_argument("--kobjects", action="store_true", help="count kernel objects instead")
     o = ap.parse_args()
+    if o.kobjects:
+        try:
+            return kobjects(o)
+        except (RuntimeError, OSError, ValueError, KeyError) as e:
+            print(f"audit: cannot count: {e}", file=sys.stderr)
+            return 2
     w = World(o)
     try:
         w.load()
