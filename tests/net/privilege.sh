@@ -53,8 +53,9 @@ test_pins_state_and_lock_are_roots_alone() {
 	cni_add "$c" id2 c2 || return 1
 	# The journal exists while a command runs: kill one on its first bpf() call.
 	if command -v strace >/dev/null; then
-		(nsenter --net="/run/netns/$NODE" strace -qq -o /dev/null -e inject=bpf:signal=KILL:when=1 \
-			"$BPFBR_BIN" --root "$ROOT" attach demo "$(ct c3)" --create-netns >/dev/null 2>&1) 2>/dev/null
+		nsenter --net="/run/netns/$NODE" strace -qq -o /dev/null -e inject=bpf:signal=KILL:when=1 \
+			"$BPFBR_BIN" --root "$ROOT" attach demo "$(ct c3)" --create-netns >/dev/null 2>&1 &
+		wait $! 2>/dev/null
 		[ -e "$ROOT/var/lib/bpfbr/journal" ] || fail "no journal left by a killed attach" || return 1
 	fi
 	modes_ok || return 1
