@@ -55,3 +55,6 @@ check:
 	scripts/deps.sh all
 	$(MAKE) test-build
 	tests/run.sh
+
+# make soak: the long reliability tests and build/soak-report.md.
+include tests/soak.mk
