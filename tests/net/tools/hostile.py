@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""What a hostile container sends, as raw frames out of an interface
+(AF_PACKET, so nothing of the container's own stack gets in the way).
+
+  hostile.py eth IFACE DST SRC [--type 0x88b5] [--count N] [--vlan TAG]...
+      N frames DST <- SRC of that ethertype (a recognisable payload);
+      each --vlan pushes an 802.1Q tag, "ad:TAG" an 802.1ad one (outermost last)
+  hostile.py macflood IFACE COUNT [--seed S]
+      COUNT broadcast frames, each from a different random unicast MAC
+  hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N]
+      N UDP datagrams (checksums right) from any address the caller likes
+  hostile.py arp IFACE ETH-DST ETH-SRC OP SHA SPA THA TPA [--count N]
+      N ARP packets (OP: request or reply), every field as given
+  hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S]
+      one TCP SYN; prints "answered" if a SYN-ACK comes back within S
+      seconds (default 2), else "silent"
+
+MACs are aa:bb:cc:dd:ee:ff; "random" is a fresh random unicast MAC.
+"""
+import argparse
+import os
+import random
+import socket
+import struct
+import sys
+import time
+
+PAYLOAD = b"bpfbr hostile-container test".ljust(46, b".")
+
+
+def mac(s):
+    if s == "random":
+        b = bytearray(os.urandom(6))
+        b[0] = (b[0] & 0xFC) | 0x02  # locally administered unicast
+        return bytes(b)
+    return bytes.fromhex(s.replace(":", ""))
+
+
+def ip(s):
+    return socket.inet_aton(s)
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload):
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), random.getrandbits(16),
+                      0x4000, 64, proto, 0, ip(src), ip(dst))
+    return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
+
+
+def l4_csum(src, dst, proto, seg):
+    return csum(ip(src) + ip(dst) + struct.pack("!BBH", 0, proto, len(seg)) + seg)
+
+
+def udp(src, dst, sport, dport, data):
+    seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    c = l4_csum(src, dst, 17, seg) or 0xFFFF
+    return ipv4(src, dst, 17, seg[:6] + struct.pack("!H", c) + seg[8:])
+
+
+def tcp_syn(src, dst, sport, dport, seq):
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, 0x02, 64240, 0, 0)
+    c = l4_csum(src, dst, 6, seg)
+    return ipv4(src, dst, 6, seg[:16] + struct.pack("!H", c) + seg[18:])
+
+
+def eth(dst, src, etype, payload, tags=()):
+    hdr = dst + src
+    for t in reversed(tags):  # the first --vlan is the innermost tag
+        tpid, tci = t
+        hdr += struct.pack("!HH", tpid, tci)
+    return hdr + struct.pack("!H", etype) + payload
+
+
+def sock(iface):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+    s.bind((iface, 0))
+    return s
+
+
+def send(iface, frames):
+    s = sock(iface)
+    for f in frames:
+        s.send(f)
+    s.close()
+    print(f"sent {len(frames)}")
+
+
+def tags(spec):
+    out = []
+    for t in spec or []:
+        if t.startswith("ad:"):
+            out.append((0x88A8, int(t[3:])))
+        else:
+            out.append((0x8100, int(t)))
+    return out
+
+
+def cmd_eth(o):
+    f = eth(mac(o.dst), mac(o.src), int(o.type, 0), PAYLOAD, tags(o.vlan))
+    send(o.iface, [f] * o.count)
+
+
+def cmd_macflood(o):
+    random.seed(o.seed)
+    frames = []
+    for _ in range(o.count):
+        m = bytearray(random.getrandbits(8) for _ in range(6))
+        m[0] = (m[0] & 0xFC) | 0x02
+        frames.append(eth(b"\xff" * 6, bytes(m), 0x88B5, PAYLOAD))
+    send(o.iface, frames)
+
+
+def cmd_udp(o):
+    data = udp(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
+    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, data)] * o.count)
+
+
+def cmd_arp(o):
+    op = {"request": 1, "reply": 2}[o.op]
+    body = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, op, mac(o.sha), ip(o.spa),
+                       mac(o.tha), ip(o.tpa))
+    send(o.iface, [eth(mac(o.eth_dst), mac(o.eth_src), 0x0806, body)] * o.count)
+
+
+def cmd_syn(o):
+    sport = random.randint(20000, 60000)
+    seq = random.getrandbits(32)
+    s = sock(o.iface)
+    s.settimeout(0.2)
+    s.send(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800,
+               tcp_syn(o.src_ip, o.dst_ip, sport, o.dport, seq)))
+    end = time.monotonic() + o.wait
+    while time.monotonic() < end:
+        try:
+            f = s.recv(2048)
+        except socket.timeout:
+            continue
+        if len(f) < 54 or f[12:14] != b"\x08\x00" or f[23] != 6:
+            continue
+        ihl = (f[14] & 0xF) * 4
+        tcp = f[14 + ihl:]
+        if len(tcp) < 14:
+            continue
+        src_port, dst_port = struct.unpack("!HH", tcp[:4])
+        ack = struct.unpack("!I", tcp[8:12])[0]
+        if (src_port == o.dport and dst_port == sport and tcp[13] & 0x12 == 0x12
+                and ack == (seq + 1) & 0xFFFFFFFF):
+            print("answered")
+            return 0
+    print("silent")
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("eth")
+    c.add_argument("iface")
+    c.add_argument("dst")
+    c.add_argument("src")
+    c.add_argument("--type", default="0x88b5")
+    c.add_argument("--count", type=int, default=1)
+    c.add_argument("--vlan", action="append")
+    c = sub.add_parser("macflood")
+    c.add_argument("iface")
+    c.add_argument("count", type=int)
+    c.add_argument("--seed", type=int, default=7)
+    c = sub.add_parser("udp")
+    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+        c.add_argument(a)
+    c.add_argument("dport", type=int)
+    c.add_argument("--count", type=int, default=1)
+    c = sub.add_parser("arp")
+    for a in ("iface", "eth_dst", "eth_src", "op", "sha", "spa", "tha", "tpa"):
+        c.add_argument(a)
+    c.add_argument("--count", type=int, default=1)
+    c = sub.add_parser("syn")
+    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+        c.add_argument(a)
+    c.add_argument("dport", type=int)
+    c.add_argument("--wait", type=float, default=2.0)
+    o = p.parse_args()
+    return {"eth": cmd_eth, "macflood": cmd_macflood, "udp": cmd_udp, "arp": cmd_arp,
+            "syn": cmd_syn}[o.cmd](o) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
