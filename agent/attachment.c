@@ -127,9 +127,10 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
 		int err = nl_route_add_default(cnl, ifindex, ns->gateway);
 
 		snprintf(what, size, "%s",
-			 err == -EEXIST ? "add the default route via the gateway: it has one already "
-					  "(attach with --no-default-route)" :
-					  "add the default route via the gateway");
+			 err == -EEXIST
+				 ? "add the default route via the gateway: it has one already "
+				   "(attach with --no-default-route)"
+				 : "add the default route via the gateway");
 		return err;
 	}
 	for (uint32_t i = 0; i < o->n_routes && !err; i++) {
@@ -354,18 +355,15 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 				   .kind = BPFBR_PORT_CONTAINER,
 				   .ipv4 = a->ip };
 	enum attach_mode mode = ns->mode;
-	char pin_dir[PATH_MAX], key[128];
+	char key[128];
 	struct bpfbr_netcfg cfg;
 	struct dp dp;
 	int err;
 
 	memcpy(port.mac, a->mac, 6);
-	err = net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir));
+	err = port_link_pin(c, ns->name, a->host_ifname, u->link_pin, sizeof(u->link_pin));
 	if (!err)
-		err = port_link_pin(c, ns->name, a->host_ifname, u->link_pin, sizeof(u->link_pin));
-	if (err)
-		return err;
-	err = dp_open(pin_dir, &dp);
+		err = net_dp_open(c, ns->name, &dp);
 	if (err)
 		return err;
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", a->host_ifname);
@@ -413,7 +411,6 @@ out:
 static void undo_attach(struct netctx *c, const struct netstate *ns, const struct attachment *a,
 			const struct undo *u, const char *netns_arg)
 {
-	char pin_dir[PATH_MAX];
 	struct dp dp;
 
 	if (u->endpoint)
@@ -422,8 +419,7 @@ static void undo_attach(struct netctx *c, const struct netstate *ns, const struc
 		detach_xdp(u->xdp_pin);
 	if (u->attached)
 		detach_hook(u->host_ifindex, HOOK_INGRESS, u->link_pin, ns->mode);
-	if (u->port && !net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) &&
-	    !dp_open(pin_dir, &dp)) {
+	if (u->port && !net_dp_open(c, ns->name, &dp)) {
 		dp_port_del(&dp, (uint32_t)u->host_ifindex, a->slot);
 		set_nslots(&dp, ns);
 		dp_close(&dp);
@@ -564,7 +560,7 @@ static bool att_matches(const struct attachment *a, const struct detach_sel *s, 
 
 static void teardown(struct netctx *c, const struct netstate *ns, const struct attachment *a)
 {
-	char pin_dir[PATH_MAX], link_pin[PATH_MAX], alias[128];
+	char link_pin[PATH_MAX], alias[128];
 	struct nl_link l;
 	struct dp dp;
 
@@ -573,7 +569,7 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
-	if (!net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) && !dp_open(pin_dir, &dp)) {
+	if (!net_dp_open(c, ns->name, &dp)) {
 		dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
 		set_nslots(&dp, ns);
 		dp_close(&dp);
@@ -601,7 +597,7 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 			     const char *ifname)
 {
 	struct attachment a = { 0 };
-	char alias[128], pin_dir[PATH_MAX], link_pin[PATH_MAX];
+	char alias[128], link_pin[PATH_MAX];
 	struct bpfbr_port port;
 	struct nl_link l;
 	struct dp dp;
@@ -614,7 +610,7 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 	a.host_ifindex = l.ifindex;
 	if (!port_link_pin(c, ns->name, a.host_ifname, link_pin, sizeof(link_pin)))
 		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);
-	if (!net_pin_dir(c, ns->name, pin_dir, sizeof(pin_dir)) && !dp_open(pin_dir, &dp)) {
+	if (!net_dp_open(c, ns->name, &dp)) {
 		if (!dp_port_get(&dp, (uint32_t)l.ifindex, &port)) {
 			a.ip = port.ipv4;
 			dp_port_del(&dp, (uint32_t)l.ifindex, port.slot);

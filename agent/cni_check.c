@@ -220,15 +220,12 @@ static int check_uplink(struct cni_req *r, struct netctx *c, const struct netsta
 			const struct attachment *a)
 {
 	struct bpfbr_endpoint ep;
-	char dir[PATH_MAX];
 	struct updp u;
 	int err;
 
 	if (!ns->masquerade)
 		return 0;
-	err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
-	if (!err)
-		err = updp_open(dir, &u);
+	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return differs(r, "the masquerade datapath of uplink %s is missing", ns->uplink);
 	if (bpf_map_lookup_elem(u.endpoints, &a->ip, &ep) ||

@@ -109,6 +109,14 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	return 0;
 }
 
+int net_dp_open(const struct netctx *c, const char *name, struct dp *dp)
+{
+	char dir[PATH_MAX];
+	int err = net_pin_dir(c, name, dir, sizeof(dir));
+
+	return err ?: dp_open(dir, dp);
+}
+
 int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size)
 {
 	return path_join(buf, size, c->p.pins, name);

@@ -30,6 +30,9 @@ void netctx_close(struct netctx *c);
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns);
 
 int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size);
+struct dp;
+/* Opens the pinned datapath of network name. */
+int net_dp_open(const struct netctx *c, const char *name, struct dp *dp);
 int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
 		  size_t size);
 /* The pinned XDP link of a port (XDP mode). */

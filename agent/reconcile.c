@@ -216,7 +216,6 @@ static int prune_uplink(struct netctx *c, const char *ifname, char **names, int 
 	uint32_t key, next, *prev = NULL;
 	bool used = false;
 	struct updp u;
-	char dir[PATH_MAX];
 	int err;
 
 	for (int i = 0; i < n; i++) {
@@ -233,9 +232,7 @@ static int prune_uplink(struct netctx *c, const char *ifname, char **names, int 
 			note(removed, "uplink datapath", "-", ifname);
 		return err;
 	}
-	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
-	if (!err)
-		err = updp_open(dir, &u);
+	err = uplink_dp_open(c, ifname, &u);
 	if (err)
 		return err;
 	while (!bpf_map_get_next_key(u.endpoints, prev, &next)) {

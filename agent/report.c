@@ -70,13 +70,10 @@ static int fdb_entry(const struct bpfbr_fdb_key *k, const struct bpfbr_fdb_entry
 int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries)
 {
 	struct fdb_walk w = { ns, entries, dp_now_ns() };
-	char dir[PATH_MAX];
 	struct dp dp;
 	int err;
 
-	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
-	if (!err)
-		err = dp_open(dir, &dp);
+	err = net_dp_open(c, ns->name, &dp);
 	if (err)
 		return err;
 	err = dp_fdb_each(&dp, fdb_entry, &w);
@@ -348,16 +345,13 @@ int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
 {
 	struct bpfbr_uplink_cfg cfg;
 	struct nat_walk w = { ns, flows, 0, dp_now_ns() };
-	char dir[PATH_MAX];
 	uint32_t zero = 0;
 	struct updp u;
 	int err;
 
 	if (!ns->masquerade)
 		return 0;
-	err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
-	if (!err)
-		err = updp_open(dir, &u);
+	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return err;
 	err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;

@@ -68,7 +68,7 @@ struct netstate {
 	uint64_t node_netns_id;	  /* the namespace the network was created in */
 	char uplink[IF_NAMESIZE]; /* "" unless masquerading through an uplink */
 	bool masquerade;
-	bool xdp; /* XDP programs in front of the TC ones (--mode xdp) */
+	bool xdp;	      /* XDP programs in front of the TC ones (--mode xdp) */
 	uint32_t nat_share;   /* flows one container may hold */
 	uint32_t range_start; /* addresses containers get: range_start..range_end */
 	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */

@@ -300,10 +300,10 @@ int uplink_remove(struct netctx *c, const char *ifname)
 	return 0;
 }
 
-static int open_uplink(struct netctx *c, const struct netstate *ns, struct updp *u)
+int uplink_dp_open(const struct netctx *c, const char *ifname, struct updp *u)
 {
 	char dir[PATH_MAX];
-	int err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+	int err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
 
 	return err ?: updp_open(dir, u);
 }
@@ -316,7 +316,7 @@ int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n)
 	*n = 0;
 	if (!ns->masquerade)
 		return 0;
-	err = open_uplink(c, ns, &u);
+	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return err;
 	err = updp_sweep(&u, BPFBR_SWEEP_NET, ns->index, n);
@@ -336,7 +336,7 @@ int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struc
 		return 0;
 	memcpy(ep.mac, a->mac, 6);
 	memcpy(ep.gw_mac, ns->gw_mac, 6);
-	err = open_uplink(c, ns, &u);
+	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return err;
 	err = updp_endpoint_set(&u, a->ip, &ep);
@@ -354,7 +354,7 @@ int uplink_endpoint_del(struct netctx *c, const struct netstate *ns, const struc
 
 	if (!ns->masquerade)
 		return 0;
-	err = open_uplink(c, ns, &u);
+	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return err;
 	err = updp_endpoint_del(&u, a->ip);
