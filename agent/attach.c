@@ -42,13 +42,11 @@ static enum bpf_tc_attach_point tc_point(enum attach_dir dir)
 	return dir == HOOK_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;
 }
 
-static int attach_tcx(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin)
+/* Pins a new link (an fd from bpf_link_create, or -errno) at link_pin. */
+static int pin_link(int fd, const char *link_pin)
 {
-	int fd, err;
+	int err;
 
-	fd = bpf_link_create(prog_fd, ifindex,
-			     dir == HOOK_EGRESS ? BPF_TCX_EGRESS_VALUE : BPF_TCX_INGRESS_VALUE,
-			     NULL);
 	if (fd < 0)
 		return -errno;
 	/* A pin left by an interrupted run names a dead or replaced link. */
@@ -60,6 +58,15 @@ static int attach_tcx(int prog_fd, int ifindex, enum attach_dir dir, const char 
 	err = bpf_obj_pin(fd, link_pin) ? -errno : 0;
 	close(fd); /* on success the pin holds the link; on failure this detaches it */
 	return err;
+}
+
+static int attach_tcx(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin)
+{
+	return pin_link(
+		bpf_link_create(prog_fd, ifindex,
+				dir == HOOK_EGRESS ? BPF_TCX_EGRESS_VALUE : BPF_TCX_INGRESS_VALUE,
+				NULL),
+		link_pin);
 }
 
 static int attach_tc(int prog_fd, int ifindex, enum attach_dir dir)
@@ -101,19 +108,8 @@ int attach_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_
 int attach_xdp(int prog_fd, int ifindex, const char *link_pin)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDP_FLAGS_DRV_MODE);
-	int fd, err;
 
-	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
-	if (fd < 0)
-		return -errno;
-	if (unlink(link_pin) && errno != ENOENT) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	err = bpf_obj_pin(fd, link_pin) ? -errno : 0;
-	close(fd);
-	return err;
+	return pin_link(bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts), link_pin);
 }
 
 int replace_link(int prog_fd, const char *link_pin)
