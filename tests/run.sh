@@ -27,7 +27,7 @@ if [ $in_vm = 1 ]; then
 	export BPFBR_FUZZ_FRAMES=${BPFBR_FUZZ_FRAMES:-20000}
 fi
 if [ ${#suites[@]} -eq 0 ]; then
-	if [ $in_vm = 1 ]; then suites=(bpf verifier net); else suites=(unit fuzz bpf verifier net vm); fi
+	if [ $in_vm = 1 ]; then suites=(bpf verifier net); else suites=(style unit fuzz bpf verifier net vm); fi
 fi
 
 log=$(mktemp /tmp/bpfbr-tests.XXXXXX)
@@ -146,8 +146,21 @@ vm_tests() {
 	done
 }
 
+# The sources follow .clang-format (kernel style, 100 columns).
+style_tests() {
+	local out
+
+	if out=$(make -s format-check 2>&1); then
+		echo "PASS style/clang-format"
+	else
+		echo "$out" | head -20
+		echo "FAIL style/clang-format: $(echo "$out" | grep -c 'should be clang-formatted') places differ; run: make format"
+	fi
+}
+
 for s in "${suites[@]}"; do
 	case "$s" in
+	style) run_suite style "" style_tests ;;
 	unit) run_suite unit "" "$BUILD/tests/unit-asan" -s unit ;;
 	fuzz) run_suite fuzz "" fuzz_tests ;;
 	bpf) run_suite bpf "" "$BUILD/tests/bpf-tests" -s bpf ;;

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 
-#define LOG_SIZE (1u << 20)
+#define LOG_SIZE	(1u << 20)
 #define LOG_LEVEL_STATS 4
 
 static char logbuf[LOG_SIZE];
@@ -48,7 +48,7 @@ static int report_prog(const char *path, const char *name)
 		       strerror(errno));
 		return 1;
 	}
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program (prog, obj) {
 		bool self = !strcmp(bpf_program__name(prog), name);
 
 		bpf_program__set_autoload(prog, self);
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 			failed++;
 			continue;
 		}
-		bpf_object__for_each_program(prog, obj)
+		bpf_object__for_each_program (prog, obj)
 			failed += report_prog(argv[i], bpf_program__name(prog));
 		bpf_object__close(obj);
 	}
