@@ -31,18 +31,6 @@ static char root[64], file[PATH_MAX + 32];
 static char last_error[1100];
 static int errors;
 
-static void __attribute__((noreturn)) broken(const char *what)
-{
-	fprintf(stderr, "fuzz_state: %s\n", what);
-	abort();
-}
-
-static void keep_error(const char *msg)
-{
-	snprintf(last_error, sizeof(last_error), "%s", msg);
-	errors++;
-}
-
 static void remove_root(void)
 {
 	unlink(file);
@@ -56,6 +44,19 @@ static void remove_root(void)
 		*slash = '\0';
 	}
 	rmdir(root);
+}
+
+static void __attribute__((noreturn)) broken(const char *what)
+{
+	fprintf(stderr, "fuzz_state: %s\n", what);
+	remove_root(); /* abort() runs no atexit handler */
+	abort();
+}
+
+static void keep_error(const char *msg)
+{
+	snprintf(last_error, sizeof(last_error), "%s", msg);
+	errors++;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
