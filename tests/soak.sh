@@ -5,7 +5,7 @@
 # Writes $BUILD/soak-report.md (BUILD defaults to build); the last line is
 # "N passed, N failed, N skipped". Run by `make soak`.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 BUILD=${BUILD:-build}
 files=("$@")

@@ -60,6 +60,7 @@ load_atts() {
 
 # atts NET FIELD [cni|cli]: one field (id netns ifname ip) of NET's attachments
 # in ATTS (the sentinel left out), optionally only those made by CNI or the CLI.
+# shellcheck disable=SC2034 # the fields are read through ${!2}
 atts() {
 	local a net id netns ifname ip cni
 	for a in "${ATTS[@]}"; do
@@ -211,10 +212,10 @@ describe() {
 HANDED=0
 TWICE=0
 track_addresses() {
-	local a net id netns ifname ip cni
+	local a net id ip
 	load_atts
 	for a in "${ATTS[@]}"; do
-		read -r net id netns ifname ip cni <<<"$a"
+		read -r net id _ _ ip _ <<<"$a"
 		if [ "${HOLDER[$ip]:-}" != "$net $id" ]; then
 			HANDED=$((HANDED + 1))
 			HOLDER[$ip]="$net $id"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2034 # globals set here are read by the test files
 # Helpers of the reliability tests (issue 7: survive, crash, upgrade,
 # concurrency, load, privilege) on top of tests/net/cni/lib.sh (and so
 # tests/net/lib.sh): the external host, traffic that counts what it lost, bpfbr
@@ -17,7 +18,7 @@ EXT_IP=198.51.100.2
 
 # bpfbr as in tests/net/lib.sh, bounded in time: a command that hangs (and holds
 # the global lock) fails the test instead of stalling the suite.
-BPFBR_TIMEOUT=${BPFBR_TIMEOUT:-60}
+BPFBR_TIMEOUT=${BPFBR_TIMEOUT:-30}
 bpfbr() {
 	if [ "${BPFBR_TEST_MODE:-tc}" != tc ] && [ "${1:-}" = net ] && [ "${2:-}" = create ]; then
 		set -- "$@" --mode "$BPFBR_TEST_MODE"
@@ -198,11 +199,11 @@ kill_after() {
 our_bpfbr_running() {
 	local p want
 	want="net:[$(stat -L -c %i "/run/netns/$NODE")]"
-	for p in $(find /proc/[0-9]*/exe -maxdepth 0 -lname "$BPFBR_BIN" 2>/dev/null); do
+	while read -r p; do
 		p=${p#/proc/}
 		p=${p%/exe}
 		[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$want" ] && echo "$p"
-	done
+	done < <(find /proc/[0-9]*/exe -maxdepth 0 -lname "$BPFBR_BIN" 2>/dev/null)
 	return 0
 }
 
