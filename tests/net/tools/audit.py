@@ -319,7 +319,10 @@ class World:
     def check_pin_dirs(self):
         have = set(os.listdir(self.pins)) if os.path.isdir(self.pins) else set()
         for p in sorted(have - set(self.nets) - {"uplinks"}):
-            leak("pins", f"{p}/: no network {p} in the state")
+            if os.path.isdir(os.path.join(self.pins, p)):
+                leak("pins", f"{p}/: no network {p} in the state")
+            else:
+                note("pins", f"{p}: a node-wide pin, shared by the networks")
 
     # --- containers ----------------------------------------------------------
     def check_containers(self):
