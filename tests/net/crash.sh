@@ -172,6 +172,9 @@ run_op() {
 	OP_RC=$?
 	OP_MS=$(ms_since "$start")
 	if [ "$OP_RC" = 124 ]; then
+		# What it was doing: the last system calls of its trace.
+		[ "$at" = 0 ] && [ "$KILL_BY" = strace ] &&
+			grep -v "^---\|^+++" "$tr" | tail -4 | cut -c1-200 | sed "s/^/    hung in: /"
 		kill_ours
 		return
 	fi
