@@ -52,9 +52,19 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (verdict != SW_DELIVER || !dst)
 		return drop(verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
-		verdict = route_fast(skb, cfg, &f);
+		__u32 reason;
+
+		verdict = route_ipv4(skb, cfg, &f, &reason);
+		if (reason)
+			return drop(reason, in->slot);
 		if (verdict != ROUTE_TO_STACK)
 			return verdict;
+	}
+	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER) {
+		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
+		f.data = (void *)(long)skb->data;
+		f.data_end = (void *)(long)skb->data_end;
+		inbound_note(&f);
 	}
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
 }
@@ -62,8 +72,8 @@ int bpfbr_port_in(struct __sk_buff *skb)
 /*
  * XDP mode: the same decisions at the driver level, frames sent on with
  * devmap redirects (a broadcast redirect for floods). What the TC program
- * does better is passed to it: traffic for the gateway that the routing
- * fast path may take, and frames on a device that is not a port.
+ * does better is passed to it: IPv4 for the gateway (checked, then routed
+ * by the fast path or the stack), and frames on a device that is not a port.
  */
 SEC("xdp")
 int bpfbr_port_xdp(struct xdp_md *ctx)
@@ -85,9 +95,9 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		verdict = switch_admit(cfg, in, &f);
 	if (!verdict)
 		verdict = switch_decide(cfg, in, &f, &dst);
+	/* IPv4 for the gateway is checked and routed by the TC program. */
 	if (verdict == SW_DELIVER && dst && dst->port_kind == BPFBR_PORT_GATEWAY &&
-	    in->kind == BPFBR_PORT_CONTAINER && (cfg->flags & BPFBR_NET_ROUTE_FAST) &&
-	    f.proto == ETH_P_IP)
+	    in->kind == BPFBR_PORT_CONTAINER && f.proto == ETH_P_IP)
 		return XDP_PASS;
 	count_rx(in->slot, len);
 	if (verdict == SW_FLOOD) {
@@ -101,6 +111,8 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		count_drop(verdict, in->slot);
 		return XDP_DROP;
 	}
+	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
+		inbound_note(&f);
 	count_tx(dst->slot, len);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);
 }

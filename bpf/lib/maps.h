@@ -69,7 +69,16 @@ struct {
 	__type(value, __u32);
 } bpfbr_devmap SEC(".maps");
 
-/* "inbound": TCP connections into containers, which return through the stack. */
+/* "subnets" (shared by every network, pinned one level up): subnet -> network. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bpfbr_subnet_key);
+	__type(value, __u32);
+} bpfbr_subnets SEC(".maps");
+
+/* "inbound": flows into containers through the stack, whose replies return that way. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);

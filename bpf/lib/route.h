@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
- * The routing fast path of a container port: IPv4 sent to the gateway for
- * a destination behind the uplink goes straight out of the uplink, as the
- * node's stack would send it (same FIB, same neighbour, TTL - 1). Anything
- * the fast path does not handle exactly like the stack goes to the stack.
+ * IPv4 a container sends to its gateway: checked against the other networks
+ * and the node's services, and, for a destination behind the uplink, sent
+ * straight out of the uplink, as the node's stack would send it (same FIB,
+ * same neighbour, TTL - 1). Anything the fast path does not handle exactly
+ * like the stack goes to the stack.
  */
 #ifndef BPFBR_BPF_ROUTE_H
 #define BPFBR_BPF_ROUTE_H
 
 #include "counters.h"
 #include "ipv4.h"
+#include "guard.h"
+#include "inbound.h"
 #include "rewrite.h"
 
 #define AF_INET	       2
@@ -21,51 +24,57 @@ static __always_inline bool ipv4_is_multicast(__u32 addr)
 }
 
 /*
- * A TCP connection the container did not open came in through the node's
- * stack (a port mapping's DNAT, plain routing): its packets must return
- * that way for conntrack to translate them. The container's SYN-ACK marks
- * such a connection.
+ * IPv4 a container sends to the gateway's MAC: a verdict, or ROUTE_TO_STACK
+ * to deliver it to the gateway port as usual; *reason is set when it must
+ * be dropped instead (another network, a node service not allowed).
  */
-static __always_inline bool inbound_connection(const struct ipv4_pkt *p)
-{
-	struct bpfbr_conn_key k = {
-		.saddr = p->saddr, .daddr = p->daddr, .sport = p->sport, .dport = p->dport
-	};
-	__u8 one = 1;
-
-	if ((p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK)) {
-		bpf_map_update_elem(&bpfbr_inbound, &k, &one, BPF_ANY);
-		return true;
-	}
-	return bpf_map_lookup_elem(&bpfbr_inbound, &k) != NULL;
-}
-
-/* A verdict, or ROUTE_TO_STACK: deliver to the gateway port as usual. */
-static __always_inline int route_fast(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				      struct frame *f)
+static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
+				      struct frame *f, __u32 *reason)
 {
 	struct bpf_fib_lookup fib = {};
 	struct ipv4_pkt p;
 	__u32 mtu = 0;
+	bool inbound;
 	int rc;
 
-	if (!(cfg->flags & BPFBR_NET_ROUTE_FAST) || f->proto != ETH_P_IP || f->vlan_tagged)
+	*reason = 0;
+	if (f->proto != ETH_P_IP)
 		return ROUTE_TO_STACK;
+	/* Malformed or cut short: the stack discards it, as it would behind a bridge. */
 	if (parse_ipv4(f, &p))
 		return ROUTE_TO_STACK;
-	/* The stack answers for itself: TTL expiry, local and in-subnet
-	 * destinations, multicast. */
-	if (p.ttl <= 1 || (p.daddr & cfg->netmask) == cfg->subnet || ipv4_is_multicast(p.daddr))
+	inbound = inbound_flow(&p);
+	if (p.daddr == cfg->gateway) {
+		*reason = node_guard(cfg, &p, inbound);
 		return ROUTE_TO_STACK;
-	if (p.proto == IPPROTO_TCP && inbound_connection(&p))
+	}
+	/* In the subnet (a stale neighbour entry), broadcast, multicast: the
+	 * stack decides, as for any frame to its address. */
+	if ((p.daddr & cfg->netmask) == cfg->subnet || ipv4_is_multicast(p.daddr) ||
+	    p.daddr == 0xffffffff)
 		return ROUTE_TO_STACK;
+	if (other_network(p.daddr)) {
+		*reason = BPFBR_DROP_OTHER_NETWORK;
+		return ROUTE_TO_STACK;
+	}
 	fib.family = AF_INET;
 	fib.l4_protocol = p.proto;
 	fib.ifindex = cfg->gw_ifindex; /* as if it arrived on the gateway device */
 	fib.ipv4_src = p.saddr;
 	fib.ipv4_dst = p.daddr;
-	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
-	if (fib.ifindex != cfg->uplink_ifindex)
+	/* Without forwarding on the gateway (no uplink) an input lookup stops
+	 * short; an output lookup still tells the node's own addresses. */
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib),
+			    (cfg->flags & BPFBR_NET_ROUTE_FAST) ? 0 : BPF_FIB_LOOKUP_OUTPUT);
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) { /* one of the node's addresses */
+		*reason = node_guard(cfg, &p, inbound);
+		return ROUTE_TO_STACK;
+	}
+	/* The stack answers for itself: TTL expiry, destinations not behind the uplink. */
+	if (!(cfg->flags & BPFBR_NET_ROUTE_FAST) || p.ttl <= 1 ||
+	    fib.ifindex != cfg->uplink_ifindex)
+		return ROUTE_TO_STACK;
+	if (inbound)
 		return ROUTE_TO_STACK;
 	/* Too big for the uplink, counting each GSO segment (the lookup's own
 	 * check lets GSO packets through, and none is made without a neighbour):

@@ -14,6 +14,19 @@ enum bpfbr_net_flags {
 	/* Send IPv4 for destinations behind the uplink straight to it (fib lookup
 	 * and redirect) instead of through the node's stack. */
 	BPFBR_NET_ROUTE_FAST = 1 << 2,
+	/* Containers may reach every service of the node, as on a bridge
+	 * (--gateway-allow all). Otherwise only what the allow list names on the
+	 * gateway address, ICMP, and replies to connections the node opened. */
+	BPFBR_NET_NODE_OPEN = 1 << 3,
+};
+
+#define BPFBR_GATEWAY_ALLOW_MAX 8
+
+/* A service of the node that containers may reach on the gateway address. */
+struct bpfbr_service {
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 pad;
+	__u16 port; /* network order; 0: every port */
 };
 
 struct bpfbr_netcfg {
@@ -25,22 +38,35 @@ struct bpfbr_netcfg {
 	__u32 nslots;	      /* one past the highest slot in use */
 	__u32 gw_ifindex;     /* the gateway device (node side): fib lookups start there */
 	__u32 uplink_ifindex; /* BPFBR_NET_ROUTE_FAST: where routed traffic leaves */
-	__u32 pad;
+	__u32 n_allow;	      /* entries of allow in use */
+	struct bpfbr_service allow[BPFBR_GATEWAY_ALLOW_MAX];
 };
-BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_netcfg) == 40, "netcfg layout");
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_netcfg) == 72, "netcfg layout");
 
 /*
- * Map "inbound": TCP connections a container answered (it sent the SYN-ACK),
- * keyed by the container -> remote direction. They came in through the
- * node's stack (port mappings, routing), so their packets go back through
- * it, where conntrack translates them, and never take the fast path.
+ * Map "subnets" (PINS/subnets, shared by every network): subnet -> network
+ * index. Containers may not route into another network.
+ */
+struct bpfbr_subnet_key {
+	__u32 prefixlen; /* LPM trie key: prefix length first */
+	__u32 addr;	 /* network order */
+};
+
+/*
+ * Map "inbound": flows into containers that came through the node's stack
+ * (port mappings, routing, node processes): TCP connections a container
+ * answered (it sent the SYN-ACK) and UDP the node sent in, keyed by the
+ * container -> remote direction. Their packets go back through the stack,
+ * where conntrack translates them, and never take the fast path.
  */
 struct bpfbr_conn_key {
 	__u32 saddr;
 	__u32 daddr;
 	__u16 sport;
 	__u16 dport;
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 pad[3];
 };
-BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn_key) == 12, "conn key layout");
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn_key) == 16, "conn key layout");
 
 #endif
