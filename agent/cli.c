@@ -64,6 +64,8 @@ static void main_help(void)
 	printf("\nRun 'bpfbr COMMAND --help' for a command's options.\n\n%s", global_help);
 }
 
+const struct cli_opt cli_no_opts[] = { { 0 } };
+
 const char *cli_get(const struct cli *cli, const char *name)
 {
 	for (int i = 0; cli->cmd->opts[i].name; i++)

@@ -35,6 +35,9 @@ struct cli {
 	bool json;
 };
 
+/* The option table of a command without options. */
+extern const struct cli_opt cli_no_opts[];
+
 /* Value of option name, or NULL if not given. */
 const char *cli_get(const struct cli *cli, const char *name);
 bool cli_has(const struct cli *cli, const char *name);

@@ -68,7 +68,7 @@ static const struct cli_opt attach_opts[] = {
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
 	{ "no-default-route", NULL, "no default route via the gateway (e.g. a second network)" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct cli_cmd cmd_attach = {
@@ -102,7 +102,7 @@ static int run_detach(struct cli *cli)
 
 static const struct cli_opt detach_opts[] = {
 	{ "ifname", "NAME", "only the attachment with this interface name" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct cli_cmd cmd_detach = {

@@ -24,14 +24,12 @@ static int run_gc(struct cli *cli)
 	return err;
 }
 
-static const struct cli_opt no_opts[] = { { NULL } };
-
 const struct cli_cmd cmd_gc = {
 	.words = "gc",
 	.args = "[NAME]",
 	.min_pos = 0,
 	.max_pos = 1,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_gc,
 	.summary = "Remove what the state does not know (leaks of interrupted commands)",
 	.details = "Devices, datapath entries, pins and NAT endpoints that no state file\n"

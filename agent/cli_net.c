@@ -133,6 +133,7 @@ static int run_net_create(struct cli *cli)
 	o.xdp = v && !strcmp(v, "xdp");
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
+	o.gateway_allow = cli_get(cli, "gateway-allow");
 	err = dns_opts(cli, &dns);
 	if (err)
 		return err;
@@ -153,6 +154,9 @@ static const struct cli_opt create_opts[] = {
 	{ "no-spoofchk", NULL,
 	  "let containers send from other MACs and addresses, and VLAN-tagged (default: refuse)" },
 	{ "hairpin", NULL, "send frames back out of the port they came from" },
+	{ "gateway-allow", "LIST",
+	  "node services containers may reach on the gateway: all, or e.g. udp/53,tcp/8080 "
+	  "(default: none; ICMP and replies always pass, DNS when --dns names the gateway)" },
 	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
 	{ "mode", "MODE", "tc (default) or xdp: XDP programs in front of the TC ones" },
 	{ "uplink", "IFACE", "the node's interface that leads out (with --masquerade)" },
@@ -164,7 +168,7 @@ static const struct cli_opt create_opts[] = {
 	{ "nat-share", "N", "flows one container may hold (default: half the table)" },
 	{ "dns", "IP[,IP…]", "name servers `bpfbr attach` writes to /etc/netns/NETNS/resolv.conf" },
 	{ "dns-search", "DOMAIN[,…]", "search domains for that resolv.conf" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct cli_cmd cmd_net_create = {
@@ -177,7 +181,9 @@ const struct cli_cmd cmd_net_create = {
 	.summary = "Create a network: a gateway in the node namespace and a BPF switch",
 	.details = "The gateway address lives on device bpfbrN (like a bridge's own address);\n"
 		   "its peer bpfbrN-sw is the gateway's port on the switch. Maps and links are\n"
-		   "pinned under ROOT/sys/fs/bpf/bpfbr/NAME/.\n",
+		   "pinned under ROOT/sys/fs/bpf/bpfbr/NAME/.\n"
+		   "Containers reach other networks' subnets never, and the node's addresses\n"
+		   "only as --gateway-allow says (unlike a bridge, which exposes the node).\n",
 };
 
 static int run_net_delete(struct cli *cli)
@@ -194,7 +200,7 @@ static int run_net_delete(struct cli *cli)
 
 static const struct cli_opt delete_opts[] = {
 	{ "force", NULL, "detach every attached container first" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct cli_cmd cmd_net_delete = {
@@ -236,14 +242,12 @@ out:
 	return err;
 }
 
-static const struct cli_opt no_opts[] = { { NULL } };
-
 const struct cli_cmd cmd_net_list = {
 	.words = "net list",
 	.args = "",
 	.min_pos = 0,
 	.max_pos = 0,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_net_list,
 	.summary = "List networks",
 };

@@ -66,14 +66,12 @@ static int run_fdb_show(struct cli *cli)
 	return err;
 }
 
-static const struct cli_opt no_opts[] = { { NULL } };
-
 const struct cli_cmd cmd_fdb_show = {
 	.words = "fdb show",
 	.args = "[NAME]",
 	.min_pos = 0,
 	.max_pos = 1,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_fdb_show,
 	.summary = "Show the forwarding table (MAC -> port), like `bridge fdb show`",
 };
@@ -105,7 +103,7 @@ const struct cli_cmd cmd_status = {
 	.args = "[NAME]",
 	.min_pos = 0,
 	.max_pos = 1,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_status,
 	.summary = "Show ports, programs and how they are attached, map fill levels, counters",
 };
@@ -136,7 +134,7 @@ const struct cli_cmd cmd_nat_show = {
 	.args = "[NAME]",
 	.min_pos = 0,
 	.max_pos = 1,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_nat_show,
 	.summary = "Show masquerade translations (protocol, inside, outside, remote, state, age)",
 };
@@ -179,7 +177,7 @@ const struct cli_cmd cmd_nat_flush = {
 	.args = "[NAME]",
 	.min_pos = 0,
 	.max_pos = 1,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_nat_flush,
 	.summary = "Remove the network's translations (as conntrack -F for its containers)",
 };

@@ -26,14 +26,12 @@ static int run_upgrade(struct cli *cli)
 	return err;
 }
 
-static const struct cli_opt no_opts[] = { { NULL } };
-
 const struct cli_cmd cmd_upgrade = {
 	.words = "upgrade",
 	.args = "[NAME]",
 	.min_pos = 0,
 	.max_pos = 1,
-	.opts = no_opts,
+	.opts = cli_no_opts,
 	.run = run_upgrade,
 	.summary = "Switch running networks to this build's BPF programs without a packet lost",
 	.details = "The new programs are loaded against the pinned maps, whose contents\n"

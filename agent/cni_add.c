@@ -13,6 +13,7 @@
 
 #include "cni_cmd.h"
 #include "cni_result.h"
+#include "gwallow.h"
 #include "ipam.h"
 #include "log.h"
 
@@ -41,7 +42,8 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 			      .masquerade = conf->masquerade,
 			      .range_start = w->range_start,
 			      .range_end = w->range_end,
-			      .dns = &conf->dns };
+			      .dns = &conf->dns,
+			      .gateway_allow = conf->gateway_allow };
 	struct nl_link up;
 	int err;
 
@@ -82,7 +84,7 @@ static const char *yes_no(bool v)
 static int compare_network(struct cni_req *r, const struct netstate *ns, const struct want *w)
 {
 	const struct cni_conf *conf = &r->conf;
-	char a[40], b[40], x[IP_STR_LEN], y[IP_STR_LEN];
+	char a[40], b[40], x[IP_STR_LEN], y[IP_STR_LEN], allow[GATEWAY_ALLOW_LEN], why[128];
 	struct netstate asked = { .subnet = w->subnet,
 				  .range_start = w->range_start,
 				  .range_end = w->range_end };
@@ -117,6 +119,12 @@ static int compare_network(struct cni_req *r, const struct netstate *ns, const s
 		return differs(r, "macspoofchk", yes_no(ns->spoofchk), yes_no(conf->spoofchk));
 	if (ns->xdp != conf->xdp)
 		return differs(r, "datapath", ns->xdp ? "xdp" : "tc", conf->xdp ? "xdp" : "tc");
+	if (gwallow_network(conf->gateway_allow, w->gateway, &conf->dns, allow, sizeof(allow), why,
+			    sizeof(why)))
+		return cni_fail(r->e, CNI_ERR_CONFIG, "\"gatewayAllow\": %s", why);
+	if (strcmp(ns->gateway_allow, allow))
+		return differs(r, "gatewayAllow", ns->gateway_allow[0] ? ns->gateway_allow : "none",
+			       allow[0] ? allow : "none");
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "cni_conf.h"
+#include "gwallow.h"
 #include "jsonutil.h"
 
 /* A value for a message: compact JSON, cut short. */
@@ -130,6 +131,38 @@ static int get_strings(json_t *v, const char *key, bool ips, void *out, size_t s
 		}
 	}
 	return 0;
+}
+
+/* "gatewayAllow": ["udp/53", "tcp/8080"] or ["all"] (the CLI's --gateway-allow). */
+static int parse_gateway_allow(struct cni_conf *c, json_t *v, struct cni_err *e)
+{
+	const char *key = "gatewayAllow";
+	char item[32], why[128];
+	struct gwallow g;
+	size_t i, len = 0;
+	json_t *s;
+	int err = want_type(v, key, json_is_array(v), "an array of strings", e);
+
+	json_array_foreach (v, i, s) {
+		if (err)
+			break;
+		err = get_str(s, key, item, sizeof(item), e);
+		if (!err && (strchr(item, ',') || gwallow_parse(item, &g, why, sizeof(why))))
+			err = cni_fail(e, CNI_ERR_CONFIG,
+				       "\"%s\" holds \"%s\", which is not \"all\", \"tcp/PORT\" or "
+				       "\"udp/PORT\"",
+				       key, item);
+		if (!err && len + strlen(item) + 2 > sizeof(c->gateway_allow))
+			err = cni_fail(e, CNI_ERR_CONFIG, "\"%s\" is too long; list at most %d",
+				       key, BPFBR_GATEWAY_ALLOW_MAX);
+		if (!err)
+			len += (size_t)snprintf(c->gateway_allow + len,
+						sizeof(c->gateway_allow) - len, "%s%s",
+						len ? "," : "", item);
+	}
+	if (!err && gwallow_parse(c->gateway_allow, &g, why, sizeof(why)))
+		err = cni_fail(e, CNI_ERR_CONFIG, "\"%s\": %s", key, why);
+	return err;
 }
 
 static int parse_dns(struct cni_conf *c, json_t *v, struct cni_err *e)
@@ -500,6 +533,8 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 	}
 	if (!strcmp(key, "dns"))
 		return parse_dns(c, v, e);
+	if (!strcmp(key, "gatewayAllow"))
+		return parse_gateway_allow(c, v, e);
 	if (!strcmp(key, "runtimeConfig"))
 		return parse_per_container(c, v, key, 3, e);
 	if (!strcmp(key, "args")) {

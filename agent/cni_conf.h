@@ -41,7 +41,8 @@ struct cni_conf {
 	char uplink[IF_NAMESIZE]; /* "": the interface of the node's default route */
 	bool hairpin;
 	bool spoofchk;
-	bool xdp;	    /* "datapath": "xdp" (the CLI's --mode xdp) */
+	bool xdp;			       /* "datapath": "xdp" (the CLI's --mode xdp) */
+	char gateway_allow[GATEWAY_ALLOW_LEN]; /* "gatewayAllow" joined by commas */
 	struct net_dns dns; /* for the network state (what fits in resolv.conf) */
 	json_t *dns_json;   /* for results, as given (borrowed; NULL: none) */
 

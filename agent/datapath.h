@@ -17,8 +17,10 @@
 #define PIN_PROG_PORT  "prog_port_in"
 #define PIN_DEVMAP     "devmap"
 #define PIN_INBOUND    "inbound"
-#define PIN_PROG_XDP   "prog_port_xdp"
-#define PIN_LINKS_DIR  "links"
+/* Shared by every network: one level up, PINS/subnets (subnets.h). */
+#define PIN_SUBNETS   "../subnets"
+#define PIN_PROG_XDP  "prog_port_xdp"
+#define PIN_LINKS_DIR "links"
 
 struct dp {
 	int config;
@@ -29,6 +31,7 @@ struct dp {
 	int port_stats;
 	int devmap;
 	int inbound;
+	int subnets;
 	int prog_port;
 	int prog_port_xdp;
 };

@@ -8,9 +8,11 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
+#include "gwallow.h"
 #include "journal.h"
 #include "log.h"
 #include "network.h"
+#include "subnets.h"
 #include "sysctl.h"
 
 #define DEFAULT_MTU   1500
@@ -21,7 +23,8 @@
 static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gateway)
 {
 	uint32_t mask = prefix_mask(o->subnet.prefix);
-	char a[IP_STR_LEN], b[IP_STR_LEN];
+	char a[IP_STR_LEN], b[IP_STR_LEN], why[128];
+	struct gwallow allow;
 	char **names;
 	int n, err;
 
@@ -46,6 +49,12 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		pr_err("gateway %s of network %s is not a host address of subnet %s/%u; pick one "
 		       "inside it or omit --gateway",
 		       ip_str(gateway, a), o->name, ip_str(o->subnet.addr, b), o->subnet.prefix);
+		return -EINVAL;
+	}
+	if (o->gateway_allow && gwallow_parse(o->gateway_allow, &allow, why, sizeof(why))) {
+		pr_err("--gateway-allow of network %s: %s; give all, or a list such as "
+		       "udp/53,tcp/8080",
+		       o->name, why);
 		return -EINVAL;
 	}
 	if (o->range_start && (!cidr_contains(&o->subnet, o->range_start) ||
@@ -134,6 +143,9 @@ static int pick_index(struct netctx *c, uint32_t *index)
 
 static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots)
 {
+	struct gwallow allow;
+	char why[128];
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ageing_ns = (uint64_t)ns->ageing_s * 1000000000ull;
 	cfg->subnet = ns->subnet.addr;
@@ -144,6 +156,12 @@ static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uin
 		     (ns->masquerade ? BPFBR_NET_ROUTE_FAST : 0);
 	cfg->nslots = nslots;
 	cfg->gw_ifindex = (uint32_t)ns->gw_dev_ifindex;
+	/* Checked when the network was created or its state loaded. */
+	if (!gwallow_parse(ns->gateway_allow, &allow, why, sizeof(why))) {
+		cfg->flags |= allow.all ? BPFBR_NET_NODE_OPEN : 0;
+		cfg->n_allow = allow.n;
+		memcpy(cfg->allow, allow.svc, sizeof(cfg->allow));
+	}
 }
 
 /*
@@ -324,7 +342,7 @@ undo:
 static int create(struct netctx *c, const struct net_opts *o)
 {
 	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
-	char pin_dir[PATH_MAX];
+	char pin_dir[PATH_MAX], why[128];
 	struct netstate ns = { 0 };
 	int err;
 
@@ -353,6 +371,11 @@ static int create(struct netctx *c, const struct net_opts *o)
 	ns.range_end = o->range_end;
 	if (o->dns)
 		ns.dns = *o->dns;
+	if (gwallow_network(o->gateway_allow, ns.gateway, &ns.dns, ns.gateway_allow,
+			    sizeof(ns.gateway_allow), why, sizeof(why))) {
+		pr_err("--gateway-allow of network %s: %s", ns.name, why);
+		return -EINVAL;
+	}
 	snprintf(ns.gw_dev, sizeof(ns.gw_dev), "bpfbr%u", ns.index);
 	snprintf(ns.gw_port, sizeof(ns.gw_port), "bpfbr%u-sw", ns.index);
 
@@ -364,13 +387,18 @@ static int create(struct netctx *c, const struct net_opts *o)
 	err = build_net(c, &ns, o->gateway_brd, pin_dir);
 	if (err)
 		return err;
-	if (ns.masquerade)
+	err = subnets_add(&c->p, &ns);
+	if (!err && ns.masquerade) {
 		err = join_uplink(c, &ns, o, pin_dir);
+		if (err)
+			ns.masquerade = false; /* join_uplink undid itself */
+	}
 	if (!err)
 		err = state_save(&c->p, &ns);
 	if (err) {
 		if (ns.masquerade)
 			uplink_leave(c, &ns);
+		subnets_remove(&c->p, &ns);
 		nl_link_del(&c->nl, ns.gw_dev_ifindex);
 		dp_unpin(pin_dir);
 		return err;
@@ -421,6 +449,7 @@ static int delete (struct netctx *c, const char *name, bool force)
 	/* Deleting one end removes the pair; make sure it is still ours by name. */
 	if (!nl_link_get(&c->nl, ns.gw_dev, 0, &l) && l.ifindex == ns.gw_dev_ifindex)
 		nl_link_del(&c->nl, l.ifindex);
+	subnets_remove(&c->p, &ns);
 	err = dp_unpin(pin_dir);
 	if (err)
 		pr_warn("some pins under %s could not be removed: %s", pin_dir, strerror(-err));

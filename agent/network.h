@@ -32,6 +32,9 @@ struct net_opts {
 	uint32_t range_start; /* addresses containers get (0: every host of the subnet) */
 	uint32_t range_end;
 	const struct net_dns *dns; /* NULL: none */
+	/* Node services containers may reach on the gateway (gwallow.h); NULL:
+	 * none but DNS when a DNS server is the gateway. */
+	const char *gateway_allow;
 };
 
 int net_create(struct netctx *c, const struct net_opts *o);

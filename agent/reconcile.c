@@ -13,6 +13,7 @@
 #include "network.h"
 #include "pins.h"
 #include "reconcile.h"
+#include "subnets.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
@@ -273,7 +274,8 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 	while (d && (de = readdir(d))) {
 		bool known = false;
 
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, UPLINKS_DIR))
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, UPLINKS_DIR) ||
+		    !strcmp(de->d_name, SUBNETS_PIN))
 			continue;
 		for (int i = 0; i < n && !known; i++)
 			known = !strcmp(names[i], de->d_name);
@@ -310,6 +312,8 @@ int reconcile(struct netctx *c, const char *net, json_t *removed)
 		err = reconcile_net(c, names[i], removed);
 	if (!err)
 		err = prune_pins(c, names, n, removed);
+	if (!err)
+		err = subnets_sync(&c->p, names, n, removed);
 	if (!err) {
 		w.names = names;
 		w.n = n;

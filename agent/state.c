@@ -11,6 +11,8 @@
 #include <jansson.h>
 
 #include "bpfbr/limits.h"
+#include "bpfbr/nat.h"
+#include "gwallow.h"
 #include "jsonutil.h"
 #include "log.h"
 #include "state.h"
@@ -128,7 +130,8 @@ static json_t *net_to_json(const struct netstate *ns)
 	    (json_object_set_new(root, "range_start", json_string(ip_str(ns->range_start, gw))) ||
 	     json_object_set_new(root, "range_end", json_string(ip_str(ns->range_end, gw))) ||
 	     json_object_set_new(root, "last_ip", json_string(ip_str(ns->last_ip, gw))) ||
-	     json_object_set_new(root, "dns", dns_to_json(&ns->dns)))) {
+	     json_object_set_new(root, "dns", dns_to_json(&ns->dns)) ||
+	     json_object_set_new(root, "gateway_allow", json_string(ns->gateway_allow)))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -343,11 +346,46 @@ static const char *const net_keys[] = { "version",
 					"masquerade",
 					"nat_share",
 					"datapath",
+					"gateway_allow",
 					"range_start",
 					"range_end",
 					"last_ip",
 					"dns",
 					NULL };
+
+/* Each field may be well-formed and the whole still impossible: refuse that too. */
+static void check_consistent(struct reader *r, const struct netstate *ns)
+{
+	uint32_t mask = prefix_mask(ns->subnet.prefix);
+	char what[96];
+
+	if (r->ret)
+		return;
+	if ((ns->subnet.addr & ~mask) || !cidr_contains(&ns->subnet, ns->gateway))
+		r_fail(r, "%s", "the gateway is not inside the subnet");
+	for (uint32_t i = 0; i < ns->n_att && !r->ret; i++) {
+		const struct attachment *a = &ns->att[i];
+
+		if (!cidr_contains(&ns->subnet, a->ip) || a->ip == ns->gateway)
+			r_fail(r,
+			       "attachment %s has an address outside the subnet or the gateway's",
+			       a->host_ifname);
+		for (uint32_t j = 0; j < i && !r->ret; j++) {
+			const struct attachment *b = &ns->att[j];
+
+			snprintf(what, sizeof(what), "attachments %s and %s share ", b->host_ifname,
+				 a->host_ifname);
+			if (a->slot == b->slot)
+				r_fail(r, "%sa slot", what);
+			else if (a->ip == b->ip)
+				r_fail(r, "%san address", what);
+			else if (!memcmp(a->mac, b->mac, 6))
+				r_fail(r, "%sa MAC", what);
+			else if (!strcmp(a->host_ifname, b->host_ifname))
+				r_fail(r, "%sa port device", what);
+		}
+	}
+}
 
 static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 {
@@ -367,7 +405,7 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 		r_fail(r, "\"%s\" is not a CIDR", "subnet");
 	r_ip(r, o, "gateway", &ns->gateway);
 	r_u32(r, o, "mtu", 65535, &ns->mtu);
-	r_u32(r, o, "ageing_s", UINT32_MAX, &ns->ageing_s);
+	r_u32(r, o, "ageing_s", 1000000, &ns->ageing_s);
 	r_bool(r, o, "spoofchk", &ns->spoofchk);
 	r_bool(r, o, "hairpin", &ns->hairpin);
 	r_ifname(r, o, "gateway_dev", ns->gw_dev);
@@ -380,7 +418,7 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 		r_fail(r, "\"%s\" must be \"tcx\" or \"tc\"", "attach_mode");
 	r_u64(r, o, "node_netns_id", &ns->node_netns_id);
 	r_bool(r, o, "masquerade", &ns->masquerade);
-	r_u32(r, o, "nat_share", UINT32_MAX, &ns->nat_share);
+	r_u32(r, o, "nat_share", BPFBR_NAT_FLOWS_MAX, &ns->nat_share);
 	r_str(r, o, "uplink", ns->uplink, sizeof(ns->uplink));
 	r_str(r, o, "datapath", buf, sizeof(buf));
 	if (!r->ret && strcmp(buf, "tc") && strcmp(buf, "xdp"))
@@ -397,6 +435,14 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 					     ntohl(ns->range_start) > ntohl(ns->range_end)))))
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
 	read_dns(r, json_object_get(o, "dns"), &ns->dns);
+	if (!r->ret && json_object_get(o, "gateway_allow")) {
+		struct gwallow g;
+		char why[128];
+
+		r_str(r, o, "gateway_allow", ns->gateway_allow, sizeof(ns->gateway_allow));
+		if (!r->ret && gwallow_parse(ns->gateway_allow, &g, why, sizeof(why)))
+			r_fail(r, "\"gateway_allow\": %s", why);
+	}
 	if (r->ret)
 		return;
 	atts = json_object_get(o, "attachments");
@@ -417,6 +463,7 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 	ns->n_att = (uint32_t)json_array_size(atts);
 	for (uint32_t i = 0; i < ns->n_att && !r->ret; i++)
 		read_att(r, json_array_get(atts, i), &ns->att[i]);
+	check_consistent(r, ns);
 }
 
 int state_load(const struct paths *p, const char *name, struct netstate *ns)

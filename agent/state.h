@@ -17,7 +17,8 @@
 #include "parse.h"
 #include "paths.h"
 
-#define ATT_ID_MAX 1024
+#define ATT_ID_MAX	  1024
+#define GATEWAY_ALLOW_LEN 160
 
 struct attachment {
 	char id[ATT_ID_MAX];	  /* owner: CNI container ID, or the netns path for the CLI */
@@ -68,7 +69,9 @@ struct netstate {
 	uint64_t node_netns_id;	  /* the namespace the network was created in */
 	char uplink[IF_NAMESIZE]; /* "" unless masquerading through an uplink */
 	bool masquerade;
-	bool xdp;	      /* XDP programs in front of the TC ones (--mode xdp) */
+	bool xdp; /* XDP programs in front of the TC ones (--mode xdp) */
+	/* Node services containers may reach on the gateway (gwallow.h syntax). */
+	char gateway_allow[GATEWAY_ALLOW_LEN];
 	uint32_t nat_share;   /* flows one container may hold */
 	uint32_t range_start; /* addresses containers get: range_start..range_end */
 	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */
