@@ -8,13 +8,14 @@ TEST_CFLAGS  := $(ALL_CFLAGS) -Iagent -Itests/lib
 
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 # Userspace modules the unit tests exercise, rebuilt with the sanitizers.
-UNIT_AGENT   := parse paths jsonutil state ipam log attach counter_names \
+UNIT_AGENT   := parse paths jsonutil state ipam log attach counter_names gwallow \
                 cni_conf cni_env cni_err cni_result cni_version
 UNIT_OBJS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%.o) \
                 $(UNIT_AGENT:%=$(BUILD)/asan/agent/%.o) $(BUILD)/asan/tests/harness.o
 
 BPFT_SRCS    := $(wildcard tests/bpf/*.c)
-BPFT_OBJS    := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o) $(BUILD)/tests/harness.o
+BPFT_OBJS    := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o) $(BUILD)/tests/harness.o \
+                $(BUILD)/agent/counter_names.o
 
 .PHONY: test-build verifier-report
 test-build: $(BPFBR) $(BUILD)/tests/unit-asan $(BUILD)/tests/bpf-tests $(BUILD)/tests/verifier-report

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <linux/pkt_cls.h>
 
+#include "counter_names.h"
 #include "expect.h"
 #include "harness.h"
 
@@ -10,31 +11,14 @@
  * Only a bound for a copy that is due: nothing waits this long when it came. */
 #define COPY_TIMEOUT_MS 2000
 
-const char *counter_name(int counter)
+/* The agent's name for a counter (as status prints it), or "counter N". */
+const char *counter_label(int counter)
 {
-	static const char *const names[BPFBR_COUNTER_MAX] = {
-		[BPFBR_DROP_NONE] = "none",
-		[BPFBR_DROP_RUNT] = "drop runt",
-		[BPFBR_DROP_TRUNCATED] = "drop truncated",
-		[BPFBR_DROP_NOT_A_PORT] = "drop not-a-port",
-		[BPFBR_DROP_BAD_SRC_MAC] = "drop bad-src-mac",
-		[BPFBR_DROP_LOOP] = "drop loop",
-		[BPFBR_DROP_MAC_OWNED] = "drop mac-owned",
-		[BPFBR_DROP_IP_SPOOF] = "drop ip-spoof",
-		[BPFBR_DROP_ARP_SPOOF] = "drop arp-spoof",
-		[BPFBR_DROP_VLAN] = "drop vlan",
-		[BPFBR_DROP_NO_DEST] = "drop no-dest",
-		[BPFBR_DROP_REDIRECT] = "drop redirect",
-		[BPFBR_EV_LEARNED] = "event learned",
-		[BPFBR_EV_FDB_FULL] = "event fdb-full",
-		[BPFBR_EV_AGED] = "event aged",
-		[BPFBR_EV_FLOOD] = "event flood",
-	};
-
 	static char unnamed[24];
+	const char *name = counter >= 0 ? counter_name((uint32_t)counter) : NULL;
 
-	if (counter >= 0 && counter < BPFBR_COUNTER_MAX && names[counter])
-		return names[counter];
+	if (name)
+		return name;
 	snprintf(unnamed, sizeof(unnamed), "counter %d", counter);
 	return unnamed;
 }
@@ -47,7 +31,7 @@ bool expect_drops_only(const struct sw_run *r, int except, const char *what)
 	for (int d = BPFBR_DROP_NONE + 1; d < BPFBR_DROP_MAX; d++) {
 		if (d == except)
 			continue;
-		snprintf(m, sizeof(m), "%s: counter \"%s\" must not move", what, counter_name(d));
+		snprintf(m, sizeof(m), "%s: counter \"%s\" must not move", what, counter_label(d));
 		ok &= ASSERT_EQ(r->delta[d], 0, m);
 	}
 	return ok;
@@ -88,7 +72,7 @@ bool expect_drop(struct env *env, const struct sw_run *r, const struct frame *in
 
 	snprintf(m, sizeof(m), "%s: verdict TC_ACT_SHOT", what);
 	ok &= ASSERT_EQ(r->verdict, TC_ACT_SHOT, m);
-	snprintf(m, sizeof(m), "%s: counter \"%s\" +1", what, counter_name(reason));
+	snprintf(m, sizeof(m), "%s: counter \"%s\" +1", what, counter_label(reason));
 	ok &= ASSERT_EQ(r->delta[reason], 1, m);
 	ok &= expect_drops_only(r, reason, what);
 	snprintf(m, sizeof(m), "%s: no redirect recorded", what);

@@ -15,7 +15,7 @@
 #include "sw.h"
 
 /* Name of a drop reason or event counter, for messages. */
-const char *counter_name(int counter);
+const char *counter_label(int counter);
 
 /* No drop counter moved but `except` (BPFBR_DROP_NONE: none at all). */
 bool expect_drops_only(const struct sw_run *r, int except, const char *what);

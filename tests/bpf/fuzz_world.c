@@ -16,6 +16,7 @@
 #include <linux/if_link.h>
 #include <linux/pkt_cls.h>
 
+#include "expect.h"
 #include "fuzz_world.h"
 #include "harness.h"
 #include "nat_expect.h"
@@ -42,34 +43,6 @@ static const char *const prog_names[FW_PROGS] = { "bpfbr_port_in", "bpfbr_port_x
 
 static const uint8_t uplink_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x01 };
 static const uint8_t next_hop_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0xfe };
-
-const char *fw_counter_name(int counter)
-{
-	static const char *const names[BPFBR_DROP_MAX] = {
-		[BPFBR_DROP_RUNT] = "runt",
-		[BPFBR_DROP_TRUNCATED] = "truncated",
-		[BPFBR_DROP_NOT_A_PORT] = "not_a_port",
-		[BPFBR_DROP_BAD_SRC_MAC] = "bad_src_mac",
-		[BPFBR_DROP_LOOP] = "loop",
-		[BPFBR_DROP_MAC_OWNED] = "mac_owned",
-		[BPFBR_DROP_IP_SPOOF] = "ip_spoof",
-		[BPFBR_DROP_ARP_SPOOF] = "arp_spoof",
-		[BPFBR_DROP_VLAN] = "vlan",
-		[BPFBR_DROP_NO_DEST] = "no_destination",
-		[BPFBR_DROP_REDIRECT] = "redirect_failed",
-		[BPFBR_DROP_TTL_EXCEEDED] = "ttl_exceeded",
-		[BPFBR_DROP_NAT_FULL] = "nat_table_full",
-		[BPFBR_DROP_NAT_QUOTA] = "nat_share_used_up",
-		[BPFBR_DROP_NAT_NO_PORT] = "nat_no_free_port",
-		[BPFBR_DROP_NAT_PROTO] = "nat_unsupported_protocol",
-		[BPFBR_DROP_FRAG_UNKNOWN] = "fragment_unknown",
-		[BPFBR_DROP_MAC_SPOOF] = "mac_spoof",
-	};
-
-	if (counter > 0 && counter < BPFBR_DROP_MAX && names[counter])
-		return names[counter];
-	return nat_counter_name(counter);
-}
 
 /* --- reporting ------------------------------------------------------------------------ */
 
@@ -596,7 +569,7 @@ static void check_switch_common(struct fw *fw, int prog, int k, int slot, uint32
 	if (dropped && spoof_reason(reason) &&
 	    (!container || !spoofchk || admissible(&n->port[slot], f)))
 		violation(fw, prog, ifindex, f, "dropped as %s a frame anti-spoofing admits",
-			  fw_counter_name(reason));
+			  counter_label(reason));
 	if (!dropped && container && spoofchk && !admissible(&n->port[slot], f))
 		violation(fw, prog, ifindex, f,
 			  "a spoofed frame from container slot %d passed anti-spoofing", slot);
@@ -627,7 +600,7 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 			return;
 		if ((slot < 0) != (reason == BPFBR_DROP_NOT_A_PORT))
 			violation(fw, FW_PORT_TC, ifindex, f, "dropped as %s from slot %d",
-				  fw_counter_name(reason), slot);
+				  counter_label(reason), slot);
 		if (r->trace.n)
 			violation(fw, FW_PORT_TC, ifindex, f, "dropped after %u redirects",
 				  r->trace.n);
@@ -692,7 +665,7 @@ static void check_port_xdp(struct fw *fw, int k, uint32_t ifindex, const struct 
 			fw->failures++;
 		else if (drops_moved(delta, &reason))
 			violation(fw, FW_PORT_XDP, ifindex, f, "passed, and %s moved",
-				  fw_counter_name(reason));
+				  counter_label(reason));
 		return;
 	}
 	switch (r->verdict) {
@@ -803,7 +776,7 @@ static void check_uplink_out(struct fw *fw, const struct frame *f, const struct 
 		if (fw->flows != before)
 			violation(fw, FW_UPLINK_OUT, ifindex, f,
 				  "dropped as %s, and the table went from %u to %u flows",
-				  reason > 0 ? fw_counter_name(reason) : "?", before, fw->flows);
+				  reason > 0 ? counter_label(reason) : "?", before, fw->flows);
 		return;
 	}
 	if (fw->flows != before && fw->flows != before + 1)

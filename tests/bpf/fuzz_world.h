@@ -100,9 +100,6 @@ struct fw {
 	bool skipped;  /* fw_setup() could not run here (not root) */
 };
 
-/* A counter's name, for reports. */
-const char *fw_counter_name(int counter);
-
 /* Sets the world up; true, or false after marking the test failed or skipped. */
 bool fw_setup(struct fw *fw);
 void fw_teardown(struct fw *fw);

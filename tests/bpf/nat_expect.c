@@ -1,48 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <stdio.h>
 
+#include "expect.h"
 #include "harness.h"
 #include "nat_csum.h"
 #include "nat_expect.h"
-
-const char *nat_counter_name(int counter)
-{
-	static const char *const names[BPFBR_COUNTER_MAX] = {
-		[BPFBR_DROP_NONE] = "none",
-		[BPFBR_DROP_RUNT] = "drop runt",
-		[BPFBR_DROP_TRUNCATED] = "drop truncated",
-		[BPFBR_DROP_NOT_A_PORT] = "drop not-a-port",
-		[BPFBR_DROP_BAD_SRC_MAC] = "drop bad-src-mac",
-		[BPFBR_DROP_LOOP] = "drop loop",
-		[BPFBR_DROP_MAC_OWNED] = "drop mac-owned",
-		[BPFBR_DROP_IP_SPOOF] = "drop ip-spoof",
-		[BPFBR_DROP_ARP_SPOOF] = "drop arp-spoof",
-		[BPFBR_DROP_VLAN] = "drop vlan",
-		[BPFBR_DROP_NO_DEST] = "drop no-dest",
-		[BPFBR_DROP_REDIRECT] = "drop redirect",
-		[BPFBR_DROP_TTL_EXCEEDED] = "drop ttl-exceeded",
-		[BPFBR_DROP_NAT_FULL] = "drop nat-full",
-		[BPFBR_DROP_NAT_QUOTA] = "drop nat-quota",
-		[BPFBR_DROP_NAT_NO_PORT] = "drop nat-no-port",
-		[BPFBR_DROP_NAT_PROTO] = "drop nat-proto",
-		[BPFBR_DROP_FRAG_UNKNOWN] = "drop frag-unknown",
-		[BPFBR_EV_LEARNED] = "event learned",
-		[BPFBR_EV_FDB_FULL] = "event fdb-full",
-		[BPFBR_EV_AGED] = "event aged",
-		[BPFBR_EV_FLOOD] = "event flood",
-		[BPFBR_EV_ROUTED] = "event routed",
-		[BPFBR_EV_NAT_NEW] = "event nat-new",
-		[BPFBR_EV_NAT_RECLAIMED] = "event nat-reclaimed",
-		[BPFBR_EV_NAT_HOST_REMAP] = "event nat-host-remap",
-		[BPFBR_EV_NAT_ICMP_ERROR] = "event nat-icmp-error",
-	};
-	static char unnamed[24];
-
-	if (counter >= 0 && counter < BPFBR_COUNTER_MAX && names[counter])
-		return names[counter];
-	snprintf(unnamed, sizeof(unnamed), "counter %d", counter);
-	return unnamed;
-}
 
 bool nexp_counters(const uint64_t *delta, const struct nat_count *moved, const char *what)
 {
@@ -55,11 +17,11 @@ bool nexp_counters(const uint64_t *delta, const struct nat_count *moved, const c
 			want[moved[i].counter] += moved[i].by;
 	for (int c = BPFBR_DROP_NONE + 1; c < BPFBR_COUNTER_MAX; c++) {
 		if (want[c])
-			snprintf(m, sizeof(m), "%s: counter \"%s\" +%llu", what,
-				 nat_counter_name(c), (unsigned long long)want[c]);
+			snprintf(m, sizeof(m), "%s: counter \"%s\" +%llu", what, counter_label(c),
+				 (unsigned long long)want[c]);
 		else
 			snprintf(m, sizeof(m), "%s: counter \"%s\" must not move", what,
-				 nat_counter_name(c));
+				 counter_label(c));
 		ok &= ASSERT_EQ(delta[c], want[c], m);
 	}
 	return ok;

@@ -15,9 +15,6 @@
 #include "nat_dp.h"
 #include "nat_pkt.h"
 
-/* Name of a counter of nat_counters, for messages. */
-const char *nat_counter_name(int counter);
-
 struct nat_count {
 	int counter; /* enum bpfbr_drop or enum bpfbr_event; -1 ends a list */
 	uint64_t by;

@@ -55,6 +55,7 @@ int sw_load(struct sw *sw)
 	sw->fdb_fd = bpf_map__fd(sw->skel->maps.bpfbr_fdb);
 	sw->counters_fd = bpf_map__fd(sw->skel->maps.bpfbr_counters);
 	sw->port_stats_fd = bpf_map__fd(sw->skel->maps.bpfbr_port_stats);
+	sw->subnets_fd = bpf_map__fd(sw->skel->maps.bpfbr_subnets);
 	return 0;
 }
 

@@ -22,7 +22,7 @@ struct port_bpf;
 struct sw {
 	struct port_bpf *skel;
 	int prog_fd;
-	int ports_fd, config_fd, flood_fd, fdb_fd, counters_fd, port_stats_fd;
+	int ports_fd, config_fd, flood_fd, fdb_fd, counters_fd, port_stats_fd, subnets_fd;
 };
 
 /* What one run of the program did. */

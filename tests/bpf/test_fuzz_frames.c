@@ -23,7 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "expect.h"
 #include "fuzz_world.h"
+#include "nat_expect.h"
 #include "harness.h"
 
 /* TC runs of IPv4/IPv6 frames cut inside their header are refused by newer
@@ -85,7 +87,7 @@ static void report(const struct fw_totals *t, int workers, double secs)
 	printf("    drops:");
 	for (int i = BPFBR_DROP_NONE + 1; i < BPFBR_DROP_MAX; i++)
 		if (t->reasons[i])
-			printf(" %s %llu", fw_counter_name(i), (unsigned long long)t->reasons[i]);
+			printf(" %s %llu", counter_label(i), (unsigned long long)t->reasons[i]);
 	putchar('\n');
 }
 

@@ -6,9 +6,11 @@
 # it was refused, and with captures, neighbour tables and forwarding tables
 # that nobody saw or believed it. The same attacks on a network made with
 # --no-spoofchk get through, which shows the tests can see them.
-# What bpfbr guarantees between two networks is that no frame crosses at
-# layer 2 and that it does not turn on the node's forwarding; layer 3 between
-# them is the node's routing (tests below say which parts hold today).
+# Between two networks no frame crosses at layer 2, and the switch drops
+# what a container sends for another network's subnet (.drops.other_network)
+# before the node could route it. Of the node, a container reaches its
+# gateway address (ICMP, replies, the services --gateway-allow names) and
+# nothing else (.drops.node_denied).
 . "$(dirname "$0")/lib.sh"
 
 TOOL=$(cd "$(dirname "$0")" && pwd)/tools/hostile.py
@@ -396,30 +398,33 @@ test_no_route_to_another_network() {
 }
 
 # Layer 3 between two masquerading networks: bpfbr turns forwarding on for
-# each gateway device (what its fast path leaves to the stack is routed),
-# and with it the node routes from one network into the other. A container
-# must not reach another network's containers (issue 7): FAILS today.
+# each gateway device (what its fast path leaves to the stack is routed), so
+# the node would route from one network into the other; the switch drops
+# such packets first, and counts them.
 test_no_route_between_masquerading_networks() {
-	local out
+	local before
 	uplink || fail "cannot build the uplink" || return 1
 	up --uplink up0 --masquerade || return 1
 	netb --uplink up0 --masquerade || return 1
 	ping_ok a1 198.51.100.2 && ping_ok b1 198.51.100.2 ||
 		fail "the containers cannot reach ext (the control)" || return 1
-	capture b1 eth0 "udp port 9999" on b1 || return 1
+	before=$(drops other_network)
+	capture b1 eth0 "udp port 9999 or icmp" on b1 || return 1
 	hostile a1 udp eth0 "$(gw_mac)" "$(mac a1)" 10.40.0.2 10.41.0.2 9999 --count 3 || return 1
+	expect_delta "neta's other_network drops" "$before" "$(drops other_network)" 3 || return 1
+	! ping_ok a1 10.41.0.2 || fail "a1 pings b1" || return 1
 	end_captures
-	out=$(ping_ok a1 10.41.0.2 && echo "a1 pings b1")
-	expect_unseen b1 "a1's datagram to b1, routed by the node," || return 1
-	[ -z "$out" ] || fail "$out (the node routes between the two networks)"
+	expect_unseen b1 "a1's datagrams and pings to b1, routed by the node," || return 1
+	! ping_ok b1 10.40.0.2 || fail "b1 pings a1" || return 1
+	[ "$(drops netb other_network)" -ge 1 ] || fail "netb counted no other_network drop"
 }
 
 # --- the node ---------------------------------------------------------------------------------
 
 # listen WHERE ADDR PORT TAG: a TCP listener (socat) in the node, until the test ends.
 listen() {
-	node timeout 30 socat "TCP-LISTEN:$3,bind=$2,reuseaddr,fork" SYSTEM:"echo $4" \
-		>/dev/null 2>&1 &
+	spawn node timeout 30 socat "TCP-LISTEN:$3,bind=$2,reuseaddr,fork" SYSTEM:"echo $4" \
+		>/dev/null 2>&1
 	for _ in $(seq 30); do
 		node ss -Htln "sport = :$3" | grep -q . && return 0
 		sleep 0.1
@@ -443,19 +448,62 @@ test_node_loopback_is_unreachable() {
 
 # The gateway is the container's door to the node (ping, and the services the
 # user allows there); the node's other addresses, an uplink's or another
-# network's gateway, are not. bpfbr has no such filter: FAILS today, a
-# container reaches any service of the node through any of its addresses.
+# network's gateway, are not, even for a service the gateway allows.
 test_node_addresses_beyond_the_gateway_are_unreachable() {
-	local reached=()
+	local reached=() before
 	uplink || fail "cannot build the uplink" || return 1
-	up --uplink up0 --masquerade || return 1
+	up --uplink up0 --masquerade --gateway-allow tcp || return 1
 	netb || return 1
 	listen node 198.51.100.1 7002 uplink || return 1
 	listen node 10.41.0.1 7003 netb-gateway || return 1
+	listen node 0.0.0.0 7004 any || return 1
 	ping_ok a1 10.40.0.1 || fail "a1 cannot ping its gateway (the control)" || return 1
+	[ "$(connects a1 10.40.0.1 7004)" = any ] ||
+		fail "a1 cannot reach 10.40.0.1:7004, allowed by --gateway-allow tcp" || return 1
+	before=$(drops node_denied)
 	[ "$(connects a1 198.51.100.1 7002)" = uplink ] && reached+=("the uplink's 198.51.100.1:7002")
+	[ "$(connects a1 198.51.100.1 7004)" = any ] && reached+=("the uplink's 198.51.100.1:7004")
 	[ "$(connects a1 10.41.0.1 7003)" = netb-gateway ] && reached+=("netb's gateway 10.41.0.1:7003")
-	[ ${#reached[@]} = 0 ] || fail "a1 reaches node services on ${reached[*]}"
+	[ ${#reached[@]} = 0 ] || fail "a1 reaches node services on ${reached[*]}" || return 1
+	[ "$(drops node_denied)" -gt "$before" ] || fail "no node_denied drop was counted"
+}
+
+# By default a container reaches no service of the node on its gateway:
+# connections are refused by the switch (counted), pings and the replies to
+# the node's own connections pass. --gateway-allow opens named services, and
+# "all" opens the node as a bridge does.
+test_gateway_services_need_allowing() {
+	local before
+	up || return 1
+	listen node 10.40.0.1 7005 tcp-service || return 1
+	spawn on a2 timeout 20 socat TCP-LISTEN:7006,reuseaddr SYSTEM:"echo from-a2" >/dev/null 2>&1
+	sleep 0.3
+	before=$(drops node_denied)
+	[ "$(connects a1 10.40.0.1 7005)" = "" ] || fail "a1 reached 10.40.0.1:7005 by default" ||
+		return 1
+	[ "$(drops node_denied)" -gt "$before" ] || fail "no node_denied drop was counted" || return 1
+	ping_ok a1 10.40.0.1 || fail "a1 cannot ping its gateway" || return 1
+	[ "$(node timeout 3 socat -T2 - TCP:10.40.0.3:7006,connect-timeout=2 </dev/null)" = from-a2 ] ||
+		fail "the node cannot talk to a2's service (replies are refused)" || return 1
+	check "net delete neta" bpfbr net delete neta --force || return 1
+	up --gateway-allow udp/53,tcp/7005 || return 1
+	[ "$(connects a1 10.40.0.1 7005)" = tcp-service ] ||
+		fail "a1 does not reach tcp/7005 with --gateway-allow udp/53,tcp/7005" || return 1
+	check "net delete neta" bpfbr net delete neta --force || return 1
+	up --gateway-allow all || return 1
+	[ "$(connects a1 10.40.0.1 7005)" = tcp-service ] ||
+		fail "a1 does not reach tcp/7005 with --gateway-allow all"
+}
+
+# UDP: a container's answers to the node's queries pass; its own datagrams to
+# a service not allowed do not.
+test_udp_replies_to_the_node_pass() {
+	local got
+	up || return 1
+	spawn on a1 timeout 20 socat UDP-RECVFROM:5300,fork SYSTEM:"echo answer" >/dev/null 2>&1
+	sleep 0.3
+	got=$(echo q | node timeout 3 socat -T2 - UDP:10.40.0.2:5300 2>/dev/null)
+	[ "$got" = answer ] || fail "the node's UDP query to a1 got '$got', not its answer"
 }
 
 run_tests "$@"

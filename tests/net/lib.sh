@@ -38,6 +38,12 @@ ct() { echo "$PREFIX-$1"; }
 on() { local n; n=$(ct "$1"); shift; ip netns exec "$n" "$@"; }
 # Records a namespace the test created so that cleanup removes it.
 own_ns() { OWN_NS+=("$1"); }
+# spawn CMD...: runs CMD in the background; cleanup ends it, by its pid, if it
+# still runs when the test ends. (Bound CMD with timeout all the same.)
+spawn() {
+	"$@" &
+	echo $! >>"$ROOT/.pids"
+}
 
 # fail WHY: reports why the test fails (the first reason is the summary); returns 1.
 fail() {
@@ -80,7 +86,10 @@ setup_world() {
 }
 
 cleanup_world() {
-	local n
+	local n p
+	if [ -n "$ROOT" ] && [ -f "$ROOT/.pids" ]; then
+		while read -r p; do kill "$p" 2>/dev/null; done <"$ROOT/.pids"
+	fi
 	# Namespaces the test made, and those bpfbr made for it (ct names).
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		case "$n" in "$PREFIX"-*) ip netns del "$n" 2>/dev/null ;; esac

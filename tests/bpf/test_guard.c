@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/*
+ * What a container may send to its gateway's MAC beyond its own network
+ * (bpf/lib/guard.h): of the node's gateway address only ICMP, replies and
+ * the services the network allows; nothing for another network's subnet.
+ */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+
+#include "expect.h"
+#include "fixture.h"
+#include "harness.h"
+#include "nat_pkt.h"
+
+/* A packet from container slot c to address daddr, sent to the gateway's MAC. */
+static void to_gateway(struct fx *fx, struct pkt *p, int c, uint32_t daddr, uint8_t proto,
+		       uint16_t dport, uint8_t tcp_flags)
+{
+	*p = (struct pkt){ .saddr = fx->port[c].ipv4,
+			   .daddr = daddr,
+			   .proto = proto,
+			   .ttl = 64,
+			   .sport = 40000,
+			   .dport = dport,
+			   .tcp_flags = tcp_flags,
+			   .icmp_type = ICMP_ECHO };
+	memcpy(p->dst_mac, fx->port[GW].mac, 6);
+	memcpy(p->src_mac, fx->port[c].mac, 6);
+	pkt_fill(p, 32, 1);
+}
+
+/* Runs p from container slot c: delivered to the gateway port, or dropped as reason. */
+static void check(struct fx *fx, const struct pkt *p, int c, int reason, const char *what)
+{
+	struct sw_run r;
+	struct frame f;
+
+	pkt_frame(&f, p);
+	if (!fx_run(fx, c, &f, &r))
+		return;
+	if (reason)
+		expect_drop(&fx->env, &r, &f, reason, what);
+	else
+		expect_deliver(&fx->env, &r, &f, GW, BPFBR_TRACE_EGRESS, what);
+}
+
+static bool allow(struct fx *fx, uint32_t flags, const struct bpfbr_service *svc, uint32_t n)
+{
+	fx->cfg.flags |= flags;
+	fx->cfg.n_allow = n;
+	memcpy(fx->cfg.allow, svc, n * sizeof(*svc));
+	return fx_config(fx);
+}
+
+TEST(guard_gateway_default)
+{
+	uint32_t gw;
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	gw = fx.port[GW].ipv4;
+	to_gateway(&fx, &p, C1, gw, PROTO_ICMP, 1, 0);
+	check(&fx, &p, C1, 0, "a ping to the gateway");
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_SYN);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "a TCP SYN to the gateway");
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_ACK);
+	check(&fx, &p, C1, 0, "a TCP segment past the SYN (a reply)");
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_SYN | TCP_ACK);
+	check(&fx, &p, C1, 0, "a SYN-ACK (the node connected to the container)");
+	to_gateway(&fx, &p, C1, gw, PROTO_UDP, 53, 0);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "UDP to the gateway");
+	to_gateway(&fx, &p, C1, gw, PROTO_GRE, 0, 0);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "GRE to the gateway");
+	fx_teardown(&fx);
+}
+
+TEST(guard_gateway_allow_list)
+{
+	const struct bpfbr_service svc[] = {
+		{ .proto = PROTO_UDP, .port = htons(53) },
+		{ .proto = PROTO_TCP, .port = 0 }, /* every TCP port */
+	};
+	uint32_t gw;
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	if (!allow(&fx, 0, svc, 2))
+		goto out;
+	gw = fx.port[GW].ipv4;
+	to_gateway(&fx, &p, C2, gw, PROTO_UDP, 53, 0);
+	check(&fx, &p, C2, 0, "UDP to an allowed port");
+	to_gateway(&fx, &p, C2, gw, PROTO_UDP, 54, 0);
+	check(&fx, &p, C2, BPFBR_DROP_NODE_DENIED, "UDP to another port");
+	to_gateway(&fx, &p, C2, gw, PROTO_TCP, 8080, TCP_SYN);
+	check(&fx, &p, C2, 0, "a TCP SYN with every TCP port allowed");
+	/* n_allow bounds the list: an entry past it is not consulted. */
+	fx.cfg.n_allow = 1;
+	if (fx_config(&fx)) {
+		to_gateway(&fx, &p, C2, gw, PROTO_TCP, 8080, TCP_SYN);
+		check(&fx, &p, C2, BPFBR_DROP_NODE_DENIED, "a TCP SYN past the list's end");
+	}
+out:
+	fx_teardown(&fx);
+}
+
+TEST(guard_gateway_open)
+{
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	if (allow(&fx, BPFBR_NET_NODE_OPEN, NULL, 0)) {
+		to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_UDP, 9999, 0);
+		check(&fx, &p, C1, 0, "UDP to the gateway with the node open");
+		to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, 22, TCP_SYN);
+		check(&fx, &p, C1, 0, "a TCP SYN to the gateway with the node open");
+	}
+	fx_teardown(&fx);
+}
+
+/* UDP the node sends into a container opens the way for the replies, and only for them. */
+TEST(guard_udp_reply_to_node)
+{
+	struct sw_run r;
+	struct frame f;
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	p = (struct pkt){ .saddr = fx.port[GW].ipv4,
+			  .daddr = fx.port[C1].ipv4,
+			  .proto = PROTO_UDP,
+			  .ttl = 64,
+			  .sport = 5353,
+			  .dport = 53 };
+	memcpy(p.dst_mac, fx.port[C1].mac, 6);
+	memcpy(p.src_mac, fx.port[GW].mac, 6);
+	pkt_fill(&p, 20, 2);
+	pkt_frame(&f, &p);
+	if (!fx_run(&fx, GW, &f, &r) ||
+	    !expect_deliver(&fx.env, &r, &f, C1, BPFBR_TRACE_PEER, "a query from the node"))
+		goto out;
+	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_UDP, 5353, 0);
+	p.sport = 53;
+	check(&fx, &p, C1, 0, "the container's answer");
+	p.sport = 54;
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "UDP from another port of the container");
+	to_gateway(&fx, &p, C2, fx.port[GW].ipv4, PROTO_UDP, 5353, 0);
+	p.sport = 53;
+	check(&fx, &p, C2, BPFBR_DROP_NODE_DENIED, "the same ports from another container");
+out:
+	fx_teardown(&fx);
+}
+
+TEST(guard_other_network)
+{
+	struct bpfbr_subnet_key k = { .prefixlen = 24, .addr = ip4(10, 41, 0, 0) };
+	uint32_t index = 2;
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	to_gateway(&fx, &p, C1, ip4(10, 41, 0, 2), PROTO_ICMP, 1, 0);
+	check(&fx, &p, C1, 0, "a ping beyond the gateway, no other network known");
+	if (!ASSERT_OK(bpf_map_update_elem(fx.sw.subnets_fd, &k, &index, BPF_ANY),
+		       "add network 2's subnet"))
+		goto out;
+	check(&fx, &p, C1, BPFBR_DROP_OTHER_NETWORK, "a ping into network 2");
+	to_gateway(&fx, &p, C1, ip4(10, 41, 0, 2), PROTO_TCP, 80, TCP_ACK);
+	check(&fx, &p, C1, BPFBR_DROP_OTHER_NETWORK, "TCP into network 2");
+	to_gateway(&fx, &p, C1, ip4(10, 42, 0, 2), PROTO_ICMP, 1, 0);
+	check(&fx, &p, C1, 0, "a ping to a subnet of no network");
+out:
+	fx_teardown(&fx);
+}
