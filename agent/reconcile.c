@@ -255,8 +255,13 @@ static int prune_uplink(struct netctx *c, const char *ifname, char **names, int 
 		}
 		if (owned)
 			continue;
-		updp_endpoint_del(&u, key);
-		prev = NULL;
+		err = updp_endpoint_del(&u, key);
+		if (err) {
+			pr_warn("cannot remove NAT endpoint %s of uplink %s: %s", ip_str(key, ip),
+				ifname, strerror(-err));
+			continue; /* the walk goes on past it: it ends */
+		}
+		prev = NULL; /* the walk restarts after a deletion */
 		note(removed, "nat endpoint", ifname, ip_str(key, ip));
 	}
 	updp_close(&u);

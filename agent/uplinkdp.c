@@ -151,9 +151,11 @@ int updp_endpoint_del(const struct updp *u, uint32_t addr)
 
 	if (bpf_map_lookup_elem(u->endpoints, &addr, &ep))
 		return errno == ENOENT ? 0 : -errno;
-	/* No new flows from now on; then the existing ones go. */
+	/* No new flows from now on; then the existing ones go. Only the endpoint
+	 * changes: its port may be gone already, and the devmap refuses the
+	 * ifindex of a device that no longer exists. */
 	ep.max_flows = 0;
-	err = updp_endpoint_set(u, addr, &ep);
+	err = bpf_map_update_elem(u->endpoints, &addr, &ep, BPF_EXIST) ? -errno : 0;
 	if (!err)
 		err = updp_sweep(u, BPFBR_SWEEP_ENDPOINT, addr, &reclaimed);
 	if (!err && bpf_map_delete_elem(u->endpoints, &addr) && errno != ENOENT)
