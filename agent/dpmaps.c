@@ -78,12 +78,14 @@ int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot)
 {
 	struct bpfbr_fdb_key key, next, *prev = NULL;
 	struct bpfbr_fdb_entry e;
-	uint32_t zero = 0, s = slot;
+	uint32_t zero = 0, s = slot, cur;
 	int err = 0;
 
-	/* Out of the flood list first, so no copy is sent to a port being removed. */
-	if (map_update(dp->flood, &s, &zero))
-		err = -errno;
+	/* Out of the flood list first, so no copy is sent to a port being removed;
+	 * a slot that another port holds by now (its own left over by a killed
+	 * command) stays as it is. */
+	if (!bpf_map_lookup_elem(dp->flood, &s, &cur) && cur == ifindex)
+		err = map_update(dp->flood, &s, &zero);
 	if (bpf_map_delete_elem(dp->ports, &ifindex) && errno != ENOENT)
 		err = -errno;
 	if (bpf_map_delete_elem(dp->devmap, &ifindex) && errno != ENOENT)

@@ -16,7 +16,8 @@ int dp_config_set(const struct dp *dp, const struct bpfbr_netcfg *cfg);
 
 /* Makes port a member: counters zeroed, its MAC static in the fdb, then floodable. */
 int dp_port_add(const struct dp *dp, const struct bpfbr_port *port);
-/* Removes the port and every fdb entry that points at it. */
+/* Removes the port and every fdb entry that points at it; its flood slot
+ * only while the slot still holds it. */
 int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot);
 int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port);
 
