@@ -303,7 +303,44 @@ static int check_request(struct netctx *c, const struct netstate *ns, const stru
 	return clear_leftover(c, ns, a->host_ifname);
 }
 
-static int open_netns(const struct attach_opts *o, struct attachment *a, struct undo *u)
+/* Adds to the intent before the side effect it names. */
+static int record(struct journal *j, const char *key, const char *value)
+{
+	int err = journal_note(j, key, value);
+
+	if (err)
+		pr_err("cannot write the change journal under %s: %s", j->p->state, strerror(-err));
+	return err;
+}
+
+static int create_netns(const struct attach_opts *o, const struct attachment *a, struct journal *j)
+{
+	int err;
+
+	if (strchr(o->netns, '/')) {
+		pr_err("--create-netns needs a namespace name, not the path %s", o->netns);
+		return -EINVAL;
+	}
+	/* Checked before it is recorded: an interrupted attach removes only a
+	 * namespace that did not exist before it. */
+	err = access(a->netns, F_OK) ? 0 : -EEXIST;
+	if (!err) {
+		err = record(j, JOURNAL_NETNS, o->netns);
+		if (err)
+			return err;
+		err = netns_create(o->netns);
+		if (err)
+			journal_note(j, JOURNAL_NETNS, NULL);
+	}
+	if (err == -EEXIST)
+		pr_err("namespace %s already exists; drop --create-netns to attach it", o->netns);
+	else if (err)
+		pr_err("cannot create namespace %s: %s", o->netns, strerror(-err));
+	return err;
+}
+
+static int open_netns(const struct attach_opts *o, struct attachment *a, struct undo *u,
+		      struct journal *j)
 {
 	int fd, err;
 
@@ -313,20 +350,9 @@ static int open_netns(const struct attach_opts *o, struct attachment *a, struct 
 		return err;
 	}
 	if (o->create_netns) {
-		if (strchr(o->netns, '/')) {
-			pr_err("--create-netns needs a namespace name, not the path %s", o->netns);
-			return -EINVAL;
-		}
-		err = netns_create(o->netns);
-		if (err == -EEXIST) {
-			pr_err("namespace %s already exists; drop --create-netns to attach it",
-			       o->netns);
+		err = create_netns(o, a, j);
+		if (err)
 			return err;
-		}
-		if (err) {
-			pr_err("cannot create namespace %s: %s", o->netns, strerror(-err));
-			return err;
-		}
 		u->netns_created = true;
 	}
 	fd = netns_open(a->netns);
@@ -446,7 +472,8 @@ static void write_resolv_conf(const struct netstate *ns, const struct attachment
 		pr_warn("cannot write %s/%s/resolv.conf: %s", NETNS_ETC_DIR, name, strerror(-err));
 }
 
-static int attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
+static int attach(struct netctx *c, const struct attach_opts *o, struct attachment *out,
+		  struct journal *j)
 {
 	struct veth_req req = { 0 };
 	struct undo u = { 0 };
@@ -467,7 +494,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 		err = -EINVAL;
 		goto out_state;
 	}
-	fd = open_netns(o, &a, &u);
+	fd = open_netns(o, &a, &u, j);
 	if (fd < 0) {
 		err = fd;
 		goto undo;
@@ -482,6 +509,8 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	a.created_netns = u.netns_created;
 	a.cni = o->cni;
 	err = check_request(c, &ns, o, &a);
+	if (!err)
+		err = record(j, JOURNAL_DEVICE, a.host_ifname);
 	if (err)
 		goto undo_fd;
 
@@ -589,12 +618,13 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 }
 
 /*
- * What an attach of (id, ifname) that never reached the state file left
- * behind (it was killed): its veth, recognised by name and alias, with the
- * port, hook and translations that point at it.
+ * What an attach that never reached the state file left behind (it was
+ * killed): its veth device, with the port, hook and translations that point
+ * at it. Without the journal's word for it, a device is taken for ours only
+ * with our alias.
  */
-static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const char *id,
-			     const char *ifname)
+static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const char *device,
+			     bool journaled)
 {
 	struct attachment a = { 0 };
 	char alias[128], link_pin[PATH_MAX];
@@ -602,13 +632,15 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 	struct nl_link l;
 	struct dp dp;
 
-	host_ifname(ns->name, id, ifname, a.host_ifname);
+	snprintf(a.host_ifname, sizeof(a.host_ifname), "%s", device);
 	link_alias(ns, alias, sizeof(alias));
-	if (nl_link_get(&c->nl, a.host_ifname, 0, &l) || strcmp(l.alias, alias))
+	if (nl_link_get(&c->nl, device, 0, &l) || (!journaled && strcmp(l.alias, alias)))
 		return;
-	pr_warn("removing %s, left over by an interrupted attach of %s", a.host_ifname, id);
+	pr_warn("removing %s, left over by an interrupted attach", device);
 	a.host_ifindex = l.ifindex;
-	if (!port_link_pin(c, ns->name, a.host_ifname, link_pin, sizeof(link_pin)))
+	if (ns->xdp && !port_xdp_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
+		detach_xdp(link_pin);
+	if (!port_link_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
 		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);
 	if (!net_dp_open(c, ns->name, &dp)) {
 		if (!dp_port_get(&dp, (uint32_t)l.ifindex, &port)) {
@@ -624,8 +656,9 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 	nl_link_del(&c->nl, l.ifindex);
 }
 
-static int detach(struct netctx *c, const struct detach_sel *s, bool quiet)
+static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, struct journal *j)
 {
+	char device[IF_NAMESIZE];
 	char path[PATH_MAX] = "";
 	uint64_t ns_id = 0;
 	struct attachment a;
@@ -654,8 +687,10 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 		if (att_matches(&ns.att[i], s, path, ns_id))
 			break;
 	if (i == ns.n_att) {
-		if (!s->netns && s->ifname)
-			clear_unrecorded(c, &ns, s->id, s->ifname);
+		if (!s->netns && s->ifname) {
+			host_ifname(ns.name, s->id, s->ifname, device);
+			clear_unrecorded(c, &ns, device, false);
+		}
 		if (!quiet)
 			pr_err("%s %s%s%s is not attached to network %s; see: bpfbr status %s",
 			       s->netns ? "namespace" : "container", s->netns ?: s->id,
@@ -664,6 +699,10 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 		goto out;
 	}
 	a = ns.att[i];
+	/* From here on it goes, whatever interrupts it: the next command finishes it. */
+	err = record(j, JOURNAL_DEVICE, a.host_ifname);
+	if (err)
+		goto out;
 	netstate_del_att(&ns, &ns.att[i]);
 	teardown(c, &ns, &a);
 	err = state_save(&c->p, &ns);
@@ -674,28 +713,83 @@ out:
 
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
 {
-	bool owner = false;
-	int err = valid_netname(o->net) ? journal_begin(&c->p, "attach", o->net, &owner) : 0;
+	struct journal j = { 0 };
+	int err = valid_netname(o->net) ? journal_begin(&j, &c->p, JOURNAL_OP_ATTACH, o->net) : 0;
 
 	if (err) {
 		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
 		return err;
 	}
-	err = attach(c, o, out);
-	journal_end(&c->p, owner);
+	err = attach(c, o, out, &j);
+	journal_end(&j);
 	return err;
 }
 
 int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 {
-	bool owner = false;
-	int err = valid_netname(s->net) ? journal_begin(&c->p, "detach", s->net, &owner) : 0;
+	struct journal j = { 0 };
+	int err = valid_netname(s->net) ? journal_begin(&j, &c->p, JOURNAL_OP_DETACH, s->net) : 0;
 
 	if (err) {
 		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
 		return err;
 	}
-	err = detach(c, s, quiet);
-	journal_end(&c->p, owner);
+	err = detach(c, s, quiet, &j);
+	journal_end(&j);
+	return err;
+}
+
+static const struct attachment *att_of_device(const struct netstate *ns, const char *device)
+{
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (!strcmp(ns->att[i].host_ifname, device))
+			return &ns->att[i];
+	return NULL;
+}
+
+int net_attach_undo(struct netctx *c, const char *net, const char *device, const char *netns)
+{
+	struct netstate ns;
+	int err;
+
+	err = state_load(&c->p, net, &ns);
+	if (err && err != -ENOENT)
+		return err;
+	if (!err) {
+		bool done = device[0] && att_of_device(&ns, device);
+
+		if (device[0] && !done)
+			clear_unrecorded(c, &ns, device, true);
+		netstate_free(&ns);
+		if (done)
+			return 0; /* it reached the state: the attach is complete */
+	}
+	err = 0;
+	if (netns[0]) {
+		pr_warn("removing namespace %s, made by an interrupted attach", netns);
+		err = netns_delete(netns);
+	}
+	return err;
+}
+
+int net_detach_finish(struct netctx *c, const char *net, const char *device)
+{
+	struct detach_sel s = { .net = net };
+	const struct attachment *a;
+	struct netstate ns;
+	int err;
+
+	err = state_load(&c->p, net, &ns);
+	if (err)
+		return err == -ENOENT ? 0 : err;
+	a = att_of_device(&ns, device);
+	err = 0;
+	if (a) {
+		pr_warn("finishing the interrupted detach of %s from network %s", a->id, net);
+		s.id = a->id;
+		s.ifname = a->ifname;
+		err = net_detach(c, &s, true);
+	}
+	netstate_free(&ns);
 	return err;
 }

@@ -339,7 +339,7 @@ undo:
 	return err;
 }
 
-static int create(struct netctx *c, const struct net_opts *o)
+static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 {
 	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
 	char pin_dir[PATH_MAX], why[128];
@@ -382,6 +382,13 @@ static int create(struct netctx *c, const struct net_opts *o)
 	err = net_pin_dir(c, ns.name, pin_dir, sizeof(pin_dir));
 	if (err)
 		return err;
+	/* pick_index found the name free: if the command is interrupted from
+	 * here on, the device of that name is this network's, alias or not. */
+	err = journal_note(j, JOURNAL_DEVICE, ns.gw_dev);
+	if (err) {
+		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
+		return err;
+	}
 	if (!dp_unpin(pin_dir))
 		pr_debug("removed stale pins under %s", pin_dir);
 	err = build_net(c, &ns, o->gateway_brd, pin_dir);
@@ -461,9 +468,9 @@ out:
 	return err;
 }
 
-static int journal_or_fail(struct netctx *c, const char *op, const char *net, bool *owner)
+static int journal_or_fail(struct netctx *c, struct journal *j, const char *op, const char *net)
 {
-	int err = journal_begin(&c->p, op, net, owner);
+	int err = valid_netname(net) ? journal_begin(j, &c->p, op, net) : 0;
 
 	if (err)
 		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
@@ -472,24 +479,40 @@ static int journal_or_fail(struct netctx *c, const char *op, const char *net, bo
 
 int net_create(struct netctx *c, const struct net_opts *o)
 {
-	bool owner = false;
-	int err = valid_netname(o->name) ? journal_or_fail(c, "net-create", o->name, &owner) : 0;
+	struct journal j = { 0 };
+	int err = journal_or_fail(c, &j, JOURNAL_OP_NET_CREATE, o->name);
 
 	if (err)
 		return err;
-	err = create(c, o);
-	journal_end(&c->p, owner);
+	err = create(c, o, &j);
+	journal_end(&j);
 	return err;
 }
 
 int net_delete(struct netctx *c, const char *name, bool force)
 {
-	bool owner = false;
-	int err = valid_netname(name) ? journal_or_fail(c, JOURNAL_OP_NET_DELETE, name, &owner) : 0;
+	struct journal j = { 0 };
+	int err = journal_or_fail(c, &j, JOURNAL_OP_NET_DELETE, name);
 
 	if (err)
 		return err;
 	err = delete (c, name, force);
-	journal_end(&c->p, owner);
+	journal_end(&j);
 	return err;
+}
+
+int net_create_undo(struct netctx *c, const char *net, const char *device)
+{
+	struct netstate ns;
+	int err = state_load(&c->p, net, &ns), ifindex;
+
+	if (!err)
+		netstate_free(&ns); /* it reached the state: the network is complete */
+	if (err != -ENOENT)
+		return err;
+	ifindex = device[0] ? nl_link_index(&c->nl, device) : -ENODEV;
+	if (ifindex < 0)
+		return 0;
+	pr_warn("removing %s, left over by the interrupted creation of network %s", device, net);
+	return nl_link_del(&c->nl, ifindex);
 }

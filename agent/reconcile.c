@@ -328,22 +328,37 @@ int reconcile(struct netctx *c, const char *net, json_t *removed)
 	return err;
 }
 
+/* The interrupted change itself: undone, or finished when it had begun to undo. */
+static int recover(struct netctx *c, const struct journal_rec *r)
+{
+	int err = 0;
+
+	if (!strcmp(r->op, JOURNAL_OP_ATTACH))
+		err = net_attach_undo(c, r->net, r->device, r->netns);
+	else if (!strcmp(r->op, JOURNAL_OP_DETACH))
+		err = net_detach_finish(c, r->net, r->device);
+	else if (!strcmp(r->op, JOURNAL_OP_NET_CREATE))
+		err = net_create_undo(c, r->net, r->device);
+	else if (!strcmp(r->op, JOURNAL_OP_NET_DELETE)) {
+		/* Finish what was asked: the network goes, whatever is left of it. */
+		err = net_delete(c, r->net, true);
+		if (err == -ENOENT)
+			err = 0;
+	}
+	return err;
+}
+
 int netctx_open_for_change(struct netctx *c, const char *root)
 {
-	char op[32], net[NETNAME_MAX];
+	struct journal_rec r;
 	json_t *removed;
 	int err;
 
 	err = netctx_open(c, root, true);
-	if (err || !journal_pending(&c->p, op, net, sizeof(net)))
+	if (err || !journal_pending(&c->p, &r))
 		return err;
-	pr_warn("an earlier bpfbr command (%s %s) was interrupted; reconciling", op, net);
-	if (!strcmp(op, JOURNAL_OP_NET_DELETE)) {
-		/* Finish what was asked: the network goes, whatever is left of it. */
-		err = net_delete(c, net, true);
-		if (err == -ENOENT)
-			err = 0;
-	}
+	pr_warn("an earlier bpfbr command (%s %s) was interrupted; reconciling", r.op, r.net);
+	err = recover(c, &r);
 	/* Everything, not only the network named: an interrupted create may have
 	 * left devices and pins of a network that has no state. */
 	removed = json_array();
@@ -351,6 +366,8 @@ int netctx_open_for_change(struct netctx *c, const char *root)
 		err = reconcile(c, NULL, removed);
 	json_decref(removed);
 	if (!err)
-		journal_end(&c->p, true);
+		journal_clear(&c->p);
+	else
+		netctx_close(c);
 	return err;
 }
