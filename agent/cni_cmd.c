@@ -6,6 +6,7 @@
 
 #include "cni_cmd.h"
 #include "netns.h"
+#include "reconcile.h"
 
 bool cni_delegated(const struct cni_req *r)
 {
@@ -23,7 +24,9 @@ struct cni_delegate cni_delegate_of(const struct cni_req *r)
 
 int cni_open(struct cni_req *r, struct netctx *c, bool lock, int code)
 {
-	int err = netctx_open(c, r->conf.root, lock);
+	/* A command that takes the lock first reconciles an interrupted one, as the CLI's do. */
+	int err = lock ? netctx_open_for_change(c, r->conf.root)
+		       : netctx_open(c, r->conf.root, false);
 
 	return err ? cni_code(r, err, code) : 0;
 }

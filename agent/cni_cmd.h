@@ -33,7 +33,8 @@ int cni_status(struct cni_req *r);
 /* Helpers the commands share. */
 bool cni_delegated(const struct cni_req *r);
 struct cni_delegate cni_delegate_of(const struct cni_req *r);
-/* netctx_open under the config's root (never $BPFBR_ROOT); code on failure. */
+/* netctx_open under the config's root (never $BPFBR_ROOT); code on failure. With
+ * the lock, an interrupted earlier command is reconciled first. */
 int cni_open(struct cni_req *r, struct netctx *c, bool lock, int code);
 /* CNI_NETNS must exist (else code 3) and be a network namespace (else 4). */
 int cni_check_netns(struct cni_req *r);
