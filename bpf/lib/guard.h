@@ -25,14 +25,20 @@ static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const st
 {
 	if (cfg->flags & BPFBR_NET_NODE_OPEN)
 		return 0;
+	/* To whichever node address: a reply in a flow that the node (or an
+	 * allowed service) opened: a TCP segment past the SYN (no connection
+	 * starts without one), UDP the node sent in first, an echo reply or
+	 * ICMP error; later fragments follow their first's fate. */
+	if (reply || p->frag == FRAG_LATER ||
+	    (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK)))
+		return 0;
+	if (p->proto == IPPROTO_ICMP &&
+	    (p->icmp_type == ICMP_ECHOREPLY || icmp_is_error(p->icmp_type)))
+		return 0;
 	if (p->daddr != cfg->gateway)
 		return BPFBR_DROP_NODE_DENIED;
-	/* Pings and ICMP errors; later fragments follow their first's fate. */
-	if (p->proto == IPPROTO_ICMP || p->frag == FRAG_LATER)
-		return 0;
-	/* A reply in a flow that the node (or an allowed service) opened: a
-	 * TCP segment past the SYN, UDP the node sent in first. */
-	if (reply || (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK)))
+	/* Pings and other ICMP to the gateway. */
+	if (p->proto == IPPROTO_ICMP)
 		return 0;
 	if (!p->has_ports)
 		return BPFBR_DROP_NODE_DENIED;

@@ -36,6 +36,13 @@ struct ipv4_pkt {
 
 enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
 
+/* An ICMP error: it quotes the datagram it is about. */
+static __always_inline bool icmp_is_error(__u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_PARAMETERPROB;
+}
+
 /* parse_ipv4(): no usable IPv4 header at all (nothing in p is valid). */
 #define IPV4_BAD (-1)
 

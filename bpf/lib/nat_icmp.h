@@ -14,12 +14,6 @@
 #include "nat.h"
 #include "rewrite.h"
 
-static __always_inline bool icmp_is_error(__u8 type)
-{
-	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
-	       type == ICMP_PARAMETERPROB;
-}
-
 /* The quoted packet: its IPv4 header and the first 8 bytes after it. */
 struct quoted {
 	__u16 ip_off; /* offset of the embedded IPv4 header */

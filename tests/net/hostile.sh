@@ -495,15 +495,24 @@ test_gateway_services_need_allowing() {
 		fail "a1 does not reach tcp/7005 with --gateway-allow all"
 }
 
-# UDP: a container's answers to the node's queries pass; its own datagrams to
-# a service not allowed do not.
-test_udp_replies_to_the_node_pass() {
-	local got
+# A container's answers to what the node opened pass, to whichever node
+# address the node sent from (a port mapping's DNAT keeps the uplink's).
+test_replies_to_the_node_pass() {
+	local got src
+	uplink || fail "cannot build the uplink" || return 1
 	up || return 1
 	spawn on a1 timeout 20 socat UDP-RECVFROM:5300,fork SYSTEM:"echo answer" >/dev/null 2>&1
+	spawn on a2 timeout 20 socat TCP-LISTEN:7007,reuseaddr,fork SYSTEM:"echo from-a2" \
+		>/dev/null 2>&1
 	sleep 0.3
-	got=$(echo q | node timeout 3 socat -T2 - UDP:10.40.0.2:5300 2>/dev/null)
-	[ "$got" = answer ] || fail "the node's UDP query to a1 got '$got', not its answer"
+	for src in 10.40.0.1 198.51.100.1; do
+		got=$(echo q | node timeout 3 socat -T2 - "UDP:10.40.0.2:5300,bind=$src" 2>/dev/null)
+		[ "$got" = answer ] || fail "the node's UDP query from $src to a1 got '$got'" || return 1
+		got=$(node timeout 3 socat -T2 - "TCP:10.40.0.3:7007,bind=$src,connect-timeout=2" \
+			</dev/null 2>/dev/null)
+		[ "$got" = from-a2 ] || fail "the node's connection from $src to a2 read '$got'" ||
+			return 1
+	done
 }
 
 run_tests "$@"
