@@ -756,13 +756,16 @@ int net_attach_undo(struct netctx *c, const char *net, const char *device, const
 	if (err && err != -ENOENT)
 		return err;
 	if (!err) {
-		bool done = device[0] && att_of_device(&ns, device);
+		const struct attachment *a = device[0] ? att_of_device(&ns, device) : NULL;
 
-		if (device[0] && !done)
+		/* It reached the state: what came after is finished (the resolv.conf). */
+		if (a && !a->cni)
+			write_resolv_conf(&ns, a);
+		else if (device[0] && !a)
 			clear_unrecorded(c, &ns, device, true);
 		netstate_free(&ns);
-		if (done)
-			return 0; /* it reached the state: the attach is complete */
+		if (a)
+			return 0;
 	}
 	err = 0;
 	if (netns[0]) {

@@ -79,9 +79,10 @@ int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet);
 /*
  * Reconciling a change that the journal says was interrupted. An attach
  * that did not reach the state is undone (its port device, entries,
- * translations, and the namespace it made); a detach that began is
- * finished; a network whose creation did not reach the state loses its
- * gateway device. device and netns are the journal's ("" when not recorded).
+ * translations, and the namespace it made), one that did gets the
+ * resolv.conf it was about to write; a detach that began is finished; a
+ * network whose creation did not reach the state loses its gateway device.
+ * device and netns are the journal's ("" when not recorded).
  */
 int net_attach_undo(struct netctx *c, const char *net, const char *device, const char *netns);
 int net_detach_finish(struct netctx *c, const char *net, const char *device);
