@@ -89,6 +89,35 @@ test_portmap_reaches_the_container_and_del_cleans_up() {
 	! reaches node 10.40.0.1 2>/dev/null || fail "port 8080 still answers" || return 1
 }
 
+# A UDP port mapping to another port on a masquerading network: the datagram
+# that portmap's DNAT delivers opens the way back through the node's stack
+# (the network's inbound map), so the answer leaves from the mapped port
+# instead of being masqueraded from the container's.
+test_udp_portmap_from_outside_on_a_masquerading_network() {
+	local c res pm got
+	need_plugins portmap || return $?
+	ext_host || return 1
+	c=$(conf $NET $SUBNET '.cniVersion = "1.0.0" | .ipMasq = true | .uplink = "up0"')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	pm=$(jq -nc '{cniVersion: "1.0.0", name: "podnet", type: "portmap", snat: true,
+		capabilities: {portMappings: true},
+		runtimeConfig: {portMappings: [{hostPort: 5353, containerPort: 53, protocol: "udp"}]}}')
+	chained ADD portmap "$pm" "$res" || fail "portmap ADD: $(out) $(cat "$CNI_OUT.err")" || return 1
+	on c1 timeout 60 socat UDP-RECVFROM:53,fork SYSTEM:'echo answer from c1' &
+	SERVER=$!
+	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+	sleep 0.5
+	node sysctl -qw net.ipv4.conf.all.forwarding=1
+	got=$(echo q | on ext timeout 5 socat -T3 - "UDP:$UP_IP:5353" 2>/dev/null)
+	[ "$got" = "answer from c1" ] ||
+		fail "the external host's query to $UP_IP:5353 got '$got', not c1's answer" || return 1
+	chained DEL portmap "$pm" "$res" || fail "portmap DEL: $(out)" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "bpfbr DEL: $(out)" || return 1
+	nothing_left $NET
+}
+
 # A port mapping's connection comes in through the node's stack (DNAT); the
 # container's replies must go back through it, not the BPF fast path and
 # masquerade, so that conntrack translates them back to the mapped port.
