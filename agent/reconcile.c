@@ -302,6 +302,11 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 	return err;
 }
 
+static void scrap_gone(const char *net, void *removed)
+{
+	note(removed, "state", net, "a half-written save (.json.tmp)");
+}
+
 int reconcile(struct netctx *c, const char *net, json_t *removed)
 {
 	struct link_sweep w = { .c = c, .removed = removed };
@@ -310,6 +315,9 @@ int reconcile(struct netctx *c, const char *net, json_t *removed)
 
 	if (net)
 		return reconcile_net(c, net, removed);
+	err = state_remove_scraps(&c->p, scrap_gone, removed);
+	if (err < 0)
+		return err;
 	err = state_list(&c->p, &names, &n);
 	if (err)
 		return err;

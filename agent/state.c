@@ -562,6 +562,35 @@ int state_list(const struct paths *p, char ***names, int *count)
 	return 0;
 }
 
+int state_remove_scraps(const struct paths *p, void (*gone)(const char *net, void *arg), void *arg)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	int err, n = 0;
+	DIR *d;
+
+	err = net_dir(p, dir, sizeof(dir));
+	if (err)
+		return err;
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char net[NETNAME_MAX + 1];
+
+		if (len < 10 || len - 9 > NETNAME_MAX || strcmp(de->d_name + len - 9, ".json.tmp"))
+			continue;
+		if (path_join(path, sizeof(path), dir, de->d_name) || unlink(path))
+			continue;
+		snprintf(net, sizeof(net), "%.*s", (int)(len - 9), de->d_name);
+		gone(net, arg);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 void state_names_free(char **names, int count)
 {
 	for (int i = 0; i < count; i++)

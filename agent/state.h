@@ -95,6 +95,10 @@ void netstate_free(struct netstate *ns);
 int state_list(const struct paths *p, char ***names, int *count);
 void state_names_free(char **names, int count);
 
+/* Removes the half-written saves (NET.json.tmp) a killed command left, never
+ * read; gone() hears of each. Returns how many, or -errno. */
+int state_remove_scraps(const struct paths *p, void (*gone)(const char *net, void *arg), void *arg);
+
 struct attachment *netstate_add_att(struct netstate *ns);
 void netstate_del_att(struct netstate *ns, struct attachment *a);
 

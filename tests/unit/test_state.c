@@ -2,6 +2,7 @@
 /* Network state files: round trip, strictness, corruption (agent/state.c). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -113,6 +114,36 @@ TEST(missing_network_is_enoent)
 	if (!tmproot_make(&t))
 		return;
 	ASSERT_EQ(state_load(&t.p, "nope", &ns), -ENOENT, "missing network");
+	tmproot_remove(&t);
+}
+
+static void count_scrap(const char *net, void *arg)
+{
+	ASSERT_TRUE(!strcmp(net, "demo"), "the scrap is demo's");
+	(*(int *)arg)++;
+}
+
+/* A save killed half-way leaves NET.json.tmp: removed, the state itself kept. */
+TEST(half_written_saves_are_removed)
+{
+	char path[PATH_MAX + 32];
+	struct netstate in, out;
+	struct tmproot t;
+	int seen = 0;
+
+	if (!tmproot_make(&t))
+		return;
+	sample(&in);
+	ASSERT_OK(state_save(&t.p, &in), "save");
+	snprintf(path, sizeof(path), "%s/networks/demo.json.tmp", t.p.state);
+	ASSERT_OK(write_file(path, "{\"version\": 1, \"na"), "write the scrap");
+	ASSERT_EQ(state_remove_scraps(&t.p, count_scrap, &seen), 1, "one scrap removed");
+	ASSERT_EQ(seen, 1, "and reported");
+	ASSERT_TRUE(access(path, F_OK) && errno == ENOENT, "the scrap is gone");
+	ASSERT_EQ(state_remove_scraps(&t.p, count_scrap, &seen), 0, "nothing left to remove");
+	if (ASSERT_OK(state_load(&t.p, "demo", &out), "the state loads"))
+		netstate_free(&out);
+	netstate_free(&in);
 	tmproot_remove(&t);
 }
 

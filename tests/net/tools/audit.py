@@ -126,6 +126,10 @@ class World:
         if os.path.exists(j):
             with open(j) as fh:
                 leak("journal", f"{j} still records '{fh.read().strip()}'")
+        d = os.path.join(self.state_dir, "networks")
+        for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if f.endswith(".tmp"):
+                leak("state", f"{os.path.join(d, f)}: a half-written save")
 
     def check_unique(self):
         for name, s in self.nets.items():
