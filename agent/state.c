@@ -520,75 +520,106 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int state_list(const struct paths *p, char ***names, int *count)
+/*
+ * Calls fn(dir, file, net, arg) for each file NET + suffix in the networks
+ * directory whose NET is a valid network name; a negative return stops the
+ * walk and is returned. A missing directory holds nothing.
+ */
+static int each_net_file(const struct paths *p, const char *suffix,
+			 int (*fn)(const char *dir, const char *file, const char *net, void *arg),
+			 void *arg)
 {
+	size_t slen = strlen(suffix);
 	char dir[PATH_MAX];
 	struct dirent *de;
-	char **v = NULL;
-	int n = 0, err;
+	int err;
 	DIR *d;
 
-	*names = NULL;
-	*count = 0;
 	err = net_dir(p, dir, sizeof(dir));
 	if (err)
 		return err;
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
+	while (!err && (de = readdir(d))) {
 		size_t len = strlen(de->d_name);
-		char **nv;
+		char net[NETNAME_MAX + 1];
 
-		if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+		if (len <= slen || len - slen > NETNAME_MAX ||
+		    strcmp(de->d_name + len - slen, suffix))
 			continue;
-		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-		if (!nv)
-			break;
-		v = nv;
-		v[n] = strndup(de->d_name, len - 5);
-		if (!v[n])
-			break;
-		if (!valid_netname(v[n])) {
-			free(v[n]);
-			continue;
-		}
-		n++;
+		snprintf(net, sizeof(net), "%.*s", (int)(len - slen), de->d_name);
+		if (valid_netname(net))
+			err = fn(dir, de->d_name, net, arg);
 	}
 	closedir(d);
-	qsort(v, (size_t)n, sizeof(*v), cmp_names);
-	*names = v;
-	*count = n;
+	return err;
+}
+
+struct name_list {
+	char **v;
+	int n;
+};
+
+static int add_name(const char *dir, const char *file, const char *net, void *arg)
+{
+	struct name_list *l = arg;
+	char **nv = realloc(l->v, (size_t)(l->n + 1) * sizeof(*nv));
+
+	(void)dir;
+	(void)file;
+	if (!nv)
+		return -ENOMEM;
+	l->v = nv;
+	l->v[l->n] = strdup(net);
+	if (!l->v[l->n])
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
+int state_list(const struct paths *p, char ***names, int *count)
+{
+	struct name_list l = { 0 };
+	int err = each_net_file(p, ".json", add_name, &l);
+
+	*names = NULL;
+	*count = 0;
+	if (err) {
+		state_names_free(l.v, l.n);
+		return err;
+	}
+	if (l.n)
+		qsort(l.v, (size_t)l.n, sizeof(*l.v), cmp_names);
+	*names = l.v;
+	*count = l.n;
+	return 0;
+}
+
+struct scraps {
+	void (*gone)(const char *net, void *arg);
+	void *arg;
+	int n;
+};
+
+static int remove_scrap(const char *dir, const char *file, const char *net, void *arg)
+{
+	struct scraps *s = arg;
+	char path[PATH_MAX];
+
+	if (path_join(path, sizeof(path), dir, file) || unlink(path))
+		return 0;
+	s->gone(net, s->arg);
+	s->n++;
 	return 0;
 }
 
 int state_remove_scraps(const struct paths *p, void (*gone)(const char *net, void *arg), void *arg)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
-	struct dirent *de;
-	int err, n = 0;
-	DIR *d;
+	struct scraps s = { .gone = gone, .arg = arg };
+	int err = each_net_file(p, ".json.tmp", remove_scrap, &s);
 
-	err = net_dir(p, dir, sizeof(dir));
-	if (err)
-		return err;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		char net[NETNAME_MAX + 1];
-
-		if (len < 10 || len - 9 > NETNAME_MAX || strcmp(de->d_name + len - 9, ".json.tmp"))
-			continue;
-		if (path_join(path, sizeof(path), dir, de->d_name) || unlink(path))
-			continue;
-		snprintf(net, sizeof(net), "%.*s", (int)(len - 9), de->d_name);
-		gone(net, arg);
-		n++;
-	}
-	closedir(d);
-	return n;
+	return err ? err : s.n;
 }
 
 void state_names_free(char **names, int count)

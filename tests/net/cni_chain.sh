@@ -52,6 +52,16 @@ reaches() {
 	[ "$got" = "hello from c1" ] || { echo "  $1 -> $2:8080: '$got'" >&2; return 1; }
 }
 
+# masq_pod: the external host, and c1 added by CNI to a network masquerading
+# through up0; CONF is the network's config, RES the ADD's result.
+masq_pod() {
+	ext_host || return 1
+	CONF=$(conf $NET $SUBNET '.cniVersion = "1.0.0" | .ipMasq = true | .uplink = "up0"')
+	new_ct c1 || return 1
+	cni_add "$CONF" id1 c1 || return 1
+	RES=$(out)
+}
+
 portmap_conf() {
 	jq -nc '{cniVersion: "1.0.0", name: "podnet", type: "portmap", snat: true,
 		capabilities: {portMappings: true},
@@ -96,11 +106,8 @@ test_portmap_reaches_the_container_and_del_cleans_up() {
 test_udp_portmap_from_outside_on_a_masquerading_network() {
 	local c res pm got
 	need_plugins portmap || return $?
-	ext_host || return 1
-	c=$(conf $NET $SUBNET '.cniVersion = "1.0.0" | .ipMasq = true | .uplink = "up0"')
-	new_ct c1 || return 1
-	cni_add "$c" id1 c1 || return 1
-	res=$(out)
+	masq_pod || return 1
+	c=$CONF res=$RES
 	pm=$(jq -nc '{cniVersion: "1.0.0", name: "podnet", type: "portmap", snat: true,
 		capabilities: {portMappings: true},
 		runtimeConfig: {portMappings: [{hostPort: 5353, containerPort: 53, protocol: "udp"}]}}')
@@ -122,13 +129,10 @@ test_udp_portmap_from_outside_on_a_masquerading_network() {
 # container's replies must go back through it, not the BPF fast path and
 # masquerade, so that conntrack translates them back to the mapped port.
 test_portmap_from_outside_on_a_masquerading_network() {
-	local c res
+	local res
 	need_plugins portmap || return $?
-	ext_host || return 1
-	c=$(conf $NET $SUBNET '.cniVersion = "1.0.0" | .ipMasq = true | .uplink = "up0"')
-	new_ct c1 || return 1
-	cni_add "$c" id1 c1 || return 1
-	res=$(out)
+	masq_pod || return 1
+	res=$RES
 	chained ADD portmap "$(portmap_conf)" "$res" || fail "portmap ADD: $(out)" || return 1
 	serve
 	node sysctl -qw net.ipv4.conf.all.forwarding=1
