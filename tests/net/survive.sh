@@ -10,11 +10,12 @@
 . "$(dirname "$0")/reliability/lib.sh"
 
 SECS=$(sized 8 60)
+# shellcheck disable=SC2034 # read by traffic_start
 RATE=2000000 # bytes/s per stream
 
 test_traffic_flows_while_every_bpfbr_is_killed() {
-	local c kills=0 runs=0 end i op us p1 p2 s1 s2 f1 f2 mac1 mac2 cmds lost sent total_lost=0 total_sent=0
-	local t0 bytes=0 pids=()
+	local c kills=0 runs=0 end i op us p mac1 mac2 cmds total_lost=0 total_sent=0
+	local t0 bytes=0
 	node_net_demo --nat-max 4096 || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
 	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
@@ -24,19 +25,7 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 	c=$(conf demo 10.40.0.0/24 '.ipMasq = true | .uplink = "up0"')
 	ping_ok c1 10.40.0.3 && ping_ok c1 "$EXT_IP" || fail "no connectivity before the test" || return 1
 
-	sink c2 5001 $((SECS + 30)) || return 1
-	s1=$SPAWNED
-	sink ext 5002 $((SECS + 30)) || return 1
-	s2=$SPAWNED
-	source_stream c1 10.40.0.3 5001 $((RATE * SECS)) $RATE $((SECS + 25))
-	p1=$SPAWNED
-	source_stream c1 "$EXT_IP" 5002 $((RATE * SECS)) $RATE $((SECS + 25))
-	p2=$SPAWNED
-	flood c1 10.40.0.3 $((SECS * 500))
-	f1=$SPAWNED
-	flood c2 "$EXT_IP" $((SECS * 500))
-	f2=$SPAWNED
-	pids=("$s1" "$s2" "$p1" "$p2" "$f1" "$f2")
+	traffic_start || return 1
 
 	# Kill every bpfbr started, part-way (a random delay of up to 150 ms,
 	# longer than most commands take), while the traffic flows.
@@ -68,17 +57,8 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 	# While the streams still run: their translations are there.
 	bpfbr -j nat show demo >"$ROOT/nat.json" || fail "nat show after the kills failed" || return 1
 
-	for p in "${pids[@]}"; do wait "$p"; done
-	for f in "c1 10.40.0.3" "c2 $EXT_IP"; do
-		read -r sent lost <<<"$(flood_lost $f)"
-		total_sent=$((total_sent + sent))
-		total_lost=$((total_lost + lost))
-		echo "  ping $f: $sent sent, $lost lost"
-	done
-	stream_ok c1 c2 5001 || return 1
-	bytes=$STREAM_BYTES
-	stream_ok c1 ext 5002 || return 1
-	bytes=$((bytes + STREAM_BYTES))
+	traffic_end || return 1
+	total_sent=$TRAFFIC_SENT total_lost=$TRAFFIC_LOST bytes=$TRAFFIC_BYTES
 
 	# The next commands find the state: ports with their hooks, the static
 	# forwarding entries, the translations of the streams and floods.

@@ -13,6 +13,7 @@
 
 SECS=$(sized 6 40)
 UPGRADES=$(sized 5 40)
+# shellcheck disable=SC2034 # read by traffic_start
 RATE=2000000
 
 # prog_ids: the switch's and the uplink's program ids (and the ports' XDP ones).
@@ -47,7 +48,7 @@ outside() {
 
 # upgrade_under_traffic NET-CREATE-OPTIONS…: the test, with the network made so.
 upgrade_under_traffic() {
-	local before after pids=() p f sent lost total_sent=0 total_lost=0 bytes=0 i dev0 dev1 nat0 nat1
+	local before after p total_sent=0 total_lost=0 bytes=0 i dev0 dev1 nat0 nat1
 	local up_ms=() start mode
 	node_net_demo --nat-max 4096 "$@" || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
@@ -56,18 +57,7 @@ upgrade_under_traffic() {
 	mode=$(bpfbr -j status demo | jq -r '.[0] | "\(.attach_mode)/\(.datapath)"')
 	ping_ok c1 10.40.0.3 && ping_ok c1 "$EXT_IP" || fail "no connectivity before the test" || return 1
 
-	sink c2 5001 $((SECS + 30)) || return 1
-	pids+=("$SPAWNED")
-	sink ext 5002 $((SECS + 30)) || return 1
-	pids+=("$SPAWNED")
-	source_stream c1 10.40.0.3 5001 $((RATE * SECS)) $RATE $((SECS + 25))
-	pids+=("$SPAWNED")
-	source_stream c1 "$EXT_IP" 5002 $((RATE * SECS)) $RATE $((SECS + 25))
-	pids+=("$SPAWNED")
-	flood c1 10.40.0.3 $((SECS * 500))
-	pids+=("$SPAWNED")
-	flood c2 "$EXT_IP" $((SECS * 500))
-	pids+=("$SPAWNED")
+	traffic_start || return 1
 	sleep 1
 	before=$(prog_ids)
 	dev0=$(learned_dev)
@@ -82,17 +72,8 @@ upgrade_under_traffic() {
 	after=$(prog_ids)
 	dev1=$(learned_dev)
 	nat1=$(outside tcp 5002)
-	for p in "${pids[@]}"; do wait "$p"; done
-	for f in "c1 10.40.0.3" "c2 $EXT_IP"; do
-		read -r sent lost <<<"$(flood_lost $f)"
-		total_sent=$((total_sent + sent))
-		total_lost=$((total_lost + lost))
-		echo "  ping $f: $sent sent, $lost lost"
-	done
-	stream_ok c1 c2 5001 || return 1
-	bytes=$STREAM_BYTES
-	stream_ok c1 ext 5002 || return 1
-	bytes=$((bytes + STREAM_BYTES))
+	traffic_end || return 1
+	total_sent=$TRAFFIC_SENT total_lost=$TRAFFIC_LOST bytes=$TRAFFIC_BYTES
 	audit --flows
 	figure "mode=$mode upgrades=$UPGRADES lost=$total_lost pings=$total_sent tcp_bytes=$bytes" \
 		"tcp_sha256=equal resets=0 upgrade_ms=$(IFS=,; echo "${up_ms[*]}") leaks=$AUDIT_PROBLEMS"

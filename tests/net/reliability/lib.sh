@@ -159,6 +159,49 @@ flood_lost() {
 	echo "${tx:-0} $(( ${tx:-0} - ${rx:-0} ))"
 }
 
+# traffic_start: for SECS seconds at RATE, a TCP stream c1 -> c2 (port 5001)
+# and one c1 -> ext through the masquerade (5002), and ping floods c1 -> c2
+# and c2 -> ext; their pids in TRAFFIC_PIDS.
+TRAFFIC_PIDS=()
+traffic_start() {
+	TRAFFIC_PIDS=()
+	sink c2 5001 $((SECS + 30)) || return 1
+	TRAFFIC_PIDS+=("$SPAWNED")
+	sink ext 5002 $((SECS + 30)) || return 1
+	TRAFFIC_PIDS+=("$SPAWNED")
+	source_stream c1 10.40.0.3 5001 $((RATE * SECS)) $RATE $((SECS + 25))
+	TRAFFIC_PIDS+=("$SPAWNED")
+	source_stream c1 "$EXT_IP" 5002 $((RATE * SECS)) $RATE $((SECS + 25))
+	TRAFFIC_PIDS+=("$SPAWNED")
+	flood c1 10.40.0.3 $((SECS * 500))
+	TRAFFIC_PIDS+=("$SPAWNED")
+	flood c2 "$EXT_IP" $((SECS * 500))
+	TRAFFIC_PIDS+=("$SPAWNED")
+}
+
+# traffic_end: waits for traffic_start's traffic; the pings sent and lost in
+# TRAFFIC_SENT, TRAFFIC_LOST, and the bytes of both streams, each checked
+# byte-exact, in TRAFFIC_BYTES.
+TRAFFIC_SENT=0
+TRAFFIC_LOST=0
+TRAFFIC_BYTES=0
+traffic_end() {
+	local p f sent lost
+	for p in "${TRAFFIC_PIDS[@]}"; do wait "$p"; done
+	TRAFFIC_SENT=0 TRAFFIC_LOST=0
+	for f in "c1 10.40.0.3" "c2 $EXT_IP"; do
+		# shellcheck disable=SC2086 # WHERE and ADDR
+		read -r sent lost <<<"$(flood_lost $f)"
+		TRAFFIC_SENT=$((TRAFFIC_SENT + sent))
+		TRAFFIC_LOST=$((TRAFFIC_LOST + lost))
+		echo "  ping $f: $sent sent, $lost lost"
+	done
+	stream_ok c1 c2 5001 || return 1
+	TRAFFIC_BYTES=$STREAM_BYTES
+	stream_ok c1 ext 5002 || return 1
+	TRAFFIC_BYTES=$((TRAFFIC_BYTES + STREAM_BYTES))
+}
+
 # --- bpfbr started to be killed --------------------------------------------------
 
 # bg_bpfbr OUT ARGS…: bpfbr (CLI) in the node namespace, in the background; its
