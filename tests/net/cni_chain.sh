@@ -7,8 +7,6 @@
 
 NET=podnet
 SUBNET=10.40.0.0/24
-UP_IP=198.51.100.1
-EXT_IP=198.51.100.2
 
 need_plugins() {
 	local p
@@ -22,14 +20,6 @@ need_plugins() {
 chained() {
 	cni_env "$(with_prev "$3" "$4")" "$2" CNI_COMMAND="$1" CNI_CONTAINERID=id1 \
 		CNI_NETNS="/run/netns/$(ct c1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR"
-}
-
-# ext_host: an external host behind the node's uplink up0.
-ext_host() {
-	new_ct ext || return 1
-	ip link add up0 netns "$NODE" type veth peer name eth0 netns "$(ct ext)" || return 1
-	node ip addr add $UP_IP/24 dev up0 && node ip link set up0 up &&
-		on ext ip addr add $EXT_IP/24 dev eth0 && on ext ip link set eth0 up && on ext ip link set lo up
 }
 
 # serve: c1 answers TCP port 80 with a line naming itself, for at most a

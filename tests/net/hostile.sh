@@ -34,16 +34,6 @@ netb() {
 	check "attach b2" bpfbr attach netb "$(ct b2)" --create-netns --ip 10.41.0.3 || return 1
 }
 
-# uplink: up0 (198.51.100.1/24) on the node, its peer in ext (198.51.100.2).
-uplink() {
-	ip netns add "$(ct ext)" || return 1
-	own_ns "$(ct ext)"
-	ip link add up0 netns "$NODE" type veth peer name eth0 netns "$(ct ext)" || return 1
-	node ip addr add 198.51.100.1/24 dev up0 && node ip link set up0 up &&
-		on ext ip addr add 198.51.100.2/24 dev eth0 && on ext ip link set eth0 up &&
-		on ext ip link set lo up
-}
-
 mac() { on "$1" cat /sys/class/net/eth0/address; }
 gw_dev() { bpfbr -j net list | jq -r --arg n "${1:-neta}" '.[] | select(.name == $n) | .gateway_dev'; }
 gw_mac() { node ip -j link show "$(gw_dev "${1:-neta}")" | jq -r '.[0].address'; }
@@ -324,7 +314,7 @@ test_no_spoofchk_lets_the_same_frames_through() {
 
 test_nat_share_keeps_flows_for_others() {
 	local srv out n used
-	uplink || fail "cannot build the uplink" || return 1
+	ext_host || fail "cannot build the uplink" || return 1
 	up --uplink up0 --masquerade --nat-max 64 --nat-share 8 || return 1
 	on ext "$PY" "$PEER" --timeout 40 udp-server 5353 >"$ROOT/srv.out" 2>&1 &
 	srv=$!
@@ -403,7 +393,7 @@ test_no_route_to_another_network() {
 # such packets first, and counts them.
 test_no_route_between_masquerading_networks() {
 	local before
-	uplink || fail "cannot build the uplink" || return 1
+	ext_host || fail "cannot build the uplink" || return 1
 	up --uplink up0 --masquerade || return 1
 	netb --uplink up0 --masquerade || return 1
 	ping_ok a1 198.51.100.2 && ping_ok b1 198.51.100.2 ||
@@ -451,7 +441,7 @@ test_node_loopback_is_unreachable() {
 # network's gateway, are not, even for a service the gateway allows.
 test_node_addresses_beyond_the_gateway_are_unreachable() {
 	local reached=() before
-	uplink || fail "cannot build the uplink" || return 1
+	ext_host || fail "cannot build the uplink" || return 1
 	up --uplink up0 --masquerade --gateway-allow tcp || return 1
 	netb || return 1
 	listen node 198.51.100.1 7002 uplink || return 1
@@ -499,7 +489,7 @@ test_gateway_services_need_allowing() {
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {
 	local got src
-	uplink || fail "cannot build the uplink" || return 1
+	ext_host || fail "cannot build the uplink" || return 1
 	up || return 1
 	spawn on a1 timeout 20 socat UDP-RECVFROM:5300,fork SYSTEM:"echo answer" >/dev/null 2>&1
 	spawn on a2 timeout 20 socat TCP-LISTEN:7007,reuseaddr,fork SYSTEM:"echo from-a2" \

@@ -45,6 +45,26 @@ spawn() {
 	echo $! >>"$ROOT/.pids"
 }
 
+# ns_new NAME: an empty namespace of this run with lo up.
+ns_new() {
+	ip netns add "$(ct "$1")" || return 1
+	own_ns "$(ct "$1")"
+	on "$1" ip link set lo up
+}
+
+# The uplink's network (TEST-NET-2): the node's up0 and the external host.
+UP_IP=198.51.100.1
+EXT_IP=198.51.100.2
+# ext_host: the external host ext (lo up) behind the node's uplink up0
+# ($UP_IP/24), its eth0 $EXT_IP/24; it has no route to the containers, so
+# only masqueraded traffic can be answered.
+ext_host() {
+	ns_new ext || return 1
+	ip link add up0 netns "$NODE" type veth peer name eth0 netns "$(ct ext)" || return 1
+	node ip addr add "$UP_IP/24" dev up0 && node ip link set up0 up &&
+		on ext ip addr add "$EXT_IP/24" dev eth0 && on ext ip link set eth0 up
+}
+
 # fail WHY: reports why the test fails (the first reason is the summary); returns 1.
 fail() {
 	echo "  FAIL: $*" >&2

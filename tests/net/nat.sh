@@ -11,28 +11,11 @@
 PEER=$(cd "$(dirname "$0")" && pwd)/tools/natpeer.py
 # Debian's python3 (scripts/deps.sh), not whatever shim PATH finds first.
 PY=${PYTHON:-/usr/bin/python3}
-UP_IP=198.51.100.1
-EXT_IP=198.51.100.2
 FAR_IP=203.0.113.2
 ROUTER_IP=198.51.100.254
 
-# ns_new NAME: an empty namespace of this run with lo up.
-ns_new() {
-	ip netns add "$(ct "$1")" || return 1
-	own_ns "$(ct "$1")"
-	on "$1" ip link set lo up
-}
-
-# ext_direct: ext is the uplink's neighbour. It has no route to 10.40.0.0/24,
-# so only translated traffic can be answered.
-ext_direct() {
-	ns_new ext || return 1
-	ip link add up0 netns "$NODE" type veth peer name eth0 netns "$(ct ext)" || return 1
-	node ip addr add "$UP_IP/24" dev up0 &&
-		node ip link set up0 up &&
-		on ext ip addr add "$EXT_IP/24" dev eth0 &&
-		on ext ip link set eth0 up
-}
+# ext_direct: ext is the uplink's neighbour (tests/net/lib.sh).
+ext_direct() { ext_host; }
 
 # ext_routed: a router between the node and ext; the router's link to ext has
 # MTU 1280, and ext advertises an MSS for 1500 so that TCP from a container has

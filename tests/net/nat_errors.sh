@@ -8,8 +8,6 @@
 
 PEER=$(cd "$(dirname "$0")" && pwd)/tools/natpeer.py
 PY=${PYTHON:-/usr/bin/python3}
-UP_IP=198.51.100.1
-EXT_IP=198.51.100.2
 
 # uplink [ADDR]: up0 in the node, its peer in ext; with ADDR (default
 # 198.51.100.1/24) unless ADDR is "none".

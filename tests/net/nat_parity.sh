@@ -12,8 +12,6 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEER=$HERE/tools/natpeer.py
 PY=${PYTHON:-/usr/bin/python3}
-UP_IP=198.51.100.1
-EXT_IP=198.51.100.2
 FAR_IP=203.0.113.2
 ROUTER_IP=198.51.100.254
 

@@ -13,8 +13,6 @@ TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)
 # Debian's python3 (scripts/deps.sh), not whatever shim PATH finds first.
 PY=${PYTHON:-/usr/bin/python3}
 SOAK=${BPFBR_SOAK:-0}
-UP_IP=198.51.100.1
-EXT_IP=198.51.100.2
 
 # bpfbr as in tests/net/lib.sh, bounded in time: a command that hangs (and holds
 # the global lock) fails the test instead of stalling the suite.
@@ -36,25 +34,6 @@ figure() {
 	echo "  figure: $*"
 	[ "$SOAK" = 1 ] && tag="$tag, soak"
 	[ -z "${BPFBR_FIGURES:-}" ] || echo "$SUITE/${FUNCNAME[1]#test_} [$tag]: $*" >>"$BPFBR_FIGURES"
-}
-
-# ns_new NAME: an empty namespace of this run with lo up.
-ns_new() {
-	ip netns add "$(ct "$1")" || return 1
-	own_ns "$(ct "$1")"
-	on "$1" ip link set lo up
-}
-
-# ext_host: the uplink up0 (198.51.100.1/24) of the node and, behind it, the
-# external host ext (198.51.100.2), which has no route to the containers: only
-# masqueraded traffic can be answered.
-ext_host() {
-	ns_new ext || return 1
-	ip link add up0 netns "$NODE" type veth peer name eth0 netns "$(ct ext)" || return 1
-	node ip addr add "$UP_IP/24" dev up0 &&
-		node ip link set up0 up &&
-		on ext ip addr add "$EXT_IP/24" dev eth0 &&
-		on ext ip link set eth0 up
 }
 
 # node_net_demo [NET-CREATE-OPTIONS…]: ext_host and network demo (10.40.0.0/24)
