@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,47 @@ static const char *const commands[] = {
 	[CNI_GC] = "GC",   [CNI_STATUS] = "STATUS", [CNI_VERSION] = "VERSION",
 };
 
+/* What a command does with a variable: never reads it, reads it when set, needs it. */
+enum use { UNUSED, OPTIONAL, REQUIRED };
+
+/*
+ * The spec's table of which command uses which variable. A command never
+ * reads (so never refuses) a variable it has no use for: libcni sends
+ * CNI_NETNS=dummy with VERSION, and empty CNI_CONTAINERID, CNI_NETNS and
+ * CNI_IFNAME with GC and STATUS.
+ */
+static const struct var {
+	const char *name;
+	size_t field; /* offset of the const char * in struct cni_env */
+	bool (*valid)(const char *v);
+	enum use use[CNI_VERSION + 1];
+} vars[] = {
+	{ "CNI_CONTAINERID",
+	  offsetof(struct cni_env, containerid),
+	  cni_valid_containerid,
+	  { [CNI_ADD] = REQUIRED, [CNI_DEL] = REQUIRED, [CNI_CHECK] = REQUIRED } },
+	{ "CNI_NETNS",
+	  offsetof(struct cni_env, netns),
+	  cni_valid_netns,
+	  { [CNI_ADD] = REQUIRED, [CNI_DEL] = OPTIONAL, [CNI_CHECK] = REQUIRED } },
+	{ "CNI_IFNAME",
+	  offsetof(struct cni_env, ifname),
+	  valid_ifname,
+	  { [CNI_ADD] = REQUIRED, [CNI_DEL] = REQUIRED, [CNI_CHECK] = REQUIRED } },
+	{ "CNI_ARGS",
+	  offsetof(struct cni_env, args),
+	  NULL,
+	  { [CNI_ADD] = OPTIONAL, [CNI_DEL] = OPTIONAL, [CNI_CHECK] = OPTIONAL } },
+	{ "CNI_PATH",
+	  offsetof(struct cni_env, path),
+	  NULL,
+	  { [CNI_ADD] = OPTIONAL,
+	    [CNI_DEL] = OPTIONAL,
+	    [CNI_CHECK] = OPTIONAL,
+	    [CNI_GC] = REQUIRED,
+	    [CNI_STATUS] = OPTIONAL } },
+};
+
 bool cni_valid_containerid(const char *id)
 {
 	if (!isalnum((unsigned char)id[0]) || strlen(id) >= ATT_ID_MAX)
@@ -23,6 +65,11 @@ bool cni_valid_containerid(const char *id)
 		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
 			return false;
 	return true;
+}
+
+bool cni_valid_netns(const char *path)
+{
+	return path[0] == '/';
 }
 
 /* Appends name to a "[A B]" list of variables. */
@@ -43,7 +90,6 @@ static const char *env(const char *name)
 int cni_env_read(struct cni_env *ev, struct cni_err *e)
 {
 	char missing[128] = "", invalid[128] = "";
-	bool need_id, need_netns;
 	size_t i;
 
 	memset(ev, 0, sizeof(*ev));
@@ -59,31 +105,23 @@ int cni_env_read(struct cni_env *ev, struct cni_err *e)
 			"CNI_COMMAND \"%.32s\" is not ADD, DEL, CHECK, GC, STATUS or VERSION",
 			ev->command);
 	ev->cmd = (enum cni_cmd)i;
-	ev->containerid = env("CNI_CONTAINERID");
-	ev->netns = env("CNI_NETNS");
-	ev->ifname = env("CNI_IFNAME");
-	ev->args = env("CNI_ARGS");
-	ev->path = env("CNI_PATH");
 
-	need_id = ev->cmd == CNI_ADD || ev->cmd == CNI_DEL || ev->cmd == CNI_CHECK;
-	need_netns = ev->cmd == CNI_ADD || ev->cmd == CNI_CHECK;
-	if (need_id && !ev->containerid)
-		add_var(missing, sizeof(missing), "CNI_CONTAINERID");
-	if (need_netns && !ev->netns)
-		add_var(missing, sizeof(missing), "CNI_NETNS");
-	if (need_id && !ev->ifname)
-		add_var(missing, sizeof(missing), "CNI_IFNAME");
-	if (ev->cmd == CNI_GC && !ev->path)
-		add_var(missing, sizeof(missing), "CNI_PATH");
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const struct var *v = &vars[i];
+		const char **field = (const char **)((char *)ev + v->field);
+		enum use use = v->use[ev->cmd];
+
+		if (use == UNUSED)
+			continue;
+		*field = env(v->name);
+		if (!*field && use == REQUIRED)
+			add_var(missing, sizeof(missing), v->name);
+		else if (*field && v->valid && !v->valid(*field))
+			add_var(invalid, sizeof(invalid), v->name);
+	}
 	if (missing[0])
-		return cni_fail(e, CNI_ERR_ENV, "required env variables [%s] missing", missing);
-
-	if (ev->containerid && !cni_valid_containerid(ev->containerid))
-		add_var(invalid, sizeof(invalid), "CNI_CONTAINERID");
-	if (ev->netns && ev->netns[0] != '/')
-		add_var(invalid, sizeof(invalid), "CNI_NETNS");
-	if (ev->ifname && !valid_ifname(ev->ifname))
-		add_var(invalid, sizeof(invalid), "CNI_IFNAME");
+		return cni_fail(e, CNI_ERR_ENV, "required env variables [%s] missing for %s",
+				missing, ev->command);
 	if (invalid[0])
 		return cni_fail(
 			e, CNI_ERR_ENV,

@@ -161,6 +161,38 @@ test_version_lists_the_spec_versions() {
 	[ "$(out | jq -r .cniVersion)" = 1.1.0 ] || fail "VERSION printed $(out | jq -c .)" || return 1
 }
 
+# Every command with exactly the environment libcni (podman, containerd,
+# CRI-O, Multus) gives it: VERSION with CNI_NETNS=dummy before anything else,
+# GC and STATUS with empty container variables, and the runtime's own
+# environment around them.
+test_commands_in_libcni_environments() {
+	local c id=4f1c0a3e9b2d7c6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa0011
+	c=$(conf $NET $SUBNET '.cniVersion = "1.0.0"')
+	plugin_dir
+	cni_env '{"cniVersion":"1.0.0"}' bpfbr HOME=/root CNI_COMMAND=VERSION CNI_CONTAINERID= \
+		CNI_NETNS=dummy CNI_IFNAME=dummy CNI_PATH=dummy CNI_ARGS= ||
+		fail "VERSION as libcni calls it: $(out)" || return 1
+	out | jq -e '.cniVersion == "1.0.0" and (.supportedVersions | index("1.0.0"))' >/dev/null ||
+		fail "VERSION printed $(out | jq -c .)" || return 1
+	new_ct c1 || return 1
+	cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID=$id CNI_NETNS="/run/netns/$(ct c1)" \
+		CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=web-1" ||
+		fail "ADD as podman calls it: $(out)" || return 1
+	ping_ok c1 10.40.0.1 || fail "the container cannot ping its gateway" || return 1
+	c=$(jq -c '.cniVersion = "1.1.0"' <<<"$c")
+	cni_env "$c" bpfbr CNI_COMMAND=STATUS CNI_CONTAINERID= CNI_NETNS= CNI_IFNAME= \
+		CNI_PATH="$CNI_PLUGIN_DIR" CNI_ARGS= || fail "STATUS as libcni calls it: $(out)" || return 1
+	cni_env "$(jq -c '. + {"cni.dev/valid-attachments": [{containerID: "'$id'", ifname: "eth0"}]}' <<<"$c")" \
+		bpfbr CNI_COMMAND=GC CNI_CONTAINERID= CNI_NETNS= CNI_IFNAME= CNI_PATH="$CNI_PLUGIN_DIR" CNI_ARGS= ||
+		fail "GC as libcni calls it: $(out)" || return 1
+	[ "$(state $NET | jq '.attachments | length')" = 1 ] || fail "GC removed a listed attachment" || return 1
+	# DEL after the namespace is gone: libcni passes an empty CNI_NETNS.
+	cni_env "$(jq -c '.cniVersion = "1.0.0"' <<<"$c")" bpfbr CNI_COMMAND=DEL CNI_CONTAINERID=$id \
+		CNI_NETNS= CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=web-1" ||
+		fail "DEL as libcni calls it: $(out)" || return 1
+	nothing_left $NET || return 1
+}
+
 # Each version's result shape: "version" in ips before 1.0.0, interface MTU from 1.1.0.
 test_results_in_every_version() {
 	local v i=0 res
