@@ -233,9 +233,11 @@ static int cb_link_dump(const struct nlmsghdr *nlh, void *data)
 	struct link_dump *d = data;
 	struct nl_link l;
 
+	if (d->err)
+		return MNL_CB_OK; /* drained: a dump stopped half-way would stay queued */
 	parse_link(nlh, &l);
 	d->err = d->cb(&l, d->data);
-	return d->err ? MNL_CB_STOP : MNL_CB_OK;
+	return MNL_CB_OK;
 }
 
 int nl_link_dump(struct nl *nl, nl_link_cb cb, void *data)
@@ -245,7 +247,7 @@ int nl_link_dump(struct nl *nl, nl_link_cb cb, void *data)
 	struct link_dump d = { cb, data, 0 };
 	int err = nl_talk(nl, nlh, cb_link_dump, &d);
 
-	return err ? err : d.err;
+	return err ?: (d.err > 0 ? 0 : d.err);
 }
 
 int nl_veth_create(struct nl *nl, const struct veth_req *req)
@@ -328,36 +330,38 @@ int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, uint8_t prefix, bool 
 	return nl_talk(nl, nlh, NULL, NULL);
 }
 
-struct addr_find {
-	int ifindex;
-	uint32_t addr;
-	uint8_t prefix;
-	bool found;
+struct addr_dump {
+	nl_addr_cb cb;
+	void *data;
+	int err;
 };
 
 static int cb_addr(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	struct addr_find *f = data;
+	struct nl_addr addr = { .ifindex = (int)ifa->ifa_index, .prefix = ifa->ifa_prefixlen };
+	struct addr_dump *d = data;
 	const struct nlattr *a;
+	bool found = false;
 
-	if (f->found || ifa->ifa_family != AF_INET || (int)ifa->ifa_index != f->ifindex)
+	if (d->err || ifa->ifa_family != AF_INET)
 		return MNL_CB_OK;
 	mnl_attr_for_each (a, nlh, sizeof(*ifa)) {
 		if (mnl_attr_get_type(a) == IFA_LOCAL && mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
-			f->addr = mnl_attr_get_u32(a);
-			f->prefix = ifa->ifa_prefixlen;
-			f->found = true;
+			addr.addr = mnl_attr_get_u32(a);
+			found = true;
 		}
 	}
+	if (found)
+		d->err = d->cb(&addr, d->data);
 	return MNL_CB_OK;
 }
 
-int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix)
+int nl_addr_dump(struct nl *nl, nl_addr_cb cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct addr_find f = { .ifindex = ifindex };
+	struct addr_dump d = { cb, data, 0 };
 	struct ifaddrmsg *ifa;
 	int err;
 
@@ -365,13 +369,36 @@ int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix)
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
-	err = nl_talk(nl, nlh, cb_addr, &f);
+	err = nl_talk(nl, nlh, cb_addr, &d);
+	return err ?: (d.err > 0 ? 0 : d.err);
+}
+
+struct addr_first {
+	int ifindex;
+	struct nl_addr found;
+};
+
+static int first_of_link(const struct nl_addr *a, void *data)
+{
+	struct addr_first *f = data;
+
+	if (a->ifindex != f->ifindex)
+		return 0;
+	f->found = *a;
+	return 1; /* found: stop */
+}
+
+int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix)
+{
+	struct addr_first f = { .ifindex = ifindex };
+	int err = nl_addr_dump(nl, first_of_link, &f);
+
 	if (err)
 		return err;
-	if (!f.found)
+	if (!f.found.ifindex)
 		return -EADDRNOTAVAIL;
-	*addr = f.addr;
-	*prefix = f.prefix;
+	*addr = f.found.addr;
+	*prefix = f.found.prefix;
 	return 0;
 }
 
@@ -417,7 +444,7 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	uint32_t table = rtm->rtm_table;
 	const struct nlattr *a;
 
-	if (rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
+	if (d->err || rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
 	mnl_attr_for_each (a, nlh, sizeof(*rtm)) {
 		if (mnl_attr_validate(a, MNL_TYPE_U32))
@@ -443,7 +470,7 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	if (table != RT_TABLE_MAIN)
 		return MNL_CB_OK;
 	d->err = d->cb(&r, d->data);
-	return d->err ? MNL_CB_STOP : MNL_CB_OK;
+	return MNL_CB_OK;
 }
 
 int nl_route_dump(struct nl *nl, nl_route_cb cb, void *data)
@@ -459,5 +486,5 @@ int nl_route_dump(struct nl *nl, nl_route_cb cb, void *data)
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	err = nl_talk(nl, nlh, cb_route, &d);
-	return err ? err : d.err;
+	return err ?: (d.err > 0 ? 0 : d.err);
 }

@@ -44,6 +44,8 @@ void nl_close(struct nl *nl);
 
 int nl_link_get(struct nl *nl, const char *name, int ifindex, struct nl_link *out);
 int nl_link_index(struct nl *nl, const char *name);
+/* Dump callbacks return 0 to go on, > 0 to stop (the dump returns 0), < 0 to
+ * fail with that error; the rest of the dump is read either way. */
 typedef int (*nl_link_cb)(const struct nl_link *link, void *data);
 int nl_link_dump(struct nl *nl, nl_link_cb cb, void *data);
 
@@ -54,6 +56,14 @@ int nl_link_del(struct nl *nl, int ifindex);
 
 /* with_brd: also set the broadcast address (what `ip addr add … brd +` does). */
 int nl_addr_add(struct nl *nl, int ifindex, uint32_t addr, uint8_t prefix, bool with_brd);
+struct nl_addr {
+	int ifindex;
+	uint32_t addr; /* network order */
+	uint8_t prefix;
+};
+typedef int (*nl_addr_cb)(const struct nl_addr *addr, void *data);
+/* Every IPv4 address of the socket's namespace. */
+int nl_addr_dump(struct nl *nl, nl_addr_cb cb, void *data);
 /* First IPv4 address on ifindex, -EADDRNOTAVAIL if none. */
 int nl_addr_first(struct nl *nl, int ifindex, uint32_t *addr, uint8_t *prefix);
 int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway);

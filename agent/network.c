@@ -12,6 +12,7 @@
 #include "journal.h"
 #include "log.h"
 #include "network.h"
+#include "subnet_check.h"
 #include "subnets.h"
 #include "sysctl.h"
 
@@ -19,6 +20,21 @@
 #define MIN_MTU	      68
 #define MAX_MTU	      65535
 #define MAX_NET_INDEX 9999
+
+/* The node's own addresses and routes would fight the gateway's connected route. */
+static int node_conflict(struct netctx *c, const struct net_opts *o)
+{
+	char a[IP_STR_LEN], why[128];
+	int err = subnet_node_conflict(&c->nl, &o->subnet, why, sizeof(why));
+
+	if (err < 0)
+		pr_err("cannot read the node's addresses and routes: %s", strerror(-err));
+	else if (err > 0)
+		pr_err("subnet %s/%u of network %s overlaps the node's %s; choose a subnet "
+		       "disjoint from the node's addresses and routes",
+		       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name, why);
+	return err > 0 ? -EINVAL : err;
+}
 
 static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gateway)
 {
@@ -42,6 +58,14 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		pr_err("subnet %s/%u of network %s has host bits set; use %s/%u",
 		       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name,
 		       ip_str(o->subnet.addr & mask, b), o->subnet.prefix);
+		return -EINVAL;
+	}
+	if (subnet_reserved(&o->subnet)) {
+		pr_err("subnet %s/%u of network %s lies in %s, which no container network can "
+		       "use; choose a private subnet (in 10.0.0.0/8, 172.16.0.0/12 or "
+		       "192.168.0.0/16)",
+		       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name,
+		       subnet_reserved(&o->subnet));
 		return -EINVAL;
 	}
 	if (!cidr_contains(&o->subnet, gateway) || (gateway & ~mask) == 0 ||
@@ -99,13 +123,13 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 				       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name,
 				       other.name, ip_str(other.subnet.addr, b),
 				       other.subnet.prefix);
-				err = -EEXIST;
+				err = -EINVAL;
 			}
 			netstate_free(&other);
 		}
 	}
 	state_names_free(names, n);
-	return err;
+	return err ?: node_conflict(c, o);
 }
 
 /* The lowest index whose device names are free in state and in the kernel. */

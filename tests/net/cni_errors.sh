@@ -89,6 +89,21 @@ test_bad_cidrs_and_addresses() {
 	built_nothing || return 1
 }
 
+# Subnets that cannot work are invalid configs (code 7): a reserved range, the
+# node's own addresses and routes, another bpfbr network's subnet.
+test_subnets_that_cannot_work() {
+	new_ct c1 || return 1
+	ext_host || return 1
+	refused 7 "127.0.0.0/8" "private subnet" -- "$(conf $NET 127.0.0.0/24)" || return 1
+	refused 7 "224.0.0.0/4" -- "$(conf $NET 224.0.0.0/24)" || return 1
+	refused 7 "198.51.100.1/24 on up0" "overlaps" -- "$(conf $NET 198.51.100.0/24)" || return 1
+	[ -z "$(ls "$ROOT/var/lib/bpfbr/networks" 2>/dev/null)$(node_veths)" ] ||
+		fail "something was built: $(ls "$ROOT/var/lib/bpfbr/networks") $(node_veths)" || return 1
+	check "net create" bpfbr net create other --subnet 10.50.0.0/24 || return 1
+	refused 7 "overlaps network other" -- "$(conf $NET 10.50.0.0/16)" || return 1
+	[ "$(ls "$ROOT/var/lib/bpfbr/networks")" = other.json ] || fail "a network was made" || return 1
+}
+
 test_exhausted_range() {
 	local c
 	c=$(conf $NET $SUBNET '.rangeStart = "10.40.0.10" | .rangeEnd = "10.40.0.11"')

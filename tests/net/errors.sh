@@ -275,6 +275,27 @@ test_overlapping_subnets() {
 	check "an adjacent subnet is fine" bpfbr net create other --subnet 10.40.1.0/24 || return 1
 }
 
+# Subnets no container network can use, and subnets on top of the node's own
+# addresses or routes (which broke masquerade of every other network).
+test_subnets_that_cannot_work() {
+	local s
+	ext_host || return 1
+	check "a route of the node" node ip route add 10.77.0.0/16 dev up0 || return 1
+	for s in 0.0.0.0/8 127.0.0.0/24 169.254.0.0/16 224.0.0.0/24 240.0.0.0/8 255.255.255.0/30; do
+		rejects "reserved subnet $s" "$s|network x|lies in|choose a private subnet" \
+			bpfbr net create x --subnet "$s" || return 1
+	done
+	rejects "the uplink's subnet" "198.51.100.0/24|network x|overlaps|198.51.100.1/24 on up0|disjoint" \
+		bpfbr net create x --subnet 198.51.100.0/24 || return 1
+	rejects "a subnet around the uplink's" "198.51.0.0/16|up0|overlaps" \
+		bpfbr net create x --subnet 198.51.0.0/16 || return 1
+	rejects "a subnet inside a node route" "10.77.3.0/24|route to 10.77.0.0/16 on up0|disjoint" \
+		bpfbr net create x --subnet 10.77.3.0/24 || return 1
+	# The default route is no conflict, and neither is a neighbouring subnet.
+	check "default route" node ip route add default via $EXT_IP || return 1
+	check "a subnet beside the node's" bpfbr net create x --subnet 10.78.0.0/24 || return 1
+}
+
 test_delete_with_containers_refused_then_force() {
 	mknet || return 1
 	ip netns add "$(ct ext)" || return 1
