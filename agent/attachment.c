@@ -587,7 +587,61 @@ static bool att_matches(const struct attachment *a, const struct detach_sel *s, 
 	return !strcmp(a->netns, path) || (netns_id && a->netns_id == netns_id);
 }
 
-static void teardown(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+static bool same_netns(const struct attachment *x, const struct attachment *y)
+{
+	return (x->netns_id && x->netns_id == y->netns_id) || !strcmp(x->netns, y->netns);
+}
+
+/* Marks the first attachment of ns that holds gone's namespace; true if one does. */
+static bool mark_holder(struct netstate *ns, const struct attachment *gone)
+{
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (same_netns(&ns->att[i], gone)) {
+			ns->att[i].created_netns = true;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * A namespace bpfbr made (--create-netns) lives as long as a bpfbr
+ * attachment holds it, on any network. When the attachment that carries
+ * that mark goes, the mark passes to another holder (saved before the
+ * attachment goes, so an interrupted detach leaves it marked twice, never
+ * lost). *held says whether one does; if none, the namespace goes with it.
+ */
+static int pass_netns_mark(struct netctx *c, struct netstate *ns, const struct attachment *gone,
+			   bool *held)
+{
+	char **names;
+	int n, err;
+
+	*held = mark_holder(ns, gone);
+	if (*held)
+		return 0;
+	err = state_list(&c->p, &names, &n);
+	if (err)
+		return err;
+	for (int i = 0; i < n && !*held && !err; i++) {
+		struct netstate other;
+
+		if (!strcmp(names[i], ns->name) || state_load(&c->p, names[i], &other))
+			continue;
+		*held = mark_holder(&other, gone);
+		if (*held)
+			err = state_save(&c->p, &other);
+		netstate_free(&other);
+	}
+	state_names_free(names, n);
+	if (err)
+		pr_err("cannot pass on the ownership of namespace %s: %s", gone->netns,
+		       strerror(-err));
+	return err;
+}
+
+/* remove_netns: the namespace was bpfbr's and nothing else of bpfbr holds it. */
+static void teardown(struct netctx *c, const struct netstate *ns, const struct attachment *a,
+		     bool remove_netns)
 {
 	char link_pin[PATH_MAX], alias[128];
 	struct nl_link l;
@@ -609,7 +663,7 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 		nl_link_del(&c->nl, l.ifindex);
 	if (!a->cni && netns_name_of(a->netns))
 		resolvconf_remove(netns_name_of(a->netns), ns->name);
-	if (a->created_netns) {
+	if (remove_netns) {
 		const char *name = netns_name_of(a->netns);
 
 		if (name)
@@ -663,6 +717,7 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 	uint64_t ns_id = 0;
 	struct attachment a;
 	struct netstate ns;
+	bool held;
 	uint32_t i;
 	int err;
 
@@ -704,7 +759,14 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 	if (err)
 		goto out;
 	netstate_del_att(&ns, &ns.att[i]);
-	teardown(c, &ns, &a);
+	held = true;
+	if (a.created_netns) {
+		err = pass_netns_mark(c, &ns, &a, &held);
+		if (err)
+			goto out;
+	}
+	/* CNI never removes a namespace: the runtime owns it. */
+	teardown(c, &ns, &a, !held && !a.cni);
 	err = state_save(&c->p, &ns);
 out:
 	netstate_free(&ns);

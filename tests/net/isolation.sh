@@ -187,6 +187,27 @@ test_deleting_one_network_leaves_the_other() {
 	ping_ok b1 10.41.0.3 || fail "netb broke when neta was re-created" || return 1
 }
 
+# A container on both networks: the namespace bpfbr made for it stays while
+# any attachment holds it, whichever goes first, and goes with the last.
+test_namespace_outlives_its_first_attachment() {
+	local order first second
+	check "net create neta" bpfbr net create neta --subnet 10.40.0.0/24 || return 1
+	check "net create netb" bpfbr net create netb --subnet 10.41.0.0/24 || return 1
+	for order in "neta netb" "netb neta"; do
+		check "attach front" bpfbr attach neta "$(ct c)" --create-netns || return 1
+		check "attach back" bpfbr attach netb "$(ct c)" --ifname eth1 --no-default-route || return 1
+		read -r first second <<<"$order"
+		check "detach $first" bpfbr detach "$first" "$(ct c)" || return 1
+		[ -e "/run/netns/$(ct c)" ] ||
+			fail "detach $first removed the namespace that $second still uses" || return 1
+		ping_ok c "$([ "$second" = neta ] && echo 10.40.0.1 || echo 10.41.0.1)" ||
+			fail "the container lost network $second when $first was detached" || return 1
+		check "detach $second" bpfbr detach "$second" "$(ct c)" || return 1
+		[ ! -e "/run/netns/$(ct c)" ] ||
+			fail "the namespace made by --create-netns outlived its last attachment ($order)" || return 1
+	done
+}
+
 test_net_list_shows_both() {
 	local json text
 	up || return 1
