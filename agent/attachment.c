@@ -334,6 +334,11 @@ static int create_netns(const struct attach_opts *o, const struct attachment *a,
 	}
 	if (err == -EEXIST)
 		pr_err("namespace %s already exists; drop --create-netns to attach it", o->netns);
+	else if (err == -EXDEV)
+		pr_err("cannot create namespace %s where the rest of the system sees it: bpfbr "
+		       "runs in a mount namespace of its own (as under `ip netns exec`) whose "
+		       "%s is a copy; run bpfbr with nsenter --net=NETNS-FILE instead",
+		       o->netns, NETNS_RUN_DIR);
 	else if (err)
 		pr_err("cannot create namespace %s: %s", o->netns, strerror(-err));
 	return err;

@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 #include <sys/wait.h>
 
+#include "mntns.h"
 #include "netns.h"
 #include "paths.h"
 
@@ -86,43 +87,86 @@ static int prepare_run_dir(void)
 	return 0;
 }
 
-int netns_create(const char *name)
+/* Child side of netns_create: the file, a fresh namespace, the bind mount pinning it. */
+static int create_at(const char *path)
 {
-	char path[PATH_MAX];
-	int fd, status, err;
-	pid_t pid;
+	int fd, err = prepare_run_dir();
 
-	err = netns_path(name, path, sizeof(path));
-	if (err)
-		return err;
-	if (strchr(name, '/'))
-		return -EINVAL;
-	err = prepare_run_dir();
 	if (err)
 		return err;
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return -errno;
 	close(fd);
-	/* A child makes the namespace and pins it with a bind mount; we stay put. */
+	if (unshare(CLONE_NEWNET) || mount("/proc/self/ns/net", path, "none", MS_BIND, NULL)) {
+		err = -errno;
+		unlink(path);
+	}
+	return err;
+}
+
+static int delete_at(const char *path)
+{
+	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
+		return -errno;
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Runs fn(path) in a child, in the mount namespace whose /run/netns mounts
+ * the whole system sees (mntns.h): the child joins it, this process stays
+ * where it is. Returns fn's result.
+ */
+static int in_system_mntns(int (*fn)(const char *path), const char *path)
+{
+	int mnt = mntns_for_netns(NETNS_RUN_DIR), status, err;
+	pid_t pid;
+
+	if (mnt < -1)
+		return mnt;
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
-		unlink(path);
-		return err;
+		goto out;
 	}
 	if (pid == 0) {
-		if (unshare(CLONE_NEWNET))
-			_exit(1);
-		if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL))
-			_exit(2);
-		_exit(0);
+		if (mnt >= 0 && setns(mnt, CLONE_NEWNS))
+			_exit(errno & 0xff);
+		_exit(-fn(path) & 0xff);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		unlink(path);
-		return -EPERM;
+	if (waitpid(pid, &status, 0) < 0)
+		err = -errno;
+	else
+		err = WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
+out:
+	if (mnt >= 0)
+		close(mnt);
+	return err;
+}
+
+int netns_create(const char *name)
+{
+	char path[PATH_MAX];
+	int err, fd;
+
+	err = netns_path(name, path, sizeof(path));
+	if (err)
+		return err;
+	if (strchr(name, '/'))
+		return -EINVAL;
+	err = in_system_mntns(create_at, path);
+	if (err)
+		return err;
+	/* Made elsewhere, it must reach this mount namespace too. */
+	fd = netns_open(path);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
 	}
-	return 0;
+	in_system_mntns(delete_at, path);
+	return -EXDEV;
 }
 
 int netns_delete(const char *name)
@@ -130,13 +174,7 @@ int netns_delete(const char *name)
 	char path[PATH_MAX];
 	int err = netns_path(name, path, sizeof(path));
 
-	if (err)
-		return err;
-	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
-		return -errno;
-	if (unlink(path) && errno != ENOENT)
-		return -errno;
-	return 0;
+	return err ?: in_system_mntns(delete_at, path);
 }
 
 int netns_enter(int fd, int *saved)

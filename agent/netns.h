@@ -13,9 +13,14 @@ int netns_path(const char *spec, char *buf, size_t size);
 int netns_open(const char *path);
 /* Identity of the namespace behind fd (its nsfs inode). */
 int netns_id(int fd, uint64_t *id);
-/* `ip netns add NAME`: -EEXIST if the name is taken. */
+/*
+ * `ip netns add NAME`: -EEXIST if the name is taken. Made where the whole
+ * system sees it, also from a mount namespace of `ip netns exec`'s kind
+ * (mntns.h); -EXDEV if bpfbr runs in such a copy and cannot reach the
+ * system's.
+ */
 int netns_create(const char *name);
-/* `ip netns del NAME`. */
+/* `ip netns del NAME`, where netns_create makes them. */
 int netns_delete(const char *name);
 /* The namespace name when path is NETNS_RUN_DIR/NAME, else NULL. */
 const char *netns_name_of(const char *path);

@@ -121,6 +121,37 @@ test_detach_keeps_namespace_it_did_not_create() {
 	[ -z "$(on ext ip -o link show type veth)" ] || fail "the container end of the veth is left" || return 1
 }
 
+# --create-netns from any mount namespace: under `ip netns exec` (a slave
+# copy of the system's mounts) the namespace is made where everybody sees it;
+# where the system's mounts cannot be reached, the attach is refused up front.
+test_create_netns_from_any_mount_namespace() {
+	local err rc
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
+	check "attach under ip netns exec" \
+		ip netns exec "$NODE" "$BPFBR_BIN" --root "$ROOT" attach demo "$(ct c1)" --create-netns || return 1
+	check "attach under nsenter" bpfbr attach demo "$(ct c2)" --create-netns || return 1
+	ping_ok c1 10.40.0.3 || fail "the namespace made under ip netns exec is dead to the system" || return 1
+	check "detach under ip netns exec" \
+		ip netns exec "$NODE" "$BPFBR_BIN" --root "$ROOT" detach demo "$(ct c1)" || return 1
+	[ ! -e "/run/netns/$(ct c1)" ] && ! grep -q " /run/netns/$(ct c1) " /proc/self/mountinfo ||
+		fail "detach under ip netns exec left the namespace in the system" || return 1
+	# A copy whose original no process is in (the original is kept by a bind
+	# mount of its namespace file): nowhere to make the namespace visible.
+	mkdir -p "$ROOT/mnt" && mount --bind "$ROOT/mnt" "$ROOT/mnt" && mount --make-private "$ROOT/mnt" &&
+		touch "$ROOT/mnt/orig" || { fail "cannot prepare a place for a mount namespace file"; return 1; }
+	err=$(node unshare --mount="$ROOT/mnt/orig" sh -c 'mount --make-private /run/netns &&
+		mount --make-shared /run/netns &&
+		exec unshare -m --propagation slave "$0" --root "$1" attach demo "$2" --create-netns' \
+		"$BPFBR_BIN" "$ROOT" "$(ct c3)" 2>&1)
+	rc=$?
+	umount "$ROOT/mnt/orig"
+	umount "$ROOT/mnt"
+	[ $rc != 0 ] || fail "attach from an unreachable copy succeeded: $err" || return 1
+	grep -q "nsenter --net=" <<<"$err" || fail "the refusal does not name nsenter --net=: $err" || return 1
+	[ ! -e "/run/netns/$(ct c3)" ] || fail "the refused attach left a namespace file" || return 1
+	[ "$(bpfbr -j status demo | jq '.[0].ports | length')" = 2 ] || fail "the refused attach left a port" || return 1
+}
+
 test_broadcast_reaches_every_other_container() {
 	local n mac1
 	up || return 1
