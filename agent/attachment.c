@@ -582,6 +582,16 @@ out_state:
 	return err;
 }
 
+bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	char alias[128];
+	struct nl_link l;
+
+	link_alias(ns, alias, sizeof(alias));
+	return nl_link_get(&c->nl, a->host_ifname, 0, &l) || strcmp(l.alias, alias) ||
+	       l.ifindex != a->host_ifindex;
+}
+
 static bool att_matches(const struct attachment *a, const struct detach_sel *s, const char *path,
 			uint64_t netns_id)
 {

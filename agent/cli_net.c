@@ -229,7 +229,7 @@ static int run_net_list(struct cli *cli)
 
 		err = netctx_load(&c, names[i], &ns);
 		if (!err) {
-			json_array_append_new(list, report_net_summary(&ns));
+			json_array_append_new(list, report_net_summary(&c, &ns));
 			netstate_free(&ns);
 		}
 	}

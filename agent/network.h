@@ -77,6 +77,13 @@ struct detach_sel {
 int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet);
 
 /*
+ * The attachment's port device is gone (its namespace was deleted without
+ * a detach, or the device was removed): the container is cut off, and a
+ * reconcile (bpfbr gc) forgets it.
+ */
+bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a);
+
+/*
  * Reconciling a change that the journal says was interrupted. An attach
  * that did not reach the state is undone (its port device, entries,
  * translations, and the namespace it made), one that did gets the

@@ -33,10 +33,14 @@ void print_net_list(json_t *nets, bool json)
 	}
 	printf("%-16s %-18s %-15s %-10s %-6s %-6s %s\n", "NAME", "SUBNET", "GATEWAY", "DEVICE",
 	       "MTU", "HOOK", "CONTAINERS");
-	json_array_foreach (nets, i, net)
-		printf("%-16s %-18s %-15s %-10s %-6lld %-6s %lld\n", s(net, "name"),
-		       s(net, "subnet"), s(net, "gateway"), s(net, "gateway_dev"), n(net, "mtu"),
+	json_array_foreach (nets, i, net) {
+		printf("%-16s %-18s %-15s %-10s %-6lld %-6s %lld", s(net, "name"), s(net, "subnet"),
+		       s(net, "gateway"), s(net, "gateway_dev"), n(net, "mtu"),
 		       s(net, "attach_mode"), n(net, "containers"));
+		if (n(net, "gone"))
+			printf(" (%lld gone: bpfbr gc removes them)", n(net, "gone"));
+		putchar('\n');
+	}
 }
 
 /* One line per entry, as `bridge fdb show` prints them. */
@@ -51,7 +55,9 @@ void print_fdb(json_t *entries, bool json)
 	}
 	json_array_foreach (entries, i, e) {
 		printf("%s dev %s master %s", s(e, "mac"), s(e, "dev"), s(e, "network"));
-		if (!strcmp(s(e, "state"), "static"))
+		if (!strcmp(s(e, "state"), "gone"))
+			printf(" gone (the port vanished; bpfbr gc removes it)\n");
+		else if (!strcmp(s(e, "state"), "static"))
 			printf(" static\n");
 		else
 			printf(" used %llds%s\n", n(e, "age_s"),
@@ -133,13 +139,19 @@ static void print_one_status(json_t *st)
 		char hook[48];
 
 		print_hook(json_object_get(v, "hook"), hook, sizeof(hook));
-		if (json_is_true(json_object_get(json_object_get(v, "xdp"), "attached")))
+		if (!strcmp(s(v, "state"), "gone"))
+			snprintf(hook, sizeof(hook), "GONE");
+		else if (json_is_true(json_object_get(json_object_get(v, "xdp"), "attached")))
 			strncat(hook, " +xdp", sizeof(hook) - strlen(hook) - 1);
 		printf("  %-4lld %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10lld %10lld %6lld\n",
 		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
 		       s(v, "ip"), s(v, "mac"), hook, n(stats, "rx_packets"),
 		       n(stats, "tx_packets"), n(stats, "drops"));
 	}
+	json_array_foreach (ports, i, v)
+		if (!strcmp(s(v, "state"), "gone"))
+			printf("  port %s (%s): %s\n", s(v, "port"), s(v, "endpoint"),
+			       json_object_get(v, "why") ? s(v, "why") : "gone");
 	print_counters("drops", json_object_get(st, "drops"));
 	print_counters("events", json_object_get(st, "events"));
 	if (json_object_get(st, "uplink"))

@@ -54,21 +54,15 @@ static int forget_lost(struct netctx *c, const char *net, json_t *removed)
 
 	for (;;) {
 		struct detach_sel s = { .net = net };
-		char alias[128], what[ATT_ID_MAX + 32];
-		struct nl_link l;
+		char what[ATT_ID_MAX + 32];
 		uint32_t i;
 
 		err = state_load(&c->p, net, &ns);
 		if (err)
 			return err;
-		snprintf(alias, sizeof(alias), ALIAS_PREFIX "%s", net);
-		for (i = 0; i < ns.n_att; i++) {
-			const struct attachment *a = &ns.att[i];
-
-			if (nl_link_get(&c->nl, a->host_ifname, 0, &l) || strcmp(l.alias, alias) ||
-			    l.ifindex != a->host_ifindex)
+		for (i = 0; i < ns.n_att; i++)
+			if (net_port_gone(c, &ns, &ns.att[i]))
 				break;
-		}
 		if (i == ns.n_att) {
 			netstate_free(&ns);
 			return 0;

@@ -12,34 +12,37 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "netns.h"
+#include "network.h"
 #include "report.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
-json_t *report_net_summary(const struct netstate *ns)
+json_t *report_net_summary(struct netctx *c, const struct netstate *ns)
 {
 	char subnet[IP_STR_LEN + 4], gw[IP_STR_LEN];
+	uint32_t gone = 0;
 
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		gone += net_port_gone(c, ns, &ns->att[i]);
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(ns->subnet.addr, gw), ns->subnet.prefix);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:b, s:b, s:i}", "name",
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:i}", "name",
 			 ns->name, "subnet", subnet, "gateway", ip_str(ns->gateway, gw),
 			 "gateway_dev", ns->gw_dev, "mtu", ns->mtu, "attach_mode",
 			 attach_mode_name(ns->mode), "datapath", ns->xdp ? "xdp" : "tc",
-			 "containers", ns->n_att, "spoofchk", ns->spoofchk, "hairpin", ns->hairpin,
-			 "ageing_s", ns->ageing_s);
+			 "containers", ns->n_att, "gone", gone, "spoofchk", ns->spoofchk, "hairpin",
+			 ns->hairpin, "ageing_s", ns->ageing_s);
 }
 
-static const char *port_name(const struct netstate *ns, uint32_t ifindex)
+static const struct attachment *att_of_port(const struct netstate *ns, uint32_t ifindex)
 {
-	if ((int)ifindex == ns->gw_port_ifindex)
-		return ns->gw_port;
 	for (uint32_t i = 0; i < ns->n_att; i++)
 		if ((uint32_t)ns->att[i].host_ifindex == ifindex)
-			return ns->att[i].host_ifname;
-	return "?";
+			return &ns->att[i];
+	return NULL;
 }
 
 struct fdb_walk {
+	struct netctx *c;
 	const struct netstate *ns;
 	json_t *entries;
 	uint64_t now;
@@ -48,14 +51,20 @@ struct fdb_walk {
 static int fdb_entry(const struct bpfbr_fdb_key *k, const struct bpfbr_fdb_entry *e, void *data)
 {
 	struct fdb_walk *w = data;
+	const struct attachment *a = att_of_port(w->ns, e->ifindex);
 	bool is_static = e->flags & BPFBR_FDB_STATIC;
+	const char *dev = (int)e->ifindex == w->ns->gw_port_ifindex ? w->ns->gw_port : "?";
 	char mac[MAC_STR_LEN];
 	json_t *o;
 
+	/* An entry of a port that is gone points nowhere until gc removes it. */
 	o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "mac", mac_str(k->mac, mac), "dev",
-		      port_name(w->ns, e->ifindex), "ifindex", e->ifindex, "network", w->ns->name,
-		      "state", is_static ? "static" : "learned", "port_kind",
-		      e->port_kind == BPFBR_PORT_GATEWAY ? "gateway" : "container");
+		      a ? a->host_ifname : dev, "ifindex", e->ifindex, "network", w->ns->name,
+		      "state",
+		      a && net_port_gone(w->c, w->ns, a) ? "gone"
+		      : is_static			 ? "static"
+							 : "learned",
+		      "port_kind", e->port_kind == BPFBR_PORT_GATEWAY ? "gateway" : "container");
 	if (!o)
 		return -ENOMEM;
 	if (!is_static) {
@@ -69,7 +78,7 @@ static int fdb_entry(const struct bpfbr_fdb_key *k, const struct bpfbr_fdb_entry
 
 int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries)
 {
-	struct fdb_walk w = { ns, entries, dp_now_ns() };
+	struct fdb_walk w = { c, ns, entries, dp_now_ns() };
 	struct dp dp;
 	int err;
 
@@ -130,6 +139,24 @@ static json_t *stats_json(const struct dp *dp, uint16_t slot)
 			 "tx_bytes", (json_int_t)s.tx_bytes, "drops", (json_int_t)s.drops);
 }
 
+/* A port whose device vanished: nothing runs there, whatever the pins say. */
+static void port_gone(json_t *o, const struct attachment *a)
+{
+	char why[PATH_MAX + 96];
+	int fd = netns_open(a->netns);
+
+	if (fd >= 0)
+		close(fd);
+	snprintf(why, sizeof(why), "%s is gone%s%s%s; bpfbr gc removes the port", a->host_ifname,
+		 fd >= 0 ? "" : " with its namespace (", fd >= 0 ? "" : a->netns,
+		 fd >= 0 ? "" : ")");
+	json_object_set_new(o, "state", json_string("gone"));
+	json_object_set_new(o, "why", json_string(why));
+	json_object_set_new(json_object_get(o, "hook"), "attached", json_false());
+	if (json_is_object(json_object_get(o, "xdp")))
+		json_object_set_new(json_object_get(o, "xdp"), "attached", json_false());
+}
+
 static json_t *ports_json(struct netctx *c, const struct netstate *ns, const struct dp *dp)
 {
 	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
@@ -141,10 +168,15 @@ static json_t *ports_json(struct netctx *c, const struct netstate *ns, const str
 		      mac_str(ns->gw_mac, mac), "hook",
 		      hook_json(c, ns, ns->gw_port, ns->gw_port_ifindex), "xdp",
 		      xdp_json(c, ns, ns->gw_port), "stats", stats_json(dp, 0));
+	json_object_set_new(o, "state",
+			    json_string(nl_link_index(&c->nl, ns->gw_port) == ns->gw_port_ifindex
+						? "ok"
+						: "gone"));
 	json_array_append_new(ports, o);
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		const struct attachment *a = &ns->att[i];
 		const char *name = netns_name_of(a->netns);
+		bool gone = net_port_gone(c, ns, a);
 
 		o = json_pack(
 			"{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
@@ -154,6 +186,10 @@ static json_t *ports_json(struct netctx *c, const struct netstate *ns, const str
 			a->id, "cni", a->cni, "hook",
 			hook_json(c, ns, a->host_ifname, a->host_ifindex), "xdp",
 			xdp_json(c, ns, a->host_ifname), "stats", stats_json(dp, a->slot));
+		if (gone)
+			port_gone(o, a);
+		else
+			json_object_set_new(o, "state", json_string("ok"));
 		json_array_append_new(ports, o);
 	}
 	return ports;
@@ -272,7 +308,7 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 
 	if (net_pin_dir(c, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
 		return NULL;
-	o = report_net_summary(ns);
+	o = report_net_summary(c, ns);
 	path_join(ppin, sizeof(ppin), dir, PIN_PROG_PORT);
 	bpf_obj_get_info_by_fd(dp.prog_port, &pinfo, &len);
 	json_object_set_new(o, "programs",

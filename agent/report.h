@@ -12,7 +12,9 @@
 #include "netctx.h"
 #include "state.h"
 
-json_t *report_net_summary(const struct netstate *ns);
+/* Ports whose device vanished are counted ("gone") and, in fdb and status,
+ * marked "state": "gone", with why and that bpfbr gc removes them. */
+json_t *report_net_summary(struct netctx *c, const struct netstate *ns);
 /* Appends one object per forwarding entry of ns to entries. */
 int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries);
 json_t *report_status(struct netctx *c, const struct netstate *ns);

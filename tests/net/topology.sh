@@ -152,6 +152,41 @@ test_create_netns_from_any_mount_namespace() {
 	[ "$(bpfbr -j status demo | jq '.[0].ports | length')" = 2 ] || fail "the refused attach left a port" || return 1
 }
 
+# A container's namespace deleted without a detach: its port is shown as gone
+# (never as attached) by every read-only command, which change nothing, and
+# bpfbr gc removes it.
+test_gone_ports_shown_as_gone() {
+	local mac sum out host i
+	up || return 1
+	mac=$(on c2 cat /sys/class/net/eth0/address)
+	host=$(bpfbr -j status demo | jq -r --arg n "$(ct c2)" '.[0].ports[] | select(.endpoint == $n) | .port')
+	ip netns del "$(ct c2)" || return 1
+	# The kernel dismantles a deleted namespace, and its veths, a moment later.
+	for i in $(seq 50); do node ip link show "$host" >/dev/null 2>&1 || break; sleep 0.1; done
+	sum=$(sha256sum "$ROOT/var/lib/bpfbr/networks/demo.json")
+	out=$(bpfbr -j status demo) || fail "status: $out" || return 1
+	jq -e --arg n "$(ct c2)" '.[0].ports[] | select(.endpoint == $n) |
+		.state == "gone" and .hook.attached == false and (.why | test("bpfbr gc"))' <<<"$out" >/dev/null ||
+		fail "status -j does not show c2's port as gone: $(jq -c '.[0].ports' <<<"$out")" || return 1
+	jq -e --arg n "$(ct c1)" '[.[0].ports[] | select(.state == "ok")] | length == 2' <<<"$out" >/dev/null ||
+		fail "the gateway's and c1's ports are not ok: $(jq -c '.[0].ports' <<<"$out")" || return 1
+	out=$(bpfbr status demo)
+	grep -q GONE <<<"$out" && grep -q "bpfbr gc removes" <<<"$out" ||
+		fail "status does not say the port is gone and how to remove it: $out" || return 1
+	bpfbr -j fdb show demo | jq -e --arg m "$mac" '.[] | select(.mac == $m) | .state == "gone"' >/dev/null ||
+		fail "fdb show -j does not mark c2's entry gone: $(bpfbr -j fdb show demo)" || return 1
+	bpfbr fdb show demo | grep "$mac" | grep -q "gone.*bpfbr gc" ||
+		fail "fdb show does not mark c2's entry gone: $(bpfbr fdb show demo)" || return 1
+	[ "$(bpfbr -j net list | jq '.[0] | [.containers, .gone]' -c)" = "[2,1]" ] ||
+		fail "net list -j: $(bpfbr -j net list)" || return 1
+	bpfbr net list | grep -q "1 gone: bpfbr gc" || fail "net list: $(bpfbr net list)" || return 1
+	[ "$(sha256sum "$ROOT/var/lib/bpfbr/networks/demo.json")" = "$sum" ] ||
+		fail "a read-only command changed the state" || return 1
+	check "gc" bpfbr gc || return 1
+	[ "$(bpfbr -j status demo | jq -c '[.[0].ports[].state]')" = '["ok","ok"]' ] ||
+		fail "after gc: $(bpfbr -j status demo | jq -c '.[0].ports')" || return 1
+}
+
 test_broadcast_reaches_every_other_container() {
 	local n mac1
 	up || return 1
