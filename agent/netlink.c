@@ -258,6 +258,8 @@ int nl_veth_create(struct nl *nl, const struct veth_req *req)
 	struct ifinfomsg *pifm;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, req->name);
+	if (req->mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, req->mac);
 	if (req->mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, req->mtu);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);

@@ -32,7 +32,8 @@ struct nl_link {
 };
 
 struct veth_req {
-	const char *name; /* node-side end */
+	const char *name;   /* node-side end */
+	const uint8_t *mac; /* its MAC; NULL: kernel-chosen */
 	const char *peer_name;
 	int peer_netns_fd;	 /* -1: the peer stays in the socket's namespace */
 	const uint8_t *peer_mac; /* NULL: kernel-chosen */

@@ -8,6 +8,7 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
+#include "gateway.h"
 #include "gwallow.h"
 #include "journal.h"
 #include "log.h"
@@ -165,7 +166,7 @@ static int pick_index(struct netctx *c, uint32_t *index)
 	return -ENOSPC;
 }
 
-static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots)
+void net_config_fill(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots)
 {
 	struct gwallow allow;
 	char why[128];
@@ -188,133 +189,36 @@ static void fill_netcfg(const struct netstate *ns, struct bpfbr_netcfg *cfg, uin
 	}
 }
 
-/*
- * XDP mode at the gateway: the switch's XDP program on the switch side, and
- * the node side ready for what it redirects (NAPI through GRO; no transmit
- * checksum offload for the node's own TCP, whose partial checksums XDP
- * would not complete).
- */
-static int xdp_gateway(struct netctx *c, const struct netstate *ns, const struct dp *dp)
-{
-	char pin[PATH_MAX];
-	int err;
-
-	err = ethtool_set_gro(ns->gw_dev, true);
-	if (!err)
-		err = ethtool_set_tx_csum(ns->gw_dev, false);
-	if (err) {
-		pr_err("cannot prepare %s for XDP (GRO on, tx checksumming off): %s", ns->gw_dev,
-		       strerror(-err));
-		return err;
-	}
-	err = port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin));
-	if (!err)
-		err = attach_xdp(dp->prog_port_xdp, ns->gw_port_ifindex, pin);
-	if (err)
-		pr_err("cannot attach the XDP switch program to %s: %s", ns->gw_port,
-		       strerror(-err));
-	return err;
-}
-
 /* Builds the gateway pair, the pinned datapath and the gateway port. */
 static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char *pin_dir)
 {
-	struct veth_req req = {
-		.name = ns->gw_dev, .peer_name = ns->gw_port, .peer_netns_fd = -1, .mtu = ns->mtu
-	};
-	char key[128], link_pin[PATH_MAX];
 	struct bpfbr_netcfg cfg;
-	struct bpfbr_port port;
-	struct nl_link gw;
 	struct dp dp;
-	int err, err2;
+	int err;
 
-	err = nl_veth_create(&c->nl, &req);
-	if (err) {
-		pr_err("cannot create gateway veth pair %s/%s: %s%s%s", ns->gw_dev, ns->gw_port,
-		       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
+	err = gateway_create(c, ns, brd);
+	if (err)
 		return err;
-	}
-	err = nl_link_get(&c->nl, ns->gw_dev, 0, &gw);
-	if (!err)
-		ns->gw_port_ifindex = nl_link_index(&c->nl, ns->gw_port);
-	if (err || ns->gw_port_ifindex < 0) {
-		err = err ?: ns->gw_port_ifindex;
-		pr_err("gateway veth pair %s/%s vanished: %s", ns->gw_dev, ns->gw_port,
-		       strerror(-err));
-		goto undo_veth;
-	}
-	ns->gw_dev_ifindex = gw.ifindex;
-	memcpy(ns->gw_mac, gw.mac, 6);
-	/* Marked as ours, so that a reconcile finds them if the state never gets written. */
-	snprintf(key, sizeof(key), "bpfbr:%s", ns->name);
-	nl_link_set_alias(&c->nl, ns->gw_dev_ifindex, key);
-	nl_link_set_alias(&c->nl, ns->gw_port_ifindex, key);
-	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own. */
-	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ns->gw_port);
-	sysctl_write(key, "1");
-	err = nl_addr_add(&c->nl, ns->gw_dev_ifindex, ns->gateway, ns->subnet.prefix, brd);
-	if (err) {
-		pr_err("cannot add gateway address to %s: %s%s%s", ns->gw_dev, strerror(-err),
-		       c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
-		goto undo_veth;
-	}
-
 	err = dp_load(pin_dir, &dp);
 	if (err)
-		goto undo_veth;
-	fill_netcfg(ns, &cfg, 1);
-	port = (struct bpfbr_port){ .ifindex = (uint32_t)ns->gw_port_ifindex,
-				    .slot = 0,
-				    .kind = BPFBR_PORT_GATEWAY,
-				    .ipv4 = ns->gateway };
-	memcpy(port.mac, ns->gw_mac, 6);
+		goto undo_gateway;
+	net_config_fill(ns, &cfg, 1);
 	err = dp_config_set(&dp, &cfg);
-	if (!err)
-		err = dp_port_add(&dp, &port);
 	if (err) {
 		pr_err("cannot fill the datapath maps of network %s: %s", ns->name, strerror(-err));
 		goto undo_dp;
 	}
-	err = port_link_pin(c, ns->name, ns->gw_port, link_pin, sizeof(link_pin));
-	if (!err) {
-		char links[PATH_MAX];
-
-		err = path_join(links, sizeof(links), pin_dir, PIN_LINKS_DIR);
-		if (!err)
-			err = mkdir_p(links, 0700);
-	}
-	if (!err)
-		err = attach_hook(dp.prog_port, ns->gw_port_ifindex, HOOK_INGRESS, link_pin,
-				  &ns->mode);
-	if (err) {
-		pr_err("cannot attach the switch program to %s: %s", ns->gw_port, strerror(-err));
+	err = gateway_plug(c, ns, &dp, pin_dir);
+	if (err)
 		goto undo_dp;
-	}
-	if (ns->xdp) {
-		err = xdp_gateway(c, ns, &dp);
-		if (err)
-			goto undo_attach;
-	}
-	err = nl_link_set_up(&c->nl, ns->gw_port_ifindex);
-	if (!err)
-		err = nl_link_set_up(&c->nl, ns->gw_dev_ifindex);
-	if (err) {
-		pr_err("cannot bring up %s/%s: %s", ns->gw_dev, ns->gw_port, strerror(-err));
-		goto undo_attach;
-	}
 	dp_close(&dp);
 	return 0;
 
-undo_attach:
-	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, link_pin, ns->mode);
 undo_dp:
 	dp_close(&dp);
 	dp_unpin(pin_dir);
-undo_veth:
-	err2 = nl_link_index(&c->nl, ns->gw_dev);
-	if (err2 > 0)
-		nl_link_del(&c->nl, err2);
+undo_gateway:
+	gateway_remove(c, ns);
 	return err;
 }
 

@@ -38,6 +38,9 @@ struct net_opts {
 };
 
 int net_create(struct netctx *c, const struct net_opts *o);
+struct bpfbr_netcfg;
+/* The datapath's config map as the state describes the network. */
+void net_config_fill(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots);
 /* Refuses while containers are attached, unless force (then detaches them). */
 int net_delete(struct netctx *c, const char *name, bool force);
 

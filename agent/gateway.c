@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dpmaps.h"
+#include "ethtool.h"
+#include "gateway.h"
+#include "log.h"
+#include "sysctl.h"
+
+static void our_alias(const struct netstate *ns, char *buf, size_t size)
+{
+	snprintf(buf, size, "bpfbr:%s", ns->name);
+}
+
+static bool mac_set(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return memcmp(mac, zero, 6) != 0;
+}
+
+int gateway_create(struct netctx *c, struct netstate *ns, bool brd)
+{
+	struct veth_req req = { .name = ns->gw_dev,
+				.mac = mac_set(ns->gw_mac) ? ns->gw_mac : NULL,
+				.peer_name = ns->gw_port,
+				.peer_netns_fd = -1,
+				.mtu = ns->mtu };
+	char key[128];
+	struct nl_link gw;
+	int err;
+
+	err = nl_veth_create(&c->nl, &req);
+	if (err) {
+		pr_err("cannot create gateway veth pair %s/%s: %s%s%s", ns->gw_dev, ns->gw_port,
+		       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
+		return err;
+	}
+	err = nl_link_get(&c->nl, ns->gw_dev, 0, &gw);
+	if (!err)
+		ns->gw_port_ifindex = nl_link_index(&c->nl, ns->gw_port);
+	if (err || ns->gw_port_ifindex < 0) {
+		err = err ?: ns->gw_port_ifindex;
+		pr_err("gateway veth pair %s/%s vanished: %s", ns->gw_dev, ns->gw_port,
+		       strerror(-err));
+		goto undo;
+	}
+	ns->gw_dev_ifindex = gw.ifindex;
+	memcpy(ns->gw_mac, gw.mac, 6);
+	/* Marked as ours, so that a reconcile finds them if the state never gets written. */
+	our_alias(ns, key, sizeof(key));
+	nl_link_set_alias(&c->nl, ns->gw_dev_ifindex, key);
+	nl_link_set_alias(&c->nl, ns->gw_port_ifindex, key);
+	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own. */
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ns->gw_port);
+	sysctl_write(key, "1");
+	err = nl_addr_add(&c->nl, ns->gw_dev_ifindex, ns->gateway, ns->subnet.prefix, brd);
+	if (!err)
+		return 0;
+	pr_err("cannot add gateway address to %s: %s%s%s", ns->gw_dev, strerror(-err),
+	       c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
+undo:
+	gateway_remove(c, ns);
+	return err;
+}
+
+static bool ours(struct netctx *c, const struct netstate *ns, const char *name, int ifindex)
+{
+	char alias[128];
+	struct nl_link l;
+
+	our_alias(ns, alias, sizeof(alias));
+	return !nl_link_get(&c->nl, name, 0, &l) && !strcmp(l.alias, alias) &&
+	       (!ifindex || l.ifindex == ifindex);
+}
+
+bool gateway_intact(struct netctx *c, const struct netstate *ns)
+{
+	return ours(c, ns, ns->gw_dev, ns->gw_dev_ifindex) &&
+	       ours(c, ns, ns->gw_port, ns->gw_port_ifindex);
+}
+
+void gateway_remove(struct netctx *c, const struct netstate *ns)
+{
+	/* Deleting one end removes the pair. */
+	if (ours(c, ns, ns->gw_dev, 0))
+		nl_link_del(&c->nl, nl_link_index(&c->nl, ns->gw_dev));
+	if (ours(c, ns, ns->gw_port, 0))
+		nl_link_del(&c->nl, nl_link_index(&c->nl, ns->gw_port));
+}
+
+/*
+ * XDP mode at the gateway: the switch's XDP program on the switch side, and
+ * the node side ready for what it redirects (NAPI through GRO; no transmit
+ * checksum offload for the node's own TCP, whose partial checksums XDP
+ * would not complete).
+ */
+static int gateway_xdp(struct netctx *c, const struct netstate *ns, const struct dp *dp)
+{
+	char pin[PATH_MAX];
+	int err;
+
+	err = ethtool_set_gro(ns->gw_dev, true);
+	if (!err)
+		err = ethtool_set_tx_csum(ns->gw_dev, false);
+	if (err) {
+		pr_err("cannot prepare %s for XDP (GRO on, tx checksumming off): %s", ns->gw_dev,
+		       strerror(-err));
+		return err;
+	}
+	err = port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin));
+	if (!err)
+		err = attach_xdp(dp->prog_port_xdp, ns->gw_port_ifindex, pin);
+	if (err)
+		pr_err("cannot attach the XDP switch program to %s: %s", ns->gw_port,
+		       strerror(-err));
+	return err;
+}
+
+int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp, const char *pin_dir)
+{
+	struct bpfbr_port port = { .ifindex = (uint32_t)ns->gw_port_ifindex,
+				   .slot = 0,
+				   .kind = BPFBR_PORT_GATEWAY,
+				   .ipv4 = ns->gateway };
+	char link_pin[PATH_MAX], links[PATH_MAX];
+	enum attach_mode mode = ns->mode;
+	int err;
+
+	memcpy(port.mac, ns->gw_mac, 6);
+	err = dp_port_add(dp, &port);
+	if (err) {
+		pr_err("cannot add the gateway port %s to the datapath of network %s: %s",
+		       ns->gw_port, ns->name, strerror(-err));
+		return err;
+	}
+	err = port_link_pin(c, ns->name, ns->gw_port, link_pin, sizeof(link_pin));
+	if (!err)
+		err = path_join(links, sizeof(links), pin_dir, PIN_LINKS_DIR);
+	if (!err)
+		err = mkdir_p(links, 0700);
+	if (!err)
+		err = attach_hook(dp->prog_port, ns->gw_port_ifindex, HOOK_INGRESS, link_pin,
+				  &mode);
+	if (err) {
+		pr_err("cannot attach the switch program to %s: %s", ns->gw_port, strerror(-err));
+		return err;
+	}
+	ns->mode = mode;
+	if (ns->xdp) {
+		err = gateway_xdp(c, ns, dp);
+		if (err)
+			goto undo_attach;
+	}
+	err = nl_link_set_up(&c->nl, ns->gw_port_ifindex);
+	if (!err)
+		err = nl_link_set_up(&c->nl, ns->gw_dev_ifindex);
+	if (!err)
+		return 0;
+	pr_err("cannot bring up %s/%s: %s", ns->gw_dev, ns->gw_port, strerror(-err));
+undo_attach:
+	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, link_pin, mode);
+	return err;
+}
