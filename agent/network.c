@@ -237,6 +237,9 @@ static int join_uplink(struct netctx *c, struct netstate *ns, const struct net_o
 	err = uplink_join(c, ns, &o->up, &ucfg);
 	if (err)
 		return err;
+	ns->nat_max = ucfg.nat_max;
+	ns->nat_port_lo = ucfg.port_lo;
+	ns->nat_port_hi = ucfg.port_hi;
 	ns->nat_share = o->up.share ?: (ucfg.nat_max > 1 ? ucfg.nat_max / 2 : 1);
 	if (ns->nat_share > ucfg.nat_max) {
 		pr_err("--nat-share %u of network %s is larger than the table (--nat-max %u)",

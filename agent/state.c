@@ -102,6 +102,14 @@ static json_t *dns_to_json(const struct net_dns *d)
 			 strings_to_json(d->options, sizeof(d->options[0]), d->n_options));
 }
 
+static json_t *nat_ports(const struct netstate *ns)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u-%u", ns->nat_port_lo, ns->nat_port_hi);
+	return json_string(buf);
+}
+
 static json_t *net_to_json(const struct netstate *ns)
 {
 	char subnet[IP_STR_LEN + 4], gw[IP_STR_LEN], mac[MAC_STR_LEN];
@@ -131,7 +139,9 @@ static json_t *net_to_json(const struct netstate *ns)
 	     json_object_set_new(root, "range_end", json_string(ip_str(ns->range_end, gw))) ||
 	     json_object_set_new(root, "last_ip", json_string(ip_str(ns->last_ip, gw))) ||
 	     json_object_set_new(root, "dns", dns_to_json(&ns->dns)) ||
-	     json_object_set_new(root, "gateway_allow", json_string(ns->gateway_allow)))) {
+	     json_object_set_new(root, "gateway_allow", json_string(ns->gateway_allow)) ||
+	     (ns->nat_max && json_object_set_new(root, "nat_max", json_integer(ns->nat_max))) ||
+	     (ns->nat_max && json_object_set_new(root, "nat_ports", nat_ports(ns))))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -351,7 +361,22 @@ static const char *const net_keys[] = { "version",
 					"range_end",
 					"last_ip",
 					"dns",
+					"nat_max",
+					"nat_ports",
 					NULL };
+
+/* nat_max and nat_ports come together, or not at all (older files). */
+static void read_nat_table(struct reader *r, json_t *o, struct netstate *ns)
+{
+	char buf[16];
+
+	if (r->ret || !json_object_get(o, "nat_max"))
+		return;
+	r_u32(r, o, "nat_max", BPFBR_NAT_FLOWS_MAX, &ns->nat_max);
+	r_str(r, o, "nat_ports", buf, sizeof(buf));
+	if (!r->ret && (!ns->nat_max || parse_port_range(buf, &ns->nat_port_lo, &ns->nat_port_hi)))
+		r_fail(r, "%s is not a table size and a port range", "nat_max/nat_ports");
+}
 
 /* Each field may be well-formed and the whole still impossible: refuse that too. */
 static void check_consistent(struct reader *r, const struct netstate *ns)
@@ -435,6 +460,7 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 					     ntohl(ns->range_start) > ntohl(ns->range_end)))))
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
 	read_dns(r, json_object_get(o, "dns"), &ns->dns);
+	read_nat_table(r, o, ns);
 	if (!r->ret && json_object_get(o, "gateway_allow")) {
 		struct gwallow g;
 		char why[128];

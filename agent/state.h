@@ -73,6 +73,10 @@ struct netstate {
 	/* Node services containers may reach on the gateway (gwallow.h syntax). */
 	char gateway_allow[GATEWAY_ALLOW_LEN];
 	uint32_t nat_share;   /* flows one container may hold */
+	/* The uplink's masquerade table as it was made (0: not recorded; a
+	 * restore then makes it with the defaults). */
+	uint32_t nat_max;
+	uint16_t nat_port_lo, nat_port_hi;
 	uint32_t range_start; /* addresses containers get: range_start..range_end */
 	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */
 	uint32_t last_ip;     /* the address handed out last (0: none yet) */
