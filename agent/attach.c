@@ -170,6 +170,9 @@ int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum at
 			return err;
 		info->link_id = li.id;
 		info->prog_id = li.prog_id;
+		/* Both a TCX link (tcx, 6.6+, newer than these UAPI headers) and
+		 * an XDP link report their device first in the union. */
+		info->ifindex = li.xdp.ifindex;
 		return 0;
 	} else {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = tc_point(dir));
@@ -180,6 +183,23 @@ int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum at
 		if (err)
 			return err == -EINVAL ? -ENOENT : err;
 		info->prog_id = opts.prog_id;
+		info->ifindex = (uint32_t)ifindex;
 		return 0;
 	}
+}
+
+bool hook_live(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode)
+{
+	struct attach_info info;
+
+	return !attach_query(ifindex, dir, link_pin, mode, &info) && info.prog_id &&
+	       info.ifindex == (uint32_t)ifindex;
+}
+
+bool xdp_live(int ifindex, const char *link_pin)
+{
+	struct attach_info info;
+
+	return !attach_query(ifindex, HOOK_INGRESS, link_pin, ATTACH_TCX, &info) && info.prog_id &&
+	       info.ifindex == (uint32_t)ifindex;
 }

@@ -7,6 +7,7 @@
 #ifndef BPFBR_ATTACH_H
 #define BPFBR_ATTACH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum attach_mode {
@@ -51,9 +52,16 @@ int replace_link(int prog_fd, const char *link_pin);
 struct attach_info {
 	uint32_t prog_id;
 	uint32_t link_id; /* TCX only */
+	/* The device the hook is on: a pinned link's (0 once its device is
+	 * gone: the link is defunct), the queried one for a legacy filter. */
+	uint32_t ifindex;
 };
 /* What is attached there by us: -ENOENT if nothing. */
 int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode,
 		 struct attach_info *info);
+/* Our hook is on ifindex and runs a program (its link not defunct). */
+bool hook_live(int ifindex, enum attach_dir dir, const char *link_pin, enum attach_mode mode);
+/* The pinned XDP link is on ifindex. */
+bool xdp_live(int ifindex, const char *link_pin);
 
 #endif

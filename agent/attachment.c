@@ -592,6 +592,48 @@ bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct att
 	       l.ifindex != a->host_ifindex;
 }
 
+int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
+		     const struct attachment *a, bool *redone)
+{
+	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
+				   .slot = a->slot,
+				   .kind = BPFBR_PORT_CONTAINER,
+				   .ipv4 = a->ip },
+			  cur;
+	char pin[PATH_MAX], xdp_pin[PATH_MAX];
+	enum attach_mode mode = ns->mode;
+	int err;
+
+	*redone = false;
+	memcpy(port.mac, a->mac, 6);
+	err = port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin));
+	if (!err && ns->xdp)
+		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
+	if (err)
+		return err;
+	if (dp_port_get(dp, port.ifindex, &cur) || cur.slot != port.slot ||
+	    memcmp(cur.mac, port.mac, 6)) {
+		err = dp_port_add(dp, &port);
+		*redone = true;
+	}
+	if (!err && !hook_live(a->host_ifindex, HOOK_INGRESS, pin, mode)) {
+		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, mode);
+		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
+		*redone = true;
+	}
+	if (!err && ns->xdp && !xdp_live(a->host_ifindex, xdp_pin)) {
+		detach_xdp(xdp_pin);
+		err = attach_xdp(dp->prog_port_xdp, a->host_ifindex, xdp_pin);
+		*redone = true;
+	}
+	if (!err)
+		err = uplink_endpoint_add(c, ns, a);
+	if (err)
+		pr_err("cannot restore port %s of network %s: %s", a->host_ifname, ns->name,
+		       strerror(-err));
+	return err;
+}
+
 static bool att_matches(const struct attachment *a, const struct detach_sel *s, const char *path,
 			uint64_t netns_id)
 {

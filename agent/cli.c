@@ -12,7 +12,7 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_net_create, &cmd_net_delete, &cmd_net_list, &cmd_attach, &cmd_detach,  &cmd_fdb_show,
-	&cmd_nat_show,	 &cmd_nat_flush,  &cmd_status,	 &cmd_gc,     &cmd_upgrade,
+	&cmd_nat_show,	 &cmd_nat_flush,  &cmd_status,	 &cmd_gc,     &cmd_upgrade, &cmd_restore,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -49,6 +49,6 @@ int cli_main(int argc, char **argv);
 extern const struct cli_cmd cmd_net_create, cmd_net_delete, cmd_net_list;
 extern const struct cli_cmd cmd_attach, cmd_detach;
 extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flush, cmd_gc,
-	cmd_upgrade;
+	cmd_upgrade, cmd_restore;
 
 #endif

@@ -99,6 +99,10 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	}
 	if (err)
 		return err;
+	/* The namespace it was made in is no more (a reboot, or a node namespace
+	 * made again): the network is this one's now, to be restored here. */
+	if (ns->node_netns_id != c->node_netns_id && !netns_alive(ns->node_netns_id))
+		ns->node_netns_id = c->node_netns_id;
 	if (ns->node_netns_id != c->node_netns_id) {
 		pr_err("network %s belongs to another network namespace (inode %llu); run bpfbr "
 		       "there, e.g. nsenter --net=NSFILE bpfbr …",

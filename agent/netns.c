@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -175,6 +176,46 @@ int netns_delete(const char *name)
 	int err = netns_path(name, path, sizeof(path));
 
 	return err ?: in_system_mntns(delete_at, path);
+}
+
+/* A bind mount of the namespace in this mount namespace (mountinfo's root "net:[ID]"). */
+static bool mounted(uint64_t id)
+{
+	char line[4096], want[48];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f)
+		return true; /* cannot tell: assume it lives */
+	snprintf(want, sizeof(want), " net:[%llu] ", (unsigned long long)id);
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, want) != NULL;
+	fclose(f);
+	return found;
+}
+
+bool netns_alive(uint64_t id)
+{
+	struct dirent *de;
+	char path[300];
+	struct stat st;
+	bool found;
+	DIR *d;
+
+	if (mounted(id))
+		return true;
+	d = opendir("/proc");
+	if (!d)
+		return true;
+	found = false;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
+		found = !stat(path, &st) && (uint64_t)st.st_ino == id;
+	}
+	closedir(d);
+	return found;
 }
 
 int netns_enter(int fd, int *saved)

@@ -4,6 +4,7 @@
 #define BPFBR_NETNS_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -13,6 +14,9 @@ int netns_path(const char *spec, char *buf, size_t size);
 int netns_open(const char *path);
 /* Identity of the namespace behind fd (its nsfs inode). */
 int netns_id(int fd, uint64_t *id);
+/* Some process is in the namespace of that identity, or it is bind-mounted
+ * (in this mount namespace). When in doubt: true. */
+bool netns_alive(uint64_t id);
 /*
  * `ip netns add NAME`: -EEXIST if the name is taken. Made where the whole
  * system sees it, also from a mount namespace of `ip netns exec`'s kind

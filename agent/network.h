@@ -86,6 +86,15 @@ int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet);
  */
 bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a);
 
+struct dp;
+/*
+ * Puts a live attachment's port back in the datapath dp where it is missing:
+ * its entry (with its static fdb entry and flood slot), its hook, its XDP
+ * program, its masquerade endpoint. *redone says whether anything was.
+ */
+int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
+		     const struct attachment *a, bool *redone);
+
 /*
  * Reconciling a change that the journal says was interrupted. An attach
  * that did not reach the state is undone (its port device, entries,

@@ -223,3 +223,20 @@ void print_upgraded(json_t *done, bool json)
 		printf("%s on %s: new program in place\n", s(d, "hook"), s(d, "device"));
 	printf("%zu hooks switched\n", json_array_size(done));
 }
+
+void print_restored(json_t *done, bool json)
+{
+	size_t i;
+	json_t *d;
+
+	if (json) {
+		print_json(done);
+		return;
+	}
+	if (!json_array_size(done))
+		printf("nothing to restore: the kernel has what the state describes\n");
+	json_array_foreach (done, i, d)
+		printf("network %s: %s %s %s\n", s(d, "network"),
+		       !strcmp(s(d, "kind"), "attachment") ? "forgot" : "restored", s(d, "kind"),
+		       s(d, "what"));
+}

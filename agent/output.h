@@ -14,4 +14,7 @@ void print_nat(json_t *flows, bool json);
 void print_removed(json_t *removed, bool json);
 void print_upgraded(json_t *done, bool json);
 
+/* What a restore made again or forgot. */
+void print_restored(json_t *done, bool json);
+
 #endif

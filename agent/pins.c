@@ -157,8 +157,8 @@ int pins_open(const char *dir, const struct pin_spec *specs, size_t n, void *bas
 		*fd = bpf_obj_get(path);
 		if (*fd < 0) {
 			err = -errno;
-			pr_err("cannot open pinned datapath object %s: %s; the pins are damaged: "
-			       "delete and recreate what owns them",
+			pr_err("cannot open pinned datapath object %s: %s; the pins are gone (a "
+			       "reboot?) or damaged: run bpfbr restore",
 			       path, strerror(-err));
 		}
 	}

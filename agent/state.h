@@ -72,7 +72,7 @@ struct netstate {
 	bool xdp; /* XDP programs in front of the TC ones (--mode xdp) */
 	/* Node services containers may reach on the gateway (gwallow.h syntax). */
 	char gateway_allow[GATEWAY_ALLOW_LEN];
-	uint32_t nat_share;   /* flows one container may hold */
+	uint32_t nat_share; /* flows one container may hold */
 	/* The uplink's masquerade table as it was made (0: not recorded; a
 	 * restore then makes it with the defaults). */
 	uint32_t nat_max;

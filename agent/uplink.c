@@ -256,6 +256,57 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 	return err;
 }
 
+/* The uplink's hooks are there and on its device as it is now. */
+static bool uplink_intact(struct netctx *c, const char *ifname, int ifindex,
+			  const struct bpfbr_uplink_cfg *cfg)
+{
+	char out_pin[PATH_MAX], in_pin[PATH_MAX];
+	enum attach_mode mode;
+
+	if (link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
+	    link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
+	    cfg->ifindex != (uint32_t)ifindex)
+		return false;
+	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
+	return hook_live(ifindex, HOOK_EGRESS, out_pin, mode) &&
+	       hook_live(ifindex, HOOK_INGRESS, in_pin, mode);
+}
+
+int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
+{
+	struct uplink_opts o = { .ifname = ns->uplink,
+				 .nat_max = ns->nat_max,
+				 .port_lo = ns->nat_port_lo,
+				 .port_hi = ns->nat_port_hi };
+	struct bpfbr_uplink_cfg cfg;
+	char dir[PATH_MAX];
+	uint32_t zero = 0;
+	struct nl_link l;
+	struct updp u;
+	int err;
+
+	*rebuilt = false;
+	err = check_uplink(c, ns->uplink, &l, &cfg.addr);
+	if (!err)
+		err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+	if (err)
+		return err;
+	if (!access(dir, F_OK) && !updp_open(dir, &u)) {
+		err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;
+		if (!err && uplink_intact(c, ns->uplink, l.ifindex, &cfg)) {
+			updp_close(&u);
+			return 0;
+		}
+		updp_close(&u);
+	}
+	/* Gone, damaged, or on a device that is no more: made again, empty
+	 * (translations of the old device are of no use on the new one). */
+	uplink_detach(c, ns->uplink, l.ifindex);
+	pins_remove(dir);
+	*rebuilt = true;
+	return uplink_join(c, ns, &o, &cfg);
+}
+
 /* Networks other than ns that masquerade through ifname. */
 static int other_users(struct netctx *c, const struct netstate *ns, const char *ifname)
 {

@@ -29,6 +29,12 @@ struct uplink_opts {
  * then makes sure the uplink's datapath is there. */
 int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink_opts *o,
 		struct bpfbr_uplink_cfg *cfg);
+/*
+ * Makes the uplink's datapath as ns recorded it if it is gone or not on the
+ * device (a reboot, a device made again); *rebuilt says whether it was (its
+ * translations and endpoints are then to be made again).
+ */
+int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt);
 /* Removes the uplink's datapath if ns was the last network using it. */
 int uplink_leave(struct netctx *c, const struct netstate *ns);
 /* Removes the uplink's datapath: its hooks on the device, then its pins. */

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datapath.h"
+#include "dpmaps.h"
+#include "gateway.h"
+#include "log.h"
+#include "network.h"
+#include "restore.h"
+#include "subnets.h"
+#include "sysctl.h"
+#include "uplink.h"
+#include "uplinkdp.h"
+
+static void did(json_t *done, const struct netstate *ns, const char *kind, const char *what)
+{
+	json_array_append_new(done, json_pack("{s:s, s:s, s:s}", "network", ns->name, "kind", kind,
+					      "what", what));
+}
+
+static bool gateway_hooked(struct netctx *c, const struct netstate *ns)
+{
+	char pin[PATH_MAX];
+
+	if (port_link_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) ||
+	    !hook_live(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode))
+		return false;
+	return !ns->xdp || (!port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) &&
+			    xdp_live(ns->gw_port_ifindex, pin));
+}
+
+bool net_intact(struct netctx *c, const struct netstate *ns, char *why, size_t size)
+{
+	char buf[160];
+	const char *what = NULL;
+	struct updp u;
+	struct dp dp;
+
+	if (!why) {
+		why = buf;
+		size = sizeof(buf);
+	}
+	if (!gateway_intact(c, ns)) {
+		what = "the gateway pair";
+	} else if (net_dp_open(c, ns->name, &dp)) {
+		what = "the pinned datapath";
+	} else {
+		dp_close(&dp);
+		if (!gateway_hooked(c, ns))
+			what = "the gateway port's program";
+		else if (ns->masquerade && uplink_dp_open(c, ns->uplink, &u))
+			what = "the uplink's masquerade";
+		else if (ns->masquerade)
+			updp_close(&u);
+	}
+	if (what)
+		snprintf(why, size, "%s of network %s is gone", what, ns->name);
+	return !what;
+}
+
+/* The gateway pair, made again with its MAC (containers' neighbour entries stay right). */
+static int restore_gateway(struct netctx *c, struct netstate *ns, json_t *done, bool *redone)
+{
+	char key[128];
+	int err;
+
+	*redone = !gateway_intact(c, ns);
+	if (!*redone)
+		return 0;
+	gateway_remove(c, ns);
+	err = gateway_create(c, ns, true);
+	if (!err && ns->masquerade) {
+		snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", ns->gw_dev);
+		err = sysctl_write(key, "1");
+	}
+	if (err)
+		return err;
+	did(done, ns, "gateway", ns->gw_dev);
+	return 0;
+}
+
+/* The pinned datapath, loaded anew if its pins are gone or damaged. */
+static int restore_datapath(struct netstate *ns, struct dp *dp, const char *pin_dir, json_t *done,
+			    bool *fresh)
+{
+	char config[PATH_MAX];
+	int err;
+
+	*fresh = false;
+	err = path_join(config, sizeof(config), pin_dir, PIN_CONFIG);
+	if (err)
+		return err;
+	/* Gone altogether after a reboot: made anew without a word. */
+	if (!access(config, F_OK) && !dp_open(pin_dir, dp))
+		return 0;
+	dp_unpin(pin_dir);
+	err = dp_load(pin_dir, dp);
+	if (err)
+		return err;
+	*fresh = true;
+	did(done, ns, "datapath", pin_dir);
+	return 0;
+}
+
+static uint32_t nslots_of(const struct netstate *ns)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (ns->att[i].slot + 1u > n)
+			n = ns->att[i].slot + 1u;
+	return n;
+}
+
+/* The network's config map as the state says, with the uplink as it is now. */
+static int restore_config(struct netctx *c, const struct netstate *ns, const struct dp *dp)
+{
+	struct bpfbr_netcfg cfg;
+
+	net_config_fill(ns, &cfg, nslots_of(ns));
+	if (ns->masquerade) {
+		int up = nl_link_index(&c->nl, ns->uplink);
+
+		cfg.uplink_ifindex = up > 0 ? (uint32_t)up : 0;
+	}
+	return dp_config_set(dp, &cfg);
+}
+
+static int restore_gateway_port(struct netctx *c, struct netstate *ns, const struct dp *dp,
+				const char *pin_dir, uint32_t old_ifindex, json_t *done)
+{
+	char pin[PATH_MAX];
+	int err;
+
+	if (gateway_hooked(c, ns) && old_ifindex == (uint32_t)ns->gw_port_ifindex)
+		return 0;
+	if (old_ifindex && old_ifindex != (uint32_t)ns->gw_port_ifindex)
+		dp_port_del(dp, old_ifindex, 0);
+	err = port_link_pin(c, ns->name, ns->gw_port, pin, sizeof(pin));
+	if (err)
+		return err;
+	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode);
+	if (ns->xdp && !port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)))
+		detach_xdp(pin);
+	err = gateway_plug(c, ns, dp, pin_dir);
+	if (!err)
+		did(done, ns, "hook", ns->gw_port);
+	return err;
+}
+
+/* Every live container's port (its device is still there); the others are forgotten. */
+static int restore_ports(struct netctx *c, const char *name, json_t *done)
+{
+	struct netstate ns;
+	struct dp dp;
+	int err;
+
+	for (;;) {
+		struct detach_sel s = { .net = name };
+		uint32_t i;
+
+		err = state_load(&c->p, name, &ns);
+		if (err)
+			return err;
+		for (i = 0; i < ns.n_att && !net_port_gone(c, &ns, &ns.att[i]); i++)
+			;
+		if (i == ns.n_att)
+			break;
+		s.id = ns.att[i].id;
+		s.ifname = ns.att[i].ifname;
+		did(done, &ns, "attachment", ns.att[i].id);
+		netstate_free(&ns);
+		err = net_detach(c, &s, true);
+		if (err)
+			return err;
+	}
+	err = net_dp_open(c, name, &dp);
+	for (uint32_t i = 0; !err && i < ns.n_att; i++) {
+		bool redone;
+
+		err = net_port_restore(c, &ns, &dp, &ns.att[i], &redone);
+		if (!err && redone)
+			did(done, &ns, "port", ns.att[i].host_ifname);
+	}
+	if (!err)
+		dp_close(&dp);
+	netstate_free(&ns);
+	return err;
+}
+
+/* A new uplink datapath knows no container: every network on it registers its own again. */
+static int reregister_uplink_users(struct netctx *c, const char *uplink)
+{
+	char **names;
+	int n, err;
+
+	err = state_list(&c->p, &names, &n);
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate other;
+
+		if (state_load(&c->p, names[i], &other))
+			continue;
+		for (uint32_t k = 0;
+		     other.masquerade && !strcmp(other.uplink, uplink) && !err && k < other.n_att;
+		     k++)
+			if (!net_port_gone(c, &other, &other.att[k]))
+				err = uplink_endpoint_add(c, &other, &other.att[k]);
+		netstate_free(&other);
+	}
+	if (!err)
+		state_names_free(names, n);
+	return err;
+}
+
+int net_restore(struct netctx *c, const char *name, json_t *done)
+{
+	char pin_dir[PATH_MAX];
+	uint32_t old_gw_port;
+	bool new_gw, fresh, new_up = false;
+	struct netstate ns;
+	struct dp dp;
+	int err;
+
+	err = netctx_load(c, name, &ns);
+	if (err)
+		return err;
+	old_gw_port = (uint32_t)ns.gw_port_ifindex;
+	err = net_pin_dir(c, name, pin_dir, sizeof(pin_dir));
+	if (!err)
+		err = restore_gateway(c, &ns, done, &new_gw);
+	if (!err)
+		err = restore_datapath(&ns, &dp, pin_dir, done, &fresh);
+	if (err)
+		goto out;
+	if (fresh)
+		old_gw_port = 0;
+	err = restore_config(c, &ns, &dp);
+	if (!err)
+		err = restore_gateway_port(c, &ns, &dp, pin_dir, old_gw_port, done);
+	if (!err)
+		err = subnets_add(&c->p, &ns);
+	if (!err && ns.masquerade) {
+		err = uplink_restore(c, &ns, &new_up);
+		if (!err && new_up)
+			did(done, &ns, "uplink", ns.uplink);
+	}
+	dp_close(&dp);
+	if (!err)
+		err = state_save(&c->p, &ns); /* the gateway's new ifindexes */
+	if (!err)
+		err = restore_ports(c, name, done);
+	if (!err && new_up)
+		err = reregister_uplink_users(c, ns.uplink);
+out:
+	if (err)
+		pr_err("cannot restore network %s: %s", name, strerror(-err));
+	netstate_free(&ns);
+	return err;
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Networks that come back: what the state describes and the kernel lost (a
+# reboot, a deleted device) is made again by bpfbr restore, by the next
+# attach, and by CNI ADD and STATUS; what is in place is left alone.
+. "$(dirname "$0")/lib.sh"
+
+# up: network demo masquerading through up0, with c1 and c2.
+up() {
+	ext_host || return 1
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 --uplink up0 --masquerade \
+		--nat-max 1024 --nat-ports 61000-61999 || return 1
+	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
+	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
+}
+
+# reboot: what a reboot does to the node: every namespace, device, program and
+# pin is gone, the state directory stays. The node namespace and the uplink
+# are made again, the bpffs mounted afresh.
+reboot() {
+	local n
+	for n in c1 c2 ext; do ip netns del "$(ct "$n")" 2>/dev/null; done
+	ip netns del "$NODE" || return 1
+	umount "$ROOT/sys/fs/bpf" && mount -t bpf bpf "$ROOT/sys/fs/bpf" || return 1
+	ip netns add "$NODE" && node ip link set lo up && ext_host
+}
+
+# dp_objects: the network's programs, maps and hooks as bpftool sees them.
+dp_objects() {
+	find "$ROOT/sys/fs/bpf/bpfbr" | sort
+	bpfbr -j status | jq -c '.[] | {ports: [.ports[] | {port, ifindex, state, hook: .hook.prog_id}],
+		programs: [.programs[].id], maps: [.maps[].id], uplink: .uplink.programs}'
+}
+
+test_restore_after_a_reboot() {
+	local out
+	up || return 1
+	reboot || return 1
+	out=$(bpfbr -j restore) || fail "restore: $out" || return 1
+	for k in gateway datapath uplink; do
+		jq -e --arg k "$k" 'any(.[]; .kind == $k)' <<<"$out" >/dev/null ||
+			fail "restore did not report the $k: $out" || return 1
+	done
+	[ "$(jq -c '[.[] | select(.kind == "attachment") | .what] | sort' <<<"$out")" = \
+		"[\"/run/netns/$(ct c1)\",\"/run/netns/$(ct c2)\"]" ] ||
+		fail "restore did not forget both containers: $out" || return 1
+	[ "$(bpfbr -j net list | jq -c '.[0] | [.containers, .gateway]')" = '[0,"10.40.0.1"]' ] ||
+		fail "net list after restore: $(bpfbr -j net list)" || return 1
+	[[ "$(node ip -o addr show dev bpfbr0)" == *" 10.40.0.1/24 "* ]] ||
+		fail "no gateway address: $(node ip -o addr show)" || return 1
+	# The table as it was made, and a new container is served like before.
+	bpfbr -j status demo | jq -e '.[0].uplink | .nat_max == 1024 and .port_lo == 61000' >/dev/null ||
+		fail "the uplink's table differs: $(bpfbr -j status demo | jq -c '.[0].uplink')" || return 1
+	check "attach c3" bpfbr attach demo "$(ct c3)" --create-netns --ip 10.40.0.2 || return 1
+	ping_ok c3 10.40.0.1 || fail "c3 cannot ping the gateway" || return 1
+	ping_ok c3 "$EXT_IP" || fail "c3 cannot reach the external host" || return 1
+	out=$(bpfbr -j nat show demo)
+	jq -e --arg a "$UP_IP" 'any(.[]; .outside_addr == $a and .inside_addr == "10.40.0.2")' <<<"$out" >/dev/null ||
+		fail "no translation of c3 to $UP_IP: $out" || return 1
+	# Once more: nothing to do, nothing changes.
+	out=$(dp_objects)
+	[ "$(bpfbr -j restore)" = "[]" ] || fail "a second restore did something: $(bpfbr restore)" || return 1
+	[ "$(dp_objects)" = "$out" ] || fail "a second restore changed the datapath" || return 1
+}
+
+# The gateway device deleted by hand: made again with its MAC, so the
+# containers' neighbour entries stay right and they never notice.
+test_restore_a_deleted_gateway() {
+	local mac
+	up || return 1
+	mac=$(node ip -j link show bpfbr0 | jq -r '.[0].address')
+	ping_ok c1 10.40.0.1 || fail "c1 cannot ping the gateway" || return 1
+	node ip link del bpfbr0 || return 1
+	bpfbr -j status demo | jq -e '.[0].ports[0].state == "gone"' >/dev/null ||
+		fail "status does not show the gateway gone" || return 1
+	check "restore" bpfbr restore demo || return 1
+	[ "$(node ip -j link show bpfbr0 | jq -r '.[0].address')" = "$mac" ] || fail "the gateway has another MAC" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 cannot ping the gateway after the restore" || return 1
+	ping_ok c1 10.40.0.3 || fail "c1 cannot ping c2 after the restore" || return 1
+	ping_ok c2 "$EXT_IP" || fail "c2 cannot reach the external host after the restore" || return 1
+}
+
+run_tests "$@"
