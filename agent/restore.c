@@ -198,20 +198,20 @@ static int reregister_uplink_users(struct netctx *c, const char *uplink)
 	int n, err;
 
 	err = state_list(&c->p, &names, &n);
+	if (err)
+		return err;
 	for (int i = 0; !err && i < n; i++) {
 		struct netstate other;
 
 		if (state_load(&c->p, names[i], &other))
 			continue;
-		for (uint32_t k = 0;
-		     other.masquerade && !strcmp(other.uplink, uplink) && !err && k < other.n_att;
-		     k++)
-			if (!net_port_gone(c, &other, &other.att[k]))
-				err = uplink_endpoint_add(c, &other, &other.att[k]);
+		if (other.masquerade && !strcmp(other.uplink, uplink))
+			for (uint32_t k = 0; !err && k < other.n_att; k++)
+				if (!net_port_gone(c, &other, &other.att[k]))
+					err = uplink_endpoint_add(c, &other, &other.att[k]);
 		netstate_free(&other);
 	}
-	if (!err)
-		state_names_free(names, n);
+	state_names_free(names, n);
 	return err;
 }
 
