@@ -10,6 +10,7 @@
 #include "network.h"
 #include "reconcile.h"
 #include "output.h"
+#include "restore.h"
 
 static const struct route4 no_routes[1];
 
@@ -43,7 +44,9 @@ static int run_attach(struct cli *cli)
 	err = netctx_open_for_change(&c, cli->root);
 	if (err)
 		return err;
-	err = net_attach(&c, &o, &a);
+	err = net_ensure(&c, o.net);
+	if (!err)
+		err = net_attach(&c, &o, &a);
 	netctx_close(&c);
 	if (err)
 		return err;

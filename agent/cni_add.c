@@ -16,6 +16,7 @@
 #include "gwallow.h"
 #include "ipam.h"
 #include "log.h"
+#include "restore.h"
 
 /* What the network is made of, from the config or the IPAM plugin's lease. */
 struct want {
@@ -145,6 +146,14 @@ static int ensure_network(struct cni_req *r, struct netctx *c, const struct want
 	if (err)
 		return cni_code(r, err, CNI_ERR_SYSTEM);
 	err = compare_network(r, ns, w);
+	if (!err && !*created && !net_intact(c, ns, NULL, 0)) {
+		/* The kernel lost part of it (a reboot): made again as the state says. */
+		netstate_free(ns);
+		err = net_ensure(c, r->conf.name);
+		if (!err)
+			err = state_load(&c->p, r->conf.name, ns);
+		return err ? cni_code(r, err, CNI_ERR_SYSTEM) : 0;
+	}
 	if (err)
 		netstate_free(ns);
 	return err;

@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "cni_cmd.h"
-#include "datapath.h"
+#include "ipam.h"
 #include "log.h"
+#include "restore.h"
 
 static bool listed(json_t *valid, const struct attachment *a)
 {
@@ -131,13 +133,46 @@ int cni_gc(struct cni_req *r)
 	return forward(r, "GC", speaks) ?: err;
 }
 
+/*
+ * An existing network: restored if the kernel lost part of it (a reboot),
+ * and with an address left for the next ADD.
+ */
+static int network_ready(struct cni_req *r, struct netctx *c, struct netstate *ns)
+{
+	char ip[IP_STR_LEN], ip2[IP_STR_LEN], why[160];
+	uint32_t addr, first, last;
+	json_t *done;
+	int err;
+
+	if (!netctx_owns(c, ns))
+		return cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+				"network %s belongs to another network namespace; run the plugin "
+				"where it was created",
+				ns->name);
+	if (!net_intact(c, ns, why, sizeof(why))) {
+		done = json_array();
+		err = net_restore(c, ns->name, done);
+		json_decref(done);
+		if (err)
+			return cni_fail(r->e, CNI_ERR_LIMITED,
+					"%s and cannot be restored; its containers are cut off: "
+					"see bpfbr restore %s",
+					why, ns->name);
+	}
+	if (r->conf.ipam_type[0] || !ipam_pick(ns, &addr))
+		return 0;
+	ipam_range(ns, &first, &last);
+	return cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+			"network %s has no free address left in %s-%s; an ADD fails until a "
+			"container goes",
+			ns->name, ip_str(htonl(first), ip), ip_str(htonl(last), ip2));
+}
+
 int cni_status(struct cni_req *r)
 {
-	char dir[PATH_MAX];
 	struct netstate ns;
 	struct nl_link l;
 	struct netctx c;
-	struct dp dp;
 	int err;
 
 	/* Root, bpffs, netlink and the lock: what every ADD needs. */
@@ -168,23 +203,7 @@ int cni_status(struct cni_req *r)
 		cni_code(r, err, CNI_ERR_LIMITED);
 		goto out;
 	}
-	if (ns.node_netns_id != c.node_netns_id)
-		err = cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
-			       "network %s belongs to another network namespace; run the plugin "
-			       "where it was created",
-			       ns.name);
-	else if (nl_link_get(&c.nl, ns.gw_dev, 0, &l) || l.ifindex != ns.gw_dev_ifindex)
-		err = cni_fail(r->e, CNI_ERR_LIMITED,
-			       "the gateway device %s of network %s is gone; its containers are "
-			       "cut off: delete and recreate the network",
-			       ns.gw_dev, ns.name);
-	else if (net_pin_dir(&c, ns.name, dir, sizeof(dir)) || dp_open(dir, &dp))
-		err = cni_fail(r->e, CNI_ERR_LIMITED,
-			       "the datapath of network %s is not pinned under %s; its containers "
-			       "are not switched: delete and recreate the network",
-			       ns.name, dir);
-	else
-		dp_close(&dp);
+	err = network_ready(r, &c, &ns);
 	netstate_free(&ns);
 out:
 	netctx_close(&c);

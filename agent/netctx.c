@@ -55,6 +55,8 @@ int netctx_open(struct netctx *c, const char *root, bool lock)
 	if (err)
 		return err;
 	err = self_netns_id(&c->node_netns_id);
+	if (!err)
+		err = netns_cookie(-1, &c->node_netns_cookie);
 	if (err) {
 		pr_err("cannot identify the current network namespace: %s", strerror(-err));
 		return err;
@@ -82,6 +84,23 @@ void netctx_close(struct netctx *c)
 	nl_close(&c->nl);
 }
 
+bool netctx_owns(struct netctx *c, struct netstate *ns)
+{
+	/* The cookie where it was recorded: inodes are reused, cookies are not. */
+	if (ns->node_netns_cookie ? ns->node_netns_cookie == c->node_netns_cookie
+				  : ns->node_netns_id == c->node_netns_id) {
+		ns->node_netns_id = c->node_netns_id;
+		ns->node_netns_cookie = c->node_netns_cookie;
+		return true;
+	}
+	if (netns_alive(ns->node_netns_id, ns->node_netns_cookie))
+		return false;
+	pr_debug("network %s was made in a namespace that is gone; it is this one's now", ns->name);
+	ns->node_netns_id = c->node_netns_id;
+	ns->node_netns_cookie = c->node_netns_cookie;
+	return true;
+}
+
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 {
 	int err;
@@ -99,11 +118,7 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	}
 	if (err)
 		return err;
-	/* The namespace it was made in is no more (a reboot, or a node namespace
-	 * made again): the network is this one's now, to be restored here. */
-	if (ns->node_netns_id != c->node_netns_id && !netns_alive(ns->node_netns_id))
-		ns->node_netns_id = c->node_netns_id;
-	if (ns->node_netns_id != c->node_netns_id) {
+	if (!netctx_owns(c, ns)) {
 		pr_err("network %s belongs to another network namespace (inode %llu); run bpfbr "
 		       "there, e.g. nsenter --net=NSFILE bpfbr …",
 		       name, (unsigned long long)ns->node_netns_id);

@@ -19,12 +19,19 @@ struct netctx {
 	int lock;     /* -1 when not held */
 	struct nl nl; /* the node namespace (where bpfbr runs) */
 	uint64_t node_netns_id;
+	uint64_t node_netns_cookie;
 };
 
 /* Checks root and bpffs, opens netlink; takes the lock when asked to. */
 int netctx_open(struct netctx *c, const char *root, bool lock);
 void netctx_close(struct netctx *c);
 
+/*
+ * The network is this node namespace's: made here, or made in one that no
+ * longer exists (a reboot, a node namespace made again), and then adopted
+ * here (in memory; the next save records it).
+ */
+bool netctx_owns(struct netctx *c, struct netstate *ns);
 /* Loads a network's state, with the user-facing error when it is missing
  * or was created in another network namespace. */
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns);

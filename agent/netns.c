@@ -12,6 +12,7 @@
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
@@ -178,10 +179,51 @@ int netns_delete(const char *name)
 	return err ?: in_system_mntns(delete_at, path);
 }
 
-/* A bind mount of the namespace in this mount namespace (mountinfo's root "net:[ID]"). */
-static bool mounted(uint64_t id)
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+int netns_cookie(int fd, uint64_t *cookie)
 {
-	char line[4096], want[48];
+	socklen_t len = sizeof(*cookie);
+	int saved = -1, sock, err = 0;
+
+	if (fd >= 0 && (err = netns_enter(fd, &saved)))
+		return err;
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || getsockopt(sock, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len))
+		err = -errno;
+	if (sock >= 0)
+		close(sock);
+	if (saved >= 0)
+		netns_leave(saved);
+	return err;
+}
+
+/* The namespace behind path has identity id and, when cookie is not 0, that cookie. */
+static bool is_it(const char *path, uint64_t id, uint64_t cookie)
+{
+	uint64_t c = 0;
+	struct stat st;
+	bool same;
+	int fd;
+
+	if (stat(path, &st) || (uint64_t)st.st_ino != id)
+		return false;
+	if (!cookie)
+		return true;
+	fd = netns_open(path);
+	if (fd < 0)
+		return false;
+	same = netns_cookie(fd, &c) || c == cookie; /* cannot tell: assume it is */
+	close(fd);
+	return same;
+}
+
+/* The bind mounts of a namespace of that identity in this mount namespace. */
+static bool mounted(uint64_t id, uint64_t cookie)
+{
+	char line[4096], want[48], mnt[PATH_MAX];
 	bool found = false;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 
@@ -189,20 +231,20 @@ static bool mounted(uint64_t id)
 		return true; /* cannot tell: assume it lives */
 	snprintf(want, sizeof(want), " net:[%llu] ", (unsigned long long)id);
 	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, want) != NULL;
+		found = strstr(line, want) && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 &&
+			is_it(mnt, id, cookie);
 	fclose(f);
 	return found;
 }
 
-bool netns_alive(uint64_t id)
+bool netns_alive(uint64_t id, uint64_t cookie)
 {
 	struct dirent *de;
 	char path[300];
-	struct stat st;
 	bool found;
 	DIR *d;
 
-	if (mounted(id))
+	if (mounted(id, cookie))
 		return true;
 	d = opendir("/proc");
 	if (!d)
@@ -212,7 +254,7 @@ bool netns_alive(uint64_t id)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/ns/net", de->d_name);
-		found = !stat(path, &st) && (uint64_t)st.st_ino == id;
+		found = is_it(path, id, cookie);
 	}
 	closedir(d);
 	return found;

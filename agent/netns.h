@@ -14,9 +14,13 @@ int netns_path(const char *spec, char *buf, size_t size);
 int netns_open(const char *path);
 /* Identity of the namespace behind fd (its nsfs inode). */
 int netns_id(int fd, uint64_t *id);
-/* Some process is in the namespace of that identity, or it is bind-mounted
- * (in this mount namespace). When in doubt: true. */
-bool netns_alive(uint64_t id);
+/* The namespace's cookie (SO_NETNS_COOKIE: never reused while the machine
+ * runs, unlike the inode); fd -1: the calling thread's namespace. */
+int netns_cookie(int fd, uint64_t *cookie);
+/* Some process is in the namespace of that identity (and cookie, unless 0:
+ * inodes are reused), or it is bind-mounted in this mount namespace. When in
+ * doubt: true. */
+bool netns_alive(uint64_t id, uint64_t cookie);
 /*
  * `ip netns add NAME`: -EEXIST if the name is taken. Made where the whole
  * system sees it, also from a mount namespace of `ip netns exec`'s kind

@@ -294,6 +294,7 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 	ns.hairpin = o->hairpin;
 	ns.mode = o->mode;
 	ns.node_netns_id = c->node_netns_id;
+	ns.node_netns_cookie = c->node_netns_cookie;
 	ns.masquerade = o->masquerade;
 	ns.xdp = o->xdp;
 	if (o->masquerade)

@@ -186,7 +186,7 @@ static int reconcile_net(struct netctx *c, const char *net, json_t *removed)
 	err = state_load(&c->p, net, &ns);
 	if (err)
 		return err;
-	if (ns.node_netns_id != c->node_netns_id) {
+	if (!netctx_owns(c, &ns)) {
 		netstate_free(&ns);
 		return 0; /* another namespace's network: not ours to judge from here */
 	}

@@ -260,3 +260,25 @@ out:
 	netstate_free(&ns);
 	return err;
 }
+
+int net_ensure(struct netctx *c, const char *name)
+{
+	char why[160];
+	struct netstate ns;
+	json_t *done;
+	bool intact;
+	int err;
+
+	err = netctx_load(c, name, &ns);
+	if (err)
+		return err;
+	intact = net_intact(c, &ns, why, sizeof(why));
+	netstate_free(&ns);
+	if (intact)
+		return 0;
+	pr_warn("%s; restoring the network (bpfbr restore)", why);
+	done = json_array();
+	err = net_restore(c, name, done);
+	json_decref(done);
+	return err;
+}

@@ -30,4 +30,7 @@ bool net_intact(struct netctx *c, const struct netstate *ns, char *why, size_t s
  */
 int net_restore(struct netctx *c, const char *name, json_t *done);
 
+/* Restores network name if it is not intact: what every attach runs first. */
+int net_ensure(struct netctx *c, const char *name);
+
 #endif

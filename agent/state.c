@@ -140,6 +140,8 @@ static json_t *net_to_json(const struct netstate *ns)
 	     json_object_set_new(root, "last_ip", json_string(ip_str(ns->last_ip, gw))) ||
 	     json_object_set_new(root, "dns", dns_to_json(&ns->dns)) ||
 	     json_object_set_new(root, "gateway_allow", json_string(ns->gateway_allow)) ||
+	     json_object_set_new(root, "node_netns_cookie",
+				 json_integer((json_int_t)ns->node_netns_cookie)) ||
 	     (ns->nat_max && json_object_set_new(root, "nat_max", json_integer(ns->nat_max))) ||
 	     (ns->nat_max && json_object_set_new(root, "nat_ports", nat_ports(ns))))) {
 		json_decref(root);
@@ -363,6 +365,7 @@ static const char *const net_keys[] = { "version",
 					"dns",
 					"nat_max",
 					"nat_ports",
+					"node_netns_cookie",
 					NULL };
 
 /* nat_max and nat_ports come together, or not at all (older files). */
@@ -442,6 +445,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 	if (!r->ret && (attach_mode_parse(buf, &ns->mode) || ns->mode == ATTACH_PROBE))
 		r_fail(r, "\"%s\" must be \"tcx\" or \"tc\"", "attach_mode");
 	r_u64(r, o, "node_netns_id", &ns->node_netns_id);
+	if (json_object_get(o, "node_netns_cookie"))
+		r_u64(r, o, "node_netns_cookie", &ns->node_netns_cookie);
 	r_bool(r, o, "masquerade", &ns->masquerade);
 	r_u32(r, o, "nat_share", BPFBR_NAT_FLOWS_MAX, &ns->nat_share);
 	r_str(r, o, "uplink", ns->uplink, sizeof(ns->uplink));

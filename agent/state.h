@@ -66,8 +66,9 @@ struct netstate {
 	int gw_port_ifindex;
 	uint8_t gw_mac[6];
 	enum attach_mode mode;
-	uint64_t node_netns_id;	  /* the namespace the network was created in */
-	char uplink[IF_NAMESIZE]; /* "" unless masquerading through an uplink */
+	uint64_t node_netns_id;	    /* the namespace the network was created in */
+	uint64_t node_netns_cookie; /* and its cookie (0: not recorded, older files) */
+	char uplink[IF_NAMESIZE];   /* "" unless masquerading through an uplink */
 	bool masquerade;
 	bool xdp; /* XDP programs in front of the TC ones (--mode xdp) */
 	/* Node services containers may reach on the gateway (gwallow.h syntax). */

@@ -142,15 +142,65 @@ test_status_reports_readiness() {
 	cni_net STATUS "$c" || fail "STATUS: $(out)" || return 1
 	cni_net STATUS "$(jq -c '.cniVersion = "1.0.0"' <<<"$c")" && fail "STATUS with 1.0.0 passed" ||
 		cni_error 1 "1.1.0" || return 1
-	# The gateway device gone: existing containers are cut off.
+	# The gateway device gone: STATUS makes it again, and the container is back.
 	node ip link del bpfbr0
-	cni_net STATUS "$c" && fail "STATUS passed without the gateway" ||
-		cni_error 51 bpfbr0 || return 1
+	cni_net STATUS "$c" || fail "STATUS did not restore the gateway: $(out)" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 cannot ping the restored gateway" || return 1
+	# A full range: the next ADD would fail.
+	c=$(conf small 10.41.0.0/24 '.rangeStart = "10.41.0.2" | .rangeEnd = "10.41.0.2"')
+	new_ct c2 || return 1
+	cni_add "$c" id2 c2 || return 1
+	cni_net STATUS "$c" && fail "STATUS passed with no free address" ||
+		cni_error 50 "no free address" "10.41.0.2-10.41.0.2" || return 1
 	# No bpffs: no ADD can work.
 	umount "$ROOT/sys/fs/bpf"
 	cni_net STATUS "$c" && fail "STATUS passed without bpffs" ||
 		cni_error 50 "bpffs" "mount -t bpf" || return 1
 	mount -t bpf bpf "$ROOT/sys/fs/bpf"
+}
+
+# After a reboot the state is there and the kernel side is not: the next ADD
+# (or STATUS) makes the network again, forgets the containers that did not
+# survive, and the new container is served as before; CHECK agrees.
+test_add_after_a_reboot() {
+	local c res
+	c=$(conf $NET $SUBNET '.ipMasq = true | .uplink = "up0"')
+	ext_host || return 1
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	simulate_reboot c1 ext || return 1
+	new_ct c2 || return 1
+	cni_add "$c" id2 c2 || return 1
+	res=$(out)
+	node ip link show "$(jq -r '.interfaces[0].name' <<<"$res")" >/dev/null ||
+		fail "the result names a gateway device that does not exist: $res" || return 1
+	ping_ok c2 10.40.0.1 || fail "c2 cannot ping the gateway after the reboot" || return 1
+	ping_ok c2 "$EXT_IP" || fail "c2 is not masqueraded after the reboot" || return 1
+	[ "$(state $NET | jq -c '[.attachments[].id]')" = '["id2"]' ] ||
+		fail "the state keeps what did not survive: $(state $NET | jq -c '[.attachments[].id]')" ||
+		return 1
+	cni CHECK "$(with_prev "$c" "$res")" id2 c2 || fail "CHECK after the reboot: $(out)" || return 1
+	# DEL of the container that did not survive is fine too.
+	cni DEL "$c" id1 || fail "DEL of a container lost in the reboot: $(out)" || return 1
+	# Only the gateway gone: ADD makes it again, the first container is back too.
+	node ip link del bpfbr0 || return 1
+	new_ct c3 || return 1
+	cni_add "$c" id3 c3 || return 1
+	ping_ok c2 10.40.0.1 || fail "c2 cannot ping the remade gateway" || return 1
+	ping_ok c3 10.40.0.3 || fail "c3 cannot ping c2" || return 1
+}
+
+test_status_after_a_reboot() {
+	local c
+	c=$(conf $NET $SUBNET '.ipMasq = true | .uplink = "up0"')
+	ext_host || return 1
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	simulate_reboot c1 ext || return 1
+	cni_net STATUS "$c" || fail "STATUS after a reboot: $(out)" || return 1
+	node ip link show bpfbr0 >/dev/null 2>&1 || fail "STATUS did not make the gateway again" || return 1
+	bpfbr -j status $NET | jq -e '.[0].uplink.programs | length == 2' >/dev/null ||
+		fail "STATUS did not make the masquerade again: $(bpfbr -j status $NET)" || return 1
 }
 
 test_version_lists_the_spec_versions() {

@@ -451,4 +451,20 @@ test_attach_refuses_the_node_namespace() {
 		bpfbr attach demo "/run/netns/$NODE" --ifname ctr0 || return 1
 }
 
+# A network belongs to the namespace it was made in while that one lives:
+# from any other namespace, every command on it is refused, the network
+# untouched; once that namespace is gone (a reboot), it is the loader's.
+test_commands_from_another_namespace_refused() {
+	mknet || return 1
+	ns_new other || return 1
+	ip netns exec "$(ct other)" ip link set lo up
+	rejects "attach from another namespace" "network demo|another network namespace|nsenter" \
+		ip netns exec "$(ct other)" "$BPFBR_BIN" --root "$ROOT" attach demo "$(ct c1)" \
+		--create-netns || return 1
+	rejects "net delete from another namespace" "network demo|another network namespace" \
+		ip netns exec "$(ct other)" "$BPFBR_BIN" --root "$ROOT" net delete demo || return 1
+	[ -z "$(ip -n "$(ct other)" -o link show | grep -v ': lo:')" ] ||
+		fail "a device was made in the other namespace" || return 1
+}
+
 run_tests "$@"

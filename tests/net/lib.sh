@@ -65,6 +65,23 @@ ext_host() {
 		on ext ip addr add "$EXT_IP/24" dev eth0 && on ext ip link set eth0 up
 }
 
+# simulate_reboot [CT...]: what a reboot does to the node: every namespace
+# (the containers CT... and the node's), device, program and pin is gone; the
+# state directory stays. The node namespace is made again (with lo up), the
+# bpffs mounted afresh; the uplink and the external host are made again when
+# ext was among the CTs.
+simulate_reboot() {
+	local n had_ext=0
+	for n in "$@"; do
+		[ "$n" = ext ] && had_ext=1
+		ip netns del "$(ct "$n")" 2>/dev/null
+	done
+	ip netns del "$NODE" || return 1
+	umount "$ROOT/sys/fs/bpf" && mount -t bpf bpf "$ROOT/sys/fs/bpf" || return 1
+	ip netns add "$NODE" && node ip link set lo up || return 1
+	[ $had_ext = 0 ] || ext_host
+}
+
 # fail WHY: reports why the test fails (the first reason is the summary); returns 1.
 fail() {
 	echo "  FAIL: $*" >&2

@@ -13,17 +13,6 @@ up() {
 	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
 }
 
-# reboot: what a reboot does to the node: every namespace, device, program and
-# pin is gone, the state directory stays. The node namespace and the uplink
-# are made again, the bpffs mounted afresh.
-reboot() {
-	local n
-	for n in c1 c2 ext; do ip netns del "$(ct "$n")" 2>/dev/null; done
-	ip netns del "$NODE" || return 1
-	umount "$ROOT/sys/fs/bpf" && mount -t bpf bpf "$ROOT/sys/fs/bpf" || return 1
-	ip netns add "$NODE" && node ip link set lo up && ext_host
-}
-
 # dp_objects: the network's programs, maps and hooks as bpftool sees them.
 dp_objects() {
 	find "$ROOT/sys/fs/bpf/bpfbr" | sort
@@ -34,7 +23,7 @@ dp_objects() {
 test_restore_after_a_reboot() {
 	local out
 	up || return 1
-	reboot || return 1
+	simulate_reboot c1 c2 ext || return 1
 	out=$(bpfbr -j restore) || fail "restore: $out" || return 1
 	for k in gateway datapath uplink; do
 		jq -e --arg k "$k" 'any(.[]; .kind == $k)' <<<"$out" >/dev/null ||
