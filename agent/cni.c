@@ -144,7 +144,7 @@ int cni_main(void)
 		goto out;
 	}
 	if (!err)
-		err = cni_conf_parse(raw, r.raw_len, &r.conf, &e);
+		err = cni_conf_parse(raw, r.raw_len, r.env.cmd == CNI_ADD, &r.conf, &e);
 	if (!err)
 		err = command_known(&r);
 	if (!err)

@@ -82,33 +82,68 @@ static int match_route(const struct nl_route *rt, void *data)
 	return 0;
 }
 
-/* Every IPv4 route of prevResult is in the container. */
-static int check_routes(struct cni_req *r, struct nl *cnl, const struct netstate *ns)
+static int check_route(struct cni_req *r, struct nl *cnl, const struct route4 *want)
 {
-	char gw[IP_STR_LEN];
-	json_t *v;
-	size_t i;
+	char d[IP_STR_LEN], gw[IP_STR_LEN];
+	struct route_find f = { .want = *want };
 
-	json_array_foreach (json_object_get(r->conf.prev, "routes"), i, v) {
-		const char *d = json_string_value(json_object_get(v, "dst"));
-		const char *g = json_string_value(json_object_get(v, "gw"));
-		struct route_find f = { 0 };
-		struct cidr c;
-
-		if (strchr(d, ':') || parse_cidr(d, &c) || (g && parse_ipv4(g, &f.want.gateway)))
-			continue;
-		f.want.dst = c.addr;
-		f.want.prefix = c.prefix;
-		if (!g && cidr_contains(&ns->subnet, ns->gateway))
-			f.want.gateway = ns->gateway;
-		if (nl_route_dump(cnl, match_route, &f) || !f.found)
-			return differs(r, "the route to %s via %s is missing in the container", d,
-				       ip_str(f.want.gateway, gw));
-	}
-	return 0;
+	if (!nl_route_dump(cnl, match_route, &f) && f.found)
+		return 0;
+	return differs(r, "the route to %s/%u via %s is missing in the container",
+		       ip_str(want->dst, d), want->prefix, ip_str(want->gateway, gw));
 }
 
-/* The container's end: interface, MAC, peer, state, MTU, address, routes. */
+/*
+ * The routes bpfbr made, and only those (other plugins' are theirs to
+ * check): its config's with its own address management; with an IPAM
+ * plugin, the routes of prevResult through the network's subnet.
+ */
+static int check_routes(struct cni_req *r, struct nl *cnl, const struct netstate *ns)
+{
+	const struct cni_conf *conf = &r->conf;
+	struct route4 want;
+	json_t *v;
+	size_t i;
+	int err = 0;
+
+	if (!conf->ipam_type[0]) {
+		for (uint32_t k = 0; !err && k < conf->n_routes; k++) {
+			want = conf->routes[k];
+			want.gateway = want.gateway ?: ns->gateway;
+			err = check_route(r, cnl, &want);
+		}
+		want = (struct route4){ .gateway = ns->gateway };
+		return err ?: conf->default_route ? check_route(r, cnl, &want) : 0;
+	}
+	json_array_foreach (json_object_get(conf->prev, "routes"), i, v) {
+		const char *d = json_string_value(json_object_get(v, "dst"));
+		const char *g = json_string_value(json_object_get(v, "gw"));
+		struct cidr c;
+
+		if (err)
+			break;
+		if (!d || !g || strchr(d, ':') || parse_cidr(d, &c) ||
+		    parse_ipv4(g, &want.gateway) || !cidr_contains(&ns->subnet, want.gateway))
+			continue;
+		want.dst = c.addr;
+		want.prefix = c.prefix;
+		err = check_route(r, cnl, &want);
+	}
+	return err;
+}
+
+/* The MTU prevResult gives the container's interface (1.1.0 results), or 0. */
+static uint32_t prev_mtu(struct cni_req *r, const struct attachment *a)
+{
+	int idx = cni_result_find_iface(r->conf.prev, a->ifname, r->env.netns);
+	json_t *i = json_array_get(json_object_get(r->conf.prev, "interfaces"), (size_t)idx);
+	json_t *m = json_object_get(i, "mtu");
+
+	return idx >= 0 && json_is_integer(m) ? (uint32_t)json_integer_value(m) : 0;
+}
+
+/* The container's end: interface, MAC, peer, state, MTU (later plugins may
+ * lower it, never above what the port carries), address, routes. */
 static int check_container(struct cni_req *r, const struct netstate *ns, const struct attachment *a)
 {
 	char x[MAC_STR_LEN], y[MAC_STR_LEN], ip[IP_STR_LEN + 4], want[IP_STR_LEN + 4];
@@ -141,8 +176,12 @@ static int check_container(struct cni_req *r, const struct netstate *ns, const s
 			      a->host_ifname);
 	else if (!(l.flags & IFF_UP))
 		err = differs(r, "%s is down", a->ifname);
-	else if (l.mtu != ns->mtu)
-		err = differs(r, "%s has MTU %u, the network %u", a->ifname, l.mtu, ns->mtu);
+	else if (l.mtu > ns->mtu)
+		err = differs(r, "%s has MTU %u, above the network's %u", a->ifname, l.mtu,
+			      ns->mtu);
+	else if (prev_mtu(r, a) && l.mtu != prev_mtu(r, a))
+		err = differs(r, "%s has MTU %u, prevResult says %u", a->ifname, l.mtu,
+			      prev_mtu(r, a));
 	if (!err) {
 		snprintf(want, sizeof(want), "%s/%u", ip_str(a->ip, x), ns->subnet.prefix);
 		if (nl_addr_first(&cnl, l.ifindex, &addr, &prefix))

@@ -37,13 +37,22 @@ int cni_code(struct cni_req *r, int err, int code)
 	return err;
 }
 
-/* The namespace must be there (3) and be a network namespace (4). */
+/* The namespace must be there (3) and be a container's network namespace (4). */
 int cni_check_netns(struct cni_req *r)
 {
+	uint64_t cookie, mine;
 	int fd = netns_open(r->env.netns);
 
 	if (fd >= 0) {
+		bool node =
+			!netns_cookie(fd, &cookie) && !netns_cookie(-1, &mine) && cookie == mine;
+
 		close(fd);
+		if (node)
+			return cni_fail(r->e, CNI_ERR_ENV,
+					"CNI_NETNS %s is the node's own network namespace, where "
+					"the plugin runs; pass the container's",
+					r->env.netns);
 		return 0;
 	}
 	if (fd == -ENOENT)

@@ -251,7 +251,8 @@ static int parse_routes(struct cni_conf *c, json_t *v, struct cni_err *e)
 }
 
 /* "A.B.C.D" or "A.B.C.D/N" from one of the places a runtime may ask for an address. */
-static int request_ip(struct cni_conf *c, const char *s, const char *from, struct cni_err *e)
+static int request_ip(struct cni_conf *c, const char *s, const char *from, int prio,
+		      struct cni_err *e)
 {
 	char buf[64], a[IP_STR_LEN], b[IP_STR_LEN];
 	struct cidr cidr;
@@ -265,16 +266,19 @@ static int request_ip(struct cni_conf *c, const char *s, const char *from, struc
 	if (strchr(buf, '/') ? parse_cidr(buf, &cidr) : parse_ipv4(buf, &cidr.addr))
 		return cni_fail(e, CNI_ERR_CONFIG, "%s \"%.64s\" is not an IPv4 address", from, s);
 	ip = cidr.addr;
+	if (prio == 1 && c->ip_from > 1)
+		return 0; /* the config's addresses take precedence over CNI_ARGS */
 	if (c->ip && c->ip != ip)
 		return cni_fail(e, CNI_ERR_ADDRESS,
 				"%s asks for %s but %s was asked for already; a container gets "
 				"one address per network",
 				from, ip_str(ip, a), ip_str(c->ip, b));
 	c->ip = ip;
+	c->ip_from = prio;
 	return 0;
 }
 
-static int request_ips(struct cni_conf *c, json_t *v, const char *key, struct cni_err *e)
+static int request_ips(struct cni_conf *c, json_t *v, const char *key, int prio, struct cni_err *e)
 {
 	json_t *s;
 	size_t i;
@@ -285,7 +289,7 @@ static int request_ips(struct cni_conf *c, json_t *v, const char *key, struct cn
 			break;
 		err = want_type(s, key, json_is_string(s), "an array of addresses", e);
 		if (!err)
-			err = request_ip(c, json_string_value(s), key, e);
+			err = request_ip(c, json_string_value(s), key, prio, e);
 	}
 	return err;
 }
@@ -319,7 +323,7 @@ static int parse_per_container(struct cni_conf *c, json_t *v, const char *key, i
 	x = json_object_get(v, "ips");
 	if (!err && x) {
 		snprintf(path, sizeof(path), "%s.ips", key);
-		err = request_ips(c, x, path, e);
+		err = request_ips(c, x, path, prio, e);
 	}
 	x = json_object_get(v, "mac");
 	if (!err && x) {
@@ -335,8 +339,14 @@ static int parse_valid(struct cni_conf *c, json_t *v, const char *key, struct cn
 {
 	json_t *a;
 	size_t i;
-	int err = want_type(v, key, json_is_array(v), "an array of {containerID, ifname}", e);
+	int err;
 
+	/* libcni sends null when no attachment is valid: none is. */
+	if (json_is_null(v)) {
+		c->valid = v;
+		return 0;
+	}
+	err = want_type(v, key, json_is_array(v), "an array of {containerID, ifname}", e);
 	json_array_foreach (v, i, a) {
 		if (err)
 			break;
@@ -573,7 +583,7 @@ static int parse_version(struct cni_conf *c, json_t *root, struct cni_err *e)
 	int err;
 
 	if (!v)
-		return cni_fail(e, CNI_ERR_CONFIG,
+		return cni_fail(e, CNI_ERR_VERSION,
 				"the network config has no \"cniVersion\"; bpfbr speaks %s",
 				cni_ver_list());
 	err = get_str(v, "cniVersion", buf, sizeof(buf), e);
@@ -582,6 +592,25 @@ static int parse_version(struct cni_conf *c, json_t *root, struct cni_err *e)
 			       "incompatible CNI version \"%s\": bpfbr speaks %s", buf,
 			       cni_ver_list());
 	return err;
+}
+
+/* What every command needs from the config, however lenient. */
+static bool needed(const char *key)
+{
+	static const char *const keys[] = { "cniVersion",
+					    "name",
+					    "type",
+					    "root",
+					    "ipam",
+					    "prevResult",
+					    "cni.dev/valid-attachments",
+					    "cni.dev/attachments",
+					    NULL };
+
+	for (const char *const *k = keys; *k; k++)
+		if (!strcmp(key, *k))
+			return true;
+	return false;
 }
 
 /* What can only be checked with the whole config in hand. */
@@ -629,7 +658,7 @@ static int check_whole(struct cni_conf *c, unsigned int seen, struct cni_err *e)
 	return 0;
 }
 
-int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_err *e)
+int cni_conf_parse(const char *text, size_t len, bool strict, struct cni_conf *c, struct cni_err *e)
 {
 	char jerr[JERR_LEN];
 	unsigned int seen = 0;
@@ -649,48 +678,66 @@ int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_
 		return cni_fail(e, CNI_ERR_DECODE, "the network config must be a JSON object");
 	err = parse_version(c, c->json, e);
 	json_object_foreach (c->json, key, v) {
+		struct cni_err lax = { 0 };
+
 		if (err)
 			break;
-		err = parse_key(c, key, v, &seen, e);
+		if (strict || needed(key)) {
+			err = parse_key(c, key, v, &seen, e);
+		} else if (parse_key(c, key, v, &seen, &lax)) {
+			fprintf(stderr, "bpfbr: warning: %s (not needed here: ignored)\n", lax.msg);
+			/* what the key would have set is left as it was */
+		}
 	}
-	return err ?: check_whole(c, seen, e);
+	if (!err && strict)
+		err = check_whole(c, seen, e);
+	else if (!err && !(seen & (SEEN_NAME | SEEN_TYPE)))
+		err = cni_fail(e, CNI_ERR_CONFIG, "the network config has no \"%s\"",
+			       seen & SEEN_NAME ? "type" : "name");
+	return err;
 }
+
+/* The CNI_ARGS values bpfbr reads are short; the others are never copied. */
+#define ARG_VALUE_MAX 256
 
 static int parse_arg(struct cni_conf *c, const char *kv, size_t len, bool *ignore_unknown,
 		     char *unknown, size_t unknown_size, struct cni_err *e)
 {
 	const char *eq = memchr(kv, '=', len);
-	char key[64], val[128];
-	size_t klen;
+	size_t klen = eq ? (size_t)(eq - kv) : 0, vlen = len - klen - 1;
+	char val[ARG_VALUE_MAX];
 
-	if (!eq || eq == kv || (size_t)(eq - kv) >= sizeof(key) ||
-	    len - (size_t)(eq - kv) > sizeof(val))
+	if (!eq || !klen)
 		return cni_fail(e, CNI_ERR_ENV, "CNI_ARGS \"%.*s\" is not KEY=VALUE",
 				(int)(len > 64 ? 64 : len), kv);
-	klen = (size_t)(eq - kv);
-	memcpy(key, kv, klen);
-	key[klen] = '\0';
-	memcpy(val, eq + 1, len - klen - 1);
-	val[len - klen - 1] = '\0';
-	if (!strcmp(key, "IgnoreUnknown")) {
+#define IS(name) (klen == strlen(name) && !memcmp(kv, name, klen))
+	if (!IS("IgnoreUnknown") && !IS("IP") && !IS("MAC")) {
+		size_t used = strlen(unknown);
+
+		if (used + klen + 2 < unknown_size)
+			snprintf(unknown + used, unknown_size - used, "%s%.*s", used ? " " : "",
+				 (int)klen, kv);
+		return 0;
+	}
+	if (vlen >= sizeof(val))
+		return cni_fail(e, CNI_ERR_ENV, "CNI_ARGS %.*s is longer than %d bytes", (int)klen,
+				kv, ARG_VALUE_MAX - 1);
+	memcpy(val, eq + 1, vlen);
+	val[vlen] = '\0';
+	if (IS("IgnoreUnknown")) {
 		*ignore_unknown = !strcmp(val, "1") || !strcasecmp(val, "true");
 		return 0;
 	}
-	if (!strcmp(key, "IP")) {
-		/* host-local takes a comma-separated list */
-		for (char *p = val, *s; (s = strsep(&p, ","));) {
-			int err = request_ip(c, s, "CNI_ARGS IP", e);
-
-			if (err)
-				return err;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "MAC"))
+	if (IS("MAC"))
 		return request_mac(c, val, "CNI_ARGS MAC", 1, e);
-	if (strlen(unknown) + klen + 2 < unknown_size)
-		snprintf(unknown + strlen(unknown), unknown_size - strlen(unknown), "%s%s",
-			 unknown[0] ? " " : "", key);
+#undef IS
+	/* IP: host-local takes a comma-separated list */
+	for (char *p = val, *s; (s = strsep(&p, ","));) {
+		int err = request_ip(c, s, "CNI_ARGS IP", 1, e);
+
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -710,8 +757,8 @@ int cni_args_parse(const char *args, struct cni_conf *c, struct cni_err *e)
 	}
 	if (unknown[0] && !ignore_unknown)
 		return cni_fail(e, CNI_ERR_ENV,
-				"CNI_ARGS has keys bpfbr does not know [%s]; add IgnoreUnknown=1 "
-				"if they are for other plugins",
+				"CNI_ARGS has keys bpfbr does not know [%.200s]; add "
+				"IgnoreUnknown=1 if they are for other plugins",
 				unknown);
 	return 0;
 }

@@ -53,15 +53,26 @@ struct cni_conf {
 
 	/* This container. */
 	uint32_t ip; /* requested address; 0: any */
+	int ip_from; /* which source set ip: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
 	uint8_t mac[6];
 	int mac_from;  /* which source set mac: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
 	json_t *prev;  /* prevResult (borrowed) or NULL */
 	json_t *valid; /* GC: the runtime's valid attachments (borrowed) or NULL */
 };
 
-/* 0, or -EINVAL with e filled; c is to be freed with cni_conf_free either way. */
-int cni_conf_parse(const char *text, size_t len, struct cni_conf *c, struct cni_err *e);
-/* CNI_ARGS ("K=V;K=V"): IP, MAC, IgnoreUnknown; other keys need IgnoreUnknown. */
+/*
+ * 0, or -EINVAL with e filled; c is to be freed with cni_conf_free either
+ * way. strict (ADD): every key known and right. Otherwise (DEL, CHECK, GC,
+ * STATUS: a config edit or a rollback must never block a teardown) only
+ * what the command needs must be right (cniVersion, name, type, root, ipam,
+ * prevResult, the valid attachments); anything else wrong is a warning on
+ * stderr.
+ */
+int cni_conf_parse(const char *text, size_t len, bool strict, struct cni_conf *c,
+		   struct cni_err *e);
+/* CNI_ARGS ("K=V;K=V"): IP, MAC, IgnoreUnknown; other keys need IgnoreUnknown.
+ * IP is ignored when the config asks for addresses (args.cni.ips or
+ * runtimeConfig.ips), as the conventions want. */
 int cni_args_parse(const char *args, struct cni_conf *c, struct cni_err *e);
 void cni_conf_free(struct cni_conf *c);
 

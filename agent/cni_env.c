@@ -16,6 +16,45 @@ static const char *const commands[] = {
 	[CNI_GC] = "GC",   [CNI_STATUS] = "STATUS", [CNI_VERSION] = "VERSION",
 };
 
+/* The spec's form, at any length: DEL must succeed for what ADD refused. */
+static bool containerid_form(const char *id)
+{
+	if (!isalnum((unsigned char)id[0]))
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
+			return false;
+	return true;
+}
+
+bool cni_valid_containerid(const char *id)
+{
+	return containerid_form(id) && strlen(id) < ATT_ID_MAX;
+}
+
+bool cni_valid_netns(const char *path)
+{
+	return path[0] == '/';
+}
+
+/* DEL of an ID too long to have been attached succeeds: nothing to remove. */
+static bool containerid_ok(const char *v, enum cni_cmd cmd)
+{
+	return cmd == CNI_DEL ? containerid_form(v) : cni_valid_containerid(v);
+}
+
+static bool netns_ok(const char *v, enum cni_cmd cmd)
+{
+	(void)cmd;
+	return cni_valid_netns(v);
+}
+
+static bool ifname_ok(const char *v, enum cni_cmd cmd)
+{
+	(void)cmd;
+	return valid_ifname(v);
+}
+
 /* What a command does with a variable: never reads it, reads it when set, needs it. */
 enum use { UNUSED, OPTIONAL, REQUIRED };
 
@@ -28,20 +67,20 @@ enum use { UNUSED, OPTIONAL, REQUIRED };
 static const struct var {
 	const char *name;
 	size_t field; /* offset of the const char * in struct cni_env */
-	bool (*valid)(const char *v);
+	bool (*valid)(const char *v, enum cni_cmd cmd);
 	enum use use[CNI_VERSION + 1];
 } vars[] = {
 	{ "CNI_CONTAINERID",
 	  offsetof(struct cni_env, containerid),
-	  cni_valid_containerid,
+	  containerid_ok,
 	  { [CNI_ADD] = REQUIRED, [CNI_DEL] = REQUIRED, [CNI_CHECK] = REQUIRED } },
 	{ "CNI_NETNS",
 	  offsetof(struct cni_env, netns),
-	  cni_valid_netns,
+	  netns_ok,
 	  { [CNI_ADD] = REQUIRED, [CNI_DEL] = OPTIONAL, [CNI_CHECK] = REQUIRED } },
 	{ "CNI_IFNAME",
 	  offsetof(struct cni_env, ifname),
-	  valid_ifname,
+	  ifname_ok,
 	  { [CNI_ADD] = REQUIRED, [CNI_DEL] = REQUIRED, [CNI_CHECK] = REQUIRED } },
 	{ "CNI_ARGS",
 	  offsetof(struct cni_env, args),
@@ -56,21 +95,6 @@ static const struct var {
 	    [CNI_GC] = REQUIRED,
 	    [CNI_STATUS] = OPTIONAL } },
 };
-
-bool cni_valid_containerid(const char *id)
-{
-	if (!isalnum((unsigned char)id[0]) || strlen(id) >= ATT_ID_MAX)
-		return false;
-	for (const char *p = id; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("_.-", *p))
-			return false;
-	return true;
-}
-
-bool cni_valid_netns(const char *path)
-{
-	return path[0] == '/';
-}
 
 /* Appends name to a "[A B]" list of variables. */
 static void add_var(char *list, size_t size, const char *name)
@@ -116,7 +140,7 @@ int cni_env_read(struct cni_env *ev, struct cni_err *e)
 		*field = env(v->name);
 		if (!*field && use == REQUIRED)
 			add_var(missing, sizeof(missing), v->name);
-		else if (*field && v->valid && !v->valid(*field))
+		else if (*field && v->valid && !v->valid(*field, ev->cmd))
 			add_var(invalid, sizeof(invalid), v->name);
 	}
 	if (missing[0])

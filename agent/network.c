@@ -222,6 +222,23 @@ undo_gateway:
 	return err;
 }
 
+int net_forwarding(const struct netstate *ns)
+{
+	const char *devs[] = { ns->gw_dev, ns->uplink };
+	char key[128];
+	int err;
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", devs[i]);
+		err = sysctl_write(key, "1");
+		if (err) {
+			pr_err("cannot enable IPv4 forwarding on %s: %s", devs[i], strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 /* Masquerade through the uplink: its datapath, this network's share of the
  * table, the fast path to it, and forwarding on the gateway device so that
  * what the fast path leaves to the stack (TTL expiry, too big) is routed. */
@@ -230,7 +247,6 @@ static int join_uplink(struct netctx *c, struct netstate *ns, const struct net_o
 {
 	struct bpfbr_uplink_cfg ucfg;
 	struct bpfbr_netcfg cfg;
-	char key[128];
 	struct dp dp;
 	int err;
 
@@ -247,12 +263,9 @@ static int join_uplink(struct netctx *c, struct netstate *ns, const struct net_o
 		err = -EINVAL;
 		goto undo;
 	}
-	snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", ns->gw_dev);
-	err = sysctl_write(key, "1");
-	if (err) {
-		pr_err("cannot enable forwarding on %s: %s", ns->gw_dev, strerror(-err));
+	err = net_forwarding(ns);
+	if (err)
 		goto undo;
-	}
 	err = dp_open(pin_dir, &dp);
 	if (err)
 		goto undo;

@@ -38,6 +38,13 @@ struct net_opts {
 };
 
 int net_create(struct netctx *c, const struct net_opts *o);
+/*
+ * IPv4 forwarding on the gateway device and the uplink of a masquerading
+ * network (never globally): what the fast path leaves to the stack (TTL
+ * expiry, too big) is routed, and so is what a port mapping's DNAT sends
+ * in from the uplink, as the chapter's ip_forward=1 does for the node.
+ */
+int net_forwarding(const struct netstate *ns);
 struct bpfbr_netcfg;
 /* The datapath's config map as the state describes the network. */
 void net_config_fill(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots);

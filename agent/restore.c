@@ -11,7 +11,6 @@
 #include "network.h"
 #include "restore.h"
 #include "subnets.h"
-#include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
@@ -64,7 +63,6 @@ bool net_intact(struct netctx *c, const struct netstate *ns, char *why, size_t s
 /* The gateway pair, made again with its MAC (containers' neighbour entries stay right). */
 static int restore_gateway(struct netctx *c, struct netstate *ns, json_t *done, bool *redone)
 {
-	char key[128];
 	int err;
 
 	*redone = !gateway_intact(c, ns);
@@ -72,10 +70,6 @@ static int restore_gateway(struct netctx *c, struct netstate *ns, json_t *done, 
 		return 0;
 	gateway_remove(c, ns);
 	err = gateway_create(c, ns, true);
-	if (!err && ns->masquerade) {
-		snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", ns->gw_dev);
-		err = sysctl_write(key, "1");
-	}
 	if (err)
 		return err;
 	did(done, ns, "gateway", ns->gw_dev);
@@ -246,6 +240,8 @@ int net_restore(struct netctx *c, const char *name, json_t *done)
 		err = uplink_restore(c, &ns, &new_up);
 		if (!err && new_up)
 			did(done, &ns, "uplink", ns.uplink);
+		if (!err)
+			err = net_forwarding(&ns);
 	}
 	dp_close(&dp);
 	if (!err)

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cni_conf c;
 	char *args;
 
-	if (!cni_conf_parse((const char *)data, size, &c, &e) && c.prev)
+	if (!cni_conf_parse((const char *)data, size, size & 1, &c, &e) && c.prev)
 		results(c.prev, c.ver);
 	args = strndup((const char *)data, size);
 	if (args) {

@@ -203,6 +203,67 @@ test_status_after_a_reboot() {
 		fail "STATUS did not make the masquerade again: $(bpfbr -j status $NET)" || return 1
 }
 
+# DEL, CHECK, GC and STATUS are best-effort about what they do not use: keys
+# libcni and runtimes add (or a config edited since the ADD) are warned
+# about, never refused; ADD stays strict.
+test_teardown_is_never_blocked_by_the_config() {
+	local c res odd
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	odd=$(jq -c '. + {logLevel: "debug", disableCheck: false, disableGC: false, deviceID: "0000:00:01.0",
+		plugins: []}' <<<"$c")
+	cni ADD "$odd" id2 c1 eth1 && fail "ADD accepted unknown keys" || cni_error 2 logLevel || return 1
+	cni CHECK "$(with_prev "$odd" "$res")" id1 c1 || fail "CHECK with unknown keys: $(out)" || return 1
+	cni_net STATUS "$odd" || fail "STATUS with unknown keys: $(out)" || return 1
+	grep -q "warning.*logLevel" "$CNI_OUT.err" || fail "no warning about logLevel on stderr" || return 1
+	cni_net GC "$(jq -c '. + {"cni.dev/valid-attachments": [{containerID: "id1", ifname: "eth0"}]}' <<<"$odd")" ||
+		fail "GC with unknown keys: $(out)" || return 1
+	cni DEL "$(jq -c 'del(.subnet)' <<<"$odd")" id1 c1 || fail "DEL without subnet, with unknown keys: $(out)" ||
+		return 1
+	nothing_left $NET || return 1
+}
+
+# What libcni and Kubernetes send that bpfbr refused: GC's null list of
+# valid attachments, CNI_ARGS of pod names up to 253 bytes, container IDs
+# too long to have been attached (DEL succeeds), the node's own namespace
+# (code 4).
+test_what_runtimes_send() {
+	local c args long
+	c=$(conf $NET $SUBNET)
+	new_ct c1 c2 || return 1
+	args="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=$(printf 'p%.0s' $(seq 253));K8S_POD_UID=$(printf 'u%.0s' $(seq 200));$(printf 'k%.0s' $(seq 80))=v"
+	cni_add "$c" id1 c1 eth0 "$args" || return 1
+	cni_add "$c" id2 c2 || return 1
+	cni DEL "$c" id1 c1 eth0 "$args" || fail "DEL with long CNI_ARGS: $(out)" || return 1
+	cni_net GC "$(jq -c '. + {"cni.dev/valid-attachments": null}' <<<"$c")" ||
+		fail "GC with a null list: $(out)" || return 1
+	nothing_left $NET || return 1
+	long=$(printf 'a%.0s' $(seq 2000))
+	cni DEL "$c" "$long" c1 || fail "DEL of a 2000-byte container ID: $(out)" || return 1
+	cni ADD "$c" "$long" c1 && fail "ADD of a 2000-byte container ID" || cni_error 4 CNI_CONTAINERID || return 1
+	cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID=id3 CNI_IFNAME=eth0 CNI_NETNS="/run/netns/$NODE" \
+		CNI_PATH="$CNI_PLUGIN_DIR" && fail "ADD into the node's own namespace" ||
+		cni_error 4 "node's own network namespace" || return 1
+}
+
+# CHECK looks at what bpfbr made: another plugin's route is not its to
+# check, its own default route is.
+test_check_only_what_bpfbr_made() {
+	local c res other
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	other=$(jq -c '.routes += [{dst: "192.0.2.0/24"}]' <<<"$res")
+	cni CHECK "$(with_prev "$c" "$other")" id1 c1 || fail "CHECK of another plugin's route: $(out)" ||
+		return 1
+	on c1 ip route del default || return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed without the default route" ||
+		cni_error 105 "route to 0.0.0.0/0" || return 1
+}
+
 test_version_lists_the_spec_versions() {
 	cni_env '{"cniVersion": "0.4.0"}' bpfbr CNI_COMMAND=VERSION || fail "VERSION: $(out)" || return 1
 	[ "$(out | jq -c .)" = '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}' ] ||

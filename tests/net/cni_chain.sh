@@ -106,7 +106,6 @@ test_udp_portmap_from_outside_on_a_masquerading_network() {
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 	sleep 0.5
-	node sysctl -qw net.ipv4.conf.all.forwarding=1
 	got=$(echo q | on ext timeout 5 socat -T3 - "UDP:$UP_IP:5353" 2>/dev/null)
 	[ "$got" = "answer from c1" ] ||
 		fail "the external host's query to $UP_IP:5353 got '$got', not c1's answer" || return 1
@@ -125,7 +124,6 @@ test_portmap_from_outside_on_a_masquerading_network() {
 	res=$RES
 	chained ADD portmap "$(portmap_conf)" "$res" || fail "portmap ADD: $(out)" || return 1
 	serve
-	node sysctl -qw net.ipv4.conf.all.forwarding=1
 	reaches node $UP_IP || fail "the node's uplink address:8080 does not reach c1" || return 1
 	reaches ext $UP_IP || fail "an external host cannot reach c1 through the port mapping" || return 1
 }
@@ -137,10 +135,13 @@ test_tuning_and_bandwidth_after_bpfbr() {
 	new_ct c1 || return 1
 	cni_add "$c" id1 c1 || return 1
 	res=$(out)
-	tu=$(jq -nc '{cniVersion: "1.0.0", name: "podnet", type: "tuning", sysctl: {"net.core.somaxconn": "512"}}')
+	# tuning lowers the MTU, as the spec's own example chain does.
+	tu=$(jq -nc '{cniVersion: "1.0.0", name: "podnet", type: "tuning", mtu: 1400,
+		sysctl: {"net.core.somaxconn": "512"}}')
 	chained ADD tuning "$tu" "$res" || fail "tuning ADD: $(out) $(cat "$CNI_OUT.err")" || return 1
 	r2=$(out)
 	[ "$(on c1 sysctl -n net.core.somaxconn)" = 512 ] || fail "tuning's sysctl is not set in c1" || return 1
+	[ "$(on c1 cat /sys/class/net/eth0/mtu)" = 1400 ] || fail "tuning's MTU is not set in c1" || return 1
 	bw=$(jq -nc '{cniVersion: "1.0.0", name: "podnet", type: "bandwidth", ingressRate: 100000000,
 		ingressBurst: 1000000, egressRate: 100000000, egressBurst: 1000000}')
 	chained ADD bandwidth "$bw" "$r2" || fail "bandwidth ADD: $(out) $(cat "$CNI_OUT.err")" || return 1

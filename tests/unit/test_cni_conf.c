@@ -19,7 +19,7 @@ static uint32_t ip(const char *s)
 static int parse(const char *text, struct cni_conf *c, struct cni_err *e)
 {
 	memset(e, 0, sizeof(*e));
-	return cni_conf_parse(text, strlen(text), c, e) ? e->code : 0;
+	return cni_conf_parse(text, strlen(text), true, c, e) ? e->code : 0;
 }
 
 static bool refused(const char *text, int code, const char *word)
@@ -103,7 +103,7 @@ TEST(cni_conf_refusals)
 
 	refused("{", CNI_ERR_DECODE, "line 1");
 	refused("[]", CNI_ERR_DECODE, "object");
-	refused("{\"name\": \"n\", \"type\": \"t\", \"subnet\": \"10.0.0.0/8\"}", CNI_ERR_CONFIG,
+	refused("{\"name\": \"n\", \"type\": \"t\", \"subnet\": \"10.0.0.0/8\"}", CNI_ERR_VERSION,
 		"cniVersion");
 	refused("{\"cniVersion\": \"0.2.0\", \"name\": \"n\"}", CNI_ERR_VERSION, "0.2.0");
 	refused("{\"cniVersion\": 1, \"name\": \"n\"}", CNI_ERR_CONFIG, "string");
@@ -185,6 +185,53 @@ TEST(cni_args)
 	memset(&e, 0, sizeof(e));
 	ASSERT_TRUE(cni_args_parse("=x", &c, &e) != 0, "no key");
 	ASSERT_TRUE(strstr(e.msg, "KEY=VALUE") != NULL, e.msg);
+out:
+	cni_conf_free(&c);
+}
+
+/* DEL, CHECK, GC and STATUS: what they do not need never blocks them. */
+TEST(cni_conf_lenient)
+{
+	const char *text = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+			   "\"logLevel\": \"debug\", \"disableCheck\": true, \"mtu\": \"x\", "
+			   "\"cni.dev/valid-attachments\": null}";
+	struct cni_conf c;
+	struct cni_err e = { 0 };
+
+	ASSERT_OK(cni_conf_parse(text, strlen(text), false, &c, &e), e.msg);
+	ASSERT_EQ(json_array_size(c.valid), 0, "null attachments: none valid");
+	cni_conf_free(&c);
+	memset(&e, 0, sizeof(e));
+	ASSERT_TRUE(cni_conf_parse(text, strlen(text), true, &c, &e) != 0, "ADD stays strict");
+	ASSERT_EQ(e.code, CNI_ERR_UNSUPPORTED, e.msg);
+	cni_conf_free(&c);
+	text = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"bpfbr\", \"root\": \"x\"}";
+	memset(&e, 0, sizeof(e));
+	ASSERT_TRUE(cni_conf_parse(text, strlen(text), false, &c, &e) != 0, "a bad root");
+	ASSERT_EQ(e.code, CNI_ERR_CONFIG, e.msg);
+	cni_conf_free(&c);
+}
+
+/* Only the values bpfbr reads are bounded; the config's addresses win over CNI_ARGS IP. */
+TEST(cni_args_long_and_precedence)
+{
+	const char *text = "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+			   "\"subnet\": \"10.0.0.0/8\", \"args\": {\"cni\": {\"ips\": "
+			   "[\"10.0.0.5\"]}}}";
+	char args[1024];
+	struct cni_conf c;
+	struct cni_err e;
+
+	if (!ASSERT_EQ(parse(text, &c, &e), 0, e.msg))
+		goto out;
+	snprintf(args, sizeof(args), "IgnoreUnknown=1;K8S_POD_NAME=%0253d;%0100d=v;IP=10.0.0.9", 7,
+		 1);
+	ASSERT_OK(cni_args_parse(args, &c, &e), e.msg);
+	ASSERT_EQ(c.ip, ip("10.0.0.5"), "args.cni.ips over CNI_ARGS IP");
+	memset(&e, 0, sizeof(e));
+	snprintf(args, sizeof(args), "MAC=%0300d", 1);
+	ASSERT_TRUE(cni_args_parse(args, &c, &e) != 0, "an over-long value bpfbr reads");
+	ASSERT_TRUE(strstr(e.msg, "MAC") != NULL, e.msg);
 out:
 	cni_conf_free(&c);
 }
