@@ -120,12 +120,26 @@ static int compare_network(struct cni_req *r, const struct netstate *ns, const s
 		return differs(r, "macspoofchk", yes_no(ns->spoofchk), yes_no(conf->spoofchk));
 	if (ns->xdp != conf->xdp)
 		return differs(r, "datapath", ns->xdp ? "xdp" : "tc", conf->xdp ? "xdp" : "tc");
-	if (gwallow_network(conf->gateway_allow, w->gateway, &conf->dns, allow, sizeof(allow), why,
+	/* DNS may differ per container (the result carries the config's), as
+	 * with the bridge plugin: the services the network opens on its
+	 * gateway follow from its own DNS. */
+	if (gwallow_network(conf->gateway_allow, w->gateway, &ns->dns, allow, sizeof(allow), why,
 			    sizeof(why)))
 		return cni_fail(r->e, CNI_ERR_CONFIG, "\"gatewayAllow\": %s", why);
 	if (strcmp(ns->gateway_allow, allow))
 		return differs(r, "gatewayAllow", ns->gateway_allow[0] ? ns->gateway_allow : "none",
 			       allow[0] ? allow : "none");
+	/* The network's services and what this config's DNS needs on the gateway. */
+	if (!gwallow_network(ns->gateway_allow, w->gateway, &conf->dns, allow, sizeof(allow), why,
+			     sizeof(why)) &&
+	    strcmp(ns->gateway_allow, allow))
+		return cni_fail(r->e, CNI_ERR_CONFLICT,
+				"\"dns\" names the gateway %s as a nameserver, but network %s does "
+				"not let containers reach DNS there (gatewayAllow %s); add "
+				"\"udp/53\" and \"tcp/53\" to \"gatewayAllow\" when the network "
+				"is made, or name another nameserver",
+				ip_str(w->gateway, x), r->conf.name,
+				ns->gateway_allow[0] ? ns->gateway_allow : "none");
 	return 0;
 }
 

@@ -264,6 +264,24 @@ test_check_only_what_bpfbr_made() {
 		cni_error 105 "route to 0.0.0.0/0" || return 1
 }
 
+# DNS may differ per container, as with the bridge plugin: each result has
+# its config's; only a nameserver on the gateway that the network does not
+# open is refused (101, naming gatewayAllow).
+test_dns_may_differ_per_container() {
+	local c
+	c=$(conf $NET $SUBNET '.dns = {nameservers: ["10.40.0.1"]}')
+	new_ct c1 c2 c3 || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni_add "$(jq -c '.dns = {nameservers: ["192.0.2.53"], search: ["b.test"]}' <<<"$c")" id2 c2 || return 1
+	out | jq -e '.dns == {nameservers: ["192.0.2.53"], search: ["b.test"]}' >/dev/null ||
+		fail "the result does not carry this config's DNS: $(out | jq -c .dns)" || return 1
+	c=$(conf other 10.41.0.0/24)
+	cni_add "$c" id3 c3 || return 1
+	cni ADD "$(jq -c '.dns = {nameservers: ["10.41.0.1"]}' <<<"$c")" id4 c3 eth1 &&
+		fail "a nameserver on a gateway that does not serve DNS" || cni_error 101 gatewayAllow "udp/53" ||
+		return 1
+}
+
 test_version_lists_the_spec_versions() {
 	cni_env '{"cniVersion": "0.4.0"}' bpfbr CNI_COMMAND=VERSION || fail "VERSION: $(out)" || return 1
 	[ "$(out | jq -c .)" = '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}' ] ||
