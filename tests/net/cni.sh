@@ -282,6 +282,30 @@ test_dns_may_differ_per_container() {
 		return 1
 }
 
+# The calls containerd 1.6's CRI plugin makes for a pod (RunPodSandbox,
+# StopPodSandbox, RemovePodSandbox), replayed as it makes them: Kubernetes'
+# CNI_ARGS, the loopback plugin's ADD at the same time, DEL at stop with the
+# cached result, DEL again at removal with no CNI_NETNS and no prevResult.
+test_containerd_cri_sequence() {
+	local c id=8d4c1a7e3f2b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d args lo res
+	[ -x "$CNI_BIN_DIR/loopback" ] || { skip "$CNI_BIN_DIR/loopback missing (containernetworking-plugins)"; return 4; }
+	c=$(conf $NET $SUBNET '.cniVersion = "1.0.0"')
+	new_ct pod || return 1
+	args="K8S_POD_INFRA_CONTAINER_ID=$id;K8S_POD_UID=0f4c8a6e-2b1d-4c3e-9f7a-5d6e8b9c0a1f;IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-7d9f8b6c5d-x2x9q"
+	lo='{"cniVersion":"1.0.0","name":"cni-loopback","type":"loopback"}'
+	plugin_dir
+	printf '%s' "$lo" | node env -i PATH="$PATH" CNI_COMMAND=ADD CNI_CONTAINERID=$id \
+		CNI_NETNS="/run/netns/$(ct pod)" CNI_IFNAME=lo CNI_PATH="$CNI_PLUGIN_DIR" CNI_ARGS="$args" \
+		"$CNI_PLUGIN_DIR/loopback" >"$ROOT/lo.out" 2>&1 &
+	cni ADD "$c" $id pod eth0 "$args" || fail "ADD as the CRI plugin calls it: $(out)" || return 1
+	res=$(out)
+	wait $! || fail "loopback ADD beside bpfbr's: $(cat "$ROOT/lo.out")" || return 1
+	ping_ok pod 10.40.0.1 || fail "the pod cannot ping its gateway" || return 1
+	cni DEL "$(with_prev "$c" "$res")" $id pod eth0 "$args" || fail "DEL at StopPodSandbox: $(out)" || return 1
+	cni DEL "$c" $id - eth0 "$args" || fail "DEL at RemovePodSandbox: $(out)" || return 1
+	nothing_left $NET || return 1
+}
+
 test_version_lists_the_spec_versions() {
 	cni_env '{"cniVersion": "0.4.0"}' bpfbr CNI_COMMAND=VERSION || fail "VERSION: $(out)" || return 1
 	[ "$(out | jq -c .)" = '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}' ] ||
