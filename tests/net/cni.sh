@@ -306,6 +306,43 @@ test_containerd_cri_sequence() {
 	nothing_left $NET || return 1
 }
 
+# CHECK finds each way a container can differ from what ADD made: an MTU
+# above the network's, its static forwarding entry gone, no program on its
+# port, the masquerade no longer knowing it. One container each.
+test_check_finds_each_difference() {
+	local c pins=$ROOT/sys/fs/bpf/bpfbr i mac key ip host
+	local -a res
+	ext_host || return 1
+	c=$(conf $NET $SUBNET '.ipMasq = true | .uplink = "up0"')
+	for i in 1 2 3 4; do
+		new_ct c$i || return 1
+		cni_add "$c" id$i c$i || return 1
+		res[i]=$(out)
+		cni CHECK "$(with_prev "$c" "${res[i]}")" id$i c$i ||
+			fail "CHECK of an intact container: $(out)" || return 1
+	done
+	on c1 ip link set eth0 mtu 1600 || return 1
+	cni CHECK "$(with_prev "$c" "${res[1]}")" id1 c1 && fail "CHECK passed an MTU above the network's" ||
+		cni_error 105 "MTU 1600" || return 1
+	mac=$(on c2 cat /sys/class/net/eth0/address)
+	key=$(echo "$mac" | tr ':' ' ' | sed 's/\([0-9a-f][0-9a-f]\)/0x\1/g')
+	bpftool map delete pinned "$pins/$NET/fdb" key $key 0 0 || return 1
+	cni CHECK "$(with_prev "$c" "${res[2]}")" id2 c2 && fail "CHECK passed without the static fdb entry" ||
+		cni_error 105 "forwarding table" || return 1
+	host=$(jq -r '.interfaces[1].name' <<<"${res[3]}")
+	if [ -e "$pins/$NET/links/$host" ]; then
+		rm "$pins/$NET/links/$host"
+	else
+		node tc filter del dev "$host" ingress || return 1
+	fi
+	cni CHECK "$(with_prev "$c" "${res[3]}")" id3 c3 && fail "CHECK passed a port without its program" ||
+		cni_error 105 "not attached" || return 1
+	ip=$(jq -r '.ips[0].address' <<<"${res[4]}" | cut -d/ -f1 | tr '.' ' ')
+	bpftool map delete pinned "$pins/uplinks/up0/endpoints" key $ip || return 1
+	cni CHECK "$(with_prev "$c" "${res[4]}")" id4 c4 && fail "CHECK passed a container the masquerade forgot" ||
+		cni_error 105 "masquerade" || return 1
+}
+
 test_version_lists_the_spec_versions() {
 	cni_env '{"cniVersion": "0.4.0"}' bpfbr CNI_COMMAND=VERSION || fail "VERSION: $(out)" || return 1
 	[ "$(out | jq -c .)" = '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}' ] ||

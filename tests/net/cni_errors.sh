@@ -104,6 +104,32 @@ test_subnets_that_cannot_work() {
 	[ "$(ls "$ROOT/var/lib/bpfbr/networks")" = other.json ] || fail "a network was made" || return 1
 }
 
+# A later ADD must agree with the network on every setting the README
+# lists; each difference is refused with 101 naming the setting.
+test_every_setting_must_agree() {
+	local c key other
+	ext_host || return 1
+	c=$(conf $NET $SUBNET)
+	new_ct c1 c2 || return 1
+	cni_add "$c" id1 c1 || return 1
+	other=$([ "${BPFBR_TEST_MODE:-tc}" = tc ] && echo xdp || echo tc)
+	while IFS='%' read -r key filter; do
+		cni ADD "$(jq -c "$filter" <<<"$c")" id2 c2 && fail "ADD with another $key joined the network" ||
+			cni_error 101 "$key" || return 1
+	done <<EOF_SETTINGS
+subnet%.subnet = "10.40.0.0/25"
+gateway%.gateway = "10.40.0.254"
+address range%.rangeStart = "10.40.0.100"
+ipMasq%.ipMasq = true | .uplink = "up0"
+mtu%.mtu = 1400
+hairpinMode%.hairpinMode = true
+macspoofchk%.macspoofchk = false
+datapath%.datapath = "$other"
+gatewayAllow%.gatewayAllow = ["tcp/80"]
+EOF_SETTINGS
+	[ -z "$(on c2 ip -o link show type veth)" ] || fail "a refused ADD left eth0 in c2" || return 1
+}
+
 test_exhausted_range() {
 	local c
 	c=$(conf $NET $SUBNET '.rangeStart = "10.40.0.10" | .rangeEnd = "10.40.0.11"')
