@@ -39,6 +39,7 @@ help:
 	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"
 	@echo "make format-check  check formatting against .clang-format"
 	@echo "make fuzz       run the libFuzzer targets for FUZZ_TIME seconds each (default 600)"
+	@echo "make mutate     plant each bug of tests/mutate/mutations.txt; the table of what caught it"
 	@echo "make install    bpfbr in PREFIX/sbin, the CNI plugin in /opt/cni/bin and /usr/lib/cni"
 	@echo "make clean      remove build/"
 
@@ -77,6 +78,7 @@ demo-down:
 
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
+include tests/mutate/mutate.mk
 # make vmtest: the test suites inside QEMU on Debian's 6.1 and 6.12 kernels.
 VMTEST_CMD ?= tests/run.sh --vm
 VMTEST_DEPS ?= test-build

@@ -140,7 +140,11 @@ def main():
                     caught += run_test(spec, env)
                     if caught:
                         break
-                verdict = ("caught by " + caught[0][5:].split(":")[0]) if caught else "SURVIVED"
+                if caught:
+                    test, _, why = caught[0][5:].partition(": ")
+                    verdict = f"caught by {test} ({why[:80]})"
+                else:
+                    verdict = "SURVIVED"
             open(os.path.join(TREE, m["file"]), "w").write(original)
         survived += verdict == "SURVIVED" or not verdict.startswith("caught")
         rows.append((m["name"], m["file"], verdict, int(time.time() - t0)))
