@@ -18,7 +18,7 @@ SEED=${BPFBR_SURVIVE_SEED:-$(($(date +%s%N) / 1000 % 1000000))}
 RATE=2000000 # bytes/s per stream
 
 test_traffic_flows_while_every_bpfbr_is_killed() {
-	local c kills=0 runs=0 end i op us p mac1 mac2 cmds total_lost=0 total_sent=0
+	local c kills=0 up_staged=0 runs=0 end i op us p mac1 mac2 cmds total_lost=0 total_sent=0
 	local t0 bytes=0
 	node_net_demo --nat-max 4096 || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
@@ -31,8 +31,10 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 
 	traffic_start || return 1
 
-	# Kill every bpfbr started, part-way (a random delay of up to 150 ms,
-	# longer than most commands take), while the traffic flows.
+	# Kill every bpfbr started, part-way, while the traffic flows: after a
+	# random delay of up to 30 ms half the time (most commands die, early),
+	# of up to 300 ms the other half (longer than commands take, an upgrade
+	# included: the kill lands anywhere in them).
 	RANDOM=$SEED
 	echo "  seed: $SEED (BPFBR_SURVIVE_SEED=$SEED replays the kill delays)"
 	local fifo=$ROOT/sleep.fifo fd
@@ -51,11 +53,16 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 		"cni DEL") bg_cni "$ROOT/bg.out" "$c" DEL id6 "/run/netns/$(ct c6)" eth0 ;;
 		*) read -ra p <<<"$op"; bg_bpfbr "$ROOT/bg.out" "${p[@]}" ;;
 		esac
-		us=$(((RANDOM * 32768 + RANDOM) % 150000)) # RANDOM alone stops at 32 767
+		us=$(((RANDOM * 32768 + RANDOM) % (RANDOM % 2 ? 30000 : 300000))) # RANDOM stops at 32 767
 		read -r -t "$(printf '0.%06d' $us)" -u "$fd"
 		kill -9 "$BG" 2>/dev/null
 		wait "$BG" 2>/dev/null
-		[ $? = 137 ] && kills=$((kills + 1))
+		if [ $? = 137 ]; then
+			kills=$((kills + 1))
+			# An upgrade killed once its programs were staged: pins move, hooks switch.
+			[ "$op" = upgrade ] && jq -e .step "$ROOT/var/lib/bpfbr/journal" >/dev/null 2>&1 &&
+				up_staged=$((up_staged + 1))
+		fi
 		runs=$((runs + 1))
 	done
 	# No bpfbr process is left: the traffic flows on pins alone.
@@ -92,7 +99,8 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 		echo "  audit after gc: $(tail -1 "$ROOT/audit.out")"
 		grep -E '^(LEAK|BROKEN) ' "$ROOT/audit.out" | sed 's/^/    /'
 	fi
-	figure "lost=$total_lost pings=$total_sent kills=$kills commands=$runs tcp_bytes=$bytes" \
+	figure "lost=$total_lost pings=$total_sent kills=$kills upgrade_kills_after_staging=$up_staged" \
+		"commands=$runs tcp_bytes=$bytes" \
 		"tcp_sha256=equal resets=0 gc_status=$gc_rc leaks=$AUDIT_PROBLEMS seconds=$SECS seed=$SEED"
 	[ "$total_lost" = 0 ] || fail "$total_lost of $total_sent pings lost while bpfbr was killed $kills times" ||
 		return 1
