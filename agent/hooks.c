@@ -52,9 +52,10 @@ int hooks_of_uplink(struct netctx *c, const char *ifname, const struct updp *u, 
 			  .prog = u->prog_out };
 	int err;
 
+	/* A device that went keeps its pinned links (detached): they are still listed. */
 	h.ifindex = nl_link_index(&c->nl, ifname);
 	if (h.ifindex < 0)
-		return h.ifindex;
+		h.ifindex = 0;
 	err = uplink_link_pin(c, ifname, "egress", h.pin, sizeof(h.pin));
 	if (err)
 		return err;
