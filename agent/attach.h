@@ -26,6 +26,11 @@ int attach_mode_parse(const char *s, enum attach_mode *mode);
 
 enum attach_dir { HOOK_INGRESS, HOOK_EGRESS };
 
+/* A device's hooks, as bpfbr names them to people and in its journal. */
+#define HOOK_NAME_TC_INGRESS "tc ingress"
+#define HOOK_NAME_TC_EGRESS  "tc egress"
+#define HOOK_NAME_XDP	     "xdp"
+
 /*
  * Attaches prog_fd to ifindex's TC ingress or egress; a TCX link is pinned
  * at link_pin. *mode: the wanted mode in, the mode used out.

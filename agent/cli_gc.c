@@ -35,6 +35,8 @@ const struct cli_cmd cmd_gc = {
 	.details = "Devices, datapath entries, pins and NAT endpoints that no state file\n"
 		   "describes are removed; attachments whose port device is gone (their\n"
 		   "namespace was deleted without a detach) are forgotten, with their address\n"
-		   "reservation and translations. Every changing command does this on its own\n"
-		   "when it finds that an earlier one was interrupted.\n",
+		   "reservation and translations. A hook that runs another program than the\n"
+		   "one pinned for it (an upgrade stopped between its pins and its hooks) gets\n"
+		   "the pinned one. Every changing command does this on its own when it finds\n"
+		   "that an earlier one was interrupted.\n",
 };

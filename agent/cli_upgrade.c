@@ -37,5 +37,7 @@ const struct cli_cmd cmd_upgrade = {
 	.details = "The new programs are loaded against the pinned maps, whose contents\n"
 		   "(ports, learned MACs, translations, counters) are kept; then each hook\n"
 		   "is switched atomically: TCX and XDP links are updated in place, legacy\n"
-		   "tc filters replaced under their handle.\n",
+		   "tc filters replaced under their handle. Each step is journaled: if the\n"
+		   "upgrade is killed, the next command (or bpfbr gc) puts each hook on its\n"
+		   "pinned program, finishing the datapath whose pins had begun to move.\n",
 };

@@ -81,7 +81,7 @@ int dp_unpin(const char *dir)
 	return pins_remove(dir);
 }
 
-int dp_reload(const char *dir, struct dp *dp)
+int dp_stage(const char *dir)
 {
 	struct port_bpf *skel;
 	int err;
@@ -94,16 +94,21 @@ int dp_reload(const char *dir, struct dp *dp)
 		err = port_bpf__load(skel);
 		if (err)
 			pr_err("loading the new BPF switch programs against the maps under %s "
-			       "failed: "
-			       "%s (run with -v for details)",
+			       "failed: %s (run with -v for details)",
 			       dir, strerror(-err));
 	}
 	if (!err)
-		err = pins_replace_programs(skel->obj, dir, dp_pins, N_PINS);
+		err = pins_stage_programs(skel->obj, dir, dp_pins, N_PINS);
 	port_bpf__destroy(skel);
-	if (!err) {
-		dp_close(dp);
-		err = dp_open(dir, dp);
-	}
 	return err;
+}
+
+int dp_commit(const char *dir)
+{
+	return pins_commit_staged(dir, dp_pins, N_PINS);
+}
+
+int dp_drop_staged(const char *dir)
+{
+	return pins_drop_staged(dir, dp_pins, N_PINS);
 }

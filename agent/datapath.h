@@ -40,9 +40,15 @@ struct dp {
 int dp_load(const char *dir, struct dp *dp);
 /* Opens the pinned datapath under dir. */
 int dp_open(const char *dir, struct dp *dp);
-/* Loads this build's programs against the maps pinned under dir (kept, with
- * their contents) and pins them in place of the old ones; dp is reopened. */
-int dp_reload(const char *dir, struct dp *dp);
+/*
+ * An upgrade: dp_stage loads this build's programs against the maps pinned
+ * under dir (kept, with their contents) and pins them beside the old ones;
+ * dp_commit moves them over the old pins (pins.h); dp_drop_staged undoes
+ * dp_stage and returns how many staged pins it removed.
+ */
+int dp_stage(const char *dir);
+int dp_commit(const char *dir);
+int dp_drop_staged(const char *dir);
 void dp_close(struct dp *dp);
 /* Removes every pin under dir, links included, and dir itself. */
 int dp_unpin(const char *dir);

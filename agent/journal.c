@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "journal.h"
 #include "jsonutil.h"
 
@@ -48,20 +49,37 @@ int journal_begin(struct journal *j, const struct paths *p, const char *op, cons
 	return 0;
 }
 
-int journal_note(struct journal *j, const char *key, const char *value)
+int journal_notes(struct journal *j, const struct journal_kv *kv, size_t n)
 {
 	if (!j->owner)
 		return 0;
-	if (value ? json_object_set_new(j->rec, key, json_string(value))
-		  : json_object_del(j->rec, key))
-		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int err = kv[i].value
+				  ? json_object_set_new(j->rec, kv[i].key, json_string(kv[i].value))
+				  : json_object_del(j->rec, kv[i].key);
+
+		/* Deleting a key that is not there is no error. */
+		if (err && (kv[i].value || json_object_get(j->rec, kv[i].key)))
+			return -ENOMEM;
+	}
 	return journal_write(j);
+}
+
+int journal_note(struct journal *j, const char *key, const char *value)
+{
+	return journal_notes(j, &(struct journal_kv){ key, value }, 1);
 }
 
 void journal_end(struct journal *j)
 {
 	if (j->owner)
 		journal_clear(j->p);
+	json_decref(j->rec);
+	*j = (struct journal){ 0 };
+}
+
+void journal_keep(struct journal *j)
+{
 	json_decref(j->rec);
 	*j = (struct journal){ 0 };
 }
@@ -82,9 +100,66 @@ static bool valid_netns_name(const char *s)
 	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
 }
 
+static bool one_of(const char *s, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(s, *set))
+			return true;
+	return false;
+}
+
+/* An optional string key: absent, or present and valid. */
+static bool opt_str(json_t *rec, const char *key, char *buf, size_t size,
+		    bool (*valid)(const char *))
+{
+	char err[JERR_LEN];
+	int r = jget_str(rec, key, buf, size, err);
+
+	return r == -ENOENT || (!r && valid(buf));
+}
+
+static bool valid_step(const char *s)
+{
+	static const char *const steps[] = { JOURNAL_STEP_PINS, JOURNAL_STEP_HOOKS, NULL };
+
+	return one_of(s, steps);
+}
+
+static bool valid_hook(const char *s)
+{
+	static const char *const hooks[] = { HOOK_NAME_TC_INGRESS, HOOK_NAME_TC_EGRESS,
+					     HOOK_NAME_XDP, NULL };
+
+	return one_of(s, hooks);
+}
+
+/* An upgrade's keys hang together: a step names its datapath (one), a hook
+ * its device and comes only while hooks switch; other commands have none. */
+static bool upgrade_keys_ok(const struct journal_rec *r)
+{
+	bool upgrade = !strcmp(r->op, JOURNAL_OP_UPGRADE);
+
+	if (!upgrade)
+		return !r->datapath[0] && !r->uplink[0] && !r->step[0] && !r->hook[0] &&
+		       valid_netname(r->net);
+	if (r->netns[0] || (r->datapath[0] && r->uplink[0]))
+		return false;
+	if (strcmp(r->net, JOURNAL_NET_ALL) && !valid_netname(r->net))
+		return false;
+	if (!r->step[0])
+		return !r->datapath[0] && !r->uplink[0] && !r->device[0] && !r->hook[0];
+	if (!r->datapath[0] && !r->uplink[0])
+		return false;
+	if (!strcmp(r->step, JOURNAL_STEP_HOOKS))
+		return !r->device[0] == !r->hook[0];
+	return !r->device[0] && !r->hook[0];
+}
+
 bool journal_pending(const struct paths *p, struct journal_rec *r)
 {
-	static const char *const keys[] = { "op", "network", JOURNAL_DEVICE, JOURNAL_NETNS, NULL };
+	static const char *const keys[] = { "op",	   "network",	     JOURNAL_DEVICE,
+					    JOURNAL_NETNS, JOURNAL_DATAPATH, JOURNAL_UPLINK,
+					    JOURNAL_STEP,  JOURNAL_HOOK,     NULL };
 	char path[PATH_MAX], err[JERR_LEN];
 	json_t *rec;
 	bool ok;
@@ -95,11 +170,13 @@ bool journal_pending(const struct paths *p, struct journal_rec *r)
 	rec = json_load_file_strict(path, err);
 	ok = rec && !jcheck_keys(rec, keys, err) &&
 	     !jget_str(rec, "op", r->op, sizeof(r->op), err) &&
-	     !jget_str(rec, "network", r->net, sizeof(r->net), err) && valid_netname(r->net);
-	if (ok && jget_str(rec, JOURNAL_DEVICE, r->device, sizeof(r->device), err) != -ENOENT)
-		ok = valid_ifname(r->device);
-	if (ok && jget_str(rec, JOURNAL_NETNS, r->netns, sizeof(r->netns), err) != -ENOENT)
-		ok = valid_netns_name(r->netns);
+	     !jget_str(rec, "network", r->net, sizeof(r->net), err) &&
+	     opt_str(rec, JOURNAL_DEVICE, r->device, sizeof(r->device), valid_ifname) &&
+	     opt_str(rec, JOURNAL_NETNS, r->netns, sizeof(r->netns), valid_netns_name) &&
+	     opt_str(rec, JOURNAL_DATAPATH, r->datapath, sizeof(r->datapath), valid_netname) &&
+	     opt_str(rec, JOURNAL_UPLINK, r->uplink, sizeof(r->uplink), valid_ifname) &&
+	     opt_str(rec, JOURNAL_STEP, r->step, sizeof(r->step), valid_step) &&
+	     opt_str(rec, JOURNAL_HOOK, r->hook, sizeof(r->hook), valid_hook) && upgrade_keys_ok(r);
 	json_decref(rec);
 	if (!ok) {
 		/* Unreadable or damaged: nothing in it is trusted; reconcile everything. */

@@ -8,7 +8,13 @@
  * record found by the next command means the last one was interrupted
  * (killed, crashed, machine lost power): that command reconciles first,
  * rolling the interrupted change back (attach, net create) or forward
- * (detach, net delete), then everything else with the state.
+ * (detach, net delete, an upgrade past its first pin), then everything else
+ * with the state.
+ *
+ * An upgrade records, per datapath (a network's switch or an uplink's
+ * masquerade), the step it is in, and before each hook it switches, that
+ * hook: {"op": "upgrade", "network": "*", "datapath": "demo", "step":
+ * "hooks", "device": "veth1a2b3c4d", "hook": "xdp"}.
  */
 #ifndef BPFBR_JOURNAL_H
 #define BPFBR_JOURNAL_H
@@ -26,10 +32,20 @@
 #define JOURNAL_OP_DETACH     "detach"
 #define JOURNAL_OP_NET_CREATE "net-create"
 #define JOURNAL_OP_NET_DELETE "net-delete"
+#define JOURNAL_OP_UPGRADE    "upgrade" /* network: a name, or JOURNAL_NET_ALL */
 
 /* Keys a command adds to its record. */
-#define JOURNAL_DEVICE "device" /* the node-side device it creates or removes */
+#define JOURNAL_DEVICE "device" /* the node-side device it creates, removes or re-hooks */
 #define JOURNAL_NETNS  "netns"	/* the namespace (name) it creates */
+/* An upgrade's: the datapath whose programs it replaces (one of the two), */
+#define JOURNAL_DATAPATH "datapath" /* a network's switch, by network name */
+#define JOURNAL_UPLINK	 "uplink"   /* an uplink's masquerade, by interface */
+/* the step it is in, */
+#define JOURNAL_STEP	   "step"
+#define JOURNAL_STEP_PINS  "pins"  /* the new programs' pins are moving over the old ones */
+#define JOURNAL_STEP_HOOKS "hooks" /* every pin is new; hooks are switching to them */
+/* and the hook of JOURNAL_DEVICE it is switching: */
+#define JOURNAL_HOOK "hook" /* HOOK_NAME_TC_INGRESS, _TC_EGRESS, _XDP (attach.h) */
 
 struct journal {
 	const struct paths *p;
@@ -46,7 +62,15 @@ int journal_begin(struct journal *j, const struct paths *p, const char *op, cons
 /* Adds key = value to the record (value NULL: removes key) before the side
  * effect it names; does nothing unless j owns the record. */
 int journal_note(struct journal *j, const char *key, const char *value);
+/* Several at once, in one write. */
+struct journal_kv {
+	const char *key, *value;
+};
+int journal_notes(struct journal *j, const struct journal_kv *kv, size_t n);
 void journal_end(struct journal *j);
+/* Ends a change that could neither complete nor roll back: the record stays
+ * for the next command to reconcile, as if this one had been killed. */
+void journal_keep(struct journal *j);
 
 /* An interrupted change, as recorded. */
 struct journal_rec {
@@ -54,6 +78,11 @@ struct journal_rec {
 	char net[NETNAME_MAX]; /* or JOURNAL_NET_ALL when the record is unreadable */
 	char device[IF_NAMESIZE];
 	char netns[NAME_MAX + 1];
+	/* An upgrade's (empty when not recorded): */
+	char datapath[NETNAME_MAX];
+	char uplink[IF_NAMESIZE];
+	char step[8];
+	char hook[16];
 };
 
 /* true, with the record, when a change was interrupted. */

@@ -85,10 +85,10 @@ static void print_hook(json_t *hook, char *buf, size_t size)
 {
 	if (!json_is_true(json_object_get(hook, "attached")))
 		snprintf(buf, size, "%s DETACHED", s(hook, "mode"));
-	else if (!strcmp(s(hook, "mode"), "tcx"))
-		snprintf(buf, size, "tcx link %lld", n(hook, "link_id"));
-	else
+	else if (!strcmp(s(hook, "mode"), "tc"))
 		snprintf(buf, size, "tc clsact prog %lld", n(hook, "prog_id"));
+	else
+		snprintf(buf, size, "%s link %lld", s(hook, "mode"), n(hook, "link_id"));
 }
 
 static void print_uplink(json_t *up)
@@ -152,6 +152,10 @@ static void print_one_status(json_t *st)
 		if (!strcmp(s(v, "state"), "gone"))
 			printf("  port %s (%s): %s\n", s(v, "port"), s(v, "endpoint"),
 			       json_object_get(v, "why") ? s(v, "why") : "gone");
+	json_array_foreach (json_object_get(st, "broken_hooks"), i, v)
+		printf("  BROKEN hook: %s of %s runs program %lld, pinned is %lld (an upgrade was "
+		       "interrupted; bpfbr gc repairs it)\n",
+		       s(v, "hook"), s(v, "device"), n(v, "prog_id"), n(v, "pinned_prog_id"));
 	print_counters("drops", json_object_get(st, "drops"));
 	print_counters("events", json_object_get(st, "events"));
 	if (json_object_get(st, "uplink"))
@@ -207,7 +211,8 @@ void print_removed(json_t *removed, bool json)
 	if (!json_array_size(removed))
 		printf("nothing to remove: the kernel and the pins match the state\n");
 	json_array_foreach (removed, i, r)
-		printf("removed %s %s (network %s)\n", s(r, "kind"), s(r, "what"), s(r, "network"));
+		printf("%s %s %s (network %s)\n", s(r, "action"), s(r, "kind"), s(r, "what"),
+		       s(r, "network"));
 }
 
 void print_upgraded(json_t *done, bool json)

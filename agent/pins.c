@@ -100,10 +100,18 @@ int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_sp
 	return 0;
 }
 
-int pins_replace_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
-			  size_t n)
+/* A program's staged pin: beside its pin (bpffs names cannot hold a dot). */
+static int staged_path(const char *path, char *buf, size_t size)
 {
-	char path[PATH_MAX], next[PATH_MAX + 8];
+	int n = snprintf(buf, size, "%s" PIN_STAGED_SUFFIX, path);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int pins_stage_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
+			size_t n)
+{
+	char path[PATH_MAX], next[PATH_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_program *prog;
@@ -113,21 +121,60 @@ int pins_replace_programs(struct bpf_object *obj, const char *dir, const struct 
 			continue;
 		prog = bpf_object__find_program_by_name(obj, specs[i].name);
 		err = prog ? path_join(path, sizeof(path), dir, specs[i].pin) : -ENOENT;
+		if (!err)
+			err = staged_path(path, next, sizeof(next));
 		if (err)
 			return err;
-		snprintf(next, sizeof(next), "%s_next", path); /* bpffs names cannot hold a dot */
-		unlink(next);
+		unlink(next); /* a stage an interrupted upgrade left */
 		err = bpf_program__pin(prog, next);
-		if (!err && rename(next, path))
-			err = -errno;
 		if (err) {
-			pr_err("cannot pin program %s at %s: %s", specs[i].name, path,
+			pr_err("cannot pin program %s at %s: %s", specs[i].name, next,
 			       strerror(-err));
-			unlink(next);
+			pins_drop_staged(dir, specs, n);
 			return err;
 		}
 	}
 	return 0;
+}
+
+int pins_commit_staged(const char *dir, const struct pin_spec *specs, size_t n)
+{
+	char path[PATH_MAX], next[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		int err;
+
+		if (!specs[i].prog)
+			continue;
+		err = path_join(path, sizeof(path), dir, specs[i].pin);
+		if (!err)
+			err = staged_path(path, next, sizeof(next));
+		if (err)
+			return err;
+		/* Atomic: the pin names the old program or the new one, never none. */
+		if (rename(next, path) && errno != ENOENT) {
+			err = -errno;
+			pr_err("cannot move the new program %s into place at %s: %s", next, path,
+			       strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int pins_drop_staged(const char *dir, const struct pin_spec *specs, size_t n)
+{
+	char path[PATH_MAX], next[PATH_MAX];
+	int dropped = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!specs[i].prog || path_join(path, sizeof(path), dir, specs[i].pin) ||
+		    staged_path(path, next, sizeof(next)))
+			continue;
+		if (!unlink(next))
+			dropped++;
+	}
+	return dropped;
 }
 
 void pins_close(const struct pin_spec *specs, size_t n, void *base)

@@ -29,10 +29,19 @@ int pins_programs(struct bpf_object *obj, const char *dir, const struct pin_spec
  * A map without a pin (new in this build) is created and pinned at load. */
 int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
 		    size_t n);
-/* After load: pins the programs of the table over existing pins, each one
- * atomically (pinned beside, then renamed over the old pin). */
-int pins_replace_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
-			  size_t n);
+/*
+ * Replacing the programs of a table, in two steps so that an interrupted
+ * upgrade can be finished or undone: after load, each new program is pinned
+ * beside its pin (PIN_STAGED_SUFFIX); then the staged pins are renamed over
+ * the pins, each atomically. Dropping the staged pins undoes the first step.
+ */
+#define PIN_STAGED_SUFFIX "_next"
+int pins_stage_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
+			size_t n);
+/* Renames every staged pin over its pin; a program without one keeps its pin. */
+int pins_commit_staged(const char *dir, const struct pin_spec *specs, size_t n);
+/* Removes the staged pins; returns how many there were. */
+int pins_drop_staged(const char *dir, const struct pin_spec *specs, size_t n);
 /* Opens every pin of the table into the fds of base; all fds -1 on failure. */
 int pins_open(const char *dir, const struct pin_spec *specs, size_t n, void *base);
 void pins_close(const struct pin_spec *specs, size_t n, void *base);

@@ -8,6 +8,7 @@
 
 #include "datapath.h"
 #include "dpmaps.h"
+#include "hooks.h"
 #include "journal.h"
 #include "log.h"
 #include "network.h"
@@ -19,11 +20,76 @@
 
 #define ALIAS_PREFIX "bpfbr:"
 
+static void note_as(json_t *removed, const char *action, const char *kind, const char *net,
+		    const char *what)
+{
+	json_array_append_new(removed, json_pack("{s:s, s:s, s:s, s:s}", "action", action, "kind",
+						 kind, "network", net, "what", what));
+	pr_info("reconcile: %s %s %s of network %s", action, kind, what, net);
+}
+
 static void note(json_t *removed, const char *kind, const char *net, const char *what)
 {
-	json_array_append_new(
-		removed, json_pack("{s:s, s:s, s:s}", "kind", kind, "network", net, "what", what));
-	pr_info("reconcile: removed %s %s of network %s", kind, what, net);
+	note_as(removed, "removed", kind, net, what);
+}
+
+struct hook_repair {
+	const char *net; /* or the uplink's name */
+	json_t *removed;
+};
+
+/* A hook that runs another program than its pin (an upgrade stopped between
+ * the pins and the hooks) gets the pinned one. */
+static int repair_hook(const struct hook *h, void *data)
+{
+	struct hook_repair *r = data;
+	uint32_t running, pinned;
+	char what[IF_NAMESIZE + 96];
+	int err;
+
+	if (hook_programs(h, &running, &pinned) || running == pinned)
+		return 0; /* a hook with nothing of ours on it is not an upgrade's doing */
+	err = hook_switch(h);
+	if (err) {
+		pr_warn("cannot put the pinned program %u on %s of %s (it runs %u): %s", pinned,
+			h->name, h->device, running, strerror(-err));
+		return 0;
+	}
+	snprintf(what, sizeof(what), "%s of %s: ran program %u, now its pinned %u", h->name,
+		 h->device, running, pinned);
+	note_as(r->removed, "repaired", "hook", r->net, what);
+	return 0;
+}
+
+static void staged_dropped(json_t *removed, const char *net, const char *dir, int n)
+{
+	char what[PATH_MAX + 64];
+
+	if (n <= 0)
+		return;
+	snprintf(what, sizeof(what), "%d under %s (an upgrade that never switched)", n, dir);
+	note(removed, "staged program pins", net, what);
+}
+
+/* The uplink's: staged pins of an upgrade that stopped before its pins moved,
+ * and hooks that differ from their pins. */
+static int repair_uplink(struct netctx *c, const char *ifname, json_t *removed)
+{
+	struct hook_repair r = { .net = ifname, .removed = removed };
+	char dir[PATH_MAX];
+	struct updp u;
+	int err;
+
+	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
+	if (err || access(dir, F_OK))
+		return err;
+	staged_dropped(removed, ifname, dir, updp_drop_staged(dir));
+	err = updp_open(dir, &u);
+	if (err)
+		return err;
+	err = hooks_of_uplink(c, ifname, &u, repair_hook, &r);
+	updp_close(&u);
+	return err;
 }
 
 static bool known_port_name(const struct netstate *ns, const char *name)
@@ -78,7 +144,8 @@ static int forget_lost(struct netctx *c, const char *net, json_t *removed)
 	}
 }
 
-/* Datapath entries and link pins that the state does not know. */
+/* Datapath entries and link pins that the state does not know, staged pins of
+ * an upgrade that never moved them, hooks that run another program than their pin. */
 static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *removed)
 {
 	char dir[PATH_MAX], links[PATH_MAX], path[PATH_MAX];
@@ -94,6 +161,7 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 		err = dp_open(dir, &dp);
 	if (err)
 		return err;
+	staged_dropped(removed, ns->name, dir, dp_drop_staged(dir));
 	while (!bpf_map_get_next_key(dp.ports, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -104,7 +172,10 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 		snprintf(path, sizeof(path), "port ifindex %u", key);
 		note(removed, "datapath entry", ns->name, path);
 	}
+	err = hooks_of_net(c, ns, &dp, repair_hook, &(struct hook_repair){ ns->name, removed });
 	dp_close(&dp);
+	if (err)
+		return err;
 	if (path_join(links, sizeof(links), dir, PIN_LINKS_DIR))
 		return 0;
 	d = opendir(links);
@@ -201,6 +272,8 @@ static int reconcile_net(struct netctx *c, const char *net, json_t *removed)
 		w.ns = &ns;
 		err = sweep_links(&w);
 	}
+	if (!err && ns.masquerade)
+		err = repair_uplink(c, ns.uplink, removed);
 	netstate_free(&ns);
 	return err;
 }
@@ -330,6 +403,39 @@ int reconcile(struct netctx *c, const char *net, json_t *removed)
 	return err;
 }
 
+/*
+ * An interrupted upgrade whose new programs' pins had begun to move: their
+ * move is finished, and the NAT sweeper follows them; reconcile then puts
+ * each pinned program on its hooks. Before that step nothing had changed:
+ * the staged pins go (reconcile), and the hooks keep the pinned programs.
+ */
+static int upgrade_finish(struct netctx *c, const struct journal_rec *r)
+{
+	bool pins = !strcmp(r->step, JOURNAL_STEP_PINS);
+	char dir[PATH_MAX];
+	struct updp u;
+	int err;
+
+	if (r->datapath[0] && pins) {
+		err = net_pin_dir(c, r->datapath, dir, sizeof(dir));
+		return err ?: dp_commit(dir);
+	}
+	if (!r->uplink[0])
+		return 0;
+	err = uplink_pin_dir(c, r->uplink, dir, sizeof(dir));
+	if (err || access(dir, F_OK))
+		return err; /* the uplink's datapath went since */
+	if (pins)
+		err = updp_commit(dir);
+	if (!err)
+		err = updp_open(dir, &u);
+	if (!err) {
+		err = updp_arm(&u);
+		updp_close(&u);
+	}
+	return err;
+}
+
 /* The interrupted change itself: undone, or finished when it had begun to undo. */
 static int recover(struct netctx *c, const struct journal_rec *r)
 {
@@ -346,7 +452,8 @@ static int recover(struct netctx *c, const struct journal_rec *r)
 		err = net_delete(c, r->net, true);
 		if (err == -ENOENT)
 			err = 0;
-	}
+	} else if (!strcmp(r->op, JOURNAL_OP_UPGRADE))
+		err = upgrade_finish(c, r);
 	return err;
 }
 
@@ -359,7 +466,13 @@ int netctx_open_for_change(struct netctx *c, const char *root)
 	err = netctx_open(c, root, true);
 	if (err || !journal_pending(&c->p, &r))
 		return err;
-	pr_warn("an earlier bpfbr command (%s %s) was interrupted; reconciling", r.op, r.net);
+	if (r.hook[0])
+		pr_warn("an earlier bpfbr command (%s %s) was interrupted switching %s of %s; "
+			"reconciling",
+			r.op, r.net, r.hook, r.device);
+	else
+		pr_warn("an earlier bpfbr command (%s %s) was interrupted; reconciling", r.op,
+			r.net);
 	err = recover(c, &r);
 	/* Everything, not only the network named: an interrupted create may have
 	 * left devices and pins of a network that has no state. */

@@ -11,6 +11,7 @@
 #include "counter_names.h"
 #include "datapath.h"
 #include "dpmaps.h"
+#include "hooks.h"
 #include "netns.h"
 #include "network.h"
 #include "report.h"
@@ -242,28 +243,34 @@ static json_t *prog_json(int prog_fd, const char *hook, json_t *attach)
 			 "attach", attach);
 }
 
-static json_t *uplink_hook_json(struct netctx *c, const struct netstate *ns, int ifindex,
-				enum attach_dir dir)
+static json_t *pinned_prog_json(const char *dir, const char *pin, int fd, const char *hook)
 {
-	const char *name = dir == HOOK_EGRESS ? "egress" : "ingress";
-	char pin[PATH_MAX], links[PATH_MAX], udir[PATH_MAX];
-	struct attach_info info;
-	enum attach_mode mode;
-	int err;
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	char path[PATH_MAX];
 
-	err = uplink_pin_dir(c, ns->uplink, udir, sizeof(udir));
-	if (!err)
-		err = path_join(links, sizeof(links), udir, "links");
-	if (!err)
-		err = path_join(pin, sizeof(pin), links, name);
-	mode = !err && !access(pin, F_OK) ? ATTACH_TCX : ATTACH_TC;
-	if (!err)
-		err = attach_query(ifindex, dir, pin, mode, &info);
-	if (err)
-		return json_pack("{s:s, s:b, s:s}", "mode", attach_mode_name(mode), "attached", 0,
-				 "error", strerror(-err));
-	return json_pack("{s:s, s:b, s:i, s:i}", "mode", attach_mode_name(mode), "attached", 1,
-			 "link_id", info.link_id, "prog_id", info.prog_id);
+	path_join(path, sizeof(path), dir, pin);
+	bpf_obj_get_info_by_fd(fd, &info, &len);
+	return json_pack("{s:s, s:i, s:s, s:s}", "name", info.name, "id", info.id, "pin", path,
+			 "hook", hook);
+}
+
+/* One hook of the uplink: its pinned program, and what runs there. */
+static int uplink_prog(const struct hook *h, void *data)
+{
+	const char *mode = !strcmp(h->name, HOOK_NAME_XDP) ? "xdp" : attach_mode_name(h->mode);
+	struct attach_info info;
+	char what[48];
+	json_t *at;
+
+	snprintf(what, sizeof(what), "%s of the uplink", h->name);
+	if (attach_query(h->ifindex, h->dir, h->pin, h->mode, &info))
+		at = json_pack("{s:s, s:b}", "mode", mode, "attached", 0);
+	else
+		at = json_pack("{s:s, s:b, s:i, s:i}", "mode", mode, "attached", 1, "link_id",
+			       info.link_id, "prog_id", info.prog_id);
+	json_array_append_new(data, prog_json(h->prog, what, at));
+	return 0;
 }
 
 static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
@@ -271,8 +278,8 @@ static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
 	struct bpfbr_uplink_cfg cfg = { 0 };
 	char dir[PATH_MAX], addr[IP_STR_LEN];
 	uint32_t zero = 0, n_out = 0, n_ep = 0;
+	json_t *o, *progs;
 	struct updp u;
-	json_t *o;
 
 	if (uplink_pin_dir(c, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
 		return json_pack("{s:s, s:s}", "ifname", ns->uplink, "error",
@@ -285,35 +292,56 @@ static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
 		      dir, "nat_max", cfg.nat_max, "flows", cfg.flows, "flow_keys", n_out,
 		      "nat_share", ns->nat_share, "port_lo", cfg.port_lo, "port_hi", cfg.port_hi,
 		      "endpoints", n_ep);
-	json_object_set_new(
-		o, "programs",
-		json_pack("[o, o]",
-			  prog_json(u.prog_out, "tc egress of the uplink",
-				    uplink_hook_json(c, ns, (int)cfg.ifindex, HOOK_EGRESS)),
-			  prog_json(u.prog_in, "tc ingress of the uplink",
-				    uplink_hook_json(c, ns, (int)cfg.ifindex, HOOK_INGRESS))));
+	progs = json_array();
+	hooks_of_uplink(c, ns->uplink, &u, uplink_prog, progs);
+	json_object_set_new(o, "programs", progs);
 	json_object_set_new(o, "drops", counters_json(u.counters, true));
 	json_object_set_new(o, "events", counters_json(u.counters, false));
 	updp_close(&u);
 	return o;
 }
 
+static int broken_hook(const struct hook *h, void *data)
+{
+	uint32_t running, pinned;
+
+	if (!hook_programs(h, &running, &pinned) && running != pinned)
+		json_array_append_new(data, json_pack("{s:s, s:s, s:i, s:i}", "device", h->device,
+						      "hook", h->name, "prog_id", running,
+						      "pinned_prog_id", pinned));
+	return 0;
+}
+
+/* Hooks that run another program than their pin: what bpfbr gc repairs. */
+static json_t *broken_hooks_json(struct netctx *c, const struct netstate *ns, const struct dp *dp)
+{
+	json_t *broken = json_array();
+	struct updp u;
+
+	hooks_of_net(c, ns, dp, broken_hook, broken);
+	if (ns->masquerade && !uplink_dp_open(c, ns->uplink, &u)) {
+		hooks_of_uplink(c, ns->uplink, &u, broken_hook, broken);
+		updp_close(&u);
+	}
+	return broken;
+}
+
 json_t *report_status(struct netctx *c, const struct netstate *ns)
 {
-	struct bpf_prog_info pinfo = {};
-	uint32_t len = sizeof(pinfo);
-	char dir[PATH_MAX], ppin[PATH_MAX];
-	json_t *o, *maps;
+	char dir[PATH_MAX];
+	json_t *o, *maps, *progs;
 	struct dp dp;
 
 	if (net_pin_dir(c, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
 		return NULL;
 	o = report_net_summary(c, ns);
-	path_join(ppin, sizeof(ppin), dir, PIN_PROG_PORT);
-	bpf_obj_get_info_by_fd(dp.prog_port, &pinfo, &len);
-	json_object_set_new(o, "programs",
-			    json_pack("[{s:s, s:i, s:s, s:s}]", "name", pinfo.name, "id", pinfo.id,
-				      "pin", ppin, "hook", "tc ingress of every port"));
+	progs = json_array();
+	json_array_append_new(progs, pinned_prog_json(dir, PIN_PROG_PORT, dp.prog_port,
+						      "tc ingress of every port"));
+	if (ns->xdp)
+		json_array_append_new(progs, pinned_prog_json(dir, PIN_PROG_XDP, dp.prog_port_xdp,
+							      "xdp of every port"));
+	json_object_set_new(o, "programs", progs);
 	maps = json_array();
 	json_array_append_new(maps, map_json(dir, PIN_FDB, dp.fdb));
 	json_array_append_new(maps, map_json(dir, PIN_PORTS, dp.ports));
@@ -323,6 +351,7 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	json_array_append_new(maps, map_json(dir, PIN_PORT_STATS, dp.port_stats));
 	json_object_set_new(o, "maps", maps);
 	json_object_set_new(o, "ports", ports_json(c, ns, &dp));
+	json_object_set_new(o, "broken_hooks", broken_hooks_json(c, ns, &dp));
 	json_object_set_new(o, "drops", counters_json(dp.counters, true));
 	json_object_set_new(o, "events", counters_json(dp.counters, false));
 	dp_close(&dp);

@@ -2,109 +2,147 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "datapath.h"
+#include "hooks.h"
+#include "journal.h"
 #include "log.h"
 #include "upgrade.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
-static int switched(json_t *done, const char *what, const char *where, int err)
+struct upgrading {
+	struct netctx *c;
+	struct journal j;
+	bool changed; /* a datapath is between its pins and its hooks */
+	json_t *done;
+};
+
+static int record(struct upgrading *u, const struct journal_kv *kv, size_t n)
 {
+	int err = journal_notes(&u->j, kv, n);
+
 	if (err)
-		pr_err("cannot switch %s on %s to the new program: %s", what, where,
+		pr_err("cannot write the change journal under %s: %s", u->c->p.state,
 		       strerror(-err));
-	else
-		json_array_append_new(done, json_pack("{s:s, s:s}", "hook", what, "device", where));
 	return err;
 }
 
-/* A port's hooks: the TC one, and the XDP one in XDP mode. */
-static int switch_port(struct netctx *c, const struct netstate *ns, const struct dp *dp,
-		       const char *ifname, int ifindex, json_t *done)
+/* The step of one datapath's upgrade (key: JOURNAL_DATAPATH or JOURNAL_UPLINK). */
+static int step(struct upgrading *u, const char *key, const char *name, const char *step)
 {
-	char pin[PATH_MAX];
+	const bool net = !strcmp(key, JOURNAL_DATAPATH);
+	const struct journal_kv kv[] = {
+		{ JOURNAL_DATAPATH, net ? name : NULL },
+		{ JOURNAL_UPLINK, net ? NULL : name },
+		{ JOURNAL_STEP, step },
+		{ JOURNAL_DEVICE, NULL },
+		{ JOURNAL_HOOK, NULL },
+	};
+
+	return record(u, kv, sizeof(kv) / sizeof(kv[0]));
+}
+
+/* Each hook is recorded before it is switched. */
+static int switch_one(const struct hook *h, void *data)
+{
+	const struct journal_kv kv[] = { { JOURNAL_DEVICE, h->device }, { JOURNAL_HOOK, h->name } };
+	struct upgrading *u = data;
 	int err;
 
-	err = port_link_pin(c, ns->name, ifname, pin, sizeof(pin));
-	if (!err)
-		err = switched(done, "tc ingress", ifname,
-			       replace_hook(dp->prog_port, ifindex, HOOK_INGRESS, pin, ns->mode));
-	if (!err && ns->xdp) {
-		err = port_xdp_pin(c, ns->name, ifname, pin, sizeof(pin));
-		if (!err)
-			err = switched(done, "xdp", ifname, replace_link(dp->prog_port_xdp, pin));
+	err = record(u, kv, 2);
+	if (err)
+		return err;
+	err = hook_switch(h);
+	if (err) {
+		pr_err("cannot switch %s on %s to the new program: %s", h->name, h->device,
+		       strerror(-err));
+		return err;
 	}
-	return err;
+	json_array_append_new(u->done,
+			      json_pack("{s:s, s:s}", "hook", h->name, "device", h->device));
+	return 0;
 }
 
-static int upgrade_net(struct netctx *c, const char *name, json_t *done)
+static int upgrade_net(struct upgrading *u, const char *name)
 {
 	char dir[PATH_MAX];
 	struct netstate ns;
 	struct dp dp;
 	int err;
 
-	err = netctx_load(c, name, &ns);
+	err = netctx_load(u->c, name, &ns);
 	if (err)
 		return err;
-	err = net_pin_dir(c, name, dir, sizeof(dir));
-	if (!err)
-		err = dp_open(dir, &dp);
+	err = net_pin_dir(u->c, name, dir, sizeof(dir));
 	if (err)
 		goto out;
-	err = dp_reload(dir, &dp);
+	err = dp_stage(dir);
 	if (!err)
-		err = switch_port(c, &ns, &dp, ns.gw_port, ns.gw_port_ifindex, done);
-	for (uint32_t i = 0; !err && i < ns.n_att; i++)
-		err = switch_port(c, &ns, &dp, ns.att[i].host_ifname, ns.att[i].host_ifindex, done);
-	dp_close(&dp);
+		err = step(u, JOURNAL_DATAPATH, name, JOURNAL_STEP_PINS);
+	if (err) {
+		dp_drop_staged(dir);
+		goto out;
+	}
+	u->changed = true;
+	err = dp_commit(dir);
+	if (!err)
+		err = step(u, JOURNAL_DATAPATH, name, JOURNAL_STEP_HOOKS);
+	if (!err)
+		err = dp_open(dir, &dp);
+	if (!err) {
+		err = hooks_of_net(u->c, &ns, &dp, switch_one, u);
+		dp_close(&dp);
+	}
+	u->changed = err != 0;
 out:
 	netstate_free(&ns);
 	return err;
 }
 
-static int upgrade_uplink(struct netctx *c, const char *ifname, json_t *done)
+static int upgrade_uplink(struct upgrading *u, const char *ifname)
 {
-	char dir[PATH_MAX], links[PATH_MAX], pin[PATH_MAX];
-	enum attach_mode mode;
-	struct updp u;
-	int ifindex = 0, err;
+	char dir[PATH_MAX];
+	struct updp up;
+	int err;
 
-	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
-	if (!err)
-		err = path_join(links, sizeof(links), dir, "links");
-	if (!err)
-		err = updp_open(dir, &u);
+	err = uplink_pin_dir(u->c, ifname, dir, sizeof(dir));
 	if (err)
 		return err;
-	err = updp_reload(dir, &u);
-	if (!err) {
-		ifindex = nl_link_index(&c->nl, ifname);
-		err = ifindex < 0 ? ifindex : path_join(pin, sizeof(pin), links, "egress");
+	err = updp_stage(dir);
+	if (!err)
+		err = step(u, JOURNAL_UPLINK, ifname, JOURNAL_STEP_PINS);
+	if (err) {
+		updp_drop_staged(dir);
+		return err;
 	}
-	if (!err) {
-		mode = access(pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
-		err = switched(done, "tc egress", ifname,
-			       replace_hook(u.prog_out, ifindex, HOOK_EGRESS, pin, mode));
-	}
-	if (!err && !(err = path_join(pin, sizeof(pin), links, "ingress")))
-		err = switched(done, "tc ingress", ifname,
-			       replace_hook(u.prog_in, ifindex, HOOK_INGRESS, pin, mode));
-	if (!err && !(err = path_join(pin, sizeof(pin), links, "xdp")) && !access(pin, F_OK))
-		err = switched(done, "xdp", ifname, replace_link(u.prog_xdp, pin));
-	updp_close(&u);
+	u->changed = true;
+	err = updp_commit(dir);
+	if (!err)
+		err = step(u, JOURNAL_UPLINK, ifname, JOURNAL_STEP_HOOKS);
+	if (!err)
+		err = updp_open(dir, &up);
+	if (err)
+		return err;
+	err = updp_arm(&up);
+	if (err)
+		pr_err("cannot move the NAT sweeper of %s to the new program: %s", ifname,
+		       strerror(-err));
+	if (!err)
+		err = hooks_of_uplink(u->c, ifname, &up, switch_one, u);
+	updp_close(&up);
+	u->changed = err != 0;
 	return err;
 }
 
-int upgrade(struct netctx *c, const char *net, json_t *done)
+static int upgrade_all(struct upgrading *u, const char *net)
 {
 	char uplinks[64][IF_NAMESIZE];
 	int n_up = 0, n, err = 0;
+	bool found = false;
 	char **names;
 
-	err = state_list(&c->p, &names, &n);
+	err = state_list(&u->c->p, &names, &n);
 	if (err)
 		return err;
 	for (int i = 0; i < n && !err; i++) {
@@ -113,8 +151,9 @@ int upgrade(struct netctx *c, const char *net, json_t *done)
 
 		if (net && strcmp(net, names[i]))
 			continue;
-		err = upgrade_net(c, names[i], done);
-		if (err || state_load(&c->p, names[i], &ns))
+		found = true;
+		err = upgrade_net(u, names[i]);
+		if (err || state_load(&u->c->p, names[i], &ns))
 			continue;
 		for (int j = 0; j < n_up && ns.masquerade; j++)
 			seen |= !strcmp(uplinks[j], ns.uplink);
@@ -123,11 +162,39 @@ int upgrade(struct netctx *c, const char *net, json_t *done)
 		netstate_free(&ns);
 	}
 	state_names_free(names, n);
-	if (!err && net && !json_array_size(done)) {
+	if (!err && net && !found) {
 		pr_err("network %s does not exist; see: bpfbr net list", net);
 		return -ENOENT;
 	}
 	for (int j = 0; j < n_up && !err; j++)
-		err = upgrade_uplink(c, uplinks[j], done);
+		err = upgrade_uplink(u, uplinks[j]);
+	return err;
+}
+
+int upgrade(struct netctx *c, const char *net, json_t *done)
+{
+	struct upgrading u = { .c = c, .done = done };
+	int err;
+
+	if (net && !valid_netname(net)) {
+		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
+		       net);
+		return -EINVAL;
+	}
+	err = journal_begin(&u.j, &c->p, JOURNAL_OP_UPGRADE, net ?: JOURNAL_NET_ALL);
+	if (err) {
+		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
+		return err;
+	}
+	err = upgrade_all(&u, net);
+	if (err && u.changed) {
+		/* Some hooks may run new programs, others old ones: the record stays,
+		 * and the next command finishes the upgrade (as after a kill). */
+		pr_err("the upgrade stopped part-way; the next bpfbr command (or bpfbr gc) "
+		       "finishes it");
+		journal_keep(&u.j);
+		return err;
+	}
+	journal_end(&u.j);
 	return err;
 }

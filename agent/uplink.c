@@ -21,7 +21,7 @@ int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t
 	return err ?: path_join(buf, size, dir, ifname);
 }
 
-static int link_pin(const struct netctx *c, const char *ifname, const char *dir_name, char *buf,
+int uplink_link_pin(const struct netctx *c, const char *ifname, const char *name, char *buf,
 		    size_t size)
 {
 	char dir[PATH_MAX], links[PATH_MAX];
@@ -29,7 +29,7 @@ static int link_pin(const struct netctx *c, const char *ifname, const char *dir_
 
 	if (!err)
 		err = path_join(links, sizeof(links), dir, "links");
-	return err ?: path_join(buf, size, links, dir_name);
+	return err ?: path_join(buf, size, links, name);
 }
 
 /* The node's ephemeral ports: translations chosen from outside it never
@@ -135,9 +135,9 @@ static int attach_uplink(struct netctx *c, const char *ifname, int ifindex, cons
 	enum attach_mode m = mode;
 	int err;
 
-	err = link_pin(c, ifname, "egress", out_pin, sizeof(out_pin));
+	err = uplink_link_pin(c, ifname, "egress", out_pin, sizeof(out_pin));
 	if (!err)
-		err = link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin));
+		err = uplink_link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin));
 	if (!err) {
 		snprintf(links, sizeof(links), "%.*s", (int)(strrchr(in_pin, '/') - in_pin),
 			 in_pin);
@@ -169,7 +169,7 @@ static int uplink_xdp(struct netctx *c, const char *ifname, int ifindex, const s
 {
 	char pin[PATH_MAX];
 	struct nl_link l;
-	int err = link_pin(c, ifname, "xdp", pin, sizeof(pin));
+	int err = uplink_link_pin(c, ifname, "xdp", pin, sizeof(pin));
 
 	if (err || !access(pin, F_OK))
 		return err;
@@ -190,9 +190,9 @@ static void uplink_detach(struct netctx *c, const char *ifname, int ifindex)
 	char out_pin[PATH_MAX], in_pin[PATH_MAX], xdp_pin[PATH_MAX];
 	enum attach_mode mode;
 
-	if (link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
-	    link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
-	    link_pin(c, ifname, "xdp", xdp_pin, sizeof(xdp_pin)))
+	if (uplink_link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
+	    uplink_link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
+	    uplink_link_pin(c, ifname, "xdp", xdp_pin, sizeof(xdp_pin)))
 		return;
 	detach_xdp(xdp_pin);
 	/* TCX links are pinned; a legacy filter is found by its handle. */
@@ -263,8 +263,8 @@ static bool uplink_intact(struct netctx *c, const char *ifname, int ifindex,
 	char out_pin[PATH_MAX], in_pin[PATH_MAX];
 	enum attach_mode mode;
 
-	if (link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
-	    link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
+	if (uplink_link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
+	    uplink_link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
 	    cfg->ifindex != (uint32_t)ifindex)
 		return false;
 	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;

@@ -73,7 +73,6 @@ static int fill(const struct updp *u, const struct bpfbr_uplink_cfg *cfg)
 int updp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct updp *u)
 {
 	struct uplink_bpf *skel;
-	uint32_t armed;
 	int err;
 
 	err = mkdir_p(dir, 0700);
@@ -111,9 +110,7 @@ int updp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct updp *
 			       strerror(-err));
 	}
 	if (!err) {
-		err = updp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed);
-		if (!err && armed)
-			err = -EIO;
+		err = updp_arm(u);
 		if (err)
 			pr_err("cannot start the masquerade table's sweeper: %s", strerror(-err));
 	}
@@ -183,15 +180,11 @@ int updp_flows_each(const struct updp *u, uint32_t nat_max, updp_flow_cb cb, voi
 	return 0;
 }
 
-int updp_reload(const char *dir, struct updp *u)
+int updp_stage(const char *dir)
 {
-	struct bpfbr_uplink_cfg cfg;
 	struct uplink_bpf *skel;
-	uint32_t zero = 0, armed;
 	int err;
 
-	if (bpf_map_lookup_elem(u->config, &zero, &cfg))
-		return -errno;
 	skel = uplink_bpf__open();
 	if (!skel)
 		return -errno;
@@ -204,14 +197,25 @@ int updp_reload(const char *dir, struct updp *u)
 			       dir, strerror(-err));
 	}
 	if (!err)
-		err = pins_replace_programs(skel->obj, dir, up_pins, N_PINS);
+		err = pins_stage_programs(skel->obj, dir, up_pins, N_PINS);
 	uplink_bpf__destroy(skel);
-	if (!err) {
-		updp_close(u);
-		err = updp_open(dir, u);
-	}
-	/* The sweeper's timer moves to the new code. */
-	if (!err)
-		err = updp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
 	return err;
+}
+
+int updp_commit(const char *dir)
+{
+	return pins_commit_staged(dir, up_pins, N_PINS);
+}
+
+int updp_drop_staged(const char *dir)
+{
+	return pins_drop_staged(dir, up_pins, N_PINS);
+}
+
+int updp_arm(const struct updp *u)
+{
+	uint32_t armed;
+
+	/* The sweeper's timer moves to the pinned program's code (idempotent). */
+	return updp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
 }

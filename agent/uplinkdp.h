@@ -34,8 +34,13 @@ struct updp {
  * the free queue and writes cfg. */
 int updp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct updp *u);
 int updp_open(const char *dir, struct updp *u);
-/* As dp_reload, for the masquerade programs; u is reopened. */
-int updp_reload(const char *dir, struct updp *u);
+/* As dp_stage, dp_commit and dp_drop_staged (datapath.h), for the masquerade
+ * programs. */
+int updp_stage(const char *dir);
+int updp_commit(const char *dir);
+int updp_drop_staged(const char *dir);
+/* Binds the NAT sweeper's timer to the pinned sweep program (after a commit). */
+int updp_arm(const struct updp *u);
 void updp_close(struct updp *u);
 
 /* Runs the sweep program once; *reclaimed gets the number of flows freed. */

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Crash consistency (issue 7): bpfbr killed with SIGKILL at random points of
-# `attach`, `detach`, CNI ADD, CNI DEL and `net delete`; after each kill one
-# reconcile (`bpfbr gc`, or simply the next command) must leave no leaked
-# device, address reservation, map entry, NAT entry or pin, and no address
-# may ever be held twice.
+# Crash consistency (issue 7, issue 10): bpfbr killed with SIGKILL at random
+# points of `attach`, `detach`, CNI ADD, CNI DEL, `net delete` and `upgrade`;
+# after each kill one reconcile (`bpfbr gc`, or simply the next command) must
+# leave no leaked device, address reservation, map entry, NAT entry or pin,
+# every hook must run its pinned program, and no address may ever be held
+# twice.
 #
 # Kill points are deterministic where strace is installed: the command runs
 # under `strace -e inject=all:signal=KILL:when=N`, which kills it on entry to
 # its N-th system call, before that call runs. Everything a command changes
 # outside itself goes through a system call, so "before call N" for N = 1..M
 # are all the distinct points at which a kill can leave the system. N is
-# drawn (seeded) from 1..M, M being what the same command needed when it last
-# ran to the end. Without strace, the kill comes from `kill -9` after a random
-# delay of up to the command's own duration.
+# drawn (seeded) from the calls of 1..M that are not a read(2), M being what
+# the same command needed when it last ran to the end: a read changes nothing
+# outside the process, so the point before it is the point before the next
+# call that is not one, and every distinct point stays reachable (a program
+# load reads the kernel's BTF in some 1 300 reads, which would otherwise take
+# most of the draws). Without strace, the kill comes from `kill -9` after a
+# random delay of up to the command's own duration.
 #
 #   BPFBR_CRASH_SEED=S   the seed (printed by each run) reproduces the sequence
 #                        of commands and kill points
@@ -87,6 +92,7 @@ pick_op() {
 	[ -n "$(atts demo id cni)$(atts pod id cni)" ] && cands+=(del del)
 	cands+=(add_pod)
 	[ -f "$ROOT/var/lib/bpfbr/networks/pod.json" ] && [ -z "$(atts pod id)" ] && cands+=(net_delete)
+	cands+=(upgrade)
 	rnd ${#cands[@]}
 	OPNAME=${cands[$R]}
 	case $OPNAME in
@@ -131,6 +137,10 @@ pick_op() {
 		OPCMD=(cni "$n" DEL "$p" "$pool_ns" "$s") ;;
 	net_delete)
 		OPCMD=(cli net delete pod) ;;
+	upgrade)
+		# Every network (demo, pod and demo's uplink) or demo alone.
+		rnd 2
+		if [ $R = 0 ]; then OPCMD=(cli upgrade); else OPCMD=(cli upgrade demo); fi ;;
 	esac
 }
 
@@ -188,15 +198,21 @@ run_op() {
 }
 
 # kill_point: where to kill the op picked, uniformly over its last full run:
-# "SYSCALL:K" for its N-th system call (the K-th of that name), or µs.
+# "SYSCALL:K" for its N-th system call (the K-th of that name; never a read,
+# see the top), or µs.
 KILL_N=0
 AT=0
 kill_point() {
-	local m=${EST[$OPNAME]:-0} name
-	rnd "$m"
-	KILL_N=$((1 + R))
-	AT=$KILL_N
-	[ "$KILL_BY" = timing ] && return
+	local m=${EST[$OPNAME]:-0} name points
+	if [ "$KILL_BY" = timing ]; then
+		rnd "$m"
+		KILL_N=$((1 + R))
+		AT=$KILL_N
+		return
+	fi
+	mapfile -t points < <(grep -nvx read "$ROOT/trace.$OPNAME" | cut -d: -f1)
+	rnd ${#points[@]}
+	KILL_N=${points[$R]}
 	name=$(sed -n "${KILL_N}p" "$ROOT/trace.$OPNAME")
 	AT="$name:$(head -n "$KILL_N" "$ROOT/trace.$OPNAME" | grep -cx "$name")"
 }
@@ -242,7 +258,7 @@ new_problems() {
 }
 
 test_kill_anywhere_then_reconcile() {
-	local kills=0 done_early=0 iter=0 leaks=0 hangs=0 sentinel=0 netns_left=0 at how r killed_ns
+	local kills=0 up_kills=0 up_moved=0 done_early=0 iter=0 leaks=0 hangs=0 sentinel=0 netns_left=0 at how r killed_ns
 	local by_gc=0 by_cli=0 by_cni=0 leaks_gc=0 leaks_cli=0 leaks_cni=0 label t0 masq=()
 	t0=$(date +%s%N)
 	RANDOM=$SEED
@@ -288,6 +304,11 @@ test_kill_anywhere_then_reconcile() {
 			continue
 		fi
 		kills=$((kills + 1))
+		if [ "$OPNAME" = upgrade ]; then
+			up_kills=$((up_kills + 1))
+			# Killed once its programs were staged: pins move, hooks switch.
+			jq -e .step "$ROOT/var/lib/bpfbr/journal" >/dev/null 2>&1 && up_moved=$((up_moved + 1))
+		fi
 		# One reconcile: bpfbr gc, or whatever command comes next.
 		local r=$RECONCILE
 		if [ "$r" = any ]; then
@@ -330,7 +351,7 @@ test_kill_anywhere_then_reconcile() {
 		ping_ok sen 10.40.0.1 || sentinel=$((sentinel + 1))
 	done
 	[ -z "$(our_bpfbr_running)" ] || fail "bpfbr processes left running: $(our_bpfbr_running)" || return 1
-	figure "kills=$kills finished_before_kill=$done_early leaks=$leaks hangs=$hangs" \
+	figure "kills=$kills upgrade_kills=$up_kills upgrade_kills_after_staging=$up_moved finished_before_kill=$done_early leaks=$leaks hangs=$hangs" \
 		"twice=$TWICE addresses_handed=$HANDED netns_left=$netns_left sentinel_lost=$sentinel" \
 		"reconciled_by(kills/leaks): gc=$by_gc/$leaks_gc next_cli=$by_cli/$leaks_cli" \
 		"next_cni=$by_cni/$leaks_cni seed=$SEED by=$KILL_BY" \

@@ -7,14 +7,18 @@
 # again; afterwards the next commands find and adopt the state. Figures: pings
 # lost (target 0), TCP bytes and SHA-256 on both ends, kills.
 #   BPFBR_SOAK=1: 60 s of traffic instead of 8.
+#   BPFBR_SURVIVE_SEED=S: the seed of the kill delays (each run prints its
+#   own); the same seed replays the same commands and delays (where each
+#   kill lands still depends on how fast the machine runs them).
 . "$(dirname "$0")/reliability/lib.sh"
 
 SECS=$(sized 8 60)
+SEED=${BPFBR_SURVIVE_SEED:-$(($(date +%s%N) / 1000 % 1000000))}
 # shellcheck disable=SC2034 # read by traffic_start
 RATE=2000000 # bytes/s per stream
 
 test_traffic_flows_while_every_bpfbr_is_killed() {
-	local c kills=0 runs=0 end i op us p mac1 mac2 cmds total_lost=0 total_sent=0
+	local c kills=0 up_staged=0 runs=0 end i op us p mac1 mac2 cmds total_lost=0 total_sent=0
 	local t0 bytes=0
 	node_net_demo --nat-max 4096 || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
@@ -27,8 +31,12 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 
 	traffic_start || return 1
 
-	# Kill every bpfbr started, part-way (a random delay of up to 150 ms,
-	# longer than most commands take), while the traffic flows.
+	# Kill every bpfbr started, part-way, while the traffic flows: after a
+	# random delay of up to 30 ms half the time (most commands die, early),
+	# of up to 300 ms the other half (longer than commands take, an upgrade
+	# included: the kill lands anywhere in them).
+	RANDOM=$SEED
+	echo "  seed: $SEED (BPFBR_SURVIVE_SEED=$SEED replays the kill delays)"
 	local fifo=$ROOT/sleep.fifo fd
 	mkfifo "$fifo" && exec {fd}<>"$fifo"
 	cmds=("attach demo $(ct c3)" "detach demo $(ct c3)" "cni ADD" "cni DEL" "upgrade" "gc"
@@ -45,11 +53,16 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 		"cni DEL") bg_cni "$ROOT/bg.out" "$c" DEL id6 "/run/netns/$(ct c6)" eth0 ;;
 		*) read -ra p <<<"$op"; bg_bpfbr "$ROOT/bg.out" "${p[@]}" ;;
 		esac
-		us=$((RANDOM % 150000))
+		us=$(((RANDOM * 32768 + RANDOM) % (RANDOM % 2 ? 30000 : 300000))) # RANDOM stops at 32 767
 		read -r -t "$(printf '0.%06d' $us)" -u "$fd"
 		kill -9 "$BG" 2>/dev/null
 		wait "$BG" 2>/dev/null
-		[ $? = 137 ] && kills=$((kills + 1))
+		if [ $? = 137 ]; then
+			kills=$((kills + 1))
+			# An upgrade killed once its programs were staged: pins move, hooks switch.
+			[ "$op" = upgrade ] && jq -e .step "$ROOT/var/lib/bpfbr/journal" >/dev/null 2>&1 &&
+				up_staged=$((up_staged + 1))
+		fi
 		runs=$((runs + 1))
 	done
 	# No bpfbr process is left: the traffic flows on pins alone.
@@ -84,16 +97,19 @@ test_traffic_flows_while_every_bpfbr_is_killed() {
 	if [ $gc_rc = 0 ]; then
 		audit --flows
 		echo "  audit after gc: $(tail -1 "$ROOT/audit.out")"
+		grep -E '^(LEAK|BROKEN) ' "$ROOT/audit.out" | sed 's/^/    /'
 	fi
-	figure "lost=$total_lost pings=$total_sent kills=$kills commands=$runs tcp_bytes=$bytes" \
-		"tcp_sha256=equal resets=0 gc_status=$gc_rc leaks=$AUDIT_PROBLEMS seconds=$SECS"
+	figure "lost=$total_lost pings=$total_sent kills=$kills upgrade_kills_after_staging=$up_staged" \
+		"commands=$runs tcp_bytes=$bytes" \
+		"tcp_sha256=equal resets=0 gc_status=$gc_rc leaks=$AUDIT_PROBLEMS seconds=$SECS seed=$SEED"
 	[ "$total_lost" = 0 ] || fail "$total_lost of $total_sent pings lost while bpfbr was killed $kills times" ||
 		return 1
 	[ "$kills" -gt 0 ] || fail "no command was killed part-way" || return 1
 	[ $gc_rc != 124 ] || fail "bpfbr gc after the kills hung (killed after ${BPFBR_TIMEOUT}s): $(tr '\n' ' ' <"$ROOT/gc.out")" ||
 		return 1
 	[ $gc_rc = 0 ] || fail "bpfbr gc after the kills failed: $(tr '\n' ' ' <"$ROOT/gc.out")" || return 1
-	[ "$AUDIT_PROBLEMS" = 0 ] || fail "after gc: $(grep -m1 -E '^(LEAK|BROKEN)' "$ROOT/audit.out")" || return 1
+	[ "$AUDIT_PROBLEMS" = 0 ] || fail "after gc (seed $SEED): $(grep -m1 -E '^(LEAK|BROKEN)' "$ROOT/audit.out")" ||
+		return 1
 	check "attach after the kills" bpfbr attach demo "$(ct c5)" --create-netns || return 1
 	ping_ok c5 "$EXT_IP" && ping_ok c5 10.40.0.2 || fail "a container attached afterwards has no network" || return 1
 }

@@ -91,6 +91,141 @@ upgrade_under_traffic() {
 		return 1
 }
 
+# --- an upgrade killed part-way ---------------------------------------------------
+
+# hook_ids [ports|uplink]: the program ids running on the hooks of demo's
+# ports (with their XDP) or uplink, or both, as bpfbr status reads them from
+# the kernel; each id once.
+hook_ids() {
+	bpfbr -j status demo | jq -r --arg w "${1:-all}" '.[0] |
+		[(if $w != "uplink" then (.ports[] | .hook.prog_id, (.xdp.prog_id // empty)) else empty end),
+		 (if $w != "ports" then .uplink.programs[].attach.prog_id else empty end)] |
+		unique | map(tostring) | join(" ")'
+}
+
+# upgrade_traced SYSCALL: an upgrade run to the end under strace, its SYSCALL
+# calls in $ROOT/upgrade.calls (one a line).
+upgrade_traced() {
+	local tr=$ROOT/upgrade.trace
+	node strace -qq -o "$tr" -e trace="$1" "$BPFBR_BIN" --root "$ROOT" upgrade >/dev/null 2>&1 ||
+		fail "the traced upgrade failed" || return 1
+	grep "^$1(" "$tr" >"$ROOT/upgrade.calls"
+}
+
+# upgrade_killed_at SYSCALL PATTERN K: bpfbr upgrade SIGKILLed on entry to
+# the K-th (K = last: the last) SYSCALL call whose trace line matches
+# PATTERN, counted in upgrade_traced's run (strace fault injection:
+# deterministic, the same point every run).
+upgrade_killed_at() {
+	local sc=$1 re=$2 k=$3 calls=$ROOT/upgrade.calls n rc
+	[ "$k" = last ] && k=$(grep -c -- "$re" "$calls")
+	n=$(grep -n -- "$re" "$calls" | sed -n "${k}p" | cut -d: -f1)
+	[ -n "$n" ] || fail "an upgrade makes no $k-th $sc call like '$re' ($(wc -l <"$calls") $sc calls)" ||
+		return 1
+	node strace -qq -o /dev/null -e trace="$sc" -e inject="$sc:signal=KILL:when=$n" "$BPFBR_BIN" \
+		--root "$ROOT" upgrade >"$ROOT/killed.out" 2>&1
+	rc=$?
+	[ $rc = 137 ] || fail "upgrade was not killed at $sc call $n (status $rc): $(tr '\n' ' ' <"$ROOT/killed.out")"
+}
+
+# broken_hooks: the hooks bpfbr status reports as running another program than their pin.
+broken_hooks() { bpfbr -j status demo | jq -c '[.[0].broken_hooks[]? | "\(.hook) of \(.device)"]'; }
+
+# killed_then_repaired WHAT MOVED DATAPATH SYSCALL PATTERN K REPAIR…: kills
+# an upgrade there (upgrade_killed_at) while it upgrades DATAPATH (ports or
+# uplink); MOVED: 1 if a new program's pin had moved by then, else 0. While
+# c1 still reaches c2 and the external host, status and the audit must
+# report the hooks left on another program than their pin (none when no pin
+# had moved); after REPAIR (bpfbr gc or the next command) every hook runs its
+# pinned program — DATAPATH's new ones if a pin had moved (its upgrade is
+# finished), the old ones if none had — and the audit finds nothing.
+killed_then_repaired() {
+	local what=$1 moved=$2 dp=$3 sc=$4 re=$5 k=$6 before all after broken p nbroken
+	shift 6
+	upgrade_traced "$sc" || return 1
+	before=$(hook_ids "$dp")
+	all=$(hook_ids)
+	upgrade_killed_at "$sc" "$re" "$k" || return 1
+	ping_ok c1 10.40.0.3 && ping_ok c1 "$EXT_IP" ||
+		fail "$what: c1 lost its network while the upgrade stood half-done" || return 1
+	[ -f "$ROOT/var/lib/bpfbr/journal" ] || fail "$what: the killed upgrade left no journal record" || return 1
+	broken=$(broken_hooks)
+	audit
+	nbroken=$(grep -c '^BROKEN hook' "$ROOT/audit.out")
+	if [ "$moved" = 1 ]; then
+		[ "$broken" != "[]" ] || fail "$what: status reports no broken hook: $(hook_ids) (before: $all)" ||
+			return 1
+		[ "$nbroken" -gt 0 ] || fail "$what: the audit finds no broken hook" || return 1
+	else
+		[ "$broken" = "[]" ] && [ "$nbroken" = 0 ] ||
+			fail "$what: status reports broken hooks $broken; the audit: $(audit_report | tr '\n' ' ')" ||
+			return 1
+	fi
+	echo "  $what: status reported ${broken}; the audit $nbroken broken hooks; repaired by: $*"
+	check "$what: $*" "$@" || return 1
+	[ "$(broken_hooks)" = "[]" ] || fail "$what: after '$*', status still reports $(broken_hooks)" || return 1
+	audit
+	[ "$AUDIT_PROBLEMS" = 0 ] || fail "$what: after '$*': $(audit_report | tr '\n' ' ')" || return 1
+	if [ "$moved" = 1 ]; then
+		after=$(hook_ids "$dp")
+		for p in $before; do
+			! grep -qw "$p" <<<"$after" ||
+				fail "$what: $dp program $p still runs after the repair: its upgrade was not finished" \
+					"($before -> $after)" || return 1
+		done
+	else
+		after=$(hook_ids)
+		for p in $after; do
+			grep -qw "$p" <<<"$all" ||
+				fail "$what: program $p runs though no pin had moved: $all -> $after" || return 1
+		done
+	fi
+	ping_ok c1 10.40.0.3 && ping_ok c1 "$EXT_IP" || fail "$what: c1 has no network after the repair"
+}
+
+# killed_upgrades NET-CREATE-OPTIONS…: the test, with the network made so.
+killed_upgrades() {
+	local sw=bpf swre=BPF_LINK_UPDATE sent lost s2 l2 p1 p2
+	command -v strace >/dev/null || skip "strace (scripts/deps.sh installs it) is needed to kill at a given call" ||
+		return 4
+	node_net_demo "$@" || return 1
+	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
+	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
+	# Legacy tc filters are replaced over netlink; TCX and XDP links by a link update.
+	if [ "$(bpfbr -j status demo | jq -r '.[0].attach_mode')" = tc ]; then
+		sw=sendto swre=RTM_NEWTFILTER
+	fi
+	ping_ok c1 10.40.0.3 && ping_ok c1 "$EXT_IP" || fail "no connectivity before the test" || return 1
+	flood c1 10.40.0.3 100000
+	p1=$SPAWNED
+	flood c2 "$EXT_IP" 100000
+	p2=$SPAWNED
+	killed_then_repaired "killed staging its programs, before any pin moved" 0 ports \
+		bpf 'BPF_OBJ_PIN.*prog_port_xdp_next"' 1 bpfbr attach demo "$(ct c3)" --create-netns || return 1
+	killed_then_repaired "killed between the switch's two pins" 1 ports \
+		rename 'prog_port_xdp_next"' 1 bpfbr gc || return 1
+	killed_then_repaired "killed between two hook switches of the ports" 1 ports \
+		"$sw" "$swre" 2 bpfbr detach demo "$(ct c3)" || return 1
+	killed_then_repaired "killed between the uplink's two hooks" 1 uplink \
+		"$sw" "$swre" last bpfbr gc || return 1
+	kill -INT "$p1" "$p2"
+	wait "$p1" "$p2"
+	read -r sent lost <<<"$(flood_lost c1 10.40.0.3)"
+	read -r s2 l2 <<<"$(flood_lost c2 "$EXT_IP")"
+	figure "mode=$(bpfbr -j status demo | jq -r '.[0] | "\(.attach_mode)/\(.datapath)"') kills=4 repaired=4" \
+		"lost=$((lost + l2)) pings=$((sent + s2))"
+	[ "$sent" -gt 0 ] && [ "$s2" -gt 0 ] || fail "the ping floods sent nothing" || return 1
+	[ $((lost + l2)) = 0 ] || fail "$((lost + l2)) of $((sent + s2)) pings lost across the killed upgrades" || return 1
+}
+
+test_killed_upgrade_is_repaired() {
+	killed_upgrades
+}
+
+test_killed_upgrade_is_repaired_legacy_tc() {
+	killed_upgrades --attach-mode tc
+}
+
 test_upgrade_default_hooks() {
 	upgrade_under_traffic
 }

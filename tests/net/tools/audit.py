@@ -19,10 +19,13 @@ thing:
     alias bpfbr:NET), its container end with its address, its `ports` entry,
     static fdb entry, flood slot, devmap entry, link pin and attached hooks, and
     on a masquerading network its NAT endpoint;
+  - every hook of a port or an uplink runs the program pinned for it (an
+    upgrade that stopped between its pins and its hooks leaves one that does not);
   - nothing exists that no attachment or network owns: devices with a bpfbr
     alias (or any device in the node namespace but the test's own, --ignore-dev),
     map entries (ports, fdb, flood, devmap, endpoints, the uplink's devmap,
-    translations with --flows), link pins, pin directories, the change journal;
+    translations with --flows), link pins, pin directories, staged program pins
+    (NAME_next) of an upgrade, the change journal;
   - no address, MAC, slot or port device is held twice; no address of a
     network's subnet is configured in two container namespaces at once.
 Prints one line per problem ("LEAK kind: what" for something nobody owns,
@@ -101,6 +104,7 @@ class World:
         self.node = f"/run/netns/{o.node}"
         self.nets = {}
         self.links = {}
+        self.uplink_hooks_seen = set()
         self.ignore = set(filter(None, o.ignore_dev.split(","))) | {"lo"}
 
     def load(self):
@@ -232,27 +236,67 @@ class World:
         for p in sorted(exp - have):
             broken("link pin", f"network {name}: links/{p} is missing")
 
+    def pinned_prog(self, path):
+        """The id of the program pinned at path (read by bpftool, not bpfbr), or None."""
+        out = run(["bpftool", "-j", "prog", "show", "pinned", path], ok_fail=True)
+        return json.loads(out)["id"] if out else None
+
     def check_hooks(self, name, s):
+        """Every hook is attached and runs the program pinned for it (what runs
+        there is read by bpfbr status: bpftool 7.1 cannot list TCX hooks)."""
         out = run(["nsenter", f"--net={self.node}", BPFBR, "--root", self.root, "-j", "status", name],
                   ok_fail=True)
         if out is None:
             broken("status", f"network {name}: bpfbr status failed")
             return
         st = json.loads(out)[0]
-        prog = {p["name"]: p["id"] for p in st.get("programs", [])}.get("bpfbr_port_in")
+        d = os.path.join(self.pins, name)
+        prog = self.pinned_prog(os.path.join(d, "prog_port_in"))
         xdp = s["datapath"] == "xdp"
+        xprog = self.pinned_prog(os.path.join(d, "prog_port_xdp")) if xdp else None
         for p in st["ports"]:
             h = p.get("hook") or {}
             if not h.get("attached"):
                 broken("hook", f"network {name}: {p['port']}: switch program not attached ({h})")
-            elif prog and h.get("prog_id") != prog:
+            elif h.get("prog_id") != prog:
                 broken("hook", f"network {name}: {p['port']}: runs program {h.get('prog_id')}, pinned is {prog}")
-            if xdp and not (p.get("xdp") or {}).get("attached"):
+            x = p.get("xdp") or {}
+            if xdp and not x.get("attached"):
                 broken("hook", f"network {name}: {p['port']}: XDP program not attached")
+            elif xdp and x.get("prog_id") != xprog:
+                broken("hook", f"network {name}: {p['port']}: XDP runs program {x.get('prog_id')}, "
+                       f"pinned is {xprog}")
         listed = {p["port"] for p in st["ports"]}
         want = {s["gateway_port"]} | {a["host_ifname"] for a in s["attachments"]}
         for p in want - listed:
             broken("status", f"network {name}: status does not list {p}")
+        up = st.get("uplink")
+        if up and s["uplink"] not in self.uplink_hooks_seen:
+            self.uplink_hooks_seen.add(s["uplink"])
+            self.check_uplink_hooks(s["uplink"], up)
+
+    def check_uplink_hooks(self, ifname, up):
+        d = os.path.join(self.pins, "uplinks", ifname)
+        pins = {"tc egress of the uplink": "prog_uplink_out", "tc ingress of the uplink": "prog_uplink_in",
+                "xdp of the uplink": "prog_uplink_xdp"}
+        seen = set()
+        for p in up.get("programs", []):
+            seen.add(p["hook"])
+            at = p.get("attach") or {}
+            pinned = self.pinned_prog(os.path.join(d, pins.get(p["hook"], "?")))
+            if not at.get("attached"):
+                broken("hook", f"uplink {ifname}: {p['hook']}: not attached ({at})")
+            elif at.get("prog_id") != pinned:
+                broken("hook", f"uplink {ifname}: {p['hook']} runs program {at.get('prog_id')}, pinned is {pinned}")
+        for h in sorted({"tc egress of the uplink", "tc ingress of the uplink"} - seen):
+            broken("hook", f"uplink {ifname}: status lists no {h}")
+
+    def check_staged_pins(self):
+        """A program pinned beside its pin (NAME_next) that an upgrade never moved into place."""
+        for d, _, files in os.walk(self.pins):
+            for f in sorted(files):
+                if f.startswith("prog_") and f.endswith("_next"):
+                    leak("staged program pin", os.path.join(d, f))
 
     # --- masquerade ----------------------------------------------------------
     def check_uplinks(self):
@@ -437,6 +481,7 @@ def main():
             w.check_hooks(name, s)
         w.check_uplinks()
         w.check_pin_dirs()
+        w.check_staged_pins()
         if not o.no_containers:
             w.check_containers()
     except (RuntimeError, OSError, ValueError, KeyError) as e:
