@@ -46,6 +46,19 @@ outside() {
 		"\(.inside_addr):\(.inside_port)->\(.outside_port)"'
 }
 
+# counters_move: after the upgrades the pinned counters still count: a ping
+# to the external host moves the network's routed_to_uplink event and c1's
+# port statistics (the new programs write the maps status reads).
+counters_move() {
+	local q='.[0] | [.events.routed_to_uplink, (.ports[] | select(.ip == "10.40.0.2") | .stats.rx_packets)]'
+	local a b
+	a=$(bpfbr -j status demo | jq -c "$q")
+	ping_ok c1 "$EXT_IP" || fail "c1 cannot reach the external host after the upgrades" || return 1
+	b=$(bpfbr -j status demo | jq -c "$q")
+	jq -e --argjson a "$a" --argjson b "$b" '$b[0] > $a[0] and $b[1] > $a[1]' <<<null >/dev/null ||
+		fail "the counters stopped after the upgrades ([routed, rx] before a ping $a, after $b)"
+}
+
 # upgrade_under_traffic NET-CREATE-OPTIONS…: the test, with the network made so.
 upgrade_under_traffic() {
 	local before after p total_sent=0 total_lost=0 bytes=0 i dev0 dev1 nat0 nat1
@@ -87,6 +100,7 @@ upgrade_under_traffic() {
 	[ -n "$dev1" ] && [ "$dev1" = "$dev0" ] ||
 		fail "the learned entry moved or went: $dev0 -> '$dev1'" || return 1
 	[ "$nat1" = "$nat0" ] || fail "the stream's translation changed: $nat0 -> '$nat1'" || return 1
+	counters_move || return 1
 	[ "$AUDIT_PROBLEMS" = 0 ] || fail "after the upgrades: $(grep -m1 -E '^(LEAK|BROKEN)' "$ROOT/audit.out")" ||
 		return 1
 }
