@@ -187,6 +187,27 @@ test_gone_ports_shown_as_gone() {
 		fail "after gc: $(bpfbr -j status demo | jq -c '.[0].ports')" || return 1
 }
 
+# A flooded frame never goes back out of the port it came in by (no
+# --hairpin): the sender does not receive its own broadcast, the others do.
+# Containers kept quiet (no IPv6) so that only the test's frames count.
+test_flood_never_returns_to_its_sender() {
+	local n before1 before2
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
+	node sysctl -qw net.ipv6.conf.bpfbr0.disable_ipv6=1 || return 1
+	for n in c1 c2; do
+		ns_new $n && on $n sysctl -qw net.ipv6.conf.default.disable_ipv6=1 &&
+			check "attach $n" bpfbr attach demo "$(ct $n)" || return 1
+	done
+	before1=$(on c1 cat /sys/class/net/eth0/statistics/rx_packets)
+	before2=$(on c2 cat /sys/class/net/eth0/statistics/rx_packets)
+	on c1 python3 "$TOP/tests/net/tools/hostile.py" eth eth0 ff:ff:ff:ff:ff:ff \
+		"$(on c1 cat /sys/class/net/eth0/address)" --count 5 >/dev/null || return 1
+	n=$(($(on c2 cat /sys/class/net/eth0/statistics/rx_packets) - before2))
+	[ "$n" = 5 ] || fail "c2 received $n of c1's 5 broadcasts" || return 1
+	n=$(($(on c1 cat /sys/class/net/eth0/statistics/rx_packets) - before1))
+	[ "$n" = 0 ] || fail "c1 received $n of its own broadcasts back" || return 1
+}
+
 test_broadcast_reaches_every_other_container() {
 	local n mac1
 	up || return 1
