@@ -51,13 +51,13 @@ test_pins_state_and_lock_are_roots_alone() {
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns || return 1
 	ns_new c2 || return 1
 	cni_add "$c" id2 c2 || return 1
-	# The journal exists while a command runs: kill one on its first bpf() call.
-	if command -v strace >/dev/null; then
-		nsenter --net="/run/netns/$NODE" strace -qq -o /dev/null -e inject=bpf:signal=KILL:when=1 \
-			"$BPFBR_BIN" --root "$ROOT" attach demo "$(ct c3)" --create-netns >/dev/null 2>&1 &
-		wait $! 2>/dev/null
-		[ -e "$ROOT/var/lib/bpfbr/journal" ] || fail "no journal left by a killed attach" || return 1
-	fi
+	# The journal exists while a command runs: kill one as it is about to add
+	# to its record (its second rename: the first wrote the record).
+	command -v strace >/dev/null || { fail "strace missing (scripts/deps.sh installs it)"; return 1; }
+	nsenter --net="/run/netns/$NODE" strace -qq -o /dev/null -e inject=rename:signal=KILL:when=2 \
+		"$BPFBR_BIN" --root "$ROOT" attach demo "$(ct c3)" --create-netns >/dev/null 2>&1 &
+	wait $! 2>/dev/null
+	[ -e "$ROOT/var/lib/bpfbr/journal" ] || fail "no journal left by a killed attach" || return 1
 	modes_ok || return 1
 	# Others cannot reach any of it, even where the directories above are open.
 	chmod 0755 "$ROOT" "$ROOT/var" "$ROOT/var/lib" "$ROOT/run" "$ROOT/sys" "$ROOT/sys/fs"
@@ -141,27 +141,27 @@ test_cni_trusts_no_path_from_the_environment() {
 	# CNI_NETNS must be an absolute path to a network namespace file.
 	for n in "relative/ns" "/etc/passwd" "/proc/self/ns/mnt" "/run" "$ROOT/nonexistent"; do
 		cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID=id2 CNI_NETNS="$n" CNI_IFNAME=eth0 \
-			CNI_PATH=/nonexistent && fail "CNI_NETNS $n accepted" && return 1
+			CNI_PATH=/nonexistent && { fail "CNI_NETNS $n accepted"; return 1; }
 		jq -e '.code == 3 or .code == 4' "$CNI_OUT" >/dev/null || fail "CNI_NETNS $n: $(out)" || return 1
 		REFUSED=$((REFUSED + 1))
 	done
 	# Container ID and interface name as the spec defines them.
 	for n in "../x" "a/b" "$(printf 'x%.0s' $(seq 300))/" ""; do
 		cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID="$n" CNI_NETNS="/run/netns/$(ct c2)" \
-			CNI_IFNAME=eth0 CNI_PATH=/nonexistent && fail "container ID '$n' accepted" && return 1
+			CNI_IFNAME=eth0 CNI_PATH=/nonexistent && { fail "container ID '$n' accepted"; return 1; }
 		cni_error 4 || return 1
 		REFUSED=$((REFUSED + 1))
 	done
 	for n in "../x" "a/b" "." ".." "eth0123456789012"; do
 		cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID=id2 CNI_NETNS="/run/netns/$(ct c2)" \
-			CNI_IFNAME="$n" CNI_PATH=/nonexistent && fail "interface '$n' accepted" && return 1
+			CNI_IFNAME="$n" CNI_PATH=/nonexistent && { fail "interface '$n' accepted"; return 1; }
 		cni_error 4 || return 1
 		REFUSED=$((REFUSED + 1))
 	done
 	# The config's name and root.
 	for n in '.name = "../x"' '.name = "a/b"' '.root = "relative"' '.root = "/tmp/../etc"' \
 		'.root = "/tmp/./x"'; do
-		cni ADD "$(jq -c "$n" <<<"$c")" id2 c2 && fail "config $n accepted" && return 1
+		cni ADD "$(jq -c "$n" <<<"$c")" id2 c2 && { fail "config $n accepted"; return 1; }
 		cni_error 7 || return 1
 		REFUSED=$((REFUSED + 1))
 	done
