@@ -122,7 +122,7 @@ nothing_left() {
 		{ fail "reservations left: $(state "$net" | jq -c '.attachments')"; return 1; }
 	[ "$(bpfbr -j status "$net" | jq '.[0].ports | length')" = 1 ] ||
 		{ fail "ports left: $(bpfbr status "$net")"; return 1; }
-	[ "$(bpfbr -j fdb show "$net" | jq '[.[] | select(.dev != "bpfbr0-sw")] | length')" = 0 ] ||
+	[ "$(bpfbr -j fdb show "$net" | jq '[.[] | select(.dev | test("^bpfbr[0-9]+-sw$") | not)] | length')" = 0 ] ||
 		{ fail "forwarding entries left: $(bpfbr fdb show "$net")"; return 1; }
 	v=$(for f in "$ROOT/sys/fs/bpf/bpfbr/$net/links"/*; do
 		case ${f##*/} in bpfbr* | '*') ;; *) echo "${f##*/}" ;; esac
