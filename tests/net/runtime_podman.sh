@@ -134,6 +134,15 @@ test_two_containers_reach_each_other_the_gateway_and_outside() {
 	ext_listen || return 1
 	seen_outside c1 || return 1
 	seen_outside c2 || return 1
+	# podman's host.containers.internal is a node address other than the
+	# gateway (here the uplink's), which bpfbr's guard keeps containers from.
+	out=$(pm exec c1 awk '$2 == "host.containers.internal" {print $1}' /etc/hosts)
+	if [ -n "$out" ] && [ "$out" != 10.88.10.1 ]; then
+		! pm exec c1 ping -c1 -W1 host.containers.internal >/dev/null 2>&1 ||
+			fail "c1 pinged host.containers.internal ($out), a node address" || return 1
+		[ "$(bpfbr -j status bpfa | jq '.[0].drops.node_denied')" -ge 1 ] ||
+			fail "no node_denied drop for host.containers.internal: $(bpfbr status bpfa)" || return 1
+	fi
 	[ "$(bpfbr -j status bpfa | jq '.[0].uplink.events.nat_created')" -ge 2 ] ||
 		fail "bpfbr's masquerade made no translation: $(bpfbr status bpfa)" || return 1
 
@@ -201,6 +210,71 @@ test_container_on_two_networks() {
 	[ "$(wc -l <"$CALLS")" = 6 ] || fail "calls beyond ADD and DEL: $(cat "$CALLS")" || return 1
 	podman_calls_look_right "$id1" c1 || return 1
 	rt_nothing_left bpfa bpfb
+}
+
+# page_outside: the page the web container publishes on port 8080 of the
+# uplink's address, fetched by the external host (tried for up to 4 s).
+page_outside() {
+	local i got
+	for ((i = 0; i < 20; i++)); do
+		got=$(printf 'GET /index.html HTTP/1.0\r\n\r\n' |
+			on ext timeout 5 socat -T3 - "TCP:$UP_IP:8080,connect-timeout=3" 2>/dev/null | tail -1)
+		[ "$got" = hello-from-web ] && return 0
+		sleep 0.2
+	done
+	fail "the published port does not answer from outside: '$got'"
+}
+
+# A container's life as podman drives it: an address and MAC asked for
+# (runtimeConfig, declared in capabilities), a published port (portmap
+# chained after bpfbr), stop and start, network reload, a container that
+# exits by itself; each as ADD and DEL calls, nothing left after rm.
+test_lifecycle_static_address_and_published_port() {
+	local plugin web short
+	podman_start || return
+	ext_host || return 1
+	cp /usr/lib/cni/portmap "$RT/cni/bin/" || { skip "no portmap plugin (containernetworking-plugins)"; return; }
+	plugin=$(jq -nc --arg root "$ROOT" --arg log "$CALLS" '{type: "bpfbr", root: $root, logFile: $log,
+		subnet: "10.88.10.0/24", ipMasq: true, uplink: "up0", isDefaultGateway: true,
+		capabilities: {ips: true, mac: true}}' | in_mode)
+	jq -n --argjson p "$plugin" '{cniVersion: "1.0.0", name: "bpfa",
+		plugins: [$p, {type: "portmap", capabilities: {portMappings: true}}]}' >"$RT/cni/net.d/10-bpfa.conflist"
+	# portmap's DNAT from outside needs the node to forward (bpfbr does not turn it on).
+	node sysctl -qw net.ipv4.conf.all.forwarding=1
+	check "podman run web" pm run -d --name web --ip 10.88.10.77 --mac-address 02:00:0a:58:0a:4d \
+		-p 8080:80 --network bpfa --cgroup-parent "/$PREFIX" "$IMAGE" \
+		sh -c 'echo hello-from-web >/tmp/index.html && exec httpd -f -p 80 -h /tmp' || return 1
+	web=$(pm inspect web --format '{{.Id}}')
+	[ "$(pm exec web ip -4 -o addr show dev eth0 | awk '{print $4}') $(pm exec web cat /sys/class/net/eth0/address)" = \
+		"10.88.10.77/24 02:00:0a:58:0a:4d" ] || fail "web's eth0: $(pm exec web ip addr show eth0)" || return 1
+	page_outside || return 1
+
+	check "podman stop" pm stop -t 0 web || return 1
+	check "podman start" pm start web || return 1
+	[ "$(pm exec web ip -4 -o addr show dev eth0 | awk '{print $4}')" = 10.88.10.77/24 ] ||
+		fail "web lost its address across stop and start" || return 1
+	check "podman network reload" pm network reload web || return 1
+	page_outside || return 1
+
+	check "podman run short" pm run -d --name short --network bpfa --cgroup-parent "/$PREFIX" "$IMAGE" \
+		sleep 1 || return 1
+	short=$(pm inspect short --format '{{.Id}}')
+	for ((i = 0; i < 100; i++)); do
+		[ "$(calls_of "$short" | wc -l)" = 2 ] && break
+		sleep 0.1
+	done
+	[ "$(calls_of "$short" | tr '\n' ';')" = "ADD bpfa eth0;DEL bpfa eth0;" ] ||
+		fail "calls for a container that exited: $(calls_of "$short" | tr '\n' ';')" || return 1
+
+	check "podman rm" pm rm -f -t 0 web short || return 1
+	calls_ok || return 1
+	# run, stop, start, reload (DEL then ADD in the same namespace), rm.
+	[ "$(calls "select(.containerID == \"$web\") | .command" | tr -d '"' | tr '\n' ' ')" = \
+		"ADD DEL ADD DEL ADD DEL " ] || fail "calls for web: $(calls_of "$web" | tr '\n' ';')" || return 1
+	[ "$(wc -l <"$CALLS")" = 8 ] || fail "calls beyond those: $(cat "$CALLS")" || return 1
+	[ -z "$(node iptables-save -t nat | grep -- '-A CNI-DN-')" ] ||
+		fail "portmap's rules for web are left: $(node iptables-save -t nat | grep -- '-A CNI-DN-')" || return 1
+	rt_nothing_left bpfa
 }
 
 run_tests "$@"
