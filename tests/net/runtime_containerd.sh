@@ -68,8 +68,8 @@ run_cni() {
 	fail "ctr run --cni $1 did not start: $(cat "$RT/$1.out") $(cat "$CALLS" 2>/dev/null)"
 }
 
-# in_task NAME CMD...: CMD in the container.
-in_task() {
+# in_ct NAME CMD...: CMD in the container (runtime/lib.sh's checks use it).
+in_ct() {
 	local name=$1
 	shift
 	cr task exec --exec-id "x$RANDOM$RANDOM" "$name" "$@"
@@ -87,17 +87,7 @@ stop_task() {
 }
 
 # eth0 NAME: the container's eth0 address (ctr shows none).
-eth0() { in_task "$1" ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1; }
-
-reaches() {
-	in_task "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1 || fail "$1 cannot ping $2"
-}
-
-seen_outside() {
-	local seen
-	seen=$(in_task "$1" nc -w 3 "$EXT_IP" 7000 </dev/null 2>&1)
-	[ "$seen" = "$UP_IP" ] || fail "the external host saw '$seen' from $1, expected $UP_IP"
-}
+eth0() { in_ct "$1" ip -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1; }
 
 # Two conflists in the directory: `ctr run --cni` uses the first only
 # (go-cni's WithDefaultConf), so a container on two networks at once cannot
@@ -114,10 +104,10 @@ test_two_containers_reach_each_other_the_gateway_and_outside() {
 	ip2=$(eth0 c2)
 	[[ "$ip1" == 10.88.10.* && "$ip2" == 10.88.10.* && "$ip1" != "$ip2" ]] ||
 		fail "eth0 of c1 '$ip1', of c2 '$ip2'" || return 1
-	got=$(in_task c1 ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | tr '\n' ' ')
+	got=$(in_ct c1 ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | tr '\n' ' ')
 	[ "$got" = "lo eth0 " ] || fail "c1's interfaces: $got" || return 1
-	in_task c1 ip -4 route show default | grep -q "via 10.88.10.1 dev eth0" ||
-		fail "c1 has no default route via the gateway: $(in_task c1 ip -4 route)" || return 1
+	in_ct c1 ip -4 route show default | grep -q "via 10.88.10.1 dev eth0" ||
+		fail "c1 has no default route via the gateway: $(in_ct c1 ip -4 route)" || return 1
 	[ "$(bpfbr -j status bpfa | jq -c --arg a "$PREFIX-c1" --arg b "$PREFIX-c2" \
 		'[.[0].ports[] | select(.cni) | .id] | sort == ([$a, $b] | sort)')" = true ] ||
 		fail "bpfbr's ports are not ctr's containers: $(bpfbr status bpfa)" || return 1

@@ -70,20 +70,10 @@ run_on() {
 # addr NAME NETWORK: the container's address on the network, as podman shows it.
 addr() { pm inspect "$1" --format "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}"; }
 
-# reaches NAME ADDR: the container pings ADDR.
-reaches() {
-	pm exec "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1 || fail "$1 cannot ping $2"
-}
+# in_ct NAME CMD...: CMD in the container (runtime/lib.sh's checks use it).
+in_ct() { pm exec "$@"; }
 
-# seen_outside NAME: the container connects to the external host, which
-# must see the uplink's address (masqueraded by bpfbr's BPF programs).
-seen_outside() {
-	local seen
-	seen=$(pm exec "$1" nc -w 3 "$EXT_IP" 7000 </dev/null 2>&1)
-	[ "$seen" = "$UP_IP" ] || fail "the external host saw '$seen' from $1, expected $UP_IP"
-}
-
-# podman_calls ID NAME: how podman called bpfbr for container ID (named NAME):
+# podman_calls_look_right ID NAME: how podman called bpfbr for container ID (named NAME):
 # its 64-hex ID, a netns of its own under /run/netns, K8S_POD_NAME, the
 # plugin directory of containers.conf, the conflist's version.
 podman_calls_look_right() {

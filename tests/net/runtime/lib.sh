@@ -186,6 +186,25 @@ ext_listen() {
 	fail "the external host's listener did not start"
 }
 
+# The tests' file defines in_ct NAME CMD...: CMD inside container NAME.
+
+# reaches NAME ADDR: the container pings ADDR.
+reaches() {
+	in_ct "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1 || fail "$1 cannot ping $2"
+}
+
+# seen_outside NAME: the container connects to the external host (ext_listen),
+# which must see the uplink's address: masqueraded by bpfbr. Three tries, as
+# ping_ok makes: a loaded machine may be slow to answer one.
+seen_outside() {
+	local seen i
+	for ((i = 0; i < 3; i++)); do
+		seen=$(in_ct "$1" nc -w 5 "$EXT_IP" 7000 </dev/null 2>&1)
+		[ "$seen" = "$UP_IP" ] && return 0
+	done
+	fail "the external host saw '$seen' from $1, expected $UP_IP; $(bpfbr status bpfa | grep -E 'drops|events')"
+}
+
 # rt_nothing_left NET...: after the runtime removed its containers: nothing
 # of a container on the networks (lib: veths, reservations, ports, forwarding
 # entries, pinned links), no translation on the first one's uplink, no network namespace
