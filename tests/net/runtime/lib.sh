@@ -207,13 +207,17 @@ seen_outside() {
 
 # rt_nothing_left NET...: after the runtime removed its containers: nothing
 # of a container on the networks (lib: veths, reservations, ports, forwarding
-# entries, pinned links), no translation on the first one's uplink, no network namespace
+# entries, pinned links), no device on the node but lo, up0 and the
+# gateway pairs, no translation on the first one's uplink, no network namespace
 # in the test's /run/netns, no process of the test, and no cgroup (the
 # runtimes leave their parent cgroups: removed here, which fails if any
 # process is still in one).
 rt_nothing_left() {
 	local n p
 	for n in "$@"; do nothing_left "$n" || return 1; done
+	n=$(node ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
+		grep -Evx 'lo|up0|bpfbr[0-9]+(-sw)?' | tr '\n' ' ')
+	[ -z "$n" ] || fail "devices left on the node: $n" || return 1
 	n=$(bpfbr -j status "$1" | jq '.[0].uplink.flows')
 	[ "$n" = 0 ] || fail "translations left on up0: $n" || return 1
 	n=$(in_rt sh -c '[ ! -d /run/netns ] || ls -A /run/netns' 2>&1)
