@@ -12,6 +12,7 @@
 
 #include "cni.h"
 #include "cni_cmd.h"
+#include "cni_log.h"
 #include "cni_result.h"
 #include "jsonutil.h"
 #include "log.h"
@@ -125,19 +126,23 @@ static int run(struct cni_req *r, json_t **result)
 
 int cni_main(void)
 {
-	struct cni_err e = { 0 };
+	struct cni_err e = { 0 }, unread = { 0 };
 	struct cni_req r = { .e = &e };
 	json_t *result = NULL, *out;
+	struct timespec start;
 	char *raw = NULL;
-	int err;
+	int err, err_in;
 
+	clock_gettime(CLOCK_REALTIME, &start);
 	r.conf.ver = CNI_VER_LATEST;
 	collected = &e;
 	log_set_err_hook(collect);
 	log_bridge_libbpf();
 	err = cni_env_read(&r.env, &e);
-	if (!err)
-		err = read_stdin(&raw, &r.raw_len, &e);
+	/* stdin is read even when the variables are wrong: its logFile is where
+	 * that failure is logged. */
+	err_in = read_stdin(&raw, &r.raw_len, err ? &unread : &e);
+	err = err ?: err_in;
 	r.raw = raw;
 	if (!err && r.env.cmd == CNI_VERSION) {
 		err = version(raw, r.raw_len);
@@ -170,6 +175,7 @@ out:
 			print(out);
 		json_decref(out);
 	}
+	cni_log_call(raw, r.raw_len, &start, err ? &e : NULL);
 	json_decref(result);
 	cni_conf_free(&r.conf);
 	free(raw);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "cni_conf.h"
+#include "cni_log.h"
 #include "gwallow.h"
 #include "jsonutil.h"
 
@@ -467,6 +468,8 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 	}
 	if (!strcmp(key, "root"))
 		return parse_root(c, v, e);
+	if (!strcmp(key, "logFile")) /* written by the entry (cni_log.h) */
+		return want_type(v, key, cni_log_file(c->json) != NULL, "an absolute path", e);
 	if (!strcmp(key, "subnet")) {
 		*seen |= SEEN_SUBNET;
 		return get_cidr(v, key, &c->subnet, e);

@@ -11,7 +11,7 @@ FUZZ_CFLAGS  := -g -O1 $(WARN) -std=gnu11 -Iinclude -Iagent -MMD -MP $(FUZZ_SAN)
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 FUZZ_TARGETS       := cni_conf
-FUZZ_AGENT_cni_conf := cni_conf cni_err cni_result cni_version parse jsonutil gwallow
+FUZZ_AGENT_cni_conf := cni_conf cni_err cni_log cni_result cni_version parse jsonutil gwallow
 # Hostile input to the tools (issue 7): the state-file loader, and (below) the
 # command line.
 FUZZ_TARGETS       += state

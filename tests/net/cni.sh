@@ -655,6 +655,44 @@ test_root_comes_from_the_config_only() {
 		cni_error 7 root ".." || return 1
 }
 
+# The call log ("logFile"): one JSON line per call whose config names it, as
+# the runtime made it and as it ended, failures included; a log that cannot
+# be written changes nothing but a warning on stderr.
+test_call_log() {
+	local log=$ROOT/cni.log c res want got
+	c=$(conf $NET $SUBNET '.logFile = "'"$log"'"')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 || fail "CHECK: $(out)" || return 1
+	cni ADD "$c" id2 c1 && fail "a second eth0 in c1 was added" || cni_error 104 || return 1
+	cni DEL "$c" id1 c1 eth0 "IgnoreUnknown=1;K8S_POD_NAME=web-1" || fail "DEL: $(out)" || return 1
+	cni_env "$c" bpfbr CNI_COMMAND=ADD CNI_CONTAINERID=id3 CNI_IFNAME=eth0 &&
+		fail "ADD without CNI_NETNS passed" || cni_error 4 CNI_NETNS || return 1
+	cni_env "$c" bpfbr CNI_COMMAND=VERSION CNI_NETNS=dummy || fail "VERSION: $(out)" || return 1
+	cni ADD '{"cniVersion": "1.1.0", "name": "x", "logFile": "cni.log"}' id4 c1 &&
+		fail "a relative logFile passed" || cni_error 7 logFile absolute || return 1
+
+	[ -s "$log" ] || fail "nothing logged in $log" || return 1
+	jq -e . "$log" >/dev/null || fail "the log is not JSON lines: $(cat "$log")" || return 1
+	got=$(jq -c '[.command, .containerID, .code]' "$log" | tr '\n' ' ')
+	want='["ADD","id1",0] ["CHECK","id1",0] ["ADD","id2",104] ["DEL","id1",0] ["ADD","id3",4] ["VERSION",null,0] '
+	[ "$got" = "$want" ] || fail "logged $got, expected $want" || return 1
+	jq -se --arg ns "/run/netns/$(ct c1)" --arg path "$CNI_PLUGIN_DIR" '
+		all(.[]; .network == "podnet" and .cniVersion == "1.1.0" and
+			(.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")) and
+			(.ms | type) == "number") and
+		.[0].netns == $ns and .[0].ifname == "eth0" and .[0].path == $path and .[0].args == "" and
+		(.[0] | has("msg") | not) and
+		(.[2].msg | test("eth0")) and .[3].args == "IgnoreUnknown=1;K8S_POD_NAME=web-1" and
+		(.[4] | has("netns") | not) and (.[4].msg | test("CNI_NETNS")) and .[5].netns == "dummy"' \
+		"$log" >/dev/null || fail "log lines lack what the calls had: $(cat "$log")" || return 1
+
+	cni_add "$(jq -c --arg l "$ROOT/no/such/dir/cni.log" '.logFile = $l' <<<"$c")" id5 c1 || return 1
+	grep -q "cannot append to logFile $ROOT/no/such/dir/cni.log" "$CNI_OUT.err" ||
+		fail "no warning about the unwritable log: $(cat "$CNI_OUT.err")" || return 1
+}
+
 # DNS: in the result for CNI; `bpfbr attach` writes it for `ip netns exec`.
 test_dns_for_cli_containers() {
 	local f

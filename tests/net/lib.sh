@@ -127,6 +127,8 @@ cleanup_world() {
 	if [ -n "$ROOT" ] && [ -f "$ROOT/.pids" ]; then
 		while read -r p; do kill "$p" 2>/dev/null; done <"$ROOT/.pids"
 	fi
+	# A test file's own teardown (e.g. of the runtimes it started), if it has one.
+	if [ -n "$ROOT" ] && declare -F world_teardown >/dev/null; then world_teardown; fi
 	# Namespaces the test made, and those bpfbr made for it (ct names).
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 		case "$n" in "$PREFIX"-*) ip netns del "$n" 2>/dev/null ;; esac
