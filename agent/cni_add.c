@@ -160,8 +160,9 @@ static int ensure_network(struct cni_req *r, struct netctx *c, const struct want
 	if (err)
 		return cni_code(r, err, CNI_ERR_SYSTEM);
 	err = compare_network(r, ns, w);
-	if (!err && !*created && !net_intact(c, ns, NULL, 0)) {
-		/* The kernel lost part of it (a reboot): made again as the state says. */
+	if (!err && !*created) {
+		/* Made again if the kernel lost part of it (a reboot); the addresses of
+		 * containers gone without a DEL come back if the range is full. */
 		netstate_free(ns);
 		err = net_ensure(c, r->conf.name);
 		if (!err)

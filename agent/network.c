@@ -263,6 +263,7 @@ static int join_uplink(struct netctx *c, struct netstate *ns, const struct net_o
 		err = -EINVAL;
 		goto undo;
 	}
+	ns->uplink_fwd_before = uplink_forwarding_before(c, ns);
 	err = net_forwarding(ns);
 	if (err)
 		goto undo;
@@ -287,7 +288,7 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 {
 	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
 	char pin_dir[PATH_MAX], why[128];
-	struct netstate ns = { 0 };
+	struct netstate ns = { .uplink_fwd_before = -1 };
 	int err;
 
 	err = validate_net(c, o, gateway);

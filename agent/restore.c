@@ -7,6 +7,7 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "gateway.h"
+#include "ipam.h"
 #include "log.h"
 #include "network.h"
 #include "restore.h"
@@ -145,6 +146,35 @@ static int restore_gateway_port(struct netctx *c, struct netstate *ns, const str
 	return err;
 }
 
+/* Forgets the containers whose port went with their namespace (their
+ * address and translations too); ns is loaded afresh from the state. */
+static int forget_gone(struct netctx *c, const char *name, struct netstate *ns, json_t *done)
+{
+	int err;
+
+	for (;;) {
+		char id[ATT_ID_MAX], ifname[IF_NAMESIZE];
+		struct detach_sel s = { .net = name, .id = id, .ifname = ifname };
+		uint32_t i;
+
+		err = state_load(&c->p, name, ns);
+		if (err)
+			return err;
+		for (i = 0; i < ns->n_att && !net_port_gone(c, ns, &ns->att[i]); i++)
+			;
+		if (i == ns->n_att)
+			return 0;
+		/* Copied: the state is freed before the detach loads it again. */
+		snprintf(id, sizeof(id), "%s", ns->att[i].id);
+		snprintf(ifname, sizeof(ifname), "%s", ns->att[i].ifname);
+		did(done, ns, "attachment", id);
+		netstate_free(ns);
+		err = net_detach(c, &s, true);
+		if (err)
+			return err;
+	}
+}
+
 /* Every live container's port (its device is still there); the others are forgotten. */
 static int restore_ports(struct netctx *c, const char *name, json_t *done)
 {
@@ -152,25 +182,9 @@ static int restore_ports(struct netctx *c, const char *name, json_t *done)
 	struct dp dp;
 	int err;
 
-	for (;;) {
-		struct detach_sel s = { .net = name };
-		uint32_t i;
-
-		err = state_load(&c->p, name, &ns);
-		if (err)
-			return err;
-		for (i = 0; i < ns.n_att && !net_port_gone(c, &ns, &ns.att[i]); i++)
-			;
-		if (i == ns.n_att)
-			break;
-		s.id = ns.att[i].id;
-		s.ifname = ns.att[i].ifname;
-		did(done, &ns, "attachment", ns.att[i].id);
-		netstate_free(&ns);
-		err = net_detach(c, &s, true);
-		if (err)
-			return err;
-	}
+	err = forget_gone(c, name, &ns, done);
+	if (err)
+		return err;
 	err = net_dp_open(c, name, &dp);
 	for (uint32_t i = 0; !err && i < ns.n_att; i++) {
 		bool redone;
@@ -262,19 +276,34 @@ int net_ensure(struct netctx *c, const char *name)
 	char why[160];
 	struct netstate ns;
 	json_t *done;
-	bool intact;
+	uint32_t addr;
+	bool intact, full;
 	int err;
 
 	err = netctx_load(c, name, &ns);
 	if (err)
 		return err;
 	intact = net_intact(c, &ns, why, sizeof(why));
+	full = ipam_pick(&ns, &addr) != 0;
 	netstate_free(&ns);
-	if (intact)
+	if (intact && !full)
 		return 0;
-	pr_warn("%s; restoring the network (bpfbr restore)", why);
 	done = json_array();
-	err = net_restore(c, name, done);
+	if (!intact) {
+		pr_warn("%s; restoring the network (bpfbr restore)", why);
+		err = net_restore(c, name, done);
+	} else {
+		/* Before an ADD fails for want of an address: the addresses of
+		 * containers that went without a DEL (ctr run -d) come back. */
+		err = forget_gone(c, name, &ns, done);
+		if (!err)
+			netstate_free(&ns);
+		if (json_array_size(done))
+			pr_warn("network %s: no free address; forgot %zu container(s) whose "
+				"namespace "
+				"is gone",
+				name, json_array_size(done));
+	}
 	json_decref(done);
 	return err;
 }

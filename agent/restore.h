@@ -30,7 +30,9 @@ bool net_intact(struct netctx *c, const struct netstate *ns, char *why, size_t s
  */
 int net_restore(struct netctx *c, const char *name, json_t *done);
 
-/* Restores network name if it is not intact: what every attach runs first. */
+/* What every attach runs first: restores network name if it is not intact,
+ * and when its range is full, forgets the containers that are gone (their
+ * addresses come back). */
 int net_ensure(struct netctx *c, const char *name);
 
 #endif

@@ -142,6 +142,9 @@ static json_t *net_to_json(const struct netstate *ns)
 	     json_object_set_new(root, "gateway_allow", json_string(ns->gateway_allow)) ||
 	     json_object_set_new(root, "node_netns_cookie",
 				 json_integer((json_int_t)ns->node_netns_cookie)) ||
+	     (ns->uplink_fwd_before >= 0 &&
+	      json_object_set_new(root, "uplink_forwarding_before",
+				  json_integer(ns->uplink_fwd_before))) ||
 	     (ns->nat_max && json_object_set_new(root, "nat_max", json_integer(ns->nat_max))) ||
 	     (ns->nat_max && json_object_set_new(root, "nat_ports", nat_ports(ns))))) {
 		json_decref(root);
@@ -366,6 +369,7 @@ static const char *const net_keys[] = { "version",
 					"nat_max",
 					"nat_ports",
 					"node_netns_cookie",
+					"uplink_forwarding_before",
 					NULL };
 
 /* nat_max and nat_ports come together, or not at all (older files). */
@@ -466,6 +470,14 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
 	read_dns(r, json_object_get(o, "dns"), &ns->dns);
 	read_nat_table(r, o, ns);
+	ns->uplink_fwd_before = -1;
+	if (json_object_get(o, "uplink_forwarding_before")) {
+		uint32_t v;
+
+		r_u32(r, o, "uplink_forwarding_before", 1, &v);
+		if (!r->ret)
+			ns->uplink_fwd_before = (int)v;
+	}
 	if (!r->ret && json_object_get(o, "gateway_allow")) {
 		struct gwallow g;
 		char why[128];

@@ -78,6 +78,9 @@ struct netstate {
 	 * restore then makes it with the defaults). */
 	uint32_t nat_max;
 	uint16_t nat_port_lo, nat_port_hi;
+	/* The uplink's IPv4 forwarding before bpfbr turned it on: 0, 1, or -1
+	 * not recorded (older files: left on when the last network goes). */
+	int uplink_fwd_before;
 	uint32_t range_start; /* addresses containers get: range_start..range_end */
 	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */
 	uint32_t last_ip;     /* the address handed out last (0: none yet) */

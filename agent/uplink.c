@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -307,19 +308,26 @@ int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
 	return uplink_join(c, ns, &o, &cfg);
 }
 
-/* Networks other than ns that masquerade through ifname. */
-static int other_users(struct netctx *c, const struct netstate *ns, const char *ifname)
+/* Networks other than ns that masquerade through ifname; *fwd_before gets
+ * what one of them found the uplink's forwarding to be (-1: none knows). */
+static int other_users(struct netctx *c, const struct netstate *ns, const char *ifname,
+		       int *fwd_before)
 {
 	char **names;
 	int n, users = 0;
 
+	*fwd_before = -1;
 	if (state_list(&c->p, &names, &n))
 		return 1; /* unknown: keep the datapath */
 	for (int i = 0; i < n; i++) {
 		struct netstate other;
 
 		if (strcmp(names[i], ns->name) && !state_load(&c->p, names[i], &other)) {
-			users += other.masquerade && !strcmp(other.uplink, ifname);
+			if (other.masquerade && !strcmp(other.uplink, ifname)) {
+				users++;
+				if (other.uplink_fwd_before >= 0)
+					*fwd_before = other.uplink_fwd_before;
+			}
 			netstate_free(&other);
 		}
 	}
@@ -327,10 +335,34 @@ static int other_users(struct netctx *c, const struct netstate *ns, const char *
 	return users;
 }
 
+static char *fwd_key(const char *ifname, char *buf, size_t size)
+{
+	snprintf(buf, size, "net/ipv4/conf/%s/forwarding", ifname);
+	return buf;
+}
+
+int uplink_forwarding_before(struct netctx *c, const struct netstate *ns)
+{
+	char key[128], val[16];
+	int before;
+
+	if (other_users(c, ns, ns->uplink, &before) && before >= 0)
+		return before;
+	if (sysctl_read(fwd_key(ns->uplink, key, sizeof(key)), val, sizeof(val)))
+		return -1;
+	return atoi(val) ? 1 : 0;
+}
+
 int uplink_leave(struct netctx *c, const struct netstate *ns)
 {
-	if (!ns->masquerade || other_users(c, ns, ns->uplink))
+	char key[128];
+	int before;
+
+	if (!ns->masquerade || other_users(c, ns, ns->uplink, &before))
 		return 0;
+	/* The last one out leaves the uplink's forwarding as it found it. */
+	if (ns->uplink_fwd_before == 0 && nl_link_index(&c->nl, ns->uplink) > 0)
+		sysctl_write(fwd_key(ns->uplink, key, sizeof(key)), "0");
 	return uplink_remove(c, ns->uplink);
 }
 

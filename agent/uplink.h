@@ -35,7 +35,11 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
  * translations and endpoints are then to be made again).
  */
 int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt);
-/* Removes the uplink's datapath if ns was the last network using it. */
+/* What the uplink's IPv4 forwarding was before bpfbr turned it on (0 or 1;
+ * -1 unknown): as another network on it recorded it, or as it is now. */
+int uplink_forwarding_before(struct netctx *c, const struct netstate *ns);
+/* Removes the uplink's datapath if ns was the last network using it (and
+ * turns the uplink's forwarding off again if that is how it was found). */
 int uplink_leave(struct netctx *c, const struct netstate *ns);
 /* Removes the uplink's datapath: its hooks on the device, then its pins. */
 int uplink_remove(struct netctx *c, const char *ifname);

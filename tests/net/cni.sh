@@ -343,6 +343,26 @@ test_check_finds_each_difference() {
 		cni_error 105 "masquerade" || return 1
 }
 
+# A container that went without a DEL (ctr run -d, a crashed runtime) keeps
+# its address only until the range runs out: the ADD that finds no free
+# address first forgets the containers whose namespace is gone.
+test_full_range_takes_back_addresses_of_gone_containers() {
+	local c
+	c=$(conf $NET $SUBNET '.rangeStart = "10.40.0.2" | .rangeEnd = "10.40.0.3"')
+	new_ct c1 c2 c3 c4 || return 1
+	cni_add "$c" id1 c1 || return 1
+	cni_add "$c" id2 c2 || return 1
+	ip netns del "$(ct c1)" || return 1
+	for _ in $(seq 50); do [ "$(node_veths | wc -l)" = 1 ] && break; sleep 0.1; done
+	cni_add "$c" id3 c3 || return 1
+	[ "$(out | jq -r '.ips[0].address')" = 10.40.0.2/24 ] || fail "c3 did not get c1's address: $(out)" ||
+		return 1
+	[ "$(state $NET | jq -c '[.attachments[].id] | sort')" = '["id2","id3"]' ] ||
+		fail "attachments: $(state $NET | jq -c '[.attachments[].id]')" || return 1
+	cni ADD "$c" id4 c4 && fail "an ADD got an address of a live container" ||
+		cni_error 102 "no free address" || return 1
+}
+
 test_version_lists_the_spec_versions() {
 	cni_env '{"cniVersion": "0.4.0"}' bpfbr CNI_COMMAND=VERSION || fail "VERSION: $(out)" || return 1
 	[ "$(out | jq -c .)" = '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}' ] ||
