@@ -41,12 +41,22 @@ if [ -z "${BPFBR_BIN:-}" ] && [ -x "$BUILD/bpfbr" ]; then
 	export BPFBR_BIN=$bindir/bpfbr
 fi
 
-# report NAME PREFIX OUT RC SECS: shows a finished suite's output with its
-# result lines relabelled with PREFIX, and a FAIL if it failed without saying why.
+# report NAME PREFIX OUT RC SECS [TESTFILE]: shows a finished suite's output
+# with its result lines relabelled with PREFIX (an inner run's recap of its
+# failures left out: they are counted once), a FAIL if it failed without
+# saying why, and for a net test file a FAIL for each of its tests that never
+# reported (the file was killed or stopped early).
 report() {
-	local name=$1 prefix=$2 out=$3 rc=$4 secs=$5
+	local name=$1 prefix=$2 out=$3 rc=$4 secs=$5 file=${6:-} suite t
 	echo "== $name ($secs s)"
-	sed -E "s#^(PASS|FAIL|SKIP) #\1 ${prefix}#" "$out" >"$out.rel"
+	sed -E -e '/^== failures:$/,$d' -e "s#^(PASS|FAIL|SKIP) #\1 ${prefix}#" "$out" >"$out.rel"
+	if [ -n "$file" ]; then
+		suite=$(basename "$file" .sh)
+		for t in $(grep -oE '^test_[A-Za-z0-9_]+\(\)' "$file" | sed -E 's/^test_//; s/\(\)$//'); do
+			grep -qE "^(PASS|FAIL|SKIP) ${prefix}${suite}/${t}(:|$)" "$out.rel" ||
+				echo "FAIL ${prefix}${suite}/${t}: never reported: the file ended early (status $rc)" >>"$out.rel"
+		done
+	fi
 	if [ "$rc" != 0 ] && ! grep -q '^FAIL ' "$out.rel"; then
 		echo "FAIL ${prefix}${name}: exited with status $rc without reporting a failure" >>"$out.rel"
 	fi
@@ -92,7 +102,8 @@ net_tests() {
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 		(
 			start=$SECONDS
-			BPFBR_TEST_MODE=${modes[$i]} bash "${files[$i]}" >"$dir/$i.out" 2>&1
+			BPFBR_TEST_MODE=${modes[$i]} timeout -k 20 "${BPFBR_FILE_TIMEOUT:-1500}" \
+				bash "${files[$i]}" >"$dir/$i.out" 2>&1
 			echo "$? $((SECONDS - start))" >"$dir/$i.done"
 		) &
 	done
@@ -101,7 +112,8 @@ net_tests() {
 		prefix=net/
 		[ "${modes[$i]}" = tc ] || prefix=net-${modes[$i]}/
 		read -r rc secs <"$dir/$i.done"
-		report "$prefix$(basename "${files[$i]}" .sh)" "$prefix" "$dir/$i.out" "$rc" "$secs"
+		report "$prefix$(basename "${files[$i]}" .sh)" "$prefix" "$dir/$i.out" "$rc" "$secs" \
+			"${files[$i]}"
 	done
 	wait
 	rm -rf "$dir"
@@ -128,7 +140,9 @@ fuzz_tests() {
 		own=()
 		[ -f "tests/fuzz/$name.dict" ] && own+=("-dict=tests/fuzz/$name.dict")
 		[ -f "tests/fuzz/$name.flags" ] && read -r -a flags <"tests/fuzz/$name.flags" && own+=("${flags[@]}")
-		if out=$("$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 ${own[@]+"${own[@]}"} \
+		# A fixed seed in make check (deterministic); FUZZ_SEED=0 for a fresh one.
+		if out=$("$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			${own[@]+"${own[@]}"} \
 			-artifact_prefix="$BUILD/fuzz/crashes/$name-" "$corpus" "tests/fuzz/corpus/$name" 2>&1); then
 			echo "PASS fuzz/$name: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' <<<"$out")"
 		else

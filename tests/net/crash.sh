@@ -16,10 +16,12 @@
 # outside the process, so the point before it is the point before the next
 # call that is not one, and every distinct point stays reachable (a program
 # load reads the kernel's BTF in some 1 300 reads, which would otherwise take
-# most of the draws). Without strace, the kill comes from `kill -9` after a
-# random delay of up to the command's own duration.
+# most of the draws). strace is required (scripts/deps.sh installs it); with
+# BPFBR_CRASH_KILL=timing the kill comes from `kill -9` after a random delay
+# of up to the command's own duration instead.
 #
-#   BPFBR_CRASH_SEED=S   the seed (printed by each run) reproduces the sequence
+#   BPFBR_CRASH_SEED=S   the seed (printed by each run) reproduces the sequence;
+#                        default 1 (TC) and 3 (XDP), a fresh one in a soak
 #                        of commands and kill points
 #   BPFBR_SOAK=1         250 kills instead of 30
 #   BPFBR_CRASH_KILL=timing   kill -9 after a delay even where strace exists
@@ -30,9 +32,8 @@
 
 KILLS=$(sized 30 250)
 POOL=6
-SEED=${BPFBR_CRASH_SEED:-$(($(date +%s%N) / 1000 % 1000000))}
+SEED=$(seed_of CRASH 1 3)
 KILL_BY=${BPFBR_CRASH_KILL:-strace}
-command -v strace >/dev/null || KILL_BY=timing
 MASQ=${BPFBR_CRASH_MASQ:-1}
 RECONCILE=${BPFBR_CRASH_RECONCILE:-any}
 OP_TIMEOUT=30
@@ -261,6 +262,8 @@ test_kill_anywhere_then_reconcile() {
 	local kills=0 up_kills=0 up_moved=0 done_early=0 iter=0 leaks=0 hangs=0 sentinel=0 netns_left=0 at how r killed_ns
 	local by_gc=0 by_cli=0 by_cni=0 leaks_gc=0 leaks_cli=0 leaks_cni=0 label t0 masq=()
 	t0=$(date +%s%N)
+	[ "$KILL_BY" != strace ] || command -v strace >/dev/null ||
+		{ fail "strace missing (scripts/deps.sh installs it; BPFBR_CRASH_KILL=timing does without)"; return 1; }
 	RANDOM=$SEED
 	echo "  seed: $SEED (BPFBR_CRASH_SEED=$SEED reproduces the sequence); kills by $KILL_BY"
 	local fifo=$ROOT/sleep.fifo

@@ -30,7 +30,7 @@ bpfbr() {
 		shift 2
 		set -- net create --mode "$BPFBR_TEST_MODE" "$@"
 	fi
-	nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"
+	timeout "${BPFBR_TIMEOUT:-60}" nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"
 }
 # A container namespace name for this run: ct c1 -> bbtXXXXXXX-c1.
 ct() { echo "$PREFIX-$1"; }
@@ -124,6 +124,9 @@ setup_world() {
 
 cleanup_world() {
 	local n p
+	# A test still running (this file was killed): its whole process group.
+	[ -z "${TEST_PGID:-}" ] || kill -KILL -- "-$TEST_PGID" 2>/dev/null
+	TEST_PGID=""
 	if [ -n "$ROOT" ] && [ -f "$ROOT/.pids" ]; then
 		while read -r p; do kill "$p" 2>/dev/null; done <"$ROOT/.pids"
 	fi
@@ -142,6 +145,35 @@ cleanup_world() {
 	ROOT=""
 }
 
+# run_bounded TEST: runs the test function in a subshell of its own process
+# group, for at most BPFBR_TEST_TIMEOUT seconds (default 600); past that the
+# group is killed and the test fails by name.
+run_bounded() {
+	local pid sleeper rc limit=${BPFBR_TEST_TIMEOUT:-600}
+	set -m
+	( trap - EXIT INT TERM; "$1" ) &
+	pid=$!
+	set +m
+	TEST_PGID=$pid
+	sleep "$limit" &
+	sleeper=$!
+	wait -n "$pid" "$sleeper"
+	rc=$?
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM -- "-$pid" 2>/dev/null
+		sleep 2
+		kill -KILL -- "-$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		echo "did not finish within $limit s (killed)" >"$ROOT/.why"
+		rc=1
+	else
+		kill "$sleeper" 2>/dev/null
+	fi
+	wait "$sleeper" 2>/dev/null
+	TEST_PGID=""
+	return "$rc"
+}
+
 run_tests() {
 	local t rc names why
 	names=$(declare -F | awk '{print $3}' | grep '^test_')
@@ -152,7 +184,7 @@ run_tests() {
 			cleanup_world
 			continue
 		fi
-		( trap - EXIT INT TERM; "$t" )
+		run_bounded "$t"
 		rc=$?
 		why=$(cat "$ROOT/.why" 2>/dev/null)
 		cleanup_world
@@ -164,4 +196,7 @@ run_tests() {
 	done
 }
 
-trap cleanup_world EXIT INT TERM
+trap cleanup_world EXIT
+# Killed (a time limit of the runner): clean up and stop, the tests left unrun.
+trap 'cleanup_world; exit 143' TERM
+trap 'cleanup_world; exit 130' INT

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/reliability/lib.sh"
 
 SECS=$(sized 8 60)
-SEED=${BPFBR_SURVIVE_SEED:-$(($(date +%s%N) / 1000 % 1000000))}
+SEED=$(seed_of SURVIVE 1 2)
 # shellcheck disable=SC2034 # read by traffic_start
 RATE=2000000 # bytes/s per stream
 

@@ -24,6 +24,23 @@ bpfbr() {
 	timeout "$BPFBR_TIMEOUT" nsenter --net="/run/netns/$NODE" "$BPFBR_BIN" --root "$ROOT" "$@"
 }
 
+# seed_of NAME DEFAULT…: the seed of a randomized test: $BPFBR_NAME_SEED when
+# given (to replay a run), a fresh one in a soak (make soak), else the fixed
+# DEFAULT of this datapath mode (the first for tc, the second for xdp), so
+# that make check is deterministic. Every test prints the seed it used.
+seed_of() {
+	local var="BPFBR_${1}_SEED"
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+	elif [ "$SOAK" = 1 ]; then
+		echo $(($(date +%s%N) / 1000 % 1000000))
+	elif [ "${BPFBR_TEST_MODE:-tc}" = tc ]; then
+		echo "$2"
+	else
+		echo "${3:-$2}"
+	fi
+}
+
 # sized BOUNDED SOAK: the number for this run.
 sized() { if [ "$SOAK" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 
