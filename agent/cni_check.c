@@ -147,7 +147,7 @@ static const char *not_followed(struct netctx *c, const struct netstate *ns, cha
 {
 	struct follow_info fi;
 
-	if (net_follow_running(c, ns, &fi))
+	if (net_follow_running(c, ns, &fi, true))
 		snprintf(buf, size, "the switch refused it: a multicast MAC or another port's");
 	else
 		snprintf(buf, size, "the network does not follow MAC changes: %s", fi.why);

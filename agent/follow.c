@@ -78,10 +78,42 @@ static int pin_link(struct bpf_link *link, const char *dir)
 	return err;
 }
 
+/* Loads and attaches skel's program; the link is pinned under dir, or (dir
+ * NULL: a probe) dropped at once. */
+static int load_attach(struct follow_bpf *skel, const char *dir, char *why, size_t size)
+{
+	struct bpf_link *link;
+	int err;
+
+	err = follow_bpf__load(skel);
+	if (err) {
+		snprintf(why, size,
+			 "the kernel refuses to load a tracing program (fexit) on eth_mac_addr: %s",
+			 strerror(-err));
+		return err;
+	}
+	link = bpf_program__attach_trace(skel->progs.bpfbr_mac_follow);
+	err = libbpf_get_error(link);
+	if (err) {
+		snprintf(why, size,
+			 "the kernel refuses to attach a tracing program (fexit) to eth_mac_addr: "
+			 "%s",
+			 strerror(-err));
+		return err;
+	}
+	if (dir) {
+		err = pin_link(link, dir);
+		if (err)
+			snprintf(why, size, "cannot pin its link under %s: %s", dir,
+				 strerror(-err));
+	}
+	bpf_link__destroy(link); /* the pin holds it, or it goes */
+	return err;
+}
+
 int follow_start(const char *dir, const char *uplink_dir, char *why, size_t size)
 {
 	struct follow_bpf *skel;
-	struct bpf_link *link;
 	int err;
 
 	snprintf(why, size, "cannot read its BPF object");
@@ -98,30 +130,21 @@ int follow_start(const char *dir, const char *uplink_dir, char *why, size_t size
 			snprintf(why, size, "cannot use the uplink's maps under %s: %s", uplink_dir,
 				 strerror(-err));
 	}
-	if (!err) {
-		err = follow_bpf__load(skel);
-		if (err)
-			snprintf(why, size,
-				 "the kernel refuses to load a tracing program (fexit) on "
-				 "eth_mac_addr: %s",
-				 strerror(-err));
-	}
-	if (!err) {
-		link = bpf_program__attach_trace(skel->progs.bpfbr_mac_follow);
-		err = libbpf_get_error(link);
-		if (err) {
-			snprintf(why, size,
-				 "the kernel refuses to attach a tracing program (fexit) to "
-				 "eth_mac_addr: %s",
-				 strerror(-err));
-		} else {
-			err = pin_link(link, dir);
-			if (err)
-				snprintf(why, size, "cannot pin its link under %s: %s", dir,
-					 strerror(-err));
-			bpf_link__destroy(link); /* the pin holds it, or it goes */
-		}
-	}
+	if (!err)
+		err = load_attach(skel, dir, why, size);
+	follow_bpf__destroy(skel);
+	return err;
+}
+
+int follow_probe(char *why, size_t size)
+{
+	struct follow_bpf *skel = follow_bpf__open();
+	int err;
+
+	snprintf(why, size, "cannot read its BPF object");
+	if (!skel)
+		return -errno;
+	err = load_attach(skel, NULL, why, size);
 	follow_bpf__destroy(skel);
 	return err;
 }

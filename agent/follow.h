@@ -29,6 +29,9 @@
  * the kernel refused.
  */
 int follow_start(const char *dir, const char *uplink_dir, char *why, size_t size);
+/* Whether this kernel runs the program: loaded on maps of its own, attached
+ * and dropped again (nothing stays); why says what it refused. */
+int follow_probe(char *why, size_t size);
 /* Moves the link an interrupted follow_start pinned beside the old one into
  * place; returns 1 if there was one. */
 int follow_finish(const char *dir);

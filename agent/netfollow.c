@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,14 +44,27 @@ int net_follow_start(struct netctx *c, const struct netstate *ns, bool *running)
 	return net_follow_sync(c, ns, NULL, NULL);
 }
 
-bool net_follow_running(struct netctx *c, const struct netstate *ns, struct follow_info *info)
+bool net_follow_running(struct netctx *c, const struct netstate *ns, struct follow_info *info,
+			bool explain)
 {
-	char dir[PATH_MAX], up[PATH_MAX];
+	char dir[PATH_MAX], up[PATH_MAX], why[sizeof(info->why)];
 
 	memset(info, 0, sizeof(*info));
 	if (dirs_of(c, ns, dir, up))
 		return false;
-	return follow_running(dir, up[0] ? up : NULL, info);
+	if (follow_running(dir, up[0] ? up : NULL, info))
+		return true;
+	/* No link: the kernel's reason, if it is the kernel's. */
+	if (explain && !info->link_id) {
+		if (follow_probe(why, sizeof(why)))
+			snprintf(info->why, sizeof(info->why), "%s", why);
+		else
+			snprintf(
+				info->why, sizeof(info->why),
+				"its program is not attached (its link pin is gone): bpfbr restore "
+				"attaches it");
+	}
+	return false;
 }
 
 /* a's namespace, opened from its path if that still names it. */

@@ -20,8 +20,10 @@
  * says what the network lacks. *running says whether it runs now.
  */
 int net_follow_start(struct netctx *c, const struct netstate *ns, bool *running);
-/* It runs, with the maps pinned now; info->why says why not. */
-bool net_follow_running(struct netctx *c, const struct netstate *ns, struct follow_info *info);
+/* It runs, with the maps pinned now; info->why says why not (explain: with
+ * no link, the kernel's reason as follow_probe finds it). */
+bool net_follow_running(struct netctx *c, const struct netstate *ns, struct follow_info *info,
+			bool explain);
 /* Registers a's interface (its namespace open at netns_fd, or -1: opened
  * from a->netns); nothing to do when the network does not follow. */
 int net_follow_add(struct netctx *c, const struct netstate *ns, const struct attachment *a,

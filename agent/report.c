@@ -340,7 +340,7 @@ static json_t *follow_json(struct netctx *c, const struct netstate *ns, const ch
 		json_array_append_new(maps, map_json(dir, PIN_FOLLOW_IFACES, fd));
 		close(fd);
 	}
-	if (!net_follow_running(c, ns, &fi))
+	if (!net_follow_running(c, ns, &fi, true))
 		return json_pack("{s:b, s:s}", "running", 0, "why", fi.why);
 	fd = bpf_prog_get_fd_by_id(fi.prog_id);
 	path_join(pin, sizeof(pin), dir, PIN_FOLLOW_LINK);

@@ -200,7 +200,7 @@ static int restore_follow(struct netctx *c, const struct netstate *ns, json_t *d
 	bool running;
 	int err;
 
-	if (net_follow_running(c, ns, &info))
+	if (net_follow_running(c, ns, &info, false))
 		return net_follow_sync(c, ns, NULL, NULL);
 	err = net_follow_start(c, ns, &running);
 	if (!err && running)
