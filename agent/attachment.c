@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 
 #include "bpfbr/limits.h"
 #include "datapath.h"
@@ -603,6 +604,19 @@ bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct att
 	       l.ifindex != a->host_ifindex;
 }
 
+/* The hook is there and runs prog (a legacy filter outlives the pins of a
+ * lost datapath, still running its program on the lost maps). */
+static bool runs(int prog, int ifindex, const char *pin, enum attach_mode mode)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	struct attach_info at;
+
+	return hook_live(ifindex, HOOK_INGRESS, pin, mode) &&
+	       !attach_query(ifindex, HOOK_INGRESS, pin, mode, &at) &&
+	       !bpf_obj_get_info_by_fd(prog, &info, &len) && at.prog_id == info.id;
+}
+
 int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
 		     struct attachment *a, bool *redone)
 {
@@ -638,7 +652,7 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 		*redone = true;
 	}
 	memcpy(a->mac, port.mac, 6);
-	if (!err && !hook_live(a->host_ifindex, HOOK_INGRESS, pin, mode)) {
+	if (!err && !runs(dp->prog_port, a->host_ifindex, pin, mode)) {
 		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, mode);
 		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
 		*redone = true;
