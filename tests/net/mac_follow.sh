@@ -99,6 +99,7 @@ test_a_container_cannot_take_another_ports_mac() {
 	following || return $?
 	own=$(mac c1) m2=$(mac c2) gm=$(gw_mac)
 	refused=$(events mac_follow_refused) spoof=$(drops mac_spoof)
+	[[ $refused =~ ^[0-9]+$ ]] || fail "status has no counter mac_follow_refused ($refused)" || return 1
 	for victim in "$m2" "$gm"; do
 		set_mac c1 "$victim" || fail "cannot set c1's MAC to $victim" || return 1
 		refused=$((refused + 1))
