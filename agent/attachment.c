@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 
 #include "bpfbr/limits.h"
 #include "datapath.h"
@@ -14,6 +15,7 @@
 #include "journal.h"
 #include "ipam.h"
 #include "log.h"
+#include "netfollow.h"
 #include "netns.h"
 #include "network.h"
 #include "resolvconf.h"
@@ -450,6 +452,8 @@ static void undo_attach(struct netctx *c, const struct netstate *ns, const struc
 		detach_xdp(u->xdp_pin);
 	if (u->attached)
 		detach_hook(u->host_ifindex, HOOK_INGRESS, u->link_pin, ns->mode);
+	if (u->port)
+		net_follow_del(c, ns, u->host_ifindex);
 	if (u->port && !net_dp_open(c, ns->name, &dp)) {
 		dp_port_del(&dp, (uint32_t)u->host_ifindex, a->slot);
 		set_nslots(&dp, ns);
@@ -546,6 +550,14 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	nl_link_set_alias(&c->nl, a.host_ifindex, alias);
 	err = plug_port(c, &ns, &a, &u);
 	if (!err) {
+		err = net_follow_add(c, &ns, &a, fd);
+		if (err)
+			pr_err("cannot register %s of namespace %s for MAC following on network "
+			       "%s: "
+			       "%s",
+			       a.ifname, o->netns, ns.name, strerror(-err));
+	}
+	if (!err) {
 		err = uplink_endpoint_add(c, &ns, &a);
 		u.endpoint = !err && ns.masquerade;
 	}
@@ -592,8 +604,21 @@ bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct att
 	       l.ifindex != a->host_ifindex;
 }
 
+/* The hook is there and runs prog (a legacy filter outlives the pins of a
+ * lost datapath, still running its program on the lost maps). */
+static bool runs(int prog, int ifindex, const char *pin, enum attach_mode mode)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	struct attach_info at;
+
+	return hook_live(ifindex, HOOK_INGRESS, pin, mode) &&
+	       !attach_query(ifindex, HOOK_INGRESS, pin, mode, &at) &&
+	       !bpf_obj_get_info_by_fd(prog, &info, &len) && at.prog_id == info.id;
+}
+
 int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
-		     const struct attachment *a, bool *redone)
+		     struct attachment *a, bool *redone)
 {
 	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
 				   .slot = a->slot,
@@ -602,21 +627,32 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 			  cur;
 	char pin[PATH_MAX], xdp_pin[PATH_MAX];
 	enum attach_mode mode = ns->mode;
+	uint8_t live[6];
+	bool have;
 	int err;
 
 	*redone = false;
-	memcpy(port.mac, a->mac, 6);
 	err = port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin));
 	if (!err && ns->xdp)
 		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
 	if (err)
 		return err;
-	if (dp_port_get(dp, port.ifindex, &cur) || cur.slot != port.slot ||
-	    memcmp(cur.mac, port.mac, 6)) {
+	/* The MAC the port followed, else the state's; the one the container's
+	 * interface has now wins if the switch may take it (as it follows). */
+	have = !dp_port_get(dp, port.ifindex, &cur) && cur.slot == port.slot &&
+	       cur.kind == port.kind;
+	memcpy(port.mac, have ? cur.mac : a->mac, 6);
+	if (!net_container_mac(a, live) && memcmp(live, port.mac, 6) &&
+	    dp_mac_takeable(dp, live, port.ifindex))
+		memcpy(port.mac, live, 6);
+	if (!have || memcmp(cur.mac, port.mac, 6) || cur.ipv4 != port.ipv4) {
 		err = dp_port_add(dp, &port);
+		if (!err && have && memcmp(cur.mac, port.mac, 6))
+			dp_fdb_del_static(dp, cur.mac, port.ifindex);
 		*redone = true;
 	}
-	if (!err && !hook_live(a->host_ifindex, HOOK_INGRESS, pin, mode)) {
+	memcpy(a->mac, port.mac, 6);
+	if (!err && !runs(dp->prog_port, a->host_ifindex, pin, mode)) {
 		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, mode);
 		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
 		*redone = true;
@@ -709,6 +745,7 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
+	net_follow_del(c, ns, a->host_ifindex);
 	if (!net_dp_open(c, ns->name, &dp)) {
 		dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
 		set_nslots(&dp, ns);
@@ -753,6 +790,7 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
 		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);
+	net_follow_del(c, ns, l.ifindex);
 	if (!net_dp_open(c, ns->name, &dp)) {
 		if (!dp_port_get(&dp, (uint32_t)l.ifindex, &port)) {
 			a.ip = port.ipv4;

@@ -4,6 +4,8 @@
  * Read-only: the reservation in the state, the container's interface,
  * address and routes, the node's end of the veth, its port, forwarding
  * entry and hook in the pinned datapath, and its masquerade registration.
+ * The container's MAC is the one its interface has now, which the port
+ * follows (netctx_adopt_macs): a later plugin may have changed it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include "cni_result.h"
 #include "datapath.h"
 #include "dpmaps.h"
+#include "netfollow.h"
 #include "netns.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -34,10 +37,12 @@ static int __attribute__((format(printf, 2, 3))) differs(struct cni_req *r, cons
 			r->conf.name, what);
 }
 
-/* The attachment against the interface and address prevResult lists. */
+/* The attachment against the interface and address prevResult lists (its
+ * MAC is the container's, which later plugins may have changed: see
+ * check_container). */
 static int check_prev(struct cni_req *r, const struct netstate *ns, const struct attachment *a)
 {
-	char want[IP_STR_LEN + 4], ip[IP_STR_LEN], mac[MAC_STR_LEN];
+	char want[IP_STR_LEN + 4], ip[IP_STR_LEN];
 	int idx = cni_result_find_iface(r->conf.prev, a->ifname, r->env.netns);
 	const char *s;
 	bool found = false;
@@ -47,10 +52,6 @@ static int check_prev(struct cni_req *r, const struct netstate *ns, const struct
 	if (idx < 0)
 		return differs(r, "prevResult lists no interface %s in %s", a->ifname,
 			       r->env.netns);
-	v = json_array_get(json_object_get(r->conf.prev, "interfaces"), (size_t)idx);
-	s = json_string_value(json_object_get(v, "mac"));
-	if (s && strcasecmp(s, mac_str(a->mac, mac)))
-		return differs(r, "prevResult has MAC %s, the reservation %s", s, mac);
 	snprintf(want, sizeof(want), "%s/%u", ip_str(a->ip, ip), ns->subnet.prefix);
 	json_array_foreach (json_object_get(r->conf.prev, "ips"), i, v) {
 		json_t *n = json_object_get(v, "interface");
@@ -132,6 +133,27 @@ static int check_routes(struct cni_req *r, struct nl *cnl, const struct netstate
 	return err;
 }
 
+/* The MAC prevResult gives the container's interface, or NULL. */
+static const char *prev_mac(struct cni_req *r, const struct attachment *a)
+{
+	int idx = cni_result_find_iface(r->conf.prev, a->ifname, r->env.netns);
+	json_t *i = json_array_get(json_object_get(r->conf.prev, "interfaces"), (size_t)idx);
+
+	return idx >= 0 ? json_string_value(json_object_get(i, "mac")) : NULL;
+}
+
+/* Why the switch's port did not take the container's MAC. */
+static const char *not_followed(struct netctx *c, const struct netstate *ns, char *buf, size_t size)
+{
+	struct follow_info fi;
+
+	if (net_follow_running(c, ns, &fi, true))
+		snprintf(buf, size, "the switch refused it: a multicast MAC or another port's");
+	else
+		snprintf(buf, size, "the network does not follow MAC changes: %s", fi.why);
+	return buf;
+}
+
 /* The MTU prevResult gives the container's interface (1.1.0 results), or 0. */
 static uint32_t prev_mtu(struct cni_req *r, const struct attachment *a)
 {
@@ -142,11 +164,14 @@ static uint32_t prev_mtu(struct cni_req *r, const struct attachment *a)
 	return idx >= 0 && json_is_integer(m) ? (uint32_t)json_integer_value(m) : 0;
 }
 
-/* The container's end: interface, MAC, peer, state, MTU (later plugins may
- * lower it, never above what the port carries), address, routes. */
-static int check_container(struct cni_req *r, const struct netstate *ns, const struct attachment *a)
+/* The container's end: interface, MAC (later plugins may change it: the
+ * chain's result and the switch's port must have the one it has now), peer,
+ * state, MTU (they may lower it, never above what the port carries),
+ * address, routes. */
+static int check_container(struct cni_req *r, struct netctx *c, const struct netstate *ns,
+			   const struct attachment *a)
 {
-	char x[MAC_STR_LEN], y[MAC_STR_LEN], ip[IP_STR_LEN + 4], want[IP_STR_LEN + 4];
+	char x[MAC_STR_LEN], y[MAC_STR_LEN], ip[IP_STR_LEN + 4], want[IP_STR_LEN + 4], why[224];
 	int fd, saved, err;
 	struct nl_link l;
 	uint32_t addr;
@@ -168,9 +193,13 @@ static int check_container(struct cni_req *r, const struct netstate *ns, const s
 				strerror(-err));
 	if (nl_link_get(&cnl, a->ifname, 0, &l))
 		err = differs(r, "interface %s is missing in %s", a->ifname, r->env.netns);
+	else if (prev_mac(r, a) && strcasecmp(prev_mac(r, a), mac_str(l.mac, x)))
+		err = differs(r, "prevResult has MAC %s, the container's %s has %s", prev_mac(r, a),
+			      a->ifname, x);
 	else if (memcmp(l.mac, a->mac, 6))
-		err = differs(r, "the container's MAC is %s, the reservation's %s",
-			      mac_str(l.mac, x), mac_str(a->mac, y));
+		err = differs(r, "the container's MAC is %s, its port's in the switch %s (%s)",
+			      mac_str(l.mac, x), mac_str(a->mac, y),
+			      not_followed(c, ns, why, sizeof(why)));
 	else if (strcmp(l.kind, "veth") || l.peer_ifindex != a->host_ifindex)
 		err = differs(r, "%s is no longer the veth whose node end is %s", a->ifname,
 			      a->host_ifname);
@@ -258,6 +287,7 @@ static int check_node(struct cni_req *r, struct netctx *c, const struct netstate
 static int check_uplink(struct cni_req *r, struct netctx *c, const struct netstate *ns,
 			const struct attachment *a)
 {
+	char x[MAC_STR_LEN], y[MAC_STR_LEN];
 	struct bpfbr_endpoint ep;
 	struct updp u;
 	int err;
@@ -271,6 +301,9 @@ static int check_uplink(struct cni_req *r, struct netctx *c, const struct netsta
 	    ep.ifindex != (uint32_t)a->host_ifindex)
 		err = differs(r, "uplink %s does not masquerade for %s", ns->uplink,
 			      a->host_ifname);
+	else if (memcmp(ep.mac, a->mac, 6))
+		err = differs(r, "uplink %s delivers %s's replies to MAC %s, not %s", ns->uplink,
+			      a->host_ifname, mac_str(ep.mac, x), mac_str(a->mac, y));
 	updp_close(&u);
 	return err;
 }
@@ -293,7 +326,7 @@ static int check_attachment(struct cni_req *r, struct netctx *c)
 	if (!err)
 		err = check_prev(r, &ns, a);
 	if (!err)
-		err = check_container(r, &ns, a);
+		err = check_container(r, c, &ns, a);
 	if (!err)
 		err = check_node(r, c, &ns, a);
 	if (!err)

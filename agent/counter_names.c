@@ -32,9 +32,11 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_RECLAIMED] = "nat_reclaimed",
 	[BPFBR_EV_NAT_HOST_REMAP] = "nat_node_port_changed",
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
+	[BPFBR_EV_MAC_FOLLOWED] = "mac_followed",
+	[BPFBR_EV_MAC_REFUSED] = "mac_follow_refused",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 21 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
+_Static_assert(BPFBR_DROP_MAX == 21 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 11,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

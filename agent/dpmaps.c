@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "dpmaps.h"
+#include "parse.h"
 
 static int map_update(int fd, const void *key, const void *value)
 {
@@ -72,6 +73,29 @@ int dp_port_add(const struct dp *dp, const struct bpfbr_port *port)
 int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port)
 {
 	return bpf_map_lookup_elem(dp->ports, &ifindex, port) ? -errno : 0;
+}
+
+bool dp_mac_takeable(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex)
+{
+	struct bpfbr_fdb_key k = {};
+	struct bpfbr_fdb_entry e;
+
+	if (!mac_is_unicast(mac))
+		return false;
+	memcpy(k.mac, mac, sizeof(k.mac));
+	return bpf_map_lookup_elem(dp->fdb, &k, &e) || !(e.flags & BPFBR_FDB_STATIC) ||
+	       e.ifindex == ifindex;
+}
+
+void dp_fdb_del_static(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex)
+{
+	struct bpfbr_fdb_key k = {};
+	struct bpfbr_fdb_entry e;
+
+	memcpy(k.mac, mac, sizeof(k.mac));
+	if (!bpf_map_lookup_elem(dp->fdb, &k, &e) && (e.flags & BPFBR_FDB_STATIC) &&
+	    e.ifindex == ifindex)
+		bpf_map_delete_elem(dp->fdb, &k);
 }
 
 int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot)

@@ -3,6 +3,7 @@
 #ifndef BPFBR_DPMAPS_H
 #define BPFBR_DPMAPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bpfbr/fdb.h"
@@ -20,6 +21,11 @@ int dp_port_add(const struct dp *dp, const struct bpfbr_port *port);
  * only while the slot still holds it. */
 int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot);
 int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port);
+/* A container on port ifindex may have mac (as bpf/follow.bpf.c decides):
+ * unicast, and no other port's own (static) MAC. */
+bool dp_mac_takeable(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex);
+/* Removes mac's fdb entry if it is port ifindex's static one. */
+void dp_fdb_del_static(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex);
 
 typedef int (*dp_fdb_cb)(const struct bpfbr_fdb_key *key, const struct bpfbr_fdb_entry *e,
 			 void *data);

@@ -7,7 +7,9 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <bpf/bpf.h>
 
+#include "bpfbr/port.h"
 #include "datapath.h"
 #include "log.h"
 #include "netctx.h"
@@ -101,6 +103,34 @@ bool netctx_owns(struct netctx *c, struct netstate *ns)
 	return true;
 }
 
+int netctx_adopt_macs(const struct netctx *c, struct netstate *ns)
+{
+	char dir[PATH_MAX], path[PATH_MAX], was[MAC_STR_LEN], is[MAC_STR_LEN];
+	struct bpfbr_port port;
+	int fd, n = 0;
+
+	if (!ns->n_att || net_pin_dir(c, ns->name, dir, sizeof(dir)) ||
+	    path_join(path, sizeof(path), dir, PIN_PORTS))
+		return 0;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0; /* no datapath (a reboot): the state's MACs stand */
+	for (uint32_t i = 0; i < ns->n_att; i++) {
+		struct attachment *a = &ns->att[i];
+		uint32_t key = (uint32_t)a->host_ifindex;
+
+		if (bpf_map_lookup_elem(fd, &key, &port) || port.kind != BPFBR_PORT_CONTAINER ||
+		    port.slot != a->slot || port.ipv4 != a->ip || !memcmp(port.mac, a->mac, 6))
+			continue;
+		pr_debug("network %s: %s took MAC %s (was %s)", ns->name, a->host_ifname,
+			 mac_str(port.mac, is), mac_str(a->mac, was));
+		memcpy(a->mac, port.mac, 6);
+		n++;
+	}
+	close(fd);
+	return n;
+}
+
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 {
 	int err;
@@ -125,6 +155,7 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 		netstate_free(ns);
 		return -EXDEV;
 	}
+	netctx_adopt_macs(c, ns);
 	return 0;
 }
 

@@ -33,8 +33,15 @@ void netctx_close(struct netctx *c);
  */
 bool netctx_owns(struct netctx *c, struct netstate *ns);
 /* Loads a network's state, with the user-facing error when it is missing
- * or was created in another network namespace. */
+ * or was created in another network namespace; MACs as netctx_adopt_macs. */
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns);
+/*
+ * A container's MAC is the one its port has in the datapath, which follows
+ * the container's interface (follow.h): the attachments whose port took
+ * another MAC take it too (in memory: the next save of the network records
+ * it). Returns how many did.
+ */
+int netctx_adopt_macs(const struct netctx *c, struct netstate *ns);
 
 int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size);
 struct dp;

@@ -12,6 +12,7 @@
 #include "gwallow.h"
 #include "journal.h"
 #include "log.h"
+#include "netfollow.h"
 #include "network.h"
 #include "subnet_check.h"
 #include "subnets.h"
@@ -289,6 +290,7 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
 	char pin_dir[PATH_MAX], why[128];
 	struct netstate ns = { .uplink_fwd_before = -1 };
+	bool following;
 	int err;
 
 	err = validate_net(c, o, gateway);
@@ -346,6 +348,8 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 		if (err)
 			ns.masquerade = false; /* join_uplink undid itself */
 	}
+	if (!err)
+		err = net_follow_start(c, &ns, &following); /* its pins go with pin_dir */
 	if (!err)
 		err = state_save(&c->p, &ns);
 	if (err) {

@@ -97,10 +97,12 @@ struct dp;
 /*
  * Puts a live attachment's port back in the datapath dp where it is missing:
  * its entry (with its static fdb entry and flood slot), its hook, its XDP
- * program, its masquerade endpoint. *redone says whether anything was.
+ * program, its masquerade endpoint. *redone says whether anything was. The
+ * port keeps the MAC it followed; it takes the one the container's interface
+ * has now if it may (unicast, no other port's): a->mac becomes that MAC.
  */
 int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
-		     const struct attachment *a, bool *redone);
+		     struct attachment *a, bool *redone);
 
 /*
  * Reconciling a change that the journal says was interrupted. An attach

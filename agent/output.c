@@ -129,6 +129,14 @@ static void print_one_status(json_t *st)
 	json_array_foreach (json_object_get(st, "programs"), i, v)
 		printf("  program %s id %lld (%s), pinned %s\n", s(v, "name"), n(v, "id"),
 		       s(v, "hook"), s(v, "pin"));
+	v = json_object_get(st, "mac_follow");
+	if (json_is_true(json_object_get(v, "running")))
+		printf("  mac follow: on (link %lld, program %lld)\n", n(v, "link_id"),
+		       n(v, "prog_id"));
+	else if (v)
+		printf("  mac follow: OFF: %s; a container whose MAC is changed after bpfbr set it "
+		       "loses its network\n",
+		       s(v, "why"));
 	printf("  maps:");
 	json_array_foreach (json_object_get(st, "maps"), i, v)
 		printf(" %s %lld/%lld", s(v, "name"), n(v, "entries"), n(v, "max_entries"));

@@ -11,6 +11,7 @@
 #include "hooks.h"
 #include "journal.h"
 #include "log.h"
+#include "netfollow.h"
 #include "network.h"
 #include "pins.h"
 #include "reconcile.h"
@@ -144,6 +145,34 @@ static int forget_lost(struct netctx *c, const char *net, json_t *removed)
 	}
 }
 
+struct follow_prune {
+	const char *net;
+	json_t *removed;
+};
+
+static void follow_gone(uint32_t port, void *data)
+{
+	struct follow_prune *p = data;
+	char what[64];
+
+	snprintf(what, sizeof(what), "of port ifindex %u", port);
+	note(p->removed, "mac follow entry", p->net, what);
+}
+
+/* The MAC-following link an interrupted start pinned beside the old one goes
+ * into place; entries of ports the state does not know go. */
+static int prune_follow(struct netctx *c, const struct netstate *ns, const char *dir,
+			json_t *removed)
+{
+	struct follow_prune p = { ns->name, removed };
+	int moved = follow_finish(dir);
+
+	if (moved > 0)
+		note_as(removed, "repaired", "mac follow link", ns->name,
+			PIN_FOLLOW_LINK " (a new program pinned beside it moved into place)");
+	return net_follow_sync(c, ns, follow_gone, &p);
+}
+
 /* Datapath entries and link pins that the state does not know, staged pins of
  * an upgrade that never moved them, hooks that run another program than their pin. */
 static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *removed)
@@ -174,6 +203,8 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 	}
 	err = hooks_of_net(c, ns, &dp, repair_hook, &(struct hook_repair){ ns->name, removed });
 	dp_close(&dp);
+	if (!err)
+		err = prune_follow(c, ns, dir, removed);
 	if (err)
 		return err;
 	if (path_join(links, sizeof(links), dir, PIN_LINKS_DIR))
@@ -267,7 +298,11 @@ static int reconcile_net(struct netctx *c, const char *net, json_t *removed)
 		err = state_load(&c->p, net, &ns);
 	if (err)
 		return err;
-	err = prune_datapath(c, &ns, removed);
+	/* The MACs the containers' ports followed go into the state. */
+	if (netctx_adopt_macs(c, &ns))
+		err = state_save(&c->p, &ns);
+	if (!err)
+		err = prune_datapath(c, &ns, removed);
 	if (!err) {
 		w.ns = &ns;
 		err = sweep_links(&w);

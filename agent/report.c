@@ -11,7 +11,9 @@
 #include "counter_names.h"
 #include "datapath.h"
 #include "dpmaps.h"
+#include "follow.h"
 #include "hooks.h"
+#include "netfollow.h"
 #include "netns.h"
 #include "network.h"
 #include "report.h"
@@ -326,6 +328,32 @@ static json_t *broken_hooks_json(struct netctx *c, const struct netstate *ns, co
 	return broken;
 }
 
+/* The MAC-following program: its link, or why the network does not follow. */
+static json_t *follow_json(struct netctx *c, const struct netstate *ns, const char *dir,
+			   json_t *progs, json_t *maps)
+{
+	struct follow_info fi;
+	char pin[PATH_MAX];
+	int fd = follow_ifaces_open(dir);
+
+	if (fd >= 0) {
+		json_array_append_new(maps, map_json(dir, PIN_FOLLOW_IFACES, fd));
+		close(fd);
+	}
+	if (!net_follow_running(c, ns, &fi, true))
+		return json_pack("{s:b, s:s}", "running", 0, "why", fi.why);
+	fd = bpf_prog_get_fd_by_id(fi.prog_id);
+	path_join(pin, sizeof(pin), dir, PIN_FOLLOW_LINK);
+	if (fd >= 0) {
+		/* Pinned through its link. */
+		json_array_append_new(
+			progs, pinned_prog_json(dir, PIN_FOLLOW_LINK, fd, "fexit of eth_mac_addr"));
+		close(fd);
+	}
+	return json_pack("{s:b, s:i, s:i, s:s}", "running", 1, "link_id", fi.link_id, "prog_id",
+			 fi.prog_id, "pin", pin);
+}
+
 json_t *report_status(struct netctx *c, const struct netstate *ns)
 {
 	char dir[PATH_MAX];
@@ -349,6 +377,7 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	json_array_append_new(maps, map_json(dir, PIN_CONFIG, dp.config));
 	json_array_append_new(maps, map_json(dir, PIN_COUNTERS, dp.counters));
 	json_array_append_new(maps, map_json(dir, PIN_PORT_STATS, dp.port_stats));
+	json_object_set_new(o, "mac_follow", follow_json(c, ns, dir, progs, maps));
 	json_object_set_new(o, "maps", maps);
 	json_object_set_new(o, "ports", ports_json(c, ns, &dp));
 	json_object_set_new(o, "broken_hooks", broken_hooks_json(c, ns, &dp));

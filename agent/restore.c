@@ -9,6 +9,7 @@
 #include "gateway.h"
 #include "ipam.h"
 #include "log.h"
+#include "netfollow.h"
 #include "network.h"
 #include "restore.h"
 #include "subnets.h"
@@ -179,6 +180,7 @@ static int forget_gone(struct netctx *c, const char *name, struct netstate *ns, 
 static int restore_ports(struct netctx *c, const char *name, json_t *done)
 {
 	struct netstate ns;
+	bool macs = false;
 	struct dp dp;
 	int err;
 
@@ -187,20 +189,42 @@ static int restore_ports(struct netctx *c, const char *name, json_t *done)
 		return err;
 	err = net_dp_open(c, name, &dp);
 	for (uint32_t i = 0; !err && i < ns.n_att; i++) {
+		uint8_t mac[6];
 		bool redone;
 
+		memcpy(mac, ns.att[i].mac, 6);
 		err = net_port_restore(c, &ns, &dp, &ns.att[i], &redone);
 		if (!err && redone)
 			did(done, &ns, "port", ns.att[i].host_ifname);
+		macs |= !err && memcmp(mac, ns.att[i].mac, 6);
 	}
 	if (!err)
 		dp_close(&dp);
+	if (!err && macs)
+		err = state_save(&c->p, &ns); /* the MACs the ports followed */
 	netstate_free(&ns);
 	return err;
 }
 
-/* A new uplink datapath knows no container: every network on it registers its own again. */
-static int reregister_uplink_users(struct netctx *c, const char *uplink)
+/* The network's MAC following: running against the maps pinned now (an
+ * uplink made again has new ones), and knowing every live container. */
+static int restore_follow(struct netctx *c, const struct netstate *ns, json_t *done)
+{
+	struct follow_info info;
+	bool running;
+	int err;
+
+	if (net_follow_running(c, ns, &info, false))
+		return net_follow_sync(c, ns, NULL, NULL);
+	err = net_follow_start(c, ns, &running);
+	if (!err && running)
+		did(done, ns, "mac follow", PIN_FOLLOW_LINK);
+	return err;
+}
+
+/* A new uplink datapath knows no container: every network on it registers
+ * its own again, and its MAC following moves to the new maps. */
+static int reregister_uplink_users(struct netctx *c, const char *uplink, json_t *done)
 {
 	char **names;
 	int n, err;
@@ -213,10 +237,14 @@ static int reregister_uplink_users(struct netctx *c, const char *uplink)
 
 		if (state_load(&c->p, names[i], &other))
 			continue;
-		if (other.masquerade && !strcmp(other.uplink, uplink))
+		if (other.masquerade && !strcmp(other.uplink, uplink)) {
+			netctx_adopt_macs(c, &other);
 			for (uint32_t k = 0; !err && k < other.n_att; k++)
 				if (!net_port_gone(c, &other, &other.att[k]))
 					err = uplink_endpoint_add(c, &other, &other.att[k]);
+			if (!err)
+				err = restore_follow(c, &other, done);
+		}
 		netstate_free(&other);
 	}
 	state_names_free(names, n);
@@ -263,7 +291,13 @@ int net_restore(struct netctx *c, const char *name, json_t *done)
 	if (!err)
 		err = restore_ports(c, name, done);
 	if (!err && new_up)
-		err = reregister_uplink_users(c, ns.uplink);
+		err = reregister_uplink_users(c, ns.uplink, done);
+	if (!err) {
+		netstate_free(&ns);
+		err = state_load(&c->p, name, &ns);
+		if (!err)
+			err = restore_follow(c, &ns, done);
+	}
 out:
 	if (err)
 		pr_err("cannot restore network %s: %s", name, strerror(-err));

@@ -7,6 +7,7 @@
 #include "hooks.h"
 #include "journal.h"
 #include "log.h"
+#include "netfollow.h"
 #include "upgrade.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -64,6 +65,25 @@ static int switch_one(const struct hook *h, void *data)
 	return 0;
 }
 
+/*
+ * The MAC-following program: a tracing link cannot be updated in place, so
+ * this build's is attached beside the old one and its pin moved over the
+ * old link's, which detaches it. While both run a MAC change is followed
+ * twice, the second time finding nothing to do: no change goes unseen. Not
+ * journaled: interrupted, the old program keeps following (gc moves a new
+ * link pinned beside it into place).
+ */
+static int upgrade_follow(struct upgrading *u, const struct netstate *ns)
+{
+	bool running;
+	int err = net_follow_start(u->c, ns, &running);
+
+	if (!err && running)
+		json_array_append_new(u->done, json_pack("{s:s, s:s}", "hook", "mac follow (fexit)",
+							 "device", ns->name));
+	return err;
+}
+
 static int upgrade_net(struct upgrading *u, const char *name)
 {
 	char dir[PATH_MAX];
@@ -95,6 +115,8 @@ static int upgrade_net(struct upgrading *u, const char *name)
 		dp_close(&dp);
 	}
 	u->changed = err != 0;
+	if (!err)
+		err = upgrade_follow(u, &ns);
 out:
 	netstate_free(&ns);
 	return err;

@@ -29,13 +29,14 @@ done
 	printf '\n|---|'
 	for _ in host "${kernels[@]}"; do printf -- '---:|'; done
 	echo
-	for prog in $(awk '/^(PASS|FAIL) verifier\// {sub(/:$/, "", $2); print $2}' "$tmp/host" | sed 's#verifier/##'); do
+	for prog in $(awk '/^(PASS|FAIL|SKIP) verifier\// {sub(/:$/, "", $2); print $2}' "$tmp/host" | sed 's#verifier/##'); do
 		printf '| %s |' "$prog"
 		for k in host "${kernels[@]}"; do
-			line=$(grep -E "^(PASS|FAIL) verifier/${prog}[: ]" "$tmp/$k")
+			line=$(grep -E "^(PASS|FAIL|SKIP) verifier/${prog}[: ]" "$tmp/$k")
 			case "$line" in
 			PASS*) printf ' %s |' "$(echo "$line" | awk '{print $NF}')" ;;
 			FAIL*) printf ' rejected |' ;;
+			SKIP*) printf ' refused (tracing) |' ;;
 			*) printf ' not run |' ;;
 			esac
 		done

@@ -55,6 +55,8 @@ enum bpfbr_event {
 	BPFBR_EV_NAT_RECLAIMED,		     /* a translation expired or was removed */
 	BPFBR_EV_NAT_HOST_REMAP,	     /* a node connection's port was changed */
 	BPFBR_EV_NAT_ICMP_ERROR,	     /* an ICMP error was translated back (RFC 5508) */
+	BPFBR_EV_MAC_FOLLOWED,		     /* a container's port took its new MAC */
+	BPFBR_EV_MAC_REFUSED, /* a container's new MAC was not taken (owned, multicast) */
 	BPFBR_EVENT_END,
 };
 

@@ -466,7 +466,7 @@ test_concurrent_adds_get_distinct_addresses() {
 	for i in $(seq 1 $n); do
 		(printf '%s' "$c" | nsenter --net="/run/netns/$NODE" env -i PATH="$PATH" CNI_COMMAND=ADD \
 			CNI_CONTAINERID="id$i" CNI_NETNS="/run/netns/$(ct "p$i")" CNI_IFNAME=eth0 \
-			"$BPFBR_BIN" >"$ROOT/p$i.json" 2>&1) &
+			"$BPFBR_BIN" >"$ROOT/p$i.json" 2>"$ROOT/p$i.err") &
 		pids+=($!)
 	done
 	for i in "${!pids[@]}"; do wait "${pids[$i]}" || bad=$((bad + 1)); done

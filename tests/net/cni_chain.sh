@@ -2,6 +2,7 @@
 # bpfbr first in a chain of the reference plugins (Debian's
 # containernetworking-plugins): portmap, tuning and bandwidth get bpfbr's
 # result as prevResult, as a runtime chains them, and DEL runs in reverse.
+# tuning may change the container's MAC: the switch follows it.
 # portmap's iptables rules live in the test's node namespace only.
 . "$(dirname "$0")/cni/lib.sh"
 
@@ -126,6 +127,58 @@ test_portmap_from_outside_on_a_masquerading_network() {
 	serve
 	reaches node $UP_IP || fail "the node's uplink address:8080 does not reach c1" || return 1
 	reaches ext $UP_IP || fail "an external host cannot reach c1 through the port mapping" || return 1
+}
+
+# following: network podnet follows MAC changes, or (status says it does
+# not: the kernel refuses the tracing program) the test skips, naming why.
+following() {
+	local st
+	st=$(bpfbr -j status $NET | jq -c '.[0].mac_follow')
+	if jq -e '.running == false' <<<"$st" >/dev/null; then
+		skip "the network does not follow MAC changes on this kernel: $(jq -r .why <<<"$st")"
+	fi
+}
+
+# tuning_mac HOW: tuning sets c1's MAC after bpfbr's ADD, as the spec's own
+# example chain does, by its "mac" key (HOW=config) or by runtimeConfig.mac
+# through its capability; c2 is c1's neighbour on the masquerading network.
+# c1 keeps its network (the switch follows the MAC), CHECK with the chain's
+# final result passes and with bpfbr's own (the old MAC) finds the change.
+tuning_mac() {
+	local c res r2 tu new=02:42:0a:28:00:99
+	need_plugins tuning || return $?
+	masq_pod || return 1
+	c=$CONF res=$RES
+	new_ct c2 || return 1
+	cni_add "$c" id2 c2 || return 1
+	following || return $?
+	tu=$(jq -nc --arg d "$ROOT/tuning" '{cniVersion: "1.0.0", name: "podnet", type: "tuning", dataDir: $d}')
+	if [ "$1" = config ]; then
+		tu=$(jq -c --arg m $new '.mac = $m' <<<"$tu")
+	else
+		tu=$(jq -c --arg m $new '.capabilities = {mac: true} | .runtimeConfig = {mac: $m}' <<<"$tu")
+	fi
+	chained ADD tuning "$tu" "$res" || fail "tuning ADD: $(out) $(cat "$CNI_OUT.err")" || return 1
+	r2=$(out)
+	[ "$(on c1 cat /sys/class/net/eth0/address)" = $new ] || fail "tuning did not set c1's MAC" || return 1
+	ping_ok c1 10.40.0.1 || fail "c1 cannot ping the gateway after tuning set its MAC" || return 1
+	ping_ok c1 10.40.0.3 && ping_ok c2 10.40.0.2 || fail "c1 and c2 cannot ping each other" || return 1
+	ping_ok c1 "$EXT_IP" || fail "c1 cannot reach the external host through the masquerade" || return 1
+	cni CHECK "$(with_prev "$c" "$r2")" id1 c1 || fail "CHECK with the chain's final result: $(out)" || return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed a result with c1's old MAC" ||
+		cni_error 105 "prevResult has MAC" || return 1
+	chained DEL tuning "$tu" "$r2" || fail "tuning DEL: $(out)" || return 1
+	cni DEL "$(with_prev "$c" "$r2")" id1 c1 || fail "bpfbr DEL: $(out)" || return 1
+	cni DEL "$c" id2 c2 || fail "bpfbr DEL of c2: $(out)" || return 1
+	nothing_left $NET
+}
+
+test_tuning_sets_the_mac_after_bpfbr() {
+	tuning_mac config
+}
+
+test_tuning_sets_the_mac_by_capability_after_bpfbr() {
+	tuning_mac capability
 }
 
 test_tuning_and_bandwidth_after_bpfbr() {

@@ -5,7 +5,8 @@
  * (out of the 1 000 000 limit), so that growth towards the limit is seen.
  *   verifier-report OBJ...
  * One line per program: "PASS verifier/OBJ:PROG processed N" or
- * "FAIL verifier/OBJ:PROG: reason"; exit status 1 if any failed.
+ * "FAIL verifier/OBJ:PROG: reason" ("SKIP …: reason" for a tracing program
+ * a kernel refuses to load at all); exit status 1 if any failed.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -59,7 +60,12 @@ static int report_prog(const char *path, const char *name)
 	bpf_program__set_log_level(want, LOG_LEVEL_STATS);
 	bpf_program__set_log_buf(want, logbuf, sizeof(logbuf));
 	err = bpf_object__load(obj);
-	if (err)
+	if (err == -EPERM && !logbuf[0] && bpf_program__type(want) == BPF_PROG_TYPE_TRACING) {
+		/* Refused before the verifier saw it: the kernel's policy, not a verdict. */
+		printf("SKIP verifier/%s:%s: the kernel refuses tracing programs (fexit): %s\n",
+		       basename(objname), name, strerror(-err));
+		err = 0;
+	} else if (err)
 		printf("FAIL verifier/%s:%s: rejected (%s)\n", basename(objname), name,
 		       strerror(-err));
 	else

@@ -27,13 +27,19 @@ thing:
     translations with --flows), link pins, pin directories, staged program pins
     (NAME_next) of an upgrade, the change journal;
   - no address, MAC, slot or port device is held twice; no address of a
-    network's subnet is configured in two container namespaces at once.
+    network's subnet is configured in two container namespaces at once;
+  - a network's MAC-following program (link_mac_follow) uses its maps, and
+    its table container_ifaces names each attachment's interface (its
+    namespace's cookie and ifindex) once and nothing else. An attachment's
+    MAC is the state's, or the one its port followed when the container's
+    interface has it too (the state records it at its next save).
 Prints one line per problem ("LEAK kind: what" for something nobody owns,
 "BROKEN kind: what" for an owner missing a part, "NOTE kind: what" for harmless
 leftovers that are not counted) and a last line "audit: N problems ...".
 Exit status 0 when no LEAK/BROKEN line was printed, 1 otherwise, 2 on error.
 """
 import argparse
+import ctypes
 import ipaddress
 import json
 import os
@@ -83,6 +89,33 @@ def raw_u32(hexbytes):
     return int.from_bytes(bytes(int(h, 16) for h in hexbytes[:4]), "little")
 
 
+SO_NETNS_COOKIE = 71
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def netns_cookie(path):
+    """The cookie of the network namespace at path (SO_NETNS_COOKIE), or None."""
+    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        os.close(home)
+        return None
+    try:
+        if libc.setns(fd, CLONE_NEWNET):
+            return None
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                return int.from_bytes(s.getsockopt(socket.SOL_SOCKET, SO_NETNS_COOKIE, 8), "little")
+        finally:
+            if libc.setns(home, CLONE_NEWNET):
+                raise RuntimeError("cannot return to the audit's own network namespace")
+    finally:
+        os.close(fd)
+        os.close(home)
+
+
 def dump(path):
     """(key, value) pairs of a pinned map, BTF-formatted where bpftool can."""
     out = run(["bpftool", "-j", "map", "dump", "pinned", path])
@@ -122,7 +155,32 @@ class World:
                 "ifindex": l["ifindex"],
                 "alias": l.get("ifalias") or "",
                 "kind": (l.get("linkinfo") or {}).get("info_kind", ""),
+                "peer": l.get("link_index"),
             }
+        self.follow_macs()
+
+    def container_mac(self, a):
+        out = in_ns(a["netns"], ["ip", "-j", "link", "show", a["ifname"]], ok_fail=True)
+        return json.loads(out)[0]["address"] if out else None
+
+    def follow_macs(self):
+        """A port follows its container's MAC (bpf/follow.bpf.c): where the ports map
+        and the container's interface agree on a MAC other than the state's, that
+        MAC is the attachment's (the state records it at its next save)."""
+        for name, s in self.nets.items():
+            p = os.path.join(self.pins, name, "ports")
+            if not s["attachments"] or not os.path.exists(p):
+                continue
+            ports = dict(dump(p))
+            for a in s["attachments"]:
+                e = ports.get(a["host_ifindex"])
+                if e is None or mac_of(e["mac"]) == a["mac"]:
+                    continue
+                live = self.container_mac(a)
+                if live == mac_of(e["mac"]):
+                    note("followed MAC", f"network {name}: {a['id']}: {a['mac']} -> {live}, "
+                         "the state's at its next save")
+                    a["mac"] = live
 
     # --- the journal and the state's own consistency -----------------------
     def check_journal(self):
@@ -235,6 +293,46 @@ class World:
             leak("link pin", f"network {name}: links/{p}")
         for p in sorted(exp - have):
             broken("link pin", f"network {name}: links/{p} is missing")
+
+    def check_follow(self, name, s):
+        """The MAC-following program runs on the network's maps; its table names
+        each attachment's interface once, and nothing else."""
+        d = os.path.join(self.pins, name)
+        link, table = os.path.join(d, "link_mac_follow"), os.path.join(d, "container_ifaces")
+        if os.path.exists(link + "_next"):
+            leak("staged link pin", link + "_next")
+        if os.path.exists(link):
+            out = run(["bpftool", "-j", "link", "show", "pinned", link], ok_fail=True)
+            prog = json.loads(out).get("prog_id") if out else None
+            out = run(["bpftool", "-j", "prog", "show", "id", str(prog)], ok_fail=True) if prog else None
+            maps = json.loads(out).get("map_ids", []) if out else []
+            ports = json.loads(run(["bpftool", "-j", "map", "show", "pinned", os.path.join(d, "ports")]))["id"]
+            if ports not in maps:
+                broken("mac follow", f"network {name}: {link} runs program {prog}, which does not use "
+                       f"the network's ports map {ports}")
+        if not os.path.exists(table):
+            if os.path.exists(link):
+                broken("mac follow", f"network {name}: {table} is missing")
+            return
+        keys = {}
+        for k, port in dump(table):
+            keys.setdefault(port, []).append(k)
+        want = {a["host_ifindex"]: a for a in s["attachments"]}
+        for port, ks in keys.items():
+            if port not in want:
+                leak("mac follow entry", f"network {name}: {len(ks)} for port ifindex {port} (no such port)")
+            elif len(ks) > 1:
+                leak("mac follow entry", f"network {name}: {len(ks)} for {want[port]['id']}")
+        for port, a in want.items():
+            if port not in keys:
+                broken("mac follow entry", f"network {name}: none for {a['id']} ({a['host_ifname']})")
+                continue
+            k = keys[port][0]
+            peer = (self.links.get(a["host_ifname"]) or {}).get("peer")
+            cookie = netns_cookie(a["netns"])
+            if None not in (cookie, peer) and (k["netns_cookie"], k["ifindex"]) != (cookie, peer):
+                broken("mac follow entry", f"network {name}: {a['id']}: names interface {k['ifindex']} of "
+                       f"namespace {k['netns_cookie']}, its {a['ifname']} is {peer} of {cookie}")
 
     def pinned_prog(self, path):
         """The id of the program pinned at path (read by bpftool, not bpfbr), or None."""
@@ -479,6 +577,7 @@ def main():
             w.check_switch(name, s)
             w.check_link_pins(name, s)
             w.check_hooks(name, s)
+            w.check_follow(name, s)
         w.check_uplinks()
         w.check_pin_dirs()
         w.check_staged_pins()
