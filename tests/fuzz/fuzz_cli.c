@@ -219,8 +219,9 @@ int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n)
 	broken("uplink_flush without a network");
 }
 
-json_t *report_net_summary(const struct netstate *ns)
+json_t *report_net_summary(struct netctx *c, const struct netstate *ns)
 {
+	(void)c;
 	(void)ns;
 	broken("report_net_summary without a network");
 }
