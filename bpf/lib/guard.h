@@ -8,6 +8,7 @@
 #ifndef BPFBR_BPF_GUARD_H
 #define BPFBR_BPF_GUARD_H
 
+#include "inbound.h"
 #include "ipv4.h"
 #include "maps.h"
 
@@ -28,9 +29,10 @@ static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const st
 	/* To whichever node address: a reply in a flow that the node (or an
 	 * allowed service) opened: a TCP segment past the SYN (no connection
 	 * starts without one), UDP the node sent in first, an echo reply or
-	 * ICMP error; later fragments follow their first's fate. */
-	if (reply || p->frag == FRAG_LATER ||
-	    (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK)))
+	 * ICMP error; later fragments follow their first's fate. A SYN without
+	 * ACK is never a reply, whatever flow it claims: it opens a connection. */
+	if (!tcp_opens(p) && (reply || p->frag == FRAG_LATER ||
+			      (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK))))
 		return 0;
 	if (p->proto == IPPROTO_ICMP &&
 	    (p->icmp_type == ICMP_ECHOREPLY || icmp_is_error(p->icmp_type)))

@@ -180,3 +180,52 @@ TEST(guard_other_network)
 out:
 	fx_teardown(&fx);
 }
+
+/*
+ * A SYN-ACK a container makes up opens nothing: the guard passes it (a
+ * segment past the SYN), but the SYN it then sends from the same port to a
+ * denied service is refused. Only the node's own SYN, as the gateway port
+ * delivers it, makes a flow whose replies pass; and even that flow never
+ * admits a SYN without ACK.
+ */
+TEST(guard_forged_synack)
+{
+	struct sw_run r;
+	struct frame f;
+	struct pkt p;
+	struct fx fx;
+	uint32_t gw;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	gw = fx.port[GW].ipv4;
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_SYN | TCP_ACK);
+	check(&fx, &p, C1, 0, "a made-up SYN-ACK (a segment past the SYN)");
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_SYN);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "a SYN from the port of the made-up SYN-ACK");
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_RST);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "a RST in no flow of the node");
+
+	/* The node connects to the container: its SYN, delivered by the gateway port. */
+	p = (struct pkt){ .saddr = gw,
+			  .daddr = fx.port[C1].ipv4,
+			  .proto = PROTO_TCP,
+			  .ttl = 64,
+			  .sport = 22,
+			  .dport = 40000,
+			  .tcp_flags = TCP_SYN };
+	memcpy(p.dst_mac, fx.port[C1].mac, 6);
+	memcpy(p.src_mac, fx.port[GW].mac, 6);
+	pkt_frame(&f, &p);
+	if (!fx_run(&fx, GW, &f, &r) ||
+	    !expect_deliver(&fx.env, &r, &f, C1, BPFBR_TRACE_PEER, "the node's SYN"))
+		goto out;
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_RST);
+	check(&fx, &p, C1, 0, "a RST (no ACK) in the node's flow");
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_SYN);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "a SYN without ACK in the node's flow");
+	to_gateway(&fx, &p, C2, gw, PROTO_TCP, 22, TCP_RST);
+	check(&fx, &p, C2, BPFBR_DROP_NODE_DENIED, "the same ports from another container");
+out:
+	fx_teardown(&fx);
+}

@@ -485,6 +485,33 @@ test_gateway_services_need_allowing() {
 		fail "a1 does not reach tcp/7005 with --gateway-allow all"
 }
 
+# A SYN-ACK that a1 makes up passes the guard (a segment past the SYN), but
+# opens nothing: the SYN a1 then sends from the same port to a denied
+# service, on the gateway or the uplink's address, is refused. Only what
+# the node itself sends into a container makes a flow whose replies pass.
+test_forged_synack_opens_no_port() {
+	local gm ma before got dst port
+	ext_host || fail "cannot build the uplink" || return 1
+	up --uplink up0 --masquerade || return 1
+	gm=$(gw_mac) ma=$(mac a1)
+	listen node 10.40.0.1 7010 gateway || return 1
+	listen node "$UP_IP" 7011 uplink || return 1
+	for dst in 10.40.0.1:7010 "$UP_IP:7011"; do
+		port=${dst#*:} dst=${dst%:*}
+		before=$(drops node_denied)
+		hostile a1 tcp eth0 "$gm" "$ma" 10.40.0.2 "$dst" 41000 "$port" SA || return 1
+		got=$(on a1 "$PY" "$TOOL" syn eth0 "$gm" "$ma" 10.40.0.2 "$dst" "$port" --sport 41000)
+		[ "$got" = silent ] ||
+			fail "a1's SYN from port 41000 to $dst:$port was $got after a made-up SYN-ACK" ||
+			return 1
+		[ "$(drops node_denied)" -gt "$before" ] ||
+			fail "no node_denied drop for the SYN to $dst:$port" || return 1
+		[ "$(connects a1 "$dst" "$port")" = "" ] || fail "a1 connects to $dst:$port" ||
+			return 1
+	done
+	ping_ok a1 10.40.0.1 || fail "a1 cannot ping its gateway (the control)"
+}
+
 # A container's answers to what the node opened pass, to whichever node
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {

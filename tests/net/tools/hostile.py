@@ -11,9 +11,11 @@
       N UDP datagrams (checksums right) from any address the caller likes
   hostile.py arp IFACE ETH-DST ETH-SRC OP SHA SPA THA TPA [--count N]
       N ARP packets (OP: request or reply), every field as given
-  hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S]
+  hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S] [--sport P]
       one TCP SYN; prints "answered" if a SYN-ACK comes back within S
       seconds (default 2), else "silent"
+  hostile.py tcp IFACE DST-MAC SRC-MAC SRC-IP DST-IP SPORT DPORT FLAGS [--count N]
+      N TCP segments with FLAGS (letters of FSRPAU, e.g. SA for a SYN-ACK)
 
 MACs are aa:bb:cc:dd:ee:ff; "random" is a fresh random unicast MAC.
 """
@@ -65,8 +67,15 @@ def udp(src, dst, sport, dport, data):
     return ipv4(src, dst, 17, seg[:6] + struct.pack("!H", c) + seg[8:])
 
 
-def tcp_syn(src, dst, sport, dport, seq):
-    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, 0x02, 64240, 0, 0)
+TCP_FLAGS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20}
+
+
+def tcp_flags(letters):
+    return sum(TCP_FLAGS[c] for c in letters.upper())
+
+
+def tcp_seg(src, dst, sport, dport, seq, ack=0, flags=0x02):
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 64240, 0, 0)
     c = l4_csum(src, dst, 6, seg)
     return ipv4(src, dst, 6, seg[:16] + struct.pack("!H", c) + seg[18:])
 
@@ -130,13 +139,19 @@ def cmd_arp(o):
     send(o.iface, [eth(mac(o.eth_dst), mac(o.eth_src), 0x0806, body)] * o.count)
 
 
+def cmd_tcp(o):
+    seg = tcp_seg(o.src_ip, o.dst_ip, o.sport, o.dport, random.getrandbits(32),
+                  random.getrandbits(32), tcp_flags(o.flags))
+    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, seg)] * o.count)
+
+
 def cmd_syn(o):
-    sport = random.randint(20000, 60000)
+    sport = o.sport or random.randint(20000, 60000)
     seq = random.getrandbits(32)
     s = sock(o.iface)
     s.settimeout(0.2)
     s.send(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800,
-               tcp_syn(o.src_ip, o.dst_ip, sport, o.dport, seq)))
+               tcp_seg(o.src_ip, o.dst_ip, sport, o.dport, seq)))
     end = time.monotonic() + o.wait
     while time.monotonic() < end:
         try:
@@ -188,9 +203,17 @@ def main():
         c.add_argument(a)
     c.add_argument("dport", type=int)
     c.add_argument("--wait", type=float, default=2.0)
+    c.add_argument("--sport", type=int, default=0)
+    c = sub.add_parser("tcp")
+    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+        c.add_argument(a)
+    c.add_argument("sport", type=int)
+    c.add_argument("dport", type=int)
+    c.add_argument("flags")
+    c.add_argument("--count", type=int, default=1)
     o = p.parse_args()
     return {"eth": cmd_eth, "macflood": cmd_macflood, "udp": cmd_udp, "arp": cmd_arp,
-            "syn": cmd_syn}[o.cmd](o) or 0
+            "syn": cmd_syn, "tcp": cmd_tcp}[o.cmd](o) or 0
 
 
 if __name__ == "__main__":
