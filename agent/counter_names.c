@@ -23,6 +23,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_MAC_SPOOF] = "mac_spoof",
 	[BPFBR_DROP_OTHER_NETWORK] = "other_network",
 	[BPFBR_DROP_NODE_DENIED] = "node_denied",
+	[BPFBR_DROP_NODE_IPV6] = "node_ipv6",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -34,7 +35,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 21 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
+_Static_assert(BPFBR_DROP_MAX == 22 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -28,6 +28,7 @@ static __always_inline int deliver(struct __sk_buff *skb, __u32 ifindex, __u16 s
 struct flood_walk {
 	struct __sk_buff *skb;
 	__u32 skip_ifindex; /* the ingress port, unless hairpin */
+	bool skip_gateway;  /* the node may not have its copy */
 	__u32 pending;	    /* last port found, sent after the walk with bpf_redirect() */
 	__u32 pending_slot;
 };
@@ -36,7 +37,8 @@ static long flood_slot(__u32 slot, struct flood_walk *w)
 {
 	__u32 *ifindex = bpf_map_lookup_elem(&bpfbr_flood, &slot);
 
-	if (!ifindex || !*ifindex || *ifindex == w->skip_ifindex)
+	if (!ifindex || !*ifindex || *ifindex == w->skip_ifindex ||
+	    (w->skip_gateway && slot == BPFBR_GATEWAY_SLOT))
 		return 0;
 	if (w->pending) {
 		trace_redirect(w->pending, BPFBR_TRACE_EGRESS);
@@ -54,14 +56,16 @@ static long flood_slot(__u32 slot, struct flood_walk *w)
  * Broadcast, multicast and unknown unicast: a copy out of every port of the
  * network but the ingress one. Copies leave through the port device, so the
  * receiving end classifies them (broadcast, multicast, other host) as a
- * bridge port's peer would.
+ * bridge port's peer would. node_refused: the drop reason of the node's copy,
+ * left out and counted (0: the gateway port gets its copy).
  */
 static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				 const struct bpfbr_port *in)
+				 const struct bpfbr_port *in, __u32 node_refused)
 {
 	struct flood_walk w = {
 		.skb = skb,
 		.skip_ifindex = (cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : in->ifindex,
+		.skip_gateway = node_refused != 0,
 	};
 	__u32 nslots = cfg->nslots;
 
@@ -69,7 +73,9 @@ static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcf
 		nslots = BPFBR_MAX_PORTS;
 	bpf_loop(nslots, flood_slot, &w, 0);
 	if (!w.pending)
-		return drop(BPFBR_DROP_NO_DEST, in->slot);
+		return drop(node_refused ?: BPFBR_DROP_NO_DEST, in->slot);
+	if (node_refused)
+		count(node_refused);
 	count(BPFBR_EV_FLOOD);
 	count_tx(w.pending_slot, skb->len);
 	trace_redirect(w.pending, BPFBR_TRACE_EGRESS);

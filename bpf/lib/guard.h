@@ -12,6 +12,55 @@
 #include "ipv4.h"
 #include "maps.h"
 
+/*
+ * IPv6 for the node: none, until bpfbr guards IPv6 as it guards IPv4 (the
+ * gateway device has IPv6 disabled as well). The one place to change then.
+ */
+static __always_inline __u32 node_ipv6(const struct frame *f)
+{
+	return f->proto == ETH_P_IPV6 ? BPFBR_DROP_NODE_IPV6 : 0;
+}
+
+/*
+ * What a container may give the gateway port at all, unicast or as its copy
+ * of a flood: no VLAN-tagged frame (the node strips priority tags, any number
+ * of them, and would take what is inside past every check here), no IPv6.
+ * 0 or the drop reason.
+ */
+static __always_inline __u32 node_frame_guard(const struct frame *f)
+{
+	if (f->vlan_tagged)
+		return BPFBR_DROP_VLAN;
+	return node_ipv6(f);
+}
+
+/*
+ * A container's flooded frame: may the node have its copy? Unknown unicast,
+ * yes: the node's stack ignores a frame for another host. Broadcast and
+ * multicast as node_frame_guard() says, and IPv4 in them must be for a
+ * broadcast or multicast address: the node takes unicast IPv4 as sent to
+ * itself whatever the frame's destination MAC, which would pass the guard
+ * by (--gateway-allow all: as a bridge, it may). 0 or the drop reason.
+ */
+static __always_inline __u32 node_flood_guard(const struct bpfbr_netcfg *cfg, const struct frame *f)
+{
+	struct iphdr *ip = f->data + f->l3_off;
+	__u32 reason, daddr;
+
+	if (!mac_is_multicast(f->eth->h_dest))
+		return 0;
+	reason = node_frame_guard(f);
+	if (reason || f->proto != ETH_P_IP || (cfg->flags & BPFBR_NET_NODE_OPEN))
+		return reason;
+	if ((void *)(ip + 1) > f->data_end)
+		return 0; /* shorter than an IPv4 header: the node's stack discards it */
+	daddr = ip->daddr;
+	if (daddr == 0xffffffff || ipv4_is_multicast(daddr) ||
+	    daddr == (cfg->subnet | ~cfg->netmask))
+		return 0;
+	return BPFBR_DROP_NODE_DENIED;
+}
+
 /* The destination lies in the subnet of another bpfbr network. */
 static __always_inline bool other_network(__u32 daddr)
 {

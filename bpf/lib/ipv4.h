@@ -36,6 +36,11 @@ struct ipv4_pkt {
 
 enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
 
+static __always_inline bool ipv4_is_multicast(__u32 addr)
+{
+	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000;
+}
+
 /* An ICMP error: it quotes the datagram it is about. */
 static __always_inline bool icmp_is_error(__u8 type)
 {

@@ -18,11 +18,6 @@
 #define AF_INET	       2
 #define ROUTE_TO_STACK (-1)
 
-static __always_inline bool ipv4_is_multicast(__u32 addr)
-{
-	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000;
-}
-
 /*
  * IPv4 a container sends to the gateway's MAC: a verdict, or ROUTE_TO_STACK
  * to deliver it to the gateway port as usual; *reason is set when it must

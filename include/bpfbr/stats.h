@@ -32,6 +32,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_MAC_SPOOF,	  /* source MAC is not the container's own */
 	BPFBR_DROP_OTHER_NETWORK, /* IPv4 for another network's subnet */
 	BPFBR_DROP_NODE_DENIED,	  /* IPv4 for a node service containers may not reach */
+	BPFBR_DROP_NODE_IPV6,	  /* IPv6 for the node (not guarded yet: none reaches it) */
 	BPFBR_DROP_MAX,
 };
 

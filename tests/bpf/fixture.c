@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "fixture.h"
 #include "frames.h"
@@ -95,4 +99,30 @@ bool fx_run(struct fx *fx, int in, const struct frame *f, struct sw_run *r)
 {
 	env_drain(&fx->env);
 	return ASSERT_OK(sw_run(&fx->sw, fx->env.dev[in].ifindex, f, r), "BPF_PROG_TEST_RUN");
+}
+
+bool fx_xdp(struct fx *fx)
+{
+	struct bpf_insn insns[] = {
+		/* r0 = XDP_PASS; exit */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_XDP);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "fx_null", "Dual BSD/GPL", insns, 2, &lo);
+	bool ok = ASSERT_TRUE(fd >= 0, "load a do-nothing XDP program");
+
+	for (int i = 0; ok && i < fx->nports; i++)
+		ok = ASSERT_OK(
+			bpf_xdp_attach((int)fx->env.dev[i].ifindex, fd, XDP_FLAGS_DRV_MODE, NULL),
+			"attach XDP to a port (registers its receive queue)");
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+bool fx_run_xdp(struct fx *fx, int in, const struct frame *f, struct sw_run *r)
+{
+	return ASSERT_OK(sw_run_xdp(&fx->sw, fx->env.dev[in].ifindex, f, r),
+			 "BPF_PROG_TEST_RUN of the XDP program");
 }

@@ -7,11 +7,14 @@
       each --vlan pushes an 802.1Q tag, "ad:TAG" an 802.1ad one (outermost last)
   hostile.py macflood IFACE COUNT [--seed S]
       COUNT broadcast frames, each from a different random unicast MAC
-  hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N]
+  hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N] [--vlan TAG]...
       N UDP datagrams (checksums right) from any address the caller likes
+  hostile.py udp6 IFACE DST-MAC SRC-MAC SRC-IP6 DST-IP6 DPORT [--count N] [--vlan TAG]...
+      the same over IPv6
   hostile.py arp IFACE ETH-DST ETH-SRC OP SHA SPA THA TPA [--count N]
       N ARP packets (OP: request or reply), every field as given
   hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S] [--sport P]
+                 [--vlan TAG]...
       one TCP SYN; prints "answered" if a SYN-ACK comes back within S
       seconds (default 2), else "silent"
   hostile.py tcp IFACE DST-MAC SRC-MAC SRC-IP DST-IP SPORT DPORT FLAGS [--count N]
@@ -129,7 +132,20 @@ def cmd_macflood(o):
 
 def cmd_udp(o):
     data = udp(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
-    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, data)] * o.count)
+    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, data, tags(o.vlan))] * o.count)
+
+
+def udp6(src, dst, sport, dport, data):
+    s6, d6 = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)
+    seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    c = csum(s6 + d6 + struct.pack("!IxxxB", len(seg), 17) + seg) or 0xFFFF
+    hdr = struct.pack("!IHBB16s16s", 6 << 28, len(seg), 17, 64, s6, d6)
+    return hdr + seg[:6] + struct.pack("!H", c) + seg[8:]
+
+
+def cmd_udp6(o):
+    data = udp6(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
+    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x86DD, data, tags(o.vlan))] * o.count)
 
 
 def cmd_arp(o):
@@ -151,7 +167,7 @@ def cmd_syn(o):
     s = sock(o.iface)
     s.settimeout(0.2)
     s.send(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800,
-               tcp_seg(o.src_ip, o.dst_ip, sport, o.dport, seq)))
+               tcp_seg(o.src_ip, o.dst_ip, sport, o.dport, seq), tags(o.vlan)))
     end = time.monotonic() + o.wait
     while time.monotonic() < end:
         try:
@@ -189,11 +205,13 @@ def main():
     c.add_argument("iface")
     c.add_argument("count", type=int)
     c.add_argument("--seed", type=int, default=7)
-    c = sub.add_parser("udp")
-    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
-        c.add_argument(a)
-    c.add_argument("dport", type=int)
-    c.add_argument("--count", type=int, default=1)
+    for name in ("udp", "udp6"):
+        c = sub.add_parser(name)
+        for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+            c.add_argument(a)
+        c.add_argument("dport", type=int)
+        c.add_argument("--count", type=int, default=1)
+        c.add_argument("--vlan", action="append")
     c = sub.add_parser("arp")
     for a in ("iface", "eth_dst", "eth_src", "op", "sha", "spa", "tha", "tpa"):
         c.add_argument(a)
@@ -204,6 +222,7 @@ def main():
     c.add_argument("dport", type=int)
     c.add_argument("--wait", type=float, default=2.0)
     c.add_argument("--sport", type=int, default=0)
+    c.add_argument("--vlan", action="append")
     c = sub.add_parser("tcp")
     for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
         c.add_argument(a)
@@ -213,7 +232,7 @@ def main():
     c.add_argument("--count", type=int, default=1)
     o = p.parse_args()
     return {"eth": cmd_eth, "macflood": cmd_macflood, "udp": cmd_udp, "arp": cmd_arp,
-            "syn": cmd_syn, "tcp": cmd_tcp}[o.cmd](o) or 0
+            "syn": cmd_syn, "tcp": cmd_tcp, "udp6": cmd_udp6}[o.cmd](o) or 0
 
 
 if __name__ == "__main__":
