@@ -17,6 +17,7 @@
 #define PIN_PROG_PORT  "prog_port_in"
 #define PIN_DEVMAP     "devmap"
 #define PIN_INBOUND    "inbound"
+#define PIN_NODE_FRAGS "node_frags"
 /* Shared by every network: one level up, PINS/subnets (subnets.h). */
 #define PIN_SUBNETS   "../subnets"
 #define PIN_PROG_XDP  "prog_port_xdp"
@@ -31,6 +32,7 @@ struct dp {
 	int port_stats;
 	int devmap;
 	int inbound;
+	int node_frags;
 	int subnets;
 	int prog_port;
 	int prog_port_xdp;

@@ -57,7 +57,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 
 		if (reason)
 			return drop(reason, in->slot);
-		verdict = route_ipv4(skb, cfg, &f, &reason);
+		verdict = route_ipv4(skb, cfg, in, &f, &reason);
 		if (reason)
 			return drop(reason, in->slot);
 		if (verdict != ROUTE_TO_STACK)

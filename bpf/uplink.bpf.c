@@ -13,7 +13,6 @@
 #include "lib/nat_maps.h"
 #include "lib/nat_xdp.h"
 #include "lib/rewrite.h"
-#include "lib/route.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

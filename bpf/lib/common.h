@@ -32,6 +32,16 @@
 
 #define EEXIST 17
 
+/*
+ * A stamp of bpf_ktime_get_ns() older than age_ns at time now. The difference
+ * is signed: a stamp another CPU wrote after this one read the clock lies in
+ * the future, and is fresh, not 584 years old.
+ */
+static __always_inline bool older_than(__u64 now, __u64 then, __u64 age_ns)
+{
+	return (__s64)(now - then) > (__s64)age_ns;
+}
+
 #ifndef likely
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -69,19 +69,16 @@ static __always_inline bool other_network(__u32 daddr)
 	return bpf_map_lookup_elem(&bpfbr_subnets, &k) != NULL;
 }
 
-/* 0 when a container may send p to a node address, else the drop reason. */
+/* The guard's rules for a packet (or a first fragment) to a node address. */
 static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const struct ipv4_pkt *p,
 					bool reply)
 {
-	if (cfg->flags & BPFBR_NET_NODE_OPEN)
-		return 0;
 	/* To whichever node address: a reply in a flow that the node (or an
 	 * allowed service) opened: a TCP segment past the SYN (no connection
 	 * starts without one), UDP the node sent in first, an echo reply or
-	 * ICMP error; later fragments follow their first's fate. A SYN without
-	 * ACK is never a reply, whatever flow it claims: it opens a connection. */
-	if (!tcp_opens(p) && (reply || p->frag == FRAG_LATER ||
-			      (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK))))
+	 * ICMP error. A SYN without ACK is never a reply, whatever flow it
+	 * claims: it opens a connection. */
+	if (!tcp_opens(p) && (reply || (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_ACK))))
 		return 0;
 	if (p->proto == IPPROTO_ICMP &&
 	    (p->icmp_type == ICMP_ECHOREPLY || icmp_is_error(p->icmp_type)))
@@ -102,6 +99,66 @@ static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const st
 			return 0;
 	}
 	return BPFBR_DROP_NODE_DENIED;
+}
+
+static __always_inline void frag_key(struct bpfbr_frag_key *k, const struct ipv4_pkt *p)
+{
+	k->saddr = p->saddr;
+	k->daddr = p->daddr;
+	k->id = p->id;
+	k->proto = p->proto;
+	k->pad = 0;
+}
+
+/*
+ * A later fragment for the node follows its first: 0 if that one passed the
+ * guard, came from the same port, and not longer ago than the node keeps
+ * fragments. One that would rewrite the transport header the guard read
+ * (RFC 1858's overlapping fragment) never passes.
+ */
+static __always_inline __u32 node_frag_follows(const struct ipv4_pkt *p, __u16 frag_off, __u16 slot)
+{
+	struct bpfbr_node_frag *v;
+	struct bpfbr_frag_key k;
+
+	if (frag_off < l4_min_len(p->proto))
+		return BPFBR_DROP_TINY_FRAGMENT;
+	frag_key(&k, p);
+	v = bpf_map_lookup_elem(&bpfbr_node_frags, &k);
+	if (!v || v->slot != slot ||
+	    older_than(bpf_ktime_get_ns(), v->first_ns, BPFBR_FRAG_TIMEOUT_S * NSEC_PER_SEC))
+		return BPFBR_DROP_FRAG_UNKNOWN;
+	return 0;
+}
+
+static __always_inline void node_frag_note(const struct ipv4_pkt *p, __u16 slot)
+{
+	struct bpfbr_node_frag v = { .first_ns = bpf_ktime_get_ns(), .slot = slot };
+	struct bpfbr_frag_key k;
+
+	frag_key(&k, p);
+	bpf_map_update_elem(&bpfbr_node_frags, &k, &v, BPF_ANY);
+}
+
+/*
+ * 0 when a container on port slot may send p (of frame f) to a node address,
+ * else the drop reason. A fragmented datagram is judged by its first
+ * fragment (which carries the whole transport header: route.h drops one
+ * that does not); the fragments after it follow that verdict.
+ */
+static __always_inline __u32 node_check(const struct bpfbr_netcfg *cfg, __u16 slot,
+					const struct frame *f, const struct ipv4_pkt *p, bool reply)
+{
+	__u32 reason;
+
+	if (cfg->flags & BPFBR_NET_NODE_OPEN)
+		return 0;
+	if (p->frag == FRAG_LATER)
+		return node_frag_follows(p, ipv4_frag_off(f), slot);
+	reason = node_guard(cfg, p, reply);
+	if (!reason && p->frag == FRAG_FIRST)
+		node_frag_note(p, slot);
+	return reason;
 }
 
 #endif

@@ -48,6 +48,16 @@ static __always_inline bool icmp_is_error(__u8 type)
 	       type == ICMP_PARAMETERPROB;
 }
 
+/* The fragment offset of f's IPv4 header (parse_ipv4() accepted it), in bytes. */
+static __always_inline __u16 ipv4_frag_off(const struct frame *f)
+{
+	struct iphdr *ip = f->data + f->l3_off;
+
+	if ((void *)(ip + 1) > f->data_end)
+		return 0;
+	return (bpf_ntohs(ip->frag_off) & IP_OFFSET) << 3;
+}
+
 /* parse_ipv4(): no usable IPv4 header at all (nothing in p is valid). */
 #define IPV4_BAD (-1)
 
@@ -110,6 +120,18 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 			p->has_ports = 1;
 		}
 	}
+	return 0;
+}
+
+/* The shortest header of a transport the checks read (0: one they do not read). */
+static __always_inline __u16 l4_min_len(__u8 proto)
+{
+	if (proto == IPPROTO_TCP)
+		return sizeof(struct tcphdr);
+	if (proto == IPPROTO_UDP)
+		return sizeof(struct udphdr);
+	if (proto == IPPROTO_ICMP)
+		return sizeof(struct icmphdr);
 	return 0;
 }
 

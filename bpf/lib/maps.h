@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "bpfbr/fdb.h"
+#include "bpfbr/frag.h"
 #include "bpfbr/limits.h"
 #include "bpfbr/netcfg.h"
 #include "bpfbr/port.h"
@@ -85,6 +86,14 @@ struct {
 	__type(key, struct bpfbr_conn_key);
 	__type(value, __u8);
 } bpfbr_inbound SEC(".maps");
+
+/* "node_frags": datagrams a container sends to the node, by their first fragment's verdict. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct bpfbr_frag_key);
+	__type(value, struct bpfbr_node_frag);
+} bpfbr_node_frags SEC(".maps");
 
 static __always_inline struct bpfbr_netcfg *config_get(void)
 {

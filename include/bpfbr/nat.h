@@ -16,6 +16,7 @@
 #ifndef BPFBR_NAT_H
 #define BPFBR_NAT_H
 
+#include "frag.h"
 #include "types.h"
 #ifndef __VMLINUX_H__
 #include <linux/bpf.h> /* struct bpf_timer */
@@ -97,15 +98,8 @@ struct bpfbr_uplink_cfg {
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_uplink_cfg) == 24, "uplink config layout");
 
-/* Reassembly-free fragment handling: the first fragment's translation,
- * remembered for the fragments that follow it (they carry no ports). */
-struct bpfbr_frag_key {
-	__u32 saddr;
-	__u32 daddr;
-	__u16 id;
-	__u8 proto;
-	__u8 pad;
-};
+/* Reassembly-free fragment handling (frag.h): the first fragment's
+ * translation, remembered for the fragments that follow it. */
 struct bpfbr_frag {
 	__u32 slot;
 };

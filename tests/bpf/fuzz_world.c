@@ -465,6 +465,30 @@ static bool to_gateway(struct fw_net *n, const struct frame *f)
 	       e.ifindex == n->port[0].ifindex;
 }
 
+/*
+ * What the routing fast path may send out of the uplink itself (route.h):
+ * untagged IPv4 without options, from the network's subnet, whose first
+ * fragment holds the whole transport header.
+ */
+static bool routable(const struct fw_net *n, const struct frame *f)
+{
+	const uint8_t *ip = f->data + ETH_HDR_LEN;
+	size_t hl, l4min;
+	uint32_t saddr;
+
+	if (get16(f->data + 12) != ETHERTYPE_IPV4 || f->len < ETH_HDR_LEN + IPV4_HDR_LEN)
+		return false;
+	hl = (size_t)(ip[0] & 0xf) * 4;
+	memcpy(&saddr, ip + 12, 4);
+	if (hl != IPV4_HDR_LEN || (saddr & n->cfg.netmask) != n->cfg.subnet)
+		return false;
+	l4min = ip[9] == IPPROTO_TCP ? 20 : ip[9] == IPPROTO_UDP || ip[9] == IPPROTO_ICMP ? 8 : 0;
+	/* A first fragment (MF, offset 0) with less of the transport header. */
+	if ((get16(ip + 6) & 0x3fff) == 0x2000 && f->len < ETH_HDR_LEN + hl + l4min)
+		return false;
+	return true;
+}
+
 static const struct fw_ep *endpoint(const struct fw *fw, uint32_t addr)
 {
 	for (int i = 0; i < fw->neps; i++)
@@ -673,6 +697,9 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 			 delta[BPFBR_EV_ROUTED] != 1 || drops_moved(delta, &reason))
 			violation(fw, FW_PORT_TC, ifindex, f,
 				  "redirected without a traced target or a route");
+		else if (!routable(n, f))
+			violation(fw, FW_PORT_TC, ifindex, f,
+				  "routed a packet the fast path must leave to the stack");
 		else
 			fw->t.routed++;
 		return;

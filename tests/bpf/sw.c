@@ -51,6 +51,7 @@ int sw_load(struct sw *sw)
 	sw->prog_fd = bpf_program__fd(sw->skel->progs.bpfbr_port_in);
 	sw->xdp_fd = bpf_program__fd(sw->skel->progs.bpfbr_port_xdp);
 	sw->devmap_fd = bpf_map__fd(sw->skel->maps.bpfbr_devmap);
+	sw->node_frags_fd = bpf_map__fd(sw->skel->maps.bpfbr_node_frags);
 	sw->ports_fd = bpf_map__fd(sw->skel->maps.bpfbr_ports);
 	sw->config_fd = bpf_map__fd(sw->skel->maps.bpfbr_config);
 	sw->flood_fd = bpf_map__fd(sw->skel->maps.bpfbr_flood);

@@ -5,8 +5,10 @@
  * the services the network allows; nothing for another network's subnet.
  */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <bpf/bpf.h>
 
+#include "bpfbr/frag.h"
 #include "expect.h"
 #include "fixture.h"
 #include "harness.h"
@@ -227,5 +229,135 @@ TEST(guard_forged_synack)
 	to_gateway(&fx, &p, C2, gw, PROTO_TCP, 22, TCP_RST);
 	check(&fx, &p, C2, BPFBR_DROP_NODE_DENIED, "the same ports from another container");
 out:
+	fx_teardown(&fx);
+}
+
+/* p from container slot c (to_gateway()) as n fragments of `bytes` each. */
+static int fragment(const struct pkt *p, size_t bytes, struct frame *out, int max)
+{
+	struct frame whole;
+
+	pkt_frame(&whole, p);
+	return pkt_fragment(&whole, bytes, out, max);
+}
+
+static void check_frame(struct fx *fx, const struct frame *f, int c, int reason, const char *what)
+{
+	struct sw_run r;
+
+	if (!fx_run(fx, c, f, &r))
+		return;
+	if (reason)
+		expect_drop(&fx->env, &r, f, reason, what);
+	else
+		expect_deliver(&fx->env, &r, f, GW, BPFBR_TRACE_EGRESS, what);
+}
+
+/*
+ * Fragments for the node: a first fragment must carry the whole transport
+ * header (the checks read its ports and flags); a later one passes only
+ * after its first passed, from the same port, within the reassembly time,
+ * and never at an offset inside the transport header (RFC 1858).
+ */
+TEST(guard_fragments)
+{
+	struct bpfbr_frag_key k = { 0 };
+	struct bpfbr_node_frag v;
+	struct frame fr[4];
+	uint32_t gw;
+	struct pkt p;
+	struct fx fx;
+	char what[160];
+	int n;
+
+	if (!fx_setup(&fx, 3, 3, 0))
+		return;
+	gw = fx.port[GW].ipv4;
+	/* A SYN whose first fragment holds 8 bytes of its TCP header. */
+	to_gateway(&fx, &p, C1, gw, PROTO_TCP, 22, TCP_SYN);
+	p.frag = 0;
+	p.len = 0;
+	n = fragment(&p, 8, fr, 4);
+	if (!ASSERT_EQ(n, 4, "a SYN (40 bytes of TCP header) in fragments of 8"))
+		goto out;
+	check_frame(&fx, &fr[0], C1, BPFBR_DROP_TINY_FRAGMENT, "a first fragment of 8 TCP bytes");
+	check_frame(&fx, &fr[1], C1, BPFBR_DROP_TINY_FRAGMENT, "a fragment at offset 8 (TCP)");
+	check_frame(&fx, &fr[2], C1, BPFBR_DROP_TINY_FRAGMENT, "a fragment at offset 16 (TCP)");
+	check_frame(&fx, &fr[3], C1, BPFBR_DROP_FRAG_UNKNOWN, "a fragment at offset 24, no first");
+	to_gateway(&fx, &p, C1, gw, PROTO_UDP, 53, 0);
+	p.frag = 0;
+	n = fragment(&p, 8, fr, 2);
+	fr[0].len = ETH_HDR_LEN + 20 + 4; /* 4 bytes of UDP header */
+	fr[0].data[ETH_HDR_LEN + 3] = 24;
+	pkt_fix_ip_csum(fr[0].data + ETH_HDR_LEN);
+	check_frame(&fx, &fr[0], C1, BPFBR_DROP_TINY_FRAGMENT, "a first fragment of 4 UDP bytes");
+
+	/* A big ping to the gateway: allowed, fragments and all. */
+	to_gateway(&fx, &p, C1, gw, PROTO_ICMP, 1, 0);
+	p.frag = 0;
+	pkt_fill(&p, 1200, 3);
+	n = fragment(&p, 600, fr, 3);
+	for (int i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "a ping to the gateway, fragment %d of %d", i + 1, n);
+		check_frame(&fx, &fr[i], C1, 0, what);
+	}
+	/* The same datagram's later fragment from another port does not follow it. */
+	fr[3] = fr[2];
+	memcpy(fr[3].data + 6, fx.port[C2].mac, 6);
+	check_frame(&fx, &fr[3], C2, BPFBR_DROP_FRAG_UNKNOWN,
+		    "its last fragment again, from another port");
+	/* Nor, after the node's reassembly time, from the same. */
+	memcpy(&k.saddr, fr[0].data + ETH_HDR_LEN + 12, 4);
+	memcpy(&k.daddr, fr[0].data + ETH_HDR_LEN + 16, 4);
+	memcpy(&k.id, fr[0].data + ETH_HDR_LEN + 4, 2);
+	k.proto = PROTO_ICMP;
+	if (ASSERT_OK(bpf_map_lookup_elem(fx.sw.node_frags_fd, &k, &v), "the first's verdict")) {
+		v.first_ns -= (BPFBR_FRAG_TIMEOUT_S + 1) * 1000000000ull;
+		if (ASSERT_OK(bpf_map_update_elem(fx.sw.node_frags_fd, &k, &v, BPF_ANY), "age it"))
+			check_frame(&fx, &fr[2], C1, BPFBR_DROP_FRAG_UNKNOWN,
+				    "its last fragment again, 31 s after the first");
+	}
+
+	/* UDP to a denied service: the first fragment refused, the rest follow. */
+	to_gateway(&fx, &p, C1, gw, PROTO_UDP, 7000, 0);
+	p.frag = 0;
+	pkt_fill(&p, 1200, 4);
+	n = fragment(&p, 600, fr, 3);
+	check_frame(&fx, &fr[0], C1, BPFBR_DROP_NODE_DENIED,
+		    "UDP to a denied port, first fragment");
+	for (int i = 1; i < n; i++) {
+		snprintf(what, sizeof(what), "UDP to a denied port, fragment %d of %d", i + 1, n);
+		check_frame(&fx, &fr[i], C1, BPFBR_DROP_FRAG_UNKNOWN, what);
+	}
+	/* Beyond the node, fragments are routed as ever (by the stack, here). */
+	to_gateway(&fx, &p, C1, ip4(192, 0, 2, 7), PROTO_UDP, 7000, 0);
+	p.frag = 0;
+	pkt_fill(&p, 1200, 5);
+	n = fragment(&p, 600, fr, 3);
+	check_frame(&fx, &fr[2], C1, 0, "a later fragment for an address beyond the node");
+out:
+	fx_teardown(&fx);
+}
+
+/* Routed only from the network's own addresses, whatever spoofchk says. */
+TEST(guard_foreign_source)
+{
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, 0))
+		return;
+	to_gateway(&fx, &p, C1, ip4(192, 0, 2, 7), PROTO_ICMP, 1, 0);
+	p.saddr = ip4(10, 41, 0, 2);
+	check(&fx, &p, C1, BPFBR_DROP_FOREIGN_SOURCE, "from another network's address");
+	p.saddr = ip4(192, 0, 2, 99);
+	check(&fx, &p, C1, BPFBR_DROP_FOREIGN_SOURCE, "from an address of no network");
+	p.saddr = 0;
+	check(&fx, &p, C1, BPFBR_DROP_FOREIGN_SOURCE, "from 0.0.0.0");
+	p.saddr = ip4(10, 40, 0, 99);
+	check(&fx, &p, C1, 0, "from another address of the subnet (no spoofchk)");
+	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_ICMP, 1, 0);
+	p.saddr = ip4(10, 41, 0, 2);
+	check(&fx, &p, C1, BPFBR_DROP_FOREIGN_SOURCE, "to the gateway itself");
 	fx_teardown(&fx);
 }

@@ -673,6 +673,86 @@ test_unicast_in_broadcast_is_guarded() {
 	udp_got bcast || fail "the node did not get a broadcast to 10.40.0.255 (the control)"
 }
 
+# A SYN cut into fragments so that the first holds 8 bytes of its TCP header
+# (RFC 1858): no check can read its flags, and the node would reassemble
+# it. Refused on the gateway and the uplink's address (.drops.tiny_fragment,
+# for the first and for the second, whose offset lies inside the TCP
+# header), while a big ping, in fragments of full headers, still reaches the
+# gateway, its later fragments following their first.
+test_tiny_fragments_reach_no_service() {
+	local gm ma before unknown got dst port
+	ext_host || fail "cannot build the uplink" || return 1
+	up --uplink up0 --masquerade || return 1
+	gm=$(gw_mac) ma=$(mac a1)
+	listen node 10.40.0.1 7018 gateway || return 1
+	listen node "$UP_IP" 7019 uplink || return 1
+	before=$(drops tiny_fragment) unknown=$(drops fragment_unknown)
+	for dst in 10.40.0.1:7018 "$UP_IP:7019"; do
+		port=${dst#*:} dst=${dst%:*}
+		got=$(on a1 "$PY" "$TOOL" syn eth0 "$gm" "$ma" 10.40.0.2 "$dst" "$port" --frag 8)
+		[ "$got" = silent ] || fail "a SYN in a tiny first fragment to $dst:$port was $got" ||
+			return 1
+	done
+	expect_delta "drops.tiny_fragment" "$before" "$(drops tiny_fragment)" 4 || return 1
+	on a1 ping -c1 -W2 -w6 -s 3000 10.40.0.1 >/dev/null 2>&1 ||
+		fail "a1's 3000-byte ping to its gateway got no answer (the control)" || return 1
+	expect_delta "drops.fragment_unknown" "$unknown" "$(drops fragment_unknown)" 0
+}
+
+# With --no-spoofchk a1 sends from b1's address: masqueraded in b1's name,
+# the flow would count against b1's share and the replies go into b1. A
+# source outside the network's own subnet is never routed
+# (.drops.foreign_source); from its own address a1 reaches ext.
+test_foreign_source_is_never_routed() {
+	local ma before
+	ext_host || fail "cannot build the uplink" || return 1
+	up --no-spoofchk --uplink up0 --masquerade || return 1
+	netb --uplink up0 --masquerade || return 1
+	ma=$(mac a1)
+	capture ext eth0 "udp port 9999" on ext || return 1
+	capture b1 eth0 "udp" on b1 || return 1
+	spawn on ext timeout 10 socat -u UDP-RECV:9999,reuseaddr - >/dev/null 2>&1
+	before=$(drops foreign_source)
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.41.0.2 "$EXT_IP" 9999 --count 5 || return 1
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 192.0.2.9 "$EXT_IP" 9999 --count 5 || return 1
+	end_captures
+	expect_unseen ext "a1's datagrams from foreign addresses" || return 1
+	expect_unseen b1 "a reply for a1's datagrams in b1's name" || return 1
+	expect_delta "drops.foreign_source" "$before" "$(drops foreign_source)" 10 || return 1
+	[ "$(bpfbr -j nat show | jq '[.[] | select(.inside_addr == "10.41.0.2")] | length')" = 0 ] ||
+		fail "a translation in b1's name exists" || return 1
+	capture ext eth0 "udp port 9999" on ext || return 1
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.40.0.2 "$EXT_IP" 9999 --count 3 || return 1
+	end_captures
+	expect_seen ext "a1's datagrams from its own address"
+}
+
+# IPv4 options: the node's stack drops source routes by default
+# (accept_source_route=0) and fills in record route and timestamps; the
+# routing fast path hands every packet with options to it rather than
+# forward them unseen (.events.routed_to_uplink does not move).
+test_ip_options_take_the_stack() {
+	local ma routed
+	ext_host || fail "cannot build the uplink" || return 1
+	up --uplink up0 --masquerade || return 1
+	ma=$(mac a1)
+	ping_ok a1 "$EXT_IP" || fail "a1 cannot reach ext (the control)" || return 1
+	capture ext eth0 "udp port 9999" on ext || return 1
+	routed=$(events routed_to_uplink)
+	# Loose source route via ext (type 131, length 7, pointer 4), then NOP.
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.40.0.2 "$EXT_IP" 9999 --opts 83070445336402 \
+		--count 5 || return 1
+	end_captures
+	expect_unseen ext "a1's source-routed datagrams" || return 1
+	expect_delta "events.routed_to_uplink" "$routed" "$(events routed_to_uplink)" 0 || return 1
+	capture ext eth0 "udp port 9999" on ext || return 1
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.40.0.2 "$EXT_IP" 9999 --count 3 || return 1
+	end_captures
+	expect_seen ext "a1's datagrams without options" || return 1
+	[ "$(($(events routed_to_uplink) - routed))" -ge 3 ] ||
+		fail "the datagrams without options did not take the fast path"
+}
+
 # A container's answers to what the node opened pass, to whichever node
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {

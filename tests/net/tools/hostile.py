@@ -8,13 +8,16 @@
   hostile.py macflood IFACE COUNT [--seed S]
       COUNT broadcast frames, each from a different random unicast MAC
   hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N] [--vlan TAG]...
-      N UDP datagrams (checksums right) from any address the caller likes
+                 [--frag BYTES] [--opts HEX]
+      N UDP datagrams (checksums right) from any address the caller likes;
+      --frag sends each as two fragments, the first with BYTES (a multiple
+      of 8) after the IPv4 header; --opts puts IPv4 options in the header
   hostile.py udp6 IFACE DST-MAC SRC-MAC SRC-IP6 DST-IP6 DPORT [--count N] [--vlan TAG]...
       the same over IPv6
   hostile.py arp IFACE ETH-DST ETH-SRC OP SHA SPA THA TPA [--count N]
       N ARP packets (OP: request or reply), every field as given
   hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S] [--sport P]
-                 [--vlan TAG]...
+                 [--vlan TAG]... [--frag BYTES]
       one TCP SYN; prints "answered" if a SYN-ACK comes back within S
       seconds (default 2), else "silent"
   hostile.py tcp IFACE DST-MAC SRC-MAC SRC-IP DST-IP SPORT DPORT FLAGS [--count N]
@@ -54,20 +57,33 @@ def csum(data):
     return ~s & 0xFFFF
 
 
-def ipv4(src, dst, proto, payload):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), random.getrandbits(16),
-                      0x4000, 64, proto, 0, ip(src), ip(dst))
+def ipv4(src, dst, proto, payload, opts=b"", frag=0x4000, ident=None):
+    """An IPv4 packet; frag is the flags-and-offset field (default DF)."""
+    opts += b"\0" * (-len(opts) % 4)
+    hl = 20 + len(opts)
+    ident = random.getrandbits(16) if ident is None else ident
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | hl // 4, 0, hl + len(payload), ident, frag, 64,
+                      proto, 0, ip(src), ip(dst)) + opts
     return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
+
+
+def fragments(pkt, first):
+    """The IPv4 packet pkt (no options) as two fragments: the first carries
+    `first` bytes (a multiple of 8) after the IPv4 header, the second the rest."""
+    src, dst = socket.inet_ntoa(pkt[12:16]), socket.inet_ntoa(pkt[16:20])
+    ident, proto, body = struct.unpack("!H", pkt[4:6])[0], pkt[9], pkt[20:]
+    return [ipv4(src, dst, proto, body[:first], frag=0x2000, ident=ident),
+            ipv4(src, dst, proto, body[first:], frag=first // 8, ident=ident)]
 
 
 def l4_csum(src, dst, proto, seg):
     return csum(ip(src) + ip(dst) + struct.pack("!BBH", 0, proto, len(seg)) + seg)
 
 
-def udp(src, dst, sport, dport, data):
+def udp(src, dst, sport, dport, data, opts=b""):
     seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
     c = l4_csum(src, dst, 17, seg) or 0xFFFF
-    return ipv4(src, dst, 17, seg[:6] + struct.pack("!H", c) + seg[8:])
+    return ipv4(src, dst, 17, seg[:6] + struct.pack("!H", c) + seg[8:], opts)
 
 
 TCP_FLAGS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20}
@@ -130,9 +146,15 @@ def cmd_macflood(o):
     send(o.iface, frames)
 
 
+def frames_of(o, pkt, etype=0x0800):
+    """pkt in Ethernet frames as o asks: whole, or in two fragments (--frag)."""
+    pkts = fragments(pkt, o.frag) if getattr(o, "frag", 0) else [pkt]
+    return [eth(mac(o.dst_mac), mac(o.src_mac), etype, p, tags(o.vlan)) for p in pkts]
+
+
 def cmd_udp(o):
-    data = udp(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
-    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, data, tags(o.vlan))] * o.count)
+    data = udp(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD, bytes.fromhex(o.opts))
+    send(o.iface, frames_of(o, data) * o.count)
 
 
 def udp6(src, dst, sport, dport, data):
@@ -145,7 +167,7 @@ def udp6(src, dst, sport, dport, data):
 
 def cmd_udp6(o):
     data = udp6(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
-    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x86DD, data, tags(o.vlan))] * o.count)
+    send(o.iface, frames_of(o, data, 0x86DD) * o.count)
 
 
 def cmd_arp(o):
@@ -166,8 +188,8 @@ def cmd_syn(o):
     seq = random.getrandbits(32)
     s = sock(o.iface)
     s.settimeout(0.2)
-    s.send(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800,
-               tcp_seg(o.src_ip, o.dst_ip, sport, o.dport, seq), tags(o.vlan)))
+    for f in frames_of(o, tcp_seg(o.src_ip, o.dst_ip, sport, o.dport, seq, flags=0x02)):
+        s.send(f)
     end = time.monotonic() + o.wait
     while time.monotonic() < end:
         try:
@@ -212,6 +234,9 @@ def main():
         c.add_argument("dport", type=int)
         c.add_argument("--count", type=int, default=1)
         c.add_argument("--vlan", action="append")
+        if name == "udp":
+            c.add_argument("--frag", type=int, default=0)
+            c.add_argument("--opts", default="")
     c = sub.add_parser("arp")
     for a in ("iface", "eth_dst", "eth_src", "op", "sha", "spa", "tha", "tpa"):
         c.add_argument(a)
@@ -223,6 +248,7 @@ def main():
     c.add_argument("--wait", type=float, default=2.0)
     c.add_argument("--sport", type=int, default=0)
     c.add_argument("--vlan", action="append")
+    c.add_argument("--frag", type=int, default=0)
     c = sub.add_parser("tcp")
     for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
         c.add_argument(a)
