@@ -28,7 +28,8 @@ static __always_inline int fdb_learn(const struct bpfbr_port *in, const __u8 *ma
 	e = bpf_map_lookup_elem(&bpfbr_fdb, &k);
 	if (e) {
 		if (e->ifindex == in->ifindex) {
-			if (!(e->flags & BPFBR_FDB_STATIC) && now - e->seen_ns > FDB_REFRESH_NS)
+			if (!(e->flags & BPFBR_FDB_STATIC) &&
+			    older_than(now, e->seen_ns, FDB_REFRESH_NS))
 				e->seen_ns = now;
 			return 0;
 		}
@@ -55,7 +56,7 @@ static __always_inline struct bpfbr_fdb_entry *fdb_lookup(const __u8 *mac, __u64
 
 	fdb_key(&k, mac);
 	e = bpf_map_lookup_elem(&bpfbr_fdb, &k);
-	if (!e || (e->flags & BPFBR_FDB_STATIC) || now - e->seen_ns <= ageing_ns)
+	if (!e || (e->flags & BPFBR_FDB_STATIC) || !older_than(now, e->seen_ns, ageing_ns))
 		return e;
 	bpf_map_delete_elem(&bpfbr_fdb, &k);
 	count(BPFBR_EV_AGED);

@@ -252,7 +252,7 @@ static __always_inline void flow_track(struct bpfbr_flow *fl, const struct ipv4_
 		state = BPFBR_FLOW_ESTABLISHED;
 	if (state != fl->state)
 		fl->state = state;
-	if (now - fl->seen_ns > NAT_SEEN_REFRESH_NS)
+	if (older_than(now, fl->seen_ns, NAT_SEEN_REFRESH_NS))
 		fl->seen_ns = now;
 }
 
