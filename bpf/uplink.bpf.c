@@ -60,8 +60,10 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 				*slot_out = *slot;
 				return 0;
 			}
-			/* Released meanwhile: its keys are going away. */
-			bpf_map_delete_elem(&nat_out, ik);
+			/* Released on another CPU meanwhile: its keys are going away,
+			 * deleted by the releaser alone (flow_release()). This packet
+			 * is dropped; the next one makes a new flow. */
+			return BPFBR_DROP_NAT_RELEASING;
 		}
 		err = flow_create(skb, cfg, ep, ik, slot_out);
 		if (err == -EEXIST)

@@ -45,9 +45,22 @@ static __always_inline __u64 flow_timeout_ns(const struct bpfbr_flow *fl)
 	return BPFBR_NAT_ICMP_S * NSEC_PER_SEC;
 }
 
+/* Deletes k from map if it still points at slot. */
+static __always_inline void key_release(void *map, const struct bpfbr_nat_key *k, __u32 slot)
+{
+	__u32 *v = bpf_map_lookup_elem(map, k);
+
+	if (v && *v == slot)
+		bpf_map_delete_elem(map, k);
+}
+
 /*
  * Returns the slot to the free queue. Only the caller that flips in_use
- * from 1 to 0 does the work, so a flow is never released twice.
+ * from 1 to 0 does the work, so a flow is never released twice. Its keys
+ * are deleted by that caller alone (flow_for() leaves a released flow's
+ * keys be): while a key is there, no other flow can insert it (NOEXIST),
+ * so the key this deletes is the released flow's own, never the key of a
+ * flow made meanwhile on another CPU.
  */
 static __always_inline bool flow_release(__u32 slot, struct bpfbr_flow *fl)
 {
@@ -58,9 +71,9 @@ static __always_inline bool flow_release(__u32 slot, struct bpfbr_flow *fl)
 	if (__sync_val_compare_and_swap(&fl->in_use, 1, 0) != 1)
 		return false;
 	flow_inside_key(fl, &k);
-	bpf_map_delete_elem(&nat_out, &k);
+	key_release(&nat_out, &k, slot);
 	outside_key(&k, fl->proto, fl->raddr, fl->rport, fl->oport);
-	bpf_map_delete_elem(&nat_in, &k);
+	key_release(&nat_in, &k, slot);
 	if (!(fl->flags & BPFBR_FLOW_HOST)) {
 		ep = bpf_map_lookup_elem(&nat_endpoints, &fl->iaddr);
 		if (ep)

@@ -35,6 +35,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_NODE_IPV6,	   /* IPv6 for the node (not guarded yet: none reaches it) */
 	BPFBR_DROP_TINY_FRAGMENT,  /* a fragment that splits or rewrites the transport header */
 	BPFBR_DROP_FOREIGN_SOURCE, /* IPv4 for the gateway from outside the network's subnet */
+	BPFBR_DROP_NAT_RELEASING,  /* a packet of a flow that another CPU was removing */
 	BPFBR_DROP_MAX,
 };
 
