@@ -27,6 +27,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_TINY_FRAGMENT] = "tiny_fragment",
 	[BPFBR_DROP_FOREIGN_SOURCE] = "foreign_source",
 	[BPFBR_DROP_NAT_RELEASING] = "nat_flow_releasing",
+	[BPFBR_DROP_SOURCE_ROUTE] = "source_route",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -38,7 +39,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 25 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
+_Static_assert(BPFBR_DROP_MAX == 26 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

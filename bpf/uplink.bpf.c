@@ -159,6 +159,10 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	if (err == IPV4_BAD)
 		return TC_ACT_OK;
 	ep = bpf_map_lookup_elem(&nat_endpoints, &p.saddr);
+	/* The uplink is the untagged interface: a tagged frame is a VLAN
+	 * device's, the node's own; a container's never leaves tagged. */
+	if (f.vlan_tagged || skb->vlan_present)
+		return ep ? nat_drop(BPFBR_DROP_VLAN) : TC_ACT_OK;
 	if (ep) {
 		/* Never let a container's address out untranslated. */
 		if (err)
@@ -214,6 +218,45 @@ static __always_inline int reverse_icmp_error(struct __sk_buff *skb,
 	return deliver_inside(skb, p, fl);
 }
 
+/* Walking IPv4 options (copied out of the packet) with bpf_loop(). */
+struct ipv4_opt_walk {
+	__u8 opts[64]; /* the options, IPV4_OPTS_MAX at most; zero after them */
+	__u32 len;
+	__u32 i;
+	bool source_route; /* found a loose or strict source route (RFC 791) */
+};
+
+static long ipv4_opt_step(__u32 n, struct ipv4_opt_walk *w)
+{
+	__u8 type, len;
+
+	(void)n;
+	if (w->i >= w->len)
+		return 1;
+	type = w->opts[w->i & 63];
+	if (type == IPOPT_END)
+		return 1;
+	if (type == IPOPT_LSRR || type == IPOPT_SSRR) {
+		w->source_route = true;
+		return 1;
+	}
+	len = type == IPOPT_NOOP ? 1 : w->opts[(w->i + 1) & 63];
+	w->i += len ? len : IPV4_OPTS_MAX; /* a length of 0 ends the walk */
+	return 0;
+}
+
+/* p's IPv4 header (with options) carries a source route. */
+static __always_inline bool source_routed(struct __sk_buff *skb, const struct ipv4_pkt *p)
+{
+	struct ipv4_opt_walk w = { .len = p->l4_off - p->l3_off - sizeof(struct iphdr) };
+
+	if (!w.len || w.len > IPV4_OPTS_MAX ||
+	    bpf_skb_load_bytes(skb, p->l3_off + sizeof(struct iphdr), w.opts, w.len & 63))
+		return false;
+	bpf_loop(IPV4_OPTS_MAX, ipv4_opt_step, &w, 0);
+	return w.source_route;
+}
+
 SEC("tc")
 int bpfbr_uplink_in(struct __sk_buff *skb)
 {
@@ -225,9 +268,16 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	__u16 rport, oport;
 	__u32 *slot;
 
+	/* Untagged IPv4 for the uplink's address; a tagged frame is a VLAN
+	 * device's, for the node's stack. */
 	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
-	    f.proto != ETH_P_IP || parse_ipv4(&f, &p) || p.daddr != cfg->addr)
+	    f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p) ||
+	    p.daddr != cfg->addr)
 		return TC_ACT_OK;
+	/* A source route: the node's stack drops it (accept_source_route=0);
+	 * translated and delivered, it would go round that. */
+	if (p.l4_off != p.l3_off + sizeof(struct iphdr) && source_routed(skb, &p))
+		return nat_drop(BPFBR_DROP_SOURCE_ROUTE);
 	if (p.proto == IPPROTO_ICMP && icmp_is_error(p.icmp_type) && p.frag == FRAG_NONE)
 		return reverse_icmp_error(skb, cfg, &p);
 	if (p.frag == FRAG_LATER) {
@@ -263,8 +313,10 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 /*
  * XDP mode, in front of bpfbr_uplink_in: a reply of a container flow is
  * translated and redirected into the container's port at the driver level.
- * ICMP errors, fragments, the node's remapped connections, TTL expiry and
- * everything that is not a reply are passed to the TC program.
+ * ICMP errors, fragments, IPv4 options, VLAN tags, the node's remapped
+ * connections, TTL expiry and everything that is not a reply are passed to
+ * the TC program. (A tag the driver holds outside the frame is invisible
+ * here: such a reply is translated as if untagged.)
  */
 SEC("xdp")
 int bpfbr_uplink_xdp(struct xdp_md *ctx)
@@ -278,8 +330,9 @@ int bpfbr_uplink_xdp(struct xdp_md *ctx)
 	__u16 rport, oport;
 	__u32 *slot;
 
-	if (!cfg || parse_eth(&f, data, data_end) || f.proto != ETH_P_IP || parse_ipv4(&f, &p) ||
-	    p.daddr != cfg->addr || p.frag != FRAG_NONE || !p.has_ports || p.ttl <= 1 ||
+	if (!cfg || parse_eth(&f, data, data_end) || f.vlan_tagged || f.proto != ETH_P_IP ||
+	    parse_ipv4(&f, &p) || p.daddr != cfg->addr || p.frag != FRAG_NONE || !p.has_ports ||
+	    p.ttl <= 1 || p.l4_off != p.l3_off + sizeof(struct iphdr) ||
 	    (p.proto == IPPROTO_ICMP && p.icmp_type != ICMP_ECHOREPLY))
 		return XDP_PASS;
 	rport = p.proto == IPPROTO_ICMP ? 0 : p.sport;

@@ -36,6 +36,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_TINY_FRAGMENT,  /* a fragment that splits or rewrites the transport header */
 	BPFBR_DROP_FOREIGN_SOURCE, /* IPv4 for the gateway from outside the network's subnet */
 	BPFBR_DROP_NAT_RELEASING,  /* a packet of a flow that another CPU was removing */
+	BPFBR_DROP_SOURCE_ROUTE,   /* a reply with a source route option (RFC 791) */
 	BPFBR_DROP_MAX,
 };
 

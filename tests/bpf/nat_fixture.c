@@ -120,6 +120,18 @@ bool nfx_in(struct nfx *fx, const struct frame *f, struct nat_run *r)
 			 "BPF_PROG_TEST_RUN of bpfbr_uplink_in");
 }
 
+bool nfx_xdp(struct nfx *fx)
+{
+	return ASSERT_OK(env_xdp_rxq(&fx->env, UPLINK),
+			 "attach XDP to the uplink (its receive queue)");
+}
+
+bool nfx_in_xdp(struct nfx *fx, const struct frame *f, struct nat_run *r)
+{
+	return ASSERT_OK(nat_dp_run_xdp(&fx->dp, fx->env.dev[UPLINK].ifindex, f, r),
+			 "BPF_PROG_TEST_RUN of bpfbr_uplink_xdp");
+}
+
 void nfx_sent(struct pkt *p, int c, uint8_t proto, uint16_t sport, uint32_t raddr, uint16_t dport)
 {
 	static uint16_t id = 0x3e01;

@@ -753,6 +753,68 @@ test_ip_options_take_the_stack() {
 		fail "the datagrams without options did not take the fast path"
 }
 
+# uplink_drops REASON: the uplink's drop counter REASON (of neta's uplink).
+uplink_drops() { bpfbr -j status neta | jq -r --arg r "$1" '.[0].uplink.drops[$r] // "missing"'; }
+
+# ext_reply ARGS…: ext answers a1's flow 10.40.0.2:40000 -> ext:5353 (kept
+# as the uplink's port 40000) with a raw datagram, ARGS added.
+ext_reply() {
+	on ext "$PY" "$TOOL" udp eth0 "$(node ip -j link show up0 | jq -r ".[0].address")" \
+		"$(on ext cat /sys/class/net/eth0/address)" "$EXT_IP" "$UP_IP" 40000 --sport 5353 \
+		"$@" >/dev/null || fail "hostile.py on ext failed"
+}
+
+# The uplink is the untagged interface: a container's tagged frame never
+# leaves through it (.drops.vlan, --no-spoofchk here), and a tagged reply
+# is a VLAN device's business, left to the node's stack, never translated
+# into the container.
+test_tagged_frames_never_cross_the_uplink() {
+	local ma before
+	ext_host || fail "cannot build the uplink" || return 1
+	up --no-spoofchk --uplink up0 --masquerade || return 1
+	ma=$(mac a1)
+	capture ext eth0 "udp port 9999 or vlan" on ext || return 1
+	before=$(drops vlan)
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.40.0.2 "$EXT_IP" 9999 --vlan 100 --count 5 || return 1
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.40.0.2 "$EXT_IP" 9999 --vlan 0 --count 5 || return 1
+	end_captures
+	expect_unseen ext "a1's tagged datagrams" || return 1
+	expect_delta "drops.vlan" "$before" "$(drops vlan)" 10 || return 1
+	# A flow a1 -> ext:5353, then replies to it: tagged, and the control.
+	hostile a1 udp eth0 "$(gw_mac)" "$ma" 10.40.0.2 "$EXT_IP" 5353 || return 1
+	capture a1 eth0 "udp port 5353 or vlan" on a1 || return 1
+	ext_reply --vlan 100 --count 3 || return 1
+	ext_reply --vlan 0 --count 3 || return 1
+	end_captures
+	expect_unseen a1 "a tagged reply from ext" || return 1
+	capture a1 eth0 "udp port 5353" on a1 || return 1
+	ext_reply --count 3 || return 1
+	end_captures
+	[ "$(seen a1)" = 3 ] || fail "a1 got $(seen a1) of 3 untagged replies (the control)"
+}
+
+# A reply with a source route (the node's stack drops those:
+# accept_source_route=0) is dropped by the uplink (.uplink.drops.source_route)
+# rather than translated around the stack into the container.
+test_source_routed_replies_are_dropped() {
+	local before
+	ext_host || fail "cannot build the uplink" || return 1
+	up --uplink up0 --masquerade || return 1
+	hostile a1 udp eth0 "$(gw_mac)" "$(mac a1)" 10.40.0.2 "$EXT_IP" 5353 || return 1
+	capture a1 eth0 "udp port 5353" on a1 || return 1
+	before=$(uplink_drops source_route)
+	# Loose source route through 203.0.113.9 (type 131, length 7, pointer 4).
+	ext_reply --opts 830704cb007109 --count 3 || return 1
+	end_captures
+	expect_unseen a1 "a source-routed reply" || return 1
+	expect_delta "uplink drops.source_route" "$before" "$(uplink_drops source_route)" 3 ||
+		return 1
+	capture a1 eth0 "udp port 5353" on a1 || return 1
+	ext_reply --opts 01010101 --count 3 || return 1
+	end_captures
+	[ "$(seen a1)" = 3 ] || fail "a1 got $(seen a1) of 3 replies with NOPs only (the control)"
+}
+
 # A container's answers to what the node opened pass, to whichever node
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {

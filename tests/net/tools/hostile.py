@@ -8,8 +8,9 @@
   hostile.py macflood IFACE COUNT [--seed S]
       COUNT broadcast frames, each from a different random unicast MAC
   hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N] [--vlan TAG]...
-                 [--frag BYTES] [--opts HEX]
-      N UDP datagrams (checksums right) from any address the caller likes;
+                 [--frag BYTES] [--opts HEX] [--sport P]
+      N UDP datagrams (checksums right) from any address the caller likes
+      (source port P, default 40000);
       --frag sends each as two fragments, the first with BYTES (a multiple
       of 8) after the IPv4 header; --opts puts IPv4 options in the header
   hostile.py udp6 IFACE DST-MAC SRC-MAC SRC-IP6 DST-IP6 DPORT [--count N] [--vlan TAG]...
@@ -153,7 +154,7 @@ def frames_of(o, pkt, etype=0x0800):
 
 
 def cmd_udp(o):
-    data = udp(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD, bytes.fromhex(o.opts))
+    data = udp(o.src_ip, o.dst_ip, o.sport, o.dport, PAYLOAD, bytes.fromhex(o.opts))
     send(o.iface, frames_of(o, data) * o.count)
 
 
@@ -237,6 +238,7 @@ def main():
         if name == "udp":
             c.add_argument("--frag", type=int, default=0)
             c.add_argument("--opts", default="")
+            c.add_argument("--sport", type=int, default=40000)
     c = sub.add_parser("arp")
     for a in ("iface", "eth_dst", "eth_src", "op", "sha", "spa", "tha", "tpa"):
         c.add_argument(a)
