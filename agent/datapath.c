@@ -11,9 +11,14 @@
 #include "bpfbr/trace.h"
 #include "port.skel.h"
 
-#define SPEC(pin, name, prog, field)                        \
-	{                                                   \
-		pin, name, prog, offsetof(struct dp, field) \
+#define SPEC(pin, name, prog, field)                               \
+	{                                                          \
+		pin, name, prog, offsetof(struct dp, field), false \
+	}
+/* A map a later build added (pin_spec.added). */
+#define SPEC_ADDED(pin, name, field)                               \
+	{                                                          \
+		pin, name, false, offsetof(struct dp, field), true \
 	}
 
 static const struct pin_spec dp_pins[] = {
@@ -25,7 +30,7 @@ static const struct pin_spec dp_pins[] = {
 	SPEC(PIN_PORT_STATS, "bpfbr_port_stats", false, port_stats),
 	SPEC(PIN_DEVMAP, "bpfbr_devmap", false, devmap),
 	SPEC(PIN_INBOUND, "bpfbr_inbound", false, inbound),
-	SPEC(PIN_NODE_FRAGS, "bpfbr_node_frags", false, node_frags),
+	SPEC_ADDED(PIN_NODE_FRAGS, "bpfbr_node_frags", node_frags),
 	SPEC(PIN_SUBNETS, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),

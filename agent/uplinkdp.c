@@ -13,9 +13,14 @@
 #include "bpfbr/trace.h"
 #include "uplink.skel.h"
 
-#define SPEC(pin, name, prog, field)                          \
-	{                                                     \
-		pin, name, prog, offsetof(struct updp, field) \
+#define SPEC(pin, name, prog, field)                                 \
+	{                                                            \
+		pin, name, prog, offsetof(struct updp, field), false \
+	}
+/* A map a later build added (pin_spec.added). */
+#define SPEC_ADDED(pin, name, field)                                 \
+	{                                                            \
+		pin, name, false, offsetof(struct updp, field), true \
 	}
 
 static const struct pin_spec up_pins[] = {
@@ -25,7 +30,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC("free", "nat_free", false, free),
 	SPEC("nat_out", "nat_out", false, nat_out),
 	SPEC("nat_in", "nat_in", false, nat_in),
-	SPEC("frags", "nat_frags", false, frags),
+	SPEC_ADDED("frag_flows", "nat_frags", frags),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -35,6 +40,11 @@ static const struct pin_spec up_pins[] = {
 	SPEC("prog_uplink_xdp", "bpfbr_uplink_xdp", true, prog_xdp),
 };
 #define N_PINS (sizeof(up_pins) / sizeof(up_pins[0]))
+
+/* Pins of maps an older build had, replaced by a new layout under a new name. */
+static const char *const up_retired[] = {
+	"frags", /* value: the slot only; now "frag_flows" */
+};
 
 void updp_close(struct updp *u)
 {
@@ -213,5 +223,7 @@ int updp_reload(const char *dir, struct updp *u)
 	/* The sweeper's timer moves to the new code. */
 	if (!err)
 		err = updp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
+	if (!err)
+		err = pins_retire(dir, up_retired, sizeof(up_retired) / sizeof(up_retired[0]));
 	return err;
 }

@@ -16,24 +16,72 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-static __always_inline void remember_frag(const struct ipv4_pkt *p, __u32 slot)
+/* Where fragment p of frame f ends in its datagram's payload; *last: it is the last one. */
+static __always_inline __u32 frag_end(const struct frame *f, const struct ipv4_pkt *p, bool *last)
 {
-	struct bpfbr_frag_key k = {
-		.saddr = p->saddr, .daddr = p->daddr, .id = p->id, .proto = p->proto
-	};
-	struct bpfbr_frag v = { .slot = slot };
+	struct iphdr *ip = f->data + (p->l3_off & L3_OFF_MASK);
+	__u16 frag;
 
+	if ((void *)(ip + 1) > f->data_end)
+		return 0;
+	frag = bpf_ntohs(ip->frag_off);
+	*last = !(frag & IP_MF);
+	return ((frag & IP_OFFSET) << 3) + bpf_ntohs(ip->tot_len) - (p->l4_off - p->l3_off);
+}
+
+/* The first fragment of a datagram of flow fl (in slot) passed: remember it. */
+static __always_inline void remember_frag(const struct frame *f, const struct ipv4_pkt *p,
+					  const struct bpfbr_flow *fl, __u32 slot)
+{
+	struct bpfbr_nat_frag v = { .flow_ns = fl->created_ns, .slot = slot };
+	struct bpfbr_frag_key k;
+	bool last;
+
+	frag_key(&k, p);
+	v.first_ns = bpf_ktime_get_ns();
+	v.bytes = frag_end(f, p, &last);
 	bpf_map_update_elem(&nat_frags, &k, &v, BPF_ANY);
 }
 
-static __always_inline struct bpfbr_flow *frag_flow(const struct ipv4_pkt *p)
+/* A first fragment of no flow of ours: the datagram identity is another's now. */
+static __always_inline void forget_frag(const struct ipv4_pkt *p)
 {
-	struct bpfbr_frag_key k = {
-		.saddr = p->saddr, .daddr = p->daddr, .id = p->id, .proto = p->proto
-	};
-	struct bpfbr_frag *v = bpf_map_lookup_elem(&nat_frags, &k);
+	struct bpfbr_frag_key k;
 
-	return v ? flow_get(v->slot) : NULL;
+	frag_key(&k, p);
+	bpf_map_delete_elem(&nat_frags, &k);
+}
+
+/*
+ * The flow a later fragment p belongs to, or NULL: its first fragment passed
+ * for that very flow, not longer ago than the node keeps fragments. Counts
+ * its bytes, and forgets the datagram once all of them passed.
+ */
+static __always_inline struct bpfbr_flow *frag_flow(const struct frame *f, const struct ipv4_pkt *p)
+{
+	struct bpfbr_frag_key k;
+	struct bpfbr_nat_frag *v;
+	struct bpfbr_flow *fl;
+	__u32 end, bytes;
+	bool last = false;
+
+	frag_key(&k, p);
+	v = bpf_map_lookup_elem(&nat_frags, &k);
+	if (!v)
+		return NULL;
+	fl = flow_get(v->slot);
+	if (!fl || fl->created_ns != v->flow_ns ||
+	    older_than(bpf_ktime_get_ns(), v->first_ns, BPFBR_FRAG_TIMEOUT_S * NSEC_PER_SEC)) {
+		bpf_map_delete_elem(&nat_frags, &k);
+		return NULL;
+	}
+	end = frag_end(f, p, &last);
+	bytes = __sync_add_and_fetch(&v->bytes, end - ipv4_frag_off(f));
+	if (last)
+		v->total = end;
+	if (v->total && bytes >= v->total)
+		bpf_map_delete_elem(&nat_frags, &k);
+	return fl;
 }
 
 /* Offset of the port (or ICMP id) that masquerade changes on our side. */
@@ -77,7 +125,8 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 }
 
 static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
-					  struct bpfbr_endpoint *ep, const struct ipv4_pkt *p)
+					  struct bpfbr_endpoint *ep, const struct frame *f,
+					  const struct ipv4_pkt *p)
 {
 	struct bpfbr_nat_key ik = {};
 	struct bpfbr_flow *fl;
@@ -87,7 +136,7 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 	if (ipv4_is_multicast(p->daddr))
 		return TC_ACT_OK; /* as the CNI plugin's rule: never masquerade multicast */
 	if (p->frag == FRAG_LATER) {
-		fl = frag_flow(p);
+		fl = frag_flow(f, p);
 		if (!fl)
 			return nat_drop(BPFBR_DROP_FRAG_UNKNOWN);
 		rewrite_addr_port(skb, p, true, cfg->addr, 0, 0, 0);
@@ -106,7 +155,7 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 		return nat_drop(err);
 	flow_track(fl, p, false);
 	if (p->frag == FRAG_FIRST)
-		remember_frag(p, slot);
+		remember_frag(f, p, fl, slot);
 	if (rewrite_addr_port(skb, p, true, cfg->addr, our_port_off(p, true), p->sport, fl->oport))
 		return nat_drop(BPFBR_DROP_TRUNCATED);
 	return TC_ACT_OK;
@@ -167,7 +216,7 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 		/* Never let a container's address out untranslated. */
 		if (err)
 			return nat_drop(err);
-		return snat_container(skb, cfg, ep, &p);
+		return snat_container(skb, cfg, ep, &f, &p);
 	}
 	if (p.saddr == cfg->addr && !err)
 		return snat_node(skb, cfg, &p);
@@ -281,7 +330,7 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	if (p.proto == IPPROTO_ICMP && icmp_is_error(p.icmp_type) && p.frag == FRAG_NONE)
 		return reverse_icmp_error(skb, cfg, &p);
 	if (p.frag == FRAG_LATER) {
-		fl = frag_flow(&p);
+		fl = frag_flow(&f, &p);
 		if (!fl || (fl->flags & BPFBR_FLOW_HOST))
 			return TC_ACT_OK; /* the node's own, or unknown: the stack decides */
 		rewrite_addr_port(skb, &p, false, fl->iaddr, 0, 0, 0);
@@ -295,11 +344,14 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	outside_key(&ok, p.proto, p.saddr, rport, oport);
 	slot = bpf_map_lookup_elem(&nat_in, &ok);
 	fl = slot ? flow_get(*slot) : NULL;
-	if (!fl)
+	if (!fl) {
+		if (p.frag == FRAG_FIRST)
+			forget_frag(&p);
 		return TC_ACT_OK;
+	}
 	flow_track(fl, &p, true);
 	if (p.frag == FRAG_FIRST)
-		remember_frag(&p, *slot);
+		remember_frag(&f, &p, fl, *slot);
 	if (fl->flags & BPFBR_FLOW_HOST) {
 		rewrite_addr_port(skb, &p, false, p.daddr, our_port_off(&p, false), oport,
 				  fl->iport);

@@ -6,6 +6,9 @@
 #include "common.h"
 #include "bpfbr/stats.h"
 
+/* Bounds an l3_off read back from the stack for the verifier (at most 22: two tags). */
+#define L3_OFF_MASK 0x3f
+
 struct frame {
 	void *data;
 	void *data_end;

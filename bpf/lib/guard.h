@@ -101,15 +101,6 @@ static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const st
 	return BPFBR_DROP_NODE_DENIED;
 }
 
-static __always_inline void frag_key(struct bpfbr_frag_key *k, const struct ipv4_pkt *p)
-{
-	k->saddr = p->saddr;
-	k->daddr = p->daddr;
-	k->id = p->id;
-	k->proto = p->proto;
-	k->pad = 0;
-}
-
 /*
  * A later fragment for the node follows its first: 0 if that one passed the
  * guard, came from the same port, and not longer ago than the node keeps

@@ -4,6 +4,7 @@
 #define BPFBR_BPF_IPV4_H
 
 #include "eth.h"
+#include "bpfbr/frag.h"
 
 #define IP_MF		   0x2000
 #define IP_OFFSET	   0x1fff
@@ -56,11 +57,21 @@ static __always_inline bool icmp_is_error(__u8 type)
 /* The fragment offset of f's IPv4 header (parse_ipv4() accepted it), in bytes. */
 static __always_inline __u16 ipv4_frag_off(const struct frame *f)
 {
-	struct iphdr *ip = f->data + f->l3_off;
+	struct iphdr *ip = f->data + (f->l3_off & L3_OFF_MASK);
 
 	if ((void *)(ip + 1) > f->data_end)
 		return 0;
 	return (bpf_ntohs(ip->frag_off) & IP_OFFSET) << 3;
+}
+
+/* The identity of p's datagram, for its fragments (RFC 791). */
+static __always_inline void frag_key(struct bpfbr_frag_key *k, const struct ipv4_pkt *p)
+{
+	k->saddr = p->saddr;
+	k->daddr = p->daddr;
+	k->id = p->id;
+	k->proto = p->proto;
+	k->pad = 0;
 }
 
 /* parse_ipv4(): no usable IPv4 header at all (nothing in p is valid). */

@@ -56,7 +56,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, NAT_FRAGS_MAX);
 	__type(key, struct bpfbr_frag_key);
-	__type(value, struct bpfbr_frag);
+	__type(value, struct bpfbr_nat_frag);
 } nat_frags SEC(".maps");
 
 struct {

@@ -23,6 +23,7 @@ struct nat_dp {
 	int out_fd, in_fd, sweep_fd; /* bpfbr_uplink_out, bpfbr_uplink_in, bpfbr_nat_sweep */
 	int xdp_fd;		     /* bpfbr_uplink_xdp */
 	int config_fd, endpoints_fd, flows_fd, free_fd, nat_out_fd, nat_in_fd, counters_fd;
+	int frags_fd;
 	uint32_t nat_max;
 };
 
