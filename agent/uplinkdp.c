@@ -31,6 +31,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC("nat_out", "nat_out", false, nat_out),
 	SPEC("nat_in", "nat_in", false, nat_in),
 	SPEC_ADDED("frag_flows", "nat_frags", frags),
+	SPEC_ADDED("flow_seq", "nat_flow_seq", flow_seq),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -59,7 +60,7 @@ int updp_open(const char *dir, struct updp *u)
 static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
 	struct bpf_map *maps[] = { skel->maps.nat_flows, skel->maps.nat_free, skel->maps.nat_out,
-				   skel->maps.nat_in };
+				   skel->maps.nat_in, skel->maps.nat_flow_seq };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);
@@ -205,7 +206,10 @@ int updp_reload(const char *dir, struct updp *u)
 	skel = uplink_bpf__open();
 	if (!skel)
 		return -errno;
-	err = pins_reuse_maps(skel->obj, dir, up_pins, N_PINS);
+	/* Sized for the maps this build adds; those reused keep their own size. */
+	err = size_tables(skel, cfg.nat_max);
+	if (!err)
+		err = pins_reuse_maps(skel->obj, dir, up_pins, N_PINS);
 	if (!err) {
 		err = uplink_bpf__load(skel);
 		if (err)

@@ -84,6 +84,28 @@ static __always_inline struct bpfbr_flow *frag_flow(const struct frame *f, const
 	return fl;
 }
 
+/*
+ * A reply p (of frame f) of the flow in slot: true if a FIN or RST in it may
+ * end the flow (remote_seq_plausible()); anything else just moves the
+ * remote's sequence number on.
+ */
+static __always_inline bool reply_may_end(const struct frame *f, const struct ipv4_pkt *p,
+					  __u32 slot)
+{
+	struct iphdr *ip = f->data + (p->l3_off & L3_OFF_MASK);
+	struct tcphdr *th = f->data + (p->l4_off & L4_OFF_MASK);
+	__u32 seq, len;
+
+	if (p->proto != IPPROTO_TCP || p->frag != FRAG_NONE)
+		return true;
+	if ((void *)(ip + 1) > f->data_end || (void *)(th + 1) > f->data_end)
+		return true;
+	seq = bpf_ntohl(th->seq);
+	len = bpf_ntohs(ip->tot_len) - (p->l4_off - p->l3_off) - th->doff * 4;
+	len += (p->tcp_flags & TCP_FLAG_SYN ? 1 : 0) + (p->tcp_flags & TCP_FLAG_FIN ? 1 : 0);
+	return remote_seq_plausible(slot, seq, seq + len, p->tcp_flags & TCP_FLAG_SYN);
+}
+
 /* Offset of the port (or ICMP id) that masquerade changes on our side. */
 static __always_inline __u16 our_port_off(const struct ipv4_pkt *p, bool egress)
 {
@@ -153,7 +175,7 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 	err = flow_for(skb, cfg, ep, &ik, &fl, &slot);
 	if (err)
 		return nat_drop(err);
-	flow_track(fl, p, false);
+	flow_track(fl, p, false, true);
 	if (p->frag == FRAG_FIRST)
 		remember_frag(f, p, fl, slot);
 	if (rewrite_addr_port(skb, p, true, cfg->addr, our_port_off(p, true), p->sport, fl->oport))
@@ -187,7 +209,7 @@ static __always_inline int snat_node(struct __sk_buff *skb, struct bpfbr_uplink_
 	err = flow_for(skb, cfg, NULL, &ik, &fl, &slot);
 	if (err)
 		return nat_drop(err);
-	flow_track(fl, p, false);
+	flow_track(fl, p, false, true);
 	rewrite_addr_port(skb, p, true, p->saddr, our_port_off(p, true), p->sport, fl->oport);
 	return TC_ACT_OK;
 }
@@ -349,7 +371,7 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 			forget_frag(&p);
 		return TC_ACT_OK;
 	}
-	flow_track(fl, &p, true);
+	flow_track(fl, &p, true, reply_may_end(&f, &p, *slot));
 	if (p.frag == FRAG_FIRST)
 		remember_frag(&f, &p, fl, *slot);
 	if (fl->flags & BPFBR_FLOW_HOST) {
@@ -394,7 +416,7 @@ int bpfbr_uplink_xdp(struct xdp_md *ctx)
 	fl = slot ? flow_get(*slot) : NULL;
 	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
 		return XDP_PASS;
-	flow_track(fl, &p, true);
+	flow_track(fl, &p, true, reply_may_end(&f, &p, *slot));
 	if (xdp_untranslate(data, data_end, &p, fl))
 		return XDP_PASS;
 	return bpf_redirect_map(&nat_devmap, fl->ifindex, 0);

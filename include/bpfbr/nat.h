@@ -10,6 +10,7 @@
  *   "nat_out"   struct bpfbr_nat_key (inside tuple)  -> slot
  *   "nat_in"    struct bpfbr_nat_key (outside tuple) -> slot
  *   "frag_flows" struct bpfbr_frag_key -> struct bpfbr_nat_frag (non-first fragments)
+ *   "flow_seq"  slot -> __u32, the remote's next TCP sequence number seen (0: none)
  *   "counters"  per-CPU, indexed by enum bpfbr_drop / enum bpfbr_event
  *   "gc"        the sweeper's timer and cursor
  */

@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
 #include "harness.h"
 #include "nat_fixture.h"
+#include "uplink.skel.h"
 
 const uint8_t uplink_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x01 };
 const uint8_t next_hop_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0xfe };
@@ -91,7 +95,10 @@ bool nfx_setup(struct nfx *fx, const struct nfx_opts *o)
 		ct_mac(ep->mac, c);
 		memcpy(ep->gw_mac, gw_mac, 6);
 		err = nat_dp_endpoint_set(&fx->dp, ct_addr(c), ep);
-		if (!ASSERT_OK(err, "add an endpoint"))
+		if (!err && bpf_map_update_elem(bpf_map__fd(fx->dp.skel->maps.nat_devmap),
+						&ep->ifindex, &ep->ifindex, BPF_ANY))
+			err = -errno;
+		if (!ASSERT_OK(err, "add an endpoint (and its port to the XDP devmap)"))
 			goto dp;
 	}
 	return true;

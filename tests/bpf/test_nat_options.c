@@ -96,7 +96,9 @@ TEST(nat_source_routed_reply)
 	struct frame f;
 	struct nfx fx;
 
-	if (!nfx_setup(&fx, NULL) || !nfx_xdp(&fx))
+	if (!nfx_setup(&fx, NULL))
+		return;
+	if (!nfx_xdp(&fx))
 		goto out;
 	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
 	pkt_frame(&f, &sent);

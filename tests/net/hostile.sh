@@ -815,6 +815,54 @@ test_source_routed_replies_are_dropped() {
 	[ "$(seen a1)" = 3 ] || fail "a1 got $(seen a1) of 3 replies with NOPs only (the control)"
 }
 
+# flow_state PORT: the state of a1's TCP translation from PORT.
+flow_state() {
+	bpfbr -j nat show neta |
+		jq -r --argjson p "$1" '.[] | select(.proto == "tcp" and .inside_port == $p) | .state'
+}
+# wait_line FILE LINE: LINE shows up in FILE within 5 s.
+wait_line() {
+	for _ in $(seq 50); do
+		grep -qx "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A RST or FIN from outside ends a translation only when its sequence number
+# is plausible (within a window of what the remote sent, as conntrack
+# checks): blind ones, sent from the remote's address and port to the
+# uplink's, leave an idle connection's translation established (it would
+# otherwise time out as closing, 240 s idle, and its late data be lost).
+test_blind_reset_keeps_the_flow() {
+	local oport ext_mac up_mac
+	ext_host || fail "cannot build the uplink" || return 1
+	up --uplink up0 --masquerade || return 1
+	spawn on ext timeout 20 socat TCP-LISTEN:7100,reuseaddr EXEC:cat >/dev/null 2>&1
+	sleep 0.3
+	mkfifo "$ROOT/in"
+	exec 7<>"$ROOT/in" # (read-write: the open does not wait for a reader)
+	spawn sh -c 'i=$1 o=$2; shift 2; exec "$@" <"$i" >"$o" 2>/dev/null' sh "$ROOT/in" \
+		"$ROOT/out" ip netns exec "$(ct a1)" timeout 15 socat -T 15 - \
+		"TCP:$EXT_IP:7100,sourceport=41000"
+	echo one >&7
+	wait_line "$ROOT/out" one || fail "no echo from ext (the control)" || return 1
+	[ "$(flow_state 41000)" = established ] ||
+		fail "a1's connection is $(flow_state 41000), not established" || return 1
+	oport=$(bpfbr -j nat show neta | jq -r '.[] | select(.inside_port == 41000) | .outside_port')
+	up_mac=$(node ip -j link show up0 | jq -r '.[0].address')
+	ext_mac=$(on ext cat /sys/class/net/eth0/address)
+	on ext "$PY" "$TOOL" tcp eth0 "$up_mac" "$ext_mac" "$EXT_IP" "$UP_IP" 7100 "$oport" R \
+		--count 3 >/dev/null || return 1
+	on ext "$PY" "$TOOL" tcp eth0 "$up_mac" "$ext_mac" "$EXT_IP" "$UP_IP" 7100 "$oport" FA \
+		--count 3 >/dev/null || return 1
+	[ "$(flow_state 41000)" = established ] ||
+		fail "after blind RSTs and FINs a1's connection is $(flow_state 41000)" || return 1
+	echo two >&7
+	wait_line "$ROOT/out" two || fail "a1's connection stopped working" || return 1
+	exec 7>&-
+}
+
 # A container's answers to what the node opened pass, to whichever node
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {
