@@ -146,6 +146,39 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 	return BPFBR_DROP_NAT_NO_PORT;
 }
 
+/*
+ * An ICMP error a container sends about a packet that came in on one of its
+ * flows (RFC 5508, 4.2): the quote goes back to the packet the remote sent
+ * (to the uplink's address and the flow's outside port), and the error
+ * leaves from the uplink's address. About anything else: dropped.
+ */
+static __always_inline int
+snat_icmp_error(struct __sk_buff *skb, const struct bpfbr_uplink_cfg *cfg, const struct ipv4_pkt *p)
+{
+	struct bpfbr_nat_key ik = {};
+	struct bpfbr_flow *fl;
+	struct quoted q;
+	__u32 *slot;
+
+	if (parse_quoted(skb, p, &q) || q.proto == IPPROTO_ICMP || q.daddr != p->saddr ||
+	    q.saddr != p->daddr)
+		return nat_drop(BPFBR_DROP_NAT_PROTO);
+	ik.addr = q.daddr;
+	ik.raddr = q.saddr;
+	ik.port = q.dport;
+	ik.rport = q.sport;
+	ik.proto = q.proto;
+	slot = bpf_map_lookup_elem(&nat_out, &ik);
+	fl = slot ? flow_get(*slot) : NULL;
+	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
+		return nat_drop(BPFBR_DROP_NAT_PROTO);
+	if (quote_rewrite(skb, p, &q, true, cfg->addr, fl->oport) ||
+	    rewrite_addr_port(skb, p, true, cfg->addr, 0, 0, 0))
+		return nat_drop(BPFBR_DROP_TRUNCATED);
+	nat_count(BPFBR_EV_NAT_ICMP_ERROR);
+	return TC_ACT_OK;
+}
+
 static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
 					  struct bpfbr_endpoint *ep, const struct frame *f,
 					  const struct ipv4_pkt *p)
@@ -164,6 +197,8 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 		rewrite_addr_port(skb, p, true, cfg->addr, 0, 0, 0);
 		return TC_ACT_OK;
 	}
+	if (p->proto == IPPROTO_ICMP && icmp_is_error(p->icmp_type) && p->frag == FRAG_NONE)
+		return snat_icmp_error(skb, cfg, p);
 	/* Translatable: TCP, UDP, and the echo requests a container sends. */
 	if (!p->has_ports || (p->proto == IPPROTO_ICMP && p->icmp_type != ICMP_ECHO))
 		return nat_drop(BPFBR_DROP_NAT_PROTO);

@@ -863,6 +863,32 @@ test_blind_reset_keeps_the_flow() {
 	exec 7>&-
 }
 
+# uplink_events EVENT: the uplink's event counter EVENT (of neta's uplink).
+uplink_events() { bpfbr -j status neta | jq -r --arg e "$1" '.[0].uplink.events[$e] // "missing"'; }
+
+# An ICMP error a container sends about a packet that came in on one of its
+# flows (here its kernel's port unreachable for a datagram from ext to a
+# port it does not listen on) is translated (RFC 5508): ext gets it from the
+# uplink's address, quoting its own datagram; no drop.
+test_container_icmp_errors_are_translated() {
+	local before unsupported
+	ext_host || fail "cannot build the uplink" || return 1
+	up --uplink up0 --masquerade || return 1
+	hostile a1 udp eth0 "$(gw_mac)" "$(mac a1)" 10.40.0.2 "$EXT_IP" 5353 || return 1
+	before=$(uplink_events nat_icmp_error_translated)
+	unsupported=$(uplink_drops nat_unsupported_protocol)
+	capture ext eth0 "icmp" on ext || return 1
+	ext_reply --count 1 || return 1
+	end_captures
+	grep -q "$UP_IP > $EXT_IP: ICMP $UP_IP udp port 40000 unreachable" "$ROOT/ext.cap" ||
+		fail "ext got no port unreachable from $UP_IP: $(head -2 "$ROOT/ext.cap" | tr '\n' ' ')" ||
+		return 1
+	expect_delta "uplink events.nat_icmp_error_translated" "$before" \
+		"$(uplink_events nat_icmp_error_translated)" 1 || return 1
+	expect_delta "uplink drops.nat_unsupported_protocol" "$unsupported" \
+		"$(uplink_drops nat_unsupported_protocol)" 0
+}
+
 # A container's answers to what the node opened pass, to whichever node
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {
