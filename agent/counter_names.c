@@ -37,9 +37,12 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_RECLAIMED] = "nat_reclaimed",
 	[BPFBR_EV_NAT_HOST_REMAP] = "nat_node_port_changed",
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
+	[BPFBR_EV_FDB_PORT_FULL] = "fdb_port_full",
+	[BPFBR_EV_INBOUND_FULL] = "inbound_full",
+	[BPFBR_EV_INBOUND_EXPIRED] = "inbound_expired",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 26 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 9,
+_Static_assert(BPFBR_DROP_MAX == 26 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 12,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

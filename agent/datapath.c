@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath.h"
+#include "dpmigrate.h"
 #include "log.h"
 #include "paths.h"
 #include "pins.h"
@@ -29,13 +32,18 @@ static const struct pin_spec dp_pins[] = {
 	SPEC(PIN_COUNTERS, "bpfbr_counters", false, counters),
 	SPEC(PIN_PORT_STATS, "bpfbr_port_stats", false, port_stats),
 	SPEC(PIN_DEVMAP, "bpfbr_devmap", false, devmap),
-	SPEC(PIN_INBOUND, "bpfbr_inbound", false, inbound),
+	SPEC_ADDED(PIN_INBOUND, "bpfbr_inbound", inbound),
 	SPEC_ADDED(PIN_NODE_FRAGS, "bpfbr_node_frags", node_frags),
+	SPEC_ADDED(PIN_QUOTAS, "bpfbr_quotas", quotas),
 	SPEC(PIN_SUBNETS, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };
 #define N_PINS (sizeof(dp_pins) / sizeof(dp_pins[0]))
+
+/* Pins of maps an older build had, replaced by a new layout under a new name. */
+#define PIN_OLD_INBOUND "inbound"
+static const char *const dp_retired[] = { PIN_OLD_INBOUND };
 
 void dp_close(struct dp *dp)
 {
@@ -87,14 +95,36 @@ int dp_unpin(const char *dir)
 	return pins_remove(dir);
 }
 
+/* An older build's pin under dir, opened (-1: none). */
+static int old_pin(const char *dir, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+	int err = path_join(path, sizeof(path), dir, name);
+
+	*fd = -1;
+	if (err)
+		return err;
+	*fd = bpf_obj_get(path);
+	return *fd < 0 && errno != ENOENT ? -errno : 0;
+}
+
 int dp_reload(const char *dir, struct dp *dp)
 {
 	struct port_bpf *skel;
-	int err;
+	int old_inbound, had_quotas, err;
 
+	err = old_pin(dir, PIN_QUOTAS, &had_quotas);
+	if (!err)
+		err = old_pin(dir, PIN_OLD_INBOUND, &old_inbound);
+	if (err)
+		return err;
+	if (had_quotas >= 0)
+		close(had_quotas);
 	skel = port_bpf__open();
-	if (!skel)
-		return -errno;
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
 	err = pins_reuse_maps(skel->obj, dir, dp_pins, N_PINS);
 	if (!err) {
 		err = port_bpf__load(skel);
@@ -111,5 +141,16 @@ int dp_reload(const char *dir, struct dp *dp)
 		dp_close(dp);
 		err = dp_open(dir, dp);
 	}
+	/* The new programs are pinned, the hooks still run the old ones: what
+	 * their maps hold is carried over before the switch. */
+	if (!err && old_inbound >= 0)
+		err = dp_migrate_inbound(dp, old_inbound);
+	if (!err && had_quotas < 0)
+		err = dp_quota_recount(dp);
+	if (!err)
+		err = pins_retire(dir, dp_retired, sizeof(dp_retired) / sizeof(dp_retired[0]));
+out:
+	if (old_inbound >= 0)
+		close(old_inbound);
 	return err;
 }

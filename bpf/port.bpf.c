@@ -67,7 +67,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
 		f.data = (void *)(long)skb->data;
 		f.data_end = (void *)(long)skb->data_end;
-		inbound_note(&f);
+		inbound_note(&f, dst->slot);
 	}
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
 }
@@ -125,7 +125,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
-		inbound_note(&f);
+		inbound_note(&f, dst->slot);
 	count_tx(dst->slot, len);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);
 }

@@ -12,6 +12,7 @@
 #include "bpfbr/limits.h"
 #include "bpfbr/netcfg.h"
 #include "bpfbr/port.h"
+#include "bpfbr/quota.h"
 #include "bpfbr/stats.h"
 
 /* "config": the network's settings, one entry. */
@@ -79,13 +80,38 @@ struct {
 	__type(value, __u32);
 } bpfbr_subnets SEC(".maps");
 
-/* "inbound": flows into containers through the stack, whose replies return that way. */
+/* "inbound_flows": flows into containers through the stack, whose replies
+ * return that way (netcfg.h). Not an LRU: an entry never evicts another. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BPFBR_INBOUND_MAX);
 	__type(key, struct bpfbr_conn_key);
-	__type(value, __u8);
+	__type(value, struct bpfbr_inbound);
 } bpfbr_inbound SEC(".maps");
+
+/* "quotas": each port's share of the fdb and of inbound_flows (quota.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BPFBR_QUOTA_TABLES);
+	__type(key, __u32);
+	__type(value, struct bpfbr_quota);
+} bpfbr_quotas SEC(".maps");
+
+/* A reclaim pass's counts (lib/quota.h), per CPU and table; not pinned:
+ * nothing in it outlives a pass. */
+struct quota_scratch {
+	__u32 start[BPFBR_MAX_PORTS]; /* the counts as the pass began */
+	__u32 count[BPFBR_MAX_PORTS]; /* what the pass found */
+	__u32 start_total;
+	__u32 count_total;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BPFBR_QUOTA_TABLES);
+	__type(key, __u32);
+	__type(value, struct quota_scratch);
+} bpfbr_quota_scratch SEC(".maps");
 
 /* "node_frags": datagrams a container sends to the node, by their first fragment's verdict. */
 struct {

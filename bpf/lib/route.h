@@ -75,7 +75,7 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 			*reason = BPFBR_DROP_TINY_FRAGMENT;
 		return ROUTE_TO_STACK;
 	}
-	inbound = inbound_flow(&p);
+	inbound = inbound_flow(&p, in->slot);
 	if (p.daddr == cfg->gateway) {
 		*reason = node_check(cfg, in->slot, f, &p, inbound);
 		return ROUTE_TO_STACK;

@@ -52,7 +52,7 @@ BPFBR_STATIC_ASSERT(BPFBR_DROP_MAX <= BPFBR_EVENT_BASE, "drop reasons overflow i
 /* Events that are worth counting but are not drops. Same map, after the drops. */
 enum bpfbr_event {
 	BPFBR_EV_LEARNED = BPFBR_EVENT_BASE, /* a new or moved MAC was learned */
-	BPFBR_EV_FDB_FULL,		     /* learning failed: fdb full */
+	BPFBR_EV_FDB_FULL,		     /* learning failed: fdb (its learned part) full */
 	BPFBR_EV_AGED,			     /* an aged-out entry was removed */
 	BPFBR_EV_FLOOD,			     /* a frame was flooded */
 	BPFBR_EV_ROUTED,		     /* sent to the uplink by the fast path */
@@ -60,6 +60,9 @@ enum bpfbr_event {
 	BPFBR_EV_NAT_RECLAIMED,		     /* a translation expired or was removed */
 	BPFBR_EV_NAT_HOST_REMAP,	     /* a node connection's port was changed */
 	BPFBR_EV_NAT_ICMP_ERROR,	     /* an ICMP error was translated back (RFC 5508) */
+	BPFBR_EV_FDB_PORT_FULL,		     /* not learned: the port holds its share */
+	BPFBR_EV_INBOUND_FULL,		     /* an inbound flow not recorded: share or table full */
+	BPFBR_EV_INBOUND_EXPIRED,	     /* an idle inbound flow was forgotten */
 	BPFBR_EVENT_END,
 };
 

@@ -52,6 +52,7 @@ int sw_load(struct sw *sw)
 	sw->xdp_fd = bpf_program__fd(sw->skel->progs.bpfbr_port_xdp);
 	sw->devmap_fd = bpf_map__fd(sw->skel->maps.bpfbr_devmap);
 	sw->node_frags_fd = bpf_map__fd(sw->skel->maps.bpfbr_node_frags);
+	sw->inbound_fd = bpf_map__fd(sw->skel->maps.bpfbr_inbound);
 	sw->ports_fd = bpf_map__fd(sw->skel->maps.bpfbr_ports);
 	sw->config_fd = bpf_map__fd(sw->skel->maps.bpfbr_config);
 	sw->flood_fd = bpf_map__fd(sw->skel->maps.bpfbr_flood);

@@ -23,7 +23,7 @@ struct sw {
 	struct port_bpf *skel;
 	int prog_fd, xdp_fd; /* bpfbr_port_in, bpfbr_port_xdp */
 	int ports_fd, config_fd, flood_fd, fdb_fd, counters_fd, port_stats_fd, subnets_fd;
-	int devmap_fd, node_frags_fd;
+	int devmap_fd, node_frags_fd, inbound_fd;
 };
 
 /* What one run of the program did. */

@@ -7,8 +7,10 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <bpf/bpf.h>
+#include <linux/pkt_cls.h>
 
 #include "bpfbr/frag.h"
+#include "bpfbr/limits.h"
 #include "expect.h"
 #include "fixture.h"
 #include "harness.h"
@@ -359,5 +361,105 @@ TEST(guard_foreign_source)
 	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_ICMP, 1, 0);
 	p.saddr = ip4(10, 41, 0, 2);
 	check(&fx, &p, C1, BPFBR_DROP_FOREIGN_SOURCE, "to the gateway itself");
+	fx_teardown(&fx);
+}
+
+/* The node sends a UDP datagram from sport to container slot c's port 53 (the gateway delivers it). */
+static bool node_sends(struct fx *fx, int c, uint16_t sport, struct sw_run *r)
+{
+	struct frame f;
+	struct pkt p = { .saddr = fx->port[GW].ipv4,
+			 .daddr = fx->port[c].ipv4,
+			 .proto = PROTO_UDP,
+			 .ttl = 64,
+			 .sport = sport,
+			 .dport = 53 };
+
+	memcpy(p.dst_mac, fx->port[c].mac, 6);
+	memcpy(p.src_mac, fx->port[GW].mac, 6);
+	pkt_fill(&p, 20, 2);
+	pkt_frame(&f, &p);
+	return fx_run(fx, GW, &f, r) && ASSERT_EQ(r->verdict, TC_ACT_REDIRECT, "delivered");
+}
+
+/* Container c answers the node's datagram from sport. */
+static void answer(struct fx *fx, int c, uint16_t sport, int reason, const char *what)
+{
+	struct pkt p;
+
+	to_gateway(fx, &p, c, fx->port[GW].ipv4, PROTO_UDP, sport, 0);
+	p.sport = 53;
+	check(fx, &p, c, reason, what);
+}
+
+/*
+ * What the node opens into one container counts against that container's
+ * share (BPFBR_INBOUND_PER_PORT): past it a flow is not recorded (counted),
+ * its replies refused; another container's flows are untouched, and no
+ * entry ever evicts another.
+ */
+TEST(guard_inbound_per_port)
+{
+	uint64_t full = 0;
+	struct sw_run r;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	if (!node_sends(&fx, C2, 30000, &r))
+		goto out;
+	for (uint32_t i = 0; i < BPFBR_INBOUND_PER_PORT + 5; i++) {
+		if (!node_sends(&fx, C1, (uint16_t)(20000 + i), &r))
+			goto out;
+		full += r.delta[BPFBR_EV_INBOUND_FULL];
+	}
+	ASSERT_EQ(full, 5, "C1's flows past its share are not recorded");
+	answer(&fx, C1, 20000, 0, "C1 answers a recorded flow");
+	answer(&fx, C1, (uint16_t)(20000 + BPFBR_INBOUND_PER_PORT + 4), BPFBR_DROP_NODE_DENIED,
+	       "C1 answers a flow past its share");
+	answer(&fx, C2, 30000, 0, "C2 answers its flow, recorded before C1's");
+	if (node_sends(&fx, C2, 30001, &r))
+		ASSERT_EQ(r.delta[BPFBR_EV_INBOUND_FULL], 0, "C2 has its share");
+	answer(&fx, C2, 30001, 0, "C2 answers its new flow");
+out:
+	fx_teardown(&fx);
+}
+
+/* An inbound flow idle past its time is forgotten; a full share is reclaimed. */
+TEST(guard_inbound_expires)
+{
+	static struct bpfbr_conn_key keys[BPFBR_INBOUND_PER_PORT + 1];
+	struct bpfbr_inbound v;
+	struct sw_run r;
+	struct fx fx;
+	uint32_t n = 0;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	for (uint32_t i = 0; i < BPFBR_INBOUND_PER_PORT; i++)
+		if (!node_sends(&fx, C1, (uint16_t)(20000 + i), &r))
+			goto out;
+	/* Idle for longer than UDP's 120 s, all of them (keys first: an update
+	 * moves an entry within its bucket, which would upset a walk). */
+	while (n <= BPFBR_INBOUND_PER_PORT &&
+	       !bpf_map_get_next_key(fx.sw.inbound_fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	ASSERT_EQ(n, BPFBR_INBOUND_PER_PORT, "C1's share recorded");
+	for (uint32_t i = 0; i < n; i++) {
+		if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &keys[i], &v), "an entry"))
+			goto out;
+		v.seen_ns -= (BPFBR_INBOUND_UDP_S + 1) * 1000000000ull;
+		if (!ASSERT_OK(bpf_map_update_elem(fx.sw.inbound_fd, &keys[i], &v, BPF_EXIST),
+			       "age it"))
+			goto out;
+	}
+	answer(&fx, C1, 20000, BPFBR_DROP_NODE_DENIED, "C1 answers a flow idle for 121 s");
+	if (node_sends(&fx, C1, 40000, &r)) {
+		ASSERT_EQ(r.delta[BPFBR_EV_INBOUND_EXPIRED], BPFBR_INBOUND_PER_PORT,
+			  "the full share's idle flows go");
+		ASSERT_EQ(r.delta[BPFBR_EV_INBOUND_FULL], 0, "and the new one is recorded");
+	}
+	answer(&fx, C1, 40000, 0, "C1 answers it");
+out:
 	fx_teardown(&fx);
 }

@@ -889,6 +889,64 @@ test_container_icmp_errors_are_translated() {
 		"$(uplink_drops nat_unsupported_protocol)" 0
 }
 
+# The inbound table (flows the node opened into containers, whose replies
+# pass its guard) is no longer one shared LRU that a container can flush:
+# a1's 70 000 made-up SYN-ACK/ACK pairs record nothing, and a2's answer to
+# the node, due while they fly, passes. What the node sends into a1 counts
+# against a1's share (1 024 flows, .events.inbound_full past it), never
+# against a2's.
+test_inbound_flood_spares_others() {
+	local gm ma full got query
+	up || return 1
+	gm=$(gw_mac) ma=$(mac a1)
+	spawn on a2 timeout 20 socat -t5 UDP-RECVFROM:5300,fork SYSTEM:"sleep 3; echo answer" \
+		>/dev/null 2>&1
+	sleep 0.3
+	(echo q | node timeout 10 socat -t9 -T9 - "UDP:10.40.0.3:5300,bind=10.40.0.1:5301" \
+		>"$ROOT/got" 2>/dev/null) &
+	query=$!
+	sleep 0.5
+	hostile a1 synackflood eth0 "$gm" "$ma" 10.40.0.2 10.40.0.1 70000 || return 1
+	wait "$query"
+	got=$(cat "$ROOT/got")
+	[ "$got" = answer ] || fail "a2's answer to the node, after a1's flood: '$got'" || return 1
+	# The node opens 1 100 flows into a1 (datagrams from as many ports).
+	full=$(events inbound_full)
+	node "$PY" "$TOOL" udp "$(gw_dev)" "$ma" "$gm" 10.40.0.1 10.40.0.2 5300 --sport 20000 \
+		--next-port --count 1100 >/dev/null || fail "the node's datagrams" || return 1
+	expect_delta "events.inbound_full" "$full" "$(events inbound_full)" 76 || return 1
+	got=$(echo q | node timeout 10 socat -t9 -T9 - "UDP:10.40.0.3:5300,bind=10.40.0.1:5302" \
+		2>/dev/null)
+	[ "$got" = answer ] || fail "a2's answer with a1's share used up: '$got'"
+}
+
+# With --no-spoofchk a container may use other MACs, which are learned; 17 000
+# random ones filled the table for good (ageing only ran on lookups) and the
+# next attach failed. A port learns at most 512 (.events.fdb_port_full past
+# that; its frames still go), every port's static entry fits, and learned
+# entries past the ageing time make room when room is needed.
+test_mac_flood_is_bounded() {
+	local learned full aged
+	up --no-spoofchk --ageing 1 || return 1
+	learned=$(events learned) full=$(events fdb_port_full)
+	hostile a1 macflood eth0 17000 || return 1
+	expect_delta "events.learned" "$learned" "$(events learned)" 512 || return 1
+	expect_delta "events.fdb_port_full" "$full" "$(events fdb_port_full)" 16488 || return 1
+	[ "$(bpfbr -j fdb show neta | jq length)" -le $((512 + 4)) ] ||
+		fail "the forwarding table holds $(bpfbr -j fdb show neta | jq length) entries" ||
+		return 1
+	check "attach a4 after the flood" bpfbr attach neta "$(ct a4)" --create-netns \
+		--ip 10.40.0.5 || return 1
+	ping_ok a4 10.40.0.3 || fail "a4 cannot reach a2" || return 1
+	# A second later a1's MACs are past their time: new ones are learned.
+	sleep 2
+	aged=$(events aged_out) learned=$(events learned)
+	hostile a1 macflood eth0 100 --seed 8 || return 1
+	[ "$(($(events aged_out) - aged))" -ge 500 ] ||
+		fail "only $(($(events aged_out) - aged)) aged entries went" || return 1
+	expect_delta "events.learned" "$learned" "$(events learned)" 100
+}
+
 # A container's answers to what the node opened pass, to whichever node
 # address the node sent from (a port mapping's DNAT keeps the uplink's).
 test_replies_to_the_node_pass() {

@@ -8,9 +8,9 @@
   hostile.py macflood IFACE COUNT [--seed S]
       COUNT broadcast frames, each from a different random unicast MAC
   hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N] [--vlan TAG]...
-                 [--frag BYTES] [--opts HEX] [--sport P]
+                 [--frag BYTES] [--opts HEX] [--sport P] [--next-port]
       N UDP datagrams (checksums right) from any address the caller likes
-      (source port P, default 40000);
+      (source port P, default 40000; --next-port: P, P+1, ...);
       --frag sends each as two fragments, the first with BYTES (a multiple
       of 8) after the IPv4 header; --opts puts IPv4 options in the header
   hostile.py udp6 IFACE DST-MAC SRC-MAC SRC-IP6 DST-IP6 DPORT [--count N] [--vlan TAG]...
@@ -21,12 +21,15 @@
                  [--vlan TAG]... [--frag BYTES]
       one TCP SYN; prints "answered" if a SYN-ACK comes back within S
       seconds (default 2), else "silent"
+  hostile.py synackflood IFACE DST-MAC SRC-MAC SRC-IP DST-IP COUNT
+      COUNT made-up SYN-ACKs, each followed by an ACK, every one on ports of its own
   hostile.py tcp IFACE DST-MAC SRC-MAC SRC-IP DST-IP SPORT DPORT FLAGS [--count N]
       N TCP segments with FLAGS (letters of FSRPAU, e.g. SA for a SYN-ACK)
 
 MACs are aa:bb:cc:dd:ee:ff; "random" is a fresh random unicast MAC.
 """
 import argparse
+import errno
 import os
 import random
 import socket
@@ -117,7 +120,14 @@ def sock(iface):
 def send(iface, frames):
     s = sock(iface)
     for f in frames:
-        s.send(f)
+        for _ in range(1000):  # a device in XDP mode runs out of room now and then
+            try:
+                s.send(f)
+                break
+            except OSError as e:
+                if e.errno != errno.ENOBUFS:
+                    raise
+                time.sleep(0.001)
     s.close()
     print(f"sent {len(frames)}")
 
@@ -154,8 +164,23 @@ def frames_of(o, pkt, etype=0x0800):
 
 
 def cmd_udp(o):
-    data = udp(o.src_ip, o.dst_ip, o.sport, o.dport, PAYLOAD, bytes.fromhex(o.opts))
-    send(o.iface, frames_of(o, data) * o.count)
+    frames = []
+    for i in range(o.count):
+        sport = o.sport + i if o.next_port else o.sport
+        data = udp(o.src_ip, o.dst_ip, sport, o.dport, PAYLOAD, bytes.fromhex(o.opts))
+        frames += frames_of(o, data)
+    send(o.iface, frames)
+
+
+def cmd_synackflood(o):
+    """COUNT made-up SYN-ACKs, each followed by an ACK, every one a flow of its own."""
+    frames = []
+    for i in range(o.count):
+        sport, dport = 1024 + i % 60000, 1024 + i // 60000
+        for flags in (0x12, 0x10):
+            seg = tcp_seg(o.src_ip, o.dst_ip, sport, dport, i, i, flags)
+            frames.append(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, seg))
+    send(o.iface, frames)
 
 
 def udp6(src, dst, sport, dport, data):
@@ -239,6 +264,8 @@ def main():
             c.add_argument("--frag", type=int, default=0)
             c.add_argument("--opts", default="")
             c.add_argument("--sport", type=int, default=40000)
+            c.add_argument("--next-port", action="store_true",
+                           help="each datagram from the next source port")
     c = sub.add_parser("arp")
     for a in ("iface", "eth_dst", "eth_src", "op", "sha", "spa", "tha", "tpa"):
         c.add_argument(a)
@@ -251,6 +278,10 @@ def main():
     c.add_argument("--sport", type=int, default=0)
     c.add_argument("--vlan", action="append")
     c.add_argument("--frag", type=int, default=0)
+    c = sub.add_parser("synackflood")
+    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+        c.add_argument(a)
+    c.add_argument("count", type=int)
     c = sub.add_parser("tcp")
     for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
         c.add_argument(a)
@@ -260,7 +291,8 @@ def main():
     c.add_argument("--count", type=int, default=1)
     o = p.parse_args()
     return {"eth": cmd_eth, "macflood": cmd_macflood, "udp": cmd_udp, "arp": cmd_arp,
-            "syn": cmd_syn, "tcp": cmd_tcp, "udp6": cmd_udp6}[o.cmd](o) or 0
+            "syn": cmd_syn, "tcp": cmd_tcp, "udp6": cmd_udp6,
+            "synackflood": cmd_synackflood}[o.cmd](o) or 0
 
 
 if __name__ == "__main__":
