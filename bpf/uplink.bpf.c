@@ -356,8 +356,10 @@ static __always_inline bool source_routed(struct __sk_buff *skb, const struct ip
 {
 	struct ipv4_opt_walk w = { .len = p->l4_off - p->l3_off - sizeof(struct iphdr) };
 
+	/* (A size of 1..64 the verifier can tell: 6.1 does not narrow it from len's checks.) */
 	if (!w.len || w.len > IPV4_OPTS_MAX ||
-	    bpf_skb_load_bytes(skb, p->l3_off + sizeof(struct iphdr), w.opts, w.len & 63))
+	    bpf_skb_load_bytes(skb, p->l3_off + sizeof(struct iphdr), w.opts,
+			       ((w.len - 1) & 63) + 1))
 		return false;
 	bpf_loop(IPV4_OPTS_MAX, ipv4_opt_step, &w, 0);
 	return w.source_route;

@@ -121,6 +121,19 @@ struct {
 	__type(value, struct bpfbr_node_frag);
 } bpfbr_node_frags SEC(".maps");
 
+/* A flood's walk (lib/forward.h), per CPU; not pinned: nothing in it outlives a flood. */
+struct flood_state {
+	__u32 pending;	    /* last port found, sent after the walk with bpf_redirect() */
+	__u32 pending_slot; /* its slot */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flood_state);
+} bpfbr_flood_state SEC(".maps");
+
 static __always_inline struct bpfbr_netcfg *config_get(void)
 {
 	__u32 zero = 0;
