@@ -28,9 +28,11 @@ static __always_inline bool tcp_opens(const struct ipv4_pkt *p)
 	       (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
 }
 
-static __always_inline __u64 inbound_timeout_ns(__u8 proto)
+static __always_inline __u64 inbound_timeout_ns(const struct bpfbr_inbound *v, __u8 proto)
 {
-	return (proto == IPPROTO_TCP ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_UDP_S) * NSEC_PER_SEC;
+	if (proto != IPPROTO_TCP)
+		return BPFBR_INBOUND_UDP_S * NSEC_PER_SEC;
+	return (v->answered ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_TCP_OPEN_S) * NSEC_PER_SEC;
 }
 
 /* A live entry: seen within its timeout, and refreshed. */
@@ -38,7 +40,7 @@ static __always_inline bool inbound_live(struct bpfbr_inbound *v, __u8 proto)
 {
 	__u64 now = bpf_ktime_get_ns();
 
-	if (older_than(now, v->seen_ns, inbound_timeout_ns(proto)))
+	if (older_than(now, v->seen_ns, inbound_timeout_ns(v, proto)))
 		return false; /* the next reclaim pass removes it */
 	if (older_than(now, v->seen_ns, INBOUND_REFRESH_NS))
 		v->seen_ns = now;
@@ -60,13 +62,17 @@ static __always_inline bool inbound_flow(const struct ipv4_pkt *p, __u16 slot)
 	k.dport = p->dport;
 	k.proto = p->proto;
 	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
-	return v && v->slot == slot && inbound_live(v, p->proto);
+	if (!v || v->slot != slot || !inbound_live(v, p->proto))
+		return false;
+	if (!v->answered)
+		v->answered = 1;
+	return true;
 }
 
 static long inbound_reclaim_entry(struct bpf_map *map, struct bpfbr_conn_key *k,
 				  struct bpfbr_inbound *v, struct quota_pass *qp)
 {
-	if (older_than(qp->now, v->seen_ns, inbound_timeout_ns(k->proto))) {
+	if (older_than(qp->now, v->seen_ns, inbound_timeout_ns(v, k->proto))) {
 		bpf_map_delete_elem(map, k);
 		count(BPFBR_EV_INBOUND_EXPIRED);
 		return 0;

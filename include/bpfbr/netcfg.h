@@ -73,13 +73,16 @@ BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn_key) == 16, "conn key layout");
 struct bpfbr_inbound {
 	__u64 seen_ns; /* the flow's last packet (refreshed at most once a second) */
 	__u16 slot;    /* the container's port: only its replies belong to the flow */
-	__u8 pad[6];
+	__u8 answered; /* the container sent something back (TCP) */
+	__u8 pad[5];
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound) == 16, "inbound layout");
 
-/* An inbound flow idle this long is forgotten: RFC 5382's established TCP,
- * RFC 4787's UDP (as the masquerade's flows). */
-#define BPFBR_INBOUND_TCP_S 7440
-#define BPFBR_INBOUND_UDP_S 120
+/* An inbound flow idle this long is forgotten: RFC 5382's established and
+ * transitory TCP (a SYN the container never answered), RFC 4787's UDP (as
+ * the masquerade's flows). */
+#define BPFBR_INBOUND_TCP_S	 7440
+#define BPFBR_INBOUND_TCP_OPEN_S 240
+#define BPFBR_INBOUND_UDP_S	 120
 
 #endif

@@ -463,3 +463,53 @@ TEST(guard_inbound_expires)
 out:
 	fx_teardown(&fx);
 }
+
+/* A TCP flow the node opened: 240 s until the container answers, then 7 440 s. */
+TEST(guard_inbound_tcp_times)
+{
+	struct bpfbr_conn_key k = { .proto = PROTO_TCP };
+	struct bpfbr_inbound v;
+	struct sw_run r;
+	struct frame f;
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	for (int c = C1; c <= C2; c++) {
+		p = (struct pkt){ .saddr = fx.port[GW].ipv4,
+				  .daddr = fx.port[c].ipv4,
+				  .proto = PROTO_TCP,
+				  .ttl = 64,
+				  .sport = 22,
+				  .dport = 40000,
+				  .tcp_flags = TCP_SYN };
+		memcpy(p.dst_mac, fx.port[c].mac, 6);
+		memcpy(p.src_mac, fx.port[GW].mac, 6);
+		pkt_frame(&f, &p);
+		if (!fx_run(&fx, GW, &f, &r) ||
+		    !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "node's SYN"))
+			goto out;
+	}
+	/* C2 answers; C1 does not. */
+	to_gateway(&fx, &p, C2, fx.port[GW].ipv4, PROTO_TCP, 22, TCP_SYN | TCP_ACK);
+	check(&fx, &p, C2, 0, "C2's SYN-ACK");
+	for (int c = C1; c <= C2; c++) {
+		k.saddr = fx.port[c].ipv4;
+		k.daddr = fx.port[GW].ipv4;
+		k.sport = htons(40000);
+		k.dport = htons(22);
+		if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "the flow"))
+			goto out;
+		ASSERT_EQ(v.answered, c == C2, "answered as it was");
+		v.seen_ns -= (BPFBR_INBOUND_TCP_OPEN_S + 1) * 1000000000ull;
+		if (!ASSERT_OK(bpf_map_update_elem(fx.sw.inbound_fd, &k, &v, BPF_EXIST), "age it"))
+			goto out;
+	}
+	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, 22, TCP_RST);
+	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "C1's RST, 241 s after a SYN it never answered");
+	to_gateway(&fx, &p, C2, fx.port[GW].ipv4, PROTO_TCP, 22, TCP_RST);
+	check(&fx, &p, C2, 0, "C2's RST, 241 s into a connection it answered");
+out:
+	fx_teardown(&fx);
+}
