@@ -23,6 +23,11 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_MAC_SPOOF] = "mac_spoof",
 	[BPFBR_DROP_OTHER_NETWORK] = "other_network",
 	[BPFBR_DROP_NODE_DENIED] = "node_denied",
+	[BPFBR_DROP_NODE_IPV6] = "node_ipv6",
+	[BPFBR_DROP_TINY_FRAGMENT] = "tiny_fragment",
+	[BPFBR_DROP_FOREIGN_SOURCE] = "foreign_source",
+	[BPFBR_DROP_NAT_RELEASING] = "nat_flow_releasing",
+	[BPFBR_DROP_SOURCE_ROUTE] = "source_route",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -32,11 +37,14 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_NAT_RECLAIMED] = "nat_reclaimed",
 	[BPFBR_EV_NAT_HOST_REMAP] = "nat_node_port_changed",
 	[BPFBR_EV_NAT_ICMP_ERROR] = "nat_icmp_error_translated",
+	[BPFBR_EV_FDB_PORT_FULL] = "fdb_port_full",
+	[BPFBR_EV_INBOUND_FULL] = "inbound_full",
+	[BPFBR_EV_INBOUND_EXPIRED] = "inbound_expired",
 	[BPFBR_EV_MAC_FOLLOWED] = "mac_followed",
 	[BPFBR_EV_MAC_REFUSED] = "mac_follow_refused",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 21 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 11,
+_Static_assert(BPFBR_DROP_MAX == 26 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 14,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath.h"
+#include "dpmigrate.h"
 #include "log.h"
 #include "paths.h"
 #include "pins.h"
 #include "bpfbr/trace.h"
 #include "port.skel.h"
 
-#define SPEC(pin, name, prog, field)                        \
-	{                                                   \
-		pin, name, prog, offsetof(struct dp, field) \
+#define SPEC(pin, name, prog, field)                               \
+	{                                                          \
+		pin, name, prog, offsetof(struct dp, field), false \
+	}
+/* A map a later build added (pin_spec.added). */
+#define SPEC_ADDED(pin, name, field)                               \
+	{                                                          \
+		pin, name, false, offsetof(struct dp, field), true \
 	}
 
 static const struct pin_spec dp_pins[] = {
@@ -24,12 +32,18 @@ static const struct pin_spec dp_pins[] = {
 	SPEC(PIN_COUNTERS, "bpfbr_counters", false, counters),
 	SPEC(PIN_PORT_STATS, "bpfbr_port_stats", false, port_stats),
 	SPEC(PIN_DEVMAP, "bpfbr_devmap", false, devmap),
-	SPEC(PIN_INBOUND, "bpfbr_inbound", false, inbound),
+	SPEC_ADDED(PIN_INBOUND, "bpfbr_inbound", inbound),
+	SPEC_ADDED(PIN_NODE_FRAGS, "bpfbr_node_frags", node_frags),
+	SPEC_ADDED(PIN_QUOTAS, "bpfbr_quotas", quotas),
 	SPEC(PIN_SUBNETS, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };
 #define N_PINS (sizeof(dp_pins) / sizeof(dp_pins[0]))
+
+/* Pins of maps an older build had, replaced by a new layout under a new name. */
+#define PIN_OLD_INBOUND "inbound"
+static const char *const dp_retired[] = { PIN_OLD_INBOUND };
 
 void dp_close(struct dp *dp)
 {
@@ -81,14 +95,57 @@ int dp_unpin(const char *dir)
 	return pins_remove(dir);
 }
 
+/* An older build's pin under dir, opened (-1: none). */
+static int old_pin(const char *dir, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+	int err = path_join(path, sizeof(path), dir, name);
+
+	*fd = -1;
+	if (err)
+		return err;
+	*fd = bpf_obj_get(path);
+	return *fd < 0 && errno != ENOENT ? -errno : 0;
+}
+
+/*
+ * The new programs are staged, the hooks still run the old ones: what the
+ * maps of an older layout hold is carried over into this build's (made and
+ * pinned by the load) before the switch. Done again if an upgrade is run
+ * again: the copy and the recount change nothing the second time.
+ */
+static int migrate(const char *dir, int old_inbound, bool had_quotas)
+{
+	struct dp dp;
+	int err = dp_open(dir, &dp);
+
+	if (err)
+		return err;
+	if (old_inbound >= 0)
+		err = dp_migrate_inbound(&dp, old_inbound);
+	if (!err && !had_quotas)
+		err = dp_quota_recount(&dp);
+	dp_close(&dp);
+	return err;
+}
+
 int dp_stage(const char *dir)
 {
 	struct port_bpf *skel;
-	int err;
+	int old_inbound, quotas, err;
 
+	err = old_pin(dir, PIN_QUOTAS, &quotas);
+	if (!err)
+		err = old_pin(dir, PIN_OLD_INBOUND, &old_inbound);
+	if (err)
+		return err;
+	if (quotas >= 0)
+		close(quotas);
 	skel = port_bpf__open();
-	if (!skel)
-		return -errno;
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
 	err = pins_reuse_maps(skel->obj, dir, dp_pins, N_PINS);
 	if (!err) {
 		err = port_bpf__load(skel);
@@ -100,12 +157,19 @@ int dp_stage(const char *dir)
 	if (!err)
 		err = pins_stage_programs(skel->obj, dir, dp_pins, N_PINS);
 	port_bpf__destroy(skel);
+	if (!err)
+		err = migrate(dir, old_inbound, quotas >= 0);
+out:
+	if (old_inbound >= 0)
+		close(old_inbound);
 	return err;
 }
 
+/* The older layout's pins go once this build's programs are pinned. */
 int dp_commit(const char *dir)
 {
-	return pins_commit_staged(dir, dp_pins, N_PINS);
+	return pins_commit_staged(dir, dp_pins, N_PINS)
+		       ?: pins_retire(dir, dp_retired, sizeof(dp_retired) / sizeof(dp_retired[0]));
 }
 
 int dp_drop_staged(const char *dir)

@@ -16,7 +16,9 @@
 #define PIN_PORT_STATS "port_stats"
 #define PIN_PROG_PORT  "prog_port_in"
 #define PIN_DEVMAP     "devmap"
-#define PIN_INBOUND    "inbound"
+#define PIN_INBOUND    "inbound_flows" /* "inbound" before, with a byte per flow */
+#define PIN_NODE_FRAGS "node_frags"
+#define PIN_QUOTAS     "quotas"
 /* Shared by every network: one level up, PINS/subnets (subnets.h). */
 #define PIN_SUBNETS   "../subnets"
 #define PIN_PROG_XDP  "prog_port_xdp"
@@ -31,6 +33,8 @@ struct dp {
 	int port_stats;
 	int devmap;
 	int inbound;
+	int node_frags;
+	int quotas;
 	int subnets;
 	int prog_port;
 	int prog_port_xdp;

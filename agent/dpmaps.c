@@ -98,6 +98,41 @@ void dp_fdb_del_static(const struct dp *dp, const uint8_t mac[6], uint32_t ifind
 		bpf_map_delete_elem(dp->fdb, &k);
 }
 
+/* The flows the node opened into the port in slot: its container is going.
+ * Keys first, then the deletes (a delete would upset the walk). (The share
+ * they held is counted again by the next reclaim pass that needs it.) */
+static int inbound_del(const struct dp *dp, uint16_t slot)
+{
+	struct bpfbr_conn_key *keys = NULL, *more, cur, next, *prev = NULL;
+	size_t n = 0, cap = 0;
+	struct bpfbr_inbound v;
+	int err = 0;
+
+	if (dp->inbound < 0)
+		return 0; /* pinned by an older build, until the upgrade */
+	while (!bpf_map_get_next_key(dp->inbound, prev, &next)) {
+		cur = next;
+		prev = &cur;
+		if (bpf_map_lookup_elem(dp->inbound, &cur, &v) || v.slot != slot)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			more = realloc(keys, cap * sizeof(*keys));
+			if (!more) {
+				err = -ENOMEM;
+				break;
+			}
+			keys = more;
+		}
+		keys[n++] = cur;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_delete_elem(dp->inbound, &keys[i]) && errno != ENOENT && !err)
+			err = -errno;
+	free(keys);
+	return err;
+}
+
 int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot)
 {
 	struct bpfbr_fdb_key key, next, *prev = NULL;
@@ -123,7 +158,7 @@ int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot)
 		if (!bpf_map_delete_elem(dp->fdb, &key))
 			prev = NULL;
 	}
-	return err;
+	return inbound_del(dp, slot) ?: err;
 }
 
 int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data)

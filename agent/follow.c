@@ -17,11 +17,11 @@
 
 /* The network's maps the program uses (only their pins and names are read). */
 static const struct pin_spec net_maps[] = {
-	{ PIN_PORTS, "bpfbr_ports", false, 0 },
-	{ PIN_FDB, "bpfbr_fdb", false, 0 },
-	{ PIN_COUNTERS, "bpfbr_counters", false, 0 },
+	{ PIN_PORTS, "bpfbr_ports", false, 0, false },
+	{ PIN_FDB, "bpfbr_fdb", false, 0, false },
+	{ PIN_COUNTERS, "bpfbr_counters", false, 0, false },
 	/* Made with the first program a network loads (an older datapath has none). */
-	{ PIN_FOLLOW_IFACES, "bpfbr_container_ifaces", false, 0 },
+	{ PIN_FOLLOW_IFACES, "bpfbr_container_ifaces", false, 0, false },
 };
 #define N_NET_MAPS (sizeof(net_maps) / sizeof(net_maps[0]))
 

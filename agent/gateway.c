@@ -53,8 +53,12 @@ int gateway_create(struct netctx *c, struct netstate *ns, bool brd)
 	our_alias(ns, key, sizeof(key));
 	nl_link_set_alias(&c->nl, ns->gw_dev_ifindex, key);
 	nl_link_set_alias(&c->nl, ns->gw_port_ifindex, key);
-	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own. */
+	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own.
+	 * The node's side neither: no IPv6 from a container reaches the node until bpfbr
+	 * guards IPv6 (the switch drops it too); a kernel without IPv6 has no such key. */
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ns->gw_port);
+	sysctl_write(key, "1");
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", ns->gw_dev);
 	sysctl_write(key, "1");
 	err = nl_addr_add(&c->nl, ns->gw_dev_ifindex, ns->gateway, ns->subnet.prefix, brd);
 	if (!err)

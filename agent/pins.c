@@ -177,6 +177,22 @@ int pins_drop_staged(const char *dir, const struct pin_spec *specs, size_t n)
 	return dropped;
 }
 
+int pins_retire(const char *dir, const char *const *names, size_t n)
+{
+	char path[PATH_MAX];
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (path_join(path, sizeof(path), dir, names[i]))
+			continue;
+		if (unlink(path) && errno != ENOENT) {
+			err = -errno;
+			pr_err("cannot remove the retired pin %s: %s", path, strerror(-err));
+		}
+	}
+	return err;
+}
+
 void pins_close(const struct pin_spec *specs, size_t n, void *base)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -202,6 +218,8 @@ int pins_open(const char *dir, const struct pin_spec *specs, size_t n, void *bas
 		if (err)
 			break;
 		*fd = bpf_obj_get(path);
+		if (*fd < 0 && errno == ENOENT && specs[i].added)
+			continue;
 		if (*fd < 0) {
 			err = -errno;
 			pr_err("cannot open pinned datapath object %s: %s; the pins are gone (a "

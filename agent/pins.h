@@ -17,6 +17,10 @@ struct pin_spec {
 	const char *name; /* map or program name in the object */
 	bool prog;
 	size_t fd_off; /* offset of the int fd in the caller's struct */
+	/* A map that only the programs use, added by a later build: a datapath
+	 * pinned by an older one lacks it until `bpfbr upgrade` creates it, and
+	 * pins_open() leaves its fd -1 instead of failing. */
+	bool added;
 };
 
 /* Before load: every map of the table gets its pin path (libbpf pins at load). */
@@ -42,7 +46,11 @@ int pins_stage_programs(struct bpf_object *obj, const char *dir, const struct pi
 int pins_commit_staged(const char *dir, const struct pin_spec *specs, size_t n);
 /* Removes the staged pins; returns how many there were. */
 int pins_drop_staged(const char *dir, const struct pin_spec *specs, size_t n);
-/* Opens every pin of the table into the fds of base; all fds -1 on failure. */
+/* After an upgrade: removes the pins under dir of maps an older build had
+ * and this one replaced (a new layout gets a new pin name); absent ones are fine. */
+int pins_retire(const char *dir, const char *const *names, size_t n);
+/* Opens every pin of the table into the fds of base (a missing `added` one:
+ * fd -1); all fds -1 on failure. */
 int pins_open(const char *dir, const struct pin_spec *specs, size_t n, void *base);
 void pins_close(const struct pin_spec *specs, size_t n, void *base);
 /* Removes every pin under dir, subdirectories included, and dir itself. */

@@ -13,9 +13,14 @@
 #include "bpfbr/trace.h"
 #include "uplink.skel.h"
 
-#define SPEC(pin, name, prog, field)                          \
-	{                                                     \
-		pin, name, prog, offsetof(struct updp, field) \
+#define SPEC(pin, name, prog, field)                                 \
+	{                                                            \
+		pin, name, prog, offsetof(struct updp, field), false \
+	}
+/* A map a later build added (pin_spec.added). */
+#define SPEC_ADDED(pin, name, field)                                 \
+	{                                                            \
+		pin, name, false, offsetof(struct updp, field), true \
 	}
 
 static const struct pin_spec up_pins[] = {
@@ -25,7 +30,8 @@ static const struct pin_spec up_pins[] = {
 	SPEC("free", "nat_free", false, free),
 	SPEC("nat_out", "nat_out", false, nat_out),
 	SPEC("nat_in", "nat_in", false, nat_in),
-	SPEC("frags", "nat_frags", false, frags),
+	SPEC_ADDED("frag_flows", "nat_frags", frags),
+	SPEC_ADDED("flow_seq", "nat_flow_seq", flow_seq),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -35,6 +41,11 @@ static const struct pin_spec up_pins[] = {
 	SPEC("prog_uplink_xdp", "bpfbr_uplink_xdp", true, prog_xdp),
 };
 #define N_PINS (sizeof(up_pins) / sizeof(up_pins[0]))
+
+/* Pins of maps an older build had, replaced by a new layout under a new name. */
+static const char *const up_retired[] = {
+	"frags", /* value: the slot only; now "frag_flows" */
+};
 
 void updp_close(struct updp *u)
 {
@@ -49,7 +60,7 @@ int updp_open(const char *dir, struct updp *u)
 static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
 	struct bpf_map *maps[] = { skel->maps.nat_flows, skel->maps.nat_free, skel->maps.nat_out,
-				   skel->maps.nat_in };
+				   skel->maps.nat_in, skel->maps.nat_flow_seq };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);
@@ -180,15 +191,42 @@ int updp_flows_each(const struct updp *u, uint32_t nat_max, updp_flow_cb cb, voi
 	return 0;
 }
 
+/* The table size the pinned datapath under dir was made with. */
+static int pinned_nat_max(const char *dir, uint32_t *nat_max)
+{
+	struct bpfbr_uplink_cfg cfg;
+	char path[PATH_MAX];
+	uint32_t zero = 0;
+	int fd, err = path_join(path, sizeof(path), dir, "config");
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_lookup_elem(fd, &zero, &cfg) ? -errno : 0;
+	close(fd);
+	if (!err)
+		*nat_max = cfg.nat_max;
+	return err;
+}
+
 int updp_stage(const char *dir)
 {
 	struct uplink_bpf *skel;
+	uint32_t nat_max;
 	int err;
 
+	err = pinned_nat_max(dir, &nat_max);
+	if (err)
+		return err;
 	skel = uplink_bpf__open();
 	if (!skel)
 		return -errno;
-	err = pins_reuse_maps(skel->obj, dir, up_pins, N_PINS);
+	/* Sized for the maps this build adds; those reused keep their own size. */
+	err = size_tables(skel, nat_max);
+	if (!err)
+		err = pins_reuse_maps(skel->obj, dir, up_pins, N_PINS);
 	if (!err) {
 		err = uplink_bpf__load(skel);
 		if (err)
@@ -202,9 +240,11 @@ int updp_stage(const char *dir)
 	return err;
 }
 
+/* The older layout's pins go once this build's programs are pinned. */
 int updp_commit(const char *dir)
 {
-	return pins_commit_staged(dir, up_pins, N_PINS);
+	return pins_commit_staged(dir, up_pins, N_PINS)
+		       ?: pins_retire(dir, up_retired, sizeof(up_retired) / sizeof(up_retired[0]));
 }
 
 int updp_drop_staged(const char *dir)

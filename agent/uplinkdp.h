@@ -21,6 +21,7 @@ struct updp {
 	int nat_out;
 	int nat_in;
 	int frags;
+	int flow_seq;
 	int counters;
 	int gc;
 	int devmap;

@@ -35,8 +35,8 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (verdict)
 		return drop(verdict, in->slot);
 	f.vlan_tagged |= skb->vlan_present; /* a tag the stack moved out of band */
-	/* The anti-spoofing checks read headers that must be in the linear part. */
-	if (in->kind == BPFBR_PORT_CONTAINER && (cfg->flags & BPFBR_NET_SPOOFCHK) &&
+	/* The checks of a container's frames read headers that must be in the linear part. */
+	if (in->kind == BPFBR_PORT_CONTAINER &&
 	    f.l3_off + SPOOF_HDR_LEN > skb->data_end - skb->data && skb->len > ETH_HLEN) {
 		bpf_skb_pull_data(skb, f.l3_off + SPOOF_HDR_LEN);
 		verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
@@ -48,13 +48,16 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (!verdict)
 		verdict = switch_decide(cfg, in, &f, &dst);
 	if (verdict == SW_FLOOD)
-		return flood(skb, cfg, in);
+		return flood(skb, cfg, in,
+			     in->kind == BPFBR_PORT_CONTAINER ? node_flood_guard(cfg, &f) : 0);
 	if (verdict != SW_DELIVER || !dst)
 		return drop(verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
-		__u32 reason;
+		__u32 reason = node_frame_guard(&f);
 
-		verdict = route_ipv4(skb, cfg, &f, &reason);
+		if (reason)
+			return drop(reason, in->slot);
+		verdict = route_ipv4(skb, cfg, in, &f, &reason);
 		if (reason)
 			return drop(reason, in->slot);
 		if (verdict != ROUTE_TO_STACK)
@@ -64,7 +67,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
 		f.data = (void *)(long)skb->data;
 		f.data_end = (void *)(long)skb->data_end;
-		inbound_note(&f);
+		inbound_note(&f, dst->slot);
 	}
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
 }
@@ -73,7 +76,9 @@ int bpfbr_port_in(struct __sk_buff *skb)
  * XDP mode: the same decisions at the driver level, frames sent on with
  * devmap redirects (a broadcast redirect for floods). What the TC program
  * does better is passed to it: IPv4 for the gateway (checked, then routed
- * by the fast path or the stack), and frames on a device that is not a port.
+ * by the fast path or the stack), floods whose copy the node may not have
+ * (a broadcast redirect can leave out the ingress port only), and frames on
+ * a device that is not a port.
  */
 SEC("xdp")
 int bpfbr_port_xdp(struct xdp_md *ctx)
@@ -95,10 +100,18 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		verdict = switch_admit(cfg, in, &f);
 	if (!verdict)
 		verdict = switch_decide(cfg, in, &f, &dst);
-	/* IPv4 for the gateway is checked and routed by the TC program. */
-	if (verdict == SW_DELIVER && dst && dst->port_kind == BPFBR_PORT_GATEWAY &&
-	    in->kind == BPFBR_PORT_CONTAINER && f.proto == ETH_P_IP)
-		return XDP_PASS;
+	if (in->kind == BPFBR_PORT_CONTAINER) {
+		if (verdict == SW_DELIVER && dst && dst->port_kind == BPFBR_PORT_GATEWAY) {
+			__u32 reason = node_frame_guard(&f);
+
+			if (!reason && f.proto == ETH_P_IP)
+				return XDP_PASS; /* checked and routed by the TC program */
+			if (reason)
+				verdict = reason;
+		} else if (verdict == SW_FLOOD && node_flood_guard(cfg, &f)) {
+			return XDP_PASS; /* flooded by TC, without the node's copy */
+		}
+	}
 	count_rx(in->slot, len);
 	if (verdict == SW_FLOOD) {
 		count(BPFBR_EV_FLOOD);
@@ -112,7 +125,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		return XDP_DROP;
 	}
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
-		inbound_note(&f);
+		inbound_note(&f, dst->slot);
 	count_tx(dst->slot, len);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);
 }

@@ -11,6 +11,7 @@
 #define ETH_HLEN     14
 #define ETH_P_IP     0x0800
 #define ETH_P_ARP    0x0806
+#define ETH_P_IPV6   0x86DD
 #define ETH_P_8021Q  0x8100
 #define ETH_P_8021AD 0x88A8
 #define VLAN_HLEN    4
@@ -30,6 +31,16 @@
 #define NSEC_PER_SEC 1000000000ULL
 
 #define EEXIST 17
+
+/*
+ * A stamp of bpf_ktime_get_ns() older than age_ns at time now. The difference
+ * is signed: a stamp another CPU wrote after this one read the clock lies in
+ * the future, and is fresh, not 584 years old.
+ */
+static __always_inline bool older_than(__u64 now, __u64 then, __u64 age_ns)
+{
+	return (__s64)(now - then) > (__s64)age_ns;
+}
 
 #ifndef likely
 #define likely(x)   __builtin_expect(!!(x), 1)

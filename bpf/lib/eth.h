@@ -6,6 +6,11 @@
 #include "common.h"
 #include "bpfbr/stats.h"
 
+/* Bound offsets read back from the stack for the verifier: l3_off is at most
+ * 22 (two tags), an l4_off 22 + 60 (IPv4 options). */
+#define L3_OFF_MASK 0x3f
+#define L4_OFF_MASK 0x7f
+
 struct frame {
 	void *data;
 	void *data_end;

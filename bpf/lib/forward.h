@@ -25,28 +25,37 @@ static __always_inline int deliver(struct __sk_buff *skb, __u32 ifindex, __u16 s
 	return bpf_redirect(ifindex, 0);
 }
 
+/*
+ * A flood's walk over the port slots. What it carries from one slot to the
+ * next (the port found last) lives in a per-CPU map value, not on the stack:
+ * verifiers before 6.7 check a bpf_loop() callback as if it ran once, and
+ * would take a stack value the walk starts at 0 for 0 in every round,
+ * removing the copies as dead code (a map value's contents are unknown to
+ * them).
+ */
 struct flood_walk {
 	struct __sk_buff *skb;
+	struct flood_state *st;
 	__u32 skip_ifindex; /* the ingress port, unless hairpin */
-	__u32 pending;	    /* last port found, sent after the walk with bpf_redirect() */
-	__u32 pending_slot;
+	__u32 skip_slot;    /* the gateway's, when the node may not have its copy; else none */
 };
 
 static long flood_slot(__u32 slot, struct flood_walk *w)
 {
 	__u32 *ifindex = bpf_map_lookup_elem(&bpfbr_flood, &slot);
+	struct flood_state *st = w->st;
 
-	if (!ifindex || !*ifindex || *ifindex == w->skip_ifindex)
+	if (!ifindex || !*ifindex || *ifindex == w->skip_ifindex || slot == w->skip_slot)
 		return 0;
-	if (w->pending) {
-		trace_redirect(w->pending, BPFBR_TRACE_EGRESS);
-		if (bpf_clone_redirect(w->skb, w->pending, 0))
+	if (st->pending) {
+		trace_redirect(st->pending, BPFBR_TRACE_EGRESS);
+		if (bpf_clone_redirect(w->skb, st->pending, 0))
 			count(BPFBR_DROP_REDIRECT);
 		else
-			count_tx(w->pending_slot, w->skb->len);
+			count_tx(st->pending_slot, w->skb->len);
 	}
-	w->pending = *ifindex;
-	w->pending_slot = slot;
+	st->pending = *ifindex;
+	st->pending_slot = slot;
 	return 0;
 }
 
@@ -54,26 +63,35 @@ static long flood_slot(__u32 slot, struct flood_walk *w)
  * Broadcast, multicast and unknown unicast: a copy out of every port of the
  * network but the ingress one. Copies leave through the port device, so the
  * receiving end classifies them (broadcast, multicast, other host) as a
- * bridge port's peer would.
+ * bridge port's peer would. node_refused: the drop reason of the node's copy,
+ * left out and counted (0: the gateway port gets its copy).
  */
 static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				 const struct bpfbr_port *in)
+				 const struct bpfbr_port *in, __u32 node_refused)
 {
 	struct flood_walk w = {
 		.skb = skb,
 		.skip_ifindex = (cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : in->ifindex,
+		.skip_slot = node_refused ? BPFBR_GATEWAY_SLOT : BPFBR_MAX_PORTS,
 	};
-	__u32 nslots = cfg->nslots;
+	__u32 nslots = cfg->nslots, zero = 0;
 
+	w.st = bpf_map_lookup_elem(&bpfbr_flood_state, &zero);
+	if (!w.st)
+		return drop(BPFBR_DROP_NO_DEST, in->slot);
+	w.st->pending = 0;
+	w.st->pending_slot = 0;
 	if (nslots > BPFBR_MAX_PORTS)
 		nslots = BPFBR_MAX_PORTS;
 	bpf_loop(nslots, flood_slot, &w, 0);
-	if (!w.pending)
-		return drop(BPFBR_DROP_NO_DEST, in->slot);
+	if (!w.st->pending)
+		return drop(node_refused ?: BPFBR_DROP_NO_DEST, in->slot);
+	if (node_refused)
+		count(node_refused);
 	count(BPFBR_EV_FLOOD);
-	count_tx(w.pending_slot, skb->len);
-	trace_redirect(w.pending, BPFBR_TRACE_EGRESS);
-	return bpf_redirect(w.pending, 0);
+	count_tx(w.st->pending_slot, skb->len);
+	trace_redirect(w.st->pending, BPFBR_TRACE_EGRESS);
+	return bpf_redirect(w.st->pending, 0);
 }
 
 #endif

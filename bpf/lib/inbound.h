@@ -4,22 +4,54 @@
  * mapping's DNAT, plain routing). Their replies go back through the stack,
  * where conntrack translates them, never by the fast path; and a reply to
  * the node passes its guard like the reply it is.
+ *
+ * Only what the node really sent makes such a flow: the gateway port records
+ * it as it delivers the node's TCP SYN or UDP datagram to the container. A
+ * container can claim nothing here by what it sends itself, and what the
+ * node sends into one container counts against that container's share of
+ * the table (quota.h): no entry evicts another.
  */
 #ifndef BPFBR_BPF_INBOUND_H
 #define BPFBR_BPF_INBOUND_H
 
 #include "ipv4.h"
 #include "maps.h"
+#include "quota.h"
 
-/*
- * A container's packet p is part of a flow that came in through the stack:
- * for TCP the container's SYN-ACK marks it (a container's own connections
- * never start with one); for UDP the datagram the node sent in (inbound_note).
- */
-static __always_inline bool inbound_flow(const struct ipv4_pkt *p)
+/* A flow's seen_ns is rewritten at most this often. */
+#define INBOUND_REFRESH_NS NSEC_PER_SEC
+
+/* A TCP segment that opens a connection: SYN without ACK. */
+static __always_inline bool tcp_opens(const struct ipv4_pkt *p)
+{
+	return p->proto == IPPROTO_TCP &&
+	       (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
+}
+
+static __always_inline __u64 inbound_timeout_ns(const struct bpfbr_inbound *v, __u8 proto)
+{
+	if (proto != IPPROTO_TCP)
+		return BPFBR_INBOUND_UDP_S * NSEC_PER_SEC;
+	return (v->answered ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_TCP_OPEN_S) * NSEC_PER_SEC;
+}
+
+/* A live entry: seen within its timeout, and refreshed. */
+static __always_inline bool inbound_live(struct bpfbr_inbound *v, __u8 proto)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	if (older_than(now, v->seen_ns, inbound_timeout_ns(v, proto)))
+		return false; /* the next reclaim pass removes it */
+	if (older_than(now, v->seen_ns, INBOUND_REFRESH_NS))
+		v->seen_ns = now;
+	return true;
+}
+
+/* A container's packet p, from port slot, is part of a flow that came in through the stack. */
+static __always_inline bool inbound_flow(const struct ipv4_pkt *p, __u16 slot)
 {
 	struct bpfbr_conn_key k = {};
-	__u8 one = 1;
+	struct bpfbr_inbound *v;
 
 	/* (p's ports are only set when it has them.) */
 	if (!p->has_ports || (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP))
@@ -29,30 +61,78 @@ static __always_inline bool inbound_flow(const struct ipv4_pkt *p)
 	k.sport = p->sport;
 	k.dport = p->dport;
 	k.proto = p->proto;
-	if (p->proto == IPPROTO_TCP &&
-	    (p->tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK)) {
-		bpf_map_update_elem(&bpfbr_inbound, &k, &one, BPF_ANY);
-		return true;
-	}
-	return bpf_map_lookup_elem(&bpfbr_inbound, &k) != NULL;
+	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
+	if (!v || v->slot != slot || !inbound_live(v, p->proto))
+		return false;
+	if (!v->answered)
+		v->answered = 1;
+	return true;
 }
 
-/* The gateway port delivers f to a container: remember a UDP flow by its reply. */
-static __always_inline void inbound_note(const struct frame *f)
+static long inbound_reclaim_entry(struct bpf_map *map, struct bpfbr_conn_key *k,
+				  struct bpfbr_inbound *v, struct quota_pass *qp)
 {
-	struct bpfbr_conn_key k = {};
-	struct ipv4_pkt p;
-	__u8 one = 1;
+	if (older_than(qp->now, v->seen_ns, inbound_timeout_ns(v, k->proto))) {
+		bpf_map_delete_elem(map, k);
+		count(BPFBR_EV_INBOUND_EXPIRED);
+		return 0;
+	}
+	quota_pass_count(qp, v->slot);
+	return 0;
+}
 
-	if (f->proto != ETH_P_IP || parse_ipv4(f, &p) || p.proto != IPPROTO_UDP || !p.has_ports)
+/* Room for one more inbound flow into port slot (a reclaim pass if need be). */
+static __always_inline bool inbound_take(struct bpfbr_quota *q, __u16 slot)
+{
+	struct quota_pass qp;
+
+	if (quota_take(q, slot, BPFBR_INBOUND_PER_PORT, BPFBR_INBOUND_MAX))
+		return true;
+	if (quota_pass_begin(&qp, BPFBR_QUOTA_INBOUND)) {
+		bpf_for_each_map_elem(&bpfbr_inbound, inbound_reclaim_entry, &qp, 0);
+		quota_pass_end(&qp);
+	}
+	return quota_take(q, slot, BPFBR_INBOUND_PER_PORT, BPFBR_INBOUND_MAX);
+}
+
+/*
+ * The gateway port delivers f to the container on port slot: a TCP SYN or a
+ * UDP datagram of the node opens a flow, remembered by the direction of its
+ * replies, within the container's share (else counted, not remembered).
+ */
+static __always_inline void inbound_note(const struct frame *f, __u16 slot)
+{
+	struct bpfbr_inbound fresh = { .slot = slot }, *v;
+	struct bpfbr_conn_key k = {};
+	struct bpfbr_quota *q;
+	struct ipv4_pkt p;
+
+	if (f->proto != ETH_P_IP || parse_ipv4(f, &p) || !p.has_ports ||
+	    (p.proto != IPPROTO_UDP && !tcp_opens(&p)))
 		return;
 	k.saddr = p.daddr;
 	k.daddr = p.saddr;
 	k.sport = p.dport;
 	k.dport = p.sport;
-	k.proto = IPPROTO_UDP;
-	if (!bpf_map_lookup_elem(&bpfbr_inbound, &k))
-		bpf_map_update_elem(&bpfbr_inbound, &k, &one, BPF_ANY);
+	k.proto = p.proto;
+	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
+	if (v && v->slot == slot && inbound_live(v, p.proto))
+		return;
+	q = quota_get(BPFBR_QUOTA_INBOUND);
+	if (!q || !inbound_take(q, slot)) {
+		count(BPFBR_EV_INBOUND_FULL);
+		return;
+	}
+	fresh.seen_ns = bpf_ktime_get_ns();
+	if (v) {
+		/* Expired, or another port's (its container went): now this one's. */
+		__u16 old = v->slot;
+
+		*v = fresh;
+		quota_give(q, old);
+	} else if (bpf_map_update_elem(&bpfbr_inbound, &k, &fresh, BPF_NOEXIST)) {
+		quota_give(q, slot); /* made on another CPU meanwhile, or the table is full */
+	}
 }
 
 #endif

@@ -4,6 +4,7 @@
 #define BPFBR_BPF_IPV4_H
 
 #include "eth.h"
+#include "bpfbr/frag.h"
 
 #define IP_MF		   0x2000
 #define IP_OFFSET	   0x1fff
@@ -16,6 +17,11 @@
 #define TCP_FLAG_SYN	   0x02
 #define TCP_FLAG_RST	   0x04
 #define TCP_FLAG_ACK	   0x10
+#define IPOPT_END	   0
+#define IPOPT_NOOP	   1
+#define IPOPT_LSRR	   131
+#define IPOPT_SSRR	   137
+#define IPV4_OPTS_MAX	   40
 
 /* What masquerade needs of a packet; offsets are from the start of the frame. */
 struct ipv4_pkt {
@@ -36,11 +42,36 @@ struct ipv4_pkt {
 
 enum { FRAG_NONE, FRAG_FIRST, FRAG_LATER };
 
+static __always_inline bool ipv4_is_multicast(__u32 addr)
+{
+	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000;
+}
+
 /* An ICMP error: it quotes the datagram it is about. */
 static __always_inline bool icmp_is_error(__u8 type)
 {
 	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED ||
 	       type == ICMP_PARAMETERPROB;
+}
+
+/* The fragment offset of f's IPv4 header (parse_ipv4() accepted it), in bytes. */
+static __always_inline __u16 ipv4_frag_off(const struct frame *f)
+{
+	struct iphdr *ip = f->data + (f->l3_off & L3_OFF_MASK);
+
+	if ((void *)(ip + 1) > f->data_end)
+		return 0;
+	return (bpf_ntohs(ip->frag_off) & IP_OFFSET) << 3;
+}
+
+/* The identity of p's datagram, for its fragments (RFC 791). */
+static __always_inline void frag_key(struct bpfbr_frag_key *k, const struct ipv4_pkt *p)
+{
+	k->saddr = p->saddr;
+	k->daddr = p->daddr;
+	k->id = p->id;
+	k->proto = p->proto;
+	k->pad = 0;
 }
 
 /* parse_ipv4(): no usable IPv4 header at all (nothing in p is valid). */
@@ -105,6 +136,18 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 			p->has_ports = 1;
 		}
 	}
+	return 0;
+}
+
+/* The shortest header of a transport the checks read (0: one they do not read). */
+static __always_inline __u16 l4_min_len(__u8 proto)
+{
+	if (proto == IPPROTO_TCP)
+		return sizeof(struct tcphdr);
+	if (proto == IPPROTO_UDP)
+		return sizeof(struct udphdr);
+	if (proto == IPPROTO_ICMP)
+		return sizeof(struct icmphdr);
 	return 0;
 }
 

@@ -8,9 +8,11 @@
 
 #include "common.h"
 #include "bpfbr/fdb.h"
+#include "bpfbr/frag.h"
 #include "bpfbr/limits.h"
 #include "bpfbr/netcfg.h"
 #include "bpfbr/port.h"
+#include "bpfbr/quota.h"
 #include "bpfbr/stats.h"
 
 /* "config": the network's settings, one entry. */
@@ -78,13 +80,59 @@ struct {
 	__type(value, __u32);
 } bpfbr_subnets SEC(".maps");
 
-/* "inbound": flows into containers through the stack, whose replies return that way. */
+/* "inbound_flows": flows into containers through the stack, whose replies
+ * return that way (netcfg.h). Not an LRU: an entry never evicts another. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BPFBR_INBOUND_MAX);
+	__type(key, struct bpfbr_conn_key);
+	__type(value, struct bpfbr_inbound);
+} bpfbr_inbound SEC(".maps");
+
+/* "quotas": each port's share of the fdb and of inbound_flows (quota.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BPFBR_QUOTA_TABLES);
+	__type(key, __u32);
+	__type(value, struct bpfbr_quota);
+} bpfbr_quotas SEC(".maps");
+
+/* A reclaim pass's counts (lib/quota.h), per CPU and table; not pinned:
+ * nothing in it outlives a pass. */
+struct quota_scratch {
+	__u32 start[BPFBR_MAX_PORTS]; /* the counts as the pass began */
+	__u32 count[BPFBR_MAX_PORTS]; /* what the pass found */
+	__u32 start_total;
+	__u32 count_total;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BPFBR_QUOTA_TABLES);
+	__type(key, __u32);
+	__type(value, struct quota_scratch);
+} bpfbr_quota_scratch SEC(".maps");
+
+/* "node_frags": datagrams a container sends to the node, by their first fragment's verdict. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct bpfbr_conn_key);
-	__type(value, __u8);
-} bpfbr_inbound SEC(".maps");
+	__uint(max_entries, 4096);
+	__type(key, struct bpfbr_frag_key);
+	__type(value, struct bpfbr_node_frag);
+} bpfbr_node_frags SEC(".maps");
+
+/* A flood's walk (lib/forward.h), per CPU; not pinned: nothing in it outlives a flood. */
+struct flood_state {
+	__u32 pending;	    /* last port found, sent after the walk with bpf_redirect() */
+	__u32 pending_slot; /* its slot */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flood_state);
+} bpfbr_flood_state SEC(".maps");
 
 static __always_inline struct bpfbr_netcfg *config_get(void)
 {

@@ -45,9 +45,22 @@ static __always_inline __u64 flow_timeout_ns(const struct bpfbr_flow *fl)
 	return BPFBR_NAT_ICMP_S * NSEC_PER_SEC;
 }
 
+/* Deletes k from map if it still points at slot. */
+static __always_inline void key_release(void *map, const struct bpfbr_nat_key *k, __u32 slot)
+{
+	__u32 *v = bpf_map_lookup_elem(map, k);
+
+	if (v && *v == slot)
+		bpf_map_delete_elem(map, k);
+}
+
 /*
  * Returns the slot to the free queue. Only the caller that flips in_use
- * from 1 to 0 does the work, so a flow is never released twice.
+ * from 1 to 0 does the work, so a flow is never released twice. Its keys
+ * are deleted by that caller alone (flow_for() leaves a released flow's
+ * keys be): while a key is there, no other flow can insert it (NOEXIST),
+ * so the key this deletes is the released flow's own, never the key of a
+ * flow made meanwhile on another CPU.
  */
 static __always_inline bool flow_release(__u32 slot, struct bpfbr_flow *fl)
 {
@@ -58,9 +71,9 @@ static __always_inline bool flow_release(__u32 slot, struct bpfbr_flow *fl)
 	if (__sync_val_compare_and_swap(&fl->in_use, 1, 0) != 1)
 		return false;
 	flow_inside_key(fl, &k);
-	bpf_map_delete_elem(&nat_out, &k);
+	key_release(&nat_out, &k, slot);
 	outside_key(&k, fl->proto, fl->raddr, fl->rport, fl->oport);
-	bpf_map_delete_elem(&nat_in, &k);
+	key_release(&nat_in, &k, slot);
 	if (!(fl->flags & BPFBR_FLOW_HOST)) {
 		ep = bpf_map_lookup_elem(&nat_endpoints, &fl->iaddr);
 		if (ep)
@@ -167,7 +180,7 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	struct bpfbr_nat_key ok;
 	struct bpfbr_flow *fl;
 	int reason = 0;
-	__u32 slot;
+	__u32 slot, *seq;
 
 	if (ep && __sync_fetch_and_add(&ep->flows, 1) >= ep->max_flows) {
 		reason = BPFBR_DROP_NAT_QUOTA;
@@ -213,6 +226,9 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 		__builtin_memcpy(fl->gw_mac, ep->gw_mac, 6);
 	}
 	fl->created_ns = fl->seen_ns = bpf_ktime_get_ns();
+	seq = bpf_map_lookup_elem(&nat_flow_seq, &slot);
+	if (seq)
+		*seq = 0; /* nothing seen from this flow's remote yet */
 	fl->in_use = 1;
 	if (bpf_map_update_elem(&nat_out, ik, &slot, BPF_NOEXIST)) {
 		/* The same flow was created on another CPU: give ours back. */
@@ -237,22 +253,63 @@ undo_ep:
 	return reason;
 }
 
-/* Connection tracking, as much as timeouts need: new, established, closing. */
-static __always_inline void flow_track(struct bpfbr_flow *fl, const struct ipv4_pkt *p, bool reply)
+/*
+ * A FIN or RST from the remote ends a flow only when its sequence number
+ * lies within this window around where the remote's next segment starts
+ * (conntrack's and RFC 5961's check, with a fixed window): behind it for
+ * retransmissions, ahead of it for segments lost before the uplink.
+ */
+#define REMOTE_SEQ_BEHIND (1u << 16)
+#define REMOTE_SEQ_AHEAD  (1u << 23)
+
+/*
+ * A TCP segment from the remote (sequence numbers [seq, end), syn: a SYN) of
+ * the flow in slot: true if it lies within the window, so that a FIN or RST
+ * in it may end the flow. A plausible segment moves on where the remote's
+ * next one starts; a SYN sets it (the remote's first sequence number). A
+ * flow that has seen nothing from the remote yet (the RST that refuses a
+ * SYN), or was made by an older build, takes any.
+ */
+static __always_inline bool remote_seq_plausible(__u32 slot, __u32 seq, __u32 end, bool syn)
+{
+	__u32 *next = bpf_map_lookup_elem(&nat_flow_seq, &slot);
+
+	if (!next)
+		return true;
+	if (syn || !*next) {
+		*next = end;
+		return true;
+	}
+	if (seq - (*next - REMOTE_SEQ_BEHIND) > REMOTE_SEQ_BEHIND + REMOTE_SEQ_AHEAD)
+		return false;
+	if ((__s32)(end - *next) > 0)
+		*next = end;
+	return true;
+}
+
+/*
+ * Connection tracking, as much as timeouts need: new, established, closing.
+ * end_ok: a FIN or RST in p may end the flow (always, from the container).
+ */
+static __always_inline void flow_track(struct bpfbr_flow *fl, const struct ipv4_pkt *p, bool reply,
+				       bool end_ok)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u8 state = fl->state;
 
-	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST)))
-		state = BPFBR_FLOW_CLOSING;
-	else if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_SYN) && !reply &&
-		 !(p->tcp_flags & TCP_FLAG_ACK))
+	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))) {
+		if (end_ok)
+			state = BPFBR_FLOW_CLOSING;
+	} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_SYN) && !reply &&
+		   !(p->tcp_flags & TCP_FLAG_ACK)) {
 		state = BPFBR_FLOW_NEW; /* a new connection reusing the tuple */
-	else if (reply && state == BPFBR_FLOW_NEW)
-		state = BPFBR_FLOW_ESTABLISHED;
+	} else if (reply && (state == BPFBR_FLOW_NEW ||
+			     (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_SYN)))) {
+		state = BPFBR_FLOW_ESTABLISHED; /* answered (a SYN-ACK undoes a blind RST) */
+	}
 	if (state != fl->state)
 		fl->state = state;
-	if (now - fl->seen_ns > NAT_SEEN_REFRESH_NS)
+	if (older_than(now, fl->seen_ns, NAT_SEEN_REFRESH_NS))
 		fl->seen_ns = now;
 }
 

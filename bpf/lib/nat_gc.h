@@ -44,7 +44,8 @@ static long sweep_slot(__u32 i, struct sweep *s)
 		match = fl->net == s->addr && !(fl->flags & BPFBR_FLOW_HOST);
 		break;
 	default:
-		match = s->now - fl->seen_ns > flow_timeout_ns(fl);
+		/* seen_ns may be after s->now: refreshed on another CPU meanwhile. */
+		match = older_than(s->now, fl->seen_ns, flow_timeout_ns(fl));
 		break;
 	}
 	if (match && flow_release(slot, fl))

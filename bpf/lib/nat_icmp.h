@@ -5,7 +5,8 @@
  * comes back for a packet we masqueraded quotes that packet's header as we
  * sent it. Its embedded source address and port are translated back, with
  * the embedded checksums and the ICMP checksum fixed, so traceroute and
- * path MTU discovery work from the container.
+ * path MTU discovery work from the container. An error the container sends
+ * about a packet of one of its flows is translated the other way.
  */
 #ifndef BPFBR_BPF_NAT_ICMP_H
 #define BPFBR_BPF_NAT_ICMP_H
@@ -43,7 +44,7 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, const struct ipv4
 	bpf_skb_pull_data(skb, skb->len < need ? skb->len : need);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
-	q->ip_off = p->l4_off + 8;
+	q->ip_off = (p->l4_off & L4_OFF_MASK) + 8;
 	ip = data + q->ip_off;
 	if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
 		return -1;
@@ -93,6 +94,35 @@ static __always_inline int icmp_store(struct __sk_buff *skb, __u16 icmp_csum_off
 }
 
 /*
+ * Rewrites the quoted packet's source (dst false) or destination address and
+ * TCP/UDP port, keeping the quoted IPv4 checksum, the quoted transport
+ * checksum (its pseudo header covers both) and the ICMP checksum right.
+ */
+static __always_inline int quote_rewrite(struct __sk_buff *skb, const struct ipv4_pkt *p,
+					 const struct quoted *q, bool dst, __u32 addr, __u16 port)
+{
+	__u32 old_addr = dst ? q->daddr : q->saddr;
+	__u16 old_port = dst ? q->dport : q->sport;
+	__u16 icmp_csum = p->l4_off + 2;
+	__u16 ip_csum = csum_update32(q->ip_csum, old_addr, addr);
+	int err = 0;
+
+	err |= icmp_store(skb, icmp_csum, q->ip_off + (dst ? IP_DADDR_OFF : IP_SADDR_OFF), old_addr,
+			  addr, 4);
+	err |= icmp_store(skb, icmp_csum, q->ip_off + IP_CSUM_OFF, q->ip_csum, ip_csum, 2);
+	err |= icmp_store(skb, icmp_csum, q->l4_off + (dst ? 2 : 0), old_port, port, 2);
+	if (q->l4_csum_off) {
+		/* TCP and UDP checksums cover the pseudo header: address and port changed. */
+		__u16 c = csum_update16(csum_update32(q->l4_csum, old_addr, addr), old_port, port);
+
+		if (q->proto == IPPROTO_UDP && !c)
+			c = 0xffff;
+		err |= icmp_store(skb, icmp_csum, q->l4_csum_off, q->l4_csum, c, 2);
+	}
+	return err;
+}
+
+/*
  * Rewrites the quoted source (uplink address and outside port) back to the
  * flow's inside address and port.
  */
@@ -100,29 +130,19 @@ static __always_inline int untranslate_quote(struct __sk_buff *skb, const struct
 					     const struct quoted *q, __u32 iaddr, __u16 iport)
 {
 	__u16 icmp_csum = p->l4_off + 2;
-	__u16 ip_csum = csum_update32(q->ip_csum, q->saddr, iaddr);
 	int err = 0;
 
-	err |= icmp_store(skb, icmp_csum, q->ip_off + IP_SADDR_OFF, q->saddr, iaddr, 4);
-	err |= icmp_store(skb, icmp_csum, q->ip_off + IP_CSUM_OFF, q->ip_csum, ip_csum, 2);
 	if (q->proto == IPPROTO_ICMP) {
+		__u16 ip_csum = csum_update32(q->ip_csum, q->saddr, iaddr);
 		__u16 c = csum_update16(q->l4_csum, q->sport, iport);
 
+		err |= icmp_store(skb, icmp_csum, q->ip_off + IP_SADDR_OFF, q->saddr, iaddr, 4);
+		err |= icmp_store(skb, icmp_csum, q->ip_off + IP_CSUM_OFF, q->ip_csum, ip_csum, 2);
 		err |= icmp_store(skb, icmp_csum, q->l4_off + 4, q->sport, iport, 2);
 		err |= icmp_store(skb, icmp_csum, q->l4_csum_off, q->l4_csum, c, 2);
 		return err;
 	}
-	err |= icmp_store(skb, icmp_csum, q->l4_off, q->sport, iport, 2);
-	if (q->l4_csum_off) {
-		/* TCP and UDP checksums cover the pseudo header: address and port changed. */
-		__u16 c =
-			csum_update16(csum_update32(q->l4_csum, q->saddr, iaddr), q->sport, iport);
-
-		if (q->proto == IPPROTO_UDP && !c)
-			c = 0xffff;
-		err |= icmp_store(skb, icmp_csum, q->l4_csum_off, q->l4_csum, c, 2);
-	}
-	return err;
+	return quote_rewrite(skb, p, q, false, iaddr, iport);
 }
 
 #endif

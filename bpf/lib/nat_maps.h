@@ -32,6 +32,15 @@ struct {
 	__type(value, struct bpfbr_flow);
 } nat_flows SEC(".maps");
 
+/* slot -> where the remote's next TCP segment starts, as far as seen (0: not
+ * yet); sized like nat_flows. Touched by the replies' path only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} nat_flow_seq SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
 	__uint(max_entries, 1);
@@ -56,7 +65,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, NAT_FRAGS_MAX);
 	__type(key, struct bpfbr_frag_key);
-	__type(value, struct bpfbr_frag);
+	__type(value, struct bpfbr_nat_frag);
 } nat_frags SEC(".maps");
 
 struct {

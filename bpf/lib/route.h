@@ -18,34 +18,66 @@
 #define AF_INET	       2
 #define ROUTE_TO_STACK (-1)
 
-static __always_inline bool ipv4_is_multicast(__u32 addr)
+/*
+ * Parses f's IPv4 packet into p, pulling into the linear part a transport
+ * header that the skb holds beyond it. Returns parse_ipv4()'s result; f's
+ * pointers are fresh (a pull moves the data).
+ */
+static __always_inline int parse_ipv4_pulled(struct __sk_buff *skb, struct frame *f,
+					     struct ipv4_pkt *p)
 {
-	return (bpf_ntohl(addr) & 0xf0000000) == 0xe0000000;
+	int err = parse_ipv4(f, p);
+	__u32 want;
+
+	if (err != BPFBR_DROP_TRUNCATED || skb->len <= skb->data_end - skb->data)
+		return err;
+	want = p->l4_off + sizeof(struct tcphdr);
+	bpf_skb_pull_data(skb, want < skb->len ? want : skb->len);
+	f->data = (void *)(long)skb->data;
+	f->data_end = (void *)(long)skb->data_end;
+	return parse_ipv4(f, p);
 }
 
 /*
- * IPv4 a container sends to the gateway's MAC: a verdict, or ROUTE_TO_STACK
- * to deliver it to the gateway port as usual; *reason is set when it must
- * be dropped instead (another network, a node service not allowed).
+ * IPv4 a container (port in) sends to the gateway's MAC: a verdict, or
+ * ROUTE_TO_STACK to deliver it to the gateway port as usual; *reason is set
+ * when it must be dropped instead (a source outside the network, a first
+ * fragment without its whole transport header, another network, a node
+ * service not allowed).
  */
 static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				      struct frame *f, __u32 *reason)
+				      const struct bpfbr_port *in, struct frame *f, __u32 *reason)
 {
 	struct bpf_fib_lookup fib = {};
 	struct ipv4_pkt p;
 	__u32 mtu = 0;
 	bool inbound;
-	int rc;
+	int rc, err;
 
 	*reason = 0;
 	if (f->proto != ETH_P_IP)
 		return ROUTE_TO_STACK;
-	/* Malformed or cut short: the stack discards it, as it would behind a bridge. */
-	if (parse_ipv4(f, &p))
+	err = parse_ipv4_pulled(skb, f, &p);
+	/* Malformed: the stack discards it, as it would behind a bridge. */
+	if (err == IPV4_BAD)
 		return ROUTE_TO_STACK;
-	inbound = inbound_flow(&p);
+	/* Only the network's own addresses are routed (--no-spoofchk lets a
+	 * container send from others: it would masquerade in another's name). */
+	if ((p.saddr & cfg->netmask) != cfg->subnet) {
+		*reason = BPFBR_DROP_FOREIGN_SOURCE;
+		return ROUTE_TO_STACK;
+	}
+	/* A first fragment whose transport header is cut short hides the ports and
+	 * flags every check reads (RFC 1858); a whole packet cut short the stack
+	 * discards itself. */
+	if (err) {
+		if (p.frag == FRAG_FIRST)
+			*reason = BPFBR_DROP_TINY_FRAGMENT;
+		return ROUTE_TO_STACK;
+	}
+	inbound = inbound_flow(&p, in->slot);
 	if (p.daddr == cfg->gateway) {
-		*reason = node_guard(cfg, &p, inbound);
+		*reason = node_check(cfg, in->slot, f, &p, inbound);
 		return ROUTE_TO_STACK;
 	}
 	/* In the subnet (a stale neighbour entry), broadcast, multicast: the
@@ -67,12 +99,14 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib),
 			    (cfg->flags & BPFBR_NET_ROUTE_FAST) ? 0 : BPF_FIB_LOOKUP_OUTPUT);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) { /* one of the node's addresses */
-		*reason = node_guard(cfg, &p, inbound);
+		*reason = node_check(cfg, in->slot, f, &p, inbound);
 		return ROUTE_TO_STACK;
 	}
-	/* The stack answers for itself: TTL expiry, destinations not behind the uplink. */
+	/* The stack answers for itself: TTL expiry, destinations not behind the
+	 * uplink, IPv4 options (source routes it drops by default, record route
+	 * and timestamps it fills in). */
 	if (!(cfg->flags & BPFBR_NET_ROUTE_FAST) || p.ttl <= 1 ||
-	    fib.ifindex != cfg->uplink_ifindex)
+	    fib.ifindex != cfg->uplink_ifindex || p.l4_off != p.l3_off + sizeof(struct iphdr))
 		return ROUTE_TO_STACK;
 	if (inbound)
 		return ROUTE_TO_STACK;

@@ -33,7 +33,7 @@ static __always_inline int switch_decide(const struct bpfbr_netcfg *cfg,
 	__u64 now = bpf_ktime_get_ns();
 	int err;
 
-	err = fdb_learn(in, f->eth->h_source, now);
+	err = fdb_learn(cfg, in, f->eth->h_source, now);
 	if (err)
 		return err;
 	if (mac_is_multicast(f->eth->h_dest))

@@ -9,13 +9,15 @@
  *   "free"      queue of free flow slots
  *   "nat_out"   struct bpfbr_nat_key (inside tuple)  -> slot
  *   "nat_in"    struct bpfbr_nat_key (outside tuple) -> slot
- *   "frags"     struct bpfbr_frag_key -> struct bpfbr_frag (non-first fragments)
+ *   "frag_flows" struct bpfbr_frag_key -> struct bpfbr_nat_frag (non-first fragments)
+ *   "flow_seq"  slot -> __u32, the remote's next TCP sequence number seen (0: none)
  *   "counters"  per-CPU, indexed by enum bpfbr_drop / enum bpfbr_event
  *   "gc"        the sweeper's timer and cursor
  */
 #ifndef BPFBR_NAT_H
 #define BPFBR_NAT_H
 
+#include "frag.h"
 #include "types.h"
 #ifndef __VMLINUX_H__
 #include <linux/bpf.h> /* struct bpf_timer */
@@ -97,18 +99,23 @@ struct bpfbr_uplink_cfg {
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_uplink_cfg) == 24, "uplink config layout");
 
-/* Reassembly-free fragment handling: the first fragment's translation,
- * remembered for the fragments that follow it (they carry no ports). */
-struct bpfbr_frag_key {
-	__u32 saddr;
-	__u32 daddr;
-	__u16 id;
-	__u8 proto;
-	__u8 pad;
+/*
+ * Map "frag_flows" (was "frags", whose value had the slot only): the
+ * translation of a fragmented datagram, remembered from its first fragment
+ * for the fragments after it (frag.h). Tied to the flow (a slot is reused),
+ * forgotten when every byte of the datagram passed, after the node's
+ * reassembly time, or when a first fragment of another datagram takes the
+ * same identity.
+ */
+struct bpfbr_nat_frag {
+	__u64 flow_ns;	/* created_ns of the flow it was made for */
+	__u64 first_ns; /* bpf_ktime_get_ns() of the first fragment */
+	__u32 slot;	/* the flow */
+	__u32 bytes;	/* payload bytes of the datagram seen so far (atomic) */
+	__u32 total;	/* its whole payload, known from its last fragment; 0 until then */
+	__u32 pad;
 };
-struct bpfbr_frag {
-	__u32 slot;
-};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_nat_frag) == 32, "nat frag layout");
 
 /* Sweeper state: "gc" map, one entry. The timer is armed once by the agent. */
 struct bpfbr_nat_gc {

@@ -53,11 +53,12 @@ struct bpfbr_subnet_key {
 };
 
 /*
- * Map "inbound": flows into containers that came through the node's stack
- * (port mappings, routing, node processes): TCP connections a container
- * answered (it sent the SYN-ACK) and UDP the node sent in, keyed by the
- * container -> remote direction. Their packets go back through the stack,
- * where conntrack translates them, and never take the fast path.
+ * Map "inbound_flows" (was "inbound", whose value was a byte): flows into
+ * containers that came through the node's stack (port mappings, routing,
+ * node processes), as the gateway port delivered their TCP SYN or UDP, keyed
+ * by the container -> remote direction. Their packets go back through the
+ * stack, where conntrack translates them, and never take the fast path;
+ * they pass the node's guard as replies. Bounded per container (quota.h).
  */
 struct bpfbr_conn_key {
 	__u32 saddr;
@@ -68,5 +69,20 @@ struct bpfbr_conn_key {
 	__u8 pad[3];
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn_key) == 16, "conn key layout");
+
+struct bpfbr_inbound {
+	__u64 seen_ns; /* the flow's last packet (refreshed at most once a second) */
+	__u16 slot;    /* the container's port: only its replies belong to the flow */
+	__u8 answered; /* the container sent something back (TCP) */
+	__u8 pad[5];
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound) == 16, "inbound layout");
+
+/* An inbound flow idle this long is forgotten: RFC 5382's established and
+ * transitory TCP (a SYN the container never answered), RFC 4787's UDP (as
+ * the masquerade's flows). */
+#define BPFBR_INBOUND_TCP_S	 7440
+#define BPFBR_INBOUND_TCP_OPEN_S 240
+#define BPFBR_INBOUND_UDP_S	 120
 
 #endif

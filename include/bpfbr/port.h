@@ -17,6 +17,9 @@ enum bpfbr_port_kind {
 	BPFBR_PORT_GATEWAY = 2,
 };
 
+/* The gateway's port always has slot 0. */
+#define BPFBR_GATEWAY_SLOT 0
+
 struct bpfbr_port {
 	__u32 ifindex;
 	__u16 slot;

@@ -12,26 +12,31 @@
 /* Why a frame was dropped. Keep bpfbr_drop_name() in agent/drop_names.c in step. */
 enum bpfbr_drop {
 	BPFBR_DROP_NONE = 0,
-	BPFBR_DROP_RUNT,	  /* shorter than an Ethernet header */
-	BPFBR_DROP_TRUNCATED,	  /* an ARP/IPv4 header cut short or malformed */
-	BPFBR_DROP_NOT_A_PORT,	  /* ingress device is not a port of this network */
-	BPFBR_DROP_BAD_SRC_MAC,	  /* source MAC is multicast, broadcast or zero */
-	BPFBR_DROP_LOOP,	  /* destination lives behind the ingress port */
-	BPFBR_DROP_MAC_OWNED,	  /* source MAC is another port's own address */
-	BPFBR_DROP_IP_SPOOF,	  /* IPv4 source is not the port's address */
-	BPFBR_DROP_ARP_SPOOF,	  /* ARP sender is not the port's address */
-	BPFBR_DROP_VLAN,	  /* VLAN-tagged frame from a container port */
-	BPFBR_DROP_NO_DEST,	  /* flood with no other port to send to */
-	BPFBR_DROP_REDIRECT,	  /* the kernel refused the redirect */
-	BPFBR_DROP_TTL_EXCEEDED,  /* a reply for a container arrived with TTL 1 */
-	BPFBR_DROP_NAT_FULL,	  /* masquerade table full: new flow refused */
-	BPFBR_DROP_NAT_QUOTA,	  /* the container's share of the table is used up */
-	BPFBR_DROP_NAT_NO_PORT,	  /* no free outside port for the flow */
-	BPFBR_DROP_NAT_PROTO,	  /* a protocol masquerade cannot translate */
-	BPFBR_DROP_FRAG_UNKNOWN,  /* a fragment whose first fragment was not seen */
-	BPFBR_DROP_MAC_SPOOF,	  /* source MAC is not the container's own */
-	BPFBR_DROP_OTHER_NETWORK, /* IPv4 for another network's subnet */
-	BPFBR_DROP_NODE_DENIED,	  /* IPv4 for a node service containers may not reach */
+	BPFBR_DROP_RUNT,	   /* shorter than an Ethernet header */
+	BPFBR_DROP_TRUNCATED,	   /* an ARP/IPv4 header cut short or malformed */
+	BPFBR_DROP_NOT_A_PORT,	   /* ingress device is not a port of this network */
+	BPFBR_DROP_BAD_SRC_MAC,	   /* source MAC is multicast, broadcast or zero */
+	BPFBR_DROP_LOOP,	   /* destination lives behind the ingress port */
+	BPFBR_DROP_MAC_OWNED,	   /* source MAC is another port's own address */
+	BPFBR_DROP_IP_SPOOF,	   /* IPv4 source is not the port's address */
+	BPFBR_DROP_ARP_SPOOF,	   /* ARP sender is not the port's address */
+	BPFBR_DROP_VLAN,	   /* VLAN-tagged frame from a container port */
+	BPFBR_DROP_NO_DEST,	   /* flood with no other port to send to */
+	BPFBR_DROP_REDIRECT,	   /* the kernel refused the redirect */
+	BPFBR_DROP_TTL_EXCEEDED,   /* a reply for a container arrived with TTL 1 */
+	BPFBR_DROP_NAT_FULL,	   /* masquerade table full: new flow refused */
+	BPFBR_DROP_NAT_QUOTA,	   /* the container's share of the table is used up */
+	BPFBR_DROP_NAT_NO_PORT,	   /* no free outside port for the flow */
+	BPFBR_DROP_NAT_PROTO,	   /* a protocol masquerade cannot translate */
+	BPFBR_DROP_FRAG_UNKNOWN,   /* a fragment whose first fragment was not seen */
+	BPFBR_DROP_MAC_SPOOF,	   /* source MAC is not the container's own */
+	BPFBR_DROP_OTHER_NETWORK,  /* IPv4 for another network's subnet */
+	BPFBR_DROP_NODE_DENIED,	   /* IPv4 for a node service containers may not reach */
+	BPFBR_DROP_NODE_IPV6,	   /* IPv6 for the node (not guarded yet: none reaches it) */
+	BPFBR_DROP_TINY_FRAGMENT,  /* a fragment that splits or rewrites the transport header */
+	BPFBR_DROP_FOREIGN_SOURCE, /* IPv4 for the gateway from outside the network's subnet */
+	BPFBR_DROP_NAT_RELEASING,  /* a packet of a flow that another CPU was removing */
+	BPFBR_DROP_SOURCE_ROUTE,   /* a reply with a source route option (RFC 791) */
 	BPFBR_DROP_MAX,
 };
 
@@ -47,7 +52,7 @@ BPFBR_STATIC_ASSERT(BPFBR_DROP_MAX <= BPFBR_EVENT_BASE, "drop reasons overflow i
 /* Events that are worth counting but are not drops. Same map, after the drops. */
 enum bpfbr_event {
 	BPFBR_EV_LEARNED = BPFBR_EVENT_BASE, /* a new or moved MAC was learned */
-	BPFBR_EV_FDB_FULL,		     /* learning failed: fdb full */
+	BPFBR_EV_FDB_FULL,		     /* learning failed: fdb (its learned part) full */
 	BPFBR_EV_AGED,			     /* an aged-out entry was removed */
 	BPFBR_EV_FLOOD,			     /* a frame was flooded */
 	BPFBR_EV_ROUTED,		     /* sent to the uplink by the fast path */
@@ -55,6 +60,9 @@ enum bpfbr_event {
 	BPFBR_EV_NAT_RECLAIMED,		     /* a translation expired or was removed */
 	BPFBR_EV_NAT_HOST_REMAP,	     /* a node connection's port was changed */
 	BPFBR_EV_NAT_ICMP_ERROR,	     /* an ICMP error was translated back (RFC 5508) */
+	BPFBR_EV_FDB_PORT_FULL,		     /* not learned: the port holds its share */
+	BPFBR_EV_INBOUND_FULL,		     /* an inbound flow not recorded: share or table full */
+	BPFBR_EV_INBOUND_EXPIRED,	     /* an idle inbound flow was forgotten */
 	BPFBR_EV_MAC_FOLLOWED,		     /* a container's port took its new MAC */
 	BPFBR_EV_MAC_REFUSED, /* a container's new MAC was not taken (owned, multicast) */
 	BPFBR_EVENT_END,

@@ -771,7 +771,7 @@ static void nat_load(struct nat_inst *n, unsigned int size, uint32_t uplink,
 		.port_hi = 65535,
 		.flows = size,
 	};
-	struct bpf_map *sized[4];
+	struct bpf_map *sized[5];
 	struct bpfbr_nat_key *ik, *ok;
 	struct bpfbr_flow *fl;
 	uint32_t *slots, zero = 0;
@@ -788,7 +788,8 @@ static void nat_load(struct nat_inst *n, unsigned int size, uint32_t uplink,
 	sized[1] = n->skel->maps.nat_free;
 	sized[2] = n->skel->maps.nat_out;
 	sized[3] = n->skel->maps.nat_in;
-	for (int i = 0; i < 4; i++)
+	sized[4] = n->skel->maps.nat_flow_seq;
+	for (int i = 0; i < 5; i++)
 		if (bpf_map__set_max_entries(sized[i], size))
 			die("cannot size the masquerade table");
 	if (uplink_bpf__load(n->skel))

@@ -11,7 +11,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <libmnl/libmnl.h>
+#include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/if_packet.h>
@@ -269,4 +272,21 @@ int env_recv(struct env *env, int i, uint8_t *buf, size_t size, int timeout_ms)
 				memcpy(&aux, CMSG_DATA(c), sizeof(aux));
 		return (int)vlan_reinsert(buf, (size_t)n, size, &aux);
 	}
+}
+
+int env_xdp_rxq(struct env *env, int i)
+{
+	struct bpf_insn insns[] = {
+		/* r0 = XDP_PASS; exit */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_XDP);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "env_null", "Dual BSD/GPL", insns, 2, &lo), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_xdp_attach((int)env->dev[i].ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
+	close(fd);
+	return err;
 }

@@ -46,6 +46,13 @@ int env_setup(struct env *env, int ndevs);
  * test's one with its devices. Safe on a partly set up env. */
 void env_teardown(struct env *env);
 
+/*
+ * Attaches a do-nothing XDP program to port i: BPF_PROG_TEST_RUN of an XDP
+ * program with that ingress device needs its receive queue registered. It
+ * goes with the namespace. 0 or -errno.
+ */
+int env_xdp_rxq(struct env *env, int i);
+
 /* Discards whatever the endpoints have received so far. */
 void env_drain(struct env *env);
 /*

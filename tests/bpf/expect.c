@@ -109,8 +109,9 @@ bool expect_deliver(struct env *env, const struct sw_run *r, const struct frame 
 	return ok;
 }
 
-bool expect_flood(struct env *env, const struct sw_run *r, const struct frame *in, const int *devs,
-		  int n, const char *what)
+/* A flood to devs[0..n); `withheld`: the drop reason counted for the copy the node was refused. */
+static bool flood(struct env *env, const struct sw_run *r, const struct frame *in, const int *devs,
+		  int n, int withheld, const char *what)
 {
 	uint8_t buf[FRAME_MAX];
 	char m[200];
@@ -120,7 +121,12 @@ bool expect_flood(struct env *env, const struct sw_run *r, const struct frame *i
 	ok &= ASSERT_EQ(r->verdict, TC_ACT_REDIRECT, m);
 	snprintf(m, sizeof(m), "%s: event flood +1", what);
 	ok &= ASSERT_EQ(r->delta[BPFBR_EV_FLOOD], 1, m);
-	ok &= expect_drops_only(r, BPFBR_DROP_NONE, what);
+	if (withheld) {
+		snprintf(m, sizeof(m), "%s: counter \"%s\" +1 (the copy for the node)", what,
+			 counter_label(withheld));
+		ok &= ASSERT_EQ(r->delta[withheld], 1, m);
+	}
+	ok &= expect_drops_only(r, withheld, what);
 	ok &= frame_unchanged(r, in, what);
 	snprintf(m, sizeof(m), "%s: one redirect per flooded port", what);
 	ok &= ASSERT_EQ(r->trace.n, n, m);
@@ -148,4 +154,30 @@ bool expect_flood(struct env *env, const struct sw_run *r, const struct frame *i
 	/* Nothing more anywhere: not at the ingress port, not twice, not elsewhere. */
 	ok &= expect_no_copies(env, what);
 	return ok;
+}
+
+bool expect_flood(struct env *env, const struct sw_run *r, const struct frame *in, const int *devs,
+		  int n, const char *what)
+{
+	return flood(env, r, in, devs, n, BPFBR_DROP_NONE, what);
+}
+
+bool expect_flood_withheld(struct env *env, const struct sw_run *r, const struct frame *in,
+			   const int *devs, int n, int reason, const char *what)
+{
+	return flood(env, r, in, devs, n, reason, what);
+}
+
+bool expect_xdp(const struct sw_run *r, int action, int reason, const char *what)
+{
+	char m[200];
+	bool ok = true;
+
+	snprintf(m, sizeof(m), "%s: XDP action %d", what, action);
+	ok &= ASSERT_EQ(r->verdict, action, m);
+	if (reason) {
+		snprintf(m, sizeof(m), "%s: counter \"%s\" +1", what, counter_label(reason));
+		ok &= ASSERT_EQ(r->delta[reason], 1, m);
+	}
+	return ok & expect_drops_only(r, reason, what);
 }

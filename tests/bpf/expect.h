@@ -40,6 +40,15 @@ bool expect_deliver(struct env *env, const struct sw_run *r, const struct frame 
 bool expect_flood(struct env *env, const struct sw_run *r, const struct frame *in, const int *devs,
 		  int n, const char *what);
 
+/* As expect_flood(), with the node refused its copy: the gateway is not among
+ * devs, and drop counter `reason` moved by one (and no other). */
+bool expect_flood_withheld(struct env *env, const struct sw_run *r, const struct frame *in,
+			   const int *devs, int n, int reason, const char *what);
+
+/* An XDP run's action (XDP_DROP, XDP_PASS, XDP_REDIRECT), with drop counter
+ * `reason` +1 (BPFBR_DROP_NONE: no drop counter moved). */
+bool expect_xdp(const struct sw_run *r, int action, int reason, const char *what);
+
 /* No endpoint has received anything. */
 bool expect_no_copies(struct env *env, const char *what);
 

@@ -96,3 +96,19 @@ bool fx_run(struct fx *fx, int in, const struct frame *f, struct sw_run *r)
 	env_drain(&fx->env);
 	return ASSERT_OK(sw_run(&fx->sw, fx->env.dev[in].ifindex, f, r), "BPF_PROG_TEST_RUN");
 }
+
+bool fx_xdp(struct fx *fx)
+{
+	bool ok = true;
+
+	for (int i = 0; ok && i < fx->nports; i++)
+		ok = ASSERT_OK(env_xdp_rxq(&fx->env, i),
+			       "attach XDP to a port (registers its receive queue)");
+	return ok;
+}
+
+bool fx_run_xdp(struct fx *fx, int in, const struct frame *f, struct sw_run *r)
+{
+	return ASSERT_OK(sw_run_xdp(&fx->sw, fx->env.dev[in].ifindex, f, r),
+			 "BPF_PROG_TEST_RUN of the XDP program");
+}

@@ -46,6 +46,14 @@ void fx_stranger_mac(uint8_t mac[6], uint8_t n);
 /* Runs the program on f arriving on port slot `in`; false (test failed) if the run errs. */
 bool fx_run(struct fx *fx, int in, const struct frame *f, struct sw_run *r);
 
+/*
+ * Registers the receive queue of every port device for XDP test runs (a
+ * do-nothing XDP program attached to each; they go with the namespace).
+ */
+bool fx_xdp(struct fx *fx);
+/* Runs the XDP flavour on f arriving on port slot `in`. */
+bool fx_run_xdp(struct fx *fx, int in, const struct frame *f, struct sw_run *r);
+
 /* Writes cfg to the config map after a test changed it. */
 bool fx_config(struct fx *fx);
 /* Writes port[i] again after a test changed it (its stats are zeroed). */

@@ -146,3 +146,31 @@ void frame_udp(struct frame *f, const uint8_t *dst, const uint8_t *src, uint32_t
 		csum = 0xffff; /* 0 means "no checksum" in UDP over IPv4 */
 	memcpy(f->data + f->len - ulen + 6, &csum, 2);
 }
+
+void frame_udp6(struct frame *f, const uint8_t *dst, const uint8_t *src, const uint8_t *saddr,
+		const uint8_t *daddr, uint16_t sport, uint16_t dport, const void *payload, size_t n)
+{
+	uint8_t ip6[40] = { 0x60 }, udp[8];
+	uint16_t ulen = (uint16_t)(sizeof(udp) + n), csum;
+	uint32_t sum = 17 + ulen; /* pseudo header: next header and length */
+
+	put16(ip6 + 4, ulen);
+	ip6[6] = 17; /* UDP */
+	ip6[7] = 64; /* hop limit */
+	memcpy(ip6 + 8, saddr, 16);
+	memcpy(ip6 + 24, daddr, 16);
+	put16(udp + 0, sport);
+	put16(udp + 2, dport);
+	put16(udp + 4, ulen);
+	put16(udp + 6, 0);
+	frame_eth(f, dst, src, ETHERTYPE_IPV6);
+	frame_put(f, ip6, sizeof(ip6));
+	frame_put(f, udp, sizeof(udp));
+	frame_put(f, payload, n);
+	for (size_t i = 8; i < 40; i += 2)
+		sum += (uint32_t)ip6[i] << 8 | ip6[i + 1];
+	csum = inet_csum(f->data + f->len - ulen, ulen, sum);
+	if (!csum)
+		csum = 0xffff;
+	memcpy(f->data + f->len - ulen + 6, &csum, 2);
+}

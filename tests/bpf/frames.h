@@ -61,4 +61,9 @@ void frame_icmp_echo(struct frame *f, const uint8_t *dst, const uint8_t *src, ui
 void frame_udp(struct frame *f, const uint8_t *dst, const uint8_t *src, uint32_t saddr,
 	       uint32_t daddr, uint16_t sport, uint16_t dport, const void *payload, size_t n);
 
+/* A UDP datagram over IPv6 (addresses of 16 bytes), checksum included. */
+void frame_udp6(struct frame *f, const uint8_t *dst, const uint8_t *src, const uint8_t *saddr,
+		const uint8_t *daddr, uint16_t sport, uint16_t dport, const void *payload,
+		size_t n);
+
 #endif

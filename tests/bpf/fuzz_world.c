@@ -427,6 +427,68 @@ static size_t ipv4_at(const struct frame *f)
 	return off;
 }
 
+/*
+ * What a container may give the node (bpf/lib/guard.h, written again): no
+ * VLAN-tagged frame, no IPv6; and in a broadcast or multicast frame IPv4 only
+ * for a broadcast or multicast address (unless the node is open). Returns the
+ * drop reason of the node's copy, or 0. flooded: the frame is flooded (the
+ * node's copy of a unicast for another host is harmless).
+ */
+static int node_refuses(const struct fw_net *n, const struct frame *f, bool flooded)
+{
+	uint16_t type = get16(f->data + 12);
+	size_t off = ETH_HDR_LEN;
+	uint32_t daddr, bcast;
+
+	if (flooded && !mac_multicast(f->data))
+		return 0;
+	if (is_vlan(type))
+		return BPFBR_DROP_VLAN;
+	if (type == ETHERTYPE_IPV6)
+		return BPFBR_DROP_NODE_IPV6;
+	if (!flooded || type != ETHERTYPE_IPV4 || (n->cfg.flags & BPFBR_NET_NODE_OPEN) ||
+	    off + IPV4_HDR_LEN > f->len)
+		return 0;
+	memcpy(&daddr, f->data + off + 16, 4);
+	bcast = n->cfg.subnet | ~n->cfg.netmask;
+	if (daddr == 0xffffffff || (ntohl(daddr) >> 28) == 0xe || daddr == bcast)
+		return 0;
+	return BPFBR_DROP_NODE_DENIED;
+}
+
+/* The frame is for a MAC behind the gateway port: its own, or one it learned. */
+static bool to_gateway(struct fw_net *n, const struct frame *f)
+{
+	struct bpfbr_fdb_entry e;
+
+	return !mac_multicast(f->data) && !sw_fdb_get(&n->sw, f->data, &e) &&
+	       e.ifindex == n->port[0].ifindex;
+}
+
+/*
+ * What the routing fast path may send out of the uplink itself (route.h):
+ * untagged IPv4 without options, from the network's subnet, whose first
+ * fragment holds the whole transport header.
+ */
+static bool routable(const struct fw_net *n, const struct frame *f)
+{
+	const uint8_t *ip = f->data + ETH_HDR_LEN;
+	size_t hl, l4min;
+	uint32_t saddr;
+
+	if (get16(f->data + 12) != ETHERTYPE_IPV4 || f->len < ETH_HDR_LEN + IPV4_HDR_LEN)
+		return false;
+	hl = (size_t)(ip[0] & 0xf) * 4;
+	memcpy(&saddr, ip + 12, 4);
+	if (hl != IPV4_HDR_LEN || (saddr & n->cfg.netmask) != n->cfg.subnet)
+		return false;
+	l4min = ip[9] == IPPROTO_TCP ? 20 : ip[9] == IPPROTO_UDP || ip[9] == IPPROTO_ICMP ? 8 : 0;
+	/* A first fragment (MF, offset 0) with less of the transport header. */
+	if ((get16(ip + 6) & 0x3fff) == 0x2000 && f->len < ETH_HDR_LEN + hl + l4min)
+		return false;
+	return true;
+}
+
 static const struct fw_ep *endpoint(const struct fw *fw, uint32_t addr)
 {
 	for (int i = 0; i < fw->neps; i++)
@@ -566,10 +628,19 @@ static void check_switch_common(struct fw *fw, int prog, int k, int slot, uint32
 	struct fw_net *n = &fw->net[k];
 	bool container = slot > 0, spoofchk = n->cfg.flags & BPFBR_NET_SPOOFCHK;
 
+	/* A tag is refused on the way to the node whatever spoofchk says. */
+	bool node_vlan =
+		container && to_gateway(n, f) && node_refuses(n, f, false) == BPFBR_DROP_VLAN;
+
 	if (dropped && spoof_reason(reason) &&
-	    (!container || !spoofchk || admissible(&n->port[slot], f)))
+	    (!container || !spoofchk || admissible(&n->port[slot], f)) &&
+	    !(reason == BPFBR_DROP_VLAN && node_vlan))
 		violation(fw, prog, ifindex, f, "dropped as %s a frame anti-spoofing admits",
 			  counter_label(reason));
+	if (dropped && reason == BPFBR_DROP_NODE_IPV6 &&
+	    !(container && to_gateway(n, f) && node_refuses(n, f, false) == reason))
+		violation(fw, prog, ifindex, f,
+			  "dropped as node_ipv6 a frame not IPv6 for the node");
 	if (!dropped && container && spoofchk && !admissible(&n->port[slot], f))
 		violation(fw, prog, ifindex, f,
 			  "a spoofed frame from container slot %d passed anti-spoofing", slot);
@@ -585,8 +656,10 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 			  const struct run *r)
 {
 	struct fw_net *n = &fw->net[k];
-	int slot = -1, reason, owner = port_of(fw, ifindex, &slot);
+	int slot = -1, reason, owner = port_of(fw, ifindex, &slot), refused;
 	uint64_t delta[BPFBR_COUNTER_MAX];
+	struct bpfbr_fdb_entry e;
+	bool flooded;
 
 	if (owner != k)
 		slot = -1;
@@ -624,6 +697,9 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 			 delta[BPFBR_EV_ROUTED] != 1 || drops_moved(delta, &reason))
 			violation(fw, FW_PORT_TC, ifindex, f,
 				  "redirected without a traced target or a route");
+		else if (!routable(n, f))
+			violation(fw, FW_PORT_TC, ifindex, f,
+				  "routed a packet the fast path must leave to the stack");
 		else
 			fw->t.routed++;
 		return;
@@ -631,6 +707,18 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 	if (r->trace.n > (uint32_t)n->nports)
 		violation(fw, FW_PORT_TC, ifindex, f, "%u redirects in a network of %d ports",
 			  r->trace.n, n->nports);
+	/* A container's flood: the node's copy left out, and counted, when it may not have it. */
+	flooded = mac_multicast(f->data) || sw_fdb_get(&n->sw, f->data, &e);
+	refused = slot > 0 ? node_refuses(n, f, flooded) : 0;
+	if (refused && flooded) {
+		if (!ASSERT_OK(ctr_delta(fw, &n->ctr, delta), "read the counters"))
+			fw->failures++;
+		else if (delta[refused] != 1 || drops_moved(delta, &reason) != 1)
+			violation(fw, FW_PORT_TC, ifindex, f,
+				  "flooded without the node's copy, and %s did not move by one",
+				  counter_label(refused));
+		n->ctr.drops++;
+	}
 	for (uint32_t i = 0; i < r->trace.n && i < BPFBR_TRACE_MAX; i++) {
 		int tslot = -1, tk = port_of(fw, r->trace.ifindex[i], &tslot);
 
@@ -643,6 +731,10 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 		else if (r->trace.how[i] == BPFBR_TRACE_PEER &&
 			 n->port[tslot].kind != BPFBR_PORT_CONTAINER)
 			violation(fw, FW_PORT_TC, ifindex, f, "peer redirect into a gateway port");
+		else if (tslot == 0 && refused)
+			violation(fw, FW_PORT_TC, ifindex, f,
+				  "a container gave the node a frame it may not have (%s)",
+				  counter_label(refused));
 	}
 }
 
@@ -687,8 +779,11 @@ static void check_port_xdp(struct fw *fw, int k, uint32_t ifindex, const struct 
 	/* Where the devmap redirect went: the forwarding entry of the destination
 	 * (floods are a broadcast over this network's own devmap). */
 	if (mac_multicast(f->data) || sw_fdb_get(&n->sw, f->data, &e)) {
-		if (r->verdict == XDP_PASS_RC)
-			violation(fw, FW_PORT_XDP, ifindex, f, "passed a flood to the stack");
+		/* A flood goes to TC exactly when the node may not have its copy. */
+		if ((r->verdict == XDP_PASS_RC) != (slot > 0 && node_refuses(n, f, true) != 0))
+			violation(fw, FW_PORT_XDP, ifindex, f, "%s a flood the node %s have",
+				  r->verdict == XDP_PASS_RC ? "passed" : "broadcast",
+				  r->verdict == XDP_PASS_RC ? "may" : "may not");
 		return;
 	}
 	tk = port_of(fw, e.ifindex, &tslot);
@@ -697,6 +792,10 @@ static void check_port_xdp(struct fw *fw, int k, uint32_t ifindex, const struct 
 			  e.ifindex, tk < 0 ? "no network" : "the other network");
 	else if (r->verdict == XDP_PASS_RC && n->port[tslot].kind != BPFBR_PORT_GATEWAY)
 		violation(fw, FW_PORT_XDP, ifindex, f, "passed a frame for a container port");
+	else if (tslot == 0 && slot > 0 && node_refuses(n, f, false))
+		violation(fw, FW_PORT_XDP, ifindex, f,
+			  "a container gave the node a frame it may not have (%s)",
+			  counter_label(node_refuses(n, f, false)));
 	else if (r->verdict == XDP_REDIRECT_RC && tslot == slot &&
 		 !(n->cfg.flags & BPFBR_NET_HAIRPIN))
 		violation(fw, FW_PORT_XDP, ifindex, f, "sent back out of its own port");

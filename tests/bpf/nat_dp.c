@@ -22,7 +22,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
 	struct bpf_map *maps[] = { skel->maps.nat_flows, skel->maps.nat_free, skel->maps.nat_out,
-				   skel->maps.nat_in };
+				   skel->maps.nat_in, skel->maps.nat_flow_seq };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);
@@ -67,6 +67,7 @@ int nat_dp_load(struct nat_dp *dp, const struct bpfbr_uplink_cfg *cfg)
 	dp->out_fd = bpf_program__fd(dp->skel->progs.bpfbr_uplink_out);
 	dp->in_fd = bpf_program__fd(dp->skel->progs.bpfbr_uplink_in);
 	dp->sweep_fd = bpf_program__fd(dp->skel->progs.bpfbr_nat_sweep);
+	dp->xdp_fd = bpf_program__fd(dp->skel->progs.bpfbr_uplink_xdp);
 	dp->config_fd = bpf_map__fd(dp->skel->maps.nat_config);
 	dp->endpoints_fd = bpf_map__fd(dp->skel->maps.nat_endpoints);
 	dp->flows_fd = bpf_map__fd(dp->skel->maps.nat_flows);
@@ -74,6 +75,7 @@ int nat_dp_load(struct nat_dp *dp, const struct bpfbr_uplink_cfg *cfg)
 	dp->nat_out_fd = bpf_map__fd(dp->skel->maps.nat_out);
 	dp->nat_in_fd = bpf_map__fd(dp->skel->maps.nat_in);
 	dp->counters_fd = bpf_map__fd(dp->skel->maps.nat_counters);
+	dp->frags_fd = bpf_map__fd(dp->skel->maps.nat_frags);
 	for (uint32_t slot = 0; slot < cfg->nat_max; slot++) {
 		if (bpf_map_update_elem(dp->free_fd, NULL, &slot, BPF_ANY)) {
 			err = -errno;
@@ -170,6 +172,20 @@ int nat_dp_run(struct nat_dp *dp, int prog_fd, uint32_t ifindex, const struct fr
 		opts.ctx_size_in = sizeof(ctx);
 	}
 	err = run(dp, prog_fd, &opts, r->delta, &r->verdict);
+	r->out.len = opts.data_size_out;
+	return err;
+}
+
+int nat_dp_run_xdp(struct nat_dp *dp, uint32_t ifindex, const struct frame *f, struct nat_run *r)
+{
+	struct xdp_md ctx = { .data_end = (uint32_t)f->len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->data, .data_size_in = (uint32_t)f->len,
+		    .data_out = r->out.data, .data_size_out = sizeof(r->out.data), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = run(dp, dp->xdp_fd, &opts, r->delta, &r->verdict);
 	r->out.len = opts.data_size_out;
 	return err;
 }

@@ -21,7 +21,9 @@ struct uplink_bpf;
 struct nat_dp {
 	struct uplink_bpf *skel;
 	int out_fd, in_fd, sweep_fd; /* bpfbr_uplink_out, bpfbr_uplink_in, bpfbr_nat_sweep */
+	int xdp_fd;		     /* bpfbr_uplink_xdp */
 	int config_fd, endpoints_fd, flows_fd, free_fd, nat_out_fd, nat_in_fd, counters_fd;
+	int frags_fd;
 	uint32_t nat_max;
 };
 
@@ -44,6 +46,9 @@ int nat_dp_config_get(struct nat_dp *dp, struct bpfbr_uplink_cfg *cfg);
  * -errno of the test run itself. */
 int nat_dp_run(struct nat_dp *dp, int prog_fd, uint32_t ifindex, const struct frame *f,
 	       struct nat_run *r);
+/* Runs the XDP flavour on f arriving on device ifindex (its receive queue
+ * registered: env_xdp_rxq()); r->verdict is the XDP action. */
+int nat_dp_run_xdp(struct nat_dp *dp, uint32_t ifindex, const struct frame *f, struct nat_run *r);
 /* Runs the sweeper as the agent does: *reclaimed is its return value. */
 int nat_dp_sweep(struct nat_dp *dp, uint16_t mode, uint32_t addr, uint32_t *reclaimed,
 		 uint64_t delta[BPFBR_COUNTER_MAX]);

@@ -5,8 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
 #include "harness.h"
 #include "nat_fixture.h"
+#include "uplink.skel.h"
 
 const uint8_t uplink_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x01 };
 const uint8_t next_hop_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0xfe };
@@ -91,7 +95,10 @@ bool nfx_setup(struct nfx *fx, const struct nfx_opts *o)
 		ct_mac(ep->mac, c);
 		memcpy(ep->gw_mac, gw_mac, 6);
 		err = nat_dp_endpoint_set(&fx->dp, ct_addr(c), ep);
-		if (!ASSERT_OK(err, "add an endpoint"))
+		if (!err && bpf_map_update_elem(bpf_map__fd(fx->dp.skel->maps.nat_devmap),
+						&ep->ifindex, &ep->ifindex, BPF_ANY))
+			err = -errno;
+		if (!ASSERT_OK(err, "add an endpoint (and its port to the XDP devmap)"))
 			goto dp;
 	}
 	return true;
@@ -118,6 +125,18 @@ bool nfx_in(struct nfx *fx, const struct frame *f, struct nat_run *r)
 {
 	return ASSERT_OK(nat_dp_run(&fx->dp, fx->dp.in_fd, fx->env.dev[UPLINK].ifindex, f, r),
 			 "BPF_PROG_TEST_RUN of bpfbr_uplink_in");
+}
+
+bool nfx_xdp(struct nfx *fx)
+{
+	return ASSERT_OK(env_xdp_rxq(&fx->env, UPLINK),
+			 "attach XDP to the uplink (its receive queue)");
+}
+
+bool nfx_in_xdp(struct nfx *fx, const struct frame *f, struct nat_run *r)
+{
+	return ASSERT_OK(nat_dp_run_xdp(&fx->dp, fx->env.dev[UPLINK].ifindex, f, r),
+			 "BPF_PROG_TEST_RUN of bpfbr_uplink_xdp");
 }
 
 void nfx_sent(struct pkt *p, int c, uint8_t proto, uint16_t sport, uint32_t raddr, uint16_t dport)

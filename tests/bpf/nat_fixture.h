@@ -63,6 +63,11 @@ void nfx_teardown(struct nfx *fx);
 bool nfx_out(struct nfx *fx, const struct frame *f, struct nat_run *r);
 bool nfx_in(struct nfx *fx, const struct frame *f, struct nat_run *r);
 
+/* Registers the uplink's receive queue for XDP runs (false: test failed). */
+bool nfx_xdp(struct nfx *fx);
+/* Runs bpfbr_uplink_xdp on f arriving on the uplink. */
+bool nfx_in_xdp(struct nfx *fx, const struct frame *f, struct nat_run *r);
+
 /*
  * Packets of a conversation, as pkt descriptions. For ICMP echo "port" is the
  * identifier (the remote "port" is 0 and dport carries the sequence).

@@ -49,6 +49,10 @@ int sw_load(struct sw *sw)
 		return -ESTALE;
 	}
 	sw->prog_fd = bpf_program__fd(sw->skel->progs.bpfbr_port_in);
+	sw->xdp_fd = bpf_program__fd(sw->skel->progs.bpfbr_port_xdp);
+	sw->devmap_fd = bpf_map__fd(sw->skel->maps.bpfbr_devmap);
+	sw->node_frags_fd = bpf_map__fd(sw->skel->maps.bpfbr_node_frags);
+	sw->inbound_fd = bpf_map__fd(sw->skel->maps.bpfbr_inbound);
 	sw->ports_fd = bpf_map__fd(sw->skel->maps.bpfbr_ports);
 	sw->config_fd = bpf_map__fd(sw->skel->maps.bpfbr_config);
 	sw->flood_fd = bpf_map__fd(sw->skel->maps.bpfbr_flood);
@@ -100,6 +104,8 @@ int sw_add_port(struct sw *sw, const struct bpfbr_port *port)
 		err = update(sw->ports_fd, &ifindex, port);
 	if (!err)
 		err = sw_fdb_put(sw, port->mac, &e);
+	if (!err)
+		err = update(sw->devmap_fd, &ifindex, &ifindex);
 	if (!err)
 		err = update(sw->flood_fd, &slot, &ifindex);
 	return err;
@@ -190,6 +196,31 @@ int sw_run(struct sw *sw, uint32_t ifindex, const struct frame *f, struct sw_run
 	r->verdict = (int)opts.retval;
 	r->out_len = opts.data_size_out;
 	r->trace = sw->skel->bss->trace;
+	err = sw_counters(sw, after);
+	if (err)
+		return err;
+	for (int i = 0; i < BPFBR_COUNTER_MAX; i++)
+		r->delta[i] = after[i] - before[i];
+	return 0;
+}
+
+int sw_run_xdp(struct sw *sw, uint32_t ifindex, const struct frame *f, struct sw_run *r)
+{
+	uint64_t before[BPFBR_COUNTER_MAX], after[BPFBR_COUNTER_MAX];
+	struct xdp_md ctx = { .data_end = (uint32_t)f->len, .ingress_ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->data, .data_size_in = (uint32_t)f->len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = sw_counters(sw, before);
+	if (err)
+		return err;
+	if (bpf_prog_test_run_opts(sw->xdp_fd, &opts))
+		return -errno;
+	r->verdict = (int)opts.retval;
+	r->out_len = opts.data_size_out;
 	err = sw_counters(sw, after);
 	if (err)
 		return err;

@@ -21,8 +21,9 @@ struct port_bpf;
 
 struct sw {
 	struct port_bpf *skel;
-	int prog_fd;
+	int prog_fd, xdp_fd; /* bpfbr_port_in, bpfbr_port_xdp */
 	int ports_fd, config_fd, flood_fd, fdb_fd, counters_fd, port_stats_fd, subnets_fd;
+	int devmap_fd, node_frags_fd, inbound_fd;
 };
 
 /* What one run of the program did. */
@@ -38,7 +39,8 @@ int sw_load(struct sw *sw);
 void sw_unload(struct sw *sw);
 
 int sw_set_config(struct sw *sw, const struct bpfbr_netcfg *cfg);
-/* As dp_port_add(): stats zeroed, ports[ifindex], static fdb entry for its MAC, flood[slot]. */
+/* As dp_port_add(): stats zeroed, ports[ifindex], static fdb entry for its MAC, devmap[ifindex],
+ * flood[slot]. */
 int sw_add_port(struct sw *sw, const struct bpfbr_port *port);
 
 /* 0 and *e filled, or -ENOENT. */
@@ -55,6 +57,13 @@ int sw_port_stats(struct sw *sw, uint16_t slot, struct bpfbr_port_stats *out);
  * -errno of the test run itself; the program's verdict is in r->verdict.
  */
 int sw_run(struct sw *sw, uint32_t ifindex, const struct frame *f, struct sw_run *r);
+
+/*
+ * Runs the XDP flavour on f as if it arrived on device ifindex, whose receive
+ * queue must be registered (an XDP program attached: fx_xdp()). r->verdict is
+ * the XDP action; r->trace stays empty (XDP redirects through the devmap).
+ */
+int sw_run_xdp(struct sw *sw, uint32_t ifindex, const struct frame *f, struct sw_run *r);
 
 /* CLOCK_MONOTONIC in ns, the clock of bpf_ktime_get_ns(). */
 uint64_t now_ns(void);

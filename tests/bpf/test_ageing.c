@@ -112,3 +112,35 @@ TEST(ageing_fresh_entry_kept)
 out:
 	fx_teardown(&fx);
 }
+
+/*
+ * An entry refreshed on another CPU after this one read the clock is seen
+ * "in the future": fresh, not aged out (its age is a signed difference).
+ */
+TEST(ageing_refreshed_meanwhile)
+{
+	struct bpfbr_fdb_entry e;
+	uint8_t m1[6];
+	struct sw_run r;
+	struct frame f;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK))
+		return;
+	fx_stranger_mac(m1, 1);
+	e = (struct bpfbr_fdb_entry){
+		.ifindex = fx.port[C2].ifindex,
+		.slot = C2,
+		.port_kind = BPFBR_PORT_CONTAINER,
+		.seen_ns = now_ns() + 10ull * 1000000000ull,
+	};
+	if (!ASSERT_OK(sw_fdb_put(&fx.sw, m1, &e), "a learned entry seen after the program's now"))
+		goto out;
+	frame_icmp_echo(&f, m1, fx.port[C1].mac, fx.port[C1].ipv4, fx.port[C2].ipv4, 1);
+	if (fx_run(&fx, C1, &f, &r)) {
+		expect_deliver(&fx.env, &r, &f, C2, BPFBR_TRACE_PEER, "to the MAC, fresh");
+		ASSERT_EQ(r.delta[BPFBR_EV_AGED], 0, "nothing aged");
+	}
+out:
+	fx_teardown(&fx);
+}

@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/bpf.h>
 
 #include "harness.h"
 #include "nat_expect.h"
@@ -172,6 +173,115 @@ TEST(nat_fragment_without_first)
 	for (int i = 1; i < NFRAGS; i++)
 		if (nfx_in(&fx, &frags[i], &r))
 			nexp_pass(&r, &frags[i], "in: a later fragment, first unseen");
+out:
+	nfx_teardown(&fx);
+}
+
+/* The number of entries in the uplink's fragment map. */
+static uint32_t frag_entries(struct nfx *fx)
+{
+	struct bpfbr_frag_key k, next;
+	const void *prev = NULL;
+	uint32_t n = 0;
+
+	while (!bpf_map_get_next_key(fx->dp.frags_fd, prev, &next)) {
+		n++;
+		k = next;
+		prev = &k;
+	}
+	return n;
+}
+
+/* Runs the fragments fr[from..n) in; each must be left to the node. */
+static void expect_left(struct nfx *fx, const struct frame *fr, int from, int n, const char *what)
+{
+	struct nat_run r;
+	char m[200];
+
+	for (int i = from; i < n; i++) {
+		snprintf(m, sizeof(m), "%s, fragment %d", what, i + 1);
+		if (nfx_in(fx, &fr[i], &r))
+			nexp_pass(&r, &fr[i], m);
+	}
+}
+
+/*
+ * A reply's fragments are tied to their flow and datagram: the entry goes
+ * with the last of them, lives no longer than the node's reassembly time,
+ * and only leads to the flow it was made for. A later datagram of the node
+ * that reuses the IP id (the id space is 16 bits) is the node's.
+ */
+TEST(nat_fragment_id_reused)
+{
+	struct frame f, fr[NFRAGS];
+	struct pkt sent, want, reply, other;
+	struct bpfbr_frag_key k = { 0 };
+	struct bpfbr_nat_frag v;
+	uint64_t delta[BPFBR_COUNTER_MAX];
+	struct nat_run r;
+	struct nfx fx;
+	uint32_t n;
+	int nf;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 5000);
+	pkt_frame(&f, &sent);
+	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow"))
+		goto out;
+	nfx_masqueraded(&want, &sent, 40000);
+	nfx_reply(&reply, &want);
+	reply.frag = 0;
+	pkt_fill(&reply, 1400, 0x99);
+	pkt_frame(&f, &reply);
+	nf = pkt_fragment(&f, FRAG_BYTES, fr, NFRAGS);
+	for (int i = 0; i < nf; i++)
+		if (nfx_in(&fx, &fr[i], &r))
+			ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "the reply's fragments go in");
+	ASSERT_EQ(frag_entries(&fx), 0, "the entry goes with the datagram's last fragment");
+
+	/* The node's own datagram from the same remote, with the same IP id. */
+	other = reply;
+	other.dport = 7000; /* not the flow's port: the node's */
+	pkt_frame(&f, &other);
+	nf = pkt_fragment(&f, FRAG_BYTES, fr, NFRAGS);
+	expect_left(&fx, fr, 0, nf, "the node's datagram with the same id");
+
+	/* Its later fragments alone, after another reply's first fragment took the id. */
+	pkt_frame(&f, &reply);
+	pkt_fragment(&f, FRAG_BYTES, fr, NFRAGS);
+	if (!nfx_in(&fx, &fr[0], &r) || !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "a reply's first"))
+		goto out;
+	pkt_frame(&f, &other);
+	nf = pkt_fragment(&f, FRAG_BYTES, fr, NFRAGS);
+	if (nfx_in(&fx, &fr[0], &r))
+		nexp_pass(&r, &fr[0], "the node's first fragment, same id");
+	expect_left(&fx, fr, 1, nf, "after the node's first fragment took the id back");
+
+	/* Past the node's reassembly time, a reply's later fragments are not followed. */
+	pkt_frame(&f, &reply);
+	nf = pkt_fragment(&f, FRAG_BYTES, fr, NFRAGS);
+	if (!nfx_in(&fx, &fr[0], &r) || !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "a reply's first"))
+		goto out;
+	k.saddr = reply.saddr;
+	k.daddr = reply.daddr;
+	k.id = htons(reply.id);
+	k.proto = PROTO_UDP;
+	if (ASSERT_OK(bpf_map_lookup_elem(fx.dp.frags_fd, &k, &v), "the entry")) {
+		v.first_ns -= (BPFBR_FRAG_TIMEOUT_S + 1) * 1000000000ull;
+		ASSERT_OK(bpf_map_update_elem(fx.dp.frags_fd, &k, &v, BPF_ANY), "age it");
+	}
+	expect_left(&fx, fr, 1, nf, "31 s after the first");
+
+	/* Nor into a flow that took the slot after it. */
+	if (!nfx_in(&fx, &fr[0], &r) || !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "a reply's first") ||
+	    !ASSERT_OK(nat_dp_sweep(&fx.dp, BPFBR_SWEEP_ALL, 0, &n, delta), "flush") ||
+	    !ASSERT_EQ(n, 1, "the flow goes"))
+		goto out;
+	pkt_frame(&f, &sent);
+	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "the flow again"))
+		goto out;
+	expect_left(&fx, fr, 1, nf, "after its flow was made anew");
 out:
 	nfx_teardown(&fx);
 }

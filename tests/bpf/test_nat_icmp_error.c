@@ -254,3 +254,89 @@ TEST(nat_icmp_error_not_ours)
 out:
 	nfx_teardown(&fx);
 }
+
+/*
+ * The other way (RFC 5508, 4.2): an ICMP error the container sends about a
+ * packet that came in on one of its flows (a port unreachable for a
+ * datagram from outside, say) quotes that packet as it was delivered, to
+ * the container's address and port. What leaves the uplink must be what
+ * the remote would get without masquerade: from the uplink's address,
+ * quoting its own packet as it sent it (to the uplink's address and the
+ * flow's outside port), every checksum right. An error about no flow of
+ * the container's is not let out untranslated.
+ */
+TEST(nat_icmp_error_from_container)
+{
+	static const struct {
+		const char *name;
+		uint8_t proto;
+		bool collide;
+	} out_cases[] = {
+		{ "UDP, port kept", PROTO_UDP, false },
+		{ "UDP, port changed", PROTO_UDP, true },
+		{ "TCP, port changed", PROTO_TCP, true },
+	};
+	struct pkt sent, other, reply, delivered, err, want;
+	struct frame f, reply_f, delivered_f;
+	struct nat_run r;
+	struct nfx fx;
+	char what[200];
+	uint16_t oport;
+
+	for (size_t i = 0; i < sizeof(out_cases) / sizeof(out_cases[0]); i++) {
+		if (!nfx_setup(&fx, NULL))
+			return;
+		if (out_cases[i].collide) {
+			nfx_sent(&other, CT2, out_cases[i].proto, 40000, server_addr(), 5000);
+			pkt_frame(&f, &other);
+			if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "holder"))
+				goto next;
+		}
+		nfx_sent(&sent, CT1, out_cases[i].proto, 40000, server_addr(), 5000);
+		pkt_frame(&f, &sent);
+		if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow"))
+			goto next;
+		oport = nfx_oport(&fx, &sent);
+		nfx_masqueraded(&want, &sent, oport);
+		nfx_reply(&reply, &want);
+		pkt_frame(&reply_f, &reply);
+		if (!nfx_in(&fx, &reply_f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "a reply"))
+			goto next;
+		nfx_delivered(&fx, &delivered, &reply, CT1, 40000);
+		pkt_frame(&delivered_f, &delivered);
+		/* The container refuses it: its error, as the node routes it out. */
+		memset(&err, 0, sizeof(err));
+		memcpy(err.dst_mac, next_hop_mac, 6);
+		memcpy(err.src_mac, uplink_mac, 6);
+		err.saddr = ct_addr(CT1);
+		err.daddr = server_addr();
+		err.proto = PROTO_ICMP;
+		err.tos = 0xc0;
+		err.ttl = SENT_TTL;
+		err.id = 0x0c0c;
+		err.icmp_type = ICMP_UNREACH;
+		err.icmp_code = UNREACH_PORT;
+		pkt_quote(&err, &delivered_f, delivered.ttl, ICMP_QUOTE_MAX);
+		pkt_frame(&f, &err);
+		if (!nfx_out(&fx, &f, &r))
+			goto next;
+		want = err;
+		want.saddr = uplink_addr();
+		pkt_quote(&want, &reply_f, delivered.ttl, ICMP_QUOTE_MAX);
+		snprintf(what, sizeof(what), "%s: the container's port unreachable",
+			 out_cases[i].name);
+		nexp_pkt(&r, TC_ACT_OK, &want, 4, what);
+		NEXP_COUNTERS(r.delta, what, { BPFBR_EV_NAT_ICMP_ERROR, 1 });
+
+		/* About a packet of no flow: dropped, never out untranslated. */
+		delivered.sport = 5001;
+		pkt_frame(&delivered_f, &delivered);
+		pkt_quote(&err, &delivered_f, delivered.ttl, ICMP_QUOTE_MAX);
+		pkt_frame(&f, &err);
+		snprintf(what, sizeof(what), "%s: an error about no flow", out_cases[i].name);
+		if (nfx_out(&fx, &f, &r))
+			nexp_drop(&r, BPFBR_DROP_NAT_PROTO, what);
+	next:
+		nfx_teardown(&fx);
+	}
+}

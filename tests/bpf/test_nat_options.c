@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * IPv4 options (IHL > 5): the ports are read and written after the options,
- * and the options themselves pass byte for byte, both ways.
+ * and the options themselves pass byte for byte, both ways; but a reply
+ * with a source route is dropped, as the node's stack drops it
+ * (accept_source_route=0), where the reply's translation would go around it.
+ * XDP hands every reply with options to TC.
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <linux/bpf.h>
 
 #include "harness.h"
 #include "nat_expect.h"
@@ -71,4 +76,45 @@ TEST(nat_ip_options)
 	next:
 		nfx_teardown(&fx);
 	}
+}
+
+TEST(nat_source_routed_reply)
+{
+	static const struct {
+		const char *name;
+		uint8_t optlen;
+		uint8_t opts[40];
+	} routes[] = {
+		{ "a loose source route", 8, { 131, 7, 4, 198, 51, 100, 9, 1 } },
+		{ "a strict source route after a NOP", 8, { 1, 137, 7, 4, 198, 51, 100, 9 } },
+		{ "a loose source route after a timestamp",
+		  12,
+		  { 68, 4, 5, 0, 131, 7, 4, 198, 51, 100, 9, 0 } },
+	};
+	struct pkt sent, want, reply;
+	struct nat_run r;
+	struct frame f;
+	struct nfx fx;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	if (!nfx_xdp(&fx))
+		goto out;
+	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
+	pkt_frame(&f, &sent);
+	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow"))
+		goto out;
+	nfx_masqueraded(&want, &sent, 40000);
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		nfx_reply(&reply, &want);
+		reply.optlen = routes[i].optlen;
+		memcpy(reply.opts, routes[i].opts, sizeof(reply.opts));
+		pkt_frame(&f, &reply);
+		if (nfx_in(&fx, &f, &r))
+			nexp_drop(&r, BPFBR_DROP_SOURCE_ROUTE, routes[i].name);
+		if (nfx_in_xdp(&fx, &f, &r))
+			nexp_frame(&r, XDP_PASS, &f, 2, routes[i].name);
+	}
+out:
+	nfx_teardown(&fx);
 }

@@ -264,3 +264,34 @@ TEST(nat_sweep_all)
 out:
 	nfx_teardown(&fx);
 }
+
+/*
+ * The sweeper reads the clock once per chunk; a flow refreshed on another
+ * CPU after that has seen_ns past the sweeper's now. Its age is a signed
+ * difference: it is fresh, not 584 years old, and stays.
+ */
+TEST(nat_sweep_refreshed_meanwhile)
+{
+	uint64_t delta[BPFBR_COUNTER_MAX];
+	struct bpfbr_flow fl;
+	uint32_t slot, n;
+	struct pkt sent;
+	struct nfx fx;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	if (!make_flow(&fx, CT1, PROTO_TCP, 40000, BPFBR_FLOW_ESTABLISHED, &sent) ||
+	    !nfx_expect_flow(&fx, CT1, &sent, 40000, BPFBR_FLOW_ESTABLISHED, &slot, "a flow") ||
+	    !ASSERT_OK(nat_dp_flow_get(&fx.dp, slot, &fl), "the flow"))
+		goto out;
+	fl.seen_ns = nat_now_ns() + MARGIN_NS;
+	if (!ASSERT_OK(nat_dp_flow_put(&fx.dp, slot, &fl), "seen after the sweeper's clock"))
+		goto out;
+	if (ASSERT_OK(nat_dp_sweep(&fx.dp, BPFBR_SWEEP_EXPIRED, 0, &n, delta), "sweep")) {
+		ASSERT_EQ(n, 0, "nothing reclaimed");
+		NEXP_NO_COUNTERS(delta, "sweep");
+	}
+	nfx_expect_flow(&fx, CT1, &sent, 40000, BPFBR_FLOW_ESTABLISHED, NULL, "the flow stays");
+out:
+	nfx_teardown(&fx);
+}

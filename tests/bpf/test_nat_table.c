@@ -6,6 +6,7 @@
  * existing flow keeps translating both ways.
  */
 #include <stdio.h>
+#include <bpf/bpf.h>
 
 #include "harness.h"
 #include "nat_expect.h"
@@ -131,5 +132,66 @@ TEST(nat_container_share)
 	reply_in(&fx, &a, CT1, "first flow's reply, share used up");
 	out_kept(&fx, &b, false, "second flow, share used up");
 	nfx_expect_table(&fx, 3, ep_flows, "at the end");
+	nfx_teardown(&fx);
+}
+
+/*
+ * A flow released on one CPU (its slot flipped free, its keys not yet
+ * deleted) while another CPU looks its tuple up: the looker must not touch
+ * the keys, or the releaser's deletes, which go by tuple, would take the
+ * keys of the flow made meanwhile. Played here step by step: the release
+ * is done by hand around one packet of the flow.
+ */
+TEST(nat_release_race)
+{
+	struct bpfbr_nat_key ik, ok;
+	struct bpfbr_uplink_cfg cfg;
+	struct bpfbr_endpoint ep;
+	struct bpfbr_flow fl;
+	uint32_t slot, zero = 0;
+	struct pkt sent;
+	struct nat_run r;
+	struct frame f;
+	struct nfx fx;
+
+	if (!nfx_setup(&fx, NULL))
+		return;
+	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
+	pkt_frame(&f, &sent);
+	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow") ||
+	    !nfx_expect_flow(&fx, CT1, &sent, 40000, BPFBR_FLOW_NEW, &slot, "the flow") ||
+	    !ASSERT_OK(nat_dp_flow_get(&fx.dp, slot, &fl), "read it"))
+		goto out;
+	/* CPU A: in_use 1 -> 0, the first step of flow_release(). */
+	fl.in_use = 0;
+	if (!ASSERT_OK(nat_dp_flow_put(&fx.dp, slot, &fl), "release begins"))
+		goto out;
+	/* CPU B: the flow's next packet meets the released slot. */
+	if (nfx_out(&fx, &f, &r))
+		nexp_drop(&r, BPFBR_DROP_NAT_RELEASING, "a packet of a flow being released");
+	/* CPU A finishes: keys by tuple, counts, the slot back to the free queue. */
+	ik = nat_key_in(PROTO_UDP, ct_addr(CT1), 40000, server_addr(), 53);
+	ok = nat_key_out(PROTO_UDP, server_addr(), 53, 40000);
+	ASSERT_OK(bpf_map_delete_elem(fx.dp.nat_out_fd, &ik), "A deletes the inside key");
+	ASSERT_OK(bpf_map_delete_elem(fx.dp.nat_in_fd, &ok), "A deletes the outside key");
+	if (ASSERT_OK(nat_dp_endpoint_get(&fx.dp, ct_addr(CT1), &ep), "endpoint")) {
+		ep.flows--;
+		ASSERT_OK(nat_dp_endpoint_set(&fx.dp, ct_addr(CT1), &ep), "A counts it off");
+	}
+	if (ASSERT_OK(nat_dp_config_get(&fx.dp, &cfg), "config")) {
+		cfg.flows--;
+		ASSERT_OK(bpf_map_update_elem(fx.dp.config_fd, &zero, &cfg, BPF_ANY),
+			  "A counts it off the table");
+	}
+	fl.state = BPFBR_FLOW_FREE;
+	ASSERT_OK(nat_dp_flow_put(&fx.dp, slot, &fl), "A frees the slot");
+	ASSERT_OK(bpf_map_update_elem(fx.dp.free_fd, NULL, &slot, BPF_ANY), "A queues it");
+	/* Every live flow still has both keys; the next packet makes a new flow. */
+	nfx_expect_table(&fx, 0, (uint32_t[NFX_DEVS]){ 0 }, "after the release");
+	if (nfx_out(&fx, &f, &r))
+		ASSERT_EQ(r.verdict, TC_ACT_OK, "the next packet");
+	nfx_expect_flow(&fx, CT1, &sent, 40000, BPFBR_FLOW_NEW, NULL, "the new flow");
+	nfx_expect_table(&fx, 1, (uint32_t[NFX_DEVS]){ 0, 1, 0, 0 }, "at the end");
+out:
 	nfx_teardown(&fx);
 }

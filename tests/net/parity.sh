@@ -347,17 +347,18 @@ ll6() {
 }
 
 # IPv6 link-local: the chapter does not configure IPv6, but both kernels bring
-# it up on every interface; what c1 reaches over it.
+# it up on every interface; what c1 reaches over it. The node is left out on
+# purpose: bpfbr does not guard IPv6 yet, so none reaches the node from a
+# container (README, Guarantees; hostile.sh tests it), where the bridge's
+# host answers on its link-local address.
 observe_ipv6_link_local() {
-	local c1ll c2ll gwll
-	c1ll=$(ll6 c1 eth0) c2ll=$(ll6 c2 eth0) gwll=$(ll6 node "$W_GW")
+	local c1ll c2ll
+	c1ll=$(ll6 c1 eth0) c2ll=$(ll6 c2 eth0)
 	echo "c1 has a link-local address: $([ "$c1ll" != none ] && echo yes || echo no)"
 	echo "c2 has a link-local address: $([ "$c2ll" != none ] && echo yes || echo no)"
-	echo "gateway device has a link-local address: $([ "$gwll" != none ] && echo yes || echo no)"
 	echo "c1 -> c2 link-local: $(at c1 ping -6 -c1 -W1 -w3 "$c2ll%eth0" >/dev/null 2>&1 && echo reply || echo "no reply")"
-	echo "c1 -> gateway link-local: $(at c1 ping -6 -c1 -W1 -w3 "$gwll%eth0" >/dev/null 2>&1 && echo reply || echo "no reply")"
-	echo "c1 -> ff02::1 answered by: $(at c1 ping -6 -c2 -i0.5 -W1 ff02::1%eth0 2>&1 | grep -o 'from [0-9a-f:]*' |
-		sed "s/^from $c1ll\$/c1/; s/^from $c2ll\$/c2/; s/^from $gwll\$/gateway/; s/^from .*/other/" | sort -u | tr '\n' ' ')"
+	echo "c1 -> ff02::1 answered by containers: $(at c1 ping -6 -c2 -i0.5 -W1 ff02::1%eth0 2>&1 | grep -o 'from [0-9a-f:]*' |
+		sed "s/^from $c1ll\$/c1/; s/^from $c2ll\$/c2/; s/^from .*/other/" | grep -vx other | sort -u | tr '\n' ' ')"
 }
 
 # c1 adds a second address of the subnet (as a floating service address

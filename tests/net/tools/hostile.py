@@ -7,17 +7,29 @@
       each --vlan pushes an 802.1Q tag, "ad:TAG" an 802.1ad one (outermost last)
   hostile.py macflood IFACE COUNT [--seed S]
       COUNT broadcast frames, each from a different random unicast MAC
-  hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N]
+  hostile.py udp IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--count N] [--vlan TAG]...
+                 [--frag BYTES] [--opts HEX] [--sport P] [--next-port]
       N UDP datagrams (checksums right) from any address the caller likes
+      (source port P, default 40000; --next-port: P, P+1, ...);
+      --frag sends each as two fragments, the first with BYTES (a multiple
+      of 8) after the IPv4 header; --opts puts IPv4 options in the header
+  hostile.py udp6 IFACE DST-MAC SRC-MAC SRC-IP6 DST-IP6 DPORT [--count N] [--vlan TAG]...
+      the same over IPv6
   hostile.py arp IFACE ETH-DST ETH-SRC OP SHA SPA THA TPA [--count N]
       N ARP packets (OP: request or reply), every field as given
-  hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S]
+  hostile.py syn IFACE DST-MAC SRC-MAC SRC-IP DST-IP DPORT [--wait S] [--sport P]
+                 [--vlan TAG]... [--frag BYTES]
       one TCP SYN; prints "answered" if a SYN-ACK comes back within S
       seconds (default 2), else "silent"
+  hostile.py synackflood IFACE DST-MAC SRC-MAC SRC-IP DST-IP COUNT
+      COUNT made-up SYN-ACKs, each followed by an ACK, every one on ports of its own
+  hostile.py tcp IFACE DST-MAC SRC-MAC SRC-IP DST-IP SPORT DPORT FLAGS [--count N]
+      N TCP segments with FLAGS (letters of FSRPAU, e.g. SA for a SYN-ACK)
 
 MACs are aa:bb:cc:dd:ee:ff; "random" is a fresh random unicast MAC.
 """
 import argparse
+import errno
 import os
 import random
 import socket
@@ -49,24 +61,44 @@ def csum(data):
     return ~s & 0xFFFF
 
 
-def ipv4(src, dst, proto, payload):
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), random.getrandbits(16),
-                      0x4000, 64, proto, 0, ip(src), ip(dst))
+def ipv4(src, dst, proto, payload, opts=b"", frag=0x4000, ident=None):
+    """An IPv4 packet; frag is the flags-and-offset field (default DF)."""
+    opts += b"\0" * (-len(opts) % 4)
+    hl = 20 + len(opts)
+    ident = random.getrandbits(16) if ident is None else ident
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | hl // 4, 0, hl + len(payload), ident, frag, 64,
+                      proto, 0, ip(src), ip(dst)) + opts
     return hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:] + payload
+
+
+def fragments(pkt, first):
+    """The IPv4 packet pkt (no options) as two fragments: the first carries
+    `first` bytes (a multiple of 8) after the IPv4 header, the second the rest."""
+    src, dst = socket.inet_ntoa(pkt[12:16]), socket.inet_ntoa(pkt[16:20])
+    ident, proto, body = struct.unpack("!H", pkt[4:6])[0], pkt[9], pkt[20:]
+    return [ipv4(src, dst, proto, body[:first], frag=0x2000, ident=ident),
+            ipv4(src, dst, proto, body[first:], frag=first // 8, ident=ident)]
 
 
 def l4_csum(src, dst, proto, seg):
     return csum(ip(src) + ip(dst) + struct.pack("!BBH", 0, proto, len(seg)) + seg)
 
 
-def udp(src, dst, sport, dport, data):
+def udp(src, dst, sport, dport, data, opts=b""):
     seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
     c = l4_csum(src, dst, 17, seg) or 0xFFFF
-    return ipv4(src, dst, 17, seg[:6] + struct.pack("!H", c) + seg[8:])
+    return ipv4(src, dst, 17, seg[:6] + struct.pack("!H", c) + seg[8:], opts)
 
 
-def tcp_syn(src, dst, sport, dport, seq):
-    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, 0, 5 << 4, 0x02, 64240, 0, 0)
+TCP_FLAGS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20}
+
+
+def tcp_flags(letters):
+    return sum(TCP_FLAGS[c] for c in letters.upper())
+
+
+def tcp_seg(src, dst, sport, dport, seq, ack=0, flags=0x02):
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 64240, 0, 0)
     c = l4_csum(src, dst, 6, seg)
     return ipv4(src, dst, 6, seg[:16] + struct.pack("!H", c) + seg[18:])
 
@@ -88,7 +120,14 @@ def sock(iface):
 def send(iface, frames):
     s = sock(iface)
     for f in frames:
-        s.send(f)
+        for _ in range(1000):  # a device in XDP mode runs out of room now and then
+            try:
+                s.send(f)
+                break
+            except OSError as e:
+                if e.errno != errno.ENOBUFS:
+                    raise
+                time.sleep(0.001)
     s.close()
     print(f"sent {len(frames)}")
 
@@ -118,9 +157,43 @@ def cmd_macflood(o):
     send(o.iface, frames)
 
 
+def frames_of(o, pkt, etype=0x0800):
+    """pkt in Ethernet frames as o asks: whole, or in two fragments (--frag)."""
+    pkts = fragments(pkt, o.frag) if getattr(o, "frag", 0) else [pkt]
+    return [eth(mac(o.dst_mac), mac(o.src_mac), etype, p, tags(o.vlan)) for p in pkts]
+
+
 def cmd_udp(o):
-    data = udp(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
-    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, data)] * o.count)
+    frames = []
+    for i in range(o.count):
+        sport = o.sport + i if o.next_port else o.sport
+        data = udp(o.src_ip, o.dst_ip, sport, o.dport, PAYLOAD, bytes.fromhex(o.opts))
+        frames += frames_of(o, data)
+    send(o.iface, frames)
+
+
+def cmd_synackflood(o):
+    """COUNT made-up SYN-ACKs, each followed by an ACK, every one a flow of its own."""
+    frames = []
+    for i in range(o.count):
+        sport, dport = 1024 + i % 60000, 1024 + i // 60000
+        for flags in (0x12, 0x10):
+            seg = tcp_seg(o.src_ip, o.dst_ip, sport, dport, i, i, flags)
+            frames.append(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, seg))
+    send(o.iface, frames)
+
+
+def udp6(src, dst, sport, dport, data):
+    s6, d6 = socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)
+    seg = struct.pack("!HHHH", sport, dport, 8 + len(data), 0) + data
+    c = csum(s6 + d6 + struct.pack("!IxxxB", len(seg), 17) + seg) or 0xFFFF
+    hdr = struct.pack("!IHBB16s16s", 6 << 28, len(seg), 17, 64, s6, d6)
+    return hdr + seg[:6] + struct.pack("!H", c) + seg[8:]
+
+
+def cmd_udp6(o):
+    data = udp6(o.src_ip, o.dst_ip, 40000, o.dport, PAYLOAD)
+    send(o.iface, frames_of(o, data, 0x86DD) * o.count)
 
 
 def cmd_arp(o):
@@ -130,13 +203,19 @@ def cmd_arp(o):
     send(o.iface, [eth(mac(o.eth_dst), mac(o.eth_src), 0x0806, body)] * o.count)
 
 
+def cmd_tcp(o):
+    seg = tcp_seg(o.src_ip, o.dst_ip, o.sport, o.dport, random.getrandbits(32),
+                  random.getrandbits(32), tcp_flags(o.flags))
+    send(o.iface, [eth(mac(o.dst_mac), mac(o.src_mac), 0x0800, seg)] * o.count)
+
+
 def cmd_syn(o):
-    sport = random.randint(20000, 60000)
+    sport = o.sport or random.randint(20000, 60000)
     seq = random.getrandbits(32)
     s = sock(o.iface)
     s.settimeout(0.2)
-    s.send(eth(mac(o.dst_mac), mac(o.src_mac), 0x0800,
-               tcp_syn(o.src_ip, o.dst_ip, sport, o.dport, seq)))
+    for f in frames_of(o, tcp_seg(o.src_ip, o.dst_ip, sport, o.dport, seq, flags=0x02)):
+        s.send(f)
     end = time.monotonic() + o.wait
     while time.monotonic() < end:
         try:
@@ -174,11 +253,19 @@ def main():
     c.add_argument("iface")
     c.add_argument("count", type=int)
     c.add_argument("--seed", type=int, default=7)
-    c = sub.add_parser("udp")
-    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
-        c.add_argument(a)
-    c.add_argument("dport", type=int)
-    c.add_argument("--count", type=int, default=1)
+    for name in ("udp", "udp6"):
+        c = sub.add_parser(name)
+        for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+            c.add_argument(a)
+        c.add_argument("dport", type=int)
+        c.add_argument("--count", type=int, default=1)
+        c.add_argument("--vlan", action="append")
+        if name == "udp":
+            c.add_argument("--frag", type=int, default=0)
+            c.add_argument("--opts", default="")
+            c.add_argument("--sport", type=int, default=40000)
+            c.add_argument("--next-port", action="store_true",
+                           help="each datagram from the next source port")
     c = sub.add_parser("arp")
     for a in ("iface", "eth_dst", "eth_src", "op", "sha", "spa", "tha", "tpa"):
         c.add_argument(a)
@@ -188,9 +275,24 @@ def main():
         c.add_argument(a)
     c.add_argument("dport", type=int)
     c.add_argument("--wait", type=float, default=2.0)
+    c.add_argument("--sport", type=int, default=0)
+    c.add_argument("--vlan", action="append")
+    c.add_argument("--frag", type=int, default=0)
+    c = sub.add_parser("synackflood")
+    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+        c.add_argument(a)
+    c.add_argument("count", type=int)
+    c = sub.add_parser("tcp")
+    for a in ("iface", "dst_mac", "src_mac", "src_ip", "dst_ip"):
+        c.add_argument(a)
+    c.add_argument("sport", type=int)
+    c.add_argument("dport", type=int)
+    c.add_argument("flags")
+    c.add_argument("--count", type=int, default=1)
     o = p.parse_args()
     return {"eth": cmd_eth, "macflood": cmd_macflood, "udp": cmd_udp, "arp": cmd_arp,
-            "syn": cmd_syn}[o.cmd](o) or 0
+            "syn": cmd_syn, "tcp": cmd_tcp, "udp6": cmd_udp6,
+            "synackflood": cmd_synackflood}[o.cmd](o) or 0
 
 
 if __name__ == "__main__":
