@@ -8,12 +8,19 @@
 NET=podnet
 SUBNET=10.40.0.0/24
 
+# need_plugins PLUGIN…: the plugins, and the kernel features they use.
 need_plugins() {
 	local p
 	for p in "$@"; do
 		[ -x "$CNI_BIN_DIR/$p" ] || { skip "$CNI_BIN_DIR/$p missing (containernetworking-plugins)"; return 4; }
+		case $p in
+		portmap)
+			command -v iptables-save >/dev/null || { skip "iptables missing"; return 4; }
+			need_feature iptables-nat || return $?
+			;;
+		bandwidth) need_feature tc-shaping || return $? ;;
+		esac
 	done
-	command -v iptables-save >/dev/null || { skip "iptables missing"; return 4; }
 }
 
 # chained CMD PLUGIN CONF RESULT: runs PLUGIN for c1 with RESULT as prevResult.

@@ -76,6 +76,8 @@ outside() {
 
 # iptables_up TOPOLOGY MTU: the chapter's commands in a node namespace of their own.
 iptables_up() {
+	need_feature bridge || return $?
+	need_feature iptables-nat || return $?
 	use_world iptables
 	ns_new "$W_NODE" || return 1
 	check "the chapter's bridge commands" \
@@ -99,7 +101,7 @@ bpfbr_up() {
 # compare ASPECT [TOPOLOGY [MTU]]: builds both worlds, runs observe_ASPECT in each, diffs.
 compare() {
 	local aspect=$1 topo=${2:-direct} mtu=${3:-1500} w
-	iptables_up "$topo" "$mtu" || return 1
+	iptables_up "$topo" "$mtu" || return $?
 	bpfbr_up "$topo" "$mtu" || return 1
 	for w in iptables bpfbr; do
 		use_world "$w"
