@@ -35,7 +35,7 @@ serve() {
 	on c1 timeout 60 socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
-	sleep 0.5
+	listening c1 tcp 80 || fail "c1's server did not listen on port 80 within 10 s"
 }
 
 # reaches WHO ADDR: a connection from WHO (node or a container) to ADDR:8080 gets c1's line.
@@ -81,7 +81,7 @@ test_portmap_reaches_the_container_and_del_cleans_up() {
 	[ "$(out | jq -c '.ips')" = "$(jq -c '.ips' <<<"$res")" ] || fail "portmap changed the result: $(out)" ||
 		return 1
 	[ -n "$(portmap_rules)" ] || fail "portmap made no rules" || return 1
-	serve
+	serve || return 1
 	reaches node 10.40.0.1 || fail "the node's gateway address:8080 does not reach c1" || return 1
 	reaches node $UP_IP || fail "the node's uplink address:8080 does not reach c1" || return 1
 	# From outside, the node must forward (as with the bridge plugin, which
@@ -112,7 +112,7 @@ test_udp_portmap_from_outside_on_a_masquerading_network() {
 	on c1 timeout 60 socat UDP-RECVFROM:53,fork SYSTEM:'echo answer from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
-	sleep 0.5
+	listening c1 udp 53 || fail "c1's server did not bind port 53 within 10 s" || return 1
 	node sysctl -qw net.ipv4.conf.all.forwarding=1
 	got=$(echo q | on ext timeout 5 socat -T3 - "UDP:$UP_IP:5353" 2>/dev/null)
 	[ "$got" = "answer from c1" ] ||
@@ -131,7 +131,7 @@ test_portmap_from_outside_on_a_masquerading_network() {
 	masq_pod || return 1
 	res=$RES
 	chained ADD portmap "$(portmap_conf)" "$res" || fail "portmap ADD: $(out)" || return 1
-	serve
+	serve || return 1
 	node sysctl -qw net.ipv4.conf.all.forwarding=1
 	reaches node $UP_IP || fail "the node's uplink address:8080 does not reach c1" || return 1
 	reaches ext $UP_IP || fail "an external host cannot reach c1 through the port mapping" || return 1

@@ -159,6 +159,23 @@ check_fails() {
 	! out=$("$@" 2>&1) || fail "$what: '$*' succeeded: $(echo "$out" | tail -2 | tr '\n' ' ')"
 }
 
+# listening WHERE tcp|udp PORT: waits (up to 10 s) until a socket in WHERE
+# (node, or a container as `on` names it) is bound to PORT, listening for TCP;
+# a server started in the background is ready then, however busy the machine.
+listening() {
+	local where=$1 opt=-tln
+	[ "$2" = udp ] && opt=-uln
+	for _ in $(seq 100); do
+		if [ "$where" = node ]; then
+			[ -n "$(node ss -H "$opt" "sport = :$3")" ] && return 0
+		else
+			[ -n "$(on "$where" ss -H "$opt" "sport = :$3")" ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
 # ping_ok NS ADDR: one echo request answered within 2 s (3 tries).
 ping_ok() { on "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1; }
 
