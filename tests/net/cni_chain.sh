@@ -7,6 +7,9 @@
 
 NET=podnet
 SUBNET=10.40.0.0/24
+PEER=$(cd "$(dirname "$0")" && pwd)/tools/natpeer.py
+# Debian's python3 (scripts/deps.sh), not whatever shim PATH finds first.
+PY=${PYTHON:-/usr/bin/python3}
 
 # need_plugins PLUGIN…: the plugins, and the kernel features they use.
 need_plugins() {
@@ -29,10 +32,15 @@ chained() {
 		CNI_NETNS="/run/netns/$(ct c1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR"
 }
 
+# The servers and clients below give the other side 10 s (socat -t) once
+# their own input is done: socat's default, 0.5 s, is shorter than a busy
+# machine takes to fork the answering shell and resolve the neighbours on
+# the way.
+
 # serve: c1 answers TCP port 80 with a line naming itself, for at most a
 # minute and never after the test (it runs in the test's own subshell).
 serve() {
-	on c1 timeout 60 socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello from c1' &
+	on c1 timeout 60 socat -t 10 TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 	listening c1 tcp 80 || fail "c1's server did not listen on port 80 within 10 s"
@@ -42,9 +50,9 @@ serve() {
 reaches() {
 	local got
 	if [ "$1" = node ]; then
-		got=$(node timeout 5 socat -T3 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
+		got=$(node timeout 15 socat -t 10 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
 	else
-		got=$(on "$1" timeout 5 socat -T3 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
+		got=$(on "$1" timeout 15 socat -t 10 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
 	fi
 	[ "$got" = "hello from c1" ] || { echo "  $1 -> $2:8080: '$got'" >&2; return 1; }
 }
@@ -109,12 +117,14 @@ test_udp_portmap_from_outside_on_a_masquerading_network() {
 		capabilities: {portMappings: true},
 		runtimeConfig: {portMappings: [{hostPort: 5353, containerPort: 53, protocol: "udp"}]}}')
 	chained ADD portmap "$pm" "$res" || fail "portmap ADD: $(out) $(cat "$CNI_OUT.err")" || return 1
-	on c1 timeout 60 socat UDP-RECVFROM:53,fork SYSTEM:'echo answer from c1' &
+	on c1 timeout 60 socat -t 10 UDP-RECVFROM:53,fork SYSTEM:'echo answer from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 	listening c1 udp 53 || fail "c1's server did not bind port 53 within 10 s" || return 1
 	node sysctl -qw net.ipv4.conf.all.forwarding=1
-	got=$(echo q | on ext timeout 5 socat -T3 - "UDP:$UP_IP:5353" 2>/dev/null)
+	# One query; only an answer from $UP_IP:5353 counts, and it may take 10 s.
+	got=$(on ext "$PY" "$PEER" --timeout 15 udp-clients "$UP_IP" 5353 0 --wait 10 --tries 1)
+	got=${got#* }
 	[ "$got" = "answer from c1" ] ||
 		fail "the external host's query to $UP_IP:5353 got '$got', not c1's answer" || return 1
 	chained DEL portmap "$pm" "$res" || fail "portmap DEL: $(out)" || return 1
