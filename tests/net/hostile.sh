@@ -70,31 +70,7 @@ expect_delta() {
 	[ "$(($3 - $2))" = "$4" ] || fail "$1 moved by $(($3 - $2)) ($2 -> $3), expected $4"
 }
 
-# capture TAG DEV FILTER CMD…: tcpdump run through CMD (`on a2`, `node`) on
-# DEV, keeping the frames that arrive and match FILTER in $ROOT/TAG.cap; it
-# listens when this returns, and stops at end_captures (15 s at the latest).
-capture() {
-	local tag=$1 dev=$2 filter=$3
-	shift 3
-	"$@" sh -c 'echo $$ >"$0"; exec timeout 15 tcpdump -l -nn -e -i "$1" -Q in "$2"' \
-		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
-	for _ in $(seq 50); do
-		grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	fail "tcpdump for $tag did not start: $(cat "$ROOT/$tag.err")"
-}
-end_captures() {
-	local p
-	sleep 0.5
-	for p in "$ROOT"/*.pid; do
-		[ -e "$p" ] || continue
-		kill -TERM "$(cat "$p")" 2>/dev/null
-		rm -f "$p"
-	done
-	wait
-}
-seen() { grep -c . "$ROOT/$1.cap"; }
+# Captures: capture, end_captures, seen and wait_seen (tests/net/lib.sh).
 expect_unseen() {
 	[ "$(seen "$1")" = 0 ] || fail "$2 reached $1: $(head -2 "$ROOT/$1.cap" | tr '\n' ' ')"
 }

@@ -176,6 +176,62 @@ listening() {
 	return 1
 }
 
+# capture TAG DEV FILTER CMD…: tcpdump run through CMD (`on a2`, `node`) on
+# DEV, keeping the frames that arrive and match FILTER in $ROOT/TAG.cap; it
+# listens when this returns. Each frame is written as it comes
+# (--immediate-mode: otherwise tcpdump holds frames up to a second, and
+# end_captures could stop it before it wrote them). It stops at end_captures,
+# at cleanup, or after 30 s.
+capture() {
+	local tag=$1 dev=$2 filter=$3
+	shift 3
+	"$@" sh -c 'echo $$ >"$0"; exec timeout 30 tcpdump -l --immediate-mode -nn -e -i "$1" -Q in "$2"' \
+		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
+	echo $! >"$ROOT/$tag.job"
+	for _ in $(seq 100); do
+		if grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null; then
+			cat "$ROOT/$tag.pid" >>"$ROOT/.pids"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "tcpdump for $tag did not start: $(cat "$ROOT/$tag.err")"
+}
+# end_captures: lets the last frames arrive (0.5 s), then stops every capture.
+end_captures() {
+	local p
+	sleep 0.5
+	for p in "$ROOT"/*.pid; do
+		[ -e "$p" ] || continue
+		kill -TERM "$(cat "$p")" 2>/dev/null
+		rm -f "$p"
+	done
+	for p in "$ROOT"/*.job; do
+		[ -e "$p" ] || continue
+		wait "$(cat "$p")" 2>/dev/null
+		rm -f "$p"
+	done
+}
+# seen TAG: how many frames the capture TAG kept.
+seen() { grep -c . "$ROOT/$1.cap"; }
+# wait_seen TAG N: waits (up to 5 s) until the capture TAG kept N frames:
+# a busy machine delivers them later than their sender returns.
+wait_seen() {
+	for _ in $(seq 50); do
+		[ "$(seen "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# eventually CMD…: CMD until it succeeds, for up to 5 s; its last status.
+eventually() {
+	for _ in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
 # ping_ok NS ADDR: one echo request answered within 2 s (3 tries).
 ping_ok() { on "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1; }
 

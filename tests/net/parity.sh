@@ -122,29 +122,12 @@ pingr() {
 	fi
 }
 
-# capture TAG WHO DEV FILTER: tcpdump of incoming frames into $ROOT/TAG.cap;
-# returns once it listens. It stops at end_captures, or after 15 s at the latest.
-capture() {
-	local tag=$1 who=$2 dev=$3 filter=$4 i
-	at "$who" sh -c 'echo $$ >"$0"; exec timeout 15 tcpdump -l -nn -e -i "$1" -Q in "$2"' \
-		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
-	for i in $(seq 50); do
-		grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "tcpdump $tag did not start: $(cat "$ROOT/$tag.err")"
-}
-
-# end_captures: lets the last frames arrive, then stops every capture.
-end_captures() {
-	local p
-	sleep 0.5
-	for p in "$ROOT"/*.pid; do
-		[ -e "$p" ] || continue
-		kill -TERM "$(cat "$p")" 2>/dev/null
-		rm -f "$p"
-	done
-	wait
+# watch TAG WHO DEV FILTER: lib.sh's capture of incoming frames on DEV in WHO
+# of the observed world, into $ROOT/TAG.cap; returns once it listens. If it
+# cannot start, that is part of what is observed. end_captures (lib.sh)
+# stops it.
+watch() {
+	capture "$1" "$3" "$4" at "$2" 2>/dev/null || echo "tcpdump $1 did not start: $(cat "$ROOT/$1.err")"
 }
 
 # what_seen TAG: the kinds of frames a capture kept, sorted, one per line
@@ -267,9 +250,9 @@ reference_reachability() {
 observe_broadcast() {
 	local c1mac gwmac
 	c1mac=$(mac_of c1 eth0) gwmac=$(mac_of node "$W_GW")
-	capture c1 c1 eth0 "ether broadcast and ether src $c1mac"
-	capture c2 c2 eth0 "ether broadcast and ether src $c1mac"
-	capture gw node "$W_GW" "ether broadcast and ether src $c1mac"
+	watch c1 c1 eth0 "ether broadcast and ether src $c1mac"
+	watch c2 c2 eth0 "ether broadcast and ether src $c1mac"
+	watch gw node "$W_GW" "ether broadcast and ether src $c1mac"
 	at c1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
 	end_captures
 	echo "c1's broadcast seen by c1 itself:"
@@ -278,8 +261,8 @@ observe_broadcast() {
 	what_seen c2
 	echo "c1's broadcast seen by the node:"
 	what_seen gw
-	capture c1 c1 eth0 "ether broadcast and ether src $gwmac"
-	capture c2 c2 eth0 "ether broadcast and ether src $gwmac"
+	watch c1 c1 eth0 "ether broadcast and ether src $gwmac"
+	watch c2 c2 eth0 "ether broadcast and ether src $gwmac"
 	at node arping -c2 -w2 -I "$W_GW" 10.40.0.99 >/dev/null 2>&1
 	end_captures
 	echo "the node's broadcast seen by c1:"
@@ -298,8 +281,8 @@ reference_broadcast() {
 observe_subnet_broadcast() {
 	local dst
 	for dst in 10.40.0.255 255.255.255.255 224.0.0.1; do
-		capture c2 c2 eth0 "host $dst"
-		capture gw node "$W_GW" "host $dst"
+		watch c2 c2 eth0 "host $dst"
+		watch gw node "$W_GW" "host $dst"
 		echo "c1 ping -b $dst: $(at c1 ping -b -c2 -i0.5 -W1 "$dst" 2>&1 | grep -o '[0-9]* received')"
 		end_captures
 		echo "c1's ping to $dst seen by c2:"
@@ -307,8 +290,8 @@ observe_subnet_broadcast() {
 		echo "c1's ping to $dst seen by the node:"
 		what_seen gw
 	done
-	capture c1 c1 eth0 "host 10.40.0.255"
-	capture c2 c2 eth0 "host 10.40.0.255"
+	watch c1 c1 eth0 "host 10.40.0.255"
+	watch c2 c2 eth0 "host 10.40.0.255"
 	echo "node ping -b 10.40.0.255: $(at node ping -b -c2 -i0.5 -W1 10.40.0.255 2>&1 | grep -o '[0-9]* received')"
 	end_captures
 	echo "the node's ping to 10.40.0.255 seen by c1:"
@@ -321,9 +304,9 @@ observe_subnet_broadcast() {
 # floods it to every other port.
 observe_unknown_unicast() {
 	at c1 ip neigh replace 10.40.0.77 lladdr 02:00:00:00:77:77 dev eth0 nud permanent
-	capture c1 c1 eth0 "ether dst 02:00:00:00:77:77"
-	capture c2 c2 eth0 "ether dst 02:00:00:00:77:77"
-	capture gw node "$W_GW" "ether dst 02:00:00:00:77:77"
+	watch c1 c1 eth0 "ether dst 02:00:00:00:77:77"
+	watch c2 c2 eth0 "ether dst 02:00:00:00:77:77"
+	watch gw node "$W_GW" "ether dst 02:00:00:00:77:77"
 	echo "c1 -> 10.40.0.77 at an unknown MAC: $(pingr c1 10.40.0.77)"
 	end_captures
 	for t in c1 c2 gw; do
