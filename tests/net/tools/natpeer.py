@@ -15,8 +15,9 @@ Servers print "ready" on stderr once they listen.
       print "SHA256 RCV-MSS" (the largest segment the kernel saw, GRO or not)
   natpeer.py udp-server PORT [--bind ADDR]  answer every datagram with "ADDR:PORT"
   natpeer.py udp-clients HOST PORT SPORTS   one request per source port (unconnected
-      sockets), print "SPORT SEEN-AS" ("-" without an answer); --rounds N --pause S
-      repeats that on the same sockets; exit 0 if every request got its answer
+      sockets, bound to --bind ADDR if given), print "SPORT SEEN-AS" ("-" without an
+      answer from HOST:PORT); --rounds N --pause S repeats that on the same sockets;
+      exit 0 if every request got its answer
   natpeer.py mroute IIF OIF SRC GROUP       the node routes GROUP from SRC, arriving
       on IIF, out of OIF (kernel multicast routing, while this runs)
   natpeer.py udp-send HOST PORT TTL        one datagram to HOST (or a group) with that
@@ -154,7 +155,7 @@ def udp_clients(o):
     socks = []
     for sp in ports(o.sports):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", sp))
+        s.bind((o.bind, sp))
         s.settimeout(o.wait)
         socks.append(s)
     ok = 0
@@ -262,6 +263,7 @@ def main():
     c.add_argument("host")
     c.add_argument("port", type=int)
     c.add_argument("sports")
+    c.add_argument("--bind", default="0.0.0.0")
     c.add_argument("--wait", type=float, default=2)
     c.add_argument("--tries", type=int, default=2)
     c.add_argument("--rounds", type=int, default=1)
