@@ -94,9 +94,9 @@ stop() {
 	return 0
 }
 
-# wait_for FILE REGEX: waits (up to 5 s) until a line of FILE matches.
+# wait_for FILE REGEX: waits (up to 10 s) until a line of FILE matches.
 wait_for() {
-	for _ in $(seq 50); do
+	for _ in $(seq 100); do
 		grep -qE "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -127,7 +127,7 @@ test_ping_external_host_one_hop() {
 	up || return 1
 	capture ext eth0 "icmp[icmptype] == icmp-echo" || fail "tcpdump did not start in ext" || return 1
 	out=$(on c1 ping -c1 -W2 -w6 "$EXT_IP" 2>&1) || fail "c1 cannot ping $EXT_IP: $out" || return 1
-	sleep 0.3
+	wait_for "$ROOT/cap.ext" "ICMP echo request"
 	stop "$SPAWNED"
 	ttl=$(echo "$out" | sed -n 's/.*ttl=\([0-9]*\).*/\1/p')
 	[ "$ttl" = 63 ] || fail "reply TTL in c1 is '$ttl', expected 63 (64 minus the node's hop)" ||
