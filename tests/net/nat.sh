@@ -158,7 +158,8 @@ download() {
 	local spid sum
 	spawn ext 60 "$ROOT/send" socat -u "OPEN:$2" "TCP-LISTEN:$3,reuseaddr"
 	spid=$SPAWNED
-	sum=$(on "$1" timeout 60 socat -u "TCP:$(ext_ip):$3,retry=50,interval=0.1" STDOUT | sha256sum)
+	listening ext tcp "$3" || echo "socat in ext does not listen on $3" >&2
+	sum=$(on "$1" timeout 60 socat -u "TCP:$(ext_ip):$3" STDOUT | sha256sum)
 	stop "$spid"
 	echo "${sum%% *}"
 }
