@@ -89,6 +89,8 @@ compare() {
 		"$ROOT/bridge.obs" "$ROOT/bpfbr.obs" >"$ROOT/diff"; then
 		echo "  --- $aspect: what the containers observe differs:" >&2
 		sed 's/^/  | /' "$ROOT/diff" >&2
+		echo "  --- bpfbr's drops and events then: $(bpfbr -j status demo |
+			jq -c '.[0] | {drops: (.drops | with_entries(select(.value > 0))), events}')" >&2
 		fail "$aspect differ: $(grep -E '^[-+][^-+]' "$ROOT/diff" | head -4 | tr '\n' ';')"
 		return 1
 	fi
