@@ -35,7 +35,9 @@ chained() {
 # The servers and clients below give the other side 10 s (socat -t) once
 # their own input is done: socat's default, 0.5 s, is shorter than a busy
 # machine takes to fork the answering shell and resolve the neighbours on
-# the way.
+# the way. The UDP server's shell reads the request before it answers: a
+# shell that is done before socat hands it the request makes socat fail
+# (EPIPE) and drop the answer.
 
 # serve: c1 answers TCP port 80 with a line naming itself, for at most a
 # minute and never after the test (it runs in the test's own subshell).
@@ -117,7 +119,7 @@ test_udp_portmap_from_outside_on_a_masquerading_network() {
 		capabilities: {portMappings: true},
 		runtimeConfig: {portMappings: [{hostPort: 5353, containerPort: 53, protocol: "udp"}]}}')
 	chained ADD portmap "$pm" "$res" || fail "portmap ADD: $(out) $(cat "$CNI_OUT.err")" || return 1
-	on c1 timeout 60 socat -t 10 UDP-RECVFROM:53,fork SYSTEM:'echo answer from c1' &
+	on c1 timeout 60 socat -t 10 UDP-RECVFROM:53,fork SYSTEM:'cat >/dev/null; echo answer from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 	listening c1 udp 53 || fail "c1's server did not bind port 53 within 10 s" || return 1

@@ -411,7 +411,9 @@ test_no_route_between_masquerading_networks() {
 
 # The socat servers and clients here give the other side 10 s (-t) once their
 # own input is done: socat's default, 0.5 s, is shorter than a busy machine
-# takes to fork the answering shell.
+# takes to fork the answering shell. A UDP server's shell reads the request
+# before it answers: a shell that is done before socat hands it the request
+# makes socat fail (EPIPE) and drop the answer.
 
 # listen WHERE ADDR PORT TAG: a TCP listener (socat) in the node, until the test ends.
 listen() {
@@ -491,7 +493,8 @@ test_replies_to_the_node_pass() {
 	local got src
 	ext_host || fail "cannot build the uplink" || return 1
 	up || return 1
-	spawn on a1 timeout 30 socat -t 10 UDP-RECVFROM:5300,fork SYSTEM:"echo answer" >/dev/null 2>&1
+	spawn on a1 timeout 30 socat -t 10 UDP-RECVFROM:5300,fork SYSTEM:"cat >/dev/null; echo answer" \
+		>/dev/null 2>&1
 	spawn on a2 timeout 30 socat -t 10 TCP-LISTEN:7007,reuseaddr,fork SYSTEM:"echo from-a2" \
 		>/dev/null 2>&1
 	listening a1 udp 5300 && listening a2 tcp 7007 || fail "no server in a1 or a2" || return 1
