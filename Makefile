@@ -34,6 +34,7 @@ help:
 	@echo "make            build bpfbr (build/bpfbr) and the BPF objects"
 	@echo "make demo       install what is missing, build, run the two-container demo"
 	@echo "make check      install what is missing, build, run every test"
+	@echo "make stress-check  every net test file STRESS_RUNS times (5) beside a CPU hog: the flakes"
 	@echo "make vmtest     run the BPF selftests in QEMU on Debian's 6.1 and 6.12 kernels"
 	@echo "make verifier-report  verifier verdicts and instruction counts per kernel"
 	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"

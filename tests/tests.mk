@@ -59,3 +59,5 @@ check:
 
 # make soak: the long reliability tests and build/soak-report.md.
 include tests/soak.mk
+# make stress-check: every net test file, repeatedly, beside a CPU hog.
+include tests/stress.mk

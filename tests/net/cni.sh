@@ -644,10 +644,10 @@ test_masquerade_through_the_default_route() {
 	[ "$(state $NET | jq -r '.uplink + " " + (.masquerade | tostring) + " " + (.mtu | tostring)')" = "up0 true 1400" ] ||
 		fail "network: $(state $NET | jq -c '{uplink, masquerade, mtu}')" || return 1
 	[ "$(on c1 cat /sys/class/net/eth0/mtu)" = 1400 ] || fail "eth0 does not get the uplink's MTU" || return 1
-	on ext timeout 5 tcpdump -l -c1 -ni eth0 icmp >"$ROOT/ext.cap" 2>/dev/null &
-	sleep 1
+	capture ext eth0 icmp on ext || return 1
 	ping_ok c1 198.51.100.2 || fail "c1 cannot reach the external host" || return 1
-	wait
+	wait_seen ext 1
+	end_captures
 	grep -q "198.51.100.1 > 198.51.100.2" "$ROOT/ext.cap" ||
 		fail "the external host saw: $(cat "$ROOT/ext.cap")" || return 1
 	cni CHECK "$(with_prev "$c" "$(out)")" id1 c1 || fail "CHECK: $(out)" || return 1

@@ -8,13 +8,23 @@
 
 NET=podnet
 SUBNET=10.40.0.0/24
+PEER=$(cd "$(dirname "$0")" && pwd)/tools/natpeer.py
+# Debian's python3 (scripts/deps.sh), not whatever shim PATH finds first.
+PY=${PYTHON:-/usr/bin/python3}
 
+# need_plugins PLUGIN…: the plugins, and the kernel features they use.
 need_plugins() {
 	local p
 	for p in "$@"; do
 		[ -x "$CNI_BIN_DIR/$p" ] || { skip "$CNI_BIN_DIR/$p missing (containernetworking-plugins)"; return 4; }
+		case $p in
+		portmap)
+			command -v iptables-save >/dev/null || { skip "iptables missing"; return 4; }
+			need_feature iptables-nat || return $?
+			;;
+		bandwidth) need_feature tc-shaping || return $? ;;
+		esac
 	done
-	command -v iptables-save >/dev/null || { skip "iptables missing"; return 4; }
 }
 
 # chained CMD PLUGIN CONF RESULT: runs PLUGIN for c1 with RESULT as prevResult.
@@ -23,22 +33,29 @@ chained() {
 		CNI_NETNS="/run/netns/$(ct c1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR"
 }
 
+# The servers and clients below give the other side 10 s (socat -t) once
+# their own input is done: socat's default, 0.5 s, is shorter than a busy
+# machine takes to fork the answering shell and resolve the neighbours on
+# the way. The UDP server's shell reads the request before it answers: a
+# shell that is done before socat hands it the request makes socat fail
+# (EPIPE) and drop the answer.
+
 # serve: c1 answers TCP port 80 with a line naming itself, for at most a
 # minute and never after the test (it runs in the test's own subshell).
 serve() {
-	on c1 timeout 60 socat TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello from c1' &
+	on c1 timeout 60 socat -t 10 TCP-LISTEN:80,reuseaddr,fork SYSTEM:'echo hello from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
-	sleep 0.5
+	listening c1 tcp 80 || fail "c1's server did not listen on port 80 within 10 s"
 }
 
 # reaches WHO ADDR: a connection from WHO (node or a container) to ADDR:8080 gets c1's line.
 reaches() {
 	local got
 	if [ "$1" = node ]; then
-		got=$(node timeout 5 socat -T3 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
+		got=$(node timeout 15 socat -t 10 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
 	else
-		got=$(on "$1" timeout 5 socat -T3 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
+		got=$(on "$1" timeout 15 socat -t 10 - "TCP:$2:8080,connect-timeout=3" </dev/null 2>&1)
 	fi
 	[ "$got" = "hello from c1" ] || { echo "  $1 -> $2:8080: '$got'" >&2; return 1; }
 }
@@ -75,7 +92,7 @@ test_portmap_reaches_the_container_and_del_cleans_up() {
 	[ "$(out | jq -c '.ips')" = "$(jq -c '.ips' <<<"$res")" ] || fail "portmap changed the result: $(out)" ||
 		return 1
 	[ -n "$(portmap_rules)" ] || fail "portmap made no rules" || return 1
-	serve
+	serve || return 1
 	reaches node 10.40.0.1 || fail "the node's gateway address:8080 does not reach c1" || return 1
 	reaches node $UP_IP || fail "the node's uplink address:8080 does not reach c1" || return 1
 	# From outside, the node must forward (as with the bridge plugin, which
@@ -103,11 +120,13 @@ test_udp_portmap_from_outside_on_a_masquerading_network() {
 		capabilities: {portMappings: true},
 		runtimeConfig: {portMappings: [{hostPort: 5353, containerPort: 53, protocol: "udp"}]}}')
 	chained ADD portmap "$pm" "$res" || fail "portmap ADD: $(out) $(cat "$CNI_OUT.err")" || return 1
-	on c1 timeout 60 socat UDP-RECVFROM:53,fork SYSTEM:'echo answer from c1' &
+	on c1 timeout 60 socat -t 10 UDP-RECVFROM:53,fork SYSTEM:'cat >/dev/null; echo answer from c1' &
 	SERVER=$!
 	trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
-	sleep 0.5
-	got=$(echo q | on ext timeout 5 socat -T3 - "UDP:$UP_IP:5353" 2>/dev/null)
+	listening c1 udp 53 || fail "c1's server did not bind port 53 within 10 s" || return 1
+	# One query; only an answer from $UP_IP:5353 counts, and it may take 10 s.
+	got=$(on ext "$PY" "$PEER" --timeout 15 udp-clients "$UP_IP" 5353 0 --wait 10 --tries 1)
+	got=${got#* }
 	[ "$got" = "answer from c1" ] ||
 		fail "the external host's query to $UP_IP:5353 got '$got', not c1's answer" || return 1
 	chained DEL portmap "$pm" "$res" || fail "portmap DEL: $(out)" || return 1
@@ -124,7 +143,7 @@ test_portmap_from_outside_on_a_masquerading_network() {
 	masq_pod || return 1
 	res=$RES
 	chained ADD portmap "$(portmap_conf)" "$res" || fail "portmap ADD: $(out)" || return 1
-	serve
+	serve || return 1
 	reaches node $UP_IP || fail "the node's uplink address:8080 does not reach c1" || return 1
 	reaches ext $UP_IP || fail "an external host cannot reach c1 through the port mapping" || return 1
 }

@@ -37,6 +37,7 @@ setup_both() {
 	local rnode
 	[ -x "$CNI_BIN_DIR/bridge" ] && [ -x "$CNI_BIN_DIR/host-local" ] ||
 		{ skip "$CNI_BIN_DIR/bridge or host-local missing (containernetworking-plugins)"; return 4; }
+	need_feature bridge || return $?
 	rnode=$(ct refnode)
 	ip netns add "$rnode" && own_ns "$rnode" && ip -n "$rnode" link set lo up || return 1
 	new_ct r1 r2 b1 b2 || return 1

@@ -17,36 +17,7 @@ mac() { on "$1" cat /sys/class/net/eth0/address; }
 gw_dev() { bpfbr -j net list | jq -r --arg n "$1" '.[] | select(.name == $n) | .gateway_dev'; }
 gw_mac() { node ip -j link show "$(gw_dev "$1")" | jq -r '.[0].address'; }
 
-# capture TAG DEV FILTER CMD…: tcpdump, run through CMD (`on b1`, `node`), on
-# DEV, keeping incoming frames that match FILTER in $ROOT/TAG.cap; returns once
-# it listens. It stops at end_captures, or after 15 s at the latest.
-capture() {
-	local tag=$1 dev=$2 filter=$3 i
-	shift 3
-	"$@" sh -c 'echo $$ >"$0"; exec timeout 15 tcpdump -l -nn -e -i "$1" -Q in "$2"' \
-		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
-	for i in $(seq 50); do
-		grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	fail "tcpdump for $tag did not start: $(cat "$ROOT/$tag.err")"
-}
-
-# end_captures: lets the last frames arrive, then stops every capture.
-end_captures() {
-	local p
-	sleep 0.5
-	for p in "$ROOT"/*.pid; do
-		[ -e "$p" ] || continue
-		kill -TERM "$(cat "$p")" 2>/dev/null
-		rm -f "$p"
-	done
-	wait
-}
-
-# seen TAG: how many frames the capture TAG kept.
-seen() { grep -c . "$ROOT/$1.cap"; }
-
+# Captures: capture, end_captures, seen and wait_seen (tests/net/lib.sh).
 # expect_seen TAG WHAT / expect_unseen TAG WHAT, once the captures are over.
 expect_seen() {
 	[ "$(seen "$1")" -gt 0 ] || fail "$2 did not arrive at $1 (the capture is the control)"
@@ -77,6 +48,7 @@ test_broadcast_stays_in_its_network() {
 	on a1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
 	! on a1 arping -c2 -w2 -I eth0 10.41.0.2 >/dev/null 2>&1 ||
 		fail "a1 got an ARP reply for b1's address 10.41.0.2" || return 1
+	wait_seen a2 1
 	end_captures
 	expect_seen a2 "a1's broadcast" || return 1
 	for t in b1 b2 gwb; do expect_unseen "$t" "a1's broadcast" || return 1; done
@@ -86,6 +58,7 @@ test_broadcast_stays_in_its_network() {
 	capture a2 eth0 "ether src $mb" on a2 || return 1
 	capture gwa "$deva" "ether src $mb" node || return 1
 	on b1 arping -c2 -w2 -I eth0 10.41.0.99 >/dev/null 2>&1
+	wait_seen b2 1
 	end_captures
 	expect_seen b2 "b1's broadcast" || return 1
 	for t in a1 a2 gwa; do expect_unseen "$t" "b1's broadcast" || return 1; done
@@ -103,6 +76,7 @@ test_unicast_to_other_network_mac_never_arrives() {
 	capture b2 eth0 "ether dst $mb" on b2 || return 1
 	capture gwb "$devb" "ether dst $mb" node || return 1
 	on a1 ping -c3 -i0.2 -W1 10.40.0.77 >/dev/null 2>&1
+	wait_seen a2 1
 	end_captures
 	expect_seen a2 "a1's ping to b1's MAC" || return 1
 	for t in b1 b2 gwb; do expect_unseen "$t" "a1's ping to b1's MAC" || return 1; done
@@ -140,6 +114,7 @@ test_raw_frames_to_other_network_never_arrive() {
 	capture gwb "$devb" "ether proto 0x88b5" node || return 1
 	send_raw a1 "$mb>$ma" "$gmb>$ma" "ff:ff:ff:ff:ff:ff>$mb" ||
 		fail "cannot send raw frames from a1" || return 1
+	wait_seen a2 1
 	end_captures
 	expect_seen a2 "a1's raw frames" || return 1
 	for t in b1 b2 gwb; do expect_unseen "$t" "a1's raw frames" || return 1; done

@@ -95,6 +95,73 @@ skip() {
 	return 4
 }
 
+# Optional kernel features, probed by using them in a throwaway namespace
+# (never from the kernel's version string): kernel builds differ.
+#   have_feature NAME: 0 if this kernel has NAME
+#   need_feature NAME: in a test, skips it (returns 4) naming what is missing
+# BPFBR_TEST_NO_FEATURES="NAME…" makes the probes answer "missing" for those
+# names, to see a test's skip path on a kernel that has them.
+KERNEL_FEATURES="mroute bridge ipv6 iptables iptables-nat nftables tc-shaping"
+# feature_what NAME: what NAME is, with its kernel option.
+feature_what() {
+	case $1 in
+	mroute) echo "IPv4 multicast routing (CONFIG_IP_MROUTE)" ;;
+	bridge) echo "Linux bridge (CONFIG_BRIDGE)" ;;
+	ipv6) echo "IPv6 (CONFIG_IPV6, and not disabled)" ;;
+	iptables) echo "backend for the iptables command (CONFIG_NF_TABLES or CONFIG_IP_NF_IPTABLES)" ;;
+	iptables-nat) echo "iptables DNAT and MASQUERADE (CONFIG_IP_NF_NAT or CONFIG_NFT_COMPAT, CONFIG_NETFILTER_XT_TARGET_MASQUERADE)" ;;
+	nftables) echo "nftables (CONFIG_NF_TABLES)" ;;
+	tc-shaping) echo "shaping as the bandwidth plugin does it (CONFIG_IFB, CONFIG_NET_SCH_TBF, CONFIG_NET_SCH_INGRESS, CONFIG_NET_CLS_U32, CONFIG_NET_ACT_MIRRED)" ;;
+	*) return 1 ;;
+	esac
+}
+# feature_probe NAME: uses NAME in a namespace of its own, gone afterwards.
+feature_probe() {
+	case $1 in
+	mroute)
+		# MRT_INIT (200) on a raw IGMP socket: ENOPROTOOPT without multicast routing.
+		unshare --net /usr/bin/python3 -c 'import socket, struct
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
+s.setsockopt(socket.IPPROTO_IP, 200, struct.pack("i", 1))' ;;
+	bridge) unshare --net ip link add probe0 type bridge ;;
+	ipv6) unshare --net sh -c 'ip link set lo up && ip -6 addr add 2001:db8::1/128 dev lo' ;;
+	iptables) unshare --net iptables -t filter -S ;;
+	iptables-nat)
+		unshare --net sh -c 'iptables -t nat -A POSTROUTING -s 10.0.0.0/8 -j MASQUERADE &&
+			iptables -t nat -A PREROUTING -p tcp --dport 1 -j DNAT --to-destination 10.0.0.1:2' ;;
+	nftables) unshare --net nft add table ip probe ;;
+	tc-shaping)
+		unshare --net sh -c 'ip link add probe0 type ifb &&
+			ip link add probe1 type veth peer name probe2 &&
+			tc qdisc add dev probe0 root tbf rate 1mbit burst 16k latency 25ms &&
+			tc qdisc add dev probe1 ingress &&
+			tc filter add dev probe1 parent ffff: protocol all u32 match u32 0 0 \
+				action mirred egress redirect dev probe0' ;;
+	esac
+}
+# The probe's last words, for the skip's reason.
+FEATURE_SAID=""
+have_feature() {
+	feature_what "$1" >/dev/null || { echo "have_feature: no probe for '$1'" >&2; return 2; }
+	if [[ " ${BPFBR_TEST_NO_FEATURES:-} " == *" $1 "* ]]; then
+		FEATURE_SAID="BPFBR_TEST_NO_FEATURES hides it"
+		return 1
+	fi
+	FEATURE_SAID=$(feature_probe "$1" 2>&1) && FEATURE_SAID="" && return 0
+	FEATURE_SAID=$(echo "$FEATURE_SAID" | tail -1)
+	return 1
+}
+need_feature() {
+	local rc
+	have_feature "$1"
+	rc=$?
+	case $rc in
+	0) return 0 ;;
+	1) skip "needs $(feature_what "$1"), which this kernel lacks: $FEATURE_SAID" ;;
+	*) fail "need_feature: no probe for '$1'" ;;
+	esac
+}
+
 # check DESCRIPTION CMD...: runs CMD; a failure names DESCRIPTION and the output.
 check() {
 	local what=$1 out
@@ -107,6 +174,79 @@ check_fails() {
 	local what=$1 out
 	shift
 	! out=$("$@" 2>&1) || fail "$what: '$*' succeeded: $(echo "$out" | tail -2 | tr '\n' ' ')"
+}
+
+# listening WHERE tcp|udp PORT: waits (up to 10 s) until a socket in WHERE
+# (node, or a container as `on` names it) is bound to PORT, listening for TCP;
+# a server started in the background is ready then, however busy the machine.
+listening() {
+	local where=$1 opt=-tln
+	[ "$2" = udp ] && opt=-uln
+	for _ in $(seq 100); do
+		if [ "$where" = node ]; then
+			[ -n "$(node ss -H "$opt" "sport = :$3")" ] && return 0
+		else
+			[ -n "$(on "$where" ss -H "$opt" "sport = :$3")" ] && return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# capture TAG DEV FILTER CMD…: tcpdump run through CMD (`on a2`, `node`) on
+# DEV, keeping the frames that arrive and match FILTER in $ROOT/TAG.cap; it
+# listens when this returns. Each frame is written as it comes
+# (--immediate-mode: otherwise tcpdump holds frames up to a second, and
+# end_captures could stop it before it wrote them). It stops at end_captures,
+# at cleanup, or after 30 s.
+capture() {
+	local tag=$1 dev=$2 filter=$3
+	shift 3
+	"$@" sh -c 'echo $$ >"$0"; exec timeout 30 tcpdump -l --immediate-mode -nn -e -i "$1" -Q in "$2"' \
+		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
+	echo $! >"$ROOT/$tag.job"
+	for _ in $(seq 100); do
+		if grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null; then
+			cat "$ROOT/$tag.pid" >>"$ROOT/.pids"
+			return 0
+		fi
+		sleep 0.1
+	done
+	fail "tcpdump for $tag did not start: $(cat "$ROOT/$tag.err")"
+}
+# end_captures: lets the last frames arrive (0.5 s), then stops every capture.
+end_captures() {
+	local p
+	sleep 0.5
+	for p in "$ROOT"/*.pid; do
+		[ -e "$p" ] || continue
+		kill -TERM "$(cat "$p")" 2>/dev/null
+		rm -f "$p"
+	done
+	for p in "$ROOT"/*.job; do
+		[ -e "$p" ] || continue
+		wait "$(cat "$p")" 2>/dev/null
+		rm -f "$p"
+	done
+}
+# seen TAG: how many frames the capture TAG kept.
+seen() { grep -c . "$ROOT/$1.cap"; }
+# wait_seen TAG N: waits (up to 5 s) until the capture TAG kept N frames:
+# a busy machine delivers them later than their sender returns.
+wait_seen() {
+	for _ in $(seq 50); do
+		[ "$(seen "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# eventually CMD…: CMD until it succeeds, for up to 5 s; its last status.
+eventually() {
+	for _ in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
 }
 
 # ping_ok NS ADDR: one echo request answered within 2 s (3 tries).

@@ -76,6 +76,8 @@ outside() {
 
 # iptables_up TOPOLOGY MTU: the chapter's commands in a node namespace of their own.
 iptables_up() {
+	need_feature bridge || return $?
+	need_feature iptables-nat || return $?
 	use_world iptables
 	ns_new "$W_NODE" || return 1
 	check "the chapter's bridge commands" \
@@ -99,7 +101,7 @@ bpfbr_up() {
 # compare ASPECT [TOPOLOGY [MTU]]: builds both worlds, runs observe_ASPECT in each, diffs.
 compare() {
 	local aspect=$1 topo=${2:-direct} mtu=${3:-1500} w
-	iptables_up "$topo" "$mtu" || return 1
+	iptables_up "$topo" "$mtu" || return $?
 	bpfbr_up "$topo" "$mtu" || return 1
 	for w in iptables bpfbr; do
 		use_world "$w"
@@ -145,9 +147,9 @@ bg() {
 	BG=$!
 }
 
-# wait_for FILE REGEX: up to 5 s until a line of FILE matches.
+# wait_for FILE REGEX: up to 10 s until a line of FILE matches.
 wait_for() {
-	for _ in $(seq 50); do
+	for _ in $(seq 100); do
 		grep -qE "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -171,10 +173,17 @@ serve() {
 	wait_for "$out" '^ready$' || echo "natpeer $* did not start: $(head -2 "$out")"
 }
 
-# capture WHO FILTER: tcpdump -v on WHO's eth0 (ext's), ready when this returns.
+# capture WHO FILTER: tcpdump -v on WHO's eth0 (ext's), ready when this
+# returns; each packet written as it comes (--immediate-mode). The caller
+# stops it (end_capture), the bound (30 s) only keeps it from outliving the test.
 capture() {
-	bg "$1" 10 "$ROOT/cap" tcpdump -l -n -v -i eth0 "$2"
+	bg "$1" 30 "$ROOT/cap" tcpdump -l --immediate-mode -n -v -i eth0 "$2"
 	wait_for "$ROOT/cap" "listening on" || echo "tcpdump did not start: $(head -2 "$ROOT/cap")"
+}
+# end_capture PID: stops the capture once it holds a packet (or after 10 s).
+end_capture() {
+	wait_for "$ROOT/cap" "^ +[0-9.]+ >"
+	stop "$1"
 }
 
 # seen_from: "from ADDR, ttl N" of the first packet captured (-v output).
@@ -195,11 +204,11 @@ verdict() {
 }
 
 observe_ping() {
-	local out
+	local out cap
 	capture ext "icmp[icmptype] == icmp-echo"
+	cap=$BG
 	out=$(at c1 ping -c1 -W2 -w4 "$EXT_IP" 2>&1)
-	sleep 0.3
-	stop "$BG"
+	end_capture "$cap"
 	echo "ping c1 -> ext: $(echo "$out" | grep -o 'ttl=[0-9]*' | head -1 | sed 's/^/reply /; s/^$/no reply/')"
 	echo "ext sees the echo request $(seen_from)"
 }
@@ -220,8 +229,8 @@ observe_tcp() {
 	wait_for "$ROOT/progress" .
 	at c2 "$PY" "$PEER" --timeout 8 tcp-clients "$EXT_IP" 7000 40000 >"$ROOT/c2.out"
 	wait "$p1"
-	sleep 0.2
-	stop "$srv" "$cap"
+	stop "$srv"
+	end_capture "$cap"
 	echo "tcp c1:40000 -> ext:7000: $(verdict 40000 "$(cut -d' ' -f2 "$ROOT/c1.out")")"
 	echo "tcp c2:40000 -> ext:7000 while c1 holds it: $(verdict 40000 "$(cut -d' ' -f2 "$ROOT/c2.out")")"
 	echo "ext sees the SYN $(seen_from)"
@@ -247,8 +256,7 @@ observe_udp() {
 	echo "udp c1:5000 -> ext:5353: $(verdict 5000 "${l#* }")"
 	l=$(at c2 "$PY" "$PEER" udp-clients "$EXT_IP" 5353 5000)
 	echo "udp c2:5000 -> ext:5353 after c1: $(verdict 5000 "${l#* }")"
-	sleep 0.2
-	stop "$cap"
+	end_capture "$cap"
 	echo "ext sees the request $(seen_from)"
 	l=$(at c1 "$PY" "$PEER" udp-clients "$EXT_IP" 5353 0)
 	stop "$srv"

@@ -15,6 +15,7 @@ W_NODE="" W_C1="" W_C2="" W_GW=""
 
 bridge_up() {
 	local n
+	need_feature bridge || return $?
 	n=$(ct bnode)
 	ip netns add "$n" || return 1
 	ip -n "$n" link set lo up || return 1
@@ -69,7 +70,7 @@ normalise() {
 # compare ASPECT: builds both worlds, runs observe_ASPECT in each and diffs.
 compare() {
 	local aspect=$1 w
-	bridge_up || return 1
+	bridge_up || return $?
 	bpfbr_up || return 1
 	for w in bridge bpfbr; do
 		use_world "$w"
@@ -88,6 +89,8 @@ compare() {
 		"$ROOT/bridge.obs" "$ROOT/bpfbr.obs" >"$ROOT/diff"; then
 		echo "  --- $aspect: what the containers observe differs:" >&2
 		sed 's/^/  | /' "$ROOT/diff" >&2
+		echo "  --- bpfbr's drops and events then: $(bpfbr -j status demo |
+			jq -c '.[0] | {drops: (.drops | with_entries(select(.value > 0))), events}')" >&2
 		fail "$aspect differ: $(grep -E '^[-+][^-+]' "$ROOT/diff" | head -4 | tr '\n' ';')"
 		return 1
 	fi
@@ -121,29 +124,12 @@ pingr() {
 	fi
 }
 
-# capture TAG WHO DEV FILTER: tcpdump of incoming frames into $ROOT/TAG.cap;
-# returns once it listens. It stops at end_captures, or after 15 s at the latest.
-capture() {
-	local tag=$1 who=$2 dev=$3 filter=$4 i
-	at "$who" sh -c 'echo $$ >"$0"; exec timeout 15 tcpdump -l -nn -e -i "$1" -Q in "$2"' \
-		"$ROOT/$tag.pid" "$dev" "$filter" >"$ROOT/$tag.cap" 2>"$ROOT/$tag.err" &
-	for i in $(seq 50); do
-		grep -q "listening on" "$ROOT/$tag.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "tcpdump $tag did not start: $(cat "$ROOT/$tag.err")"
-}
-
-# end_captures: lets the last frames arrive, then stops every capture.
-end_captures() {
-	local p
-	sleep 0.5
-	for p in "$ROOT"/*.pid; do
-		[ -e "$p" ] || continue
-		kill -TERM "$(cat "$p")" 2>/dev/null
-		rm -f "$p"
-	done
-	wait
+# watch TAG WHO DEV FILTER: lib.sh's capture of incoming frames on DEV in WHO
+# of the observed world, into $ROOT/TAG.cap; returns once it listens. If it
+# cannot start, that is part of what is observed. end_captures (lib.sh)
+# stops it.
+watch() {
+	capture "$1" "$3" "$4" at "$2" 2>/dev/null || echo "tcpdump $1 did not start: $(cat "$ROOT/$1.err")"
 }
 
 # what_seen TAG: the kinds of frames a capture kept, sorted, one per line
@@ -266,9 +252,9 @@ reference_reachability() {
 observe_broadcast() {
 	local c1mac gwmac
 	c1mac=$(mac_of c1 eth0) gwmac=$(mac_of node "$W_GW")
-	capture c1 c1 eth0 "ether broadcast and ether src $c1mac"
-	capture c2 c2 eth0 "ether broadcast and ether src $c1mac"
-	capture gw node "$W_GW" "ether broadcast and ether src $c1mac"
+	watch c1 c1 eth0 "ether broadcast and ether src $c1mac"
+	watch c2 c2 eth0 "ether broadcast and ether src $c1mac"
+	watch gw node "$W_GW" "ether broadcast and ether src $c1mac"
 	at c1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
 	end_captures
 	echo "c1's broadcast seen by c1 itself:"
@@ -277,8 +263,8 @@ observe_broadcast() {
 	what_seen c2
 	echo "c1's broadcast seen by the node:"
 	what_seen gw
-	capture c1 c1 eth0 "ether broadcast and ether src $gwmac"
-	capture c2 c2 eth0 "ether broadcast and ether src $gwmac"
+	watch c1 c1 eth0 "ether broadcast and ether src $gwmac"
+	watch c2 c2 eth0 "ether broadcast and ether src $gwmac"
 	at node arping -c2 -w2 -I "$W_GW" 10.40.0.99 >/dev/null 2>&1
 	end_captures
 	echo "the node's broadcast seen by c1:"
@@ -297,8 +283,8 @@ reference_broadcast() {
 observe_subnet_broadcast() {
 	local dst
 	for dst in 10.40.0.255 255.255.255.255 224.0.0.1; do
-		capture c2 c2 eth0 "host $dst"
-		capture gw node "$W_GW" "host $dst"
+		watch c2 c2 eth0 "host $dst"
+		watch gw node "$W_GW" "host $dst"
 		echo "c1 ping -b $dst: $(at c1 ping -b -c2 -i0.5 -W1 "$dst" 2>&1 | grep -o '[0-9]* received')"
 		end_captures
 		echo "c1's ping to $dst seen by c2:"
@@ -306,8 +292,8 @@ observe_subnet_broadcast() {
 		echo "c1's ping to $dst seen by the node:"
 		what_seen gw
 	done
-	capture c1 c1 eth0 "host 10.40.0.255"
-	capture c2 c2 eth0 "host 10.40.0.255"
+	watch c1 c1 eth0 "host 10.40.0.255"
+	watch c2 c2 eth0 "host 10.40.0.255"
 	echo "node ping -b 10.40.0.255: $(at node ping -b -c2 -i0.5 -W1 10.40.0.255 2>&1 | grep -o '[0-9]* received')"
 	end_captures
 	echo "the node's ping to 10.40.0.255 seen by c1:"
@@ -320,9 +306,9 @@ observe_subnet_broadcast() {
 # floods it to every other port.
 observe_unknown_unicast() {
 	at c1 ip neigh replace 10.40.0.77 lladdr 02:00:00:00:77:77 dev eth0 nud permanent
-	capture c1 c1 eth0 "ether dst 02:00:00:00:77:77"
-	capture c2 c2 eth0 "ether dst 02:00:00:00:77:77"
-	capture gw node "$W_GW" "ether dst 02:00:00:00:77:77"
+	watch c1 c1 eth0 "ether dst 02:00:00:00:77:77"
+	watch c2 c2 eth0 "ether dst 02:00:00:00:77:77"
+	watch gw node "$W_GW" "ether dst 02:00:00:00:77:77"
 	echo "c1 -> 10.40.0.77 at an unknown MAC: $(pingr c1 10.40.0.77)"
 	end_captures
 	for t in c1 c2 gw; do
@@ -398,7 +384,10 @@ test_reachability_matrix() { compare reachability; }
 test_broadcast_reach() { compare broadcast; }
 test_subnet_broadcast_ping() { compare subnet_broadcast; }
 test_unknown_unicast_flooded() { compare unknown_unicast; }
-test_ipv6_link_local() { compare ipv6_link_local; }
+test_ipv6_link_local() {
+	need_feature ipv6 || return $?
+	compare ipv6_link_local
+}
 # A container sending from an address it was not given is what bpfbr's
 # anti-spoofing refuses by default (issue 7); the bridge has no such check.
 # Relaxed per network, bpfbr behaves as the bridge does.

@@ -215,12 +215,11 @@ test_broadcast_reaches_every_other_container() {
 	mac1=$(on c1 cat /sys/class/net/eth0/address)
 	# Every container listens for incoming broadcast ARP; c1 then asks for .99.
 	for n in c1 c2 c3; do
-		on "$n" timeout 4 tcpdump -l -ni eth0 -Q in "arp and ether broadcast" \
-			>"$ROOT/$n.cap" 2>/dev/null &
+		capture "$n" eth0 "arp and ether broadcast" on "$n" || return 1
 	done
-	sleep 1.5
 	on c1 arping -c2 -w2 -I eth0 10.40.0.99 >/dev/null 2>&1
-	wait
+	wait_seen c2 2 && wait_seen c3 2
+	end_captures
 	for n in c2 c3; do
 		grep -q "who-has 10.40.0.99" "$ROOT/$n.cap" || fail "$n did not receive c1's broadcast" || return 1
 	done

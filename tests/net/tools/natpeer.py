@@ -15,11 +15,14 @@ Servers print "ready" on stderr once they listen.
       print "SHA256 RCV-MSS" (the largest segment the kernel saw, GRO or not)
   natpeer.py udp-server PORT [--bind ADDR]  answer every datagram with "ADDR:PORT"
   natpeer.py udp-clients HOST PORT SPORTS   one request per source port (unconnected
-      sockets), print "SPORT SEEN-AS" ("-" without an answer); --rounds N --pause S
-      repeats that on the same sockets; exit 0 if every request got its answer
+      sockets, bound to --bind ADDR if given), print "SPORT SEEN-AS" ("-" without an
+      answer from HOST:PORT); --rounds N --pause S repeats that on the same sockets;
+      exit 0 if every request got its answer
   natpeer.py mroute IIF OIF SRC GROUP       the node routes GROUP from SRC, arriving
       on IIF, out of OIF (kernel multicast routing, while this runs)
-  natpeer.py mcast-send GROUP PORT TTL      one datagram to GROUP with that TTL
+  natpeer.py udp-send HOST PORT TTL        one datagram to HOST (or a group) with that
+      TTL; --dev IFACE sends multicast out of IFACE, --src ADDR sends from ADDR, not
+      necessarily the sender's own (IP_TRANSPARENT: as if forwarded for ADDR)
   natpeer.py tcx IFACE                      the program ids attached to IFACE by TCX,
       per direction ("none"), as bpftool 7.1 cannot list them
 
@@ -152,7 +155,7 @@ def udp_clients(o):
     socks = []
     for sp in ports(o.sports):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind(("0.0.0.0", sp))
+        s.bind((o.bind, sp))
         s.settimeout(o.wait)
         socks.append(s)
     ok = 0
@@ -220,10 +223,20 @@ def mroute(o):
     return 0
 
 
-def mcast_send(o):
+IP_TRANSPARENT = 19
+
+
+def udp_send(o):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, o.ttl)
     s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, o.ttl)
-    s.sendto(b"multicast", (o.group, o.port))
+    if o.dev:
+        mreqn = struct.pack("4s4si", bytes(4), bytes(4), socket.if_nametoindex(o.dev))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, mreqn)
+    if o.src:
+        s.setsockopt(socket.IPPROTO_IP, IP_TRANSPARENT, 1)
+        s.bind((o.src, 0))
+    s.sendto(b"one datagram", (o.host, o.port))
     return 0
 
 
@@ -250,6 +263,7 @@ def main():
     c.add_argument("host")
     c.add_argument("port", type=int)
     c.add_argument("sports")
+    c.add_argument("--bind", default="0.0.0.0")
     c.add_argument("--wait", type=float, default=2)
     c.add_argument("--tries", type=int, default=2)
     c.add_argument("--rounds", type=int, default=1)
@@ -259,13 +273,15 @@ def main():
         c.add_argument(a)
     c = sub.add_parser("tcx")
     c.add_argument("iface")
-    c = sub.add_parser("mcast-send")
-    c.add_argument("group")
+    c = sub.add_parser("udp-send")
+    c.add_argument("host")
     c.add_argument("port", type=int)
     c.add_argument("ttl", type=int)
+    c.add_argument("--dev")
+    c.add_argument("--src")
     o = p.parse_args()
     fn = {"tcp-server": tcp_server, "tcp-clients": tcp_clients, "tcp-sink": tcp_sink, "udp-server": udp_server,
-          "udp-clients": udp_clients, "mroute": mroute, "tcx": tcx, "mcast-send": mcast_send}[o.cmd]
+          "udp-clients": udp_clients, "mroute": mroute, "tcx": tcx, "udp-send": udp_send}[o.cmd]
     sys.exit(fn(o))
 
 
