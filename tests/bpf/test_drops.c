@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/bpf.h>
 
 #include "expect.h"
 #include "fixture.h"
@@ -198,9 +199,30 @@ TEST(truncated_passes_unchecked)
 /*
  * An IPv4 header cut short. BPF_PROG_TEST_RUN refuses an skb whose ethertype
  * is IPv4 but whose IP header is incomplete (EINVAL; seen on 6.1, 6.12 and
- * 6.18), so this case cannot be fed and reports a skip; it runs on a kernel
- * that accepts the frame.
+ * 6.18), so the TC case reports a skip where the kernel refuses it; the XDP
+ * program takes any frame, and its case runs on every kernel.
  */
+TEST(drop_truncated_ipv4_header_xdp)
+{
+	struct sw_run r;
+	struct frame f;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK))
+		return;
+	if (!fx_xdp(&fx))
+		goto out;
+	trunc_frame(&f, IPV4_CUT, &fx.port[C1], &fx.port[C2]);
+	if (!fx_run_xdp(&fx, C1, &f, &r))
+		goto out;
+	ASSERT_EQ(r.verdict, XDP_DROP, "IPv4 header cut short, container: verdict XDP_DROP");
+	ASSERT_EQ(r.delta[BPFBR_DROP_TRUNCATED], 1,
+		  "IPv4 header cut short, container: counter \"truncated\" +1");
+	expect_drops_only(&r, BPFBR_DROP_TRUNCATED, "IPv4 header cut short, container");
+out:
+	fx_teardown(&fx);
+}
+
 TEST(drop_truncated_ipv4_header)
 {
 	struct sw_run r;
@@ -214,8 +236,8 @@ TEST(drop_truncated_ipv4_header)
 	env_drain(&fx.env);
 	err = sw_run(&fx.sw, fx.port[C1].ifindex, &f, &r);
 	if (err == -EINVAL) {
-		test_skip("this kernel's BPF_PROG_TEST_RUN refuses an IPv4 frame shorter than "
-			  "its IP header");
+		test_skip("this kernel's BPF_PROG_TEST_RUN refuses an IPv4 skb shorter than "
+			  "its IP header (drop_truncated_ipv4_header_xdp checks the XDP program)");
 		goto out;
 	}
 	if (!ASSERT_OK(err, "BPF_PROG_TEST_RUN"))

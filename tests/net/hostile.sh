@@ -269,9 +269,8 @@ test_vlan_tagged_frames_are_dropped() {
 	expect_delta "drops.vlan" "$before" 30 drops vlan || return 1
 	expect_delta "a1's port drops" "$port" 30 port_drops a1 || return 1
 	end_captures
-	grep -q "vlan\|802.1Q\|0x88a8\|ethertype 802.1Q" "$ROOT/a2.cap" &&
+	! grep -q "vlan\|802.1Q\|0x88a8\|ethertype 802.1Q" "$ROOT/a2.cap" ||
 		fail "a tagged frame reached a2: $(grep -m1 "vlan\|802.1Q\|0x88a8" "$ROOT/a2.cap")"
-	return 0
 }
 
 # --- relaxed per network --------------------------------------------------------------------

@@ -60,12 +60,12 @@ test_node_reaches_containers() {
 test_no_bridge_and_no_netfilter_rules() {
 	up || return 1
 	[ -z "$(node ip -o link show type bridge)" ] || fail "a bridge exists in the node namespace" || return 1
-	! node iptables-save 2>/dev/null | grep -qE '^-A ' || fail "iptables rules in the node namespace" || return 1
+	! grep -qE '^-A ' <<<"$(node iptables-save 2>/dev/null)" || fail "iptables rules in the node namespace" || return 1
 	[ -z "$(node nft list ruleset 2>/dev/null)" ] || fail "nftables rules in the node namespace" || return 1
 }
 
 test_fdb_lists_every_port_mac() {
-	local mac1 mac2 gw fdb
+	local mac1 mac2 gw fdb dump
 	up || return 1
 	ping_ok c1 10.40.0.3 || fail "ping failed" || return 1
 	mac1=$(on c1 cat /sys/class/net/eth0/address)
@@ -82,7 +82,9 @@ test_fdb_lists_every_port_mac() {
 	bpfbr fdb show demo | grep -q "^$mac1 dev veth.* master demo static$" ||
 		fail "text fdb listing is not in 'bridge fdb show' form: $(bpfbr fdb show demo)" || return 1
 	# bpftool reads the pinned map with BTF: MAC and port are decoded fields.
-	bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb" | grep -q '"ifindex":' ||
+	# (Read whole first: grep -q stopping early would SIGPIPE bpftool under pipefail.)
+	dump=$(bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb") || fail "bpftool: $dump" || return 1
+	grep -q '"ifindex":' <<<"$dump" ||
 		fail "bpftool does not print the fdb with BTF field names" || return 1
 }
 

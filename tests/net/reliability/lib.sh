@@ -71,7 +71,14 @@ audit() {
 		--ct-prefix "$PREFIX" --ignore-dev up0 "$@" >"$ROOT/audit.out" 2>&1
 	rc=$?
 	AUDIT_PROBLEMS=$(grep -cE '^(LEAK|BROKEN) ' "$ROOT/audit.out")
-	[ $rc = 2 ] && AUDIT_PROBLEMS=1
+	# An auditor that could not finish (exit 2, a traceback, no summary) is
+	# a problem, never a clean audit.
+	if [ "$AUDIT_PROBLEMS" = 0 ] && { [ $rc != 0 ] || ! grep -q '^audit: 0 problems' "$ROOT/audit.out"; }; then
+		echo "BROKEN audit: the auditor exited $rc without its report: $(tail -1 "$ROOT/audit.out")" \
+			>>"$ROOT/audit.out"
+		AUDIT_PROBLEMS=1
+		[ $rc = 0 ] && rc=2
+	fi
 	return $rc
 }
 # audit_report: the problems of the last audit, one per line, indented.
