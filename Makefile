@@ -26,6 +26,9 @@ BPFBR      := $(BUILD)/bpfbr
 
 .PHONY: all deps build check test demo demo-down clean help format format-check
 .SECONDARY:
+# A recipe that fails leaves no half-written target behind to look up to date
+# on the next run. Global: it covers the rules of the included .mk files too.
+.DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
 
 all: $(BPFBR)

@@ -21,6 +21,8 @@ endif
 BENCH_DEPS   ?= $(BPFBR)
 
 .PHONY: bench bench-tools
+# For `make -f` on its own (the top-level Makefile sets it for every rule).
+.DELETE_ON_ERROR:
 
 bench-tools: $(BENCH_TOOLS)
 
