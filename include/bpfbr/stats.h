@@ -9,7 +9,7 @@
 
 #include "types.h"
 
-/* Why a frame was dropped. Keep bpfbr_drop_name() in agent/drop_names.c in step. */
+/* Why a frame was dropped. Keep the names in agent/counter_names.c in step. */
 enum bpfbr_drop {
 	BPFBR_DROP_NONE = 0,
 	BPFBR_DROP_RUNT,	   /* shorter than an Ethernet header */
@@ -49,7 +49,10 @@ enum bpfbr_drop {
 #define BPFBR_EVENT_BASE 64
 BPFBR_STATIC_ASSERT(BPFBR_DROP_MAX <= BPFBR_EVENT_BASE, "drop reasons overflow into events");
 
-/* Events that are worth counting but are not drops. Same map, after the drops. */
+/*
+ * Events that are worth counting but are not drops. Same map, after the drops;
+ * named in agent/counter_names.c too.
+ */
 enum bpfbr_event {
 	BPFBR_EV_LEARNED = BPFBR_EVENT_BASE, /* a new or moved MAC was learned */
 	BPFBR_EV_FDB_FULL,		     /* learning failed: fdb (its learned part) full */
