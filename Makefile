@@ -9,11 +9,16 @@ PKGS       := libbpf libmnl jansson
 
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WARN       := -Wall -Wextra -Werror
+# Userspace C (agent, tests, fuzz targets): also no shadowed names, and no
+# global function without a prototype from its header (or else static). The
+# BPF programs take -Wshadow only: their SEC() entry points have no callers
+# in C to share a prototype with.
+WARN_C     := $(WARN) -Wshadow -Wmissing-prototypes
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -Iinclude -I$(BUILD)/skel -MMD -MP \
+ALL_CFLAGS := $(CFLAGS) $(WARN_C) -std=gnu11 -Iinclude -I$(BUILD)/skel -MMD -MP \
               -DBPFBR_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 $(WARN) \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 $(WARN) -Wshadow \
               -Ivmlinux -Iinclude -Ibpf -MMD -MP
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)

@@ -126,7 +126,7 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
 	int err = 0;
 
 	if (!o->routes) {
-		int err = nl_route_add_default(cnl, ifindex, ns->gateway);
+		err = nl_route_add_default(cnl, ifindex, ns->gateway);
 
 		snprintf(what, size, "%s",
 			 err == -EEXIST

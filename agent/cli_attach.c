@@ -51,13 +51,13 @@ static int run_attach(struct cli *cli)
 	if (err)
 		return err;
 	if (cli->json) {
-		json_t *v =
+		json_t *reply =
 			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "network", o.net, "netns",
 				  a.netns, "ifname", a.ifname, "host_ifname", a.host_ifname, "ip",
 				  ip_str(a.ip, ip), "mac", mac_str(a.mac, mac), "slot", a.slot);
 
-		print_json(v);
-		json_decref(v);
+		print_json(reply);
+		json_decref(reply);
 	} else {
 		printf("attached %s to %s: %s %s mac %s, port %s\n", o.netns, o.net, a.ifname,
 		       ip_str(a.ip, ip), mac_str(a.mac, mac), a.host_ifname);

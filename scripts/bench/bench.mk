@@ -8,7 +8,7 @@
 BUILD        ?= build
 CC           ?= gcc
 BENCH_BUILD  := $(BUILD)/bench
-BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -MMD -MP
+BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -std=gnu11 -MMD -MP
 BENCH_TOOLS  := $(BENCH_BUILD)/crr $(BENCH_BUILD)/flowfill
 # progcost loads bpfbr's skeletons: built once they exist (`make` makes them;
 # scripts/bench.sh runs this file again after that).

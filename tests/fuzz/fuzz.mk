@@ -7,7 +7,7 @@
 FUZZ_CC      ?= clang-14
 FUZZ_TIME    ?= 600
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -g -O1 $(WARN) -std=gnu11 -Iinclude -Iagent -MMD -MP $(FUZZ_SAN) \
+FUZZ_CFLAGS  := -g -O1 $(WARN_C) -std=gnu11 -Iinclude -Iagent -MMD -MP $(FUZZ_SAN) \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 FUZZ_TARGETS       := cni_conf

@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 
 #include "cli.h"
+#include "libfuzzer.h"
 #include "log.h"
 #include "network.h"
 #include "output.h"

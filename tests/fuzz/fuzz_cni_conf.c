@@ -11,6 +11,7 @@
 
 #include "cni_conf.h"
 #include "cni_result.h"
+#include "libfuzzer.h"
 
 static void results(json_t *prev, enum cni_ver ver)
 {

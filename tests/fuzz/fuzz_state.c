@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "bpfbr/limits.h"
+#include "libfuzzer.h"
 #include "log.h"
 #include "state.h"
 
