@@ -5,6 +5,24 @@
  * sites read `if (!ASSERT_OK(err, "attach")) goto out;`. Results are printed
  * one per line as "PASS suite/test", "FAIL suite/test: why" or
  * "SKIP suite/test: why", which tests/run.sh counts.
+ *
+ * A table-driven test can run each row as a subtest:
+ *
+ *	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+ *		if (!subtest_begin(cases[i].name))
+ *			continue;
+ *		...the row's asserts...
+ *	}
+ *
+ * A row ends at the next subtest_begin(), at subtest_end() or when the test
+ * returns, and is reported on a line of its own before the test's line:
+ * "PASS suite/test/row", "FAIL suite/test/row: why", "SKIP suite/test/row:
+ * why" (test_skip() inside a row skips that row only). Rows count in the
+ * totals like tests, and the test's own line still follows: it fails when a
+ * row failed (naming the first), and is a skip when every row it ran was
+ * skipped. In the reported name, and on the command line (`prog TEST/ROW`
+ * runs that row alone), a row's name has every character other than
+ * letters, digits, '.', '-' and '_' replaced by '_'.
  */
 #ifndef BPFBR_TEST_HARNESS_H
 #define BPFBR_TEST_HARNESS_H
@@ -29,8 +47,15 @@ struct test_case {
 /* Marks the running test failed with a message; always returns false. */
 bool test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Marks the running test skipped (unless it already failed). */
+/* Marks the running row, or else the running test, skipped (unless it already failed). */
 void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Ends the running row, if any, and starts the row called name; returns
+ * false (and starts none) when the command line selects other rows.
+ */
+bool subtest_begin(const char *name);
+/* Ends the running row and reports it; later failures are the test's own. */
+void subtest_end(void);
 
 #define ASSERT_TRUE(cond, what) \
 	((cond) ? true : test_fail(__FILE__, __LINE__, "%s: expected true: %s", what, #cond))
