@@ -177,6 +177,8 @@ TEST(truncated_passes_unchecked)
 	char what[200];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (!subtest_begin(cases[i].name))
+			continue;
 		if (!fx_setup(&fx, 4, 4, cases[i].flags))
 			return;
 		if (cases[i].no_ip) {
