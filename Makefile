@@ -47,6 +47,7 @@ help:
 	@echo "make verifier-report  verifier verdicts and instruction counts per kernel"
 	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"
 	@echo "make format-check  check formatting against .clang-format"
+	@echo "make shape-report  big files, duplicates, include edges crossing agent layers"
 	@echo "make fuzz       run the libFuzzer targets for FUZZ_TIME seconds each (default 600)"
 	@echo "make mutate     plant each bug of tests/mutate/mutations.txt; the table of what caught it"
 	@echo "make install    bpfbr in PREFIX/sbin, the CNI plugin in /opt/cni/bin and /usr/lib/cni"
@@ -93,6 +94,13 @@ VMTEST_CMD ?= tests/run.sh --vm
 VMTEST_DEPS ?= test-build
 include scripts/vmtest/vmtest.mk
 include scripts/bench/bench.mk
+
+# --- shape ---------------------------------------------------------------------
+# Files over 500 lines, duplicates, include edges that cross the agent's layers
+# upward (issue 12). Informational: not part of make check.
+.PHONY: shape-report
+shape-report:
+	scripts/shape-report.sh
 
 # --- formatting ----------------------------------------------------------------
 FORMAT_SRCS := $(wildcard agent/*.c agent/*.h bpf/*.c bpf/lib/*.h include/bpfbr/*.h tests/*/*.c tests/*/*.h)
