@@ -52,7 +52,7 @@ declare -A uses # "a b": module a includes b.h
 for f in agent/*.[ch]; do
 	from=$(basename "${f%.?}")
 	lf=$(layer "$from")
-	for inc in $(sed -n 's/^#include "\([a-z_0-9]*\)\.h".*/\1/p' "$f"); do
+	while read -r inc; do
 		[ -e "agent/$inc.h" ] || continue
 		[ "$inc" = "$from" ] || uses["$from $inc"]=1
 		lt=$(layer "$inc")
@@ -61,7 +61,7 @@ for f in agent/*.[ch]; do
 			printf '  %-22s -> %-16s %s -> %s\n' "$(basename "$f")" "$inc.h" "$lf" "$lt"
 			n=$((n + 1))
 		fi
-	done
+	done < <(sed -n 's/^#include "\([a-z_0-9]*\)\.h".*/\1/p' "$f")
 done
 echo "$n edges"
 
