@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 
 #include "bpfbr/limits.h"
+#include "attach.h"
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
@@ -19,6 +20,7 @@
 #include "netns.h"
 #include "network.h"
 #include "resolvconf.h"
+#include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
 
@@ -195,7 +197,7 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 	}
 	if (!err)
 		err = add_routes(&cnl, ifindex, ns, o, what, sizeof(what));
-	if (!err && ns->xdp) {
+	if (!err && ns->datapath == DATAPATH_XDP) {
 		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s",
 			 a->ifname);
 		err = xdp_receiver(netns_fd, a->ifname);
@@ -423,7 +425,7 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 		goto out;
 	}
 	u->attached = true;
-	if (ns->xdp) {
+	if (ns->datapath == DATAPATH_XDP) {
 		err = port_xdp_pin(c, ns->name, a->host_ifname, u->xdp_pin, sizeof(u->xdp_pin));
 		if (!err)
 			err = attach_xdp(dp.prog_port_xdp, a->host_ifindex, u->xdp_pin);
@@ -633,7 +635,7 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 
 	*redone = false;
 	err = port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin));
-	if (!err && ns->xdp)
+	if (!err && ns->datapath == DATAPATH_XDP)
 		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
 	if (err)
 		return err;
@@ -657,7 +659,7 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
 		*redone = true;
 	}
-	if (!err && ns->xdp && !xdp_live(a->host_ifindex, xdp_pin)) {
+	if (!err && ns->datapath == DATAPATH_XDP && !xdp_live(a->host_ifindex, xdp_pin)) {
 		detach_xdp(xdp_pin);
 		err = attach_xdp(dp->prog_port_xdp, a->host_ifindex, xdp_pin);
 		*redone = true;
@@ -741,7 +743,8 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 	struct dp dp;
 
 	uplink_endpoint_del(c, ns, a);
-	if (ns->xdp && !port_xdp_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
+	if (ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
@@ -786,7 +789,8 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 		return;
 	pr_warn("removing %s, left over by an interrupted attach", device);
 	a.host_ifindex = l.ifindex;
-	if (ns->xdp && !port_xdp_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
+	if (ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
 		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);

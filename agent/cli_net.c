@@ -14,6 +14,7 @@
 #include "output.h"
 #include "bpfbr/nat.h"
 #include "report.h"
+#include "state.h"
 
 /* "a,b,c" into at most max strings of size bytes each; -EINVAL if it does not fit. */
 static int split_list(const char *v, void *out, size_t size, uint32_t max, uint32_t *n)
@@ -126,11 +127,10 @@ static int run_net_create(struct cli *cli)
 		return -EINVAL;
 	}
 	v = cli_get(cli, "mode");
-	if (v && strcmp(v, "tc") && strcmp(v, "xdp")) {
+	if (v && datapath_mode_parse(v, &o.datapath)) {
 		pr_err("--mode \"%s\" must be tc or xdp", v);
 		return -EINVAL;
 	}
-	o.xdp = v && !strcmp(v, "xdp");
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
 	o.gateway_allow = cli_get(cli, "gateway-allow");

@@ -7,6 +7,7 @@
 #include "output.h"
 #include "reconcile.h"
 #include "restore.h"
+#include "state.h"
 
 static int run_restore(struct cli *cli)
 {

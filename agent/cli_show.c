@@ -9,6 +9,7 @@
 #include "netctx.h"
 #include "output.h"
 #include "report.h"
+#include "state.h"
 #include "uplink.h"
 
 typedef int (*net_fn)(struct netctx *c, const struct netstate *ns, json_t *out);

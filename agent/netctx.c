@@ -14,6 +14,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "netns.h"
+#include "state.h"
 
 static int check_bpffs(const char *dir)
 {

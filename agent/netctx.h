@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model.h"
 #include "netlink.h"
 #include "paths.h"
-#include "state.h"
 
 struct netctx {
 	struct paths p;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include "bpfbr/limits.h"
+#include "attach.h"
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "state.h"
 #include "subnet_check.h"
 #include "subnets.h"
 #include "sysctl.h"
@@ -312,7 +314,7 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 	ns.node_netns_id = c->node_netns_id;
 	ns.node_netns_cookie = c->node_netns_cookie;
 	ns.masquerade = o->masquerade;
-	ns.xdp = o->xdp;
+	ns.datapath = o->datapath;
 	if (o->masquerade)
 		snprintf(ns.uplink, sizeof(ns.uplink), "%s", o->up.ifname);
 	ns.range_start = o->range_start;

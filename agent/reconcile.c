@@ -15,6 +15,7 @@
 #include "network.h"
 #include "pins.h"
 #include "reconcile.h"
+#include "state.h"
 #include "subnets.h"
 #include "uplink.h"
 #include "uplinkdp.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "datapath.h"
 #include "dpmaps.h"
 #include "gateway.h"
@@ -12,6 +13,7 @@
 #include "netfollow.h"
 #include "network.h"
 #include "restore.h"
+#include "state.h"
 #include "subnets.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -29,8 +31,9 @@ static bool gateway_hooked(struct netctx *c, const struct netstate *ns)
 	if (port_link_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) ||
 	    !hook_live(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode))
 		return false;
-	return !ns->xdp || (!port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) &&
-			    xdp_live(ns->gw_port_ifindex, pin));
+	return ns->datapath != DATAPATH_XDP ||
+	       (!port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) &&
+		xdp_live(ns->gw_port_ifindex, pin));
 }
 
 bool net_intact(struct netctx *c, const struct netstate *ns, char *why, size_t size)
@@ -139,7 +142,8 @@ static int restore_gateway_port(struct netctx *c, struct netstate *ns, const str
 	if (err)
 		return err;
 	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode);
-	if (ns->xdp && !port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)))
+	if (ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)))
 		detach_xdp(pin);
 	err = gateway_plug(c, ns, dp, pin_dir);
 	if (!err)

@@ -8,6 +8,7 @@
 #include "journal.h"
 #include "log.h"
 #include "netfollow.h"
+#include "state.h"
 #include "upgrade.h"
 #include "uplink.h"
 #include "uplinkdp.h"

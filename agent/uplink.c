@@ -7,9 +7,11 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 
+#include "attach.h"
 #include "log.h"
 #include "netctx.h"
 #include "pins.h"
+#include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -225,7 +227,7 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 		if (err)
 			return err;
 		err = bpf_map_lookup_elem(u.config, &zero, &cur) ? -errno : check_same(o, &cur);
-		if (!err && ns->xdp)
+		if (!err && ns->datapath == DATAPATH_XDP)
 			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		updp_close(&u);
 		*out = cur;
@@ -245,7 +247,7 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 	if (err)
 		return err;
 	err = attach_uplink(c, o->ifname, l.ifindex, &u, ns->mode);
-	if (!err && ns->xdp) {
+	if (!err && ns->datapath == DATAPATH_XDP) {
 		err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		if (err)
 			uplink_detach(c, o->ifname, l.ifindex);

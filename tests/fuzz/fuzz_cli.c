@@ -95,11 +95,6 @@ void state_names_free(char **names, int count)
 	free(names);
 }
 
-void netstate_free(struct netstate *ns)
-{
-	(void)ns;
-}
-
 static bool strings_ok(const void *v, size_t stride, uint32_t n, uint32_t max)
 {
 	if (n > max)
