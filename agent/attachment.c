@@ -705,30 +705,38 @@ static bool mark_holder(struct netstate *ns, const struct attachment *gone)
  * attachment goes, so an interrupted detach leaves it marked twice, never
  * lost). *held says whether one does; if none, the namespace goes with it.
  */
+struct mark_pass {
+	const struct paths *p;
+	const struct netstate *ns;
+	const struct attachment *gone;
+	bool held;
+};
+
+/* Another network's attachment in gone's namespace takes the mark (1: done). */
+static int mark_other(struct netstate *other, void *arg)
+{
+	struct mark_pass *m = arg;
+
+	if (!strcmp(other->name, m->ns->name) || !mark_holder(other, m->gone))
+		return 0;
+	m->held = true;
+	return state_save(m->p, other) ?: 1;
+}
+
 static int pass_netns_mark(struct netctx *c, struct netstate *ns, const struct attachment *gone,
 			   bool *held)
 {
-	char **names;
-	int n, err;
+	struct mark_pass m = { .p = &c->p, .ns = ns, .gone = gone };
+	int err;
 
 	*held = mark_holder(ns, gone);
 	if (*held)
 		return 0;
-	err = state_list(&c->p, &names, &n);
-	if (err)
-		return err;
-	for (int i = 0; i < n && !*held && !err; i++) {
-		struct netstate other;
-
-		if (!strcmp(names[i], ns->name) || state_load(&c->p, names[i], &other))
-			continue;
-		*held = mark_holder(&other, gone);
-		if (*held)
-			err = state_save(&c->p, &other);
-		netstate_free(&other);
-	}
-	state_names_free(names, n);
-	if (err)
+	err = state_foreach(&c->p, mark_other, &m);
+	*held = m.held;
+	if (err > 0)
+		return 0;
+	if (err && m.held)
 		pr_err("cannot pass on the ownership of namespace %s: %s", gone->netns,
 		       strerror(-err));
 	return err;

@@ -14,7 +14,6 @@
 #include "output.h"
 #include "bpfbr/nat.h"
 #include "report.h"
-#include "state.h"
 
 /* "a,b,c" into at most max strings of size bytes each; -EINVAL if it does not fit. */
 static int split_list(const char *v, void *out, size_t size, uint32_t max, uint32_t *n)
@@ -213,27 +212,22 @@ const struct cli_cmd cmd_net_delete = {
 	.summary = "Delete a network, its gateway, pins and state",
 };
 
+static int list_one(struct netctx *c, const struct netstate *ns, void *list)
+{
+	json_array_append_new(list, report_net_summary(c, ns));
+	return 0;
+}
+
 static int run_net_list(struct cli *cli)
 {
 	json_t *list = json_array();
 	struct netctx c;
-	char **names = NULL;
-	int n = 0, err;
+	int err;
 
 	err = netctx_open(&c, cli->root, false);
 	if (err)
 		goto out;
-	err = state_list(&c.p, &names, &n);
-	for (int i = 0; !err && i < n; i++) {
-		struct netstate ns;
-
-		err = netctx_load(&c, names[i], &ns);
-		if (!err) {
-			json_array_append_new(list, report_net_summary(&c, &ns));
-			netstate_free(&ns);
-		}
-	}
-	state_names_free(names, n);
+	err = netctx_foreach(&c, list_one, list);
 	netctx_close(&c);
 	if (!err)
 		print_net_list(list, cli->json);

@@ -160,6 +160,26 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	return 0;
 }
 
+int netctx_foreach(struct netctx *c,
+		   int (*fn)(struct netctx *c, const struct netstate *ns, void *arg), void *arg)
+{
+	char **names;
+	int n, err;
+
+	err = state_list(&c->p, &names, &n);
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate ns;
+
+		err = netctx_load(c, names[i], &ns);
+		if (!err) {
+			err = fn(c, &ns, arg);
+			netstate_free(&ns);
+		}
+	}
+	state_names_free(names, n);
+	return err;
+}
+
 int net_dp_open(const struct netctx *c, const char *name, struct dp *dp)
 {
 	char dir[PATH_MAX];

@@ -36,6 +36,13 @@ bool netctx_owns(struct netctx *c, struct netstate *ns);
  * or was created in another network namespace; MACs as netctx_adopt_macs. */
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns);
 /*
+ * fn for every network, in name order, as netctx_load loads it (freed after
+ * the call). A network that does not load stops the walk with its error
+ * (said); so does a non-zero return of fn, which is returned.
+ */
+int netctx_foreach(struct netctx *c,
+		   int (*fn)(struct netctx *c, const struct netstate *ns, void *arg), void *arg);
+/*
  * A container's MAC is the one its port has in the datapath, which follows
  * the container's interface (follow.h): the attachments whose port took
  * another MAC take it too (in memory: the next save of the network records

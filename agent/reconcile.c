@@ -314,49 +314,74 @@ static int reconcile_net(struct netctx *c, const char *net, json_t *removed)
 	return err;
 }
 
-/* Endpoints of an uplink that no masquerading network's container owns any more. */
-static int prune_uplink(struct netctx *c, const char *ifname, char **names, int n, json_t *removed)
+/* What the networks masquerading through an uplink hold: their containers' addresses. */
+struct uplink_owners {
+	const char *ifname;
+	bool used; /* a network masquerades through it */
+	uint32_t n, cap;
+	uint32_t *ip;
+};
+
+static int add_owners(struct netstate *ns, void *arg)
 {
+	struct uplink_owners *o = arg;
+
+	if (!ns->masquerade || strcmp(ns->uplink, o->ifname))
+		return 0;
+	o->used = true;
+	if (o->n + ns->n_att > o->cap) {
+		uint32_t cap = o->n + ns->n_att;
+		uint32_t *ip = realloc(o->ip, cap * sizeof(*ip));
+
+		if (!ip)
+			return -ENOMEM;
+		o->ip = ip;
+		o->cap = cap;
+	}
+	for (uint32_t j = 0; j < ns->n_att; j++)
+		o->ip[o->n++] = ns->att[j].ip;
+	return 0;
+}
+
+static bool owned(const struct uplink_owners *o, uint32_t ip)
+{
+	for (uint32_t i = 0; i < o->n; i++)
+		if (o->ip[i] == ip)
+			return true;
+	return false;
+}
+
+/* Endpoints of an uplink that no masquerading network's container owns any more. */
+static int prune_uplink(struct netctx *c, const char *ifname, json_t *removed)
+{
+	struct uplink_owners o = { .ifname = ifname };
 	uint32_t key, next, *prev = NULL;
-	bool used = false;
 	struct updp u;
 	int err;
 
-	for (int i = 0; i < n; i++) {
-		struct netstate ns;
-
-		if (!state_load(&c->p, names[i], &ns)) {
-			used |= ns.masquerade && !strcmp(ns.uplink, ifname);
-			netstate_free(&ns);
-		}
+	err = state_foreach(&c->p, add_owners, &o);
+	if (err) {
+		free(o.ip);
+		return err;
 	}
-	if (!used) {
+	if (!o.used) {
+		free(o.ip);
 		err = uplink_remove(c, ifname);
 		if (!err)
 			note(removed, "uplink datapath", "-", ifname);
 		return err;
 	}
 	err = uplink_dp_open(c, ifname, &u);
-	if (err)
+	if (err) {
+		free(o.ip);
 		return err;
+	}
 	while (!bpf_map_get_next_key(u.endpoints, prev, &next)) {
-		bool owned = false;
 		char ip[IP_STR_LEN];
 
 		key = next;
 		prev = &key;
-		for (int i = 0; i < n && !owned; i++) {
-			struct netstate ns;
-
-			if (state_load(&c->p, names[i], &ns))
-				continue;
-			for (uint32_t j = 0;
-			     ns.masquerade && !strcmp(ns.uplink, ifname) && j < ns.n_att && !owned;
-			     j++)
-				owned = ns.att[j].ip == key;
-			netstate_free(&ns);
-		}
-		if (owned)
+		if (owned(&o, key))
 			continue;
 		err = updp_endpoint_del(&u, key);
 		if (err) {
@@ -368,6 +393,7 @@ static int prune_uplink(struct netctx *c, const char *ifname, char **names, int 
 		note(removed, "nat endpoint", ifname, ip_str(key, ip));
 	}
 	updp_close(&u);
+	free(o.ip);
 	return 0;
 }
 
@@ -399,7 +425,7 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 	d = opendir(path);
 	while (d && (de = readdir(d)) && !err)
 		if (de->d_name[0] != '.')
-			err = prune_uplink(c, de->d_name, names, n, removed);
+			err = prune_uplink(c, de->d_name, removed);
 	if (d)
 		closedir(d);
 	return err;

@@ -664,3 +664,28 @@ void state_names_free(char **names, int count)
 		free(names[i]);
 	free(names);
 }
+
+int state_foreach(const struct paths *p, int (*fn)(struct netstate *ns, void *arg), void *arg)
+{
+	char **names;
+	int n, err;
+
+	err = state_list(p, &names, &n);
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate ns;
+
+		if (state_load(p, names[i], &ns))
+			continue;
+		err = fn(&ns, arg);
+		netstate_free(&ns);
+	}
+	state_names_free(names, n);
+	return err;
+}
+
+bool state_exists(const struct paths *p, const char *name)
+{
+	char path[PATH_MAX];
+
+	return !net_file(p, name, path, sizeof(path)) && !access(path, F_OK);
+}

@@ -20,9 +20,21 @@ int state_load(const struct paths *p, const char *name, struct netstate *ns);
 int state_save(const struct paths *p, const struct netstate *ns);
 int state_remove(const struct paths *p, const char *name);
 
+/* Whether network name has a state file (readable or not). */
+bool state_exists(const struct paths *p, const char *name);
+
 /* Names of every network, sorted; *names is freed with state_names_free. */
 int state_list(const struct paths *p, char ***names, int *count);
 void state_names_free(char **names, int count);
+
+/*
+ * fn(ns, arg) for every network, in name order, its state loaded for the
+ * call and freed after it. A network whose state cannot be read is passed
+ * over (state_load has said why when the file is corrupt). A non-zero
+ * return of fn stops the walk and is returned; so is -errno when the
+ * networks cannot be listed.
+ */
+int state_foreach(const struct paths *p, int (*fn)(struct netstate *ns, void *arg), void *arg);
 
 /* Removes the half-written saves (NET.json.tmp) a killed command left, never
  * read; gone() hears of each. Returns how many, or -errno. */
