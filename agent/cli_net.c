@@ -10,7 +10,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
-#include "reconcile.h"
+#include "recover.h"
 #include "output.h"
 #include "bpfbr/nat.h"
 #include "report.h"

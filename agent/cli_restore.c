@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "netctx.h"
 #include "output.h"
-#include "reconcile.h"
+#include "recover.h"
 #include "restore.h"
 #include "state.h"
 

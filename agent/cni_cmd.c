@@ -7,7 +7,7 @@
 #include "cni_cmd.h"
 #include "netns.h"
 #include "network.h"
-#include "reconcile.h"
+#include "recover.h"
 
 bool cni_delegated(const struct cni_req *r)
 {

@@ -28,6 +28,7 @@
 #include "network.h"
 #include "output.h"
 #include "reconcile.h"
+#include "recover.h"
 #include "report.h"
 #include "restore.h"
 #include "state.h"
