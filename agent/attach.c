@@ -12,31 +12,6 @@
 #define BPF_TCX_INGRESS_VALUE 46
 #define BPF_TCX_EGRESS_VALUE  47
 
-const char *attach_mode_name(enum attach_mode mode)
-{
-	switch (mode) {
-	case ATTACH_TCX:
-		return "tcx";
-	case ATTACH_TC:
-		return "tc";
-	default:
-		return "auto";
-	}
-}
-
-int attach_mode_parse(const char *s, enum attach_mode *mode)
-{
-	if (!strcmp(s, "tcx"))
-		*mode = ATTACH_TCX;
-	else if (!strcmp(s, "tc"))
-		*mode = ATTACH_TC;
-	else if (!strcmp(s, "auto"))
-		*mode = ATTACH_PROBE;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 static enum bpf_tc_attach_point tc_point(enum attach_dir dir)
 {
 	return dir == HOOK_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS;

@@ -10,26 +10,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum attach_mode {
-	ATTACH_PROBE = 0, /* try TCX, fall back to legacy tc on a kernel without it */
-	ATTACH_TCX = 1,
-	ATTACH_TC = 2,
-};
+#include "model.h"
 
 /* Our legacy filter's identity on a device: nobody else's filter is touched. */
 #define BPFBR_TC_HANDLE 0xb9fb
 #define BPFBR_TC_PRIO	0xb9f
 
-const char *attach_mode_name(enum attach_mode mode);
-/* "tcx", "tc", "auto" (ATTACH_PROBE); -EINVAL otherwise. */
-int attach_mode_parse(const char *s, enum attach_mode *mode);
-
 enum attach_dir { HOOK_INGRESS, HOOK_EGRESS };
-
-/* A device's hooks, as bpfbr names them to people and in its journal. */
-#define HOOK_NAME_TC_INGRESS "tc ingress"
-#define HOOK_NAME_TC_EGRESS  "tc egress"
-#define HOOK_NAME_XDP	     "xdp"
 
 /*
  * Attaches prog_fd to ifindex's TC ingress or egress; a TCX link is pinned

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 
 #include "bpfbr/limits.h"
+#include "attach.h"
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
@@ -19,6 +20,7 @@
 #include "netns.h"
 #include "network.h"
 #include "resolvconf.h"
+#include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
 
@@ -195,7 +197,7 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 	}
 	if (!err)
 		err = add_routes(&cnl, ifindex, ns, o, what, sizeof(what));
-	if (!err && ns->xdp) {
+	if (!err && ns->datapath == DATAPATH_XDP) {
 		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s",
 			 a->ifname);
 		err = xdp_receiver(netns_fd, a->ifname);
@@ -423,7 +425,7 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 		goto out;
 	}
 	u->attached = true;
-	if (ns->xdp) {
+	if (ns->datapath == DATAPATH_XDP) {
 		err = port_xdp_pin(c, ns->name, a->host_ifname, u->xdp_pin, sizeof(u->xdp_pin));
 		if (!err)
 			err = attach_xdp(dp.prog_port_xdp, a->host_ifindex, u->xdp_pin);
@@ -633,7 +635,7 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 
 	*redone = false;
 	err = port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin));
-	if (!err && ns->xdp)
+	if (!err && ns->datapath == DATAPATH_XDP)
 		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
 	if (err)
 		return err;
@@ -657,7 +659,7 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
 		*redone = true;
 	}
-	if (!err && ns->xdp && !xdp_live(a->host_ifindex, xdp_pin)) {
+	if (!err && ns->datapath == DATAPATH_XDP && !xdp_live(a->host_ifindex, xdp_pin)) {
 		detach_xdp(xdp_pin);
 		err = attach_xdp(dp->prog_port_xdp, a->host_ifindex, xdp_pin);
 		*redone = true;
@@ -703,30 +705,38 @@ static bool mark_holder(struct netstate *ns, const struct attachment *gone)
  * attachment goes, so an interrupted detach leaves it marked twice, never
  * lost). *held says whether one does; if none, the namespace goes with it.
  */
+struct mark_pass {
+	const struct paths *p;
+	const struct netstate *ns;
+	const struct attachment *gone;
+	bool held;
+};
+
+/* Another network's attachment in gone's namespace takes the mark (1: done). */
+static int mark_other(struct netstate *other, void *arg)
+{
+	struct mark_pass *m = arg;
+
+	if (!strcmp(other->name, m->ns->name) || !mark_holder(other, m->gone))
+		return 0;
+	m->held = true;
+	return state_save(m->p, other) ?: 1;
+}
+
 static int pass_netns_mark(struct netctx *c, struct netstate *ns, const struct attachment *gone,
 			   bool *held)
 {
-	char **names;
-	int n, err;
+	struct mark_pass m = { .p = &c->p, .ns = ns, .gone = gone };
+	int err;
 
 	*held = mark_holder(ns, gone);
 	if (*held)
 		return 0;
-	err = state_list(&c->p, &names, &n);
-	if (err)
-		return err;
-	for (int i = 0; i < n && !*held && !err; i++) {
-		struct netstate other;
-
-		if (!strcmp(names[i], ns->name) || state_load(&c->p, names[i], &other))
-			continue;
-		*held = mark_holder(&other, gone);
-		if (*held)
-			err = state_save(&c->p, &other);
-		netstate_free(&other);
-	}
-	state_names_free(names, n);
-	if (err)
+	err = state_foreach(&c->p, mark_other, &m);
+	*held = m.held;
+	if (err > 0)
+		return 0;
+	if (err && m.held)
 		pr_err("cannot pass on the ownership of namespace %s: %s", gone->netns,
 		       strerror(-err));
 	return err;
@@ -741,7 +751,8 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 	struct dp dp;
 
 	uplink_endpoint_del(c, ns, a);
-	if (ns->xdp && !port_xdp_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
+	if (ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
 		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
@@ -786,7 +797,8 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 		return;
 	pr_warn("removing %s, left over by an interrupted attach", device);
 	a.host_ifindex = l.ifindex;
-	if (ns->xdp && !port_xdp_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
+	if (ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
 		detach_xdp(link_pin);
 	if (!port_link_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
 		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);

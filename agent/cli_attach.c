@@ -8,7 +8,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
-#include "reconcile.h"
+#include "recover.h"
 #include "output.h"
 #include "restore.h"
 

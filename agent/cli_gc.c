@@ -6,6 +6,7 @@
 #include "netctx.h"
 #include "output.h"
 #include "reconcile.h"
+#include "recover.h"
 
 static int run_gc(struct cli *cli)
 {

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
-#include "reconcile.h"
+#include "recover.h"
 #include "output.h"
 #include "bpfbr/nat.h"
 #include "report.h"
@@ -126,11 +126,10 @@ static int run_net_create(struct cli *cli)
 		return -EINVAL;
 	}
 	v = cli_get(cli, "mode");
-	if (v && strcmp(v, "tc") && strcmp(v, "xdp")) {
+	if (v && datapath_mode_parse(v, &o.datapath)) {
 		pr_err("--mode \"%s\" must be tc or xdp", v);
 		return -EINVAL;
 	}
-	o.xdp = v && !strcmp(v, "xdp");
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
 	o.gateway_allow = cli_get(cli, "gateway-allow");
@@ -213,27 +212,22 @@ const struct cli_cmd cmd_net_delete = {
 	.summary = "Delete a network, its gateway, pins and state",
 };
 
+static int list_one(struct netctx *c, const struct netstate *ns, void *list)
+{
+	json_array_append_new(list, report_net_summary(c, ns));
+	return 0;
+}
+
 static int run_net_list(struct cli *cli)
 {
 	json_t *list = json_array();
 	struct netctx c;
-	char **names = NULL;
-	int n = 0, err;
+	int err;
 
 	err = netctx_open(&c, cli->root, false);
 	if (err)
 		goto out;
-	err = state_list(&c.p, &names, &n);
-	for (int i = 0; !err && i < n; i++) {
-		struct netstate ns;
-
-		err = netctx_load(&c, names[i], &ns);
-		if (!err) {
-			json_array_append_new(list, report_net_summary(&c, &ns));
-			netstate_free(&ns);
-		}
-	}
-	state_names_free(names, n);
+	err = netctx_foreach(&c, list_one, list);
 	netctx_close(&c);
 	if (!err)
 		print_net_list(list, cli->json);

@@ -5,8 +5,9 @@
 #include "cli.h"
 #include "netctx.h"
 #include "output.h"
-#include "reconcile.h"
+#include "recover.h"
 #include "restore.h"
+#include "state.h"
 
 static int run_restore(struct cli *cli)
 {

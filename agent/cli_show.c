@@ -11,41 +11,32 @@
 #include "report.h"
 #include "uplink.h"
 
-typedef int (*net_fn)(struct netctx *c, const struct netstate *ns, json_t *out);
+typedef int (*net_fn)(struct netctx *c, const struct netstate *ns, void *out);
 
 /* Runs fn for the named network, or for every network when name is NULL. */
 static int each_net(struct cli *cli, const char *name, net_fn fn, json_t *out)
 {
-	char *one[] = { (char *)name };
+	struct netstate ns;
 	struct netctx c;
-	char **names = NULL;
-	int n = 0, err;
+	int err;
 
 	err = netctx_open(&c, cli->root, false);
 	if (err)
 		return err;
-	if (name) {
-		names = one;
-		n = 1;
+	if (!name) {
+		err = netctx_foreach(&c, fn, out);
 	} else {
-		err = state_list(&c.p, &names, &n);
-	}
-	for (int i = 0; !err && i < n; i++) {
-		struct netstate ns;
-
-		err = netctx_load(&c, names[i], &ns);
+		err = netctx_load(&c, name, &ns);
 		if (!err) {
 			err = fn(&c, &ns, out);
 			netstate_free(&ns);
 		}
 	}
-	if (!name)
-		state_names_free(names, n);
 	netctx_close(&c);
 	return err;
 }
 
-static int fdb_of(struct netctx *c, const struct netstate *ns, json_t *out)
+static int fdb_of(struct netctx *c, const struct netstate *ns, void *out)
 {
 	int err = report_fdb(c, ns, out);
 
@@ -76,7 +67,7 @@ const struct cli_cmd cmd_fdb_show = {
 	.summary = "Show the forwarding table (MAC -> port), like `bridge fdb show`",
 };
 
-static int status_of(struct netctx *c, const struct netstate *ns, json_t *out)
+static int status_of(struct netctx *c, const struct netstate *ns, void *out)
 {
 	json_t *st = report_status(c, ns);
 
@@ -108,7 +99,7 @@ const struct cli_cmd cmd_status = {
 	.summary = "Show ports, programs and how they are attached, map fill levels, counters",
 };
 
-static int nat_of(struct netctx *c, const struct netstate *ns, json_t *out)
+static int nat_of(struct netctx *c, const struct netstate *ns, void *out)
 {
 	int err = report_nat(c, ns, out);
 
@@ -139,7 +130,7 @@ const struct cli_cmd cmd_nat_show = {
 	.summary = "Show masquerade translations (protocol, inside, outside, remote, state, age)",
 };
 
-static int flush_of(struct netctx *c, const struct netstate *ns, json_t *out)
+static int flush_of(struct netctx *c, const struct netstate *ns, void *out)
 {
 	uint32_t n;
 	int err = uplink_flush(c, ns, &n);

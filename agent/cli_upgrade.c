@@ -6,7 +6,7 @@
 #include "cli.h"
 #include "netctx.h"
 #include "output.h"
-#include "reconcile.h"
+#include "recover.h"
 #include "upgrade.h"
 
 static int run_upgrade(struct cli *cli)

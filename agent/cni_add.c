@@ -16,7 +16,9 @@
 #include "gwallow.h"
 #include "ipam.h"
 #include "log.h"
+#include "network.h"
 #include "restore.h"
+#include "state.h"
 
 /* What the network is made of, from the config or the IPAM plugin's lease. */
 struct want {
@@ -37,7 +39,7 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 			      .mtu = conf->mtu,
 			      .no_spoofchk = !conf->spoofchk,
 			      .hairpin = conf->hairpin,
-			      .xdp = conf->xdp,
+			      .datapath = conf->datapath,
 			      .gateway_brd = true,
 			      .mode = ATTACH_PROBE,
 			      .masquerade = conf->masquerade,
@@ -118,8 +120,9 @@ static int compare_network(struct cni_req *r, const struct netstate *ns, const s
 		return differs(r, "hairpinMode", yes_no(ns->hairpin), yes_no(conf->hairpin));
 	if (ns->spoofchk != conf->spoofchk)
 		return differs(r, "macspoofchk", yes_no(ns->spoofchk), yes_no(conf->spoofchk));
-	if (ns->xdp != conf->xdp)
-		return differs(r, "datapath", ns->xdp ? "xdp" : "tc", conf->xdp ? "xdp" : "tc");
+	if (ns->datapath != conf->datapath)
+		return differs(r, "datapath", datapath_mode_name(ns->datapath),
+			       datapath_mode_name(conf->datapath));
 	/* DNS may differ per container (the result carries the config's), as
 	 * with the bridge plugin: the services the network opens on its
 	 * gateway follow from its own DNS. */

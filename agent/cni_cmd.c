@@ -6,7 +6,8 @@
 
 #include "cni_cmd.h"
 #include "netns.h"
-#include "reconcile.h"
+#include "network.h"
+#include "recover.h"
 
 bool cni_delegated(const struct cni_req *r)
 {

@@ -526,10 +526,9 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 		char mode[8];
 
 		err = get_str(v, key, mode, sizeof(mode), e);
-		if (!err && strcmp(mode, "tc") && strcmp(mode, "xdp"))
+		if (!err && datapath_mode_parse(mode, &c->datapath))
 			err = cni_fail(e, CNI_ERR_CONFIG,
 				       "\"datapath\" \"%s\" must be \"tc\" or \"xdp\"", mode);
-		c->xdp = !err && !strcmp(mode, "xdp");
 		return err;
 	}
 	if (!strcmp(key, "macspoofchk"))

@@ -16,9 +16,8 @@
 
 #include "cni_err.h"
 #include "cni_version.h"
-#include "network.h"
+#include "model.h"
 #include "parse.h"
-#include "state.h"
 
 #define CNI_MAX_ROUTES 16
 #define CNI_TYPE_LEN   64
@@ -41,7 +40,7 @@ struct cni_conf {
 	char uplink[IF_NAMESIZE]; /* "": the interface of the node's default route */
 	bool hairpin;
 	bool spoofchk;
-	bool xdp;			       /* "datapath": "xdp" (the CLI's --mode xdp) */
+	enum datapath_mode datapath;	       /* "datapath" (the CLI's --mode) */
 	char gateway_allow[GATEWAY_ALLOW_LEN]; /* "gatewayAllow" joined by commas */
 	struct net_dns dns; /* for the network state (what fits in resolv.conf) */
 	json_t *dns_json;   /* for results, as given (borrowed; NULL: none) */

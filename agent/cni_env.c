@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "cni_env.h"
+#include "model.h"
 #include "parse.h"
-#include "state.h"
 
 static const char *const commands[] = {
 	[CNI_ADD] = "ADD", [CNI_DEL] = "DEL",	    [CNI_CHECK] = "CHECK",

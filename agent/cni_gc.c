@@ -16,7 +16,9 @@
 #include "cni_cmd.h"
 #include "ipam.h"
 #include "log.h"
+#include "network.h"
 #include "restore.h"
+#include "state.h"
 
 static bool listed(json_t *valid, const struct attachment *a)
 {

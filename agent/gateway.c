@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attach.h"
 #include "dpmaps.h"
 #include "ethtool.h"
 #include "gateway.h"
@@ -153,7 +154,7 @@ int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp, con
 		return err;
 	}
 	ns->mode = mode;
-	if (ns->xdp) {
+	if (ns->datapath == DATAPATH_XDP) {
 		err = gateway_xdp(c, ns, dp);
 		if (err)
 			goto undo_attach;

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 
 #include "datapath.h"
+#include "model.h"
 #include "netctx.h"
-#include "state.h"
 
 /*
  * Creates the pair named by ns (with ns->gw_mac on bpfbrN unless it is

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 
 #include "bpfbr/netcfg.h"
-#include "state.h"
+#include "model.h"
 
 struct gwallow {
 	bool all;

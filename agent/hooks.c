@@ -23,7 +23,7 @@ static int port_hooks(struct netctx *c, const struct netstate *ns, const struct 
 	err = port_link_pin(c, ns->name, ifname, h.pin, sizeof(h.pin));
 	if (!err)
 		err = fn(&h, data);
-	if (err || !ns->xdp)
+	if (err || ns->datapath != DATAPATH_XDP)
 		return err;
 	h.name = HOOK_NAME_XDP;
 	h.mode = ATTACH_TCX;

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "state.h"
+#include "model.h"
 
 /* The addresses containers may get, in host order: the network's range, or
  * every host address of the subnet when it has none. */

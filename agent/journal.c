@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
 #include "journal.h"
 #include "jsonutil.h"
+#include "model.h"
 
 static int journal_path(const struct paths *p, char *buf, size_t size)
 {

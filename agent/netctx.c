@@ -14,6 +14,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "netns.h"
+#include "state.h"
 
 static int check_bpffs(const char *dir)
 {
@@ -157,6 +158,26 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	}
 	netctx_adopt_macs(c, ns);
 	return 0;
+}
+
+int netctx_foreach(struct netctx *c,
+		   int (*fn)(struct netctx *c, const struct netstate *ns, void *arg), void *arg)
+{
+	char **names;
+	int n, err;
+
+	err = state_list(&c->p, &names, &n);
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate ns;
+
+		err = netctx_load(c, names[i], &ns);
+		if (!err) {
+			err = fn(c, &ns, arg);
+			netstate_free(&ns);
+		}
+	}
+	state_names_free(names, n);
+	return err;
 }
 
 int net_dp_open(const struct netctx *c, const char *name, struct dp *dp)

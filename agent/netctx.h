@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model.h"
 #include "netlink.h"
 #include "paths.h"
-#include "state.h"
 
 struct netctx {
 	struct paths p;
@@ -35,6 +35,13 @@ bool netctx_owns(struct netctx *c, struct netstate *ns);
 /* Loads a network's state, with the user-facing error when it is missing
  * or was created in another network namespace; MACs as netctx_adopt_macs. */
 int netctx_load(struct netctx *c, const char *name, struct netstate *ns);
+/*
+ * fn for every network, in name order, as netctx_load loads it (freed after
+ * the call). A network that does not load stops the walk with its error
+ * (said); so does a non-zero return of fn, which is returned.
+ */
+int netctx_foreach(struct netctx *c,
+		   int (*fn)(struct netctx *c, const struct netstate *ns, void *arg), void *arg);
 /*
  * A container's MAC is the one its port has in the datapath, which follows
  * the container's interface (follow.h): the attachments whose port took

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "follow.h"
+#include "model.h"
 #include "netctx.h"
-#include "state.h"
 
 /*
  * (Re)starts the network's MAC-following program and registers its live

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include "bpfbr/limits.h"
+#include "attach.h"
 #include "datapath.h"
 #include "dpmaps.h"
 #include "ethtool.h"
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "state.h"
 #include "subnet_check.h"
 #include "subnets.h"
 #include "sysctl.h"
@@ -38,13 +40,34 @@ static int node_conflict(struct netctx *c, const struct net_opts *o)
 	return err > 0 ? -EINVAL : err;
 }
 
+struct new_net {
+	const struct net_opts *o;
+	bool overlaps;
+};
+
+/* Refuses a subnet that overlaps another network's. */
+static int check_disjoint(struct netstate *other, void *arg)
+{
+	struct new_net *v = arg;
+	const struct cidr *s = &v->o->subnet;
+	char a[IP_STR_LEN], b[IP_STR_LEN];
+
+	if (!cidr_overlaps(s, &other->subnet))
+		return 0;
+	pr_err("subnet %s/%u of network %s overlaps network %s (%s/%u); choose a disjoint subnet",
+	       ip_str(s->addr, a), s->prefix, v->o->name, other->name,
+	       ip_str(other->subnet.addr, b), other->subnet.prefix);
+	v->overlaps = true;
+	return -EINVAL;
+}
+
 static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gateway)
 {
 	uint32_t mask = prefix_mask(o->subnet.prefix);
 	char a[IP_STR_LEN], b[IP_STR_LEN], why[128];
+	struct new_net v = { .o = o };
 	struct gwallow allow;
-	char **names;
-	int n, err;
+	int err;
 
 	if (!valid_netname(o->name)) {
 		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
@@ -106,53 +129,33 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		       MAX_MTU);
 		return -EINVAL;
 	}
-	err = state_list(&c->p, &names, &n);
-	if (err) {
+	if (state_exists(&c->p, o->name)) {
+		pr_err("network %s already exists; delete it first: bpfbr net delete %s", o->name,
+		       o->name);
+		return -EEXIST;
+	}
+	err = state_foreach(&c->p, check_disjoint, &v);
+	if (err && !v.overlaps)
 		pr_err("cannot list networks under %s: %s", c->p.state, strerror(-err));
-		return err;
-	}
-	for (int i = 0; i < n && !err; i++) {
-		struct netstate other;
-
-		if (!strcmp(names[i], o->name)) {
-			pr_err("network %s already exists; delete it first: bpfbr net delete %s",
-			       o->name, o->name);
-			err = -EEXIST;
-		} else if (!state_load(&c->p, names[i], &other)) {
-			if (cidr_overlaps(&o->subnet, &other.subnet)) {
-				pr_err("subnet %s/%u of network %s overlaps network %s (%s/%u); "
-				       "choose a disjoint subnet",
-				       ip_str(o->subnet.addr, a), o->subnet.prefix, o->name,
-				       other.name, ip_str(other.subnet.addr, b),
-				       other.subnet.prefix);
-				err = -EINVAL;
-			}
-			netstate_free(&other);
-		}
-	}
-	state_names_free(names, n);
 	return err ?: node_conflict(c, o);
+}
+
+static int mark_index(struct netstate *other, void *used)
+{
+	((bool *)used)[other->index] = true;
+	return 0;
 }
 
 /* The lowest index whose device names are free in state and in the kernel. */
 static int pick_index(struct netctx *c, uint32_t *index)
 {
-	char **names, dev[IF_NAMESIZE], port[IF_NAMESIZE];
 	bool used[MAX_NET_INDEX + 1] = { false };
-	int n, err;
+	char dev[IF_NAMESIZE], port[IF_NAMESIZE];
+	int err;
 
-	err = state_list(&c->p, &names, &n);
+	err = state_foreach(&c->p, mark_index, used);
 	if (err)
 		return err;
-	for (int i = 0; i < n; i++) {
-		struct netstate other;
-
-		if (!state_load(&c->p, names[i], &other)) {
-			used[other.index] = true;
-			netstate_free(&other);
-		}
-	}
-	state_names_free(names, n);
 	for (uint32_t i = 0; i <= MAX_NET_INDEX; i++) {
 		if (used[i])
 			continue;
@@ -312,7 +315,7 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 	ns.node_netns_id = c->node_netns_id;
 	ns.node_netns_cookie = c->node_netns_cookie;
 	ns.masquerade = o->masquerade;
-	ns.xdp = o->xdp;
+	ns.datapath = o->datapath;
 	if (o->masquerade)
 		snprintf(ns.uplink, sizeof(ns.uplink), "%s", o->up.ifname);
 	ns.range_start = o->range_start;

@@ -10,10 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "attach.h"
+#include "model.h"
 #include "netctx.h"
 #include "parse.h"
-#include "state.h"
 #include "uplink.h"
 
 struct net_opts {
@@ -24,10 +23,10 @@ struct net_opts {
 	uint32_t ageing_s; /* 0: the bridge's default, 300 */
 	bool no_spoofchk;
 	bool hairpin;
-	bool gateway_brd;      /* broadcast address on the gateway, as the CNI plugin sets */
-	enum attach_mode mode; /* ATTACH_PROBE: TCX if the kernel has it */
-	bool masquerade;       /* translate to the uplink's address (needs up.ifname) */
-	bool xdp;	       /* XDP programs in front of the TC ones */
+	bool gateway_brd;	     /* broadcast address on the gateway, as the CNI plugin sets */
+	enum attach_mode mode;	     /* ATTACH_PROBE: TCX if the kernel has it */
+	bool masquerade;	     /* translate to the uplink's address (needs up.ifname) */
+	enum datapath_mode datapath; /* DATAPATH_XDP: XDP programs in front of the TC ones */
 	struct uplink_opts up;
 	uint32_t range_start; /* addresses containers get (0: every host of the subnet) */
 	uint32_t range_end;
@@ -50,12 +49,6 @@ struct bpfbr_netcfg;
 void net_config_fill(const struct netstate *ns, struct bpfbr_netcfg *cfg, uint32_t nslots);
 /* Refuses while containers are attached, unless force (then detaches them). */
 int net_delete(struct netctx *c, const char *name, bool force);
-
-struct route4 {
-	uint32_t dst; /* network order */
-	uint8_t prefix;
-	uint32_t gateway; /* 0: the network's gateway */
-};
 
 struct attach_opts {
 	const char *net;

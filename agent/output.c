@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "output.h"
 
 void print_json(json_t *v)
@@ -85,7 +86,7 @@ static void print_hook(json_t *hook, char *buf, size_t size)
 {
 	if (!json_is_true(json_object_get(hook, "attached")))
 		snprintf(buf, size, "%s DETACHED", s(hook, "mode"));
-	else if (!strcmp(s(hook, "mode"), "tc"))
+	else if (!strcmp(s(hook, "mode"), attach_mode_name(ATTACH_TC)))
 		snprintf(buf, size, "tc clsact prog %lld", n(hook, "prog_id"));
 	else
 		snprintf(buf, size, "%s link %lld", s(hook, "mode"), n(hook, "link_id"));

@@ -9,12 +9,12 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "hooks.h"
-#include "journal.h"
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
 #include "pins.h"
 #include "reconcile.h"
+#include "state.h"
 #include "subnets.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -313,49 +313,74 @@ static int reconcile_net(struct netctx *c, const char *net, json_t *removed)
 	return err;
 }
 
-/* Endpoints of an uplink that no masquerading network's container owns any more. */
-static int prune_uplink(struct netctx *c, const char *ifname, char **names, int n, json_t *removed)
+/* What the networks masquerading through an uplink hold: their containers' addresses. */
+struct uplink_owners {
+	const char *ifname;
+	bool used; /* a network masquerades through it */
+	uint32_t n, cap;
+	uint32_t *ip;
+};
+
+static int add_owners(struct netstate *ns, void *arg)
 {
+	struct uplink_owners *o = arg;
+
+	if (!ns->masquerade || strcmp(ns->uplink, o->ifname))
+		return 0;
+	o->used = true;
+	if (o->n + ns->n_att > o->cap) {
+		uint32_t cap = o->n + ns->n_att;
+		uint32_t *ip = realloc(o->ip, cap * sizeof(*ip));
+
+		if (!ip)
+			return -ENOMEM;
+		o->ip = ip;
+		o->cap = cap;
+	}
+	for (uint32_t j = 0; j < ns->n_att; j++)
+		o->ip[o->n++] = ns->att[j].ip;
+	return 0;
+}
+
+static bool owned(const struct uplink_owners *o, uint32_t ip)
+{
+	for (uint32_t i = 0; i < o->n; i++)
+		if (o->ip[i] == ip)
+			return true;
+	return false;
+}
+
+/* Endpoints of an uplink that no masquerading network's container owns any more. */
+static int prune_uplink(struct netctx *c, const char *ifname, json_t *removed)
+{
+	struct uplink_owners o = { .ifname = ifname };
 	uint32_t key, next, *prev = NULL;
-	bool used = false;
 	struct updp u;
 	int err;
 
-	for (int i = 0; i < n; i++) {
-		struct netstate ns;
-
-		if (!state_load(&c->p, names[i], &ns)) {
-			used |= ns.masquerade && !strcmp(ns.uplink, ifname);
-			netstate_free(&ns);
-		}
+	err = state_foreach(&c->p, add_owners, &o);
+	if (err) {
+		free(o.ip);
+		return err;
 	}
-	if (!used) {
+	if (!o.used) {
+		free(o.ip);
 		err = uplink_remove(c, ifname);
 		if (!err)
 			note(removed, "uplink datapath", "-", ifname);
 		return err;
 	}
 	err = uplink_dp_open(c, ifname, &u);
-	if (err)
+	if (err) {
+		free(o.ip);
 		return err;
+	}
 	while (!bpf_map_get_next_key(u.endpoints, prev, &next)) {
-		bool owned = false;
 		char ip[IP_STR_LEN];
 
 		key = next;
 		prev = &key;
-		for (int i = 0; i < n && !owned; i++) {
-			struct netstate ns;
-
-			if (state_load(&c->p, names[i], &ns))
-				continue;
-			for (uint32_t j = 0;
-			     ns.masquerade && !strcmp(ns.uplink, ifname) && j < ns.n_att && !owned;
-			     j++)
-				owned = ns.att[j].ip == key;
-			netstate_free(&ns);
-		}
-		if (owned)
+		if (owned(&o, key))
 			continue;
 		err = updp_endpoint_del(&u, key);
 		if (err) {
@@ -367,6 +392,7 @@ static int prune_uplink(struct netctx *c, const char *ifname, char **names, int 
 		note(removed, "nat endpoint", ifname, ip_str(key, ip));
 	}
 	updp_close(&u);
+	free(o.ip);
 	return 0;
 }
 
@@ -398,7 +424,7 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 	d = opendir(path);
 	while (d && (de = readdir(d)) && !err)
 		if (de->d_name[0] != '.')
-			err = prune_uplink(c, de->d_name, names, n, removed);
+			err = prune_uplink(c, de->d_name, removed);
 	if (d)
 		closedir(d);
 	return err;
@@ -435,89 +461,5 @@ int reconcile(struct netctx *c, const char *net, json_t *removed)
 		err = sweep_links(&w);
 	}
 	state_names_free(names, n);
-	return err;
-}
-
-/*
- * An interrupted upgrade whose new programs' pins had begun to move: their
- * move is finished, and the NAT sweeper follows them; reconcile then puts
- * each pinned program on its hooks. Before that step nothing had changed:
- * the staged pins go (reconcile), and the hooks keep the pinned programs.
- */
-static int upgrade_finish(struct netctx *c, const struct journal_rec *r)
-{
-	bool pins = !strcmp(r->step, JOURNAL_STEP_PINS);
-	char dir[PATH_MAX];
-	struct updp u;
-	int err;
-
-	if (r->datapath[0] && pins) {
-		err = net_pin_dir(c, r->datapath, dir, sizeof(dir));
-		return err ?: dp_commit(dir);
-	}
-	if (!r->uplink[0])
-		return 0;
-	err = uplink_pin_dir(c, r->uplink, dir, sizeof(dir));
-	if (err || access(dir, F_OK))
-		return err; /* the uplink's datapath went since */
-	if (pins)
-		err = updp_commit(dir);
-	if (!err)
-		err = updp_open(dir, &u);
-	if (!err) {
-		err = updp_arm(&u);
-		updp_close(&u);
-	}
-	return err;
-}
-
-/* The interrupted change itself: undone, or finished when it had begun to undo. */
-static int recover(struct netctx *c, const struct journal_rec *r)
-{
-	int err = 0;
-
-	if (!strcmp(r->op, JOURNAL_OP_ATTACH))
-		err = net_attach_undo(c, r->net, r->device, r->netns);
-	else if (!strcmp(r->op, JOURNAL_OP_DETACH))
-		err = net_detach_finish(c, r->net, r->device);
-	else if (!strcmp(r->op, JOURNAL_OP_NET_CREATE))
-		err = net_create_undo(c, r->net, r->device);
-	else if (!strcmp(r->op, JOURNAL_OP_NET_DELETE)) {
-		/* Finish what was asked: the network goes, whatever is left of it. */
-		err = net_delete(c, r->net, true);
-		if (err == -ENOENT)
-			err = 0;
-	} else if (!strcmp(r->op, JOURNAL_OP_UPGRADE))
-		err = upgrade_finish(c, r);
-	return err;
-}
-
-int netctx_open_for_change(struct netctx *c, const char *root)
-{
-	struct journal_rec r;
-	json_t *removed;
-	int err;
-
-	err = netctx_open(c, root, true);
-	if (err || !journal_pending(&c->p, &r))
-		return err;
-	if (r.hook[0])
-		pr_warn("an earlier bpfbr command (%s %s) was interrupted switching %s of %s; "
-			"reconciling",
-			r.op, r.net, r.hook, r.device);
-	else
-		pr_warn("an earlier bpfbr command (%s %s) was interrupted; reconciling", r.op,
-			r.net);
-	err = recover(c, &r);
-	/* Everything, not only the network named: an interrupted create may have
-	 * left devices and pins of a network that has no state. */
-	removed = json_array();
-	if (!err)
-		err = reconcile(c, NULL, removed);
-	json_decref(removed);
-	if (!err)
-		journal_clear(&c->p);
-	else
-		netctx_close(c);
 	return err;
 }

@@ -16,8 +16,4 @@
 /* Reconciles every network (net NULL) or one; appends what it removed to removed. */
 int reconcile(struct netctx *c, const char *net, json_t *removed);
 
-/* For commands that change things: the context with the lock held, after
- * reconciling whatever an interrupted earlier command left behind. */
-int netctx_open_for_change(struct netctx *c, const char *root);
-
 #endif

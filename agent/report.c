@@ -31,7 +31,7 @@ json_t *report_net_summary(struct netctx *c, const struct netstate *ns)
 	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:i}", "name",
 			 ns->name, "subnet", subnet, "gateway", ip_str(ns->gateway, gw),
 			 "gateway_dev", ns->gw_dev, "mtu", ns->mtu, "attach_mode",
-			 attach_mode_name(ns->mode), "datapath", ns->xdp ? "xdp" : "tc",
+			 attach_mode_name(ns->mode), "datapath", datapath_mode_name(ns->datapath),
 			 "containers", ns->n_att, "gone", gone, "spoofchk", ns->spoofchk, "hairpin",
 			 ns->hairpin, "ageing_s", ns->ageing_s);
 }
@@ -107,11 +107,12 @@ static json_t *hook_json(struct netctx *c, const struct netstate *ns, const char
 		return json_pack("{s:s, s:b, s:s}", "mode", attach_mode_name(ns->mode), "attached",
 				 0, "error", strerror(-err));
 	if (ns->mode == ATTACH_TCX)
-		return json_pack("{s:s, s:b, s:i, s:i, s:s}", "mode", "tcx", "attached", 1,
-				 "link_id", info.link_id, "prog_id", info.prog_id, "pin", pin);
-	return json_pack("{s:s, s:b, s:i, s:s, s:i, s:i}", "mode", "tc", "attached", 1, "prog_id",
-			 info.prog_id, "filter", "clsact ingress", "handle", BPFBR_TC_HANDLE,
-			 "priority", BPFBR_TC_PRIO);
+		return json_pack("{s:s, s:b, s:i, s:i, s:s}", "mode", attach_mode_name(ATTACH_TCX),
+				 "attached", 1, "link_id", info.link_id, "prog_id", info.prog_id,
+				 "pin", pin);
+	return json_pack("{s:s, s:b, s:i, s:s, s:i, s:i}", "mode", attach_mode_name(ATTACH_TC),
+			 "attached", 1, "prog_id", info.prog_id, "filter", "clsact ingress",
+			 "handle", BPFBR_TC_HANDLE, "priority", BPFBR_TC_PRIO);
 }
 
 /* XDP mode: the port's pinned XDP link in front of the TC hook; null otherwise. */
@@ -121,7 +122,7 @@ static json_t *xdp_json(struct netctx *c, const struct netstate *ns, const char 
 	char pin[PATH_MAX];
 	int err;
 
-	if (!ns->xdp)
+	if (ns->datapath != DATAPATH_XDP)
 		return json_null();
 	err = port_xdp_pin(c, ns->name, ifname, pin, sizeof(pin));
 	if (!err) /* any pinned link reads the same way */
@@ -260,7 +261,8 @@ static json_t *pinned_prog_json(const char *dir, const char *pin, int fd, const 
 /* One hook of the uplink: its pinned program, and what runs there. */
 static int uplink_prog(const struct hook *h, void *data)
 {
-	const char *mode = !strcmp(h->name, HOOK_NAME_XDP) ? "xdp" : attach_mode_name(h->mode);
+	const char *mode = !strcmp(h->name, HOOK_NAME_XDP) ? datapath_mode_name(DATAPATH_XDP)
+							   : attach_mode_name(h->mode);
 	struct attach_info info;
 	char what[48];
 	json_t *at;
@@ -366,7 +368,7 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	progs = json_array();
 	json_array_append_new(progs, pinned_prog_json(dir, PIN_PROG_PORT, dp.prog_port,
 						      "tc ingress of every port"));
-	if (ns->xdp)
+	if (ns->datapath == DATAPATH_XDP)
 		json_array_append_new(progs, pinned_prog_json(dir, PIN_PROG_XDP, dp.prog_port_xdp,
 							      "xdp of every port"));
 	json_object_set_new(o, "programs", progs);

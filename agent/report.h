@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "netctx.h"
-#include "state.h"
 
 /* Ports whose device vanished are counted ("gone") and, in fdb and status,
  * marked "state": "gone", with why and that bpfbr gc removes them. */

@@ -7,7 +7,7 @@
 #ifndef BPFBR_RESOLVCONF_H
 #define BPFBR_RESOLVCONF_H
 
-#include "state.h"
+#include "model.h"
 
 #define NETNS_ETC_DIR "/etc/netns"
 

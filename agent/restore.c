@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "datapath.h"
 #include "dpmaps.h"
 #include "gateway.h"
@@ -12,6 +13,7 @@
 #include "netfollow.h"
 #include "network.h"
 #include "restore.h"
+#include "state.h"
 #include "subnets.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -29,8 +31,9 @@ static bool gateway_hooked(struct netctx *c, const struct netstate *ns)
 	if (port_link_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) ||
 	    !hook_live(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode))
 		return false;
-	return !ns->xdp || (!port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) &&
-			    xdp_live(ns->gw_port_ifindex, pin));
+	return ns->datapath != DATAPATH_XDP ||
+	       (!port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) &&
+		xdp_live(ns->gw_port_ifindex, pin));
 }
 
 bool net_intact(struct netctx *c, const struct netstate *ns, char *why, size_t size)
@@ -139,7 +142,8 @@ static int restore_gateway_port(struct netctx *c, struct netstate *ns, const str
 	if (err)
 		return err;
 	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode);
-	if (ns->xdp && !port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)))
+	if (ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)))
 		detach_xdp(pin);
 	err = gateway_plug(c, ns, dp, pin_dir);
 	if (!err)
@@ -222,33 +226,33 @@ static int restore_follow(struct netctx *c, const struct netstate *ns, json_t *d
 	return err;
 }
 
+struct uplink_users {
+	struct netctx *c;
+	const char *uplink;
+	json_t *done;
+};
+
+static int reregister(struct netstate *other, void *arg)
+{
+	struct uplink_users *u = arg;
+	int err = 0;
+
+	if (!other->masquerade || strcmp(other->uplink, u->uplink))
+		return 0;
+	netctx_adopt_macs(u->c, other);
+	for (uint32_t k = 0; !err && k < other->n_att; k++)
+		if (!net_port_gone(u->c, other, &other->att[k]))
+			err = uplink_endpoint_add(u->c, other, &other->att[k]);
+	return err ?: restore_follow(u->c, other, u->done);
+}
+
 /* A new uplink datapath knows no container: every network on it registers
  * its own again, and its MAC following moves to the new maps. */
 static int reregister_uplink_users(struct netctx *c, const char *uplink, json_t *done)
 {
-	char **names;
-	int n, err;
+	struct uplink_users u = { .c = c, .uplink = uplink, .done = done };
 
-	err = state_list(&c->p, &names, &n);
-	if (err)
-		return err;
-	for (int i = 0; !err && i < n; i++) {
-		struct netstate other;
-
-		if (state_load(&c->p, names[i], &other))
-			continue;
-		if (other.masquerade && !strcmp(other.uplink, uplink)) {
-			netctx_adopt_macs(c, &other);
-			for (uint32_t k = 0; !err && k < other.n_att; k++)
-				if (!net_port_gone(c, &other, &other.att[k]))
-					err = uplink_endpoint_add(c, &other, &other.att[k]);
-			if (!err)
-				err = restore_follow(c, &other, done);
-		}
-		netstate_free(&other);
-	}
-	state_names_free(names, n);
-	return err;
+	return state_foreach(&c->p, reregister, &u);
 }
 
 int net_restore(struct netctx *c, const char *name, json_t *done)

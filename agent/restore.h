@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "model.h"
 #include "netctx.h"
-#include "state.h"
 
 /* Everything the network needs is in the kernel: no restore needed. Sets
  * why (may be NULL) to the first thing missing. */

@@ -133,7 +133,8 @@ static json_t *net_to_json(const struct netstate *ns)
 			 "gateway_mac", mac_str(ns->gw_mac, mac), "attach_mode",
 			 attach_mode_name(ns->mode), "node_netns_id", (json_int_t)ns->node_netns_id,
 			 "uplink", ns->uplink, "masquerade", ns->masquerade, "nat_share",
-			 ns->nat_share, "datapath", ns->xdp ? "xdp" : "tc", "attachments", atts);
+			 ns->nat_share, "datapath", datapath_mode_name(ns->datapath), "attachments",
+			 atts);
 	if (root &&
 	    (json_object_set_new(root, "range_start", json_string(ip_str(ns->range_start, gw))) ||
 	     json_object_set_new(root, "range_end", json_string(ip_str(ns->range_end, gw))) ||
@@ -455,9 +456,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *ns)
 	r_u32(r, o, "nat_share", BPFBR_NAT_FLOWS_MAX, &ns->nat_share);
 	r_str(r, o, "uplink", ns->uplink, sizeof(ns->uplink));
 	r_str(r, o, "datapath", buf, sizeof(buf));
-	if (!r->ret && strcmp(buf, "tc") && strcmp(buf, "xdp"))
+	if (!r->ret && datapath_mode_parse(buf, &ns->datapath))
 		r_fail(r, "\"%s\" must be \"tc\" or \"xdp\"", "datapath");
-	ns->xdp = !r->ret && !strcmp(buf, "xdp");
 	if (!r->ret && ns->masquerade && !valid_ifname(ns->uplink))
 		r_fail(r, "\"%s\" is not a valid interface name", "uplink");
 	r_opt_ip(r, o, "range_start", &ns->range_start);
@@ -549,13 +549,6 @@ int state_remove(const struct paths *p, const char *name)
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
 	return 0;
-}
-
-void netstate_free(struct netstate *ns)
-{
-	free(ns->att);
-	ns->att = NULL;
-	ns->n_att = 0;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -672,21 +665,27 @@ void state_names_free(char **names, int count)
 	free(names);
 }
 
-struct attachment *netstate_add_att(struct netstate *ns)
+int state_foreach(const struct paths *p, int (*fn)(struct netstate *ns, void *arg), void *arg)
 {
-	struct attachment *v = realloc(ns->att, (ns->n_att + 1) * sizeof(*v));
+	char **names;
+	int n, err;
 
-	if (!v)
-		return NULL;
-	ns->att = v;
-	memset(&v[ns->n_att], 0, sizeof(*v));
-	return &v[ns->n_att++];
+	err = state_list(p, &names, &n);
+	for (int i = 0; !err && i < n; i++) {
+		struct netstate ns;
+
+		if (state_load(p, names[i], &ns))
+			continue;
+		err = fn(&ns, arg);
+		netstate_free(&ns);
+	}
+	state_names_free(names, n);
+	return err;
 }
 
-void netstate_del_att(struct netstate *ns, struct attachment *a)
+bool state_exists(const struct paths *p, const char *name)
 {
-	size_t i = (size_t)(a - ns->att);
+	char path[PATH_MAX];
 
-	memmove(&ns->att[i], &ns->att[i + 1], (ns->n_att - i - 1) * sizeof(*a));
-	ns->n_att--;
+	return !net_file(p, name, path, sizeof(path)) && !access(path, F_OK);
 }

@@ -8,86 +8,8 @@
 #ifndef BPFBR_STATE_H
 #define BPFBR_STATE_H
 
-#include <limits.h>
-#include <net/if.h>
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "attach.h"
-#include "parse.h"
+#include "model.h"
 #include "paths.h"
-
-#define ATT_ID_MAX	  1024
-#define GATEWAY_ALLOW_LEN 160
-
-struct attachment {
-	char id[ATT_ID_MAX];	  /* owner: CNI container ID, or the netns path for the CLI */
-	char ifname[IF_NAMESIZE]; /* inside the container */
-	char netns[PATH_MAX];	  /* namespace file it was attached in */
-	uint64_t netns_id;	  /* that namespace's nsfs inode */
-	char host_ifname[IF_NAMESIZE];
-	int host_ifindex;
-	uint8_t mac[6];
-	uint32_t ip; /* network order */
-	uint16_t slot;
-	bool created_netns; /* bpfbr made the namespace, so detach removes it */
-	bool cni;	    /* attached through the CNI plugin */
-};
-
-/* Resolver settings of a network: what `bpfbr attach` writes to
- * /etc/netns/NETNS/resolv.conf. Sizes are resolv.conf's own limits. */
-#define DNS_MAX_SERVERS 3
-#define DNS_MAX_SEARCH	6
-#define DNS_MAX_OPTIONS 8
-#define DNS_NAME_LEN	254
-#define DNS_SERVER_LEN	46 /* INET6_ADDRSTRLEN */
-#define DNS_OPTION_LEN	64
-
-struct net_dns {
-	uint32_t n_servers, n_search, n_options;
-	char servers[DNS_MAX_SERVERS][DNS_SERVER_LEN];
-	char domain[DNS_NAME_LEN];
-	char search[DNS_MAX_SEARCH][DNS_NAME_LEN];
-	char options[DNS_MAX_OPTIONS][DNS_OPTION_LEN];
-};
-
-struct netstate {
-	char name[NETNAME_MAX];
-	uint32_t index; /* picks the gateway device names: bpfbrN, bpfbrN-sw */
-	struct cidr subnet;
-	uint32_t gateway;
-	uint32_t mtu;
-	uint32_t ageing_s;
-	bool spoofchk;
-	bool hairpin;
-	char gw_dev[IF_NAMESIZE];  /* node side, holds the gateway address */
-	char gw_port[IF_NAMESIZE]; /* switch side: port in slot 0 */
-	int gw_dev_ifindex;
-	int gw_port_ifindex;
-	uint8_t gw_mac[6];
-	enum attach_mode mode;
-	uint64_t node_netns_id;	    /* the namespace the network was created in */
-	uint64_t node_netns_cookie; /* and its cookie (0: not recorded, older files) */
-	char uplink[IF_NAMESIZE];   /* "" unless masquerading through an uplink */
-	bool masquerade;
-	bool xdp; /* XDP programs in front of the TC ones (--mode xdp) */
-	/* Node services containers may reach on the gateway (gwallow.h syntax). */
-	char gateway_allow[GATEWAY_ALLOW_LEN];
-	uint32_t nat_share; /* flows one container may hold */
-	/* The uplink's masquerade table as it was made (0: not recorded; a
-	 * restore then makes it with the defaults). */
-	uint32_t nat_max;
-	uint16_t nat_port_lo, nat_port_hi;
-	/* The uplink's IPv4 forwarding before bpfbr turned it on: 0, 1, or -1
-	 * not recorded (older files: left on when the last network goes). */
-	int uplink_fwd_before;
-	uint32_t range_start; /* addresses containers get: range_start..range_end */
-	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */
-	uint32_t last_ip;     /* the address handed out last (0: none yet) */
-	struct net_dns dns;
-	uint32_t n_att;
-	struct attachment *att;
-};
 
 /* Takes the global lock (blocking); returns the fd to pass to state_unlock. */
 int state_lock(const struct paths *p);
@@ -97,17 +19,25 @@ void state_unlock(int fd);
 int state_load(const struct paths *p, const char *name, struct netstate *ns);
 int state_save(const struct paths *p, const struct netstate *ns);
 int state_remove(const struct paths *p, const char *name);
-void netstate_free(struct netstate *ns);
+
+/* Whether network name has a state file (readable or not). */
+bool state_exists(const struct paths *p, const char *name);
 
 /* Names of every network, sorted; *names is freed with state_names_free. */
 int state_list(const struct paths *p, char ***names, int *count);
 void state_names_free(char **names, int count);
 
+/*
+ * fn(ns, arg) for every network, in name order, its state loaded for the
+ * call and freed after it. A network whose state cannot be read is passed
+ * over (state_load has said why when the file is corrupt). A non-zero
+ * return of fn stops the walk and is returned; so is -errno when the
+ * networks cannot be listed.
+ */
+int state_foreach(const struct paths *p, int (*fn)(struct netstate *ns, void *arg), void *arg);
+
 /* Removes the half-written saves (NET.json.tmp) a killed command left, never
  * read; gone() hears of each. Returns how many, or -errno. */
 int state_remove_scraps(const struct paths *p, void (*gone)(const char *net, void *arg), void *arg);
-
-struct attachment *netstate_add_att(struct netstate *ns);
-void netstate_del_att(struct netstate *ns, struct attachment *a);
 
 #endif

@@ -9,6 +9,7 @@
 #include "bpfbr/netcfg.h"
 #include "log.h"
 #include "parse.h"
+#include "state.h"
 #include "subnets.h"
 
 static int subnets_open(const struct paths *p, char *path, size_t size)

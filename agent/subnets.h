@@ -10,8 +10,8 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "paths.h"
-#include "state.h"
 
 #define SUBNETS_PIN "subnets"
 

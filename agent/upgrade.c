@@ -8,15 +8,21 @@
 #include "journal.h"
 #include "log.h"
 #include "netfollow.h"
+#include "state.h"
 #include "upgrade.h"
 #include "uplink.h"
 #include "uplinkdp.h"
+
+#define MAX_UPLINKS 64
 
 struct upgrading {
 	struct netctx *c;
 	struct journal j;
 	bool changed; /* a datapath is between its pins and its hooks */
 	json_t *done;
+	/* The uplinks of the networks upgraded, each once: upgraded after them. */
+	char uplinks[MAX_UPLINKS][IF_NAMESIZE];
+	int n_up;
 };
 
 static int record(struct upgrading *u, const struct journal_kv *kv, size_t n)
@@ -84,6 +90,16 @@ static int upgrade_follow(struct upgrading *u, const struct netstate *ns)
 	return err;
 }
 
+static void note_uplink(struct upgrading *u, const struct netstate *ns)
+{
+	bool seen = false;
+
+	for (int j = 0; j < u->n_up && ns->masquerade; j++)
+		seen |= !strcmp(u->uplinks[j], ns->uplink);
+	if (ns->masquerade && !seen && u->n_up < MAX_UPLINKS)
+		snprintf(u->uplinks[u->n_up++], IF_NAMESIZE, "%s", ns->uplink);
+}
+
 static int upgrade_net(struct upgrading *u, const char *name)
 {
 	char dir[PATH_MAX];
@@ -117,6 +133,8 @@ static int upgrade_net(struct upgrading *u, const char *name)
 	u->changed = err != 0;
 	if (!err)
 		err = upgrade_follow(u, &ns);
+	if (!err)
+		note_uplink(u, &ns);
 out:
 	netstate_free(&ns);
 	return err;
@@ -159,37 +177,26 @@ static int upgrade_uplink(struct upgrading *u, const char *ifname)
 
 static int upgrade_all(struct upgrading *u, const char *net)
 {
-	char uplinks[64][IF_NAMESIZE];
-	int n_up = 0, n, err = 0;
 	bool found = false;
 	char **names;
+	int n, err;
 
 	err = state_list(&u->c->p, &names, &n);
 	if (err)
 		return err;
 	for (int i = 0; i < n && !err; i++) {
-		struct netstate ns;
-		bool seen = false;
-
 		if (net && strcmp(net, names[i]))
 			continue;
 		found = true;
 		err = upgrade_net(u, names[i]);
-		if (err || state_load(&u->c->p, names[i], &ns))
-			continue;
-		for (int j = 0; j < n_up && ns.masquerade; j++)
-			seen |= !strcmp(uplinks[j], ns.uplink);
-		if (ns.masquerade && !seen && n_up < 64)
-			snprintf(uplinks[n_up++], IF_NAMESIZE, "%s", ns.uplink);
-		netstate_free(&ns);
 	}
 	state_names_free(names, n);
 	if (!err && net && !found) {
 		pr_err("network %s does not exist; see: bpfbr net list", net);
 		return -ENOENT;
 	}
-	for (int j = 0; j < n_up && !err; j++)
-		err = upgrade_uplink(u, uplinks[j]);
+	for (int j = 0; j < u->n_up && !err; j++)
+		err = upgrade_uplink(u, u->uplinks[j]);
 	return err;
 }
 

@@ -7,9 +7,11 @@
 #include <net/if.h>
 #include <bpf/bpf.h>
 
+#include "attach.h"
 #include "log.h"
 #include "netctx.h"
 #include "pins.h"
+#include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -225,7 +227,7 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 		if (err)
 			return err;
 		err = bpf_map_lookup_elem(u.config, &zero, &cur) ? -errno : check_same(o, &cur);
-		if (!err && ns->xdp)
+		if (!err && ns->datapath == DATAPATH_XDP)
 			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		updp_close(&u);
 		*out = cur;
@@ -245,7 +247,7 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 	if (err)
 		return err;
 	err = attach_uplink(c, o->ifname, l.ifindex, &u, ns->mode);
-	if (!err && ns->xdp) {
+	if (!err && ns->datapath == DATAPATH_XDP) {
 		err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		if (err)
 			uplink_detach(c, o->ifname, l.ifindex);
@@ -308,31 +310,39 @@ int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
 	return uplink_join(c, ns, &o, &cfg);
 }
 
+struct uplink_users {
+	const struct netstate *ns;
+	const char *ifname;
+	int n;
+	int fwd_before;
+};
+
+static int count_user(struct netstate *other, void *arg)
+{
+	struct uplink_users *u = arg;
+
+	if (!strcmp(other->name, u->ns->name) || !other->masquerade ||
+	    strcmp(other->uplink, u->ifname))
+		return 0;
+	u->n++;
+	if (other->uplink_fwd_before >= 0)
+		u->fwd_before = other->uplink_fwd_before;
+	return 0;
+}
+
 /* Networks other than ns that masquerade through ifname; *fwd_before gets
  * what one of them found the uplink's forwarding to be (-1: none knows). */
 static int other_users(struct netctx *c, const struct netstate *ns, const char *ifname,
 		       int *fwd_before)
 {
-	char **names;
-	int n, users = 0;
+	struct uplink_users u = { .ns = ns, .ifname = ifname, .fwd_before = -1 };
 
-	*fwd_before = -1;
-	if (state_list(&c->p, &names, &n))
+	if (state_foreach(&c->p, count_user, &u)) {
+		*fwd_before = -1;
 		return 1; /* unknown: keep the datapath */
-	for (int i = 0; i < n; i++) {
-		struct netstate other;
-
-		if (strcmp(names[i], ns->name) && !state_load(&c->p, names[i], &other)) {
-			if (other.masquerade && !strcmp(other.uplink, ifname)) {
-				users++;
-				if (other.uplink_fwd_before >= 0)
-					*fwd_before = other.uplink_fwd_before;
-			}
-			netstate_free(&other);
-		}
 	}
-	state_names_free(names, n);
-	return users;
+	*fwd_before = u.fwd_before;
+	return u.n;
 }
 
 static char *fwd_key(const char *ifname, char *buf, size_t size)

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #include "bpfbr/nat.h"
+#include "model.h"
 #include "netctx.h"
-#include "state.h"
 
 struct uplink_opts {
 	const char *ifname;

@@ -11,18 +11,18 @@ FUZZ_CFLAGS  := -g -O1 $(WARN_C) -std=gnu11 -Iinclude -Iagent -MMD -MP $(FUZZ_SA
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 FUZZ_TARGETS       := cni_conf
-FUZZ_AGENT_cni_conf := cni_conf cni_err cni_log cni_result cni_version parse jsonutil gwallow
+FUZZ_AGENT_cni_conf := cni_conf cni_err cni_log cni_result cni_version parse jsonutil gwallow model
 # Hostile input to the tools (issue 7): the state-file loader, and (below) the
 # command line.
 FUZZ_TARGETS       += state
-FUZZ_AGENT_state   := state jsonutil parse paths log attach gwallow
+FUZZ_AGENT_state   := state model jsonutil parse paths log gwallow
 FUZZ_BINS          := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
 
 # fuzz-cli runs agent/cli*.c down to where a command would touch the system,
 # which tests/fuzz/fuzz_cli.c stubs. A command that calls a function without a
 # stub there does not break the build: the binary then only names the missing
 # stubs, and the fuzz suite fails with that.
-FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_restore parse log output attach
+FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_restore parse log output model
 FUZZ_BINS          += $(BUILD)/fuzz/fuzz-cli
 $(BUILD)/fuzz/fuzz-cli: $(BUILD)/fuzz/fuzz_cli.o $(FUZZ_AGENT_cli:%=$(BUILD)/fuzz/agent/%.o)
 	@if ! $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) 2>$(BUILD)/fuzz/cli-link.log; \

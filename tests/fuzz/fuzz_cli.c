@@ -29,8 +29,10 @@
 #include "network.h"
 #include "output.h"
 #include "reconcile.h"
+#include "recover.h"
 #include "report.h"
 #include "restore.h"
+#include "state.h"
 #include "upgrade.h"
 #include "bpfbr/nat.h"
 
@@ -81,6 +83,15 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	return -ENOENT;
 }
 
+int netctx_foreach(struct netctx *c,
+		   int (*fn)(struct netctx *c, const struct netstate *ns, void *arg), void *arg)
+{
+	(void)c;
+	(void)fn;
+	(void)arg;
+	return 0;
+}
+
 int state_list(const struct paths *p, char ***names, int *count)
 {
 	(void)p;
@@ -94,11 +105,6 @@ void state_names_free(char **names, int count)
 	for (int i = 0; i < count; i++)
 		free(names[i]);
 	free(names);
-}
-
-void netstate_free(struct netstate *ns)
-{
-	(void)ns;
 }
 
 static bool strings_ok(const void *v, size_t stride, uint32_t n, uint32_t max)

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
 #include "harness.h"
 #include "journal.h"
+#include "model.h"
 
 struct tmproot {
 	char dir[64];
