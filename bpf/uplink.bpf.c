@@ -114,7 +114,7 @@ static __always_inline __u16 our_port_off(const struct ipv4_pkt *p, bool egress)
 	return p->l4_off + (egress ? 0 : 2);
 }
 
-/* The flow for an inside key, created if new. 0 or a drop reason. */
+/* The flow for an inside key, created if new. 0 or a negative drop reason. */
 static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
 				    struct bpfbr_endpoint *ep, const struct bpfbr_nat_key *ik,
 				    struct bpfbr_flow **out, __u32 *slot_out)
@@ -133,17 +133,17 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 			/* Released on another CPU meanwhile: its keys are going away,
 			 * deleted by the releaser alone (flow_release()). This packet
 			 * is dropped; the next one makes a new flow. */
-			return BPFBR_DROP_NAT_RELEASING;
+			return -BPFBR_DROP_NAT_RELEASING;
 		}
 		err = flow_create(skb, cfg, ep, ik, slot_out);
-		if (err == -EEXIST)
+		if (err == FLOW_RACED)
 			continue;
 		if (err)
 			return err;
 		*out = flow_get(*slot_out);
-		return *out ? 0 : BPFBR_DROP_NAT_FULL;
+		return *out ? 0 : -BPFBR_DROP_NAT_FULL;
 	}
-	return BPFBR_DROP_NAT_NO_PORT;
+	return -BPFBR_DROP_NAT_NO_PORT;
 }
 
 /*
@@ -160,7 +160,7 @@ snat_icmp_error(struct __sk_buff *skb, const struct bpfbr_uplink_cfg *cfg, const
 	struct quoted q;
 	__u32 *slot;
 
-	if (parse_quoted(skb, p, &q) || q.proto == IPPROTO_ICMP || q.daddr != p->saddr ||
+	if (!parse_quoted(skb, p, &q) || q.proto == IPPROTO_ICMP || q.daddr != p->saddr ||
 	    q.saddr != p->daddr)
 		return nat_drop(BPFBR_DROP_NAT_PROTO);
 	ik.addr = q.daddr;
@@ -209,7 +209,7 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 	ik.proto = p->proto;
 	err = flow_for(skb, cfg, ep, &ik, &fl, &slot);
 	if (err)
-		return nat_drop(err);
+		return nat_drop(-err);
 	flow_track(fl, p, false, true);
 	if (p->frag == FRAG_FIRST)
 		remember_frag(f, p, fl, slot);
@@ -243,7 +243,7 @@ static __always_inline int snat_node(struct __sk_buff *skb, struct bpfbr_uplink_
 	}
 	err = flow_for(skb, cfg, NULL, &ik, &fl, &slot);
 	if (err)
-		return nat_drop(err);
+		return nat_drop(-err);
 	flow_track(fl, p, false, true);
 	rewrite_addr_port(skb, p, true, p->saddr, our_port_off(p, true), p->sport, fl->oport);
 	return TC_ACT_OK;
@@ -261,9 +261,9 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
 	    f.proto != ETH_P_IP)
 		return TC_ACT_OK;
-	err = parse_ipv4(&f, &p);
-	if (err == IPV4_BAD)
+	if (parse_ipv4_hdr(&f, &p))
 		return TC_ACT_OK;
+	err = parse_ipv4_l4(&f, &p);
 	ep = bpf_map_lookup_elem(&nat_endpoints, &p.saddr);
 	/* The uplink is the untagged interface: a tagged frame is a VLAN
 	 * device's, the node's own; a container's never leaves tagged. */
@@ -272,7 +272,7 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	if (ep) {
 		/* Never let a container's address out untranslated. */
 		if (err)
-			return nat_drop(err);
+			return nat_drop(-err);
 		return snat_container(skb, cfg, ep, &f, &p);
 	}
 	if (p.saddr == cfg->addr && !err)
@@ -305,7 +305,7 @@ static __always_inline int reverse_icmp_error(struct __sk_buff *skb,
 	struct quoted q;
 	__u32 *slot, iaddr;
 
-	if (parse_quoted(skb, p, &q) || q.saddr != cfg->addr)
+	if (!parse_quoted(skb, p, &q) || q.saddr != cfg->addr)
 		return TC_ACT_OK;
 	/* The quoted packet is one we sent: its source is our outside tuple. */
 	outside_key(&ok, q.proto, q.daddr, q.dport, q.sport);
@@ -454,7 +454,7 @@ int bpfbr_uplink_xdp(struct xdp_md *ctx)
 	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
 		return XDP_PASS;
 	flow_track(fl, &p, true, reply_may_end(&f, &p, *slot));
-	if (xdp_untranslate(data, data_end, &p, fl))
+	if (!xdp_untranslate(data, data_end, &p, fl))
 		return XDP_PASS;
 	return bpf_redirect_map(&nat_devmap, fl->ifindex, 0);
 }
