@@ -4,8 +4,8 @@
  * convention of the helpers in bpf/lib:
  *
  *   < 0   a drop: -BPFBR_DROP_x (include/bpfbr/stats.h). The program's exit
- *         (drop(), count_drop(), nat_drop()) counts the reason, -ret, at its
- *         fixed index and drops the packet.
+ *         (drop(), count_drop(), nat_drop(), nat_verdict()) counts the
+ *         reason, -ret, at its fixed index and drops the packet.
  *   >= 0  not a drop: a TC or XDP verdict to return as it is, with
  *         TC_ACT_OK (0) for "go on" where the helper decides nothing
  *         more, or a decision its header names (SW_FLOOD, FLOW_RACED).

@@ -17,11 +17,6 @@
 #define TCP_FLAG_SYN	   0x02
 #define TCP_FLAG_RST	   0x04
 #define TCP_FLAG_ACK	   0x10
-#define IPOPT_END	   0
-#define IPOPT_NOOP	   1
-#define IPOPT_LSRR	   131
-#define IPOPT_SSRR	   137
-#define IPV4_OPTS_MAX	   40
 
 /* What masquerade needs of a packet; offsets are from the start of the frame. */
 struct ipv4_pkt {
