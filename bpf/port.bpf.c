@@ -33,7 +33,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 
 	verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 	if (verdict)
-		return drop(verdict, in->slot);
+		return drop(-verdict, in->slot);
 	f.vlan_tagged |= skb->vlan_present; /* a tag the stack moved out of band */
 	/* The checks of a container's frames read headers that must be in the linear part. */
 	if (in->kind == BPFBR_PORT_CONTAINER &&
@@ -41,7 +41,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		bpf_skb_pull_data(skb, f.l3_off + SPOOF_HDR_LEN);
 		verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 		if (verdict)
-			return drop(verdict, in->slot);
+			return drop(-verdict, in->slot);
 		f.vlan_tagged |= skb->vlan_present;
 	}
 	verdict = switch_admit(cfg, in, &f);
@@ -51,17 +51,13 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return flood(skb, cfg, in,
 			     in->kind == BPFBR_PORT_CONTAINER ? node_flood_guard(cfg, &f) : 0);
 	if (verdict != SW_DELIVER || !dst)
-		return drop(verdict, in->slot);
+		return drop(-verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
-		__u32 reason = node_frame_guard(&f);
-
-		if (reason)
-			return drop(reason, in->slot);
-		verdict = route_ipv4(skb, cfg, in, &f, &reason);
-		if (reason)
-			return drop(reason, in->slot);
-		if (verdict != ROUTE_TO_STACK)
-			return verdict;
+		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f);
+		if (verdict < 0)
+			return drop(-verdict, in->slot);
+		if (verdict != TC_ACT_OK)
+			return verdict; /* routed by the fast path */
 	}
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER) {
 		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
@@ -102,12 +98,12 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		verdict = switch_decide(cfg, in, &f, &dst);
 	if (in->kind == BPFBR_PORT_CONTAINER) {
 		if (verdict == SW_DELIVER && dst && dst->port_kind == BPFBR_PORT_GATEWAY) {
-			__u32 reason = node_frame_guard(&f);
+			int err = node_frame_guard(&f);
 
-			if (!reason && f.proto == ETH_P_IP)
+			if (!err && f.proto == ETH_P_IP)
 				return XDP_PASS; /* checked and routed by the TC program */
-			if (reason)
-				verdict = reason;
+			if (err)
+				verdict = err;
 		} else if (verdict == SW_FLOOD && node_flood_guard(cfg, &f)) {
 			return XDP_PASS; /* flooded by TC, without the node's copy */
 		}
@@ -121,7 +117,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 				((cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : BPF_F_EXCLUDE_INGRESS));
 	}
 	if (verdict != SW_DELIVER || !dst) {
-		count_drop(verdict, in->slot);
+		count_drop(-verdict, in->slot);
 		return XDP_DROP;
 	}
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)

@@ -1,5 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
-/* Headers and constants every BPF program of bpfbr needs. */
+/*
+ * Headers and constants every BPF program of bpfbr needs, and the one return
+ * convention of the helpers in bpf/lib:
+ *
+ *   < 0   a drop: -BPFBR_DROP_x (include/bpfbr/stats.h). The program's exit
+ *         (drop(), count_drop(), nat_drop(), nat_verdict()) counts the
+ *         reason, -ret, at its fixed index and drops the packet.
+ *   >= 0  not a drop: a TC or XDP verdict to return as it is, with
+ *         TC_ACT_OK (0) for "go on" where the helper decides nothing
+ *         more, or a decision its header names (SW_FLOOD, FLOW_RACED).
+ *
+ * So a reason never passes for a verdict (TC_ACT_UNSPEC, -1, is never
+ * used), and no helper hands a reason back through a pointer. Helpers that
+ * only succeed or fail without a reason of their own (a parser the caller
+ * judges, a header rewrite) return bool or 0/non-zero, never a reason.
+ */
 #ifndef BPFBR_BPF_COMMON_H
 #define BPFBR_BPF_COMMON_H
 
@@ -29,8 +44,6 @@
 #define PACKET_HOST 0
 
 #define NSEC_PER_SEC 1000000000ULL
-
-#define EEXIST 17
 
 /*
  * A stamp of bpf_ktime_get_ns() older than age_ns at time now. The difference

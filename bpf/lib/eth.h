@@ -43,8 +43,8 @@ static __always_inline bool proto_is_vlan(__u16 proto)
 
 /*
  * Fills f from [data, data_end). Up to two in-band VLAN tags are skipped so
- * that proto/l3_off describe the payload. Returns 0 or a drop reason: a frame
- * shorter than its Ethernet header, tags included, is a runt.
+ * that proto/l3_off describe the payload. Returns 0, or -BPFBR_DROP_RUNT for
+ * a frame shorter than its Ethernet header, tags included.
  */
 static __always_inline int parse_eth(struct frame *f, void *data, void *data_end)
 {
@@ -55,7 +55,7 @@ static __always_inline int parse_eth(struct frame *f, void *data, void *data_end
 	f->data = data;
 	f->data_end = data_end;
 	if (data + ETH_HLEN > data_end)
-		return BPFBR_DROP_RUNT;
+		return -BPFBR_DROP_RUNT;
 	f->eth = eth;
 	proto = bpf_ntohs(eth->h_proto);
 #pragma unroll
@@ -67,7 +67,7 @@ static __always_inline int parse_eth(struct frame *f, void *data, void *data_end
 		f->vlan_tagged = 1;
 		inner = data + off + 2; /* TCI, then the encapsulated ethertype */
 		if ((void *)(inner + 1) > data_end)
-			return BPFBR_DROP_RUNT;
+			return -BPFBR_DROP_RUNT;
 		proto = bpf_ntohs(*inner);
 		off += VLAN_HLEN;
 	}

@@ -75,7 +75,7 @@ static __always_inline void fdb_give(__u32 slot)
 }
 
 /*
- * Learns that mac lives behind port in. Returns 0, or BPFBR_DROP_MAC_OWNED
+ * Learns that mac lives behind port in. Returns 0, or -BPFBR_DROP_MAC_OWNED
  * when mac is the static address of another port: learning never moves it.
  * A port learns at most its share (BPFBR_FDB_LEARN_PER_PORT), the network
  * at most BPFBR_FDB_LEARN_MAX, so that every port's static entry fits: past
@@ -98,7 +98,7 @@ static __always_inline int fdb_learn(const struct bpfbr_netcfg *cfg, const struc
 			return 0;
 		}
 		if (e->flags & BPFBR_FDB_STATIC)
-			return BPFBR_DROP_MAC_OWNED;
+			return -BPFBR_DROP_MAC_OWNED;
 		moved_from = e->slot;
 	}
 	why = fdb_take(cfg, in->slot);

@@ -63,12 +63,14 @@ static long flood_slot(__u32 slot, struct flood_walk *w)
  * Broadcast, multicast and unknown unicast: a copy out of every port of the
  * network but the ingress one. Copies leave through the port device, so the
  * receiving end classifies them (broadcast, multicast, other host) as a
- * bridge port's peer would. node_refused: the drop reason of the node's copy,
- * left out and counted (0: the gateway port gets its copy).
+ * bridge port's peer would. node_guard: node_flood_guard()'s word on the
+ * node's copy: 0, the gateway port gets it; else a negative drop reason, and
+ * the copy is left out and counted.
  */
 static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				 const struct bpfbr_port *in, __u32 node_refused)
+				 const struct bpfbr_port *in, int node_guard)
 {
+	__u32 node_refused = node_guard < 0 ? -node_guard : 0;
 	struct flood_walk w = {
 		.skb = skb,
 		.skip_ifindex = (cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : in->ifindex,

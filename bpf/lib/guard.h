@@ -16,21 +16,21 @@
  * IPv6 for the node: none, until bpfbr guards IPv6 as it guards IPv4 (the
  * gateway device has IPv6 disabled as well). The one place to change then.
  */
-static __always_inline __u32 node_ipv6(const struct frame *f)
+static __always_inline int node_ipv6(const struct frame *f)
 {
-	return f->proto == ETH_P_IPV6 ? BPFBR_DROP_NODE_IPV6 : 0;
+	return f->proto == ETH_P_IPV6 ? -BPFBR_DROP_NODE_IPV6 : 0;
 }
 
 /*
  * What a container may give the gateway port at all, unicast or as its copy
  * of a flood: no VLAN-tagged frame (the node strips priority tags, any number
  * of them, and would take what is inside past every check here), no IPv6.
- * 0 or the drop reason.
+ * 0 or a negative drop reason.
  */
-static __always_inline __u32 node_frame_guard(const struct frame *f)
+static __always_inline int node_frame_guard(const struct frame *f)
 {
 	if (f->vlan_tagged)
-		return BPFBR_DROP_VLAN;
+		return -BPFBR_DROP_VLAN;
 	return node_ipv6(f);
 }
 
@@ -40,25 +40,26 @@ static __always_inline __u32 node_frame_guard(const struct frame *f)
  * multicast as node_frame_guard() says, and IPv4 in them must be for a
  * broadcast or multicast address: the node takes unicast IPv4 as sent to
  * itself whatever the frame's destination MAC, which would pass the guard
- * by (--gateway-allow all: as a bridge, it may). 0 or the drop reason.
+ * by (--gateway-allow all: as a bridge, it may). 0 or a negative drop reason.
  */
-static __always_inline __u32 node_flood_guard(const struct bpfbr_netcfg *cfg, const struct frame *f)
+static __always_inline int node_flood_guard(const struct bpfbr_netcfg *cfg, const struct frame *f)
 {
 	struct iphdr *ip = f->data + f->l3_off;
-	__u32 reason, daddr;
+	__u32 daddr;
+	int err;
 
 	if (!mac_is_multicast(f->eth->h_dest))
 		return 0;
-	reason = node_frame_guard(f);
-	if (reason || f->proto != ETH_P_IP || (cfg->flags & BPFBR_NET_NODE_OPEN))
-		return reason;
+	err = node_frame_guard(f);
+	if (err || f->proto != ETH_P_IP || (cfg->flags & BPFBR_NET_NODE_OPEN))
+		return err;
 	if ((void *)(ip + 1) > f->data_end)
 		return 0; /* shorter than an IPv4 header: the node's stack discards it */
 	daddr = ip->daddr;
 	if (daddr == 0xffffffff || ipv4_is_multicast(daddr) ||
 	    daddr == (cfg->subnet | ~cfg->netmask))
 		return 0;
-	return BPFBR_DROP_NODE_DENIED;
+	return -BPFBR_DROP_NODE_DENIED;
 }
 
 /* The destination lies in the subnet of another bpfbr network. */
@@ -69,9 +70,9 @@ static __always_inline bool other_network(__u32 daddr)
 	return bpf_map_lookup_elem(&bpfbr_subnets, &k) != NULL;
 }
 
-/* The guard's rules for a packet (or a first fragment) to a node address. */
-static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const struct ipv4_pkt *p,
-					bool reply)
+/* The guard's rules for a packet (or a first fragment) to a node address: 0 or -reason. */
+static __always_inline int node_guard(const struct bpfbr_netcfg *cfg, const struct ipv4_pkt *p,
+				      bool reply)
 {
 	/* To whichever node address: a reply in a flow that the node (or an
 	 * allowed service) opened: a TCP segment past the SYN (no connection
@@ -84,12 +85,12 @@ static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const st
 	    (p->icmp_type == ICMP_ECHOREPLY || icmp_is_error(p->icmp_type)))
 		return 0;
 	if (p->daddr != cfg->gateway)
-		return BPFBR_DROP_NODE_DENIED;
+		return -BPFBR_DROP_NODE_DENIED;
 	/* Pings and other ICMP to the gateway. */
 	if (p->proto == IPPROTO_ICMP)
 		return 0;
 	if (!p->has_ports)
-		return BPFBR_DROP_NODE_DENIED;
+		return -BPFBR_DROP_NODE_DENIED;
 #pragma unroll
 	for (__u32 i = 0; i < BPFBR_GATEWAY_ALLOW_MAX; i++) {
 		if (i >= cfg->n_allow)
@@ -98,27 +99,28 @@ static __always_inline __u32 node_guard(const struct bpfbr_netcfg *cfg, const st
 		    (!cfg->allow[i].port || cfg->allow[i].port == p->dport))
 			return 0;
 	}
-	return BPFBR_DROP_NODE_DENIED;
+	return -BPFBR_DROP_NODE_DENIED;
 }
 
 /*
  * A later fragment for the node follows its first: 0 if that one passed the
  * guard, came from the same port, and not longer ago than the node keeps
- * fragments. One that would rewrite the transport header the guard read
- * (RFC 1858's overlapping fragment) never passes.
+ * fragments, else a negative drop reason. One that would rewrite the
+ * transport header the guard read (RFC 1858's overlapping fragment) never
+ * passes.
  */
-static __always_inline __u32 node_frag_follows(const struct ipv4_pkt *p, __u16 frag_off, __u16 slot)
+static __always_inline int node_frag_follows(const struct ipv4_pkt *p, __u16 frag_off, __u16 slot)
 {
 	struct bpfbr_node_frag *v;
 	struct bpfbr_frag_key k;
 
 	if (frag_off < l4_min_len(p->proto))
-		return BPFBR_DROP_TINY_FRAGMENT;
+		return -BPFBR_DROP_TINY_FRAGMENT;
 	frag_key(&k, p);
 	v = bpf_map_lookup_elem(&bpfbr_node_frags, &k);
 	if (!v || v->slot != slot ||
 	    older_than(bpf_ktime_get_ns(), v->first_ns, BPFBR_FRAG_TIMEOUT_S * NSEC_PER_SEC))
-		return BPFBR_DROP_FRAG_UNKNOWN;
+		return -BPFBR_DROP_FRAG_UNKNOWN;
 	return 0;
 }
 
@@ -133,23 +135,23 @@ static __always_inline void node_frag_note(const struct ipv4_pkt *p, __u16 slot)
 
 /*
  * 0 when a container on port slot may send p (of frame f) to a node address,
- * else the drop reason. A fragmented datagram is judged by its first
+ * else a negative drop reason. A fragmented datagram is judged by its first
  * fragment (which carries the whole transport header: route.h drops one
  * that does not); the fragments after it follow that verdict.
  */
-static __always_inline __u32 node_check(const struct bpfbr_netcfg *cfg, __u16 slot,
-					const struct frame *f, const struct ipv4_pkt *p, bool reply)
+static __always_inline int node_check(const struct bpfbr_netcfg *cfg, __u16 slot,
+				      const struct frame *f, const struct ipv4_pkt *p, bool reply)
 {
-	__u32 reason;
+	int err;
 
 	if (cfg->flags & BPFBR_NET_NODE_OPEN)
 		return 0;
 	if (p->frag == FRAG_LATER)
 		return node_frag_follows(p, ipv4_frag_off(f), slot);
-	reason = node_guard(cfg, p, reply);
-	if (!reason && p->frag == FRAG_FIRST)
+	err = node_guard(cfg, p, reply);
+	if (!err && p->frag == FRAG_FIRST)
 		node_frag_note(p, slot);
-	return reason;
+	return err;
 }
 
 #endif

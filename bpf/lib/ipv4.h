@@ -17,11 +17,6 @@
 #define TCP_FLAG_SYN	   0x02
 #define TCP_FLAG_RST	   0x04
 #define TCP_FLAG_ACK	   0x10
-#define IPOPT_END	   0
-#define IPOPT_NOOP	   1
-#define IPOPT_LSRR	   131
-#define IPOPT_SSRR	   137
-#define IPV4_OPTS_MAX	   40
 
 /* What masquerade needs of a packet; offsets are from the start of the frame. */
 struct ipv4_pkt {
@@ -74,24 +69,18 @@ static __always_inline void frag_key(struct bpfbr_frag_key *k, const struct ipv4
 	k->pad = 0;
 }
 
-/* parse_ipv4(): no usable IPv4 header at all (nothing in p is valid). */
-#define IPV4_BAD (-1)
-
 /*
- * Parses the IPv4 header at f->l3_off and, when present, the transport
- * header. Returns 0; IPV4_BAD for a malformed IPv4 header; or
- * BPFBR_DROP_TRUNCATED when the transport header is cut short (the IPv4
- * fields of p are then valid). A non-first fragment has no transport
- * header: has_ports stays 0.
+ * Parses the IPv4 header at f->l3_off into p. Returns 0, or
+ * -BPFBR_DROP_TRUNCATED for a header cut short or malformed (nothing in p
+ * is valid then).
  */
-static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
+static __always_inline int parse_ipv4_hdr(const struct frame *f, struct ipv4_pkt *p)
 {
 	struct iphdr *ip = f->data + f->l3_off;
-	void *l4;
 	__u16 frag;
 
 	if ((void *)(ip + 1) > f->data_end || ip->version != 4 || ip->ihl < 5)
-		return IPV4_BAD;
+		return -BPFBR_DROP_TRUNCATED;
 	p->l3_off = f->l3_off;
 	p->l4_off = f->l3_off + ip->ihl * 4;
 	p->saddr = ip->saddr;
@@ -104,6 +93,19 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 	p->icmp_type = 0;
 	frag = bpf_ntohs(ip->frag_off);
 	p->frag = (frag & IP_OFFSET) ? FRAG_LATER : (frag & IP_MF) ? FRAG_FIRST : FRAG_NONE;
+	return 0;
+}
+
+/*
+ * Parses the transport header of p (parse_ipv4_hdr() filled it) when it has
+ * one the checks read. Returns 0, or -BPFBR_DROP_TRUNCATED when it is cut
+ * short (the IPv4 fields of p stay valid). A non-first fragment has no
+ * transport header: has_ports stays 0.
+ */
+static __always_inline int parse_ipv4_l4(const struct frame *f, struct ipv4_pkt *p)
+{
+	void *l4;
+
 	if (p->frag == FRAG_LATER)
 		return 0;
 	l4 = f->data + p->l4_off;
@@ -111,7 +113,7 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 		struct tcphdr *th = l4;
 
 		if ((void *)(th + 1) > f->data_end)
-			return BPFBR_DROP_TRUNCATED;
+			return -BPFBR_DROP_TRUNCATED;
 		p->sport = th->source;
 		p->dport = th->dest;
 		p->tcp_flags = ((__u8 *)th)[13];
@@ -120,7 +122,7 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 		struct udphdr *uh = l4;
 
 		if ((void *)(uh + 1) > f->data_end)
-			return BPFBR_DROP_TRUNCATED;
+			return -BPFBR_DROP_TRUNCATED;
 		p->sport = uh->source;
 		p->dport = uh->dest;
 		p->has_ports = 1;
@@ -128,7 +130,7 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 		struct icmphdr *ih = l4;
 
 		if ((void *)(ih + 1) > f->data_end)
-			return BPFBR_DROP_TRUNCATED;
+			return -BPFBR_DROP_TRUNCATED;
 		p->icmp_type = ih->type;
 		if (ih->type == ICMP_ECHO || ih->type == ICMP_ECHOREPLY) {
 			p->sport = ih->un.echo.id;
@@ -137,6 +139,12 @@ static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
 		}
 	}
 	return 0;
+}
+
+/* Both: 0, or -BPFBR_DROP_TRUNCATED when either header is cut short or malformed. */
+static __always_inline int parse_ipv4(const struct frame *f, struct ipv4_pkt *p)
+{
+	return parse_ipv4_hdr(f, p) ?: parse_ipv4_l4(f, p);
 }
 
 /* The shortest header of a transport the checks read (0: one they do not read). */

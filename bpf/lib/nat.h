@@ -159,11 +159,13 @@ static long try_range_port(__u32 i, struct port_pick *pp)
 	return claim_port(pp, bpf_htons((__u16)(pp->lo + off))) ? 1 : 0;
 }
 
+/* flow_create(): another CPU created the same flow meanwhile (look it up again). */
+#define FLOW_RACED 1
+
 /*
  * Creates the flow for inside key ik. ep is the container's endpoint, or
- * NULL for a node connection that must change port. On success *slot_out
- * holds the new flow. Returns 0, a drop reason, or -EEXIST when another CPU
- * created the same flow meanwhile (look it up again).
+ * NULL for a node connection that must change port. Returns 0 (*slot_out
+ * holds the new flow), FLOW_RACED, or a negative drop reason.
  */
 static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
 				       struct bpfbr_endpoint *ep, const struct bpfbr_nat_key *ik,
@@ -179,19 +181,19 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	};
 	struct bpfbr_nat_key ok;
 	struct bpfbr_flow *fl;
-	int reason = 0;
 	__u32 slot, *seq;
+	int ret = 0;
 
 	if (ep && __sync_fetch_and_add(&ep->flows, 1) >= ep->max_flows) {
-		reason = BPFBR_DROP_NAT_QUOTA;
+		ret = -BPFBR_DROP_NAT_QUOTA;
 		goto undo_ep;
 	}
 	if (__sync_fetch_and_add(&cfg->flows, 1) >= cfg->nat_max) {
-		reason = BPFBR_DROP_NAT_FULL;
+		ret = -BPFBR_DROP_NAT_FULL;
 		goto undo_cfg;
 	}
 	if (bpf_map_pop_elem(&nat_free, &slot)) {
-		reason = BPFBR_DROP_NAT_FULL;
+		ret = -BPFBR_DROP_NAT_FULL;
 		goto undo_cfg;
 	}
 	pp.slot = slot;
@@ -203,12 +205,12 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 			 0);
 	}
 	if (!pp.got) {
-		reason = BPFBR_DROP_NAT_NO_PORT;
+		ret = -BPFBR_DROP_NAT_NO_PORT;
 		goto undo_slot;
 	}
 	fl = bpf_map_lookup_elem(&nat_flows, &slot);
 	if (!fl) {
-		reason = BPFBR_DROP_NAT_FULL;
+		ret = -BPFBR_DROP_NAT_FULL;
 		goto undo_port;
 	}
 	fl->ifindex = ep ? ep->ifindex : 0;
@@ -233,7 +235,7 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	if (bpf_map_update_elem(&nat_out, ik, &slot, BPF_NOEXIST)) {
 		/* The same flow was created on another CPU: give ours back. */
 		fl->in_use = 0;
-		reason = -EEXIST;
+		ret = FLOW_RACED;
 		goto undo_port;
 	}
 	nat_count(BPFBR_EV_NAT_NEW);
@@ -250,7 +252,7 @@ undo_cfg:
 undo_ep:
 	if (ep)
 		__sync_fetch_and_sub(&ep->flows, 1);
-	return reason;
+	return ret;
 }
 
 /*

@@ -32,8 +32,9 @@ struct quoted {
 /* Bytes of an ICMP error we need: ICMP header, quoted IPv4 header (up to 60), 8 more. */
 #define QUOTE_NEED (8 + 60 + 8)
 
-static __always_inline int parse_quoted(struct __sk_buff *skb, const struct ipv4_pkt *p,
-					struct quoted *q)
+/* True when the ICMP error p quotes a TCP or UDP header or an echo request: q holds it. */
+static __always_inline bool parse_quoted(struct __sk_buff *skb, const struct ipv4_pkt *p,
+					 struct quoted *q)
 {
 	__u32 need = p->l4_off + QUOTE_NEED;
 	void *data, *data_end;
@@ -47,11 +48,11 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, const struct ipv4
 	q->ip_off = (p->l4_off & L4_OFF_MASK) + 8;
 	ip = data + q->ip_off;
 	if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
-		return -1;
+		return false;
 	q->l4_off = q->ip_off + ip->ihl * 4;
 	l4 = data + q->l4_off;
 	if ((void *)(l4 + 8) > data_end)
-		return -1;
+		return false;
 	q->saddr = ip->saddr;
 	q->daddr = ip->daddr;
 	q->ip_csum = ip->check;
@@ -63,7 +64,7 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, const struct ipv4
 		__builtin_memcpy(&q->l4_csum, l4 + 6, 2);
 		if (q->l4_csum) /* 0: the sender computed none */
 			q->l4_csum_off = q->l4_off + 6;
-		return 0;
+		return true;
 	}
 	if (q->proto == IPPROTO_TCP) {
 		__builtin_memcpy(&q->sport, l4, 2);
@@ -73,16 +74,16 @@ static __always_inline int parse_quoted(struct __sk_buff *skb, const struct ipv4
 			__builtin_memcpy(&q->l4_csum, l4 + 16, 2);
 			q->l4_csum_off = q->l4_off + 16;
 		}
-		return 0;
+		return true;
 	}
 	if (q->proto == IPPROTO_ICMP && l4[0] == ICMP_ECHO) {
 		__builtin_memcpy(&q->sport, l4 + 4, 2);
 		__builtin_memcpy(&q->l4_csum, l4 + 2, 2);
 		q->l4_csum_off = q->l4_off + 2;
 		q->dport = 0;
-		return 0;
+		return true;
 	}
-	return -1;
+	return false;
 }
 
 /* Stores a new 16/32-bit value inside the ICMP payload, keeping the ICMP checksum right. */

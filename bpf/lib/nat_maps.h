@@ -111,4 +111,10 @@ static __always_inline int nat_drop(__u32 reason)
 	return TC_ACT_SHOT;
 }
 
+/* The exit of the uplink's TC programs: a verdict as it is, a negative drop reason counted. */
+static __always_inline int nat_verdict(int ret)
+{
+	return ret < 0 ? nat_drop(-ret) : ret;
+}
+
 #endif

@@ -11,9 +11,12 @@
 #include "csum.h"
 #include "nat.h"
 
-/* Destination address and port back to the flow's inside ones, TTL - 1, new L2. */
-static __always_inline int xdp_untranslate(void *data, void *data_end, const struct ipv4_pkt *p,
-					   const struct bpfbr_flow *fl)
+/*
+ * Destination address and port back to the flow's inside ones, TTL - 1, new
+ * L2. False when a header is cut short (nothing written then).
+ */
+static __always_inline bool xdp_untranslate(void *data, void *data_end, const struct ipv4_pkt *p,
+					    const struct bpfbr_flow *fl)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + p->l3_off;
@@ -21,12 +24,12 @@ static __always_inline int xdp_untranslate(void *data, void *data_end, const str
 	__u16 old_ttl, new_ttl;
 
 	if ((void *)(eth + 1) > data_end || (void *)(ip + 1) > data_end)
-		return -1;
+		return false;
 	if (p->proto == IPPROTO_TCP) {
 		struct tcphdr *th = l4;
 
 		if ((void *)(th + 1) > data_end)
-			return -1;
+			return false;
 		th->check = csum_update16(csum_update32(th->check, ip->daddr, fl->iaddr), th->dest,
 					  fl->iport);
 		th->dest = fl->iport;
@@ -34,7 +37,7 @@ static __always_inline int xdp_untranslate(void *data, void *data_end, const str
 		struct udphdr *uh = l4;
 
 		if ((void *)(uh + 1) > data_end)
-			return -1;
+			return false;
 		if (uh->check) {
 			uh->check = csum_update16(csum_update32(uh->check, ip->daddr, fl->iaddr),
 						  uh->dest, fl->iport)
@@ -45,7 +48,7 @@ static __always_inline int xdp_untranslate(void *data, void *data_end, const str
 		struct icmphdr *ih = l4;
 
 		if ((void *)(ih + 1) > data_end)
-			return -1;
+			return false;
 		ih->checksum = csum_update16(ih->checksum, ih->un.echo.id, fl->iport);
 		ih->un.echo.id = fl->iport;
 	}
@@ -57,7 +60,7 @@ static __always_inline int xdp_untranslate(void *data, void *data_end, const str
 	ip->check = csum_update16(ip->check, old_ttl, new_ttl);
 	__builtin_memcpy(eth->h_dest, fl->mac, 6);
 	__builtin_memcpy(eth->h_source, fl->gw_mac, 6);
-	return 0;
+	return true;
 }
 
 #endif

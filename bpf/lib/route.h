@@ -15,38 +15,37 @@
 #include "inbound.h"
 #include "rewrite.h"
 
-#define AF_INET	       2
-#define ROUTE_TO_STACK (-1)
+#define AF_INET 2
 
 /*
- * Parses f's IPv4 packet into p, pulling into the linear part a transport
- * header that the skb holds beyond it. Returns parse_ipv4()'s result; f's
+ * Parses the transport header of p (of frame f), pulling it into the linear
+ * part when the skb holds it beyond. Returns parse_ipv4_l4()'s result; f's
  * pointers are fresh (a pull moves the data).
  */
-static __always_inline int parse_ipv4_pulled(struct __sk_buff *skb, struct frame *f,
-					     struct ipv4_pkt *p)
+static __always_inline int parse_ipv4_l4_pulled(struct __sk_buff *skb, struct frame *f,
+						struct ipv4_pkt *p)
 {
-	int err = parse_ipv4(f, p);
+	int err = parse_ipv4_l4(f, p);
 	__u32 want;
 
-	if (err != BPFBR_DROP_TRUNCATED || skb->len <= skb->data_end - skb->data)
+	if (!err || skb->len <= skb->data_end - skb->data)
 		return err;
 	want = p->l4_off + sizeof(struct tcphdr);
 	bpf_skb_pull_data(skb, want < skb->len ? want : skb->len);
 	f->data = (void *)(long)skb->data;
 	f->data_end = (void *)(long)skb->data_end;
-	return parse_ipv4(f, p);
+	return parse_ipv4_l4(f, p);
 }
 
 /*
- * IPv4 a container (port in) sends to the gateway's MAC: a verdict, or
- * ROUTE_TO_STACK to deliver it to the gateway port as usual; *reason is set
- * when it must be dropped instead (a source outside the network, a first
- * fragment without its whole transport header, another network, a node
- * service not allowed).
+ * IPv4 a container (port in) sends to the gateway's MAC: the verdict of the
+ * fast path when it routes it; TC_ACT_OK when the stack is to have it (the
+ * caller delivers it to the gateway port as usual); or a negative drop
+ * reason (a source outside the network, a first fragment without its whole
+ * transport header, another network, a node service not allowed).
  */
 static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				      const struct bpfbr_port *in, struct frame *f, __u32 *reason)
+				      const struct bpfbr_port *in, struct frame *f)
 {
 	struct bpf_fib_lookup fib = {};
 	struct ipv4_pkt p;
@@ -54,41 +53,32 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 	bool inbound;
 	int rc, err;
 
-	*reason = 0;
-	if (f->proto != ETH_P_IP)
-		return ROUTE_TO_STACK;
-	err = parse_ipv4_pulled(skb, f, &p);
 	/* Malformed: the stack discards it, as it would behind a bridge. */
-	if (err == IPV4_BAD)
-		return ROUTE_TO_STACK;
+	if (f->proto != ETH_P_IP || parse_ipv4_hdr(f, &p))
+		return TC_ACT_OK;
+	err = parse_ipv4_l4_pulled(skb, f, &p);
 	/* Only the network's own addresses are routed (--no-spoofchk lets a
 	 * container send from others: it would masquerade in another's name). */
-	if ((p.saddr & cfg->netmask) != cfg->subnet) {
-		*reason = BPFBR_DROP_FOREIGN_SOURCE;
-		return ROUTE_TO_STACK;
-	}
+	if ((p.saddr & cfg->netmask) != cfg->subnet)
+		return -BPFBR_DROP_FOREIGN_SOURCE;
 	/* A first fragment whose transport header is cut short hides the ports and
 	 * flags every check reads (RFC 1858); a whole packet cut short the stack
 	 * discards itself. */
 	if (err) {
 		if (p.frag == FRAG_FIRST)
-			*reason = BPFBR_DROP_TINY_FRAGMENT;
-		return ROUTE_TO_STACK;
+			return -BPFBR_DROP_TINY_FRAGMENT;
+		return TC_ACT_OK;
 	}
 	inbound = inbound_flow(&p, in->slot);
-	if (p.daddr == cfg->gateway) {
-		*reason = node_check(cfg, in->slot, f, &p, inbound);
-		return ROUTE_TO_STACK;
-	}
+	if (p.daddr == cfg->gateway)
+		return node_check(cfg, in->slot, f, &p, inbound) ?: TC_ACT_OK;
 	/* In the subnet (a stale neighbour entry), broadcast, multicast: the
 	 * stack decides, as for any frame to its address. */
 	if ((p.daddr & cfg->netmask) == cfg->subnet || ipv4_is_multicast(p.daddr) ||
 	    p.daddr == 0xffffffff)
-		return ROUTE_TO_STACK;
-	if (other_network(p.daddr)) {
-		*reason = BPFBR_DROP_OTHER_NETWORK;
-		return ROUTE_TO_STACK;
-	}
+		return TC_ACT_OK;
+	if (other_network(p.daddr))
+		return -BPFBR_DROP_OTHER_NETWORK;
 	fib.family = AF_INET;
 	fib.l4_protocol = p.proto;
 	fib.ifindex = cfg->gw_ifindex; /* as if it arrived on the gateway device */
@@ -98,37 +88,35 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 	 * short; an output lookup still tells the node's own addresses. */
 	rc = bpf_fib_lookup(skb, &fib, sizeof(fib),
 			    (cfg->flags & BPFBR_NET_ROUTE_FAST) ? 0 : BPF_FIB_LOOKUP_OUTPUT);
-	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) { /* one of the node's addresses */
-		*reason = node_check(cfg, in->slot, f, &p, inbound);
-		return ROUTE_TO_STACK;
-	}
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) /* one of the node's addresses */
+		return node_check(cfg, in->slot, f, &p, inbound) ?: TC_ACT_OK;
 	/* The stack answers for itself: TTL expiry, destinations not behind the
 	 * uplink, IPv4 options (source routes it drops by default, record route
 	 * and timestamps it fills in). */
 	if (!(cfg->flags & BPFBR_NET_ROUTE_FAST) || p.ttl <= 1 ||
 	    fib.ifindex != cfg->uplink_ifindex || p.l4_off != p.l3_off + sizeof(struct iphdr))
-		return ROUTE_TO_STACK;
+		return TC_ACT_OK;
 	if (inbound)
-		return ROUTE_TO_STACK;
+		return TC_ACT_OK;
 	/* Too big for the uplink, counting each GSO segment (the lookup's own
 	 * check lets GSO packets through, and none is made without a neighbour):
 	 * the stack fragments it or sends "fragmentation needed", as a router. */
 	if (bpf_check_mtu(skb, cfg->uplink_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS))
-		return ROUTE_TO_STACK;
+		return TC_ACT_OK;
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
 		if (ttl_decrement(skb, &p) || rewrite_l2(skb, fib.dmac, fib.smac))
-			return ROUTE_TO_STACK;
+			return TC_ACT_OK;
 		count(BPFBR_EV_ROUTED);
 		return bpf_redirect(cfg->uplink_ifindex, 0);
 	}
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH) {
 		/* The neighbour subsystem resolves the next hop, as for the stack. */
 		if (ttl_decrement(skb, &p))
-			return ROUTE_TO_STACK;
+			return TC_ACT_OK;
 		count(BPFBR_EV_ROUTED);
 		return bpf_redirect_neigh(cfg->uplink_ifindex, NULL, 0, 0);
 	}
-	return ROUTE_TO_STACK;
+	return TC_ACT_OK;
 }
 
 #endif

@@ -33,19 +33,19 @@ static __always_inline int check_arp(const struct frame *f, const struct bpfbr_p
 	__u32 spa;
 
 	if ((void *)(arp + 1) > f->data_end)
-		return BPFBR_DROP_TRUNCATED;
+		return -BPFBR_DROP_TRUNCATED;
 	if (arp->htype != bpf_htons(ARPHRD_ETHER) || arp->ptype != bpf_htons(ETH_P_IP) ||
 	    arp->hlen != 6 || arp->plen != 4)
-		return BPFBR_DROP_TRUNCATED;
+		return -BPFBR_DROP_TRUNCATED;
 	if (!mac_equal(arp->sha, f->eth->h_source))
-		return BPFBR_DROP_ARP_SPOOF;
+		return -BPFBR_DROP_ARP_SPOOF;
 	__builtin_memcpy(&spa, arp->spa, 4);
 	if (spa == in->ipv4)
 		return 0;
 	/* An address-conflict probe (RFC 5227) asks with a zero sender. */
 	if (spa == 0 && arp->op == bpf_htons(ARPOP_REQUEST))
 		return 0;
-	return BPFBR_DROP_ARP_SPOOF;
+	return -BPFBR_DROP_ARP_SPOOF;
 }
 
 static __always_inline int check_ipv4(const struct frame *f, const struct bpfbr_port *in)
@@ -53,22 +53,22 @@ static __always_inline int check_ipv4(const struct frame *f, const struct bpfbr_
 	struct iphdr *ip = f->data + f->l3_off;
 
 	if ((void *)(ip + 1) > f->data_end)
-		return BPFBR_DROP_TRUNCATED;
+		return -BPFBR_DROP_TRUNCATED;
 	if (ip->version != 4 || ip->ihl < 5)
-		return BPFBR_DROP_TRUNCATED;
+		return -BPFBR_DROP_TRUNCATED;
 	if (ip->saddr != in->ipv4)
-		return BPFBR_DROP_IP_SPOOF;
+		return -BPFBR_DROP_IP_SPOOF;
 	return 0;
 }
 
-/* Returns 0 when the frame may enter the switch, else the drop reason. */
+/* Returns 0 when the frame may enter the switch, else a negative drop reason. */
 static __always_inline int check_spoof(const struct frame *f, const struct bpfbr_port *in)
 {
 	if (f->vlan_tagged)
-		return BPFBR_DROP_VLAN;
+		return -BPFBR_DROP_VLAN;
 	/* As the CNI plugins' macspoofchk: a container speaks from its own MAC. */
 	if (!mac_equal(f->eth->h_source, in->mac))
-		return BPFBR_DROP_MAC_SPOOF;
+		return -BPFBR_DROP_MAC_SPOOF;
 	if (!in->ipv4)
 		return 0; /* no address assigned (IPAM-less attachment): L2 only */
 	if (f->proto == ETH_P_ARP)

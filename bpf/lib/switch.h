@@ -10,22 +10,22 @@
 #include "fdb.h"
 #include "spoof.h"
 
-/* switch_decide() results that are not drop reasons (those are > 0). */
-#define SW_FLOOD   (-1)
-#define SW_DELIVER (-2)
+/* switch_decide()'s decisions (drop reasons are negative). */
+#define SW_FLOOD   1
+#define SW_DELIVER 2
 
-/* 0 or the drop reason of a frame whose headers are parsed into f. */
+/* 0, or a negative drop reason, for a frame whose headers are parsed into f. */
 static __always_inline int switch_admit(const struct bpfbr_netcfg *cfg, const struct bpfbr_port *in,
 					const struct frame *f)
 {
 	if (mac_is_multicast(f->eth->h_source) || mac_is_zero(f->eth->h_source))
-		return BPFBR_DROP_BAD_SRC_MAC;
+		return -BPFBR_DROP_BAD_SRC_MAC;
 	if (in->kind == BPFBR_PORT_CONTAINER && (cfg->flags & BPFBR_NET_SPOOFCHK))
 		return check_spoof(f, in);
 	return 0;
 }
 
-/* Learns the source, then: SW_FLOOD, SW_DELIVER (*dst set) or a drop reason. */
+/* Learns the source, then: SW_FLOOD, SW_DELIVER (*dst set) or a negative drop reason. */
 static __always_inline int switch_decide(const struct bpfbr_netcfg *cfg,
 					 const struct bpfbr_port *in, const struct frame *f,
 					 struct bpfbr_fdb_entry **dst)
@@ -42,7 +42,7 @@ static __always_inline int switch_decide(const struct bpfbr_netcfg *cfg,
 	if (!*dst)
 		return SW_FLOOD;
 	if ((*dst)->ifindex == in->ifindex && !(cfg->flags & BPFBR_NET_HAIRPIN))
-		return BPFBR_DROP_LOOP;
+		return -BPFBR_DROP_LOOP;
 	return SW_DELIVER;
 }
 

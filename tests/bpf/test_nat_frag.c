@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Fragments, as documented in bpf/uplink.bpf.c: the first fragment carries
+ * Fragments, as documented in bpf/lib/nat_frag.h: the first fragment carries
  * the ports and is translated like a whole packet (its transport checksum,
  * which covers the whole datagram, updated); the fragments after it carry
  * none and get the first one's addresses, found by (addresses, IP id,
