@@ -14,6 +14,7 @@
 #include "dpmaps.h"
 #include "ethtool.h"
 #include "journal.h"
+#include "link_alias.h"
 #include "ipam.h"
 #include "log.h"
 #include "netfollow.h"
@@ -23,8 +24,6 @@
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
-
-#define ALIAS_PREFIX "bpfbr:"
 
 /* What an attach has done so far, so a failure can undo exactly that. */
 struct undo {
@@ -51,11 +50,6 @@ static void host_ifname(const char *net, const char *id, const char *ifname, cha
 	uint32_t h = fnv1a(fnv1a(fnv1a(2166136261u, net), id), ifname);
 
 	snprintf(buf, IF_NAMESIZE, "veth%08x", h);
-}
-
-static void link_alias(const struct netstate *ns, char *buf, size_t size)
-{
-	snprintf(buf, size, ALIAS_PREFIX "%s", ns->name);
 }
 
 static bool mac_in_use(const struct netstate *ns, const uint8_t mac[6])
@@ -218,13 +212,11 @@ static int configure_container(int netns_fd, const struct netstate *ns, const st
 /* A device named like our port but unknown to the state is a crash leftover of ours. */
 static int clear_leftover(struct netctx *c, const struct netstate *ns, const char *name)
 {
-	char alias[128];
 	struct nl_link l;
 
 	if (nl_link_get(&c->nl, name, 0, &l))
 		return 0;
-	link_alias(ns, alias, sizeof(alias));
-	if (strcmp(l.alias, alias)) {
+	if (!link_alias_is(l.alias, ns->name)) {
 		pr_err("interface %s already exists and is not bpfbr's; remove it or attach with "
 		       "another --ifname",
 		       name);
@@ -491,7 +483,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	struct attachment a = { 0 };
 	struct attachment *slot;
 	struct netstate ns;
-	char alias[128];
+	char alias[LINK_ALIAS_LEN];
 	int fd, err;
 
 	err = netctx_load(c, o->net, &ns);
@@ -548,7 +540,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 		pr_err("veth %s vanished after creation: %s", a.host_ifname, strerror(-err));
 		goto undo_fd;
 	}
-	link_alias(&ns, alias, sizeof(alias));
+	link_alias(ns.name, alias, sizeof(alias));
 	nl_link_set_alias(&c->nl, a.host_ifindex, alias);
 	err = plug_port(c, &ns, &a, &u);
 	if (!err) {
@@ -598,11 +590,9 @@ out_state:
 
 bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a)
 {
-	char alias[128];
 	struct nl_link l;
 
-	link_alias(ns, alias, sizeof(alias));
-	return nl_link_get(&c->nl, a->host_ifname, 0, &l) || strcmp(l.alias, alias) ||
+	return nl_link_get(&c->nl, a->host_ifname, 0, &l) || !link_alias_is(l.alias, ns->name) ||
 	       l.ifindex != a->host_ifindex;
 }
 
@@ -746,7 +736,7 @@ static int pass_netns_mark(struct netctx *c, struct netstate *ns, const struct a
 static void teardown(struct netctx *c, const struct netstate *ns, const struct attachment *a,
 		     bool remove_netns)
 {
-	char link_pin[PATH_MAX], alias[128];
+	char link_pin[PATH_MAX];
 	struct nl_link l;
 	struct dp dp;
 
@@ -763,8 +753,7 @@ static void teardown(struct netctx *c, const struct netstate *ns, const struct a
 		dp_close(&dp);
 	}
 	/* Gone already if the namespace was deleted; and the name must still be ours. */
-	link_alias(ns, alias, sizeof(alias));
-	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) && !strcmp(l.alias, alias))
+	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) && link_alias_is(l.alias, ns->name))
 		nl_link_del(&c->nl, l.ifindex);
 	if (!a->cni && netns_name_of(a->netns))
 		resolvconf_remove(netns_name_of(a->netns), ns->name);
@@ -786,14 +775,13 @@ static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const 
 			     bool journaled)
 {
 	struct attachment a = { 0 };
-	char alias[128], link_pin[PATH_MAX];
+	char link_pin[PATH_MAX];
 	struct bpfbr_port port;
 	struct nl_link l;
 	struct dp dp;
 
 	snprintf(a.host_ifname, sizeof(a.host_ifname), "%s", device);
-	link_alias(ns, alias, sizeof(alias));
-	if (nl_link_get(&c->nl, device, 0, &l) || (!journaled && strcmp(l.alias, alias)))
+	if (nl_link_get(&c->nl, device, 0, &l) || (!journaled && !link_alias_is(l.alias, ns->name)))
 		return;
 	pr_warn("removing %s, left over by an interrupted attach", device);
 	a.host_ifindex = l.ifindex;

@@ -7,13 +7,9 @@
 #include "dpmaps.h"
 #include "ethtool.h"
 #include "gateway.h"
+#include "link_alias.h"
 #include "log.h"
 #include "sysctl.h"
-
-static void our_alias(const struct netstate *ns, char *buf, size_t size)
-{
-	snprintf(buf, size, "bpfbr:%s", ns->name);
-}
 
 static bool mac_set(const uint8_t mac[6])
 {
@@ -51,7 +47,7 @@ int gateway_create(struct netctx *c, struct netstate *ns, bool brd)
 	ns->gw_dev_ifindex = gw.ifindex;
 	memcpy(ns->gw_mac, gw.mac, 6);
 	/* Marked as ours, so that a reconcile finds them if the state never gets written. */
-	our_alias(ns, key, sizeof(key));
+	link_alias(ns->name, key, sizeof(key));
 	nl_link_set_alias(&c->nl, ns->gw_dev_ifindex, key);
 	nl_link_set_alias(&c->nl, ns->gw_port_ifindex, key);
 	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own.
@@ -73,11 +69,9 @@ undo:
 
 static bool ours(struct netctx *c, const struct netstate *ns, const char *name, int ifindex)
 {
-	char alias[128];
 	struct nl_link l;
 
-	our_alias(ns, alias, sizeof(alias));
-	return !nl_link_get(&c->nl, name, 0, &l) && !strcmp(l.alias, alias) &&
+	return !nl_link_get(&c->nl, name, 0, &l) && link_alias_is(l.alias, ns->name) &&
 	       (!ifindex || l.ifindex == ifindex);
 }
 

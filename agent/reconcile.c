@@ -9,6 +9,7 @@
 #include "datapath.h"
 #include "dpmaps.h"
 #include "hooks.h"
+#include "link_alias.h"
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
@@ -18,8 +19,6 @@
 #include "subnets.h"
 #include "uplink.h"
 #include "uplinkdp.h"
-
-#define ALIAS_PREFIX "bpfbr:"
 
 static void note_as(json_t *removed, const char *action, const char *kind, const char *net,
 		    const char *what)
@@ -255,9 +254,9 @@ static bool has_state(const struct link_sweep *w, const char *net)
 static int collect_link(const struct nl_link *l, void *data)
 {
 	struct link_sweep *w = data;
-	const char *net = l->alias + strlen(ALIAS_PREFIX);
+	const char *net = link_alias_net(l->alias);
 
-	if (strncmp(l->alias, ALIAS_PREFIX, strlen(ALIAS_PREFIX)) || w->n_victims >= 256)
+	if (!net || w->n_victims >= 256)
 		return 0;
 	if (w->ns ? strcmp(net, w->ns->name) || known_port_name(w->ns, l->name) : has_state(w, net))
 		return 0;

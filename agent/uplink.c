@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "attach.h"
+#include "link_alias.h"
 #include "log.h"
 #include "netctx.h"
 #include "pins.h"
@@ -99,7 +100,7 @@ static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l,
 		       ifname);
 		return -EINVAL;
 	}
-	if (!strncmp(l->alias, "bpfbr:", 6) || !strncmp(l->name, "bpfbr", 5)) {
+	if (link_alias_net(l->alias) || !strncmp(l->name, "bpfbr", 5)) {
 		pr_err("uplink %s is a device of bpfbr itself; pass the interface that leads out",
 		       ifname);
 		return -EINVAL;
