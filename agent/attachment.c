@@ -299,16 +299,6 @@ static int check_request(struct netctx *c, const struct netstate *ns, const stru
 	return clear_leftover(c, ns, a->host_ifname);
 }
 
-/* Adds to the intent before the side effect it names. */
-static int record(struct journal *j, const char *key, const char *value)
-{
-	int err = journal_note(j, key, value);
-
-	if (err)
-		pr_err("cannot write the change journal under %s: %s", j->p->state, strerror(-err));
-	return err;
-}
-
 static int create_netns(const struct attach_opts *o, const struct attachment *a, struct journal *j)
 {
 	int err;
@@ -321,7 +311,7 @@ static int create_netns(const struct attach_opts *o, const struct attachment *a,
 	 * namespace that did not exist before it. */
 	err = access(a->netns, F_OK) ? 0 : -EEXIST;
 	if (!err) {
-		err = record(j, JOURNAL_NETNS, o->netns);
+		err = journal_note(j, JOURNAL_NETNS, o->netns);
 		if (err)
 			return err;
 		err = netns_create(o->netns);
@@ -513,7 +503,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	a.cni = o->cni;
 	err = check_request(c, &ns, o, &a);
 	if (!err)
-		err = record(j, JOURNAL_DEVICE, a.host_ifname);
+		err = journal_note(j, JOURNAL_DEVICE, a.host_ifname);
 	if (err)
 		goto undo_fd;
 
@@ -850,7 +840,7 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 	}
 	a = ns.att[i];
 	/* From here on it goes, whatever interrupts it: the next command finishes it. */
-	err = record(j, JOURNAL_DEVICE, a.host_ifname);
+	err = journal_note(j, JOURNAL_DEVICE, a.host_ifname);
 	if (err)
 		goto out;
 	netstate_del_att(&ns, &ns.att[i]);
@@ -868,32 +858,38 @@ out:
 	return err;
 }
 
+struct att_call {
+	struct netctx *c;
+	const struct attach_opts *o; /* attach's */
+	struct attachment *out;
+	const struct detach_sel *s; /* detach's */
+	bool quiet;
+};
+
+static int attach_recorded(struct journal *j, void *arg)
+{
+	const struct att_call *a = arg;
+
+	return attach(a->c, a->o, a->out, j);
+}
+
+static int detach_recorded(struct journal *j, void *arg)
+{
+	const struct att_call *a = arg;
+
+	return detach(a->c, a->s, a->quiet, j);
+}
+
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out)
 {
-	struct journal j = { 0 };
-	int err = valid_netname(o->net) ? journal_begin(&j, &c->p, JOURNAL_OP_ATTACH, o->net) : 0;
-
-	if (err) {
-		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
-		return err;
-	}
-	err = attach(c, o, out, &j);
-	journal_end(&j);
-	return err;
+	return journal_run(&c->p, JOURNAL_OP_ATTACH, o->net, attach_recorded,
+			   &(struct att_call){ .c = c, .o = o, .out = out });
 }
 
 int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet)
 {
-	struct journal j = { 0 };
-	int err = valid_netname(s->net) ? journal_begin(&j, &c->p, JOURNAL_OP_DETACH, s->net) : 0;
-
-	if (err) {
-		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
-		return err;
-	}
-	err = detach(c, s, quiet, &j);
-	journal_end(&j);
-	return err;
+	return journal_run(&c->p, JOURNAL_OP_DETACH, s->net, detach_recorded,
+			   &(struct att_call){ .c = c, .s = s, .quiet = quiet });
 }
 
 static const struct attachment *att_of_device(const struct netstate *ns, const char *device)

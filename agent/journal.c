@@ -6,11 +6,18 @@
 
 #include "journal.h"
 #include "jsonutil.h"
+#include "log.h"
 #include "model.h"
 
 static int journal_path(const struct paths *p, char *buf, size_t size)
 {
 	return path_join(buf, size, p->state, "journal");
+}
+
+static int unwritable(const struct paths *p, int err)
+{
+	pr_err("cannot write the change journal under %s: %s", p->state, strerror(-err));
+	return err;
 }
 
 /* Written whole or not at all: a kill never leaves half a record. */
@@ -51,18 +58,20 @@ int journal_begin(struct journal *j, const struct paths *p, const char *op, cons
 
 int journal_notes(struct journal *j, const struct journal_kv *kv, size_t n)
 {
+	int err;
+
 	if (!j->owner)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		int err = kv[i].value
-				  ? json_object_set_new(j->rec, kv[i].key, json_string(kv[i].value))
+		err = kv[i].value ? json_object_set_new(j->rec, kv[i].key, json_string(kv[i].value))
 				  : json_object_del(j->rec, kv[i].key);
 
 		/* Deleting a key that is not there is no error. */
 		if (err && (kv[i].value || json_object_get(j->rec, kv[i].key)))
-			return -ENOMEM;
+			return unwritable(j->p, -ENOMEM);
 	}
-	return journal_write(j);
+	err = journal_write(j);
+	return err ? unwritable(j->p, err) : 0;
 }
 
 int journal_note(struct journal *j, const char *key, const char *value)
@@ -82,6 +91,28 @@ void journal_keep(struct journal *j)
 {
 	json_decref(j->rec);
 	*j = (struct journal){ 0 };
+}
+
+/* As journal_pending reads it back: a network, or every one for an upgrade. */
+static bool recordable(const char *op, const char *net)
+{
+	return valid_netname(net) ||
+	       (!strcmp(op, JOURNAL_OP_UPGRADE) && net && !strcmp(net, JOURNAL_NET_ALL));
+}
+
+int journal_run(const struct paths *p, const char *op, const char *net, journal_change_fn *change,
+		void *arg)
+{
+	struct journal j = { 0 };
+	int err = 0;
+
+	if (recordable(op, net))
+		err = journal_begin(&j, p, op, net);
+	if (err)
+		return unwritable(p, err);
+	err = change(&j, arg);
+	journal_end(&j); /* nothing when change kept the record */
+	return err;
 }
 
 void journal_clear(const struct paths *p)

@@ -60,7 +60,7 @@ struct journal {
  */
 int journal_begin(struct journal *j, const struct paths *p, const char *op, const char *net);
 /* Adds key = value to the record (value NULL: removes key) before the side
- * effect it names; does nothing unless j owns the record. */
+ * effect it names; does nothing unless j owns the record. Reports a failure. */
 int journal_note(struct journal *j, const char *key, const char *value);
 /* Several at once, in one write. */
 struct journal_kv {
@@ -71,6 +71,16 @@ void journal_end(struct journal *j);
 /* Ends a change that could neither complete nor roll back: the record stays
  * for the next command to reconcile, as if this one had been killed. */
 void journal_keep(struct journal *j);
+
+/*
+ * The envelope of every command that changes something: begins the record
+ * of op on net (a network's name, or JOURNAL_NET_ALL for an upgrade), runs change, and
+ * ends the record unless change kept it. A change of an invalid name runs
+ * unrecorded, to fail on that name. Reports a journal it cannot write.
+ */
+typedef int journal_change_fn(struct journal *j, void *arg);
+int journal_run(const struct paths *p, const char *op, const char *net, journal_change_fn *change,
+		void *arg);
 
 /* An interrupted change, as recorded. */
 struct journal_rec {

@@ -288,7 +288,8 @@ undo:
 	return err;
 }
 
-static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
+/* The network o describes: its gateway pair, datapath, subnet, uplink share and state. */
+static int make_network(struct netctx *c, const struct net_opts *o, struct journal *j)
 {
 	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
 	char pin_dir[PATH_MAX], why[128];
@@ -336,40 +337,44 @@ static int create(struct netctx *c, const struct net_opts *o, struct journal *j)
 	/* pick_index found the name free: if the command is interrupted from
 	 * here on, the device of that name is this network's, alias or not. */
 	err = journal_note(j, JOURNAL_DEVICE, ns.gw_dev);
-	if (err) {
-		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
+	if (err)
 		return err;
-	}
 	if (!dp_unpin(pin_dir))
 		pr_debug("removed stale pins under %s", pin_dir);
 	err = build_net(c, &ns, o->gateway_brd, pin_dir);
 	if (err)
 		return err;
 	err = subnets_add(&c->p, &ns);
-	if (!err && ns.masquerade) {
+	if (err)
+		goto undo_subnet; /* the pin it may have made */
+	if (ns.masquerade) {
 		err = join_uplink(c, &ns, o, pin_dir);
 		if (err)
-			ns.masquerade = false; /* join_uplink undid itself */
+			goto undo_subnet; /* join_uplink undid itself */
 	}
-	if (!err)
-		err = net_follow_start(c, &ns, &following); /* its pins go with pin_dir */
+	err = net_follow_start(c, &ns, &following); /* its pins go with pin_dir */
 	if (!err)
 		err = state_save(&c->p, &ns);
-	if (err) {
-		if (ns.masquerade)
-			uplink_leave(c, &ns);
-		subnets_remove(&c->p, &ns);
-		nl_link_del(&c->nl, ns.gw_dev_ifindex);
-		dp_unpin(pin_dir);
-		return err;
-	}
+	if (err)
+		goto undo_uplink;
 	pr_info("network %s: %s/%u gateway %s on %s (%s)", ns.name,
 		ip_str(ns.subnet.addr, (char[IP_STR_LEN]){ 0 }), ns.subnet.prefix,
 		ip_str(ns.gateway, (char[IP_STR_LEN]){ 0 }), ns.gw_dev, attach_mode_name(ns.mode));
 	return 0;
+
+undo_uplink:
+	if (ns.masquerade)
+		uplink_leave(c, &ns);
+undo_subnet:
+	subnets_remove(&c->p, &ns);
+	/* What build_net made: the gateway pair (one end takes the other) and the pins. */
+	nl_link_del(&c->nl, ns.gw_dev_ifindex);
+	dp_unpin(pin_dir);
+	return err;
 }
 
-static int delete (struct netctx *c, const char *name, bool force)
+/* The network and all it holds: containers (force), uplink share, gateway pair, pins, state. */
+static int remove_network(struct netctx *c, const char *name, bool force)
 {
 	char pin_dir[PATH_MAX], link_pin[PATH_MAX];
 	struct netstate ns;
@@ -421,37 +426,39 @@ out:
 	return err;
 }
 
-static int journal_or_fail(struct netctx *c, struct journal *j, const char *op, const char *net)
-{
-	int err = valid_netname(net) ? journal_begin(j, &c->p, op, net) : 0;
+struct net_call {
+	struct netctx *c;
+	const struct net_opts *o; /* net create's */
+	const char *name;	  /* net delete's */
+	bool force;
+};
 
-	if (err)
-		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
-	return err;
+static int make_recorded(struct journal *j, void *arg)
+{
+	const struct net_call *a = arg;
+
+	return make_network(a->c, a->o, j);
+}
+
+/* Its record makes an interrupted delete finish. */
+static int remove_recorded(struct journal *j, void *arg)
+{
+	const struct net_call *a = arg;
+
+	(void)j;
+	return remove_network(a->c, a->name, a->force);
 }
 
 int net_create(struct netctx *c, const struct net_opts *o)
 {
-	struct journal j = { 0 };
-	int err = journal_or_fail(c, &j, JOURNAL_OP_NET_CREATE, o->name);
-
-	if (err)
-		return err;
-	err = create(c, o, &j);
-	journal_end(&j);
-	return err;
+	return journal_run(&c->p, JOURNAL_OP_NET_CREATE, o->name, make_recorded,
+			   &(struct net_call){ .c = c, .o = o });
 }
 
 int net_delete(struct netctx *c, const char *name, bool force)
 {
-	struct journal j = { 0 };
-	int err = journal_or_fail(c, &j, JOURNAL_OP_NET_DELETE, name);
-
-	if (err)
-		return err;
-	err = delete (c, name, force);
-	journal_end(&j);
-	return err;
+	return journal_run(&c->p, JOURNAL_OP_NET_DELETE, name, remove_recorded,
+			   &(struct net_call){ .c = c, .name = name, .force = force });
 }
 
 int net_create_undo(struct netctx *c, const char *net, const char *device)

@@ -17,23 +17,14 @@
 
 struct upgrading {
 	struct netctx *c;
-	struct journal j;
+	const char *net; /* NULL: every network */
+	struct journal *j;
 	bool changed; /* a datapath is between its pins and its hooks */
 	json_t *done;
 	/* The uplinks of the networks upgraded, each once: upgraded after them. */
 	char uplinks[MAX_UPLINKS][IF_NAMESIZE];
 	int n_up;
 };
-
-static int record(struct upgrading *u, const struct journal_kv *kv, size_t n)
-{
-	int err = journal_notes(&u->j, kv, n);
-
-	if (err)
-		pr_err("cannot write the change journal under %s: %s", u->c->p.state,
-		       strerror(-err));
-	return err;
-}
 
 /* The step of one datapath's upgrade (key: JOURNAL_DATAPATH or JOURNAL_UPLINK). */
 static int step(struct upgrading *u, const char *key, const char *name, const char *step)
@@ -47,7 +38,7 @@ static int step(struct upgrading *u, const char *key, const char *name, const ch
 		{ JOURNAL_HOOK, NULL },
 	};
 
-	return record(u, kv, sizeof(kv) / sizeof(kv[0]));
+	return journal_notes(u->j, kv, sizeof(kv) / sizeof(kv[0]));
 }
 
 /* Each hook is recorded before it is switched. */
@@ -57,7 +48,7 @@ static int switch_one(const struct hook *h, void *data)
 	struct upgrading *u = data;
 	int err;
 
-	err = record(u, kv, 2);
+	err = journal_notes(u->j, kv, 2);
 	if (err)
 		return err;
 	err = hook_switch(h);
@@ -175,8 +166,9 @@ static int upgrade_uplink(struct upgrading *u, const char *ifname)
 	return err;
 }
 
-static int upgrade_all(struct upgrading *u, const char *net)
+static int upgrade_all(struct upgrading *u)
 {
+	const char *net = u->net;
 	bool found = false;
 	char **names;
 	int n, err;
@@ -200,30 +192,32 @@ static int upgrade_all(struct upgrading *u, const char *net)
 	return err;
 }
 
+/* Recorded: a change stopped part-way is finished by the next command. */
+static int upgrade_recorded(struct journal *j, void *arg)
+{
+	struct upgrading *u = arg;
+	int err;
+
+	u->j = j;
+	err = upgrade_all(u);
+	if (err && u->changed) {
+		/* Some hooks may run new programs, others old ones: the record stays,
+		 * and the next command finishes the upgrade (as after a kill). */
+		pr_err("the upgrade stopped part-way; the next bpfbr command (or bpfbr gc) "
+		       "finishes it");
+		journal_keep(j);
+	}
+	return err;
+}
+
 int upgrade(struct netctx *c, const char *net, json_t *done)
 {
-	struct upgrading u = { .c = c, .done = done };
-	int err;
+	struct upgrading u = { .c = c, .net = net, .done = done };
 
 	if (net && !valid_netname(net)) {
 		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
 		       net);
 		return -EINVAL;
 	}
-	err = journal_begin(&u.j, &c->p, JOURNAL_OP_UPGRADE, net ?: JOURNAL_NET_ALL);
-	if (err) {
-		pr_err("cannot write the change journal under %s: %s", c->p.state, strerror(-err));
-		return err;
-	}
-	err = upgrade_all(&u, net);
-	if (err && u.changed) {
-		/* Some hooks may run new programs, others old ones: the record stays,
-		 * and the next command finishes the upgrade (as after a kill). */
-		pr_err("the upgrade stopped part-way; the next bpfbr command (or bpfbr gc) "
-		       "finishes it");
-		journal_keep(&u.j);
-		return err;
-	}
-	journal_end(&u.j);
-	return err;
+	return journal_run(&c->p, JOURNAL_OP_UPGRADE, net ?: JOURNAL_NET_ALL, upgrade_recorded, &u);
 }
