@@ -20,22 +20,11 @@
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
+#include "port_remove.h"
 #include "resolvconf.h"
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
-
-/* What an attach has done so far, so a failure can undo exactly that. */
-struct undo {
-	bool netns_created;
-	bool veth;
-	bool port;
-	bool attached;
-	bool endpoint;
-	char xdp_pin[PATH_MAX]; /* set once an XDP link is pinned */
-	int host_ifindex;
-	char link_pin[PATH_MAX];
-};
 
 static uint32_t fnv1a(uint32_t h, const char *s)
 {
@@ -86,27 +75,6 @@ static int free_slot(const struct netstate *ns, uint16_t *slot)
 			return 0;
 		}
 	return -ENOSPC;
-}
-
-static uint32_t nslots_of(const struct netstate *ns)
-{
-	uint32_t n = 1;
-
-	for (uint32_t i = 0; i < ns->n_att; i++)
-		if (ns->att[i].slot + 1u > n)
-			n = ns->att[i].slot + 1u;
-	return n;
-}
-
-static int set_nslots(const struct dp *dp, const struct netstate *ns)
-{
-	struct bpfbr_netcfg cfg;
-	int err = dp_config_get(dp, &cfg);
-
-	if (err)
-		return err;
-	cfg.nslots = nslots_of(ns);
-	return dp_config_set(dp, &cfg);
 }
 
 static const char *nl_why(const struct nl *nl)
@@ -330,7 +298,7 @@ static int create_netns(const struct attach_opts *o, const struct attachment *a,
 	return err;
 }
 
-static int open_netns(const struct attach_opts *o, struct attachment *a, struct undo *u,
+static int open_netns(const struct attach_opts *o, struct attachment *a, unsigned int *made,
 		      struct journal *j)
 {
 	int fd, err;
@@ -344,7 +312,7 @@ static int open_netns(const struct attach_opts *o, struct attachment *a, struct 
 		err = create_netns(o, a, j);
 		if (err)
 			return err;
-		u->netns_created = true;
+		*made |= PORT_NETNS;
 	}
 	fd = netns_open(a->netns);
 	if (fd == -ENOENT)
@@ -364,21 +332,22 @@ static int open_netns(const struct attach_opts *o, struct attachment *a, struct 
 	return fd;
 }
 
+/* *made gains each part of the port as it is made. */
 static int plug_port(struct netctx *c, const struct netstate *ns, const struct attachment *a,
-		     struct undo *u)
+		     unsigned int *made)
 {
 	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
 				   .slot = a->slot,
 				   .kind = BPFBR_PORT_CONTAINER,
 				   .ipv4 = a->ip };
 	enum attach_mode mode = ns->mode;
-	char key[128];
+	char key[128], link_pin[PATH_MAX], xdp_pin[PATH_MAX];
 	struct bpfbr_netcfg cfg;
 	struct dp dp;
 	int err;
 
 	memcpy(port.mac, a->mac, 6);
-	err = port_link_pin(c, ns->name, a->host_ifname, u->link_pin, sizeof(u->link_pin));
+	err = port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin));
 	if (!err)
 		err = net_dp_open(c, ns->name, &dp);
 	if (err)
@@ -387,7 +356,7 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 	sysctl_write(key, "1");
 	err = dp_port_add(&dp, &port);
 	if (!err) {
-		u->port = true;
+		*made |= PORT_ENTRY | PORT_FOLLOW;
 		err = dp_config_get(&dp, &cfg);
 		if (!err && cfg.nslots < a->slot + 1u) {
 			cfg.nslots = a->slot + 1u;
@@ -400,17 +369,19 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 		goto out;
 	}
 	/* The program goes on before the link comes up: no frame escapes the switch. */
-	err = attach_hook(dp.prog_port, a->host_ifindex, HOOK_INGRESS, u->link_pin, &mode);
+	err = attach_hook(dp.prog_port, a->host_ifindex, HOOK_INGRESS, link_pin, &mode);
 	if (err) {
 		pr_err("cannot attach the switch program to %s (%s): %s", a->host_ifname,
 		       attach_mode_name(ns->mode), strerror(-err));
 		goto out;
 	}
-	u->attached = true;
+	*made |= PORT_HOOK;
 	if (ns->datapath == DATAPATH_XDP) {
-		err = port_xdp_pin(c, ns->name, a->host_ifname, u->xdp_pin, sizeof(u->xdp_pin));
-		if (!err)
-			err = attach_xdp(dp.prog_port_xdp, a->host_ifindex, u->xdp_pin);
+		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
+		if (!err) {
+			*made |= PORT_XDP;
+			err = attach_xdp(dp.prog_port_xdp, a->host_ifindex, xdp_pin);
+		}
 		if (err) {
 			pr_err("cannot attach the XDP switch program to %s: %s", a->host_ifname,
 			       strerror(-err));
@@ -423,30 +394,6 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 out:
 	dp_close(&dp);
 	return err;
-}
-
-static void undo_attach(struct netctx *c, const struct netstate *ns, const struct attachment *a,
-			const struct undo *u, const char *netns_arg)
-{
-	struct dp dp;
-
-	if (u->endpoint)
-		uplink_endpoint_del(c, ns, a);
-	if (u->xdp_pin[0])
-		detach_xdp(u->xdp_pin);
-	if (u->attached)
-		detach_hook(u->host_ifindex, HOOK_INGRESS, u->link_pin, ns->mode);
-	if (u->port)
-		net_follow_del(c, ns, u->host_ifindex);
-	if (u->port && !net_dp_open(c, ns->name, &dp)) {
-		dp_port_del(&dp, (uint32_t)u->host_ifindex, a->slot);
-		set_nslots(&dp, ns);
-		dp_close(&dp);
-	}
-	if (u->veth && u->host_ifindex > 0)
-		nl_link_del(&c->nl, u->host_ifindex);
-	if (u->netns_created)
-		netns_delete(netns_arg);
 }
 
 /* The network's DNS for `ip netns exec`; the runtime does this for CNI containers. */
@@ -469,8 +416,8 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 		  struct journal *j)
 {
 	struct veth_req req = { 0 };
-	struct undo u = { 0 };
 	struct attachment a = { 0 };
+	unsigned int made = 0; /* the parts of the port a failure removes */
 	struct attachment *slot;
 	struct netstate ns;
 	char alias[LINK_ALIAS_LEN];
@@ -487,7 +434,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 		err = -EINVAL;
 		goto out_state;
 	}
-	fd = open_netns(o, &a, &u, j);
+	fd = open_netns(o, &a, &made, j);
 	if (fd < 0) {
 		err = fd;
 		goto undo;
@@ -499,7 +446,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 		goto undo_fd;
 	}
 	strcpy(a.id, o->id ?: a.netns);
-	a.created_netns = u.netns_created;
+	a.created_netns = made & PORT_NETNS;
 	a.cni = o->cni;
 	err = check_request(c, &ns, o, &a);
 	if (!err)
@@ -523,16 +470,16 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 			       strerror(-err), c->nl.err_msg[0] ? ": " : "", nl_why(&c->nl));
 		goto undo_fd;
 	}
-	u.veth = true;
-	a.host_ifindex = u.host_ifindex = nl_link_index(&c->nl, a.host_ifname);
+	a.host_ifindex = nl_link_index(&c->nl, a.host_ifname);
 	if (a.host_ifindex < 0) {
 		err = a.host_ifindex;
 		pr_err("veth %s vanished after creation: %s", a.host_ifname, strerror(-err));
 		goto undo_fd;
 	}
+	made |= PORT_DEVICE;
 	link_alias(ns.name, alias, sizeof(alias));
 	nl_link_set_alias(&c->nl, a.host_ifindex, alias);
-	err = plug_port(c, &ns, &a, &u);
+	err = plug_port(c, &ns, &a, &made);
 	if (!err) {
 		err = net_follow_add(c, &ns, &a, fd);
 		if (err)
@@ -543,7 +490,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	}
 	if (!err) {
 		err = uplink_endpoint_add(c, &ns, &a);
-		u.endpoint = !err && ns.masquerade;
+		made |= err ? 0 : PORT_ENDPOINT;
 	}
 	if (!err)
 		err = configure_container(fd, &ns, &a, o);
@@ -572,7 +519,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 undo_fd:
 	close(fd);
 undo:
-	undo_attach(c, &ns, &a, &u, o->netns);
+	port_remove(c, &ns, &a, made);
 out_state:
 	netstate_free(&ns);
 	return err;
@@ -722,79 +669,6 @@ static int pass_netns_mark(struct netctx *c, struct netstate *ns, const struct a
 	return err;
 }
 
-/* remove_netns: the namespace was bpfbr's and nothing else of bpfbr holds it. */
-static void teardown(struct netctx *c, const struct netstate *ns, const struct attachment *a,
-		     bool remove_netns)
-{
-	char link_pin[PATH_MAX];
-	struct nl_link l;
-	struct dp dp;
-
-	uplink_endpoint_del(c, ns, a);
-	if (ns->datapath == DATAPATH_XDP &&
-	    !port_xdp_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
-		detach_xdp(link_pin);
-	if (!port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin)))
-		detach_hook(a->host_ifindex, HOOK_INGRESS, link_pin, ns->mode);
-	net_follow_del(c, ns, a->host_ifindex);
-	if (!net_dp_open(c, ns->name, &dp)) {
-		dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
-		set_nslots(&dp, ns);
-		dp_close(&dp);
-	}
-	/* Gone already if the namespace was deleted; and the name must still be ours. */
-	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) && link_alias_is(l.alias, ns->name))
-		nl_link_del(&c->nl, l.ifindex);
-	if (!a->cni && netns_name_of(a->netns))
-		resolvconf_remove(netns_name_of(a->netns), ns->name);
-	if (remove_netns) {
-		const char *name = netns_name_of(a->netns);
-
-		if (name)
-			netns_delete(name);
-	}
-}
-
-/*
- * What an attach that never reached the state file left behind (it was
- * killed): its veth device, with the port, hook and translations that point
- * at it. Without the journal's word for it, a device is taken for ours only
- * with our alias.
- */
-static void clear_unrecorded(struct netctx *c, const struct netstate *ns, const char *device,
-			     bool journaled)
-{
-	struct attachment a = { 0 };
-	char link_pin[PATH_MAX];
-	struct bpfbr_port port;
-	struct nl_link l;
-	struct dp dp;
-
-	snprintf(a.host_ifname, sizeof(a.host_ifname), "%s", device);
-	if (nl_link_get(&c->nl, device, 0, &l) || (!journaled && !link_alias_is(l.alias, ns->name)))
-		return;
-	pr_warn("removing %s, left over by an interrupted attach", device);
-	a.host_ifindex = l.ifindex;
-	if (ns->datapath == DATAPATH_XDP &&
-	    !port_xdp_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
-		detach_xdp(link_pin);
-	if (!port_link_pin(c, ns->name, device, link_pin, sizeof(link_pin)))
-		detach_hook(l.ifindex, HOOK_INGRESS, link_pin, ns->mode);
-	net_follow_del(c, ns, l.ifindex);
-	if (!net_dp_open(c, ns->name, &dp)) {
-		if (!dp_port_get(&dp, (uint32_t)l.ifindex, &port)) {
-			a.ip = port.ipv4;
-			dp_port_del(&dp, (uint32_t)l.ifindex, port.slot);
-			set_nslots(&dp, ns);
-		}
-		dp_close(&dp);
-	}
-	/* Its address may belong to a recorded container by now. */
-	if (a.ip && !ipam_unusable(ns, a.ip))
-		uplink_endpoint_del(c, ns, &a);
-	nl_link_del(&c->nl, l.ifindex);
-}
-
 static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, struct journal *j)
 {
 	char device[IF_NAMESIZE];
@@ -829,7 +703,7 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 	if (i == ns.n_att) {
 		if (!s->netns && s->ifname) {
 			host_ifname(ns.name, s->id, s->ifname, device);
-			clear_unrecorded(c, &ns, device, false);
+			port_remove_unrecorded(c, &ns, device, false);
 		}
 		if (!quiet)
 			pr_err("%s %s%s%s is not attached to network %s; see: bpfbr status %s",
@@ -850,8 +724,10 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 		if (err)
 			goto out;
 	}
-	/* CNI never removes a namespace: the runtime owns it. */
-	teardown(c, &ns, &a, !held && !a.cni);
+	/* CNI never writes a resolv.conf or removes a namespace: the runtime owns it. */
+	port_remove(c, &ns, &a,
+		    PORT_PLUGGED | (a.cni ? 0 : PORT_RESOLV_CONF) |
+			    (held || a.cni ? 0 : PORT_NETNS));
 	err = state_save(&c->p, &ns);
 out:
 	netstate_free(&ns);
@@ -915,7 +791,7 @@ int net_attach_undo(struct netctx *c, const char *net, const char *device, const
 		if (a && !a->cni)
 			write_resolv_conf(&ns, a);
 		else if (device[0] && !a)
-			clear_unrecorded(c, &ns, device, true);
+			port_remove_unrecorded(c, &ns, device, true);
 		netstate_free(&ns);
 		if (a)
 			return 0;

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "attach.h"
+#include "datapath.h"
+#include "dpmaps.h"
+#include "ipam.h"
+#include "link_alias.h"
+#include "log.h"
+#include "netfollow.h"
+#include "netns.h"
+#include "port_remove.h"
+#include "resolvconf.h"
+#include "uplink.h"
+
+static uint32_t nslots_of(const struct netstate *ns)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (ns->att[i].slot + 1u > n)
+			n = ns->att[i].slot + 1u;
+	return n;
+}
+
+static int set_nslots(const struct dp *dp, const struct netstate *ns)
+{
+	struct bpfbr_netcfg cfg;
+	int err = dp_config_get(dp, &cfg);
+
+	if (err)
+		return err;
+	cfg.nslots = nslots_of(ns);
+	return dp_config_set(dp, &cfg);
+}
+
+static void remove_entry(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	struct dp dp;
+
+	if (net_dp_open(c, ns->name, &dp))
+		return;
+	dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
+	set_nslots(&dp, ns);
+	dp_close(&dp);
+}
+
+static void remove_device(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	struct nl_link l;
+
+	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) &&
+	    (l.ifindex == a->host_ifindex || link_alias_is(l.alias, ns->name)))
+		nl_link_del(&c->nl, l.ifindex); /* one end takes the other */
+}
+
+void port_remove(struct netctx *c, const struct netstate *ns, const struct attachment *a,
+		 unsigned int steps)
+{
+	const char *netns = netns_name_of(a->netns);
+	char pin[PATH_MAX];
+
+	if (steps & PORT_ENDPOINT)
+		uplink_endpoint_del(c, ns, a);
+	if ((steps & PORT_XDP) && ns->datapath == DATAPATH_XDP &&
+	    !port_xdp_pin(c, ns->name, a->host_ifname, pin, sizeof(pin)))
+		detach_xdp(pin);
+	if ((steps & PORT_HOOK) && !port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin)))
+		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, ns->mode);
+	if (steps & PORT_FOLLOW)
+		net_follow_del(c, ns, a->host_ifindex);
+	if (steps & PORT_ENTRY)
+		remove_entry(c, ns, a);
+	if (steps & PORT_DEVICE)
+		remove_device(c, ns, a);
+	if ((steps & PORT_RESOLV_CONF) && netns)
+		resolvconf_remove(netns, ns->name);
+	if ((steps & PORT_NETNS) && netns)
+		netns_delete(netns);
+}
+
+void port_remove_unrecorded(struct netctx *c, const struct netstate *ns, const char *device,
+			    bool journaled)
+{
+	unsigned int steps = PORT_XDP | PORT_HOOK | PORT_FOLLOW | PORT_DEVICE;
+	struct attachment a = { 0 };
+	struct bpfbr_port port;
+	struct nl_link l;
+	struct dp dp;
+
+	if (nl_link_get(&c->nl, device, 0, &l) || (!journaled && !link_alias_is(l.alias, ns->name)))
+		return;
+	pr_warn("removing %s, left over by an interrupted attach", device);
+	snprintf(a.host_ifname, sizeof(a.host_ifname), "%s", device);
+	a.host_ifindex = l.ifindex;
+	if (!net_dp_open(c, ns->name, &dp)) {
+		if (!dp_port_get(&dp, (uint32_t)l.ifindex, &port)) {
+			a.ip = port.ipv4;
+			a.slot = port.slot;
+			steps |= PORT_ENTRY;
+		}
+		dp_close(&dp);
+	}
+	/* Its address may belong to a recorded container by now. */
+	if (a.ip && !ipam_unusable(ns, a.ip))
+		steps |= PORT_ENDPOINT;
+	port_remove(c, ns, &a, steps);
+}
