@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,49 +37,56 @@ static int set_nslots(const struct dp *dp, const struct netstate *ns)
 	return dp_config_set(dp, &cfg);
 }
 
-static void remove_entry(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+static int remove_entry(struct netctx *c, const struct netstate *ns, const struct attachment *a)
 {
 	struct dp dp;
+	int err = net_dp_open(c, ns->name, &dp);
 
-	if (net_dp_open(c, ns->name, &dp))
-		return;
-	dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
-	set_nslots(&dp, ns);
+	if (err)
+		return err;
+	err = dp_port_del(&dp, (uint32_t)a->host_ifindex, a->slot);
+	err = set_nslots(&dp, ns) ?: err;
 	dp_close(&dp);
+	return err;
 }
 
-static void remove_device(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+static int remove_device(struct netctx *c, const struct netstate *ns, const struct attachment *a)
 {
 	struct nl_link l;
+	int err = nl_link_get(&c->nl, a->host_ifname, 0, &l);
 
-	if (!nl_link_get(&c->nl, a->host_ifname, 0, &l) &&
-	    (l.ifindex == a->host_ifindex || link_alias_is(l.alias, ns->name)))
-		nl_link_del(&c->nl, l.ifindex); /* one end takes the other */
+	if (err)
+		return err;
+	if (l.ifindex != a->host_ifindex && !link_alias_is(l.alias, ns->name))
+		return -EEXIST;		       /* not ours: its name was free to take */
+	return nl_link_del(&c->nl, l.ifindex); /* one end takes the other */
 }
 
-void port_remove(struct netctx *c, const struct netstate *ns, const struct attachment *a,
-		 unsigned int steps)
+int port_remove(struct netctx *c, const struct netstate *ns, const struct attachment *a,
+		unsigned int steps)
 {
 	const char *netns = netns_name_of(a->netns);
 	char pin[PATH_MAX];
+	int err = 0;
 
 	if (steps & PORT_ENDPOINT)
-		uplink_endpoint_del(c, ns, a);
+		err = uplink_endpoint_del(c, ns, a) ?: err;
 	if ((steps & PORT_XDP) && ns->datapath == DATAPATH_XDP &&
 	    !port_xdp_pin(c, ns->name, a->host_ifname, pin, sizeof(pin)))
-		detach_xdp(pin);
+		err = detach_xdp(pin) ?: err;
 	if ((steps & PORT_HOOK) && !port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin)))
-		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, ns->mode);
+		err = detach_hook(a->host_ifindex, HOOK_INGRESS, pin, ns->mode) ?: err;
 	if (steps & PORT_FOLLOW)
 		net_follow_del(c, ns, a->host_ifindex);
 	if (steps & PORT_ENTRY)
-		remove_entry(c, ns, a);
+		err = remove_entry(c, ns, a) ?: err;
 	if (steps & PORT_DEVICE)
-		remove_device(c, ns, a);
+		err = remove_device(c, ns, a) ?: err;
 	if ((steps & PORT_RESOLV_CONF) && netns)
-		resolvconf_remove(netns, ns->name);
+		err = resolvconf_remove(netns, ns->name) ?: err;
 	if ((steps & PORT_NETNS) && netns)
-		netns_delete(netns);
+		err = netns_delete(netns) ?: err;
+	return err;
 }
 
 void port_remove_unrecorded(struct netctx *c, const struct netstate *ns, const char *device,

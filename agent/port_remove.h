@@ -33,9 +33,11 @@ enum port_step {
  * without a. What is gone already is no error. The device goes only while
  * it is ours: named a->host_ifname, with index a->host_ifindex or the
  * network's alias (gone with its namespace, its name may be another's now).
+ * Every step is tried, whatever the others did; returns the last failure
+ * (-errno), 0 if none: a part gone already is none, but a device not found.
  */
-void port_remove(struct netctx *c, const struct netstate *ns, const struct attachment *a,
-		 unsigned int steps);
+int port_remove(struct netctx *c, const struct netstate *ns, const struct attachment *a,
+		unsigned int steps);
 
 /*
  * The port of an attach that never reached the state (it was killed): its

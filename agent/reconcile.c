@@ -14,6 +14,7 @@
 #include "netfollow.h"
 #include "network.h"
 #include "pins.h"
+#include "port_remove.h"
 #include "reconcile.h"
 #include "state.h"
 #include "subnets.h"
@@ -195,7 +196,10 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 		prev = &key;
 		if (known_ifindex(ns, key) || dp_port_get(&dp, key, &port))
 			continue;
-		dp_port_del(&dp, key, port.slot);
+		/* A port's entry whose device went: the rest goes below. */
+		port_remove(c, ns,
+			    &(struct attachment){ .host_ifindex = (int)key, .slot = port.slot },
+			    PORT_ENTRY);
 		prev = NULL; /* the walk restarts after a deletion */
 		snprintf(path, sizeof(path), "port ifindex %u", key);
 		note(removed, "datapath entry", ns->name, path);
@@ -267,12 +271,24 @@ static int collect_link(const struct nl_link *l, void *data)
 	return 0;
 }
 
+/* A port of the network swept, with what still points at it; else a device
+ * of a network that has no state (nor datapath) any more. */
+static int remove_victim(struct link_sweep *w, int i)
+{
+	struct attachment a = { .host_ifindex = w->victims[i] };
+
+	if (!w->ns)
+		return nl_link_del(&w->c->nl, w->victims[i]);
+	snprintf(a.host_ifname, sizeof(a.host_ifname), "%s", w->victim_name[i]);
+	return port_remove(w->c, w->ns, &a, PORT_XDP | PORT_HOOK | PORT_FOLLOW | PORT_DEVICE);
+}
+
 static int sweep_links(struct link_sweep *w)
 {
 	int err = nl_link_dump(&w->c->nl, collect_link, w);
 
 	for (int i = 0; !err && i < w->n_victims; i++)
-		if (!nl_link_del(&w->c->nl, w->victims[i]))
+		if (!remove_victim(w, i))
 			note(w->removed, "device", w->victim_net[i], w->victim_name[i]);
 	w->n_victims = 0;
 	return err;
