@@ -6,19 +6,19 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <arpa/inet.h>
-#include <bpf/bpf.h>
 
 #include "bpfbr/limits.h"
 #include "attach.h"
+#include "container_setup.h"
 #include "datapath.h"
 #include "dpmaps.h"
-#include "ethtool.h"
 #include "journal.h"
 #include "link_alias.h"
 #include "ipam.h"
 #include "log.h"
 #include "netfollow.h"
 #include "netns.h"
+#include "netns_mark.h"
 #include "network.h"
 #include "port_remove.h"
 #include "resolvconf.h"
@@ -75,106 +75,6 @@ static int free_slot(const struct netstate *ns, uint16_t *slot)
 			return 0;
 		}
 	return -ENOSPC;
-}
-
-static const char *nl_why(const struct nl *nl)
-{
-	return nl->err_msg[0] ? nl->err_msg : "";
-}
-
-/* The container's routes: a default route via the gateway unless the caller lists them. */
-static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
-		      const struct attach_opts *o, char *what, size_t size)
-{
-	char dst[IP_STR_LEN];
-	int err = 0;
-
-	if (!o->routes) {
-		err = nl_route_add_default(cnl, ifindex, ns->gateway);
-
-		snprintf(what, size, "%s",
-			 err == -EEXIST
-				 ? "add the default route via the gateway: it has one already "
-				   "(attach with --no-default-route)"
-				 : "add the default route via the gateway");
-		return err;
-	}
-	for (uint32_t i = 0; i < o->n_routes && !err; i++) {
-		const struct route4 *r = &o->routes[i];
-
-		snprintf(what, size, "add the route to %s/%u", ip_str(r->dst, dst), r->prefix);
-		err = nl_route_add(cnl, ifindex, r->dst, r->prefix, r->gateway ?: ns->gateway);
-	}
-	return err;
-}
-
-/*
- * XDP mode: the container's end must run NAPI to receive frames that XDP
- * redirects to it (GRO turns it on), and must not leave TCP checksums for
- * offload (a partial checksum is lost once the frame becomes an XDP frame).
- */
-static int xdp_receiver(int netns_fd, const char *ifname)
-{
-	int saved, err = netns_enter(netns_fd, &saved);
-
-	if (err)
-		return err;
-	err = ethtool_set_gro(ifname, true);
-	if (!err)
-		err = ethtool_set_tx_csum(ifname, false);
-	netns_leave(saved);
-	return err;
-}
-
-/* Address, loopback, link and routes inside the container's namespace. */
-static int configure_container(int netns_fd, const struct netstate *ns, const struct attachment *a,
-			       const struct attach_opts *o)
-{
-	const char *netns_arg = o->netns;
-	char what[128];
-	struct nl cnl;
-	int saved, err, ifindex, lo;
-
-	err = netns_enter(netns_fd, &saved);
-	if (err) {
-		pr_err("cannot enter network namespace %s: %s", netns_arg, strerror(-err));
-		return err;
-	}
-	err = nl_open(&cnl); /* the socket stays bound to the container's namespace */
-	netns_leave(saved);
-	if (err) {
-		pr_err("cannot open netlink in namespace %s: %s", netns_arg, strerror(-err));
-		return err;
-	}
-	snprintf(what, sizeof(what), "find %s", a->ifname);
-	ifindex = nl_link_index(&cnl, a->ifname);
-	err = ifindex < 0 ? ifindex : 0;
-	if (!err) {
-		snprintf(what, sizeof(what), "add its address to %s", a->ifname);
-		err = nl_addr_add(&cnl, ifindex, a->ip, ns->subnet.prefix, o->brd);
-	}
-	if (!err) {
-		snprintf(what, sizeof(what), "bring up %s", a->ifname);
-		err = nl_link_set_up(&cnl, ifindex);
-	}
-	if (!err)
-		err = add_routes(&cnl, ifindex, ns, o, what, sizeof(what));
-	if (!err && ns->datapath == DATAPATH_XDP) {
-		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s",
-			 a->ifname);
-		err = xdp_receiver(netns_fd, a->ifname);
-	}
-	/* Last: a failure before leaves nothing changed in the namespace. */
-	if (!err) {
-		lo = nl_link_index(&cnl, "lo");
-		snprintf(what, sizeof(what), "bring up lo");
-		err = lo < 0 ? lo : nl_link_set_up(&cnl, lo);
-	}
-	if (err)
-		pr_err("in namespace %s, cannot %s: %s%s%s", netns_arg, what, strerror(-err),
-		       cnl.err_msg[0] ? ": " : "", nl_why(&cnl));
-	nl_close(&cnl);
-	return err;
 }
 
 /* A device named like our port but unknown to the state is a crash leftover of ours. */
@@ -467,7 +367,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 			       a.ifname, o->netns);
 		else
 			pr_err("cannot create veth pair %s/%s: %s%s%s", a.host_ifname, a.ifname,
-			       strerror(-err), c->nl.err_msg[0] ? ": " : "", nl_why(&c->nl));
+			       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
 		goto undo_fd;
 	}
 	a.host_ifindex = nl_link_index(&c->nl, a.host_ifname);
@@ -493,7 +393,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 		made |= err ? 0 : PORT_ENDPOINT;
 	}
 	if (!err)
-		err = configure_container(fd, &ns, &a, o);
+		err = container_setup(fd, &ns, &a, o);
 	if (err)
 		goto undo_fd;
 	slot = netstate_add_att(&ns);
@@ -525,80 +425,6 @@ out_state:
 	return err;
 }
 
-bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a)
-{
-	struct nl_link l;
-
-	return nl_link_get(&c->nl, a->host_ifname, 0, &l) || !link_alias_is(l.alias, ns->name) ||
-	       l.ifindex != a->host_ifindex;
-}
-
-/* The hook is there and runs prog (a legacy filter outlives the pins of a
- * lost datapath, still running its program on the lost maps). */
-static bool runs(int prog, int ifindex, const char *pin, enum attach_mode mode)
-{
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-	struct attach_info at;
-
-	return hook_live(ifindex, HOOK_INGRESS, pin, mode) &&
-	       !attach_query(ifindex, HOOK_INGRESS, pin, mode, &at) &&
-	       !bpf_obj_get_info_by_fd(prog, &info, &len) && at.prog_id == info.id;
-}
-
-int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
-		     struct attachment *a, bool *redone)
-{
-	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
-				   .slot = a->slot,
-				   .kind = BPFBR_PORT_CONTAINER,
-				   .ipv4 = a->ip },
-			  cur;
-	char pin[PATH_MAX], xdp_pin[PATH_MAX];
-	enum attach_mode mode = ns->mode;
-	uint8_t live[6];
-	bool have;
-	int err;
-
-	*redone = false;
-	err = port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin));
-	if (!err && ns->datapath == DATAPATH_XDP)
-		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
-	if (err)
-		return err;
-	/* The MAC the port followed, else the state's; the one the container's
-	 * interface has now wins if the switch may take it (as it follows). */
-	have = !dp_port_get(dp, port.ifindex, &cur) && cur.slot == port.slot &&
-	       cur.kind == port.kind;
-	memcpy(port.mac, have ? cur.mac : a->mac, 6);
-	if (!net_container_mac(a, live) && memcmp(live, port.mac, 6) &&
-	    dp_mac_takeable(dp, live, port.ifindex))
-		memcpy(port.mac, live, 6);
-	if (!have || memcmp(cur.mac, port.mac, 6) || cur.ipv4 != port.ipv4) {
-		err = dp_port_add(dp, &port);
-		if (!err && have && memcmp(cur.mac, port.mac, 6))
-			dp_fdb_del_static(dp, cur.mac, port.ifindex);
-		*redone = true;
-	}
-	memcpy(a->mac, port.mac, 6);
-	if (!err && !runs(dp->prog_port, a->host_ifindex, pin, mode)) {
-		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, mode);
-		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
-		*redone = true;
-	}
-	if (!err && ns->datapath == DATAPATH_XDP && !xdp_live(a->host_ifindex, xdp_pin)) {
-		detach_xdp(xdp_pin);
-		err = attach_xdp(dp->prog_port_xdp, a->host_ifindex, xdp_pin);
-		*redone = true;
-	}
-	if (!err)
-		err = uplink_endpoint_add(c, ns, a);
-	if (err)
-		pr_err("cannot restore port %s of network %s: %s", a->host_ifname, ns->name,
-		       strerror(-err));
-	return err;
-}
-
 static bool att_matches(const struct attachment *a, const struct detach_sel *s, const char *path,
 			uint64_t netns_id)
 {
@@ -607,66 +433,6 @@ static bool att_matches(const struct attachment *a, const struct detach_sel *s, 
 	if (!s->netns)
 		return !strcmp(a->id, s->id);
 	return !strcmp(a->netns, path) || (netns_id && a->netns_id == netns_id);
-}
-
-static bool same_netns(const struct attachment *x, const struct attachment *y)
-{
-	return (x->netns_id && x->netns_id == y->netns_id) || !strcmp(x->netns, y->netns);
-}
-
-/* Marks the first attachment of ns that holds gone's namespace; true if one does. */
-static bool mark_holder(struct netstate *ns, const struct attachment *gone)
-{
-	for (uint32_t i = 0; i < ns->n_att; i++)
-		if (same_netns(&ns->att[i], gone)) {
-			ns->att[i].created_netns = true;
-			return true;
-		}
-	return false;
-}
-
-/*
- * A namespace bpfbr made (--create-netns) lives as long as a bpfbr
- * attachment holds it, on any network. When the attachment that carries
- * that mark goes, the mark passes to another holder (saved before the
- * attachment goes, so an interrupted detach leaves it marked twice, never
- * lost). *held says whether one does; if none, the namespace goes with it.
- */
-struct mark_pass {
-	const struct paths *p;
-	const struct netstate *ns;
-	const struct attachment *gone;
-	bool held;
-};
-
-/* Another network's attachment in gone's namespace takes the mark (1: done). */
-static int mark_other(struct netstate *other, void *arg)
-{
-	struct mark_pass *m = arg;
-
-	if (!strcmp(other->name, m->ns->name) || !mark_holder(other, m->gone))
-		return 0;
-	m->held = true;
-	return state_save(m->p, other) ?: 1;
-}
-
-static int pass_netns_mark(struct netctx *c, struct netstate *ns, const struct attachment *gone,
-			   bool *held)
-{
-	struct mark_pass m = { .p = &c->p, .ns = ns, .gone = gone };
-	int err;
-
-	*held = mark_holder(ns, gone);
-	if (*held)
-		return 0;
-	err = state_foreach(&c->p, mark_other, &m);
-	*held = m.held;
-	if (err > 0)
-		return 0;
-	if (err && m.held)
-		pr_err("cannot pass on the ownership of namespace %s: %s", gone->netns,
-		       strerror(-err));
-	return err;
 }
 
 static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, struct journal *j)
@@ -720,7 +486,7 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 	netstate_del_att(&ns, &ns.att[i]);
 	held = true;
 	if (a.created_netns) {
-		err = pass_netns_mark(c, &ns, &a, &held);
+		err = netns_mark_pass(c, &ns, &a, &held);
 		if (err)
 			goto out;
 	}

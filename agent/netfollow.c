@@ -10,6 +10,7 @@
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
+#include "port_restore.h"
 #include "uplink.h"
 
 /* The pin directories the program needs: the network's, and its uplink's ("" if none). */

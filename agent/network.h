@@ -80,24 +80,6 @@ struct detach_sel {
 int net_detach(struct netctx *c, const struct detach_sel *s, bool quiet);
 
 /*
- * The attachment's port device is gone (its namespace was deleted without
- * a detach, or the device was removed): the container is cut off, and a
- * reconcile (bpfbr gc) forgets it.
- */
-bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a);
-
-struct dp;
-/*
- * Puts a live attachment's port back in the datapath dp where it is missing:
- * its entry (with its static fdb entry and flood slot), its hook, its XDP
- * program, its masquerade endpoint. *redone says whether anything was. The
- * port keeps the MAC it followed; it takes the one the container's interface
- * has now if it may (unicast, no other port's): a->mac becomes that MAC.
- */
-int net_port_restore(struct netctx *c, const struct netstate *ns, const struct dp *dp,
-		     struct attachment *a, bool *redone);
-
-/*
  * Reconciling a change that the journal says was interrupted. An attach
  * that did not reach the state is undone (its port device, entries,
  * translations, and the namespace it made), one that did gets the

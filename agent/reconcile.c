@@ -15,6 +15,7 @@
 #include "network.h"
 #include "pins.h"
 #include "port_remove.h"
+#include "port_restore.h"
 #include "reconcile.h"
 #include "state.h"
 #include "subnets.h"

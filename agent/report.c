@@ -16,6 +16,7 @@
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
+#include "port_restore.h"
 #include "report.h"
 #include "uplink.h"
 #include "uplinkdp.h"

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "port_restore.h"
 #include "restore.h"
 #include "state.h"
 #include "subnets.h"
