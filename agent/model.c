@@ -71,3 +71,13 @@ void netstate_free(struct netstate *ns)
 	ns->att = NULL;
 	ns->n_att = 0;
 }
+
+uint32_t netstate_nslots(const struct netstate *ns)
+{
+	uint32_t n = 1;
+
+	for (uint32_t i = 0; i < ns->n_att; i++)
+		if (ns->att[i].slot + 1u > n)
+			n = ns->att[i].slot + 1u;
+	return n;
+}

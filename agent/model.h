@@ -126,5 +126,7 @@ struct netstate {
 struct attachment *netstate_add_att(struct netstate *ns);
 void netstate_del_att(struct netstate *ns, struct attachment *a);
 void netstate_free(struct netstate *ns);
+/* The flood slots the switch walks: the gateway's (0) and up to the highest attachment's. */
+uint32_t netstate_nslots(const struct netstate *ns);
 
 #endif

@@ -16,16 +16,6 @@
 #include "resolvconf.h"
 #include "uplink.h"
 
-static uint32_t nslots_of(const struct netstate *ns)
-{
-	uint32_t n = 1;
-
-	for (uint32_t i = 0; i < ns->n_att; i++)
-		if (ns->att[i].slot + 1u > n)
-			n = ns->att[i].slot + 1u;
-	return n;
-}
-
 static int set_nslots(const struct dp *dp, const struct netstate *ns)
 {
 	struct bpfbr_netcfg cfg;
@@ -33,7 +23,7 @@ static int set_nslots(const struct dp *dp, const struct netstate *ns)
 
 	if (err)
 		return err;
-	cfg.nslots = nslots_of(ns);
+	cfg.nslots = netstate_nslots(ns);
 	return dp_config_set(dp, &cfg);
 }
 

@@ -105,22 +105,12 @@ static int restore_datapath(struct netstate *ns, struct dp *dp, const char *pin_
 	return 0;
 }
 
-static uint32_t nslots_of(const struct netstate *ns)
-{
-	uint32_t n = 1;
-
-	for (uint32_t i = 0; i < ns->n_att; i++)
-		if (ns->att[i].slot + 1u > n)
-			n = ns->att[i].slot + 1u;
-	return n;
-}
-
 /* The network's config map as the state says, with the uplink as it is now. */
 static int restore_config(struct netctx *c, const struct netstate *ns, const struct dp *dp)
 {
 	struct bpfbr_netcfg cfg;
 
-	net_config_fill(ns, &cfg, nslots_of(ns));
+	net_config_fill(ns, &cfg, netstate_nslots(ns));
 	if (ns->masquerade) {
 		int up = nl_link_index(&c->nl, ns->uplink);
 
