@@ -67,26 +67,18 @@ undo:
 	return err;
 }
 
-static bool ours(struct netctx *c, const struct netstate *ns, const char *name, int ifindex)
-{
-	struct nl_link l;
-
-	return !nl_link_get(&c->nl, name, 0, &l) && link_alias_is(l.alias, ns->name) &&
-	       (!ifindex || l.ifindex == ifindex);
-}
-
 bool gateway_intact(struct netctx *c, const struct netstate *ns)
 {
-	return ours(c, ns, ns->gw_dev, ns->gw_dev_ifindex) &&
-	       ours(c, ns, ns->gw_port, ns->gw_port_ifindex);
+	return link_ours(&c->nl, ns->gw_dev, ns->name, ns->gw_dev_ifindex) &&
+	       link_ours(&c->nl, ns->gw_port, ns->name, ns->gw_port_ifindex);
 }
 
 void gateway_remove(struct netctx *c, const struct netstate *ns)
 {
 	/* Deleting one end removes the pair. */
-	if (ours(c, ns, ns->gw_dev, 0))
+	if (link_ours(&c->nl, ns->gw_dev, ns->name, 0))
 		nl_link_del(&c->nl, nl_link_index(&c->nl, ns->gw_dev));
-	if (ours(c, ns, ns->gw_port, 0))
+	if (link_ours(&c->nl, ns->gw_port, ns->name, 0))
 		nl_link_del(&c->nl, nl_link_index(&c->nl, ns->gw_port));
 }
 

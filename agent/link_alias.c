@@ -22,3 +22,11 @@ bool link_alias_is(const char *alias, const char *net)
 
 	return of && !strcmp(of, net);
 }
+
+bool link_ours(struct nl *nl, const char *name, const char *net, int ifindex)
+{
+	struct nl_link l;
+
+	return !nl_link_get(nl, name, 0, &l) && link_alias_is(l.alias, net) &&
+	       (!ifindex || l.ifindex == ifindex);
+}

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "netlink.h"
 #include "parse.h"
 
 #define LINK_ALIAS_PREFIX "bpfbr:"
@@ -21,5 +22,7 @@ void link_alias(const char *net, char *buf, size_t size);
 const char *link_alias_net(const char *alias);
 /* The alias marks a device of network net. */
 bool link_alias_is(const char *alias, const char *net);
+/* The device named name is network net's, with index ifindex (0: any). */
+bool link_ours(struct nl *nl, const char *name, const char *net, int ifindex);
 
 #endif

@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include "bpfbr/limits.h"
+#include "link_alias.h"
 #include "log.h"
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
-#include "port_restore.h"
 #include "uplink.h"
 
 /* The pin directories the program needs: the network's, and its uplink's ("" if none). */
@@ -220,7 +220,9 @@ int net_follow_sync(struct netctx *c, const struct netstate *ns,
 		const struct attachment *a = &ns->att[i];
 		int e;
 
-		if (seen(s, (uint32_t)a->host_ifindex) || net_port_gone(c, ns, a))
+		/* Registered already, or gone with its namespace (as net_port_gone says). */
+		if (seen(s, (uint32_t)a->host_ifindex) || a->host_ifindex <= 0 ||
+		    !link_ours(&c->nl, a->host_ifname, ns->name, a->host_ifindex))
 			continue;
 		e = net_follow_add(c, ns, a, -1);
 		if (e)

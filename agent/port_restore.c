@@ -13,10 +13,8 @@
 
 bool net_port_gone(struct netctx *c, const struct netstate *ns, const struct attachment *a)
 {
-	struct nl_link l;
-
-	return nl_link_get(&c->nl, a->host_ifname, 0, &l) || !link_alias_is(l.alias, ns->name) ||
-	       l.ifindex != a->host_ifindex;
+	return a->host_ifindex <= 0 ||
+	       !link_ours(&c->nl, a->host_ifname, ns->name, a->host_ifindex);
 }
 
 /* The hook is there and runs prog (a legacy filter outlives the pins of a
