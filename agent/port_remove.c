@@ -48,7 +48,7 @@ static int remove_device(struct netctx *c, const struct netstate *ns, const stru
 	if (err)
 		return err;
 	if (l.ifindex != a->host_ifindex && !link_alias_is(l.alias, ns->name))
-		return -EEXIST;		       /* not ours: its name was free to take */
+		return -EEXIST;		       /* not ours: another device took the name */
 	return nl_link_del(&c->nl, l.ifindex); /* one end takes the other */
 }
 
