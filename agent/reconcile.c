@@ -197,7 +197,7 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 		prev = &key;
 		if (known_ifindex(ns, key) || dp_port_get(&dp, key, &port))
 			continue;
-		/* A port's entry whose device went: the rest goes below. */
+		/* A port the state does not know: its device and pins go below. */
 		port_remove(c, ns,
 			    &(struct attachment){ .host_ifindex = (int)key, .slot = port.slot },
 			    PORT_ENTRY);
