@@ -23,6 +23,7 @@
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
+#include "wording.h"
 
 #define ALIAS_PREFIX "bpfbr:"
 
@@ -130,11 +131,13 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
 	if (!o->routes) {
 		err = nl_route_add_default(cnl, ifindex, ns->gateway);
 
-		snprintf(what, size, "%s",
-			 err == -EEXIST
-				 ? "add the default route via the gateway: it has one already "
-				   "(attach with --no-default-route)"
-				 : "add the default route via the gateway");
+		if (err == -EEXIST)
+			snprintf(what, size,
+				 "add the default route via the gateway: it has one already "
+				 "(attach with %s)",
+				 setting_name(SETTING_NO_DEFAULT_ROUTE));
+		else
+			snprintf(what, size, "add the default route via the gateway");
 		return err;
 	}
 	for (uint32_t i = 0; i < o->n_routes && !err; i++) {
@@ -226,8 +229,8 @@ static int clear_leftover(struct netctx *c, const struct netstate *ns, const cha
 	link_alias(ns, alias, sizeof(alias));
 	if (strcmp(l.alias, alias)) {
 		pr_err("interface %s already exists and is not bpfbr's; remove it or attach with "
-		       "another --ifname",
-		       name);
+		       "another %s",
+		       name, setting_name(SETTING_IFNAME));
 		return -EEXIST;
 	}
 	pr_warn("removing %s, left over by an interrupted attach", name);
@@ -533,9 +536,8 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	err = nl_veth_create(&c->nl, &req);
 	if (err) {
 		if (err == -EEXIST)
-			pr_err("interface %s already exists in namespace %s; choose another "
-			       "--ifname",
-			       a.ifname, o->netns);
+			pr_err("interface %s already exists in namespace %s; choose another %s",
+			       a.ifname, o->netns, setting_name(SETTING_IFNAME));
 		else
 			pr_err("cannot create veth pair %s/%s: %s%s%s", a.host_ifname, a.ifname,
 			       strerror(-err), c->nl.err_msg[0] ? ": " : "", nl_why(&c->nl));

@@ -15,6 +15,7 @@
 #include "netctx.h"
 #include "netns.h"
 #include "state.h"
+#include "wording.h"
 
 static int check_bpffs(const char *dir)
 {
@@ -143,8 +144,10 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	}
 	err = state_load(&c->p, name, ns);
 	if (err == -ENOENT) {
-		pr_err("network %s does not exist; create it: bpfbr net create %s --subnet CIDR",
-		       name, name);
+		char fix[128];
+
+		pr_err("network %s does not exist; %s", name,
+		       create_net_fix(name, fix, sizeof(fix)));
 		return err;
 	}
 	if (err)
