@@ -236,6 +236,7 @@ static const struct wording cli_words = {
 		[SETTING_FORCE] = "--force",
 	},
 	.create_net = cli_create_net,
+	.run_there = "run bpfbr there, e.g. nsenter --net=NSFILE bpfbr …",
 };
 
 int cli_main(int argc, char **argv)

@@ -141,6 +141,7 @@ static const struct wording cni_words = {
 		[SETTING_IFNAME] = "CNI_IFNAME",
 	},
 	.create_net = cni_create_net,
+	.run_there = "the runtime must run the plugin in that namespace",
 };
 
 int cni_main(void)

@@ -153,9 +153,8 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	if (err)
 		return err;
 	if (!netctx_owns(c, ns)) {
-		pr_err("network %s belongs to another network namespace (inode %llu); run bpfbr "
-		       "there, e.g. nsenter --net=NSFILE bpfbr …",
-		       name, (unsigned long long)ns->node_netns_id);
+		pr_err("network %s belongs to another network namespace (inode %llu); %s", name,
+		       (unsigned long long)ns->node_netns_id, wording_run_there());
 		netstate_free(ns);
 		return -EXDEV;
 	}

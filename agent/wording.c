@@ -22,6 +22,7 @@ static const struct wording plain = {
 		[SETTING_FORCE] = "force",
 	},
 	.create_net = plain_create_net,
+	.run_there = "run bpfbr there",
 };
 
 static const struct wording *used = &plain;
@@ -39,6 +40,11 @@ const char *setting_name(enum setting s)
 bool setting_settable(enum setting s)
 {
 	return used->setting[s];
+}
+
+const char *wording_run_there(void)
+{
+	return used->run_there;
 }
 
 const char *create_net_fix(const char *net, char *buf, size_t size)

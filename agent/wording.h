@@ -32,6 +32,8 @@ struct wording {
 	const char *setting[SETTING_COUNT];
 	/* How the user creates network net, the fix after "net does not exist; ". */
 	void (*create_net)(const char *net, char *buf, size_t size);
+	/* How the user runs bpfbr in a network's own node namespace. */
+	const char *run_there;
 };
 
 /* Installs w (kept, not copied) for the rest of the process. */
@@ -42,5 +44,7 @@ const char *setting_name(enum setting s);
 bool setting_settable(enum setting s);
 /* How to create net, in buf. */
 const char *create_net_fix(const char *net, char *buf, size_t size);
+/* How to run bpfbr in the namespace a network belongs to. */
+const char *wording_run_there(void);
 
 #endif

@@ -254,9 +254,9 @@ no_flags() {
 		fail "a CNI error quotes a command-line flag: $(out | jq -c .)"
 }
 
-# The core's refusals name what a CNI user writes, config keys, never the
-# command line's flags (nat_errors.sh and errors.sh check the CLI's words
-# for the same refusals).
+# The core's refusals name what a CNI user writes (config keys, what the
+# runtime must do), never the command line's flags (nat_errors.sh and
+# errors.sh check the CLI's words for the same refusals).
 test_core_errors_name_config_keys() {
 	local c
 	new_ct c1 || return 1
@@ -270,7 +270,14 @@ test_core_errors_name_config_keys() {
 		"$(conf $NET $SUBNET '.ipMasq = true | .uplink = "upna0"')" || return 1
 	no_flags || return 1
 	node ip link del upna0 || return 1
-	built_nothing
+	built_nothing || return 1
+	# A network of another node namespace (errors.sh: the CLI names nsenter).
+	cni_add "$c" id1 c1 || return 1
+	ns_new other || return 1
+	NODE=$(ct other) cni CHECK "$(with_prev "$c" "$(out)")" id1 c1 && fail "CHECK from another namespace" ||
+		cni_error 105 "another network namespace" "the runtime must run the plugin in that namespace" ||
+		return 1
+	no_flags
 }
 
 run_tests "$@"
