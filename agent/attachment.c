@@ -25,6 +25,7 @@
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
+#include "wording.h"
 
 static uint32_t fnv1a(uint32_t h, const char *s)
 {
@@ -86,8 +87,8 @@ static int clear_leftover(struct netctx *c, const struct netstate *ns, const cha
 		return 0;
 	if (!link_alias_is(l.alias, ns->name)) {
 		pr_err("interface %s already exists and is not bpfbr's; remove it or attach with "
-		       "another --ifname",
-		       name);
+		       "another %s",
+		       name, setting_name(SETTING_IFNAME));
 		return -EEXIST;
 	}
 	pr_warn("removing %s, left over by an interrupted attach", name);
@@ -362,9 +363,8 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	err = nl_veth_create(&c->nl, &req);
 	if (err) {
 		if (err == -EEXIST)
-			pr_err("interface %s already exists in namespace %s; choose another "
-			       "--ifname",
-			       a.ifname, o->netns);
+			pr_err("interface %s already exists in namespace %s; choose another %s",
+			       a.ifname, o->netns, setting_name(SETTING_IFNAME));
 		else
 			pr_err("cannot create veth pair %s/%s: %s%s%s", a.host_ifname, a.ifname,
 			       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);

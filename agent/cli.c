@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "wording.h"
 
 #ifndef BPFBR_VERSION
 #define BPFBR_VERSION "dev"
@@ -215,10 +216,35 @@ static void unknown_command(int argc, char **argv)
 		pr_err("unknown command \"%s\"; see: bpfbr --help", argv[0]);
 }
 
+static void cli_create_net(const char *net, char *buf, size_t size)
+{
+	snprintf(buf, size, "create it: bpfbr net create %s --subnet CIDR", net);
+}
+
+/* The core's settings as the command line's flags. */
+static const struct wording cli_words = {
+	.setting = {
+		[SETTING_GATEWAY] = "--gateway",
+		[SETTING_GATEWAY_ALLOW] = "--gateway-allow",
+		[SETTING_MASQUERADE] = "--masquerade",
+		[SETTING_UPLINK] = "--uplink",
+		[SETTING_NAT_MAX] = "--nat-max",
+		[SETTING_NAT_PORTS] = "--nat-ports",
+		[SETTING_NAT_SHARE] = "--nat-share",
+		[SETTING_IFNAME] = "--ifname",
+		[SETTING_NO_DEFAULT_ROUTE] = "--no-default-route",
+		[SETTING_FORCE] = "--force",
+	},
+	.create_net = cli_create_net,
+	.run_there = "run bpfbr there, e.g. nsenter --net=NSFILE bpfbr …",
+};
+
 int cli_main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	int i = 1, used = 0, err;
+
+	wording_use(&cli_words);
 
 	/* Global options may come first. */
 	while (i < argc) {

@@ -16,6 +16,7 @@
 #include "cni_result.h"
 #include "jsonutil.h"
 #include "log.h"
+#include "wording.h"
 
 static struct cni_err *collected;
 
@@ -124,6 +125,25 @@ static int run(struct cni_req *r, json_t **result)
 	}
 }
 
+static void cni_create_net(const char *net, char *buf, size_t size)
+{
+	snprintf(buf, size, "an ADD with network config \"%s\" creates it", net);
+}
+
+/* The core's settings as the network config's keys and CNI's variables;
+ * the command line's other flags have no CNI counterpart. */
+static const struct wording cni_words = {
+	.setting = {
+		[SETTING_GATEWAY] = "\"gateway\"",
+		[SETTING_GATEWAY_ALLOW] = "\"gatewayAllow\"",
+		[SETTING_MASQUERADE] = "\"ipMasq\"",
+		[SETTING_UPLINK] = "\"uplink\"",
+		[SETTING_IFNAME] = "CNI_IFNAME",
+	},
+	.create_net = cni_create_net,
+	.run_there = "the runtime must run the plugin in that namespace",
+};
+
 int cni_main(void)
 {
 	struct cni_err e = { 0 }, unread = { 0 };
@@ -137,6 +157,7 @@ int cni_main(void)
 	r.conf.ver = CNI_VER_LATEST;
 	collected = &e;
 	log_set_err_hook(collect);
+	wording_use(&cni_words);
 	log_bridge_libbpf();
 	err = cni_env_read(&r.env, &e);
 	/* stdin is read even when the variables are wrong: its logFile is where

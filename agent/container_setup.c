@@ -7,6 +7,7 @@
 #include "ethtool.h"
 #include "log.h"
 #include "netns.h"
+#include "wording.h"
 
 /* The container's routes: a default route via the gateway unless the caller lists them. */
 static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
@@ -18,11 +19,13 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *ns,
 	if (!o->routes) {
 		err = nl_route_add_default(cnl, ifindex, ns->gateway);
 
-		snprintf(what, size, "%s",
-			 err == -EEXIST
-				 ? "add the default route via the gateway: it has one already "
-				   "(attach with --no-default-route)"
-				 : "add the default route via the gateway");
+		if (err == -EEXIST)
+			snprintf(what, size,
+				 "add the default route via the gateway: it has one already "
+				 "(attach with %s)",
+				 setting_name(SETTING_NO_DEFAULT_ROUTE));
+		else
+			snprintf(what, size, "add the default route via the gateway");
 		return err;
 	}
 	for (uint32_t i = 0; i < o->n_routes && !err; i++) {

@@ -15,6 +15,7 @@
 #include "netctx.h"
 #include "netns.h"
 #include "state.h"
+#include "wording.h"
 
 static int check_bpffs(const char *dir)
 {
@@ -143,16 +144,17 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
 	}
 	err = state_load(&c->p, name, ns);
 	if (err == -ENOENT) {
-		pr_err("network %s does not exist; create it: bpfbr net create %s --subnet CIDR",
-		       name, name);
+		char fix[128];
+
+		pr_err("network %s does not exist; %s", name,
+		       create_net_fix(name, fix, sizeof(fix)));
 		return err;
 	}
 	if (err)
 		return err;
 	if (!netctx_owns(c, ns)) {
-		pr_err("network %s belongs to another network namespace (inode %llu); run bpfbr "
-		       "there, e.g. nsenter --net=NSFILE bpfbr …",
-		       name, (unsigned long long)ns->node_netns_id);
+		pr_err("network %s belongs to another network namespace (inode %llu); %s", name,
+		       (unsigned long long)ns->node_netns_id, wording_run_there());
 		netstate_free(ns);
 		return -EXDEV;
 	}

@@ -19,6 +19,7 @@
 #include "subnet_check.h"
 #include "subnets.h"
 #include "sysctl.h"
+#include "wording.h"
 
 #define DEFAULT_MTU   1500
 #define MIN_MTU	      68
@@ -96,14 +97,14 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 	if (!cidr_contains(&o->subnet, gateway) || (gateway & ~mask) == 0 ||
 	    (gateway & ~mask) == ~mask) {
 		pr_err("gateway %s of network %s is not a host address of subnet %s/%u; pick one "
-		       "inside it or omit --gateway",
-		       ip_str(gateway, a), o->name, ip_str(o->subnet.addr, b), o->subnet.prefix);
+		       "inside it or omit %s",
+		       ip_str(gateway, a), o->name, ip_str(o->subnet.addr, b), o->subnet.prefix,
+		       setting_name(SETTING_GATEWAY));
 		return -EINVAL;
 	}
 	if (o->gateway_allow && gwallow_parse(o->gateway_allow, &allow, why, sizeof(why))) {
-		pr_err("--gateway-allow of network %s: %s; give all, or a list such as "
-		       "udp/53,tcp/8080",
-		       o->name, why);
+		pr_err("%s of network %s: %s; give all, or a list such as udp/53,tcp/8080",
+		       setting_name(SETTING_GATEWAY_ALLOW), o->name, why);
 		return -EINVAL;
 	}
 	if (o->range_start && (!cidr_contains(&o->subnet, o->range_start) ||
@@ -117,11 +118,13 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		return -EINVAL;
 	}
 	if (o->masquerade != (o->up.ifname != NULL)) {
-		pr_err("network %s: %s", o->name,
-		       o->masquerade
-			       ? "--masquerade needs --uplink IFACE, the interface that leads out"
-			       : "--uplink without --masquerade (plain routing) is not supported; "
-				 "add --masquerade");
+		if (o->masquerade)
+			pr_err("network %s: %s needs %s, the interface that leads out", o->name,
+			       setting_name(SETTING_MASQUERADE), setting_name(SETTING_UPLINK));
+		else
+			pr_err("network %s: %s without %s (plain routing) is not supported; add %s",
+			       o->name, setting_name(SETTING_UPLINK),
+			       setting_name(SETTING_MASQUERADE), setting_name(SETTING_MASQUERADE));
 		return -EINVAL;
 	}
 	if (o->mtu && (o->mtu < MIN_MTU || o->mtu > MAX_MTU)) {
@@ -262,8 +265,9 @@ static int join_uplink(struct netctx *c, struct netstate *ns, const struct net_o
 	ns->nat_port_hi = ucfg.port_hi;
 	ns->nat_share = o->up.share ?: (ucfg.nat_max > 1 ? ucfg.nat_max / 2 : 1);
 	if (ns->nat_share > ucfg.nat_max) {
-		pr_err("--nat-share %u of network %s is larger than the table (--nat-max %u)",
-		       ns->nat_share, ns->name, ucfg.nat_max);
+		pr_err("%s %u of network %s is larger than the table (%s %u)",
+		       setting_name(SETTING_NAT_SHARE), ns->nat_share, ns->name,
+		       setting_name(SETTING_NAT_MAX), ucfg.nat_max);
 		err = -EINVAL;
 		goto undo;
 	}
@@ -325,7 +329,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 		ns.dns = *o->dns;
 	if (gwallow_network(o->gateway_allow, ns.gateway, &ns.dns, ns.gateway_allow,
 			    sizeof(ns.gateway_allow), why, sizeof(why))) {
-		pr_err("--gateway-allow of network %s: %s", ns.name, why);
+		pr_err("%s of network %s: %s", setting_name(SETTING_GATEWAY_ALLOW), ns.name, why);
 		return -EINVAL;
 	}
 	snprintf(ns.gw_dev, sizeof(ns.gw_dev), "bpfbr%u", ns.index);
@@ -385,9 +389,8 @@ static int remove_network(struct netctx *c, const char *name, bool force)
 	if (err)
 		return err;
 	if (ns.n_att && !force) {
-		pr_err("network %s still has %u attached container(s); detach them first or use "
-		       "--force",
-		       name, ns.n_att);
+		pr_err("network %s still has %u attached container(s); detach them first or use %s",
+		       name, ns.n_att, setting_name(SETTING_FORCE));
 		netstate_free(&ns);
 		return -EBUSY;
 	}

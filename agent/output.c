@@ -117,6 +117,14 @@ static void print_uplink(json_t *up)
 	print_counters("uplink events", json_object_get(up, "events"));
 }
 
+/* A port's "verify": ok, FAIL (why on a line of its own), or - (not checked). */
+static const char *verify_word(json_t *port)
+{
+	json_t *v = json_object_get(port, "verify");
+
+	return !v ? "-" : json_is_true(json_object_get(v, "ok")) ? "ok" : "FAIL";
+}
+
 static void print_one_status(json_t *st)
 {
 	json_t *v, *ports = json_object_get(st, "ports");
@@ -141,8 +149,9 @@ static void print_one_status(json_t *st)
 	printf("  maps:");
 	json_array_foreach (json_object_get(st, "maps"), i, v)
 		printf(" %s %lld/%lld", s(v, "name"), n(v, "entries"), n(v, "max_entries"));
-	printf("\n  %-4s %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10s %10s %6s\n", "SLOT", "PORT",
-	       "KIND", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "RX", "TX", "DROPS");
+	printf("\n  %-4s %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10s %10s %6s %s\n", "SLOT",
+	       "PORT", "KIND", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "RX", "TX", "DROPS",
+	       "VERIFY");
 	json_array_foreach (ports, i, v) {
 		json_t *stats = json_object_get(v, "stats");
 		char hook[48];
@@ -152,15 +161,18 @@ static void print_one_status(json_t *st)
 			snprintf(hook, sizeof(hook), "GONE");
 		else if (json_is_true(json_object_get(json_object_get(v, "xdp"), "attached")))
 			strncat(hook, " +xdp", sizeof(hook) - strlen(hook) - 1);
-		printf("  %-4lld %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10lld %10lld %6lld\n",
+		printf("  %-4lld %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10lld %10lld %6lld %s\n",
 		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
 		       s(v, "ip"), s(v, "mac"), hook, n(stats, "rx_packets"),
-		       n(stats, "tx_packets"), n(stats, "drops"));
+		       n(stats, "tx_packets"), n(stats, "drops"), verify_word(v));
 	}
 	json_array_foreach (ports, i, v)
 		if (!strcmp(s(v, "state"), "gone"))
 			printf("  port %s (%s): %s\n", s(v, "port"), s(v, "endpoint"),
 			       json_object_get(v, "why") ? s(v, "why") : "gone");
+		else if (!strcmp(verify_word(v), "FAIL"))
+			printf("  port %s (%s) is not as bpfbr made it: %s\n", s(v, "port"),
+			       s(v, "endpoint"), s(json_object_get(v, "verify"), "why"));
 	json_array_foreach (json_object_get(st, "broken_hooks"), i, v)
 		printf("  BROKEN hook: %s of %s runs program %lld, pinned is %lld (an upgrade was "
 		       "interrupted; bpfbr gc repairs it)\n",

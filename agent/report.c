@@ -20,6 +20,7 @@
 #include "report.h"
 #include "uplink.h"
 #include "uplinkdp.h"
+#include "verify.h"
 
 json_t *report_net_summary(struct netctx *c, const struct netstate *ns)
 {
@@ -162,6 +163,17 @@ static void port_gone(json_t *o, const struct attachment *a)
 		json_object_set_new(json_object_get(o, "xdp"), "attached", json_false());
 }
 
+/* {"ok": true}, or {"ok": false, "why": …}: the port against what bpfbr
+ * made of it (the routes it made are not recorded, so not checked). */
+static json_t *verify_json(struct netctx *c, const struct netstate *ns, const struct attachment *a)
+{
+	struct verify_result res;
+
+	if (net_verify(c, ns, a, NULL, &res))
+		return json_pack("{s:b}", "ok", true);
+	return json_pack("{s:b, s:s}", "ok", false, "why", res.why);
+}
+
 static json_t *ports_json(struct netctx *c, const struct netstate *ns, const struct dp *dp)
 {
 	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
@@ -195,6 +207,7 @@ static json_t *ports_json(struct netctx *c, const struct netstate *ns, const str
 			port_gone(o, a);
 		else
 			json_object_set_new(o, "state", json_string("ok"));
+		json_object_set_new(o, "verify", verify_json(c, ns, a));
 		json_array_append_new(ports, o);
 	}
 	return ports;

@@ -16,6 +16,7 @@
 #include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
+#include "wording.h"
 
 int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t size)
 {
@@ -58,10 +59,11 @@ static int pick_ports(const struct uplink_opts *o, struct bpfbr_uplink_cfg *cfg)
 	}
 	if (o->port_lo) {
 		if (o->port_lo <= hi && o->port_hi >= lo) {
-			pr_err("--nat-ports %u-%u overlaps the node's ephemeral port range %u-%u "
+			pr_err("%s %u-%u overlaps the node's ephemeral port range %u-%u "
 			       "(net.ipv4.ip_local_port_range); choose ports outside it, e.g. "
 			       "%u-65535",
-			       o->port_lo, o->port_hi, lo, hi, hi < 65535 ? hi + 1 : 1024);
+			       setting_name(SETTING_NAT_PORTS), o->port_lo, o->port_hi, lo, hi,
+			       hi < 65535 ? hi + 1 : 1024);
 			return -EINVAL;
 		}
 		cfg->port_lo = o->port_lo;
@@ -73,9 +75,14 @@ static int pick_ports(const struct uplink_opts *o, struct bpfbr_uplink_cfg *cfg)
 		cfg->port_lo = 1024;
 		cfg->port_hi = (uint16_t)(lo - 1);
 	} else {
-		pr_err("the node's ephemeral port range %u-%u leaves no ports for masquerade; pass "
-		       "--nat-ports LO-HI",
-		       lo, hi);
+		if (setting_settable(SETTING_NAT_PORTS))
+			pr_err("the node's ephemeral port range %u-%u leaves no ports for "
+			       "masquerade; pass %s LO-HI",
+			       lo, hi, setting_name(SETTING_NAT_PORTS));
+		else
+			pr_err("the node's ephemeral port range %u-%u leaves no ports for "
+			       "masquerade; narrow net.ipv4.ip_local_port_range",
+			       lo, hi);
 		return -EINVAL;
 	}
 	return 0;
@@ -109,8 +116,8 @@ static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l,
 	if (err) {
 		pr_err("uplink %s has no IPv4 address, which masquerade translates to; add one (ip "
 		       "addr "
-		       "add ADDR/PREFIX dev %s) or pass another --uplink",
-		       ifname, ifname);
+		       "add ADDR/PREFIX dev %s) or pass another %s",
+		       ifname, ifname, setting_name(SETTING_UPLINK));
 		return -EADDRNOTAVAIL;
 	}
 	return 0;
@@ -121,14 +128,15 @@ static int check_same(const struct uplink_opts *o, const struct bpfbr_uplink_cfg
 	const char *what = NULL;
 
 	if (o->nat_max && o->nat_max != cur->nat_max)
-		what = "--nat-max";
+		what = setting_name(SETTING_NAT_MAX);
 	else if (o->port_lo && (o->port_lo != cur->port_lo || o->port_hi != cur->port_hi))
-		what = "--nat-ports";
+		what = setting_name(SETTING_NAT_PORTS);
 	if (!what)
 		return 0;
-	pr_err("uplink %s already masquerades for other networks with --nat-max %u --nat-ports "
-	       "%u-%u; omit %s or give the same value",
-	       o->ifname, cur->nat_max, cur->port_lo, cur->port_hi, what);
+	pr_err("uplink %s already masquerades for other networks with %s %u %s %u-%u; omit %s "
+	       "or give the same value",
+	       o->ifname, setting_name(SETTING_NAT_MAX), cur->nat_max,
+	       setting_name(SETTING_NAT_PORTS), cur->port_lo, cur->port_hi, what);
 	return -EINVAL;
 }
 
@@ -235,8 +243,8 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 		return err;
 	}
 	if (o->nat_max > BPFBR_NAT_FLOWS_MAX) {
-		pr_err("--nat-max %u is over the limit of %u flows", o->nat_max,
-		       BPFBR_NAT_FLOWS_MAX);
+		pr_err("%s %u is over the limit of %u flows", setting_name(SETTING_NAT_MAX),
+		       o->nat_max, BPFBR_NAT_FLOWS_MAX);
 		return -EINVAL;
 	}
 	cfg.ifindex = (uint32_t)l.ifindex;

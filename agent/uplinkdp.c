@@ -151,6 +151,11 @@ int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_en
 	return bpf_map_update_elem(u->endpoints, &addr, ep, BPF_ANY) ? -errno : 0;
 }
 
+int updp_endpoint_get(const struct updp *u, uint32_t addr, struct bpfbr_endpoint *ep)
+{
+	return bpf_map_lookup_elem(u->endpoints, &addr, ep) ? -errno : 0;
+}
+
 int updp_endpoint_del(const struct updp *u, uint32_t addr)
 {
 	struct bpfbr_endpoint ep;

@@ -49,6 +49,8 @@ int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr,
 	       uint32_t *reclaimed);
 
 int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep);
+/* The endpoint of addr (-ENOENT: none). */
+int updp_endpoint_get(const struct updp *u, uint32_t addr, struct bpfbr_endpoint *ep);
 /* Stops new flows of the endpoint, reclaims its flows, removes it. */
 int updp_endpoint_del(const struct updp *u, uint32_t addr);
 

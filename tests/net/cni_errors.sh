@@ -248,4 +248,36 @@ test_check_and_gc_input() {
 	[ "$(state $NET | jq '.attachments | length')" = 1 ] || fail "a refused GC removed something" || return 1
 }
 
+# no_flags: the last error names none of the command line's flags.
+no_flags() {
+	! out | jq -r '.msg + " " + (.details // "")' | grep -q -- '--' ||
+		fail "a CNI error quotes a command-line flag: $(out | jq -c .)"
+}
+
+# The core's refusals name what a CNI user writes (config keys, what the
+# runtime must do), never the command line's flags (nat_errors.sh and
+# errors.sh check the CLI's words for the same refusals).
+test_core_errors_name_config_keys() {
+	local c
+	new_ct c1 || return 1
+	c=$(conf $NET $SUBNET)
+	cni CHECK "$(with_prev "$c" '{"interfaces": [], "ips": []}')" id1 c1 && fail "CHECK of a network never made" ||
+		cni_error 105 "network $NET does not exist" "an ADD with network config \"$NET\" creates it" ||
+		return 1
+	no_flags || return 1
+	node ip link add upna0 type veth peer name upna1 && node ip link set upna0 up || return 1
+	refused 100 upna0 "IPv4 address" 'pass another "uplink"' -- \
+		"$(conf $NET $SUBNET '.ipMasq = true | .uplink = "upna0"')" || return 1
+	no_flags || return 1
+	node ip link del upna0 || return 1
+	built_nothing || return 1
+	# A network of another node namespace (errors.sh: the CLI names nsenter).
+	cni_add "$c" id1 c1 || return 1
+	ns_new other || return 1
+	NODE=$(ct other) cni CHECK "$(with_prev "$c" "$(out)")" id1 c1 && fail "CHECK from another namespace" ||
+		cni_error 105 "another network namespace" "the runtime must run the plugin in that namespace" ||
+		return 1
+	no_flags
+}
+
 run_tests "$@"

@@ -95,7 +95,7 @@ test_uplink_missing() {
 test_uplink_without_ipv4_address() {
 	uplink none || return 1
 	node ip addr add 2001:db8::1/64 dev up0 nodad || return 1
-	rejects "uplink without an IPv4 address" "up0|IPv4 address|ip addr" \
+	rejects "uplink without an IPv4 address" "up0|IPv4 address|ip addr|another --uplink" \
 		create --uplink up0 --masquerade || return 1
 }
 

@@ -189,6 +189,40 @@ test_gone_ports_shown_as_gone() {
 		fail "after gc: $(bpfbr -j status demo | jq -c '.[0].ports')" || return 1
 }
 
+# status checks each container's port against what bpfbr made of it
+# (net_verify, as CNI CHECK does): healthy ports are ok, one broken from
+# outside says why, and looking changes nothing.
+test_status_verifies_each_port() {
+	local out sum h1 mac key
+	up || return 1
+	out=$(bpfbr -j status demo) || fail "status: $out" || return 1
+	jq -e '[.[0].ports[] | select(.kind == "container") | .verify.ok] == [true, true]' <<<"$out" \
+		>/dev/null || fail "healthy ports are not ok: $(jq -c '[.[0].ports[].verify]' <<<"$out")" ||
+		return 1
+	[ "$(bpfbr status demo | grep -c ' ok$')" = 2 ] || fail "status text: $(bpfbr status demo)" || return 1
+	h1=$(jq -r --arg n "$(ct c1)" '.[0].ports[] | select(.endpoint == $n) | .port' <<<"$out")
+	node ip link set "$h1" down || return 1
+	mac=$(on c2 cat /sys/class/net/eth0/address)
+	key=$(echo "$mac" | tr ':' ' ' | sed 's/\([0-9a-f][0-9a-f]\)/0x\1/g')
+	bpftool map delete pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb" key $key 0 0 || return 1
+	sum=$(sha256sum "$ROOT/var/lib/bpfbr/networks/demo.json")
+	out=$(bpfbr -j status demo) || fail "status: $out" || return 1
+	jq -e --arg n "$(ct c1)" '.[0].ports[] | select(.endpoint == $n) |
+		.verify.ok == false and (.verify.why | test("node end .* is down"))' <<<"$out" >/dev/null ||
+		fail "status -j does not say c1's node end is down: $(jq -c '[.[0].ports[].verify]' <<<"$out")" ||
+		return 1
+	jq -e --arg n "$(ct c2)" --arg m "$mac" '.[0].ports[] | select(.endpoint == $n) |
+		.verify.ok == false and (.verify.why | contains("no static entry for " + $m))' <<<"$out" \
+		>/dev/null || fail "status -j does not miss c2's fdb entry: $(jq -c '[.[0].ports[].verify]' <<<"$out")" ||
+		return 1
+	out=$(bpfbr status demo)
+	grep -q "port $h1 ($(ct c1)) is not as bpfbr made it: its node end $h1 is down" <<<"$out" &&
+		[ "$(grep -c ' FAIL$' <<<"$out")" = 2 ] || fail "status text: $out" || return 1
+	[ "$(sha256sum "$ROOT/var/lib/bpfbr/networks/demo.json")" = "$sum" ] ||
+		fail "status changed the state" || return 1
+	node ip link show "$h1" | grep -q "state DOWN" || fail "status brought $h1 back up" || return 1
+}
+
 # A flooded frame never goes back out of the port it came in by (no
 # --hairpin): the sender does not receive its own broadcast, the others do.
 # Containers kept quiet (no IPv6) so that only the test's frames count.
