@@ -323,7 +323,7 @@ test_check_finds_each_difference() {
 	done
 	on c1 ip link set eth0 mtu 1600 || return 1
 	cni CHECK "$(with_prev "$c" "${res[1]}")" id1 c1 && fail "CHECK passed an MTU above the network's" ||
-		cni_error 105 "MTU 1600" || return 1
+		cni_error 105 "MTU 1600" "above the network" || return 1
 	mac=$(on c2 cat /sys/class/net/eth0/address)
 	key=$(echo "$mac" | tr ':' ' ' | sed 's/\([0-9a-f][0-9a-f]\)/0x\1/g')
 	bpftool map delete pinned "$pins/$NET/fdb" key $key 0 0 || return 1
