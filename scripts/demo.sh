@@ -10,12 +10,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NODE=demo-node
-C1=demo-c1
-C2=demo-c2
-EXT=demo-ext
-ROOT=/run/bpfbr-demo
-BIN=$PWD/build/bpfbr
+# DEMO_PREFIX and DEMO_ROOT rename the namespaces and move the root (the
+# test of the demo, tests/net/demo.sh, runs one beside a user's).
+PREFIX=${DEMO_PREFIX:-demo}
+NODE=$PREFIX-node
+C1=$PREFIX-c1
+C2=$PREFIX-c2
+EXT=$PREFIX-ext
+ROOT=${DEMO_ROOT:-/run/bpfbr-demo}
+BIN=${BPFBR_BIN:-$PWD/build/bpfbr}
 
 bpfbr() { nsenter --net="/run/netns/$NODE" "$BIN" --root "$ROOT" "$@"; }
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
@@ -73,7 +76,8 @@ show() {
 	run bpfbr fdb show demo
 	run bpfbr status demo
 	say "bpftool map dump pinned $ROOT/sys/fs/bpf/bpfbr/demo/fdb"
-	bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb" | head -20
+	# The whole table (a few entries): cut short, bpftool would die of SIGPIPE.
+	bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/fdb"
 }
 
 case "${1:-}" in
