@@ -10,6 +10,7 @@
 #include "dpmigrate.h"
 #include "log.h"
 #include "paths.h"
+#include "pin_layout.h"
 #include "pins.h"
 #include "bpfbr/trace.h"
 #include "port.skel.h"
@@ -35,7 +36,7 @@ static const struct pin_spec dp_pins[] = {
 	SPEC_ADDED(PIN_INBOUND, "bpfbr_inbound", inbound),
 	SPEC_ADDED(PIN_NODE_FRAGS, "bpfbr_node_frags", node_frags),
 	SPEC_ADDED(PIN_QUOTAS, "bpfbr_quotas", quotas),
-	SPEC(PIN_SUBNETS, "bpfbr_subnets", false, subnets),
+	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };

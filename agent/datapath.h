@@ -19,10 +19,7 @@
 #define PIN_INBOUND    "inbound_flows" /* "inbound" before, with a byte per flow */
 #define PIN_NODE_FRAGS "node_frags"
 #define PIN_QUOTAS     "quotas"
-/* Shared by every network: one level up, PINS/subnets (subnets.h). */
-#define PIN_SUBNETS   "../subnets"
-#define PIN_PROG_XDP  "prog_port_xdp"
-#define PIN_LINKS_DIR "links"
+#define PIN_PROG_XDP   "prog_port_xdp"
 
 struct dp {
 	int config;

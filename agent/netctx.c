@@ -14,6 +14,7 @@
 #include "log.h"
 #include "netctx.h"
 #include "netns.h"
+#include "pin_layout.h"
 #include "state.h"
 #include "wording.h"
 
@@ -111,7 +112,7 @@ int netctx_adopt_macs(const struct netctx *c, struct netstate *ns)
 	struct bpfbr_port port;
 	int fd, n = 0;
 
-	if (!ns->n_att || net_pin_dir(c, ns->name, dir, sizeof(dir)) ||
+	if (!ns->n_att || pin_net_dir(&c->p, ns->name, dir, sizeof(dir)) ||
 	    path_join(path, sizeof(path), dir, PIN_PORTS))
 		return 0;
 	fd = bpf_obj_get(path);
@@ -185,34 +186,7 @@ int netctx_foreach(struct netctx *c,
 int net_dp_open(const struct netctx *c, const char *name, struct dp *dp)
 {
 	char dir[PATH_MAX];
-	int err = net_pin_dir(c, name, dir, sizeof(dir));
+	int err = pin_net_dir(&c->p, name, dir, sizeof(dir));
 
 	return err ?: dp_open(dir, dp);
-}
-
-int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size)
-{
-	return path_join(buf, size, c->p.pins, name);
-}
-
-int port_xdp_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
-		 size_t size)
-{
-	char name[IF_NAMESIZE + 8];
-
-	snprintf(name, sizeof(name), "%s_xdp", ifname); /* bpffs names cannot hold a dot */
-	return port_link_pin(c, net, name, buf, size);
-}
-
-int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
-		  size_t size)
-{
-	char dir[PATH_MAX], links[PATH_MAX];
-	int err = net_pin_dir(c, net, dir, sizeof(dir));
-
-	if (!err)
-		err = path_join(links, sizeof(links), dir, PIN_LINKS_DIR);
-	if (!err)
-		err = path_join(buf, size, links, ifname);
-	return err;
 }

@@ -42,8 +42,7 @@ int pin_port_link(const struct paths *p, const char *net, const char *ifname, ch
 	return err ?: path_join(buf, size, links, ifname);
 }
 
-int pin_port_xdp(const struct paths *p, const char *net, const char *ifname, char *buf,
-		 size_t size)
+int pin_port_xdp(const struct paths *p, const char *net, const char *ifname, char *buf, size_t size)
 {
 	char name[IF_NAMESIZE + sizeof(XDP_SUFFIX)];
 	int n = snprintf(name, sizeof(name), "%s" XDP_SUFFIX, ifname);

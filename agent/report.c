@@ -16,6 +16,7 @@
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "port_restore.h"
 #include "report.h"
 #include "uplink.h"
@@ -102,7 +103,7 @@ static json_t *hook_json(struct netctx *c, const struct netstate *ns, const char
 	char pin[PATH_MAX];
 	int err;
 
-	err = port_link_pin(c, ns->name, ifname, pin, sizeof(pin));
+	err = pin_port_link(&c->p, ns->name, ifname, pin, sizeof(pin));
 	if (!err)
 		err = attach_query(ifindex, HOOK_INGRESS, pin, ns->mode, &info);
 	if (err)
@@ -126,7 +127,7 @@ static json_t *xdp_json(struct netctx *c, const struct netstate *ns, const char 
 
 	if (ns->datapath != DATAPATH_XDP)
 		return json_null();
-	err = port_xdp_pin(c, ns->name, ifname, pin, sizeof(pin));
+	err = pin_port_xdp(&c->p, ns->name, ifname, pin, sizeof(pin));
 	if (!err) /* any pinned link reads the same way */
 		err = attach_query(0, HOOK_INGRESS, pin, ATTACH_TCX, &info);
 	if (err)
@@ -299,7 +300,7 @@ static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
 	json_t *o, *progs;
 	struct updp u;
 
-	if (uplink_pin_dir(c, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
+	if (pin_uplink_dir(&c->p, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
 		return json_pack("{s:s, s:s}", "ifname", ns->uplink, "error",
 				 "the uplink's pins are missing");
 	bpf_map_lookup_elem(u.config, &zero, &cfg);
@@ -376,7 +377,7 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	json_t *o, *maps, *progs;
 	struct dp dp;
 
-	if (net_pin_dir(c, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
+	if (pin_net_dir(&c->p, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
 		return NULL;
 	o = report_net_summary(c, ns);
 	progs = json_array();

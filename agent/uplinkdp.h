@@ -11,8 +11,6 @@
 
 #include "bpfbr/nat.h"
 
-#define UPLINKS_DIR "uplinks"
-
 struct updp {
 	int config;
 	int endpoints;
