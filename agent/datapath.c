@@ -91,6 +91,24 @@ int dp_open(const char *dir, struct dp *dp)
 	return pins_open(dir, dp_pins, N_PINS, dp);
 }
 
+int dp_open_ports(const char *dir, struct dp *dp)
+{
+	char path[PATH_MAX];
+	int err;
+
+	for (size_t i = 0; i < N_PINS; i++)
+		*(int *)((char *)dp + dp_pins[i].fd_off) = -1;
+	err = path_join(path, sizeof(path), dir, PIN_PORTS);
+	if (err)
+		return err;
+	dp->ports = bpf_obj_get(path);
+	if (dp->ports >= 0)
+		return 0;
+	err = -errno;
+	dp->ports = -1;
+	return err;
+}
+
 int dp_unpin(const char *dir)
 {
 	return pins_remove(dir);

@@ -7,10 +7,10 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <bpf/bpf.h>
 
 #include "bpfbr/port.h"
 #include "datapath.h"
+#include "dpmaps.h"
 #include "log.h"
 #include "netctx.h"
 #include "netns.h"
@@ -108,21 +108,20 @@ bool netctx_owns(struct netctx *c, struct netstate *ns)
 
 int netctx_adopt_macs(const struct netctx *c, struct netstate *ns)
 {
-	char dir[PATH_MAX], path[PATH_MAX], was[MAC_STR_LEN], is[MAC_STR_LEN];
+	char dir[PATH_MAX], was[MAC_STR_LEN], is[MAC_STR_LEN];
 	struct bpfbr_port port;
-	int fd, n = 0;
+	struct dp dp;
+	int n = 0;
 
-	if (!ns->n_att || pin_net_dir(&c->p, ns->name, dir, sizeof(dir)) ||
-	    path_join(path, sizeof(path), dir, PIN_PORTS))
+	if (!ns->n_att || pin_net_dir(&c->p, ns->name, dir, sizeof(dir)))
 		return 0;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
+	if (dp_open_ports(dir, &dp))
 		return 0; /* no datapath (a reboot): the state's MACs stand */
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		struct attachment *a = &ns->att[i];
 		uint32_t key = (uint32_t)a->host_ifindex;
 
-		if (bpf_map_lookup_elem(fd, &key, &port) || port.kind != BPFBR_PORT_CONTAINER ||
+		if (dp_port_get(&dp, key, &port) || port.kind != BPFBR_PORT_CONTAINER ||
 		    port.slot != a->slot || port.ipv4 != a->ip || !memcmp(port.mac, a->mac, 6))
 			continue;
 		pr_debug("network %s: %s took MAC %s (was %s)", ns->name, a->host_ifname,
@@ -130,7 +129,7 @@ int netctx_adopt_macs(const struct netctx *c, struct netstate *ns)
 		memcpy(a->mac, port.mac, 6);
 		n++;
 	}
-	close(fd);
+	dp_close(&dp);
 	return n;
 }
 
