@@ -75,6 +75,11 @@ int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port)
 	return bpf_map_lookup_elem(dp->ports, &ifindex, port) ? -errno : 0;
 }
 
+int dp_port_next(const struct dp *dp, const uint32_t *prev, uint32_t *next)
+{
+	return bpf_map_get_next_key(dp->ports, prev, next) ? -errno : 0;
+}
+
 bool dp_mac_takeable(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex)
 {
 	struct bpfbr_fdb_key k = {};

@@ -21,6 +21,9 @@ int dp_port_add(const struct dp *dp, const struct bpfbr_port *port);
  * only while the slot still holds it. */
 int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot);
 int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port);
+/* The port after prev in the ports map (NULL: the first); -ENOENT after the
+ * last. A walk that deletes a port starts again from NULL. */
+int dp_port_next(const struct dp *dp, const uint32_t *prev, uint32_t *next);
 /* A container on port ifindex may have mac (as bpf/follow.bpf.c decides):
  * unicast, and no other port's own (static) MAC. */
 bool dp_mac_takeable(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 
 #include "datapath.h"
 #include "dpmaps.h"
@@ -193,7 +192,7 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 	if (err)
 		return err;
 	staged_dropped(removed, ns->name, dir, dp_drop_staged(dir));
-	while (!bpf_map_get_next_key(dp.ports, prev, &next)) {
+	while (!dp_port_next(&dp, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (known_ifindex(ns, key) || dp_port_get(&dp, key, &port))
@@ -386,7 +385,7 @@ static int prune_uplink(struct netctx *c, const char *ifname, json_t *removed)
 		free(o.ip);
 		return err;
 	}
-	while (!bpf_map_get_next_key(u.endpoints, prev, &next)) {
+	while (!updp_endpoint_next(&u, prev, &next)) {
 		char ip[IP_STR_LEN];
 
 		key = next;

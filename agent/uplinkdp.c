@@ -156,6 +156,11 @@ int updp_endpoint_get(const struct updp *u, uint32_t addr, struct bpfbr_endpoint
 	return bpf_map_lookup_elem(u->endpoints, &addr, ep) ? -errno : 0;
 }
 
+int updp_endpoint_next(const struct updp *u, const uint32_t *prev, uint32_t *next)
+{
+	return bpf_map_get_next_key(u->endpoints, prev, next) ? -errno : 0;
+}
+
 int updp_endpoint_del(const struct updp *u, uint32_t addr)
 {
 	struct bpfbr_endpoint ep;

@@ -49,6 +49,9 @@ int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr,
 int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep);
 /* The endpoint of addr (-ENOENT: none). */
 int updp_endpoint_get(const struct updp *u, uint32_t addr, struct bpfbr_endpoint *ep);
+/* The endpoint after prev (NULL: the first); -ENOENT after the last. A walk
+ * that deletes an endpoint starts again from NULL. */
+int updp_endpoint_next(const struct updp *u, const uint32_t *prev, uint32_t *next);
 /* Stops new flows of the endpoint, reclaims its flows, removes it. */
 int updp_endpoint_del(const struct updp *u, uint32_t addr);
 
