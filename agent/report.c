@@ -296,14 +296,14 @@ static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
 {
 	struct bpfbr_uplink_cfg cfg = { 0 };
 	char dir[PATH_MAX], addr[IP_STR_LEN];
-	uint32_t zero = 0, n_out = 0, n_ep = 0;
+	uint32_t n_out = 0, n_ep = 0;
 	json_t *o, *progs;
 	struct updp u;
 
 	if (pin_uplink_dir(&c->p, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
 		return json_pack("{s:s, s:s}", "ifname", ns->uplink, "error",
 				 "the uplink's pins are missing");
-	bpf_map_lookup_elem(u.config, &zero, &cfg);
+	updp_config_get(&u, &cfg);
 	dp_map_count(u.nat_out, &n_out);
 	dp_map_count(u.endpoints, &n_ep);
 	o = json_pack("{s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "ifname",
@@ -456,7 +456,6 @@ int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
 {
 	struct bpfbr_uplink_cfg cfg;
 	struct nat_walk w = { ns, flows, 0, dp_now_ns() };
-	uint32_t zero = 0;
 	struct updp u;
 	int err;
 
@@ -465,7 +464,7 @@ int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
 	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return err;
-	err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;
+	err = updp_config_get(&u, &cfg);
 	if (!err) {
 		w.uplink_addr = cfg.addr;
 		err = updp_flows_each(&u, cfg.nat_max, nat_flow, &w);

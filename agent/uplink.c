@@ -5,7 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <bpf/bpf.h>
 
 #include "attach.h"
 #include "link_alias.h"
@@ -201,7 +200,6 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 {
 	struct bpfbr_uplink_cfg cfg = { 0 }, cur;
 	char dir[PATH_MAX];
-	uint32_t zero = 0;
 	struct nl_link l;
 	struct updp u;
 	int err;
@@ -216,7 +214,7 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 		err = updp_open(dir, &u);
 		if (err)
 			return err;
-		err = bpf_map_lookup_elem(u.config, &zero, &cur) ? -errno : check_same(o, &cur);
+		err = updp_config_get(&u, &cur) ?: check_same(o, &cur);
 		if (!err && ns->datapath == DATAPATH_XDP)
 			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		updp_close(&u);
@@ -273,7 +271,6 @@ int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
 				 .port_hi = ns->nat_port_hi };
 	struct bpfbr_uplink_cfg cfg;
 	char dir[PATH_MAX];
-	uint32_t zero = 0;
 	struct nl_link l;
 	struct updp u;
 	int err;
@@ -285,7 +282,7 @@ int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
 	if (err)
 		return err;
 	if (!access(dir, F_OK) && !updp_open(dir, &u)) {
-		err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;
+		err = updp_config_get(&u, &cfg);
 		if (!err && uplink_intact(c, ns->uplink, l.ifindex, &cfg)) {
 			updp_close(&u);
 			return 0;

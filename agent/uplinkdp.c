@@ -144,6 +144,13 @@ int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr, 
 	return 0;
 }
 
+int updp_config_get(const struct updp *u, struct bpfbr_uplink_cfg *cfg)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(u->config, &zero, cfg) ? -errno : 0;
+}
+
 int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep)
 {
 	if (bpf_map_update_elem(u->devmap, &ep->ifindex, &ep->ifindex, BPF_ANY))

@@ -40,6 +40,8 @@ int updp_commit(const char *dir);
 int updp_drop_staged(const char *dir);
 /* Binds the NAT sweeper's timer to the pinned sweep program (after a commit). */
 int updp_arm(const struct updp *u);
+/* The uplink's configuration as loaded (updp_load). */
+int updp_config_get(const struct updp *u, struct bpfbr_uplink_cfg *cfg);
 void updp_close(struct updp *u);
 
 /* Runs the sweep program once; *reclaimed gets the number of flows freed. */
