@@ -35,6 +35,15 @@ typedef int (*dp_fdb_cb)(const struct bpfbr_fdb_key *key, const struct bpfbr_fdb
 int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data);
 /* Number of entries of a hash map (fill level). */
 int dp_map_count(int map_fd, uint32_t *count);
+/* What status shows of a map: its id, and its fill level out of max_entries
+ * (a hash map's entries, the flood list's ports, an array's size: always
+ * full). Zeros for what cannot be read. */
+struct dp_map_desc {
+	uint32_t id;
+	uint32_t entries;
+	uint32_t max_entries;
+};
+void dp_map_describe(int map_fd, bool flood, struct dp_map_desc *d);
 
 /* Sums of the per-CPU counters of a "counters" map (a network's or an uplink's). */
 int counters_read(int map_fd, uint64_t out[BPFBR_COUNTER_MAX]);

@@ -216,27 +216,13 @@ static json_t *ports_json(struct netctx *c, const struct netstate *ns, const str
 
 static json_t *map_json(const char *dir, const char *pin, int fd)
 {
-	struct bpf_map_info info = {};
-	uint32_t len = sizeof(info), count = 0;
+	struct dp_map_desc d;
 	char path[PATH_MAX];
 
 	path_join(path, sizeof(path), dir, pin);
-	bpf_obj_get_info_by_fd(fd, &info, &len);
-	if (info.type == BPF_MAP_TYPE_HASH) {
-		dp_map_count(fd, &count);
-	} else if (!strcmp(pin, PIN_FLOOD)) {
-		for (uint32_t k = 0; k < info.max_entries; k++) {
-			uint32_t ifindex = 0;
-
-			if (!bpf_map_lookup_elem(fd, &k, &ifindex) && ifindex)
-				count++;
-		}
-	} else {
-		/* Arrays are always full: report their size. */
-		count = info.max_entries;
-	}
-	return json_pack("{s:s, s:i, s:s, s:i, s:i}", "name", pin, "id", info.id, "pin", path,
-			 "entries", count, "max_entries", info.max_entries);
+	dp_map_describe(fd, !strcmp(pin, PIN_FLOOD), &d);
+	return json_pack("{s:s, s:i, s:s, s:i, s:i}", "name", pin, "id", d.id, "pin", path,
+			 "entries", d.entries, "max_entries", d.max_entries);
 }
 
 static json_t *counters_json(int map_fd, bool drops)
