@@ -13,6 +13,7 @@
 #include "paths.h"
 #include "pin_layout.h"
 #include "pins.h"
+#include "uplinkdp.h"
 #include "bpfbr/follow.h"
 #include "follow.skel.h"
 
@@ -28,8 +29,8 @@ static const struct pin_spec net_maps[] = {
 
 /* The uplink's, pinned by its masquerade datapath (uplinkdp.c). */
 static const char *const uplink_maps[][2] = {
-	{ "endpoints", "nat_endpoints" },
-	{ "flows", "nat_flows" },
+	{ UPDP_PIN_ENDPOINTS, "nat_endpoints" },
+	{ UPDP_PIN_FLOWS, "nat_flows" },
 };
 #define N_UPLINK_MAPS (sizeof(uplink_maps) / sizeof(uplink_maps[0]))
 

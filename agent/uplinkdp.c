@@ -24,9 +24,9 @@
 	}
 
 static const struct pin_spec up_pins[] = {
-	SPEC("config", "nat_config", false, config),
-	SPEC("endpoints", "nat_endpoints", false, endpoints),
-	SPEC("flows", "nat_flows", false, flows),
+	SPEC(UPDP_PIN_CONFIG, "nat_config", false, config),
+	SPEC(UPDP_PIN_ENDPOINTS, "nat_endpoints", false, endpoints),
+	SPEC(UPDP_PIN_FLOWS, "nat_flows", false, flows),
 	SPEC("free", "nat_free", false, free),
 	SPEC("nat_out", "nat_out", false, nat_out),
 	SPEC("nat_in", "nat_in", false, nat_in),
@@ -214,7 +214,7 @@ static int pinned_nat_max(const char *dir, uint32_t *nat_max)
 	struct bpfbr_uplink_cfg cfg;
 	char path[PATH_MAX];
 	uint32_t zero = 0;
-	int fd, err = path_join(path, sizeof(path), dir, "config");
+	int fd, err = path_join(path, sizeof(path), dir, UPDP_PIN_CONFIG);
 
 	if (err)
 		return err;

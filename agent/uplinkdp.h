@@ -11,6 +11,11 @@
 
 #include "bpfbr/nat.h"
 
+/* Pins under the uplink's directory that another program reuses (follow.c). */
+#define UPDP_PIN_CONFIG	   "config"
+#define UPDP_PIN_ENDPOINTS "endpoints"
+#define UPDP_PIN_FLOWS	   "flows"
+
 struct updp {
 	int config;
 	int endpoints;
