@@ -20,6 +20,7 @@
 #include "netns.h"
 #include "netns_mark.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "port_remove.h"
 #include "resolvconf.h"
 #include "state.h"
@@ -248,7 +249,7 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 	int err;
 
 	memcpy(port.mac, a->mac, 6);
-	err = port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin));
+	err = pin_port_link(&c->p, ns->name, a->host_ifname, link_pin, sizeof(link_pin));
 	if (!err)
 		err = net_dp_open(c, ns->name, &dp);
 	if (err)
@@ -278,7 +279,7 @@ static int plug_port(struct netctx *c, const struct netstate *ns, const struct a
 	}
 	*made |= PORT_HOOK;
 	if (ns->datapath == DATAPATH_XDP) {
-		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
+		err = pin_port_xdp(&c->p, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
 		if (!err) {
 			*made |= PORT_XDP;
 			err = attach_xdp(dp.prog_port_xdp, a->host_ifindex, xdp_pin);

@@ -10,6 +10,7 @@
 #include "dpmigrate.h"
 #include "log.h"
 #include "paths.h"
+#include "pin_layout.h"
 #include "pins.h"
 #include "bpfbr/trace.h"
 #include "port.skel.h"
@@ -35,7 +36,7 @@ static const struct pin_spec dp_pins[] = {
 	SPEC_ADDED(PIN_INBOUND, "bpfbr_inbound", inbound),
 	SPEC_ADDED(PIN_NODE_FRAGS, "bpfbr_node_frags", node_frags),
 	SPEC_ADDED(PIN_QUOTAS, "bpfbr_quotas", quotas),
-	SPEC(PIN_SUBNETS, "bpfbr_subnets", false, subnets),
+	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };
@@ -88,6 +89,24 @@ int dp_load(const char *dir, struct dp *dp)
 int dp_open(const char *dir, struct dp *dp)
 {
 	return pins_open(dir, dp_pins, N_PINS, dp);
+}
+
+int dp_open_ports(const char *dir, struct dp *dp)
+{
+	char path[PATH_MAX];
+	int err;
+
+	for (size_t i = 0; i < N_PINS; i++)
+		*(int *)((char *)dp + dp_pins[i].fd_off) = -1;
+	err = path_join(path, sizeof(path), dir, PIN_PORTS);
+	if (err)
+		return err;
+	dp->ports = bpf_obj_get(path);
+	if (dp->ports >= 0)
+		return 0;
+	err = -errno;
+	dp->ports = -1;
+	return err;
 }
 
 int dp_unpin(const char *dir)

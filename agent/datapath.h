@@ -19,10 +19,7 @@
 #define PIN_INBOUND    "inbound_flows" /* "inbound" before, with a byte per flow */
 #define PIN_NODE_FRAGS "node_frags"
 #define PIN_QUOTAS     "quotas"
-/* Shared by every network: one level up, PINS/subnets (subnets.h). */
-#define PIN_SUBNETS   "../subnets"
-#define PIN_PROG_XDP  "prog_port_xdp"
-#define PIN_LINKS_DIR "links"
+#define PIN_PROG_XDP   "prog_port_xdp"
 
 struct dp {
 	int config;
@@ -44,6 +41,10 @@ struct dp {
 int dp_load(const char *dir, struct dp *dp);
 /* Opens the pinned datapath under dir. */
 int dp_open(const char *dir, struct dp *dp);
+/* Opens only the ports map pinned under dir, the other fds -1 (dp_close
+ * closes it): for a reader of ports alone. Silent: -errno when it is not
+ * there (no datapath after a reboot). */
+int dp_open_ports(const char *dir, struct dp *dp);
 /*
  * An upgrade: dp_stage loads this build's programs against the maps pinned
  * under dir (kept, with their contents) and pins them beside the old ones;

@@ -75,6 +75,11 @@ int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port)
 	return bpf_map_lookup_elem(dp->ports, &ifindex, port) ? -errno : 0;
 }
 
+int dp_port_next(const struct dp *dp, const uint32_t *prev, uint32_t *next)
+{
+	return bpf_map_get_next_key(dp->ports, prev, next) ? -errno : 0;
+}
+
 bool dp_mac_takeable(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex)
 {
 	struct bpfbr_fdb_key k = {};
@@ -177,6 +182,29 @@ int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data)
 			return err;
 	}
 	return 0;
+}
+
+void dp_map_describe(int map_fd, bool flood, struct dp_map_desc *d)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info), count = 0;
+
+	bpf_obj_get_info_by_fd(map_fd, &info, &len);
+	if (info.type == BPF_MAP_TYPE_HASH) {
+		dp_map_count(map_fd, &count);
+	} else if (flood) {
+		for (uint32_t k = 0; k < info.max_entries; k++) {
+			uint32_t ifindex = 0;
+
+			if (!bpf_map_lookup_elem(map_fd, &k, &ifindex) && ifindex)
+				count++;
+		}
+	} else {
+		count = info.max_entries;
+	}
+	*d = (struct dp_map_desc){ .id = info.id,
+				   .entries = count,
+				   .max_entries = info.max_entries };
 }
 
 int dp_map_count(int map_fd, uint32_t *count)

@@ -21,6 +21,9 @@ int dp_port_add(const struct dp *dp, const struct bpfbr_port *port);
  * only while the slot still holds it. */
 int dp_port_del(const struct dp *dp, uint32_t ifindex, uint16_t slot);
 int dp_port_get(const struct dp *dp, uint32_t ifindex, struct bpfbr_port *port);
+/* The port after prev in the ports map (NULL: the first); -ENOENT after the
+ * last. A walk that deletes a port starts again from NULL. */
+int dp_port_next(const struct dp *dp, const uint32_t *prev, uint32_t *next);
 /* A container on port ifindex may have mac (as bpf/follow.bpf.c decides):
  * unicast, and no other port's own (static) MAC. */
 bool dp_mac_takeable(const struct dp *dp, const uint8_t mac[6], uint32_t ifindex);
@@ -32,6 +35,15 @@ typedef int (*dp_fdb_cb)(const struct bpfbr_fdb_key *key, const struct bpfbr_fdb
 int dp_fdb_each(const struct dp *dp, dp_fdb_cb cb, void *data);
 /* Number of entries of a hash map (fill level). */
 int dp_map_count(int map_fd, uint32_t *count);
+/* What status shows of a map: its id, and its fill level out of max_entries
+ * (a hash map's entries, the flood list's ports, an array's size: always
+ * full). Zeros for what cannot be read. */
+struct dp_map_desc {
+	uint32_t id;
+	uint32_t entries;
+	uint32_t max_entries;
+};
+void dp_map_describe(int map_fd, bool flood, struct dp_map_desc *d);
 
 /* Sums of the per-CPU counters of a "counters" map (a network's or an uplink's). */
 int counters_read(int map_fd, uint64_t out[BPFBR_COUNTER_MAX]);

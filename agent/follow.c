@@ -11,7 +11,9 @@
 #include "follow.h"
 #include "log.h"
 #include "paths.h"
+#include "pin_layout.h"
 #include "pins.h"
+#include "uplinkdp.h"
 #include "bpfbr/follow.h"
 #include "follow.skel.h"
 
@@ -27,12 +29,10 @@ static const struct pin_spec net_maps[] = {
 
 /* The uplink's, pinned by its masquerade datapath (uplinkdp.c). */
 static const char *const uplink_maps[][2] = {
-	{ "endpoints", "nat_endpoints" },
-	{ "flows", "nat_flows" },
+	{ UPDP_PIN_ENDPOINTS, "nat_endpoints" },
+	{ UPDP_PIN_FLOWS, "nat_flows" },
 };
 #define N_UPLINK_MAPS (sizeof(uplink_maps) / sizeof(uplink_maps[0]))
-
-#define LINK_STAGED PIN_FOLLOW_LINK "_next"
 
 static int reuse_uplink_maps(struct bpf_object *obj, const char *uplink_dir)
 {
@@ -64,7 +64,7 @@ static int pin_link(struct bpf_link *link, const char *dir)
 
 	err = path_join(path, sizeof(path), dir, PIN_FOLLOW_LINK);
 	if (!err)
-		err = path_join(next, sizeof(next), dir, LINK_STAGED);
+		err = pin_staged(path, next, sizeof(next));
 	if (err)
 		return err;
 	unlink(next); /* left by an interrupted start */
@@ -154,7 +154,7 @@ int follow_finish(const char *dir)
 	char path[PATH_MAX], next[PATH_MAX];
 
 	if (path_join(path, sizeof(path), dir, PIN_FOLLOW_LINK) ||
-	    path_join(next, sizeof(next), dir, LINK_STAGED) || access(next, F_OK))
+	    pin_staged(path, next, sizeof(next)) || !pin_present(next))
 		return 0;
 	return rename(next, path) ? -errno : 1;
 }

@@ -9,6 +9,7 @@
 #include "gateway.h"
 #include "link_alias.h"
 #include "log.h"
+#include "pin_layout.h"
 #include "sysctl.h"
 
 static bool mac_set(const uint8_t mac[6])
@@ -101,7 +102,7 @@ static int gateway_xdp(struct netctx *c, const struct netstate *ns, const struct
 		       strerror(-err));
 		return err;
 	}
-	err = port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin));
+	err = pin_port_xdp(&c->p, ns->name, ns->gw_port, pin, sizeof(pin));
 	if (!err)
 		err = attach_xdp(dp->prog_port_xdp, ns->gw_port_ifindex, pin);
 	if (err)
@@ -110,7 +111,7 @@ static int gateway_xdp(struct netctx *c, const struct netstate *ns, const struct
 	return err;
 }
 
-int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp, const char *pin_dir)
+int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp)
 {
 	struct bpfbr_port port = { .ifindex = (uint32_t)ns->gw_port_ifindex,
 				   .slot = 0,
@@ -127,9 +128,9 @@ int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp, con
 		       ns->gw_port, ns->name, strerror(-err));
 		return err;
 	}
-	err = port_link_pin(c, ns->name, ns->gw_port, link_pin, sizeof(link_pin));
+	err = pin_port_link(&c->p, ns->name, ns->gw_port, link_pin, sizeof(link_pin));
 	if (!err)
-		err = path_join(links, sizeof(links), pin_dir, PIN_LINKS_DIR);
+		err = pin_net_links_dir(&c->p, ns->name, links, sizeof(links));
 	if (!err)
 		err = mkdir_p(links, 0700);
 	if (!err)

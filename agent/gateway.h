@@ -31,6 +31,6 @@ void gateway_remove(struct netctx *c, const struct netstate *ns);
  * hook mode used (auto: TCX if the kernel has it). On failure the hooks it
  * attached are removed again.
  */
-int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp, const char *pin_dir);
+int gateway_plug(struct netctx *c, struct netstate *ns, const struct dp *dp);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "datapath.h"
 #include "hooks.h"
+#include "pin_layout.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
@@ -20,7 +21,7 @@ static int port_hooks(struct netctx *c, const struct netstate *ns, const struct 
 			  .prog = dp->prog_port };
 	int err;
 
-	err = port_link_pin(c, ns->name, ifname, h.pin, sizeof(h.pin));
+	err = pin_port_link(&c->p, ns->name, ifname, h.pin, sizeof(h.pin));
 	if (!err)
 		err = fn(&h, data);
 	if (err || ns->datapath != DATAPATH_XDP)
@@ -28,7 +29,7 @@ static int port_hooks(struct netctx *c, const struct netstate *ns, const struct 
 	h.name = HOOK_NAME_XDP;
 	h.mode = ATTACH_TCX;
 	h.prog = dp->prog_port_xdp;
-	err = port_xdp_pin(c, ns->name, ifname, h.pin, sizeof(h.pin));
+	err = pin_port_xdp(&c->p, ns->name, ifname, h.pin, sizeof(h.pin));
 	return err ?: fn(&h, data);
 }
 
@@ -56,14 +57,14 @@ int hooks_of_uplink(struct netctx *c, const char *ifname, const struct updp *u, 
 	h.ifindex = nl_link_index(&c->nl, ifname);
 	if (h.ifindex < 0)
 		h.ifindex = 0;
-	err = uplink_link_pin(c, ifname, "egress", h.pin, sizeof(h.pin));
+	err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_EGRESS, h.pin, sizeof(h.pin));
 	if (err)
 		return err;
 	/* TCX links are pinned; legacy filters are not. */
-	h.mode = access(h.pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
+	h.mode = pin_hook_mode(h.pin);
 	err = fn(&h, data);
 	if (!err)
-		err = uplink_link_pin(c, ifname, "ingress", h.pin, sizeof(h.pin));
+		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_INGRESS, h.pin, sizeof(h.pin));
 	if (!err) {
 		h.name = HOOK_NAME_TC_INGRESS;
 		h.dir = HOOK_INGRESS;
@@ -71,8 +72,8 @@ int hooks_of_uplink(struct netctx *c, const char *ifname, const struct updp *u, 
 		err = fn(&h, data);
 	}
 	if (!err)
-		err = uplink_link_pin(c, ifname, "xdp", h.pin, sizeof(h.pin));
-	if (err || access(h.pin, F_OK))
+		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_XDP, h.pin, sizeof(h.pin));
+	if (err || !pin_present(h.pin))
 		return err; /* no XDP on this uplink (a veth, or TC mode) */
 	h.name = HOOK_NAME_XDP;
 	h.mode = ATTACH_TCX;

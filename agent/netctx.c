@@ -7,13 +7,14 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <bpf/bpf.h>
 
 #include "bpfbr/port.h"
 #include "datapath.h"
+#include "dpmaps.h"
 #include "log.h"
 #include "netctx.h"
 #include "netns.h"
+#include "pin_layout.h"
 #include "state.h"
 #include "wording.h"
 
@@ -107,21 +108,20 @@ bool netctx_owns(struct netctx *c, struct netstate *ns)
 
 int netctx_adopt_macs(const struct netctx *c, struct netstate *ns)
 {
-	char dir[PATH_MAX], path[PATH_MAX], was[MAC_STR_LEN], is[MAC_STR_LEN];
+	char dir[PATH_MAX], was[MAC_STR_LEN], is[MAC_STR_LEN];
 	struct bpfbr_port port;
-	int fd, n = 0;
+	struct dp dp;
+	int n = 0;
 
-	if (!ns->n_att || net_pin_dir(c, ns->name, dir, sizeof(dir)) ||
-	    path_join(path, sizeof(path), dir, PIN_PORTS))
+	if (!ns->n_att || pin_net_dir(&c->p, ns->name, dir, sizeof(dir)))
 		return 0;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
+	if (dp_open_ports(dir, &dp))
 		return 0; /* no datapath (a reboot): the state's MACs stand */
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		struct attachment *a = &ns->att[i];
 		uint32_t key = (uint32_t)a->host_ifindex;
 
-		if (bpf_map_lookup_elem(fd, &key, &port) || port.kind != BPFBR_PORT_CONTAINER ||
+		if (dp_port_get(&dp, key, &port) || port.kind != BPFBR_PORT_CONTAINER ||
 		    port.slot != a->slot || port.ipv4 != a->ip || !memcmp(port.mac, a->mac, 6))
 			continue;
 		pr_debug("network %s: %s took MAC %s (was %s)", ns->name, a->host_ifname,
@@ -129,7 +129,7 @@ int netctx_adopt_macs(const struct netctx *c, struct netstate *ns)
 		memcpy(a->mac, port.mac, 6);
 		n++;
 	}
-	close(fd);
+	dp_close(&dp);
 	return n;
 }
 
@@ -185,34 +185,7 @@ int netctx_foreach(struct netctx *c,
 int net_dp_open(const struct netctx *c, const char *name, struct dp *dp)
 {
 	char dir[PATH_MAX];
-	int err = net_pin_dir(c, name, dir, sizeof(dir));
+	int err = pin_net_dir(&c->p, name, dir, sizeof(dir));
 
 	return err ?: dp_open(dir, dp);
-}
-
-int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size)
-{
-	return path_join(buf, size, c->p.pins, name);
-}
-
-int port_xdp_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
-		 size_t size)
-{
-	char name[IF_NAMESIZE + 8];
-
-	snprintf(name, sizeof(name), "%s_xdp", ifname); /* bpffs names cannot hold a dot */
-	return port_link_pin(c, net, name, buf, size);
-}
-
-int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
-		  size_t size)
-{
-	char dir[PATH_MAX], links[PATH_MAX];
-	int err = net_pin_dir(c, net, dir, sizeof(dir));
-
-	if (!err)
-		err = path_join(links, sizeof(links), dir, PIN_LINKS_DIR);
-	if (!err)
-		err = path_join(buf, size, links, ifname);
-	return err;
 }

@@ -50,14 +50,8 @@ int netctx_foreach(struct netctx *c,
  */
 int netctx_adopt_macs(const struct netctx *c, struct netstate *ns);
 
-int net_pin_dir(const struct netctx *c, const char *name, char *buf, size_t size);
 struct dp;
 /* Opens the pinned datapath of network name. */
 int net_dp_open(const struct netctx *c, const char *name, struct dp *dp);
-int port_link_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
-		  size_t size);
-/* The pinned XDP link of a port (XDP mode). */
-int port_xdp_pin(const struct netctx *c, const char *net, const char *ifname, char *buf,
-		 size_t size);
 
 #endif

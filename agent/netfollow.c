@@ -11,16 +11,17 @@
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "uplink.h"
 
 /* The pin directories the program needs: the network's, and its uplink's ("" if none). */
 static int dirs_of(const struct netctx *c, const struct netstate *ns, char *dir, char *up)
 {
-	int err = net_pin_dir(c, ns->name, dir, PATH_MAX);
+	int err = pin_net_dir(&c->p, ns->name, dir, PATH_MAX);
 
 	up[0] = '\0';
 	if (!err && ns->masquerade)
-		err = uplink_pin_dir(c, ns->uplink, up, PATH_MAX);
+		err = pin_uplink_dir(&c->p, ns->uplink, up, PATH_MAX);
 	return err;
 }
 
@@ -120,7 +121,7 @@ int net_follow_add(struct netctx *c, const struct netstate *ns, const struct att
 	struct nl_link l;
 	int fd, nsfd, err;
 
-	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
+	err = pin_net_dir(&c->p, ns->name, dir, sizeof(dir));
 	if (err)
 		return err;
 	fd = follow_ifaces_open(dir);
@@ -152,7 +153,7 @@ void net_follow_del(struct netctx *c, const struct netstate *ns, int host_ifinde
 	char dir[PATH_MAX];
 	int fd;
 
-	if (host_ifindex <= 0 || net_pin_dir(c, ns->name, dir, sizeof(dir)))
+	if (host_ifindex <= 0 || pin_net_dir(&c->p, ns->name, dir, sizeof(dir)))
 		return;
 	fd = follow_ifaces_open(dir);
 	if (fd < 0)
@@ -198,7 +199,7 @@ int net_follow_sync(struct netctx *c, const struct netstate *ns,
 	char dir[PATH_MAX];
 	int fd, err;
 
-	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
+	err = pin_net_dir(&c->p, ns->name, dir, sizeof(dir));
 	if (err)
 		return err;
 	fd = follow_ifaces_open(dir);

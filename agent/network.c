@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "state.h"
 #include "subnet_check.h"
 #include "subnets.h"
@@ -215,7 +216,7 @@ static int build_net(struct netctx *c, struct netstate *ns, bool brd, const char
 		pr_err("cannot fill the datapath maps of network %s: %s", ns->name, strerror(-err));
 		goto undo_dp;
 	}
-	err = gateway_plug(c, ns, &dp, pin_dir);
+	err = gateway_plug(c, ns, &dp);
 	if (err)
 		goto undo_dp;
 	dp_close(&dp);
@@ -335,7 +336,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	snprintf(ns.gw_dev, sizeof(ns.gw_dev), "bpfbr%u", ns.index);
 	snprintf(ns.gw_port, sizeof(ns.gw_port), "bpfbr%u-sw", ns.index);
 
-	err = net_pin_dir(c, ns.name, pin_dir, sizeof(pin_dir));
+	err = pin_net_dir(&c->p, ns.name, pin_dir, sizeof(pin_dir));
 	if (err)
 		return err;
 	/* pick_index found the name free: if the command is interrupted from
@@ -407,9 +408,9 @@ static int remove_network(struct netctx *c, const char *name, bool force)
 		if (err)
 			return err;
 	}
-	err = net_pin_dir(c, name, pin_dir, sizeof(pin_dir));
+	err = pin_net_dir(&c->p, name, pin_dir, sizeof(pin_dir));
 	if (!err)
-		err = port_link_pin(c, name, ns.gw_port, link_pin, sizeof(link_pin));
+		err = pin_port_link(&c->p, name, ns.gw_port, link_pin, sizeof(link_pin));
 	if (err)
 		goto out;
 	uplink_leave(c, &ns);

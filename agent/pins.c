@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "pin_layout.h"
 #include "pins.h"
 
 static int *fd_of(void *base, const struct pin_spec *s)
@@ -100,14 +101,6 @@ int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_sp
 	return 0;
 }
 
-/* A program's staged pin: beside its pin (bpffs names cannot hold a dot). */
-static int staged_path(const char *path, char *buf, size_t size)
-{
-	int n = snprintf(buf, size, "%s" PIN_STAGED_SUFFIX, path);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
 int pins_stage_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
 			size_t n)
 {
@@ -122,7 +115,7 @@ int pins_stage_programs(struct bpf_object *obj, const char *dir, const struct pi
 		prog = bpf_object__find_program_by_name(obj, specs[i].name);
 		err = prog ? path_join(path, sizeof(path), dir, specs[i].pin) : -ENOENT;
 		if (!err)
-			err = staged_path(path, next, sizeof(next));
+			err = pin_staged(path, next, sizeof(next));
 		if (err)
 			return err;
 		unlink(next); /* a stage an interrupted upgrade left */
@@ -148,7 +141,7 @@ int pins_commit_staged(const char *dir, const struct pin_spec *specs, size_t n)
 			continue;
 		err = path_join(path, sizeof(path), dir, specs[i].pin);
 		if (!err)
-			err = staged_path(path, next, sizeof(next));
+			err = pin_staged(path, next, sizeof(next));
 		if (err)
 			return err;
 		/* Atomic: the pin names the old program or the new one, never none. */
@@ -169,7 +162,7 @@ int pins_drop_staged(const char *dir, const struct pin_spec *specs, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		if (!specs[i].prog || path_join(path, sizeof(path), dir, specs[i].pin) ||
-		    staged_path(path, next, sizeof(next)))
+		    pin_staged(path, next, sizeof(next)))
 			continue;
 		if (!unlink(next))
 			dropped++;

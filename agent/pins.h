@@ -36,10 +36,9 @@ int pins_reuse_maps(struct bpf_object *obj, const char *dir, const struct pin_sp
 /*
  * Replacing the programs of a table, in two steps so that an interrupted
  * upgrade can be finished or undone: after load, each new program is pinned
- * beside its pin (PIN_STAGED_SUFFIX); then the staged pins are renamed over
- * the pins, each atomically. Dropping the staged pins undoes the first step.
+ * beside its pin (pin_staged, pin_layout.h); then the staged pins are renamed
+ * over the pins, each atomically. Dropping the staged pins undoes the first step.
  */
-#define PIN_STAGED_SUFFIX "_next"
 int pins_stage_programs(struct bpf_object *obj, const char *dir, const struct pin_spec *specs,
 			size_t n);
 /* Renames every staged pin over its pin; a program without one keeps its pin. */

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "netns.h"
+#include "pin_layout.h"
 #include "port_remove.h"
 #include "resolvconf.h"
 #include "uplink.h"
@@ -62,9 +63,10 @@ int port_remove(struct netctx *c, const struct netstate *ns, const struct attach
 	if (steps & PORT_ENDPOINT)
 		err = uplink_endpoint_del(c, ns, a) ?: err;
 	if ((steps & PORT_XDP) && ns->datapath == DATAPATH_XDP &&
-	    !port_xdp_pin(c, ns->name, a->host_ifname, pin, sizeof(pin)))
+	    !pin_port_xdp(&c->p, ns->name, a->host_ifname, pin, sizeof(pin)))
 		err = detach_xdp(pin) ?: err;
-	if ((steps & PORT_HOOK) && !port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin)))
+	if ((steps & PORT_HOOK) &&
+	    !pin_port_link(&c->p, ns->name, a->host_ifname, pin, sizeof(pin)))
 		err = detach_hook(a->host_ifindex, HOOK_INGRESS, pin, ns->mode) ?: err;
 	if (steps & PORT_FOLLOW)
 		net_follow_del(c, ns, a->host_ifindex);

@@ -8,6 +8,7 @@
 #include "link_alias.h"
 #include "log.h"
 #include "netfollow.h"
+#include "pin_layout.h"
 #include "port_restore.h"
 #include "uplink.h"
 
@@ -45,9 +46,9 @@ int net_port_restore(struct netctx *c, const struct netstate *ns, const struct d
 	int err;
 
 	*redone = false;
-	err = port_link_pin(c, ns->name, a->host_ifname, pin, sizeof(pin));
+	err = pin_port_link(&c->p, ns->name, a->host_ifname, pin, sizeof(pin));
 	if (!err && ns->datapath == DATAPATH_XDP)
-		err = port_xdp_pin(c, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
+		err = pin_port_xdp(&c->p, ns->name, a->host_ifname, xdp_pin, sizeof(xdp_pin));
 	if (err)
 		return err;
 	/* The MAC the port followed, else the state's; the one the container's

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <bpf/bpf.h>
 
 #include "datapath.h"
 #include "dpmaps.h"
@@ -13,6 +12,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "pins.h"
 #include "port_remove.h"
 #include "port_restore.h"
@@ -82,7 +82,7 @@ static int repair_uplink(struct netctx *c, const char *ifname, json_t *removed)
 	struct updp u;
 	int err;
 
-	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
+	err = pin_uplink_dir(&c->p, ifname, dir, sizeof(dir));
 	if (err || access(dir, F_OK))
 		return err;
 	staged_dropped(removed, ifname, dir, updp_drop_staged(dir));
@@ -186,13 +186,13 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 	DIR *d;
 	int err;
 
-	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
+	err = pin_net_dir(&c->p, ns->name, dir, sizeof(dir));
 	if (!err)
 		err = dp_open(dir, &dp);
 	if (err)
 		return err;
 	staged_dropped(removed, ns->name, dir, dp_drop_staged(dir));
-	while (!bpf_map_get_next_key(dp.ports, prev, &next)) {
+	while (!dp_port_next(&dp, prev, &next)) {
 		key = next;
 		prev = &key;
 		if (known_ifindex(ns, key) || dp_port_get(&dp, key, &port))
@@ -211,20 +211,14 @@ static int prune_datapath(struct netctx *c, const struct netstate *ns, json_t *r
 		err = prune_follow(c, ns, dir, removed);
 	if (err)
 		return err;
-	if (path_join(links, sizeof(links), dir, PIN_LINKS_DIR))
+	if (pin_net_links_dir(&c->p, ns->name, links, sizeof(links)))
 		return 0;
 	d = opendir(links);
 	while (d && (de = readdir(d))) {
 		char name[256];
-		char *suffix;
 
-		if (de->d_name[0] == '.')
+		if (de->d_name[0] == '.' || pin_link_port(de->d_name, name, sizeof(name)))
 			continue;
-		memcpy(name, de->d_name, sizeof(name));
-		name[sizeof(name) - 1] = '\0';
-		suffix = strstr(name, "_xdp");
-		if (suffix && !suffix[4])
-			*suffix = '\0';
 		if (known_port_name(ns, name) || path_join(path, sizeof(path), links, de->d_name))
 			continue;
 		if (!unlink(path))
@@ -391,7 +385,7 @@ static int prune_uplink(struct netctx *c, const char *ifname, json_t *removed)
 		free(o.ip);
 		return err;
 	}
-	while (!bpf_map_get_next_key(u.endpoints, prev, &next)) {
+	while (!updp_endpoint_next(&u, prev, &next)) {
 		char ip[IP_STR_LEN];
 
 		key = next;
@@ -423,19 +417,18 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 	while (d && (de = readdir(d))) {
 		bool known = false;
 
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, UPLINKS_DIR) ||
-		    !strcmp(de->d_name, SUBNETS_PIN))
+		if (!pin_is_net_dir(de->d_name))
 			continue;
 		for (int i = 0; i < n && !known; i++)
 			known = !strcmp(names[i], de->d_name);
-		if (known || path_join(path, sizeof(path), c->p.pins, de->d_name))
+		if (known || pin_net_dir(&c->p, de->d_name, path, sizeof(path)))
 			continue;
 		if (!pins_remove(path))
 			note(removed, "pins", de->d_name, path);
 	}
 	if (d)
 		closedir(d);
-	if (path_join(path, sizeof(path), c->p.pins, UPLINKS_DIR))
+	if (pin_uplinks_dir(&c->p, path, sizeof(path)))
 		return 0;
 	d = opendir(path);
 	while (d && (de = readdir(d)) && !err)

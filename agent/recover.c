@@ -9,6 +9,7 @@
 #include "journal.h"
 #include "log.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "reconcile.h"
 #include "recover.h"
 #include "uplink.h"
@@ -28,12 +29,12 @@ static int upgrade_finish(struct netctx *c, const struct journal_rec *r)
 	int err;
 
 	if (r->datapath[0] && pins) {
-		err = net_pin_dir(c, r->datapath, dir, sizeof(dir));
+		err = pin_net_dir(&c->p, r->datapath, dir, sizeof(dir));
 		return err ?: dp_commit(dir);
 	}
 	if (!r->uplink[0])
 		return 0;
-	err = uplink_pin_dir(c, r->uplink, dir, sizeof(dir));
+	err = pin_uplink_dir(&c->p, r->uplink, dir, sizeof(dir));
 	if (err || access(dir, F_OK))
 		return err; /* the uplink's datapath went since */
 	if (pins)

@@ -16,6 +16,7 @@
 #include "netfollow.h"
 #include "netns.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "port_restore.h"
 #include "report.h"
 #include "uplink.h"
@@ -102,7 +103,7 @@ static json_t *hook_json(struct netctx *c, const struct netstate *ns, const char
 	char pin[PATH_MAX];
 	int err;
 
-	err = port_link_pin(c, ns->name, ifname, pin, sizeof(pin));
+	err = pin_port_link(&c->p, ns->name, ifname, pin, sizeof(pin));
 	if (!err)
 		err = attach_query(ifindex, HOOK_INGRESS, pin, ns->mode, &info);
 	if (err)
@@ -126,7 +127,7 @@ static json_t *xdp_json(struct netctx *c, const struct netstate *ns, const char 
 
 	if (ns->datapath != DATAPATH_XDP)
 		return json_null();
-	err = port_xdp_pin(c, ns->name, ifname, pin, sizeof(pin));
+	err = pin_port_xdp(&c->p, ns->name, ifname, pin, sizeof(pin));
 	if (!err) /* any pinned link reads the same way */
 		err = attach_query(0, HOOK_INGRESS, pin, ATTACH_TCX, &info);
 	if (err)
@@ -215,27 +216,13 @@ static json_t *ports_json(struct netctx *c, const struct netstate *ns, const str
 
 static json_t *map_json(const char *dir, const char *pin, int fd)
 {
-	struct bpf_map_info info = {};
-	uint32_t len = sizeof(info), count = 0;
+	struct dp_map_desc d;
 	char path[PATH_MAX];
 
 	path_join(path, sizeof(path), dir, pin);
-	bpf_obj_get_info_by_fd(fd, &info, &len);
-	if (info.type == BPF_MAP_TYPE_HASH) {
-		dp_map_count(fd, &count);
-	} else if (!strcmp(pin, PIN_FLOOD)) {
-		for (uint32_t k = 0; k < info.max_entries; k++) {
-			uint32_t ifindex = 0;
-
-			if (!bpf_map_lookup_elem(fd, &k, &ifindex) && ifindex)
-				count++;
-		}
-	} else {
-		/* Arrays are always full: report their size. */
-		count = info.max_entries;
-	}
-	return json_pack("{s:s, s:i, s:s, s:i, s:i}", "name", pin, "id", info.id, "pin", path,
-			 "entries", count, "max_entries", info.max_entries);
+	dp_map_describe(fd, !strcmp(pin, PIN_FLOOD), &d);
+	return json_pack("{s:s, s:i, s:s, s:i, s:i}", "name", pin, "id", d.id, "pin", path,
+			 "entries", d.entries, "max_entries", d.max_entries);
 }
 
 static json_t *counters_json(int map_fd, bool drops)
@@ -295,14 +282,14 @@ static json_t *uplink_json(struct netctx *c, const struct netstate *ns)
 {
 	struct bpfbr_uplink_cfg cfg = { 0 };
 	char dir[PATH_MAX], addr[IP_STR_LEN];
-	uint32_t zero = 0, n_out = 0, n_ep = 0;
+	uint32_t n_out = 0, n_ep = 0;
 	json_t *o, *progs;
 	struct updp u;
 
-	if (uplink_pin_dir(c, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
+	if (pin_uplink_dir(&c->p, ns->uplink, dir, sizeof(dir)) || updp_open(dir, &u))
 		return json_pack("{s:s, s:s}", "ifname", ns->uplink, "error",
 				 "the uplink's pins are missing");
-	bpf_map_lookup_elem(u.config, &zero, &cfg);
+	updp_config_get(&u, &cfg);
 	dp_map_count(u.nat_out, &n_out);
 	dp_map_count(u.endpoints, &n_ep);
 	o = json_pack("{s:s, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "ifname",
@@ -376,7 +363,7 @@ json_t *report_status(struct netctx *c, const struct netstate *ns)
 	json_t *o, *maps, *progs;
 	struct dp dp;
 
-	if (net_pin_dir(c, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
+	if (pin_net_dir(&c->p, ns->name, dir, sizeof(dir)) || dp_open(dir, &dp))
 		return NULL;
 	o = report_net_summary(c, ns);
 	progs = json_array();
@@ -455,7 +442,6 @@ int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
 {
 	struct bpfbr_uplink_cfg cfg;
 	struct nat_walk w = { ns, flows, 0, dp_now_ns() };
-	uint32_t zero = 0;
 	struct updp u;
 	int err;
 
@@ -464,7 +450,7 @@ int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
 	err = uplink_dp_open(c, ns->uplink, &u);
 	if (err)
 		return err;
-	err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;
+	err = updp_config_get(&u, &cfg);
 	if (!err) {
 		w.uplink_addr = cfg.addr;
 		err = updp_flows_each(&u, cfg.nat_max, nat_flow, &w);

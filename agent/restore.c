@@ -12,6 +12,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "pin_layout.h"
 #include "port_restore.h"
 #include "restore.h"
 #include "state.h"
@@ -29,11 +30,11 @@ static bool gateway_hooked(struct netctx *c, const struct netstate *ns)
 {
 	char pin[PATH_MAX];
 
-	if (port_link_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) ||
+	if (pin_port_link(&c->p, ns->name, ns->gw_port, pin, sizeof(pin)) ||
 	    !hook_live(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode))
 		return false;
 	return ns->datapath != DATAPATH_XDP ||
-	       (!port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)) &&
+	       (!pin_port_xdp(&c->p, ns->name, ns->gw_port, pin, sizeof(pin)) &&
 		xdp_live(ns->gw_port_ifindex, pin));
 }
 
@@ -120,7 +121,7 @@ static int restore_config(struct netctx *c, const struct netstate *ns, const str
 }
 
 static int restore_gateway_port(struct netctx *c, struct netstate *ns, const struct dp *dp,
-				const char *pin_dir, uint32_t old_ifindex, json_t *done)
+				uint32_t old_ifindex, json_t *done)
 {
 	char pin[PATH_MAX];
 	int err;
@@ -129,14 +130,14 @@ static int restore_gateway_port(struct netctx *c, struct netstate *ns, const str
 		return 0;
 	if (old_ifindex && old_ifindex != (uint32_t)ns->gw_port_ifindex)
 		dp_port_del(dp, old_ifindex, 0);
-	err = port_link_pin(c, ns->name, ns->gw_port, pin, sizeof(pin));
+	err = pin_port_link(&c->p, ns->name, ns->gw_port, pin, sizeof(pin));
 	if (err)
 		return err;
 	detach_hook(ns->gw_port_ifindex, HOOK_INGRESS, pin, ns->mode);
 	if (ns->datapath == DATAPATH_XDP &&
-	    !port_xdp_pin(c, ns->name, ns->gw_port, pin, sizeof(pin)))
+	    !pin_port_xdp(&c->p, ns->name, ns->gw_port, pin, sizeof(pin)))
 		detach_xdp(pin);
-	err = gateway_plug(c, ns, dp, pin_dir);
+	err = gateway_plug(c, ns, dp);
 	if (!err)
 		did(done, ns, "hook", ns->gw_port);
 	return err;
@@ -259,7 +260,7 @@ int net_restore(struct netctx *c, const char *name, json_t *done)
 	if (err)
 		return err;
 	old_gw_port = (uint32_t)ns.gw_port_ifindex;
-	err = net_pin_dir(c, name, pin_dir, sizeof(pin_dir));
+	err = pin_net_dir(&c->p, name, pin_dir, sizeof(pin_dir));
 	if (!err)
 		err = restore_gateway(c, &ns, done, &new_gw);
 	if (!err)
@@ -270,7 +271,7 @@ int net_restore(struct netctx *c, const char *name, json_t *done)
 		old_gw_port = 0;
 	err = restore_config(c, &ns, &dp);
 	if (!err)
-		err = restore_gateway_port(c, &ns, &dp, pin_dir, old_gw_port, done);
+		err = restore_gateway_port(c, &ns, &dp, old_gw_port, done);
 	if (!err)
 		err = subnets_add(&c->p, &ns);
 	if (!err && ns.masquerade) {

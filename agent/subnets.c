@@ -9,12 +9,13 @@
 #include "bpfbr/netcfg.h"
 #include "log.h"
 #include "parse.h"
+#include "pin_layout.h"
 #include "state.h"
 #include "subnets.h"
 
 static int subnets_open(const struct paths *p, char *path, size_t size)
 {
-	int fd, err = path_join(path, size, p->pins, SUBNETS_PIN);
+	int fd, err = pin_subnets(p, path, size);
 
 	if (err)
 		return err;

@@ -13,8 +13,6 @@
 #include "model.h"
 #include "paths.h"
 
-#define SUBNETS_PIN "subnets"
-
 int subnets_add(const struct paths *p, const struct netstate *ns);
 /* Removes ns's subnet; the pin goes with the last one. */
 int subnets_remove(const struct paths *p, const struct netstate *ns);

@@ -8,6 +8,7 @@
 #include "journal.h"
 #include "log.h"
 #include "netfollow.h"
+#include "pin_layout.h"
 #include "state.h"
 #include "upgrade.h"
 #include "uplink.h"
@@ -101,7 +102,7 @@ static int upgrade_net(struct upgrading *u, const char *name)
 	err = netctx_load(u->c, name, &ns);
 	if (err)
 		return err;
-	err = net_pin_dir(u->c, name, dir, sizeof(dir));
+	err = pin_net_dir(&u->c->p, name, dir, sizeof(dir));
 	if (err)
 		goto out;
 	err = dp_stage(dir);
@@ -137,7 +138,7 @@ static int upgrade_uplink(struct upgrading *u, const char *ifname)
 	struct updp up;
 	int err;
 
-	err = uplink_pin_dir(u->c, ifname, dir, sizeof(dir));
+	err = pin_uplink_dir(&u->c->p, ifname, dir, sizeof(dir));
 	if (err)
 		return err;
 	err = updp_stage(dir);

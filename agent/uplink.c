@@ -5,37 +5,18 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <bpf/bpf.h>
 
 #include "attach.h"
 #include "link_alias.h"
 #include "log.h"
 #include "netctx.h"
+#include "pin_layout.h"
 #include "pins.h"
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 #include "wording.h"
-
-int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t size)
-{
-	char dir[PATH_MAX];
-	int err = path_join(dir, sizeof(dir), c->p.pins, UPLINKS_DIR);
-
-	return err ?: path_join(buf, size, dir, ifname);
-}
-
-int uplink_link_pin(const struct netctx *c, const char *ifname, const char *name, char *buf,
-		    size_t size)
-{
-	char dir[PATH_MAX], links[PATH_MAX];
-	int err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
-
-	if (!err)
-		err = path_join(links, sizeof(links), dir, "links");
-	return err ?: path_join(buf, size, links, name);
-}
 
 /* The node's ephemeral ports: translations chosen from outside it never
  * collide with the node's own new connections. */
@@ -147,14 +128,13 @@ static int attach_uplink(struct netctx *c, const char *ifname, int ifindex, cons
 	enum attach_mode m = mode;
 	int err;
 
-	err = uplink_link_pin(c, ifname, "egress", out_pin, sizeof(out_pin));
+	err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_EGRESS, out_pin, sizeof(out_pin));
 	if (!err)
-		err = uplink_link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin));
-	if (!err) {
-		snprintf(links, sizeof(links), "%.*s", (int)(strrchr(in_pin, '/') - in_pin),
-			 in_pin);
+		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_INGRESS, in_pin, sizeof(in_pin));
+	if (!err)
+		err = pin_uplink_links_dir(&c->p, ifname, links, sizeof(links));
+	if (!err)
 		err = mkdir_p(links, 0700);
-	}
 	if (!err)
 		err = attach_hook(u->prog_out, ifindex, HOOK_EGRESS, out_pin, &m);
 	if (err) {
@@ -181,9 +161,9 @@ static int uplink_xdp(struct netctx *c, const char *ifname, int ifindex, const s
 {
 	char pin[PATH_MAX];
 	struct nl_link l;
-	int err = uplink_link_pin(c, ifname, "xdp", pin, sizeof(pin));
+	int err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_XDP, pin, sizeof(pin));
 
-	if (err || !access(pin, F_OK))
+	if (err || pin_present(pin))
 		return err;
 	if (!nl_link_get(&c->nl, NULL, ifindex, &l) && !strcmp(l.kind, "veth")) {
 		pr_info("uplink %s is a veth: replies are translated by TC, not XDP", ifname);
@@ -202,13 +182,13 @@ static void uplink_detach(struct netctx *c, const char *ifname, int ifindex)
 	char out_pin[PATH_MAX], in_pin[PATH_MAX], xdp_pin[PATH_MAX];
 	enum attach_mode mode;
 
-	if (uplink_link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
-	    uplink_link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
-	    uplink_link_pin(c, ifname, "xdp", xdp_pin, sizeof(xdp_pin)))
+	if (pin_uplink_link(&c->p, ifname, UPLINK_LINK_EGRESS, out_pin, sizeof(out_pin)) ||
+	    pin_uplink_link(&c->p, ifname, UPLINK_LINK_INGRESS, in_pin, sizeof(in_pin)) ||
+	    pin_uplink_link(&c->p, ifname, UPLINK_LINK_XDP, xdp_pin, sizeof(xdp_pin)))
 		return;
 	detach_xdp(xdp_pin);
 	/* TCX links are pinned; a legacy filter is found by its handle. */
-	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
+	mode = pin_hook_mode(out_pin);
 	if (ifindex > 0 || mode == ATTACH_TCX) {
 		detach_hook(ifindex, HOOK_EGRESS, out_pin, mode);
 		detach_hook(ifindex, HOOK_INGRESS, in_pin, mode);
@@ -220,7 +200,6 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 {
 	struct bpfbr_uplink_cfg cfg = { 0 }, cur;
 	char dir[PATH_MAX];
-	uint32_t zero = 0;
 	struct nl_link l;
 	struct updp u;
 	int err;
@@ -228,14 +207,14 @@ int uplink_join(struct netctx *c, const struct netstate *ns, const struct uplink
 	err = check_uplink(c, o->ifname, &l, &cfg.addr);
 	if (err)
 		return err;
-	err = uplink_pin_dir(c, o->ifname, dir, sizeof(dir));
+	err = pin_uplink_dir(&c->p, o->ifname, dir, sizeof(dir));
 	if (err)
 		return err;
 	if (!access(dir, F_OK)) {
 		err = updp_open(dir, &u);
 		if (err)
 			return err;
-		err = bpf_map_lookup_elem(u.config, &zero, &cur) ? -errno : check_same(o, &cur);
+		err = updp_config_get(&u, &cur) ?: check_same(o, &cur);
 		if (!err && ns->datapath == DATAPATH_XDP)
 			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		updp_close(&u);
@@ -275,11 +254,11 @@ static bool uplink_intact(struct netctx *c, const char *ifname, int ifindex,
 	char out_pin[PATH_MAX], in_pin[PATH_MAX];
 	enum attach_mode mode;
 
-	if (uplink_link_pin(c, ifname, "egress", out_pin, sizeof(out_pin)) ||
-	    uplink_link_pin(c, ifname, "ingress", in_pin, sizeof(in_pin)) ||
+	if (pin_uplink_link(&c->p, ifname, UPLINK_LINK_EGRESS, out_pin, sizeof(out_pin)) ||
+	    pin_uplink_link(&c->p, ifname, UPLINK_LINK_INGRESS, in_pin, sizeof(in_pin)) ||
 	    cfg->ifindex != (uint32_t)ifindex)
 		return false;
-	mode = access(out_pin, F_OK) ? ATTACH_TC : ATTACH_TCX;
+	mode = pin_hook_mode(out_pin);
 	return hook_live(ifindex, HOOK_EGRESS, out_pin, mode) &&
 	       hook_live(ifindex, HOOK_INGRESS, in_pin, mode);
 }
@@ -292,7 +271,6 @@ int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
 				 .port_hi = ns->nat_port_hi };
 	struct bpfbr_uplink_cfg cfg;
 	char dir[PATH_MAX];
-	uint32_t zero = 0;
 	struct nl_link l;
 	struct updp u;
 	int err;
@@ -300,11 +278,11 @@ int uplink_restore(struct netctx *c, const struct netstate *ns, bool *rebuilt)
 	*rebuilt = false;
 	err = check_uplink(c, ns->uplink, &l, &cfg.addr);
 	if (!err)
-		err = uplink_pin_dir(c, ns->uplink, dir, sizeof(dir));
+		err = pin_uplink_dir(&c->p, ns->uplink, dir, sizeof(dir));
 	if (err)
 		return err;
 	if (!access(dir, F_OK) && !updp_open(dir, &u)) {
-		err = bpf_map_lookup_elem(u.config, &zero, &cfg) ? -errno : 0;
+		err = updp_config_get(&u, &cfg);
 		if (!err && uplink_intact(c, ns->uplink, l.ifindex, &cfg)) {
 			updp_close(&u);
 			return 0;
@@ -390,22 +368,22 @@ int uplink_remove(struct netctx *c, const char *ifname)
 	char dir[PATH_MAX];
 	int err;
 
-	err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
+	err = pin_uplink_dir(&c->p, ifname, dir, sizeof(dir));
 	if (err)
 		return err;
 	uplink_detach(c, ifname, nl_link_index(&c->nl, ifname));
 	err = pins_remove(dir);
 	if (err)
 		pr_warn("some pins under %s could not be removed: %s", dir, strerror(-err));
-	*strrchr(dir, '/') = '\0';
-	rmdir(dir); /* PINS/uplinks, once no uplink is left */
+	if (!pin_uplinks_dir(&c->p, dir, sizeof(dir)))
+		rmdir(dir); /* once no uplink is left */
 	return 0;
 }
 
 int uplink_dp_open(const struct netctx *c, const char *ifname, struct updp *u)
 {
 	char dir[PATH_MAX];
-	int err = uplink_pin_dir(c, ifname, dir, sizeof(dir));
+	int err = pin_uplink_dir(&c->p, ifname, dir, sizeof(dir));
 
 	return err ?: updp_open(dir, u);
 }

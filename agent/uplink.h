@@ -49,10 +49,6 @@ int uplink_endpoint_add(struct netctx *c, const struct netstate *ns, const struc
 int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n);
 int uplink_endpoint_del(struct netctx *c, const struct netstate *ns, const struct attachment *a);
 
-int uplink_pin_dir(const struct netctx *c, const char *ifname, char *buf, size_t size);
-/* The pin of one of the uplink's links: "egress", "ingress" (TCX), "xdp". */
-int uplink_link_pin(const struct netctx *c, const char *ifname, const char *name, char *buf,
-		    size_t size);
 struct updp;
 /* Opens the pinned masquerade datapath of uplink ifname. */
 int uplink_dp_open(const struct netctx *c, const char *ifname, struct updp *u);

@@ -24,9 +24,9 @@
 	}
 
 static const struct pin_spec up_pins[] = {
-	SPEC("config", "nat_config", false, config),
-	SPEC("endpoints", "nat_endpoints", false, endpoints),
-	SPEC("flows", "nat_flows", false, flows),
+	SPEC(UPDP_PIN_CONFIG, "nat_config", false, config),
+	SPEC(UPDP_PIN_ENDPOINTS, "nat_endpoints", false, endpoints),
+	SPEC(UPDP_PIN_FLOWS, "nat_flows", false, flows),
 	SPEC("free", "nat_free", false, free),
 	SPEC("nat_out", "nat_out", false, nat_out),
 	SPEC("nat_in", "nat_in", false, nat_in),
@@ -144,6 +144,13 @@ int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr, 
 	return 0;
 }
 
+int updp_config_get(const struct updp *u, struct bpfbr_uplink_cfg *cfg)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(u->config, &zero, cfg) ? -errno : 0;
+}
+
 int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep)
 {
 	if (bpf_map_update_elem(u->devmap, &ep->ifindex, &ep->ifindex, BPF_ANY))
@@ -154,6 +161,11 @@ int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_en
 int updp_endpoint_get(const struct updp *u, uint32_t addr, struct bpfbr_endpoint *ep)
 {
 	return bpf_map_lookup_elem(u->endpoints, &addr, ep) ? -errno : 0;
+}
+
+int updp_endpoint_next(const struct updp *u, const uint32_t *prev, uint32_t *next)
+{
+	return bpf_map_get_next_key(u->endpoints, prev, next) ? -errno : 0;
 }
 
 int updp_endpoint_del(const struct updp *u, uint32_t addr)
@@ -202,7 +214,7 @@ static int pinned_nat_max(const char *dir, uint32_t *nat_max)
 	struct bpfbr_uplink_cfg cfg;
 	char path[PATH_MAX];
 	uint32_t zero = 0;
-	int fd, err = path_join(path, sizeof(path), dir, "config");
+	int fd, err = path_join(path, sizeof(path), dir, UPDP_PIN_CONFIG);
 
 	if (err)
 		return err;

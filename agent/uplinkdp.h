@@ -11,7 +11,10 @@
 
 #include "bpfbr/nat.h"
 
-#define UPLINKS_DIR "uplinks"
+/* Pins under the uplink's directory that another program reuses (follow.c). */
+#define UPDP_PIN_CONFIG	   "config"
+#define UPDP_PIN_ENDPOINTS "endpoints"
+#define UPDP_PIN_FLOWS	   "flows"
 
 struct updp {
 	int config;
@@ -42,6 +45,8 @@ int updp_commit(const char *dir);
 int updp_drop_staged(const char *dir);
 /* Binds the NAT sweeper's timer to the pinned sweep program (after a commit). */
 int updp_arm(const struct updp *u);
+/* The uplink's configuration as loaded (updp_load). */
+int updp_config_get(const struct updp *u, struct bpfbr_uplink_cfg *cfg);
 void updp_close(struct updp *u);
 
 /* Runs the sweep program once; *reclaimed gets the number of flows freed. */
@@ -51,6 +56,9 @@ int updp_sweep(const struct updp *u, enum bpfbr_sweep_mode mode, uint32_t addr,
 int updp_endpoint_set(const struct updp *u, uint32_t addr, const struct bpfbr_endpoint *ep);
 /* The endpoint of addr (-ENOENT: none). */
 int updp_endpoint_get(const struct updp *u, uint32_t addr, struct bpfbr_endpoint *ep);
+/* The endpoint after prev (NULL: the first); -ENOENT after the last. A walk
+ * that deletes an endpoint starts again from NULL. */
+int updp_endpoint_next(const struct updp *u, const uint32_t *prev, uint32_t *next);
 /* Stops new flows of the endpoint, reclaims its flows, removes it. */
 int updp_endpoint_del(const struct updp *u, uint32_t addr);
 

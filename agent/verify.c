@@ -19,6 +19,7 @@
 #include "netfollow.h"
 #include "netlink.h"
 #include "netns.h"
+#include "pin_layout.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 #include "verify.h"
@@ -199,9 +200,9 @@ static bool check_node(struct netctx *c, const struct netstate *ns, const struct
 	if (nl_link_get(&c->nl, ns->gw_dev, 0, &l) || l.ifindex != ns->gw_dev_ifindex)
 		return differs(res, VERIFY_GW_DEV_MISSING,
 			       "the network's gateway device %s is missing", ns->gw_dev);
-	err = net_pin_dir(c, ns->name, dir, sizeof(dir));
+	err = pin_net_dir(&c->p, ns->name, dir, sizeof(dir));
 	if (!err)
-		err = port_link_pin(c, ns->name, a->host_ifname, link_pin, sizeof(link_pin));
+		err = pin_port_link(&c->p, ns->name, a->host_ifname, link_pin, sizeof(link_pin));
 	if (!err)
 		err = dp_open(dir, &dp);
 	if (err)
