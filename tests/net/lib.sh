@@ -252,8 +252,37 @@ eventually() {
 # ping_ok NS ADDR: one echo request answered within 2 s (3 tries).
 ping_ok() { on "$1" ping -c1 -W2 -w6 "$2" >/dev/null 2>&1; }
 
+# proc_start PID: the start time of process PID (field 22 of its stat), empty
+# when there is no such process: a pid with its start time names one process.
+proc_start() {
+	local stat f
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	read -ra f <<<"${stat##*) }"
+	echo "${f[19]}"
+}
+
+# sweep_dead_worlds: what a test file killed by SIGKILL (which no trap sees)
+# left: the namespaces and root of every world whose owner, the pid and start
+# time in its .owner, is gone. Worlds without .owner are not touched.
+sweep_dead_worlds() {
+	local d run pid start n
+	for d in /tmp/bpfbr-test.*.*; do
+		[ -f "$d/.owner" ] || continue
+		read -r pid start <"$d/.owner" || continue
+		[ -n "$pid" ] && [ "$(proc_start "$pid")" != "$start" ] || continue
+		run=${d#/tmp/bpfbr-test.}
+		run=${run%%.*}
+		for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+			case "$n" in "bbt$run"-*) ip netns del "$n" 2>/dev/null ;; esac
+		done
+		umount "$d/sys/fs/bpf" 2>/dev/null
+		rm -rf "$d"
+	done
+}
+
 setup_world() {
 	ROOT=$(mktemp -d "/tmp/bpfbr-test.$RUN.XXXX")
+	echo "$$ $(proc_start $$)" >"$ROOT/.owner"
 	mkdir -p "$ROOT/sys/fs/bpf"
 	mount -t bpf bpf "$ROOT/sys/fs/bpf" || return 1
 	NODE="$PREFIX-node"
@@ -336,6 +365,7 @@ run_tests() {
 	done
 }
 
+sweep_dead_worlds
 trap cleanup_world EXIT
 # Killed (a time limit of the runner): clean up and stop, the tests left unrun.
 trap 'cleanup_world; exit 143' TERM
