@@ -97,6 +97,20 @@ bool fx_run(struct fx *fx, int in, const struct frame *f, struct sw_run *r)
 	return ASSERT_OK(sw_run(&fx->sw, fx->env.dev[in].ifindex, f, r), "BPF_PROG_TEST_RUN");
 }
 
+void fx_node_syn(const struct fx *fx, int c, struct pkt *p, struct frame *f)
+{
+	*p = (struct pkt){ .saddr = fx->port[GW].ipv4,
+			   .daddr = fx->port[c].ipv4,
+			   .proto = PROTO_TCP,
+			   .ttl = 64,
+			   .sport = 22,
+			   .dport = 40000,
+			   .tcp_flags = TCP_SYN };
+	memcpy(p->dst_mac, fx->port[c].mac, 6);
+	memcpy(p->src_mac, fx->port[GW].mac, 6);
+	pkt_frame(f, p);
+}
+
 bool fx_xdp(struct fx *fx)
 {
 	bool ok = true;

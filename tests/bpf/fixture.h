@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "env.h"
+#include "nat_pkt.h"
 #include "sw.h"
 
 /* Slots (and device numbers) of the standard network. */
@@ -42,6 +43,10 @@ void fx_port_init(struct bpfbr_port *p, int net, int n, uint32_t ifindex, uint8_
 
 /* A MAC no port owns: 02:cc:00:00:00:<n>. */
 void fx_stranger_mac(uint8_t mac[6], uint8_t n);
+
+/* The node's SYN from its port 22 to port slot c's port 40000, as the
+ * gateway port receives it: *p and its frame *f. */
+void fx_node_syn(const struct fx *fx, int c, struct pkt *p, struct frame *f);
 
 /* Runs the program on f arriving on port slot `in`; false (test failed) if the run errs. */
 bool fx_run(struct fx *fx, int in, const struct frame *f, struct sw_run *r);

@@ -7,6 +7,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
 
 #include "harness.h"
 #include "nat_fixture.h"
@@ -175,6 +176,20 @@ void nfx_masqueraded(struct pkt *want, const struct pkt *p, uint16_t oport)
 	*want = *p;
 	want->saddr = uplink_addr();
 	want->sport = oport;
+}
+
+bool nfx_dns_flow(struct nfx *fx, struct pkt *sent, struct pkt *want)
+{
+	struct nat_run r;
+	struct frame f;
+
+	nfx_sent(sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
+	pkt_frame(&f, sent);
+	if (!nfx_out(fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow"))
+		return false;
+	if (want)
+		nfx_masqueraded(want, sent, 40000);
+	return true;
 }
 
 void nfx_reply(struct pkt *p, const struct pkt *out)

@@ -76,6 +76,10 @@ bool nfx_in_xdp(struct nfx *fx, const struct frame *f, struct nat_run *r);
 void nfx_sent(struct pkt *p, int c, uint8_t proto, uint16_t sport, uint32_t raddr, uint16_t dport);
 /* Container c's packet p as masquerade sends it: from the uplink's address, port oport. */
 void nfx_masqueraded(struct pkt *want, const struct pkt *p, uint16_t oport);
+/* CT1's DNS query (UDP 40000 to the server's port 53) sent out through the
+ * masquerade and passed; *want (when not NULL) as it left, its port kept.
+ * False: the test failed. */
+bool nfx_dns_flow(struct nfx *fx, struct pkt *sent, struct pkt *want);
 /* The remote's reply to out, a packet that left the uplink (TCP: SYN-ACK to a SYN, else ACK). */
 void nfx_reply(struct pkt *p, const struct pkt *out);
 /* Reply p as masquerade delivers it into container c at its port iport: TTL - 1,

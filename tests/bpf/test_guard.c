@@ -211,16 +211,7 @@ TEST(guard_forged_synack)
 	check(&fx, &p, C1, BPFBR_DROP_NODE_DENIED, "a RST in no flow of the node");
 
 	/* The node connects to the container: its SYN, delivered by the gateway port. */
-	p = (struct pkt){ .saddr = gw,
-			  .daddr = fx.port[C1].ipv4,
-			  .proto = PROTO_TCP,
-			  .ttl = 64,
-			  .sport = 22,
-			  .dport = 40000,
-			  .tcp_flags = TCP_SYN };
-	memcpy(p.dst_mac, fx.port[C1].mac, 6);
-	memcpy(p.src_mac, fx.port[GW].mac, 6);
-	pkt_frame(&f, &p);
+	fx_node_syn(&fx, C1, &p, &f);
 	if (!fx_run(&fx, GW, &f, &r) ||
 	    !expect_deliver(&fx.env, &r, &f, C1, BPFBR_TRACE_PEER, "the node's SYN"))
 		goto out;
@@ -477,16 +468,7 @@ TEST(guard_inbound_tcp_times)
 	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
 		return;
 	for (int c = C1; c <= C2; c++) {
-		p = (struct pkt){ .saddr = fx.port[GW].ipv4,
-				  .daddr = fx.port[c].ipv4,
-				  .proto = PROTO_TCP,
-				  .ttl = 64,
-				  .sport = 22,
-				  .dport = 40000,
-				  .tcp_flags = TCP_SYN };
-		memcpy(p.dst_mac, fx.port[c].mac, 6);
-		memcpy(p.src_mac, fx.port[GW].mac, 6);
-		pkt_frame(&f, &p);
+		fx_node_syn(&fx, c, &p, &f);
 		if (!fx_run(&fx, GW, &f, &r) ||
 		    !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "node's SYN"))
 			goto out;

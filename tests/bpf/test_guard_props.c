@@ -103,17 +103,9 @@ TEST(prop_tcp_flags_to_node)
 	for (int flow = 0; flow < 2; flow++) {
 		if (flow) {
 			/* The node connects from its port 22 to C1's 40000: its SYN, delivered. */
-			struct pkt p = { .saddr = fx.port[GW].ipv4,
-					 .daddr = fx.port[C1].ipv4,
-					 .proto = PROTO_TCP,
-					 .ttl = 64,
-					 .sport = 22,
-					 .dport = 40000,
-					 .tcp_flags = TCP_SYN };
+			struct pkt p;
 
-			memcpy(p.dst_mac, fx.port[C1].mac, 6);
-			memcpy(p.src_mac, fx.port[GW].mac, 6);
-			pkt_frame(&f, &p);
+			fx_node_syn(&fx, C1, &p, &f);
 			if (!fx_run(&fx, GW, &f, &r) ||
 			    !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "the node's SYN"))
 				goto out;

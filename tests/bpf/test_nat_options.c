@@ -100,11 +100,8 @@ TEST(nat_source_routed_reply)
 		return;
 	if (!nfx_xdp(&fx))
 		goto out;
-	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
-	pkt_frame(&f, &sent);
-	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow"))
+	if (!nfx_dns_flow(&fx, &sent, &want))
 		goto out;
-	nfx_masqueraded(&want, &sent, 40000);
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		nfx_reply(&reply, &want);
 		reply.optlen = routes[i].optlen;

@@ -156,9 +156,7 @@ TEST(nat_release_race)
 
 	if (!nfx_setup(&fx, NULL))
 		return;
-	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
-	pkt_frame(&f, &sent);
-	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow") ||
+	if (!nfx_dns_flow(&fx, &sent, NULL) ||
 	    !nfx_expect_flow(&fx, CT1, &sent, 40000, BPFBR_FLOW_NEW, &slot, "the flow") ||
 	    !ASSERT_OK(nat_dp_flow_get(&fx.dp, slot, &fl), "read it"))
 		goto out;
@@ -167,6 +165,7 @@ TEST(nat_release_race)
 	if (!ASSERT_OK(nat_dp_flow_put(&fx.dp, slot, &fl), "release begins"))
 		goto out;
 	/* CPU B: the flow's next packet meets the released slot. */
+	pkt_frame(&f, &sent);
 	if (nfx_out(&fx, &f, &r))
 		nexp_drop(&r, BPFBR_DROP_NAT_RELEASING, "a packet of a flow being released");
 	/* CPU A finishes: keys by tuple, counts, the slot back to the free queue. */

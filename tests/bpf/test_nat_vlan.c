@@ -24,11 +24,8 @@ TEST(nat_vlan_tagged)
 		return;
 	if (!nfx_xdp(&fx))
 		goto out;
-	nfx_sent(&sent, CT1, PROTO_UDP, 40000, server_addr(), 53);
-	pkt_frame(&f, &sent);
-	if (!nfx_out(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_OK, "a flow"))
+	if (!nfx_dns_flow(&fx, &sent, &want))
 		goto out;
-	nfx_masqueraded(&want, &sent, 40000);
 	nfx_reply(&reply, &want);
 	pkt_frame(&f, &reply);
 	frame_vlan_push(&f, ETHERTYPE_8021Q, 100);
