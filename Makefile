@@ -25,8 +25,24 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
 SKELS      := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/skel/%.skel.h)
 
-AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
-AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/agent/%.o)
+# The agent's layers, lowest first (README "Repository layout"). A file sees
+# the headers of its own layer and the layers below, never above: the build
+# refuses an include that goes upward (and scripts/layers.sh says which).
+# cli and cni sit side by side; main.c, at the top, sees everything. File
+# names are unique across layers: objects go to build/agent/NAME.o.
+AGENT_LAYERS := lib sys core cli cni
+AGENT_INC_lib   := -Iagent/lib
+AGENT_INC_sys   := $(AGENT_INC_lib) -Iagent/sys
+AGENT_INC_core  := $(AGENT_INC_sys) -Iagent/core
+AGENT_INC_cli   := $(AGENT_INC_core) -Iagent/cli
+AGENT_INC_cni   := $(AGENT_INC_core) -Iagent/cni
+AGENT_INC_agent := $(AGENT_INC_core) -Iagent/cli -Iagent/cni
+# The include flags of the layer that source file $(1) is in.
+agent_inc = $(AGENT_INC_$(notdir $(patsubst %/,%,$(dir $(1)))))
+vpath %.c agent $(AGENT_LAYERS:%=agent/%)
+
+AGENT_SRCS := $(wildcard $(AGENT_LAYERS:%=agent/%/*.c))
+AGENT_OBJS := $(addprefix $(BUILD)/agent/,$(notdir $(AGENT_SRCS:.c=.o)))
 BPFBR      := $(BUILD)/bpfbr
 
 .PHONY: all deps build check test demo demo-down clean help format format-check
@@ -66,8 +82,8 @@ $(BUILD)/skel/%.skel.h: $(BUILD)/bpf/%.bpf.o | $(BUILD)/skel
 	mv $@.tmp $@
 
 # --- agent ---------------------------------------------------------------------
-$(BUILD)/agent/%.o: agent/%.c | $(BUILD)/agent $(SKELS)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/agent/%.o: %.c | $(BUILD)/agent $(SKELS)
+	$(CC) $(ALL_CFLAGS) $(call agent_inc,$<) -c $< -o $@
 
 $(BPFBR): $(BUILD)/agent/main.o $(AGENT_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -103,7 +119,7 @@ shape-report:
 	scripts/shape-report.sh
 
 # --- formatting ----------------------------------------------------------------
-FORMAT_SRCS := $(wildcard agent/*.c agent/*.h bpf/*.c bpf/lib/*.h include/bpfbr/*.h tests/*/*.c tests/*/*.h)
+FORMAT_SRCS := $(wildcard agent/*.c agent/*/*.[ch] bpf/*.c bpf/lib/*.h include/bpfbr/*.h tests/*/*.c tests/*/*.h)
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -125,4 +141,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/mutate -prune -o -name '*.d' -print 2>/dev/null)

@@ -162,7 +162,8 @@ vm_tests() {
 	done
 }
 
-# The sources follow .clang-format (kernel style, 100 columns).
+# The sources follow .clang-format (kernel style, 100 columns), and the
+# agent's includes its layers (scripts/layers.sh).
 style_tests() {
 	local out
 
@@ -171,6 +172,13 @@ style_tests() {
 	else
 		echo "$out" | head -20
 		echo "FAIL style/clang-format: $(echo "$out" | grep -c 'should be clang-formatted') places differ; run: make format"
+	fi
+	# The agent's layers: no include from a lower layer to a higher one.
+	if out=$(scripts/layers.sh 2>&1); then
+		echo "PASS style/layers"
+	else
+		echo "$out" | head -20
+		echo "FAIL style/layers: $(echo "$out" | tail -1) cross the agent's layers upward; see README \"Repository layout\""
 	fi
 }
 

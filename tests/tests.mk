@@ -4,7 +4,7 @@
 #   build/tests/bpf-tests   the BPF programs through BPF_PROG_TEST_RUN
 
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-TEST_CFLAGS  := $(ALL_CFLAGS) -Iagent -Itests/lib
+TEST_CFLAGS  := $(ALL_CFLAGS) $(AGENT_INC_agent) -Itests/lib
 
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 # Userspace modules the unit tests exercise, rebuilt with the sanitizers.
@@ -29,9 +29,9 @@ $(BUILD)/tests/verifier-report: tests/tools/verifier_report.c $(BPF_OBJS)
 verifier-report: test-build
 	scripts/verifier-report.sh
 
-$(BUILD)/asan/agent/%.o: agent/%.c | $(SKELS)
+$(BUILD)/asan/agent/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(call agent_inc,$<) $(SAN_FLAGS) -c $< -o $@
 $(BUILD)/asan/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(SAN_FLAGS) -c $< -o $@

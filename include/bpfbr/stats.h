@@ -9,7 +9,7 @@
 
 #include "types.h"
 
-/* Why a frame was dropped. Keep the names in agent/counter_names.c in step. */
+/* Why a frame was dropped. Keep the names in agent/lib/counter_names.c in step. */
 enum bpfbr_drop {
 	BPFBR_DROP_NONE = 0,
 	BPFBR_DROP_RUNT,	   /* shorter than an Ethernet header */
@@ -51,7 +51,7 @@ BPFBR_STATIC_ASSERT(BPFBR_DROP_MAX <= BPFBR_EVENT_BASE, "drop reasons overflow i
 
 /*
  * Events that are worth counting but are not drops. Same map, after the drops;
- * named in agent/counter_names.c too.
+ * named in agent/lib/counter_names.c too.
  */
 enum bpfbr_event {
 	BPFBR_EV_LEARNED = BPFBR_EVENT_BASE, /* a new or moved MAC was learned */

@@ -608,7 +608,7 @@ static void sw_mac(uint8_t mac[6], unsigned int i)
 }
 
 /*
- * Adds port i (slot i; slot 0 is the gateway) as dp_port_add() does:
+ * Adds port i (slot i; slot 0 is the gateway) as switchdp_port_add() does:
  * ports, static fdb entry, devmap, flood list. Its per-CPU stats start zeroed.
  */
 static void sw_port_add(struct sw *sw, unsigned int i)
@@ -635,7 +635,7 @@ static void sw_port_add(struct sw *sw, unsigned int i)
 	update(bpf_map__fd(sw->skel->maps.bpfbr_flood), &slot, &ifindex, "flood");
 }
 
-/* Removes port i as dp_port_del() does. */
+/* Removes port i as switchdp_port_del() does. */
 static void sw_port_del(struct sw *sw, unsigned int i)
 {
 	uint32_t ifindex = sw_ifindex(sw, i), slot = i, none = 0;

@@ -2,7 +2,7 @@
 /*
  * One uplink's masquerade datapath under test: a private instance of the
  * uplink object (nothing pinned, nothing attached) set up the way
- * agent/uplinkdp.c sets one up: flows, free, nat_out and nat_in sized to
+ * agent/sys/uplinkdp.c sets one up: flows, free, nat_out and nat_in sized to
  * nat_max before load, the free queue filled with slots 0..nat_max-1, the
  * configuration written. nat_dp_run() feeds one frame to a program through
  * BPF_PROG_TEST_RUN and reports what it did.

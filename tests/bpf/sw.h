@@ -2,7 +2,7 @@
 /*
  * One switch: a private instance of the port program (skeleton loaded with
  * the redirect trace on, nothing pinned, nothing attached) and its maps,
- * filled the way agent/dpmaps.c fills them. sw_run() feeds it one frame
+ * filled the way agent/sys/switchdp_maps.c fills them. sw_run() feeds it one frame
  * through BPF_PROG_TEST_RUN and reports everything a test looks at.
  */
 #ifndef BPFBR_TESTS_SW_H
@@ -39,7 +39,7 @@ int sw_load(struct sw *sw);
 void sw_unload(struct sw *sw);
 
 int sw_set_config(struct sw *sw, const struct bpfbr_netcfg *cfg);
-/* As dp_port_add(): stats zeroed, ports[ifindex], static fdb entry for its MAC, devmap[ifindex],
+/* As switchdp_port_add(): stats zeroed, ports[ifindex], static fdb entry for its MAC, devmap[ifindex],
  * flood[slot]. */
 int sw_add_port(struct sw *sw, const struct bpfbr_port *port);
 

@@ -7,7 +7,7 @@
 FUZZ_CC      ?= clang-14
 FUZZ_TIME    ?= 600
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -g -O1 $(WARN_C) -std=gnu11 -Iinclude -Iagent -MMD -MP $(FUZZ_SAN) \
+FUZZ_CFLAGS  := -g -O1 $(WARN_C) -std=gnu11 -Iinclude $(AGENT_INC_agent) -MMD -MP $(FUZZ_SAN) \
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 FUZZ_TARGETS       := cni_conf
@@ -50,7 +50,7 @@ fuzz-frames: $(BUILD)/tests/bpf-tests
 	BPFBR_FUZZ_FRAMES=$(FUZZ_FRAMES) $(BUILD)/tests/bpf-tests -s fuzz fuzz_frames
 fuzz: fuzz-frames
 
-$(BUILD)/fuzz/agent/%.o: agent/%.c | $(SKELS)
+$(BUILD)/fuzz/agent/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 $(BUILD)/fuzz/%.o: tests/fuzz/%.c

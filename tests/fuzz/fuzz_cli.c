@@ -31,7 +31,7 @@
 #include "reconcile.h"
 #include "recover.h"
 #include "report.h"
-#include "restore.h"
+#include "net_restore.h"
 #include "state.h"
 #include "upgrade.h"
 #include "bpfbr/nat.h"
@@ -74,17 +74,17 @@ void netctx_close(struct netctx *c)
 	(void)c;
 }
 
-int netctx_load(struct netctx *c, const char *name, struct netstate *ns)
+int netctx_load(struct netctx *c, const char *name, struct netstate *state)
 {
 	(void)c;
 	str_ok(name);
-	memset(ns, 0, sizeof(*ns));
+	memset(state, 0, sizeof(*state));
 	pr_err("network %s does not exist (fuzzing)", name);
 	return -ENOENT;
 }
 
 int netctx_foreach(struct netctx *c,
-		   int (*fn)(struct netctx *c, const struct netstate *ns, void *arg), void *arg)
+		   int (*fn)(struct netctx *c, const struct netstate *state, void *arg), void *arg)
 {
 	(void)c;
 	(void)fn;
@@ -236,40 +236,40 @@ int upgrade(struct netctx *c, const char *net, json_t *done)
 }
 
 /* Reached only for a network that exists, and none does here. */
-int uplink_flush(struct netctx *c, const struct netstate *ns, uint32_t *n)
+int uplink_flush(struct netctx *c, const struct netstate *state, uint32_t *n)
 {
 	(void)c;
-	(void)ns;
+	(void)state;
 	(void)n;
 	broken("uplink_flush without a network");
 }
 
-json_t *report_net_summary(struct netctx *c, const struct netstate *ns)
+json_t *report_net_summary(struct netctx *c, const struct netstate *state)
 {
 	(void)c;
-	(void)ns;
+	(void)state;
 	broken("report_net_summary without a network");
 }
 
-int report_fdb(struct netctx *c, const struct netstate *ns, json_t *entries)
+int report_fdb(struct netctx *c, const struct netstate *state, json_t *entries)
 {
 	(void)c;
-	(void)ns;
+	(void)state;
 	(void)entries;
 	broken("report_fdb without a network");
 }
 
-json_t *report_status(struct netctx *c, const struct netstate *ns)
+json_t *report_status(struct netctx *c, const struct netstate *state)
 {
 	(void)c;
-	(void)ns;
+	(void)state;
 	broken("report_status without a network");
 }
 
-int report_nat(struct netctx *c, const struct netstate *ns, json_t *flows)
+int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 {
 	(void)c;
-	(void)ns;
+	(void)state;
 	(void)flows;
 	broken("report_nat without a network");
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * libFuzzer target: the network state loader (agent/state.c). The input is
+ * libFuzzer target: the network state loader (agent/core/state.c). The input is
  * the content of a state file, written to a private root (under /dev/shm) and
  * loaded with state_load(), the way every bpfbr command reads a network.
  *
@@ -96,30 +96,30 @@ static bool strings_ok(const void *v, size_t stride, uint32_t n, uint32_t max)
 }
 
 /* What the loader promises about a state it accepts. */
-static void check_accepted(const struct netstate *ns)
+static void check_accepted(const struct netstate *state)
 {
-	const struct net_dns *d = &ns->dns;
+	const struct net_dns *d = &state->dns;
 
-	if (strcmp(ns->name, "fz"))
+	if (strcmp(state->name, "fz"))
 		broken("accepted a file that describes another network");
-	if (!valid_ifname(ns->gw_dev) || !valid_ifname(ns->gw_port))
+	if (!valid_ifname(state->gw_dev) || !valid_ifname(state->gw_port))
 		broken("accepted an invalid gateway device name");
-	if (!terminated(ns->uplink, sizeof(ns->uplink)) ||
-	    (ns->masquerade && !valid_ifname(ns->uplink)))
+	if (!terminated(state->uplink, sizeof(state->uplink)) ||
+	    (state->masquerade && !valid_ifname(state->uplink)))
 		broken("accepted an invalid uplink name");
-	if (ns->subnet.prefix > 32 || (ns->mode != ATTACH_TCX && ns->mode != ATTACH_TC))
+	if (state->subnet.prefix > 32 || (state->mode != ATTACH_TCX && state->mode != ATTACH_TC))
 		broken("accepted a prefix over 32 or an unknown attach mode");
-	if (ns->mtu > 65535 || ns->index > 9999)
+	if (state->mtu > 65535 || state->index > 9999)
 		broken("accepted an MTU over 65535 or a network index over 9999");
 	if (!strings_ok(d->servers, sizeof(d->servers[0]), d->n_servers, DNS_MAX_SERVERS) ||
 	    !strings_ok(d->search, sizeof(d->search[0]), d->n_search, DNS_MAX_SEARCH) ||
 	    !strings_ok(d->options, sizeof(d->options[0]), d->n_options, DNS_MAX_OPTIONS) ||
 	    !terminated(d->domain, sizeof(d->domain)))
 		broken("accepted DNS settings that overflow");
-	if (ns->n_att >= BPFBR_MAX_PORTS - 1 || (ns->n_att && !ns->att))
+	if (state->n_att >= BPFBR_MAX_PORTS - 1 || (state->n_att && !state->att))
 		broken("accepted more attachments than ports");
-	for (uint32_t i = 0; i < ns->n_att; i++) {
-		const struct attachment *a = &ns->att[i];
+	for (uint32_t i = 0; i < state->n_att; i++) {
+		const struct attachment *a = &state->att[i];
 
 		if (a->slot < 1 || a->slot >= BPFBR_MAX_PORTS)
 			broken("accepted an attachment outside slots 1..1023");
@@ -131,18 +131,18 @@ static void check_accepted(const struct netstate *ns)
 }
 
 /* Saved again, an accepted state loads back to itself. */
-static void check_round_trip(const struct netstate *ns)
+static void check_round_trip(const struct netstate *state)
 {
-	struct netstate again, a = *ns, b;
+	struct netstate again, a = *state, b;
 
-	if (state_save(&p, ns))
+	if (state_save(&p, state))
 		broken("cannot save an accepted state");
 	if (state_load(&p, "fz", &again))
 		broken("a saved state does not load");
 	b = again;
 	a.att = b.att = NULL;
 	if (memcmp(&a, &b, sizeof(a)) ||
-	    (ns->n_att && memcmp(ns->att, again.att, ns->n_att * sizeof(*ns->att))))
+	    (state->n_att && memcmp(state->att, again.att, state->n_att * sizeof(*state->att))))
 		broken("a saved state loads back different");
 	netstate_free(&again);
 }
@@ -257,7 +257,7 @@ static char *edited(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = NULL;
-	struct netstate ns;
+	struct netstate state;
 	int fd, rc;
 
 	if (size && data[0] == '#') {
@@ -273,20 +273,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	errors = 0;
 	last_error[0] = '\0';
-	rc = state_load(&p, "fz", &ns);
+	rc = state_load(&p, "fz", &state);
 	if (rc) {
 		if (rc != -EUCLEAN)
 			broken("a file that exists was refused other than as corrupt");
 		if (errors != 1 || !strstr(last_error, file))
 			broken("a corrupt file was refused without a message naming it");
-		if (ns.att || ns.n_att)
+		if (state.att || state.n_att)
 			broken("a refused file left attachments behind");
 		return 0;
 	}
 	if (errors)
 		broken("an accepted file printed an error");
-	check_accepted(&ns);
-	check_round_trip(&ns);
-	netstate_free(&ns);
+	check_accepted(&state);
+	check_round_trip(&state);
+	netstate_free(&state);
 	return 0;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* The CNI config and CNI_ARGS parser (agent/cni_conf.c) and CNI_* variables (cni_env.c). */
+/* The CNI config and CNI_ARGS parser (agent/cni/cni_conf.c) and CNI_* variables (cni_env.c). */
 #include <stdlib.h>
 #include <arpa/inet.h>
 

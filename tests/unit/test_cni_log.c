@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* The CNI call log (agent/cni_log.c): the "logFile" key and the line per call. */
+/* The CNI call log (agent/cni/cni_log.c): the "logFile" key and the line per call. */
 #include <stdlib.h>
 #include <unistd.h>
 

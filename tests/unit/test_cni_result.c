@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* CNI results: import, export per version, building, leases (agent/cni_result.c). */
+/* CNI results: import, export per version, building, leases (agent/cni/cni_result.c). */
 #include <stdlib.h>
 
 #include "cni_result.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* The network state keys the CNI plugin relies on (agent/state.c): the
+/* The network state keys the CNI plugin relies on (agent/core/state.c): the
  * address range, the allocation cursor and DNS, written, read back, and
  * refused when wrong; files written before them still load. */
 #include <stdlib.h>
@@ -11,30 +11,30 @@
 
 static char root[64];
 
-static bool save_sample(struct paths *p, struct netstate *ns)
+static bool save_sample(struct paths *p, struct netstate *state)
 {
 	snprintf(root, sizeof(root), "/tmp/bpfbr-unit.XXXXXX");
 	if (!ASSERT_TRUE(mkdtemp(root) != NULL, "mkdtemp") ||
 	    !ASSERT_OK(paths_init(p, root), "paths"))
 		return false;
-	memset(ns, 0, sizeof(*ns));
-	strcpy(ns->name, "podnet");
-	parse_cidr("10.40.0.0/24", &ns->subnet);
-	parse_ipv4("10.40.0.1", &ns->gateway);
-	parse_ipv4("10.40.0.10", &ns->range_start);
-	parse_ipv4("10.40.0.20", &ns->range_end);
-	parse_ipv4("10.40.0.12", &ns->last_ip);
-	ns->mtu = 1500;
-	strcpy(ns->gw_dev, "bpfbr0");
-	strcpy(ns->gw_port, "bpfbr0-sw");
-	ns->mode = ATTACH_TCX;
-	ns->dns.n_servers = 2;
-	strcpy(ns->dns.servers[0], "10.40.0.1");
-	strcpy(ns->dns.servers[1], "fd00::53");
-	strcpy(ns->dns.domain, "pod.test");
-	ns->dns.n_search = 1;
-	strcpy(ns->dns.search[0], "svc.test");
-	return ASSERT_OK(state_save(p, ns), "save");
+	memset(state, 0, sizeof(*state));
+	strcpy(state->name, "podnet");
+	parse_cidr("10.40.0.0/24", &state->subnet);
+	parse_ipv4("10.40.0.1", &state->gateway);
+	parse_ipv4("10.40.0.10", &state->range_start);
+	parse_ipv4("10.40.0.20", &state->range_end);
+	parse_ipv4("10.40.0.12", &state->last_ip);
+	state->mtu = 1500;
+	strcpy(state->gw_dev, "bpfbr0");
+	strcpy(state->gw_port, "bpfbr0-sw");
+	state->mode = ATTACH_TCX;
+	state->dns.n_servers = 2;
+	strcpy(state->dns.servers[0], "10.40.0.1");
+	strcpy(state->dns.servers[1], "fd00::53");
+	strcpy(state->dns.domain, "pod.test");
+	state->dns.n_search = 1;
+	strcpy(state->dns.search[0], "svc.test");
+	return ASSERT_OK(state_save(p, state), "save");
 }
 
 /* Rewrites the saved file through a jq-like edit: key set to value (NULL: removed). */
@@ -64,14 +64,14 @@ static void cleanup(void)
 
 TEST(cni_state_round_trip)
 {
-	struct netstate ns, back;
+	struct netstate state, back;
 	struct paths p;
 
-	if (save_sample(&p, &ns) && ASSERT_OK(state_load(&p, "podnet", &back), "load")) {
-		ASSERT_EQ(back.range_start, ns.range_start, "range start");
-		ASSERT_EQ(back.range_end, ns.range_end, "range end");
-		ASSERT_EQ(back.last_ip, ns.last_ip, "cursor");
-		ASSERT_TRUE(!memcmp(&back.dns, &ns.dns, sizeof(ns.dns)), "dns");
+	if (save_sample(&p, &state) && ASSERT_OK(state_load(&p, "podnet", &back), "load")) {
+		ASSERT_EQ(back.range_start, state.range_start, "range start");
+		ASSERT_EQ(back.range_end, state.range_end, "range end");
+		ASSERT_EQ(back.last_ip, state.last_ip, "cursor");
+		ASSERT_TRUE(!memcmp(&back.dns, &state.dns, sizeof(state.dns)), "dns");
 		netstate_free(&back);
 	}
 	cleanup();
@@ -79,10 +79,10 @@ TEST(cni_state_round_trip)
 
 TEST(cni_state_older_files_load)
 {
-	struct netstate ns, back;
+	struct netstate state, back;
 	struct paths p;
 
-	if (save_sample(&p, &ns)) {
+	if (save_sample(&p, &state)) {
 		edit(&p, "range_start", NULL);
 		edit(&p, "range_end", NULL);
 		edit(&p, "last_ip", NULL);
@@ -103,11 +103,11 @@ static void quiet(const char *msg)
 
 TEST(cni_state_refuses_bad_values)
 {
-	struct netstate ns, back;
+	struct netstate state, back;
 	struct paths p;
 
 	log_set_err_hook(quiet); /* the refusals print; keep the test output clean */
-	if (save_sample(&p, &ns)) {
+	if (save_sample(&p, &state)) {
 		edit(&p, "range_end", json_string("10.41.0.5"));
 		ASSERT_EQ(state_load(&p, "podnet", &back), -EUCLEAN, "range outside the subnet");
 		edit(&p, "range_end", json_string("10.40.0.5"));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* Address choice (agent/ipam.c). */
+/* Address choice (agent/core/ipam.c). */
 #include <arpa/inet.h>
 
 #include "harness.h"
@@ -13,52 +13,52 @@ static uint32_t ip(const char *s)
 	return a;
 }
 
-static void net(struct netstate *ns, const char *cidr, const char *gw)
+static void net(struct netstate *state, const char *cidr, const char *gw)
 {
-	memset(ns, 0, sizeof(*ns));
-	parse_cidr(cidr, &ns->subnet);
-	ns->gateway = ip(gw);
+	memset(state, 0, sizeof(*state));
+	parse_cidr(cidr, &state->subnet);
+	state->gateway = ip(gw);
 }
 
 TEST(unusable_addresses)
 {
-	struct netstate ns;
+	struct netstate state;
 
-	net(&ns, "10.40.0.0/24", "10.40.0.1");
-	netstate_add_att(&ns)->ip = ip("10.40.0.2");
-	ASSERT_TRUE(ipam_unusable(&ns, ip("10.40.0.0")) != NULL, "network address");
-	ASSERT_TRUE(ipam_unusable(&ns, ip("10.40.0.255")) != NULL, "broadcast address");
-	ASSERT_TRUE(ipam_unusable(&ns, ip("10.40.0.1")) != NULL, "gateway");
-	ASSERT_TRUE(ipam_unusable(&ns, ip("10.40.0.2")) != NULL, "taken");
-	ASSERT_TRUE(ipam_unusable(&ns, ip("10.40.1.5")) != NULL, "outside");
-	ASSERT_TRUE(ipam_unusable(&ns, ip("10.40.0.3")) == NULL, "free");
-	netstate_free(&ns);
+	net(&state, "10.40.0.0/24", "10.40.0.1");
+	netstate_add_att(&state)->ip = ip("10.40.0.2");
+	ASSERT_TRUE(ipam_unusable(&state, ip("10.40.0.0")) != NULL, "network address");
+	ASSERT_TRUE(ipam_unusable(&state, ip("10.40.0.255")) != NULL, "broadcast address");
+	ASSERT_TRUE(ipam_unusable(&state, ip("10.40.0.1")) != NULL, "gateway");
+	ASSERT_TRUE(ipam_unusable(&state, ip("10.40.0.2")) != NULL, "taken");
+	ASSERT_TRUE(ipam_unusable(&state, ip("10.40.1.5")) != NULL, "outside");
+	ASSERT_TRUE(ipam_unusable(&state, ip("10.40.0.3")) == NULL, "free");
+	netstate_free(&state);
 }
 
 TEST(pick_lowest_free_skipping_gateway)
 {
-	struct netstate ns;
+	struct netstate state;
 	uint32_t a;
 
-	net(&ns, "10.40.0.0/24", "10.40.0.1");
-	ASSERT_OK(ipam_pick(&ns, &a), "pick");
+	net(&state, "10.40.0.0/24", "10.40.0.1");
+	ASSERT_OK(ipam_pick(&state, &a), "pick");
 	ASSERT_EQ(a, ip("10.40.0.2"), "first host after the gateway");
-	netstate_add_att(&ns)->ip = ip("10.40.0.2");
-	netstate_add_att(&ns)->ip = ip("10.40.0.4");
-	ASSERT_OK(ipam_pick(&ns, &a), "pick");
+	netstate_add_att(&state)->ip = ip("10.40.0.2");
+	netstate_add_att(&state)->ip = ip("10.40.0.4");
+	ASSERT_OK(ipam_pick(&state, &a), "pick");
 	ASSERT_EQ(a, ip("10.40.0.3"), "a hole is reused");
-	netstate_free(&ns);
+	netstate_free(&state);
 }
 
 TEST(exhausted_subnet)
 {
-	struct netstate ns;
+	struct netstate state;
 	uint32_t a;
 
-	net(&ns, "10.40.0.0/30", "10.40.0.1"); /* hosts .1 (gateway) and .2 */
-	ASSERT_OK(ipam_pick(&ns, &a), "pick");
+	net(&state, "10.40.0.0/30", "10.40.0.1"); /* hosts .1 (gateway) and .2 */
+	ASSERT_OK(ipam_pick(&state, &a), "pick");
 	ASSERT_EQ(a, ip("10.40.0.2"), "only host");
-	netstate_add_att(&ns)->ip = a;
-	ASSERT_EQ(ipam_pick(&ns, &a), -ENOSPC, "full");
-	netstate_free(&ns);
+	netstate_add_att(&state)->ip = a;
+	ASSERT_EQ(ipam_pick(&state, &a), -ENOSPC, "full");
+	netstate_free(&state);
 }

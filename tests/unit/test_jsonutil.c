@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* Strict JSON parsing (agent/jsonutil.c). */
+/* Strict JSON parsing (agent/lib/jsonutil.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* Parsing and validation of user-supplied values (agent/parse.c). */
+/* Parsing and validation of user-supplied values (agent/lib/parse.c). */
 #include <arpa/inet.h>
 
 #include "harness.h"

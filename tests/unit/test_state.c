@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* Network state files: round trip, strictness, corruption (agent/state.c). */
+/* Network state files: round trip, strictness, corruption (agent/core/state.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,26 +32,26 @@ static void tmproot_remove(struct tmproot *t)
 		fprintf(stderr, "could not remove %s\n", t->dir);
 }
 
-static void sample(struct netstate *ns)
+static void sample(struct netstate *state)
 {
 	struct attachment *a;
 
-	memset(ns, 0, sizeof(*ns));
-	strcpy(ns->name, "demo");
-	ns->index = 3;
-	parse_cidr("10.40.0.0/24", &ns->subnet);
-	parse_ipv4("10.40.0.1", &ns->gateway);
-	ns->mtu = 1400;
-	ns->ageing_s = 300;
-	ns->spoofchk = true;
-	strcpy(ns->gw_dev, "bpfbr3");
-	strcpy(ns->gw_port, "bpfbr3-sw");
-	ns->gw_dev_ifindex = 7;
-	ns->gw_port_ifindex = 6;
-	parse_mac("02:00:00:00:00:01", ns->gw_mac);
-	ns->mode = ATTACH_TC;
-	ns->node_netns_id = 4026531840ull;
-	a = netstate_add_att(ns);
+	memset(state, 0, sizeof(*state));
+	strcpy(state->name, "demo");
+	state->index = 3;
+	parse_cidr("10.40.0.0/24", &state->subnet);
+	parse_ipv4("10.40.0.1", &state->gateway);
+	state->mtu = 1400;
+	state->ageing_s = 300;
+	state->spoofchk = true;
+	strcpy(state->gw_dev, "bpfbr3");
+	strcpy(state->gw_port, "bpfbr3-sw");
+	state->gw_dev_ifindex = 7;
+	state->gw_port_ifindex = 6;
+	parse_mac("02:00:00:00:00:01", state->gw_mac);
+	state->mode = ATTACH_TC;
+	state->node_netns_id = 4026531840ull;
+	a = netstate_add_att(state);
 	strcpy(a->id, "/run/netns/c1");
 	strcpy(a->ifname, "eth0");
 	strcpy(a->netns, "/run/netns/c1");
@@ -108,12 +108,12 @@ TEST(roundtrip)
 
 TEST(missing_network_is_enoent)
 {
-	struct netstate ns;
+	struct netstate state;
 	struct tmproot t;
 
 	if (!tmproot_make(&t))
 		return;
-	ASSERT_EQ(state_load(&t.p, "nope", &ns), -ENOENT, "missing network");
+	ASSERT_EQ(state_load(&t.p, "nope", &state), -ENOENT, "missing network");
 	tmproot_remove(&t);
 }
 
@@ -222,17 +222,17 @@ TEST(field_validation)
 TEST(list_is_sorted_and_skips_foreign_files)
 {
 	char **names, path[PATH_MAX + 32];
-	struct netstate ns;
+	struct netstate state;
 	struct tmproot t;
 	int n;
 
 	if (!tmproot_make(&t))
 		return;
-	sample(&ns);
-	strcpy(ns.name, "zeta");
-	state_save(&t.p, &ns);
-	strcpy(ns.name, "alpha");
-	state_save(&t.p, &ns);
+	sample(&state);
+	strcpy(state.name, "zeta");
+	state_save(&t.p, &state);
+	strcpy(state.name, "alpha");
+	state_save(&t.p, &state);
 	snprintf(path, sizeof(path), "%s/networks/..bad.json", t.p.state);
 	write_file(path, "{}");
 	snprintf(path, sizeof(path), "%s/networks/notes.txt", t.p.state);
@@ -244,6 +244,6 @@ TEST(list_is_sorted_and_skips_foreign_files)
 		}
 		state_names_free(names, n);
 	}
-	netstate_free(&ns);
+	netstate_free(&state);
 	tmproot_remove(&t);
 }

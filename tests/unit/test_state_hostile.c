@@ -32,30 +32,30 @@ static void keep_error(const char *msg)
 	errors++;
 }
 
-static void sample(struct netstate *ns)
+static void sample(struct netstate *state)
 {
 	struct attachment *a;
 
-	memset(ns, 0, sizeof(*ns));
-	strcpy(ns->name, "demo");
-	ns->index = 1;
-	parse_cidr("10.40.0.0/24", &ns->subnet);
-	parse_ipv4("10.40.0.1", &ns->gateway);
-	ns->mtu = 1500;
-	ns->ageing_s = 300;
-	ns->spoofchk = true;
-	strcpy(ns->gw_dev, "bpfbr1");
-	strcpy(ns->gw_port, "bpfbr1-sw");
-	ns->gw_dev_ifindex = 7;
-	ns->gw_port_ifindex = 6;
-	parse_mac("02:00:00:00:00:01", ns->gw_mac);
-	ns->mode = ATTACH_TCX;
-	ns->node_netns_id = 4026531840ull;
-	strcpy(ns->uplink, "up0");
-	ns->masquerade = true;
-	ns->nat_share = 32768;
+	memset(state, 0, sizeof(*state));
+	strcpy(state->name, "demo");
+	state->index = 1;
+	parse_cidr("10.40.0.0/24", &state->subnet);
+	parse_ipv4("10.40.0.1", &state->gateway);
+	state->mtu = 1500;
+	state->ageing_s = 300;
+	state->spoofchk = true;
+	strcpy(state->gw_dev, "bpfbr1");
+	strcpy(state->gw_port, "bpfbr1-sw");
+	state->gw_dev_ifindex = 7;
+	state->gw_port_ifindex = 6;
+	parse_mac("02:00:00:00:00:01", state->gw_mac);
+	state->mode = ATTACH_TCX;
+	state->node_netns_id = 4026531840ull;
+	strcpy(state->uplink, "up0");
+	state->masquerade = true;
+	state->nat_share = 32768;
 	for (int i = 0; i < 2; i++) {
-		a = netstate_add_att(ns);
+		a = netstate_add_att(state);
 		snprintf(a->id, sizeof(a->id), "/run/netns/c%d", i + 1);
 		strcpy(a->ifname, "eth0");
 		snprintf(a->netns, sizeof(a->netns), "/run/netns/c%d", i + 1);
@@ -84,7 +84,7 @@ static int write_text(const char *path, const char *text, size_t len)
 
 static bool world_make(struct world *w)
 {
-	struct netstate ns;
+	struct netstate state;
 	FILE *f;
 	size_t len;
 
@@ -94,12 +94,12 @@ static bool world_make(struct world *w)
 	    !ASSERT_OK(paths_init(&w->p, w->dir), "paths"))
 		return false;
 	snprintf(w->file, sizeof(w->file), "%s/networks/demo.json", w->p.state);
-	sample(&ns);
-	if (!ASSERT_OK(state_save(&w->p, &ns), "save a sample state")) {
-		netstate_free(&ns);
+	sample(&state);
+	if (!ASSERT_OK(state_save(&w->p, &state), "save a sample state")) {
+		netstate_free(&state);
 		return false;
 	}
-	netstate_free(&ns);
+	netstate_free(&state);
 	f = fopen(w->file, "r");
 	len = f ? fread(w->valid, 1, sizeof(w->valid) - 1, f) : 0;
 	if (f)
@@ -122,17 +122,17 @@ static void world_remove(struct world *w)
 /* Loads "demo": refused as corrupt, one message naming the file, nothing kept. */
 static bool expect_refused(struct world *w, const char *what)
 {
-	struct netstate ns;
+	struct netstate state;
 	char m[300];
 	int rc;
 
 	errors = 0;
 	last_error[0] = '\0';
-	rc = state_load(&w->p, "demo", &ns);
+	rc = state_load(&w->p, "demo", &state);
 	snprintf(m, sizeof(m), "%s: refused as corrupt", what);
 	if (!ASSERT_EQ(rc, -EUCLEAN, m)) {
 		if (!rc)
-			netstate_free(&ns);
+			netstate_free(&state);
 		return false;
 	}
 	snprintf(m, sizeof(m), "%s: one error message that names the file (got: %s)", what,
@@ -140,7 +140,8 @@ static bool expect_refused(struct world *w, const char *what)
 	return ASSERT_TRUE(errors == 1 && strstr(last_error, w->file) &&
 				   strstr(last_error, "corrupt"),
 			   m) &&
-	       ASSERT_TRUE(ns.att == NULL && ns.n_att == 0, "nothing of a refused file is kept");
+	       ASSERT_TRUE(state.att == NULL && state.n_att == 0,
+			   "nothing of a refused file is kept");
 }
 
 /* The sample with `from` (which must occur once) replaced by `to`, written as the state. */
@@ -250,7 +251,7 @@ TEST(state_accepted_values_survive_a_save)
 		{ "\"nat_share\": 32768", "\"nat_share\": 2147483648" },
 		{ "\"ageing_s\": 300", "\"ageing_s\": 4294967295" },
 	};
-	struct netstate ns, again;
+	struct netstate state, again;
 	struct world w;
 	char m[200];
 
@@ -260,20 +261,20 @@ TEST(state_accepted_values_survive_a_save)
 		if (!write_edit(&w, edits[i][0], edits[i][1]))
 			continue;
 		errors = 0;
-		if (state_load(&w.p, "demo", &ns)) {
+		if (state_load(&w.p, "demo", &state)) {
 			snprintf(m, sizeof(m), "%s: refused with a message naming the file",
 				 edits[i][1]);
 			ASSERT_TRUE(errors == 1 && strstr(last_error, w.file), m);
 			continue;
 		}
 		snprintf(m, sizeof(m), "%s: accepted, saved again, loads again", edits[i][1]);
-		if (ASSERT_OK(state_save(&w.p, &ns), m) &&
+		if (ASSERT_OK(state_save(&w.p, &state), m) &&
 		    ASSERT_OK(state_load(&w.p, "demo", &again), m)) {
-			ASSERT_EQ(again.nat_share, ns.nat_share, m);
-			ASSERT_EQ(again.ageing_s, ns.ageing_s, m);
+			ASSERT_EQ(again.nat_share, state.nat_share, m);
+			ASSERT_EQ(again.ageing_s, state.ageing_s, m);
 			netstate_free(&again);
 		}
-		netstate_free(&ns);
+		netstate_free(&state);
 	}
 	world_remove(&w);
 }

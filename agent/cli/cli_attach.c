@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* bpfbr attach | detach */
+#include <errno.h>
+#include <stdio.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "log.h"
+#include "netctx.h"
+#include "network.h"
+#include "recover.h"
+#include "output.h"
+#include "net_restore.h"
+
+static const struct route4 no_routes[1];
+
+static int run_attach(struct cli *cli)
+{
+	struct attach_opts o = { .net = cli->pos[0], .netns = cli->pos[1] };
+	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
+	struct attachment a;
+	uint8_t want_mac[6];
+	struct netctx c;
+	const char *v;
+	int err;
+
+	o.ifname = cli_get(cli, "ifname");
+	v = cli_get(cli, "ip");
+	if (v && parse_ipv4(v, &o.ip)) {
+		pr_err("--ip \"%s\" is not an IPv4 address", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "mac");
+	if (v) {
+		if (parse_mac(v, want_mac)) {
+			pr_err("--mac \"%s\" is not a MAC address such as 02:00:0a:28:00:02", v);
+			return -EINVAL;
+		}
+		o.mac = want_mac;
+	}
+	o.create_netns = cli_has(cli, "create-netns");
+	if (cli_has(cli, "no-default-route"))
+		o.routes = no_routes; /* an empty list: no route but the subnet's own */
+	err = netctx_open_for_change(&c, cli->root);
+	if (err)
+		return err;
+	err = net_ensure(&c, o.net);
+	if (!err)
+		err = net_attach(&c, &o, &a);
+	netctx_close(&c);
+	if (err)
+		return err;
+	if (cli->json) {
+		json_t *reply =
+			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "network", o.net, "netns",
+				  a.netns, "ifname", a.ifname, "host_ifname", a.host_ifname, "ip",
+				  ip_str(a.ip, ip), "mac", mac_str(a.mac, mac), "slot", a.slot);
+
+		print_json(reply);
+		json_decref(reply);
+	} else {
+		printf("attached %s to %s: %s %s mac %s, port %s\n", o.netns, o.net, a.ifname,
+		       ip_str(a.ip, ip), mac_str(a.mac, mac), a.host_ifname);
+	}
+	return 0;
+}
+
+static const struct cli_opt attach_opts[] = {
+	{ "ifname", "NAME", "interface name inside the namespace (default eth0)" },
+	{ "ip", "IP", "address to give the container (default: the next free one)" },
+	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
+	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
+	{ "no-default-route", NULL, "no default route via the gateway (e.g. a second network)" },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_attach = {
+	.words = "attach",
+	.args = "NAME NETNS",
+	.min_pos = 2,
+	.max_pos = 2,
+	.opts = attach_opts,
+	.run = run_attach,
+	.summary = "Attach a network namespace (a container) to a network",
+	.details = "NETNS is a name under /run/netns or a path to a namespace file. The container\n"
+		   "gets a veth end named --ifname with its address, lo up and a default route\n"
+		   "via the gateway; the node-side end becomes a port of the BPF switch.\n",
+};
+
+static int run_detach(struct cli *cli)
+{
+	struct detach_sel s = { .net = cli->pos[0],
+				.netns = cli->pos[1],
+				.ifname = cli_get(cli, "ifname") };
+	struct netctx c;
+	int err;
+
+	err = netctx_open_for_change(&c, cli->root);
+	if (err)
+		return err;
+	err = net_detach(&c, &s, false);
+	netctx_close(&c);
+	return err;
+}
+
+static const struct cli_opt detach_opts[] = {
+	{ "ifname", "NAME", "only the attachment with this interface name" },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_detach = {
+	.words = "detach",
+	.args = "NAME NETNS",
+	.min_pos = 2,
+	.max_pos = 2,
+	.opts = detach_opts,
+	.run = run_detach,
+	.summary = "Detach a namespace: remove its veth pair and every datapath entry",
+	.details = "A namespace that bpfbr did not create (without --create-netns) is left in\n"
+		   "place: it belongs to whoever made it, as with CNI DEL.\n",
+};

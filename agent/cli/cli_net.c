@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* bpfbr net create | delete | list */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "log.h"
+#include "netctx.h"
+#include "network.h"
+#include "recover.h"
+#include "output.h"
+#include "bpfbr/nat.h"
+#include "report.h"
+
+/* "a,b,c" into at most max strings of size bytes each; -EINVAL if it does not fit. */
+static int split_list(const char *v, void *out, size_t size, uint32_t max, uint32_t *n)
+{
+	*n = 0;
+	for (const char *p = v; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (!len || len >= size || *n >= max)
+			return -EINVAL;
+		memcpy((char *)out + *n * size, p, len);
+		((char *)out)[*n * size + len] = '\0';
+		(*n)++;
+		p += len + (p[len] == ',');
+	}
+	return *n ? 0 : -EINVAL;
+}
+
+static int dns_opts(struct cli *cli, struct net_dns *dns)
+{
+	const char *v = cli_get(cli, "dns");
+	uint8_t buf[16];
+
+	if (v && split_list(v, dns->servers, sizeof(dns->servers[0]), DNS_MAX_SERVERS,
+			    &dns->n_servers)) {
+		pr_err("--dns \"%s\" must be 1 to %d addresses separated by commas", v,
+		       DNS_MAX_SERVERS);
+		return -EINVAL;
+	}
+	for (uint32_t i = 0; i < dns->n_servers; i++)
+		if (inet_pton(AF_INET, dns->servers[i], buf) != 1 &&
+		    inet_pton(AF_INET6, dns->servers[i], buf) != 1) {
+			pr_err("--dns: \"%s\" is not an IP address", dns->servers[i]);
+			return -EINVAL;
+		}
+	v = cli_get(cli, "dns-search");
+	if (v &&
+	    split_list(v, dns->search, sizeof(dns->search[0]), DNS_MAX_SEARCH, &dns->n_search)) {
+		pr_err("--dns-search \"%s\" must be 1 to %d domains separated by commas", v,
+		       DNS_MAX_SEARCH);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int run_net_create(struct cli *cli)
+{
+	struct net_opts o = { .name = cli->pos[0] };
+	struct net_dns dns = { 0 };
+	const char *v;
+	struct netctx c;
+	int err;
+
+	v = cli_get(cli, "subnet");
+	if (!v) {
+		pr_err("network %s needs --subnet CIDR, e.g. --subnet 10.40.0.0/24", o.name);
+		return -EINVAL;
+	}
+	if (parse_cidr(v, &o.subnet)) {
+		pr_err("--subnet \"%s\" is not an IPv4 CIDR such as 10.40.0.0/24", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "gateway");
+	if (v && parse_ipv4(v, &o.gateway)) {
+		pr_err("--gateway \"%s\" is not an IPv4 address", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "mtu");
+	if (v && parse_u32(v, 68, 65535, &o.mtu)) {
+		pr_err("--mtu \"%s\" must be a number from 68 to 65535", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "ageing");
+	if (v && parse_u32(v, 1, 1000000, &o.ageing_s)) {
+		pr_err("--ageing \"%s\" must be a number of seconds from 1 to 1000000", v);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "attach-mode");
+	if (v && attach_mode_parse(v, &o.mode)) {
+		pr_err("--attach-mode \"%s\" must be auto, tcx or tc", v);
+		return -EINVAL;
+	}
+	o.up.ifname = cli_get(cli, "uplink");
+	if (o.up.ifname && !valid_ifname(o.up.ifname)) {
+		pr_err("--uplink \"%s\" is not a valid interface name", o.up.ifname);
+		return -EINVAL;
+	}
+	o.masquerade = cli_has(cli, "masquerade");
+	v = cli_get(cli, "nat-max");
+	if (v && parse_u32(v, 1, BPFBR_NAT_FLOWS_MAX, &o.up.nat_max)) {
+		pr_err("--nat-max \"%s\" must be a number of flows from 1 to %u", v,
+		       BPFBR_NAT_FLOWS_MAX);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "nat-share");
+	if (v && parse_u32(v, 1, BPFBR_NAT_FLOWS_MAX, &o.up.share)) {
+		pr_err("--nat-share \"%s\" must be a number of flows from 1 to %u", v,
+		       BPFBR_NAT_FLOWS_MAX);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "nat-ports");
+	if (v && parse_port_range(v, &o.up.port_lo, &o.up.port_hi)) {
+		pr_err("--nat-ports \"%s\" must be a range LO-HI with 1 <= LO <= HI <= 65535", v);
+		return -EINVAL;
+	}
+	if (!o.masquerade &&
+	    (cli_has(cli, "nat-max") || cli_has(cli, "nat-share") || cli_has(cli, "nat-ports"))) {
+		pr_err("--nat-max, --nat-share and --nat-ports of network %s need --masquerade",
+		       o.name);
+		return -EINVAL;
+	}
+	v = cli_get(cli, "mode");
+	if (v && datapath_mode_parse(v, &o.datapath)) {
+		pr_err("--mode \"%s\" must be tc or xdp", v);
+		return -EINVAL;
+	}
+	o.no_spoofchk = cli_has(cli, "no-spoofchk");
+	o.hairpin = cli_has(cli, "hairpin");
+	o.gateway_allow = cli_get(cli, "gateway-allow");
+	err = dns_opts(cli, &dns);
+	if (err)
+		return err;
+	o.dns = &dns;
+	err = netctx_open_for_change(&c, cli->root);
+	if (err)
+		return err;
+	err = net_create(&c, &o);
+	netctx_close(&c);
+	return err;
+}
+
+static const struct cli_opt create_opts[] = {
+	{ "subnet", "CIDR", "the network's IPv4 subnet (required), e.g. 10.40.0.0/24" },
+	{ "gateway", "IP", "gateway address (default: the subnet's first address)" },
+	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },
+	{ "ageing", "SECONDS", "lifetime of learned forwarding entries (default 300)" },
+	{ "no-spoofchk", NULL,
+	  "let containers send from other MACs and addresses, and VLAN-tagged (default: refuse)" },
+	{ "hairpin", NULL, "send frames back out of the port they came from" },
+	{ "gateway-allow", "LIST",
+	  "node services containers may reach on the gateway: all, or e.g. udp/53,tcp/8080 "
+	  "(default: none; ICMP and replies always pass, DNS when --dns names the gateway)" },
+	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
+	{ "mode", "MODE", "tc (default) or xdp: XDP programs in front of the TC ones" },
+	{ "uplink", "IFACE", "the node's interface that leads out (with --masquerade)" },
+	{ "masquerade", NULL, "translate traffic leaving through the uplink to its address" },
+	{ "nat-ports", "LO-HI",
+	  "ports for flows whose own port is taken (default: above the "
+	  "node's ephemeral range)" },
+	{ "nat-max", "N", "size of the uplink's translation table (default 65536)" },
+	{ "nat-share", "N", "flows one container may hold (default: half the table)" },
+	{ "dns", "IP[,IP…]", "name servers `bpfbr attach` writes to /etc/netns/NETNS/resolv.conf" },
+	{ "dns-search", "DOMAIN[,…]", "search domains for that resolv.conf" },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_net_create = {
+	.words = "net create",
+	.args = "NAME",
+	.min_pos = 1,
+	.max_pos = 1,
+	.opts = create_opts,
+	.run = run_net_create,
+	.summary = "Create a network: a gateway in the node namespace and a BPF switch",
+	.details = "The gateway address lives on device bpfbrN (like a bridge's own address);\n"
+		   "its peer bpfbrN-sw is the gateway's port on the switch. Maps and links are\n"
+		   "pinned under ROOT/sys/fs/bpf/bpfbr/NAME/.\n"
+		   "Containers reach other networks' subnets never, and the node's addresses\n"
+		   "only as --gateway-allow says (unlike a bridge, which exposes the node).\n",
+};
+
+static int run_net_delete(struct cli *cli)
+{
+	struct netctx c;
+	int err = netctx_open_for_change(&c, cli->root);
+
+	if (err)
+		return err;
+	err = net_delete(&c, cli->pos[0], cli_has(cli, "force"));
+	netctx_close(&c);
+	return err;
+}
+
+static const struct cli_opt delete_opts[] = {
+	{ "force", NULL, "detach every attached container first" },
+	{ 0 },
+};
+
+const struct cli_cmd cmd_net_delete = {
+	.words = "net delete",
+	.args = "NAME",
+	.min_pos = 1,
+	.max_pos = 1,
+	.opts = delete_opts,
+	.run = run_net_delete,
+	.summary = "Delete a network, its gateway, pins and state",
+};
+
+static int list_one(struct netctx *c, const struct netstate *state, void *list)
+{
+	json_array_append_new(list, report_net_summary(c, state));
+	return 0;
+}
+
+static int run_net_list(struct cli *cli)
+{
+	json_t *list = json_array();
+	struct netctx c;
+	int err;
+
+	err = netctx_open(&c, cli->root, false);
+	if (err)
+		goto out;
+	err = netctx_foreach(&c, list_one, list);
+	netctx_close(&c);
+	if (!err)
+		print_net_list(list, cli->json);
+out:
+	json_decref(list);
+	return err;
+}
+
+const struct cli_cmd cmd_net_list = {
+	.words = "net list",
+	.args = "",
+	.min_pos = 0,
+	.max_pos = 0,
+	.opts = cli_no_opts,
+	.run = run_net_list,
+	.summary = "List networks",
+};

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * One uplink's masquerade datapath: the egress/ingress programs, the sweep
+ * program and the NAT maps, loaded from the skeleton and pinned under
+ * PINS/uplinks/IFNAME/, or opened again from there.
+ */
+#ifndef BPFBR_UPLINKDP_H
+#define BPFBR_UPLINKDP_H
+
+#include <stdint.h>
+
+#include "bpfbr/nat.h"
+
+/* Pins under the uplink's directory that another program reuses (follow.c). */
+#define UPDP_PIN_CONFIG	   "config"
+#define UPDP_PIN_ENDPOINTS "endpoints"
+#define UPDP_PIN_FLOWS	   "flows"
+
+struct uplinkdp {
+	int config;
+	int endpoints;
+	int flows;
+	int free;
+	int nat_out;
+	int nat_in;
+	int frags;
+	int flow_seq;
+	int counters;
+	int gc;
+	int devmap;
+	int prog_out;
+	int prog_in;
+	int prog_sweep;
+	int prog_xdp;
+};
+
+/* Loads a fresh datapath with nat_max flow slots, pins it under dir, fills
+ * the free queue and writes cfg. */
+int uplinkdp_load(const char *dir, const struct bpfbr_uplink_cfg *cfg, struct uplinkdp *u);
+int uplinkdp_open(const char *dir, struct uplinkdp *u);
+/* As switchdp_stage, switchdp_commit and switchdp_drop_staged (switchdp.h), for the masquerade
+ * programs. */
+int uplinkdp_stage(const char *dir);
+int uplinkdp_commit(const char *dir);
+int uplinkdp_drop_staged(const char *dir);
+/* Binds the NAT sweeper's timer to the pinned sweep program (after a commit). */
+int uplinkdp_arm(const struct uplinkdp *u);
+/* The uplink's configuration as loaded (uplinkdp_load). */
+int uplinkdp_config_get(const struct uplinkdp *u, struct bpfbr_uplink_cfg *cfg);
+void uplinkdp_close(struct uplinkdp *u);
+
+/* Runs the sweep program once; *reclaimed gets the number of flows freed. */
+int uplinkdp_sweep(const struct uplinkdp *u, enum bpfbr_sweep_mode mode, uint32_t addr,
+		   uint32_t *reclaimed);
+
+int uplinkdp_endpoint_set(const struct uplinkdp *u, uint32_t addr, const struct bpfbr_endpoint *ep);
+/* The endpoint of addr (-ENOENT: none). */
+int uplinkdp_endpoint_get(const struct uplinkdp *u, uint32_t addr, struct bpfbr_endpoint *ep);
+/* The endpoint after prev (NULL: the first); -ENOENT after the last. A walk
+ * that deletes an endpoint starts again from NULL. */
+int uplinkdp_endpoint_next(const struct uplinkdp *u, const uint32_t *prev, uint32_t *next);
+/* Stops new flows of the endpoint, reclaims its flows, removes it. */
+int uplinkdp_endpoint_del(const struct uplinkdp *u, uint32_t addr);
+
+typedef int (*uplinkdp_flow_cb)(uint32_t slot, const struct bpfbr_flow *fl, void *data);
+/* Calls cb for every live flow. */
+int uplinkdp_flows_each(const struct uplinkdp *u, uint32_t nat_max, uplinkdp_flow_cb cb,
+			void *data);
+
+#endif
