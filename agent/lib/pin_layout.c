@@ -54,12 +54,12 @@ int pin_port_xdp(const struct paths *p, const char *net, const char *ifname, cha
 
 int pin_link_port(const char *name, char *ifname, size_t size)
 {
-	const char *sfx = strstr(name, XDP_SUFFIX);
-	size_t len = strlen(name);
+	size_t len = strlen(name), sfx = strlen(XDP_SUFFIX);
 
-	/* The first "_xdp", when it ends the name (as every build has read it). */
-	if (sfx && !sfx[strlen(XDP_SUFFIX)])
-		len = (size_t)(sfx - name);
+	/* An XDP link's pin is its device's name with "_xdp" appended once:
+	 * only that last suffix goes (a device may have "_xdp" in its name). */
+	if (len > sfx && !strcmp(name + len - sfx, XDP_SUFFIX))
+		len -= sfx;
 	if (len >= size)
 		return -ENAMETOOLONG;
 	memcpy(ifname, name, len);

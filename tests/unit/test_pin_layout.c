@@ -96,6 +96,8 @@ TEST(link_names_name_their_port)
 	ASSERT_STREQ(ifname, "veth1", "xdp link");
 	ASSERT_OK(pin_link_port("a_xdpb", ifname, sizeof(ifname)), "_xdp inside the name");
 	ASSERT_STREQ(ifname, "a_xdpb", "_xdp inside the name");
+	ASSERT_OK(pin_link_port("a_xdp_xdp", ifname, sizeof(ifname)), "xdp link of a_xdp");
+	ASSERT_STREQ(ifname, "a_xdp", "xdp link of a_xdp");
 	ASSERT_TRUE(pin_is_net_dir("demo"), "a network");
 	ASSERT_FALSE(pin_is_net_dir("uplinks"), "uplinks");
 	ASSERT_FALSE(pin_is_net_dir("subnets"), "subnets");
