@@ -33,9 +33,10 @@ $(BENCH_BUILD)/%: scripts/bench/%.c | $(BENCH_BUILD)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 
 # BPF_PROG_TEST_RUN of the programs in bpfbr's skeletons (variant_prog_cost).
-$(BENCH_BUILD)/progcost: scripts/bench/progcost.c $(BENCH_SKELS) | $(BENCH_BUILD)
-	$(CC) $(BENCH_CFLAGS) -Iinclude -I$(BUILD)/skel \
-		$(shell pkg-config --cflags libbpf libmnl 2>/dev/null) -o $@ $< \
+# The veth pairs are made by the agent's netlink module, as in the BPF tests.
+$(BENCH_BUILD)/progcost: scripts/bench/progcost.c agent/sys/netlink.c $(BENCH_SKELS) | $(BENCH_BUILD)
+	$(CC) $(BENCH_CFLAGS) -Iinclude -I$(BUILD)/skel -Iagent/sys \
+		$(shell pkg-config --cflags libbpf libmnl 2>/dev/null) -o $@ $(filter %.c,$^) \
 		$(shell pkg-config --libs libbpf libmnl 2>/dev/null)
 
 $(BENCH_BUILD):

@@ -67,10 +67,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <libmnl/libmnl.h>
 #include <linux/if_link.h>
-#include <linux/rtnetlink.h>
-#include <linux/veth.h>
 
 #include "bpfbr/fdb.h"
 #include "bpfbr/limits.h"
@@ -79,6 +76,7 @@
 #include "bpfbr/port.h"
 #include "bpfbr/stats.h"
 #include "bpfbr/trace.h" /* the skeleton's .bss */
+#include "netlink.h" /* agent/sys: the veth pairs */
 #include "port.skel.h"
 #include "uplink.skel.h"
 
@@ -183,86 +181,23 @@ static int write_file(const char *path, const char *value)
 	return err;
 }
 
-/* Creates the veth pair name <-> peer in the current namespace (as tests/bpf/env.c). */
-static int veth_create(const char *name, const char *peer)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlattr *linkinfo, *data, *peerinfo;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	struct mnl_socket *nl;
-	struct ifinfomsg *ifm;
-	struct nlmsghdr *nlh;
-	int n, err = 0;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peerinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-	mnl_attr_nest_end(nlh, peerinfo);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err = -errno;
-		goto out;
-	}
-	n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0 || mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL) < 0)
-		err = -errno;
-out:
-	mnl_socket_close(nl);
-	return err;
-}
-
-static int link_up(const char *name)
-{
-	struct ifreq ifr = {};
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ||
-	    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) < 0))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 /* A veth pair, both ends up; returns the ifindex of name (the port end). */
 static uint32_t device(const char *name, const char *peer)
 {
-	uint32_t ifindex;
-	int err;
+	struct veth_req req = { .name = name, .peer_name = peer, .peer_netns_fd = -1 };
+	struct nl nl;
+	int err = nl_open(&nl);
 
-	err = veth_create(name, peer);
 	if (!err)
-		err = link_up(peer);
+		err = nl_veth_create(&nl, &req);
 	if (!err)
-		err = link_up(name);
+		err = nl_link_set_up(&nl, (int)if_nametoindex(peer));
+	if (!err)
+		err = nl_link_set_up(&nl, (int)if_nametoindex(name));
 	if (err)
 		die("cannot create the veth pair %s/%s: %s", name, peer, strerror(-err));
-	ifindex = if_nametoindex(name);
-	if (!ifindex)
-		die("no ifindex for %s", name);
-	return ifindex;
+	nl_close(&nl);
+	return if_nametoindex(name);
 }
 
 /* Into a fresh network namespace: nothing made here outlives the process. */

@@ -7,91 +7,18 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <libmnl/libmnl.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/if_packet.h>
-#include <linux/rtnetlink.h>
-#include <linux/veth.h>
 
 #include "env.h"
-
-/* Creates the veth pair name <-> peer in the current namespace. */
-static int veth_create(const char *name, const char *peer)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlattr *linkinfo, *data, *peerinfo;
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-	unsigned int seq = (unsigned int)time(NULL), portid;
-	int n, err = 0;
-
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto close;
-	}
-	portid = mnl_socket_get_portid(nl);
-
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peerinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-	mnl_attr_nest_end(nlh, peerinfo);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		err = -errno;
-		goto close;
-	}
-	n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0 || mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL) < 0)
-		err = -errno;
-close:
-	mnl_socket_close(nl);
-	return err;
-}
-
-static int link_up(const char *name)
-{
-	struct ifreq ifr = {};
-	int fd, err = 0;
-
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-		err = -errno;
-		goto out;
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		err = -errno;
-out:
-	close(fd);
-	return err;
-}
+#include "netlink.h"
 
 /* Writes value to a sysctl of the current namespace; ENOENT (no IPv6) is not an error. */
 static int sysctl_write(const char *path, const char *value)
@@ -130,26 +57,31 @@ static int packet_socket(uint32_t ifindex)
 
 static int dev_setup(struct env_dev *d, int i)
 {
+	struct veth_req req = { .name = d->name, .peer_name = d->peer_name, .peer_netns_fd = -1 };
+	struct nl nl;
 	int err;
 
 	snprintf(d->name, sizeof(d->name), "bp%d", i);
 	snprintf(d->peer_name, sizeof(d->peer_name), "be%d", i);
-	err = veth_create(d->name, d->peer_name);
+	err = nl_open(&nl);
 	if (err)
 		return err;
+	err = nl_veth_create(&nl, &req);
 	d->ifindex = if_nametoindex(d->name);
 	d->peer_ifindex = if_nametoindex(d->peer_name);
-	if (!d->ifindex || !d->peer_ifindex)
-		return -ENODEV;
+	if (!err && (!d->ifindex || !d->peer_ifindex))
+		err = -ENODEV;
 	/*
 	 * Endpoint first: when the port end comes up its peer is already up,
 	 * so it gets its carrier and its transmit queue at once instead of
 	 * when the link watcher runs (until then a clone sent out of it would
 	 * be dropped).
 	 */
-	err = link_up(d->peer_name);
 	if (!err)
-		err = link_up(d->name);
+		err = nl_link_set_up(&nl, (int)d->peer_ifindex);
+	if (!err)
+		err = nl_link_set_up(&nl, (int)d->ifindex);
+	nl_close(&nl);
 	if (err)
 		return err;
 	d->sock = packet_socket(d->peer_ifindex);
