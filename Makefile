@@ -79,6 +79,7 @@ help:
 	@echo "                /opt/cni/bin and /usr/lib/cni (DESTDIR prefixes every path)"
 	@echo "make uninstall  remove what make install put in place"
 	@echo "make clean      remove build/"
+	@echo "make help       this list"
 
 deps:
 	scripts/deps.sh all
