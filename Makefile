@@ -75,8 +75,10 @@ help:
 	@echo "make fuzz-build build the libFuzzer targets only"
 	@echo "make fuzz-frames  run the frame fuzzer against the BPF programs (FUZZ_FRAMES frames)"
 	@echo "make mutate     plant each bug of tests/mutate/mutations.txt; the table of what caught it"
+	@echo "make man        write the man page bpfbr(8) from the command table (build/man/)"
 	@echo "make install    bpfbr (stripped) in PREFIX/sbin, links to it as the CNI plugin in"
-	@echo "                /opt/cni/bin and /usr/lib/cni (DESTDIR prefixes every path)"
+	@echo "                /opt/cni/bin and /usr/lib/cni, bpfbr(8), the bash completion and"
+	@echo "                bpfbr-restore.service (DESTDIR prefixes every path)"
 	@echo "make uninstall  remove what make install put in place"
 	@echo "make clean      remove build/"
 	@echo "make help       this list"
@@ -141,16 +143,35 @@ format-check:
 # The CLI in $(PREFIX)/sbin, stripped, and links to it as the CNI plugin
 # "bpfbr" in the directories runtimes search (fixed paths, not under
 # PREFIX); DESTDIR prefixes all of them for packaging.
+# With it: the man page bpfbr(8), written from the binary's command table
+# (scripts/install/man.sh), the bash completion, and the systemd unit that
+# runs `bpfbr restore` at boot.
 PREFIX   ?= /usr/local
 CNI_DIRS ?= /opt/cni/bin /usr/lib/cni
-.PHONY: install uninstall
-install: $(BPFBR)
+UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+MAN_PAGE := $(BUILD)/man/bpfbr.8
+.PHONY: install uninstall man
+man: $(MAN_PAGE)
+$(MAN_PAGE): $(BPFBR) scripts/install/man.sh scripts/install/bpfbr.8.head scripts/install/bpfbr.8.tail
+	mkdir -p $(@D)
+	scripts/install/man.sh $(BPFBR) > $@.tmp
+	mv $@.tmp $@
+install: $(BPFBR) $(MAN_PAGE)
 	install -D -s -m 0755 $(BPFBR) $(DESTDIR)$(PREFIX)/sbin/bpfbr
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man8/bpfbr.8
+	install -D -m 0644 scripts/install/bpfbr.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfbr
+	install -d $(DESTDIR)$(UNIT_DIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' scripts/install/bpfbr-restore.service.in \
+		> $(DESTDIR)$(UNIT_DIR)/bpfbr-restore.service
 	for d in $(CNI_DIRS); do \
 		install -d $(DESTDIR)$$d && ln -sf $(PREFIX)/sbin/bpfbr $(DESTDIR)$$d/bpfbr || exit 1; \
 	done
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfbr $(CNI_DIRS:%=$(DESTDIR)%/bpfbr)
+	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfbr $(CNI_DIRS:%=$(DESTDIR)%/bpfbr) \
+		$(DESTDIR)$(PREFIX)/share/man/man8/bpfbr.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfbr \
+		$(DESTDIR)$(UNIT_DIR)/bpfbr-restore.service
 
 clean:
 	rm -rf $(BUILD)

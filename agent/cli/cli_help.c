@@ -4,13 +4,29 @@
 
 #include "cli_table.h"
 
-static const char global_help[] =
-	"Global options (anywhere on the line; short ones may be bundled, -jv):\n"
-	"  --root DIR     keep pins, state and locks under DIR (default /, or $BPFBR_ROOT)\n"
-	"  -j, --json     print JSON\n"
-	"  -v, --verbose  print debug messages, libbpf's included\n"
-	"  -h, --help     show help for the command\n"
-	"  -V, --version  show the version, the build and the kernel features found\n";
+/* The options every command takes (cli_parse.c reads them). */
+static const struct {
+	const char *flags, *metavar, *help;
+} globals[] = {
+	{ "--root", "DIR", "keep pins, state and locks under DIR (default /, or $BPFBR_ROOT)" },
+	{ "-j, --json", NULL, "print JSON" },
+	{ "-v, --verbose", NULL, "print debug messages, libbpf's included" },
+	{ "-h, --help", NULL, "show help for the command" },
+	{ "-V, --version", NULL, "show the version, the build and the kernel features found" },
+};
+#define N_GLOBALS (sizeof(globals) / sizeof(globals[0]))
+
+static void global_help(FILE *f)
+{
+	char left[32];
+
+	fprintf(f, "Global options (anywhere on the line; short ones may be bundled, -jv):\n");
+	for (size_t i = 0; i < N_GLOBALS; i++) {
+		snprintf(left, sizeof(left), "%s%s%s", globals[i].flags,
+			 globals[i].metavar ? " " : "", globals[i].metavar ?: "");
+		fprintf(f, "  %-14s %s\n", left, globals[i].help);
+	}
+}
 
 static void opt_words(const struct cli_opt *o, char *buf, size_t size)
 {
@@ -51,7 +67,8 @@ void cli_cmd_help(FILE *f, const struct cli_cmd *c)
 				o->help);
 		}
 	}
-	fprintf(f, "\n%s", global_help);
+	fputc('\n', f);
+	global_help(f);
 }
 
 static void cmd_line(FILE *f, const struct cli_cmd *c)
@@ -73,8 +90,9 @@ void cli_group_help(FILE *f, const char *group)
 			cmd_line(f, cli_commands[i]);
 	fprintf(f,
 		"\nRun 'bpfbr %s COMMAND --help' for a command's options; ls and rm stand "
-		"for list and delete.\n\n%s",
-		group, global_help);
+		"for list and delete.\n\n",
+		group);
+	global_help(f);
 }
 
 void cli_main_help(FILE *f)
@@ -84,20 +102,30 @@ void cli_main_help(FILE *f)
 		   "[ARGS] [OPTIONS]\n\nCommands:\n");
 	for (size_t i = 0; i < cli_n_commands; i++)
 		cmd_line(f, cli_commands[i]);
-	fprintf(f,
-		"\nRun 'bpfbr COMMAND --help' (or 'bpfbr help COMMAND') for a command's "
-		"options. A command\nmay be shortened to a prefix no other command shares "
-		"(bpfbr net cr).\n\n%s",
-		global_help);
+	fprintf(f, "\nRun 'bpfbr COMMAND --help' (or 'bpfbr help COMMAND') for a command's "
+		   "options. A command\nmay be shortened to a prefix no other command shares "
+		   "(bpfbr net cr).\n\n");
+	global_help(f);
 }
 
-/* One line per command ("cmd WORDS|ARGS|SUMMARY") and per option ("opt WORDS|--NAME|METAVAR|HELP"). */
+/* Tab-separated lines: "global FLAGS METAVAR HELP", "cmd WORDS ARGS SUMMARY",
+ * "detail WORDS LINE" (the command's details, line by line) and
+ * "opt WORDS --NAME METAVAR HELP". */
 int cli_print_table(FILE *f)
 {
+	for (size_t i = 0; i < N_GLOBALS; i++)
+		fprintf(f, "global\t%s\t%s\t%s\n", globals[i].flags, globals[i].metavar ?: "",
+			globals[i].help);
 	for (size_t i = 0; i < cli_n_commands; i++) {
 		const struct cli_cmd *c = cli_commands[i];
 
 		fprintf(f, "cmd\t%s\t%s\t%s\n", c->words, c->args, c->summary);
+		for (const char *p = c->details; p && *p;) {
+			size_t len = strcspn(p, "\n");
+
+			fprintf(f, "detail\t%s\t%.*s\n", c->words, (int)len, p);
+			p += len + (p[len] == '\n');
+		}
 		for (const struct cli_opt *o = c->opts; o->name; o++)
 			fprintf(f, "opt\t%s\t--%s\t%s\t%s%s\n", c->words, o->name, o->metavar ?: "",
 				required(c, o) ? "(required) " : "", o->help);

@@ -179,7 +179,7 @@ static int run_net_create(struct cli *cli)
 }
 
 static const struct cli_opt create_opts[] = {
-	{ "subnet", "CIDR", "the network's IPv4 subnet (required), e.g. 10.40.0.0/24" },
+	{ "subnet", "CIDR", "the network's IPv4 subnet, e.g. 10.40.0.0/24" },
 	{ "gateway", "IP", "gateway address (default: the subnet's first address)" },
 	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },
 	{ "ageing", "SECONDS", "lifetime of learned forwarding entries (default 300)" },
