@@ -144,6 +144,7 @@ static const char *verify_word(json_t *port)
 static void print_one_status(json_t *st)
 {
 	json_t *v, *ports = json_object_get(st, "ports");
+	bool xdp_mode = !strcmp(s(st, "datapath"), datapath_mode_name(DATAPATH_XDP));
 	size_t i;
 
 	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  hook %s  spoofchk "
@@ -179,7 +180,7 @@ static void print_one_status(json_t *st)
 		       "%s\n",
 		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
 		       s(v, "ip"), s(v, "mac"), hook,
-		       !xdp						? "-"
+		       !xdp_mode					? "-"
 		       : json_is_true(json_object_get(xdp, "attached")) ? "on"
 									: "OFF",
 		       n(stats, "rx_packets"), n(stats, "tx_packets"), n(stats, "drops"),

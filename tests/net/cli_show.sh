@@ -57,7 +57,7 @@ test_version_reports_build_and_kernel_features() {
 }
 
 test_status_columns() {
-	local t hdr col
+	local t hdr col want
 	ext_host || return 1
 	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 --uplink up0 --masquerade || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns || return 1
@@ -76,6 +76,13 @@ test_status_columns() {
 	grep -A2 SLOT <<<"$t" | tail -2 | while IFS= read -r l; do
 		[[ "${l:$((col - 1)):2}" =~ ^[0-9]\ $ ]] || { echo "misaligned row: '$l'"; exit 1; }
 	done || fail "a port row is not aligned with the header: $t" || return 1
+	# A TC network's ports have no XDP hook to show; an XDP network's have it on.
+	want="- "
+	[ "${BPFBR_TEST_MODE:-tc}" = xdp ] && want=on
+	col=$(awk '/SLOT/ { print index($0, " XDP ") + 1 }' <<<"$t")
+	grep -A2 SLOT <<<"$t" | tail -2 | while IFS= read -r l; do
+		[ "${l:$((col - 1)):2}" = "$want" ] || { echo "XDP column of '$l'"; exit 1; }
+	done || fail "the XDP column is not '$want': $t" || return 1
 }
 
 run_tests "$@"
