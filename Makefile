@@ -8,6 +8,7 @@ CC         ?= gcc
 PKGS       := libbpf libmnl jansson
 
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+GIT_REV    := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
 WARN       := -Wall -Wextra -Werror
 # Userspace C (agent, tests, fuzz targets): also no shadowed names, and no
 # global function without a prototype from its header (or else static). The
@@ -16,7 +17,7 @@ WARN       := -Wall -Wextra -Werror
 WARN_C     := $(WARN) -Wshadow -Wmissing-prototypes
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN_C) -std=gnu11 -Iinclude -I$(BUILD)/skel -MMD -MP \
-              -DBPFBR_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+              -DBPFBR_VERSION='"$(VERSION)"' -DBPFBR_GIT_REV='"$(GIT_REV)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 $(WARN) -Wshadow \
               -Ivmlinux -Iinclude -Ibpf -MMD -MP
@@ -45,7 +46,7 @@ AGENT_SRCS := $(wildcard $(AGENT_LAYERS:%=agent/%/*.c))
 AGENT_OBJS := $(addprefix $(BUILD)/agent/,$(notdir $(AGENT_SRCS:.c=.o)))
 BPFBR      := $(BUILD)/bpfbr
 
-.PHONY: all deps build check test demo demo-down clean help format format-check
+.PHONY: all deps build check demo demo-down clean help format format-check
 .SECONDARY:
 # A recipe that fails leaves no half-written target behind to look up to date
 # on the next run. Global: it covers the rules of the included .mk files too.
@@ -55,19 +56,32 @@ BPFBR      := $(BUILD)/bpfbr
 all: $(BPFBR)
 
 help:
-	@echo "make            build bpfbr (build/bpfbr) and the BPF objects"
+	@echo "make            build bpfbr (build/bpfbr) and the BPF objects (also: make build)"
+	@echo "make deps       install the Debian packages the build and the tests need"
 	@echo "make demo       install what is missing, build, run the two-container demo"
+	@echo "make demo-down  remove what make demo DEMO_ARGS=--keep left running"
 	@echo "make check      install what is missing, build, run every test"
+	@echo "make test-build build the test binaries (unit, BPF, verifier report, fuzz targets)"
 	@echo "make stress-check  every net test file STRESS_RUNS times (5) beside a CPU hog: the flakes"
+	@echo "make soak       the soak tests (long runs of attach, detach and traffic)"
 	@echo "make vmtest     run the BPF selftests in QEMU on Debian's 6.1 and 6.12 kernels"
 	@echo "make verifier-report  verifier verdicts and instruction counts per kernel"
 	@echo "make bench      benchmark bpfbr against the bridge, CNI and a bare veth pair"
+	@echo "make bench-tools  build the benchmark's helper programs only"
+	@echo "make format     reformat the C sources with .clang-format"
 	@echo "make format-check  check formatting against .clang-format"
 	@echo "make shape-report  big files, duplicates, include edges crossing agent layers"
 	@echo "make fuzz       run the libFuzzer targets for FUZZ_TIME seconds each (default 600)"
+	@echo "make fuzz-build build the libFuzzer targets only"
+	@echo "make fuzz-frames  run the frame fuzzer against the BPF programs (FUZZ_FRAMES frames)"
 	@echo "make mutate     plant each bug of tests/mutate/mutations.txt; the table of what caught it"
-	@echo "make install    bpfbr in PREFIX/sbin, the CNI plugin in /opt/cni/bin and /usr/lib/cni"
+	@echo "make man        write the man page bpfbr(8) from the command table (build/man/)"
+	@echo "make install    bpfbr (stripped) in PREFIX/sbin, links to it as the CNI plugin in"
+	@echo "                /opt/cni/bin and /usr/lib/cni, bpfbr(8), the bash completion and"
+	@echo "                bpfbr-restore.service (DESTDIR prefixes every path)"
+	@echo "make uninstall  remove what make install put in place"
 	@echo "make clean      remove build/"
+	@echo "make help       this list"
 
 deps:
 	scripts/deps.sh all
@@ -126,17 +140,38 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 # --- install -------------------------------------------------------------------
-# The CLI in $(PREFIX)/sbin, and the same binary as the CNI plugin "bpfbr" in
-# the directories runtimes search (fixed paths, not under PREFIX); DESTDIR
-# prefixes all of them for packaging.
+# The CLI in $(PREFIX)/sbin, stripped, and links to it as the CNI plugin
+# "bpfbr" in the directories runtimes search (fixed paths, not under
+# PREFIX); DESTDIR prefixes all of them for packaging.
+# With it: the man page bpfbr(8), written from the binary's command table
+# (scripts/install/man.sh), the bash completion, and the systemd unit that
+# runs `bpfbr restore` at boot.
 PREFIX   ?= /usr/local
 CNI_DIRS ?= /opt/cni/bin /usr/lib/cni
-.PHONY: install uninstall
-install: $(BPFBR)
-	install -D -m 0755 $(BPFBR) $(DESTDIR)$(PREFIX)/sbin/bpfbr
-	for d in $(CNI_DIRS); do install -D -m 0755 $(BPFBR) $(DESTDIR)$$d/bpfbr || exit 1; done
+UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+MAN_PAGE := $(BUILD)/man/bpfbr.8
+.PHONY: install uninstall man
+man: $(MAN_PAGE)
+$(MAN_PAGE): $(BPFBR) scripts/install/man.sh scripts/install/bpfbr.8.head scripts/install/bpfbr.8.tail
+	mkdir -p $(@D)
+	scripts/install/man.sh $(BPFBR) > $@.tmp
+	mv $@.tmp $@
+install: $(BPFBR) $(MAN_PAGE)
+	install -D -s -m 0755 $(BPFBR) $(DESTDIR)$(PREFIX)/sbin/bpfbr
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man8/bpfbr.8
+	install -D -m 0644 scripts/install/bpfbr.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfbr
+	install -d $(DESTDIR)$(UNIT_DIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' scripts/install/bpfbr-restore.service.in \
+		> $(DESTDIR)$(UNIT_DIR)/bpfbr-restore.service
+	for d in $(CNI_DIRS); do \
+		install -d $(DESTDIR)$$d && ln -sf $(PREFIX)/sbin/bpfbr $(DESTDIR)$$d/bpfbr || exit 1; \
+	done
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfbr $(CNI_DIRS:%=$(DESTDIR)%/bpfbr)
+	rm -f $(DESTDIR)$(PREFIX)/sbin/bpfbr $(CNI_DIRS:%=$(DESTDIR)%/bpfbr) \
+		$(DESTDIR)$(PREFIX)/share/man/man8/bpfbr.8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/bpfbr \
+		$(DESTDIR)$(UNIT_DIR)/bpfbr-restore.service
 
 clean:
 	rm -rf $(BUILD)

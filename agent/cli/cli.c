@@ -3,67 +3,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_table.h"
 #include "log.h"
 #include "wording.h"
 
-#ifndef BPFBR_VERSION
-#define BPFBR_VERSION "dev"
-#endif
-
-static const struct cli_cmd *const commands[] = {
-	&cmd_net_create, &cmd_net_delete, &cmd_net_list, &cmd_attach, &cmd_detach,  &cmd_fdb_show,
-	&cmd_nat_show,	 &cmd_nat_flush,  &cmd_status,	 &cmd_gc,     &cmd_upgrade, &cmd_restore,
+const struct cli_cmd *const cli_commands[] = {
+	&cmd_net_create, &cmd_net_delete, &cmd_net_list, &cmd_net_inspect, &cmd_attach,
+	&cmd_detach,	 &cmd_fdb_show,	  &cmd_nat_show, &cmd_nat_flush,   &cmd_status,
+	&cmd_gc,	 &cmd_upgrade,	  &cmd_restore,	 &cmd_version,	   &cmd_help,
 };
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
-static const char global_help[] =
-	"Global options (anywhere on the line):\n"
-	"  --root DIR     keep pins, state and locks under DIR (default /, or $BPFBR_ROOT)\n"
-	"  -j, --json     print JSON\n"
-	"  -v, --verbose  print debug messages, libbpf's included\n"
-	"  -h, --help     show help for the command\n";
-
-static void usage_line(FILE *f, const struct cli_cmd *c)
-{
-	fprintf(f, "bpfbr %s%s%s", c->words, c->args[0] ? " " : "", c->args);
-	for (const struct cli_opt *o = c->opts; o->name; o++)
-		fprintf(f, " [--%s%s%s]", o->name, o->metavar ? " " : "", o->metavar ?: "");
-	fputc('\n', f);
-}
-
-static void cmd_help(const struct cli_cmd *c)
-{
-	printf("Usage: ");
-	usage_line(stdout, c);
-	printf("\n%s.\n", c->summary);
-	if (c->details)
-		printf("\n%s", c->details);
-	if (c->opts[0].name) {
-		printf("\nOptions:\n");
-		for (const struct cli_opt *o = c->opts; o->name; o++) {
-			char left[48];
-
-			snprintf(left, sizeof(left), "--%s%s%s", o->name, o->metavar ? " " : "",
-				 o->metavar ?: "");
-			printf("  %-22s %s\n", left, o->help);
-		}
-	}
-	printf("\n%s", global_help);
-}
-
-static void main_help(void)
-{
-	printf("bpfbr: container networks switched and routed by eBPF instead of a Linux bridge "
-	       "and iptables.\n\nCommands:\n");
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		char left[48];
-
-		snprintf(left, sizeof(left), "%s %s", commands[i]->words, commands[i]->args);
-		printf("  %-26s %s\n", left, commands[i]->summary);
-	}
-	printf("\nRun 'bpfbr COMMAND --help' for a command's options.\n\n%s", global_help);
-}
+const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
 const struct cli_opt cli_no_opts[] = { { 0 } };
 
@@ -78,142 +27,6 @@ const char *cli_get(const struct cli *cli, const char *name)
 bool cli_has(const struct cli *cli, const char *name)
 {
 	return cli_get(cli, name) != NULL;
-}
-
-/* Finds the command whose words start argv; *used gets how many words it has. */
-static const struct cli_cmd *find_cmd(int argc, char **argv, int *used)
-{
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		char words[64];
-		int n = 0;
-		bool match = true;
-
-		snprintf(words, sizeof(words), "%s", commands[i]->words);
-		for (char *w = strtok(words, " "); w; w = strtok(NULL, " "), n++)
-			if (n >= argc || strcmp(argv[n], w)) {
-				match = false;
-				break;
-			}
-		if (match) {
-			*used = n;
-			return commands[i];
-		}
-	}
-	return NULL;
-}
-
-/* Global options are accepted anywhere; returns 1 if arg was one, 2 if it took a value. */
-static int global_opt(struct cli *cli, int argc, char **argv, int i)
-{
-	const char *a = argv[i];
-
-	if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
-		cli->json = true;
-		return 1;
-	}
-	if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-		log_set_level(LOG_DEBUG);
-		return 1;
-	}
-	if (!strcmp(a, "--root")) {
-		if (i + 1 >= argc)
-			return -1;
-		cli->root = argv[i + 1];
-		return 2;
-	}
-	if (!strncmp(a, "--root=", 7)) {
-		cli->root = a + 7;
-		return 1;
-	}
-	return 0;
-}
-
-static int parse_cmd(struct cli *cli, int argc, char **argv)
-{
-	const struct cli_cmd *c = cli->cmd;
-
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *eq;
-		int g = global_opt(cli, argc, argv, i), k;
-
-		if (g < 0) {
-			pr_err("option --root needs a directory");
-			return -EINVAL;
-		}
-		if (g) {
-			i += g - 1;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			return 1;
-		if (strncmp(a, "--", 2) || !a[2]) {
-			if (cli->npos >= c->max_pos) {
-				pr_err("unexpected argument \"%s\" for 'bpfbr %s'; see: bpfbr %s "
-				       "--help",
-				       a, c->words, c->words);
-				return -EINVAL;
-			}
-			cli->pos[cli->npos++] = a;
-			continue;
-		}
-		eq = strchr(a, '=');
-		for (k = 0; c->opts[k].name; k++) {
-			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-
-			if (strlen(c->opts[k].name) == len && !strncmp(a + 2, c->opts[k].name, len))
-				break;
-		}
-		if (!c->opts[k].name) {
-			pr_err("unknown option %s for 'bpfbr %s'; see: bpfbr %s --help", a,
-			       c->words, c->words);
-			return -EINVAL;
-		}
-		if (!c->opts[k].metavar) {
-			if (eq) {
-				pr_err("option --%s takes no value", c->opts[k].name);
-				return -EINVAL;
-			}
-			cli->val[k] = "";
-		} else if (eq) {
-			cli->val[k] = eq + 1;
-		} else if (i + 1 < argc) {
-			cli->val[k] = argv[++i];
-		} else {
-			pr_err("option --%s needs a value (%s)", c->opts[k].name,
-			       c->opts[k].metavar);
-			return -EINVAL;
-		}
-	}
-	if (cli->npos < c->min_pos) {
-		fprintf(stderr, "bpfbr: error: 'bpfbr %s' needs %s; usage: ", c->words, c->args);
-		usage_line(stderr, c);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Names what is unknown: a command, or a subcommand of a known group. */
-static void unknown_command(int argc, char **argv)
-{
-	char group[64] = "", cmds[256] = "";
-	size_t len = strlen(argv[0]);
-
-	for (size_t k = 0; k < N_COMMANDS; k++) {
-		const char *w = commands[k]->words;
-
-		if (!strncmp(w, argv[0], len) && w[len] == ' ') {
-			snprintf(group, sizeof(group), "%s", argv[0]);
-			snprintf(cmds + strlen(cmds), sizeof(cmds) - strlen(cmds), "%s%s",
-				 cmds[0] ? ", " : "", w);
-		}
-	}
-	if (group[0] && argc > 1)
-		pr_err("unknown subcommand \"%s\" of \"%s\" (it has: %s); see: bpfbr --help",
-		       argv[1], group, cmds);
-	else if (group[0])
-		pr_err("\"%s\" needs a subcommand (%s); see: bpfbr --help", group, cmds);
-	else
-		pr_err("unknown command \"%s\"; see: bpfbr --help", argv[0]);
 }
 
 static void cli_create_net(const char *net, char *buf, size_t size)
@@ -240,46 +53,70 @@ static const struct wording cli_words = {
 	.run_there = "run bpfbr there, e.g. nsenter --net=NSFILE bpfbr …",
 };
 
+/* A group named alone: its help with -h, else the one-line error. */
+static int group_only(struct cli *cli, const char *group, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		int g = cli_global_opt(cli, argc, argv, i);
+
+		if (g < 0)
+			return 2;
+		if (!g) {
+			pr_err("unknown subcommand \"%s\" of \"%s\"; see: bpfbr %s --help", argv[i],
+			       group, group);
+			return 2;
+		}
+		i += g - 1;
+	}
+	if (cli->help) {
+		cli_group_help(stdout, group);
+		return 0;
+	}
+	pr_err("\"%s\" needs a subcommand; see: bpfbr %s --help", group, group);
+	return 2;
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	int i = 1, used = 0, err;
+	struct cli_lookup l;
+	int i = 1, err;
 
 	wording_use(&cli_words);
 
 	/* Global options may come first. */
 	while (i < argc) {
-		int g = global_opt(&cli, argc, argv, i);
+		int g = cli_global_opt(&cli, argc, argv, i);
 
-		if (g < 0) {
-			pr_err("option --root needs a directory");
+		if (g < 0)
 			return 2;
-		}
 		if (!g)
 			break;
 		i += g;
 	}
-	if (i >= argc || !strcmp(argv[i], "help") || !strcmp(argv[i], "--help") ||
-	    !strcmp(argv[i], "-h")) {
-		main_help();
-		return i >= argc ? 2 : 0;
+	if (cli.version && !cli.help)
+		cli.cmd = &cmd_version;
+	else if (i >= argc && cli.help)
+		cli.cmd = &cmd_help;
+	if (i >= argc && !cli.cmd) {
+		cli_main_help(stderr);
+		return 2;
 	}
-	if (!strcmp(argv[i], "version") || !strcmp(argv[i], "--version")) {
-		printf("bpfbr %s\n", BPFBR_VERSION);
-		return 0;
-	}
-	cli.cmd = find_cmd(argc - i, argv + i, &used);
 	if (!cli.cmd) {
-		unknown_command(argc - i, argv + i);
-		return 2;
+		if (cli_lookup(argc - i, (const char *const *)argv + i, &l))
+			return 2;
+		if (!l.cmd)
+			return group_only(&cli, l.group, argc - i - 1, argv + i + 1);
+		cli.cmd = l.cmd;
+		err = cli_parse(&cli, argc - i - l.used, argv + i + l.used);
+		if (cli.help) {
+			cli_cmd_help(stdout, cli.cmd);
+			return 0;
+		}
+		if (err)
+			return 2;
 	}
-	err = parse_cmd(&cli, argc - i - used, argv + i + used);
-	if (err > 0) {
-		cmd_help(cli.cmd);
-		return 0;
-	}
-	if (err)
-		return 2;
 	log_bridge_libbpf();
-	return cli.cmd->run(&cli) ? 1 : 0;
+	err = cli.cmd->run(&cli);
+	return err > 0 ? err : err ? 1 : 0;
 }

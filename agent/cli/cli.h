@@ -21,6 +21,7 @@ struct cli_cmd {
 	const char *args;  /* "NAME" */
 	int min_pos, max_pos;
 	const struct cli_opt *opts; /* terminated by { NULL } */
+	const char *required;	    /* the option it cannot do without, or NULL */
 	int (*run)(struct cli *cli);
 	const char *summary;
 	const char *details;
@@ -33,6 +34,8 @@ struct cli {
 	const char *val[CLI_MAX_OPTS]; /* by index in cmd->opts; flags get "" */
 	const char *root;
 	bool json;
+	bool help;    /* -h, --help */
+	bool version; /* -V, --version */
 };
 
 /* The option table of a command without options. */
@@ -42,13 +45,15 @@ extern const struct cli_opt cli_no_opts[];
 const char *cli_get(const struct cli *cli, const char *name);
 bool cli_has(const struct cli *cli, const char *name);
 
-/* Runs argv; returns the process exit status. */
+/* Runs argv; returns the process exit status: 0, 1 (the command failed) or
+ * 2 (the command line is wrong). */
 int cli_main(int argc, char **argv);
 
 /* The commands, defined next to their implementations. */
-extern const struct cli_cmd cmd_net_create, cmd_net_delete, cmd_net_list;
+extern const struct cli_cmd cmd_net_create, cmd_net_delete, cmd_net_list, cmd_net_inspect;
 extern const struct cli_cmd cmd_attach, cmd_detach;
 extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flush, cmd_gc,
 	cmd_upgrade, cmd_restore;
+extern const struct cli_cmd cmd_help, cmd_version;
 
 #endif

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "elide.h"
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
@@ -20,6 +21,7 @@ static int run_attach(struct cli *cli)
 	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
 	struct attachment a;
 	uint8_t want_mac[6];
+	char shown[ELIDE_LEN];
 	struct netctx c;
 	const char *v;
 	int err;
@@ -27,13 +29,14 @@ static int run_attach(struct cli *cli)
 	o.ifname = cli_get(cli, "ifname");
 	v = cli_get(cli, "ip");
 	if (v && parse_ipv4(v, &o.ip)) {
-		pr_err("--ip \"%s\" is not an IPv4 address", v);
+		pr_err("--ip must be an IPv4 address, not \"%s\"", elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "mac");
 	if (v) {
 		if (parse_mac(v, want_mac)) {
-			pr_err("--mac \"%s\" is not a MAC address such as 02:00:0a:28:00:02", v);
+			pr_err("--mac must be a MAC address such as 02:00:0a:28:00:02, not \"%s\"",
+			       elide(v, shown, sizeof(shown)));
 			return -EINVAL;
 		}
 		o.mac = want_mac;
@@ -41,6 +44,7 @@ static int run_attach(struct cli *cli)
 	o.create_netns = cli_has(cli, "create-netns");
 	if (cli_has(cli, "no-default-route"))
 		o.routes = no_routes; /* an empty list: no route but the subnet's own */
+	o.keep_default_route = true;
 	err = netctx_open_for_change(&c, cli->root);
 	if (err)
 		return err;
@@ -66,11 +70,13 @@ static int run_attach(struct cli *cli)
 }
 
 static const struct cli_opt attach_opts[] = {
-	{ "ifname", "NAME", "interface name inside the namespace (default eth0)" },
+	{ "ifname", "NAME",
+	  "interface name inside the namespace (default: eth0, or the first ethN it lacks)" },
 	{ "ip", "IP", "address to give the container (default: the next free one)" },
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
-	{ "no-default-route", NULL, "no default route via the gateway (e.g. a second network)" },
+	{ "no-default-route", NULL,
+	  "no default route via the gateway (default: one, unless the namespace has one)" },
 	{ 0 },
 };
 
@@ -100,6 +106,11 @@ static int run_detach(struct cli *cli)
 		return err;
 	err = net_detach(&c, &s, false);
 	netctx_close(&c);
+	if (!err)
+		print_result(json_pack("{s:s, s:s, s:s?}", "network", s.net, "netns", s.netns,
+				       "ifname", s.ifname),
+			     cli->json, "detached %s from %s%s%s", s.netns, s.net,
+			     s.ifname ? ": " : "", s.ifname ?: "");
 	return err;
 }
 

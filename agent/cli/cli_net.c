@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "elide.h"
 #include "log.h"
 #include "netctx.h"
 #include "network.h"
@@ -14,6 +15,7 @@
 #include "output.h"
 #include "bpfbr/nat.h"
 #include "report.h"
+#include "state.h"
 
 /* "a,b,c" into at most max strings of size bytes each; -EINVAL if it does not fit. */
 static int split_list(const char *v, void *out, size_t size, uint32_t max, uint32_t *n)
@@ -35,34 +37,56 @@ static int split_list(const char *v, void *out, size_t size, uint32_t max, uint3
 static int dns_opts(struct cli *cli, struct net_dns *dns)
 {
 	const char *v = cli_get(cli, "dns");
+	char shown[ELIDE_LEN];
 	uint8_t buf[16];
 
 	if (v && split_list(v, dns->servers, sizeof(dns->servers[0]), DNS_MAX_SERVERS,
 			    &dns->n_servers)) {
-		pr_err("--dns \"%s\" must be 1 to %d addresses separated by commas", v,
-		       DNS_MAX_SERVERS);
+		pr_err("--dns must be 1 to %d addresses separated by commas, not \"%s\"",
+		       DNS_MAX_SERVERS, elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	for (uint32_t i = 0; i < dns->n_servers; i++)
 		if (inet_pton(AF_INET, dns->servers[i], buf) != 1 &&
 		    inet_pton(AF_INET6, dns->servers[i], buf) != 1) {
-			pr_err("--dns: \"%s\" is not an IP address", dns->servers[i]);
+			pr_err("--dns must be IP addresses, not \"%s\"",
+			       elide(dns->servers[i], shown, sizeof(shown)));
 			return -EINVAL;
 		}
 	v = cli_get(cli, "dns-search");
 	if (v &&
 	    split_list(v, dns->search, sizeof(dns->search[0]), DNS_MAX_SEARCH, &dns->n_search)) {
-		pr_err("--dns-search \"%s\" must be 1 to %d domains separated by commas", v,
-		       DNS_MAX_SEARCH);
+		pr_err("--dns-search must be 1 to %d domains separated by commas, not \"%s\"",
+		       DNS_MAX_SEARCH, elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The one-line result of net create, or its summary as JSON. */
+static int created(struct netctx *c, const char *name, bool json)
+{
+	struct netstate ns;
+	json_t *o;
+	int err = netctx_load(c, name, &ns);
+
+	if (err)
+		return err;
+	o = report_net_summary(c, &ns);
+	if (o)
+		print_result(o, json, "created network %s: subnet %s, gateway %s on %s, mtu %lld",
+			     name, json_string_value(json_object_get(o, "subnet")),
+			     json_string_value(json_object_get(o, "gateway")), ns.gw_dev,
+			     (long long)json_integer_value(json_object_get(o, "mtu")));
+	netstate_free(&ns);
+	return o ? 0 : -ENOMEM;
 }
 
 static int run_net_create(struct cli *cli)
 {
 	struct net_opts o = { .name = cli->pos[0] };
 	struct net_dns dns = { 0 };
+	char shown[ELIDE_LEN];
 	const char *v;
 	struct netctx c;
 	int err;
@@ -73,50 +97,57 @@ static int run_net_create(struct cli *cli)
 		return -EINVAL;
 	}
 	if (parse_cidr(v, &o.subnet)) {
-		pr_err("--subnet \"%s\" is not an IPv4 CIDR such as 10.40.0.0/24", v);
+		pr_err("--subnet must be an IPv4 CIDR such as 10.40.0.0/24, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "gateway");
 	if (v && parse_ipv4(v, &o.gateway)) {
-		pr_err("--gateway \"%s\" is not an IPv4 address", v);
+		pr_err("--gateway must be an IPv4 address, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "mtu");
 	if (v && parse_u32(v, 68, 65535, &o.mtu)) {
-		pr_err("--mtu \"%s\" must be a number from 68 to 65535", v);
+		pr_err("--mtu must be a number from 68 to 65535, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "ageing");
 	if (v && parse_u32(v, 1, 1000000, &o.ageing_s)) {
-		pr_err("--ageing \"%s\" must be a number of seconds from 1 to 1000000", v);
+		pr_err("--ageing must be a number of seconds from 1 to 1000000, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "attach-mode");
 	if (v && attach_mode_parse(v, &o.mode)) {
-		pr_err("--attach-mode \"%s\" must be auto, tcx or tc", v);
+		pr_err("--attach-mode must be auto, tcx or tc, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	o.up.ifname = cli_get(cli, "uplink");
 	if (o.up.ifname && !valid_ifname(o.up.ifname)) {
-		pr_err("--uplink \"%s\" is not a valid interface name", o.up.ifname);
+		pr_err("--uplink must be a valid interface name, not \"%s\"",
+		       elide(o.up.ifname, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	o.masquerade = cli_has(cli, "masquerade");
 	v = cli_get(cli, "nat-max");
 	if (v && parse_u32(v, 1, BPFBR_NAT_FLOWS_MAX, &o.up.nat_max)) {
-		pr_err("--nat-max \"%s\" must be a number of flows from 1 to %u", v,
-		       BPFBR_NAT_FLOWS_MAX);
+		pr_err("--nat-max must be a number of flows from 1 to %u, not \"%s\"",
+		       BPFBR_NAT_FLOWS_MAX, elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "nat-share");
 	if (v && parse_u32(v, 1, BPFBR_NAT_FLOWS_MAX, &o.up.share)) {
-		pr_err("--nat-share \"%s\" must be a number of flows from 1 to %u", v,
-		       BPFBR_NAT_FLOWS_MAX);
+		pr_err("--nat-share must be a number of flows from 1 to %u, not \"%s\"",
+		       BPFBR_NAT_FLOWS_MAX, elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	v = cli_get(cli, "nat-ports");
 	if (v && parse_port_range(v, &o.up.port_lo, &o.up.port_hi)) {
-		pr_err("--nat-ports \"%s\" must be a range LO-HI with 1 <= LO <= HI <= 65535", v);
+		pr_err("--nat-ports must be a range LO-HI with 1 <= LO <= HI <= 65535, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	if (!o.masquerade &&
@@ -127,7 +158,7 @@ static int run_net_create(struct cli *cli)
 	}
 	v = cli_get(cli, "mode");
 	if (v && datapath_mode_parse(v, &o.datapath)) {
-		pr_err("--mode \"%s\" must be tc or xdp", v);
+		pr_err("--mode must be tc or xdp, not \"%s\"", elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
@@ -141,12 +172,14 @@ static int run_net_create(struct cli *cli)
 	if (err)
 		return err;
 	err = net_create(&c, &o);
+	if (!err)
+		err = created(&c, o.name, cli->json);
 	netctx_close(&c);
 	return err;
 }
 
 static const struct cli_opt create_opts[] = {
-	{ "subnet", "CIDR", "the network's IPv4 subnet (required), e.g. 10.40.0.0/24" },
+	{ "subnet", "CIDR", "the network's IPv4 subnet, e.g. 10.40.0.0/24" },
 	{ "gateway", "IP", "gateway address (default: the subnet's first address)" },
 	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },
 	{ "ageing", "SECONDS", "lifetime of learned forwarding entries (default 300)" },
@@ -176,6 +209,7 @@ const struct cli_cmd cmd_net_create = {
 	.min_pos = 1,
 	.max_pos = 1,
 	.opts = create_opts,
+	.required = "subnet",
 	.run = run_net_create,
 	.summary = "Create a network: a gateway in the node namespace and a BPF switch",
 	.details = "The gateway address lives on device bpfbrN (like a bridge's own address);\n"
@@ -192,8 +226,17 @@ static int run_net_delete(struct cli *cli)
 
 	if (err)
 		return err;
+	if (valid_netname(cli->pos[0]) && !state_exists(&c.p, cli->pos[0])) {
+		pr_err("network %s does not exist; the networks are listed by: bpfbr net list",
+		       cli->pos[0]);
+		netctx_close(&c);
+		return -ENOENT;
+	}
 	err = net_delete(&c, cli->pos[0], cli_has(cli, "force"));
 	netctx_close(&c);
+	if (!err)
+		print_result(json_pack("{s:s, s:b}", "network", cli->pos[0], "deleted", 1),
+			     cli->json, "deleted network %s", cli->pos[0]);
 	return err;
 }
 

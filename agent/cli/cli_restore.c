@@ -20,11 +20,11 @@ static int run_restore(struct cli *cli)
 	if (err)
 		goto out;
 	if (cli->npos) {
-		err = net_restore(&c, cli->pos[0], done);
+		err = net_restore_recorded(&c, cli->pos[0], done);
 	} else {
 		err = state_list(&c.p, &names, &n);
 		for (int i = 0; !err && i < n; i++)
-			err = net_restore(&c, names[i], done);
+			err = net_restore_recorded(&c, names[i], done);
 		state_names_free(names, n);
 	}
 	netctx_close(&c);

@@ -19,6 +19,8 @@ static int add_routes(struct nl *cnl, int ifindex, const struct netstate *state,
 	if (!o->routes) {
 		err = nl_route_add_default(cnl, ifindex, state->gateway);
 
+		if (err == -EEXIST && o->keep_default_route)
+			return 0; /* the namespace's own default route stays */
 		if (err == -EEXIST)
 			snprintf(what, size,
 				 "add the default route via the gateway: it has one already "

@@ -29,6 +29,9 @@ bool net_intact(struct netctx *c, const struct netstate *state, char *why, size_
  * datapath, hook, uplink, port, attachment).
  */
 int net_restore(struct netctx *c, const char *name, json_t *done);
+/* net_restore under a journal record ("op": "restore"), which the next
+ * command that takes the lock finishes if this one is killed. */
+int net_restore_recorded(struct netctx *c, const char *name, json_t *done);
 
 /* What every attach runs first: restores network name if it is not intact,
  * and when its range is full, forgets the containers that are gone (their

@@ -13,6 +13,7 @@
 #include "switchdp_maps.h"
 #include "log.h"
 #include "netctx.h"
+#include "netns_name.h"
 #include "netns.h"
 #include "pin_layout.h"
 #include "state.h"
@@ -154,8 +155,10 @@ int netctx_load(struct netctx *c, const char *name, struct netstate *state)
 	if (err)
 		return err;
 	if (!netctx_owns(c, state)) {
-		pr_err("network %s belongs to another network namespace (inode %llu); %s", name,
-		       (unsigned long long)state->node_netns_id, wording_run_there());
+		char who[NAME_MAX + 32];
+
+		pr_err("network %s belongs to another network namespace, %s; %s", name,
+		       netns_describe(state->node_netns_id, who, sizeof(who)), wording_run_there());
 		netstate_free(state);
 		return -EXDEV;
 	}

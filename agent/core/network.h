@@ -53,7 +53,7 @@ int net_delete(struct netctx *c, const char *name, bool force);
 struct attach_opts {
 	const char *net;
 	const char *netns;  /* name under /run/netns or a path */
-	const char *ifname; /* NULL: eth0 */
+	const char *ifname; /* NULL: the first of eth0, eth1, … the namespace lacks */
 	const char *id;	    /* owner (CNI container ID); NULL: the netns path */
 	uint32_t ip;	    /* 0: allocate */
 	const uint8_t *mac; /* NULL: random, locally administered */
@@ -64,6 +64,9 @@ struct attach_opts {
 	 * gateway; otherwise exactly these n_routes (which may be 0). */
 	const struct route4 *routes;
 	uint32_t n_routes;
+	/* With routes NULL: a default route the namespace has already stays
+	 * (no second one is added), as Docker does on a second network. */
+	bool keep_default_route;
 };
 
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out);

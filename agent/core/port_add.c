@@ -22,6 +22,8 @@
 #include "network.h"
 #include "pin_layout.h"
 #include "port_remove.h"
+#include "container_ifname.h"
+#include "dns_node.h"
 #include "resolvconf.h"
 #include "state.h"
 #include "sysctl.h"
@@ -219,7 +221,11 @@ static int open_netns(const struct attach_opts *o, struct attachment *a, unsigne
 		*made |= PORT_NETNS;
 	}
 	fd = netns_open(a->netns);
-	if (fd == -ENOENT)
+	if (fd == -ENOENT && strchr(o->netns, '/'))
+		pr_err("network namespace file %s does not exist; pass a name under %s or a file "
+		       "such as /proc/PID/ns/net",
+		       o->netns, NETNS_RUN_DIR);
+	else if (fd == -ENOENT)
 		pr_err("network namespace %s not found (%s); create it with: ip netns add %s%s%s",
 		       o->netns, a->netns, o->netns,
 		       setting_settable(SETTING_CREATE_NETNS) ? ", or pass " : "",
@@ -303,14 +309,16 @@ out:
 }
 
 /* The network's DNS for `ip netns exec`; the runtime does this for CNI containers. */
-static void write_resolv_conf(const struct netstate *state, const struct attachment *a)
+static void write_resolv_conf(struct netctx *c, const struct netstate *state,
+			      const struct attachment *a)
 {
 	const char *name = netns_name_of(a->netns);
+	struct net_dns dns;
 	int err;
 
-	if (!name || !resolvconf_wanted(&state->dns))
+	if (!name || !dns_for_container(&c->p, &state->dns, &dns) || !resolvconf_wanted(&dns))
 		return;
-	err = resolvconf_write(name, state->name, &state->dns);
+	err = resolvconf_write(name, state->name, &dns);
 	if (err == -EEXIST)
 		pr_warn("%s/%s/resolv.conf exists and is not bpfbr's; left as it is", NETNS_ETC_DIR,
 			name);
@@ -344,6 +352,15 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	if (fd < 0) {
 		err = fd;
 		goto undo;
+	}
+	if (!o->ifname) {
+		err = container_free_ifname(fd, a.ifname, sizeof(a.ifname));
+		if (err) {
+			pr_err("cannot find a free interface name (eth0, eth1, …) in namespace %s: "
+			       "%s; choose one with %s",
+			       o->netns, strerror(-err), setting_name(SETTING_IFNAME));
+			goto undo_fd;
+		}
 	}
 	if (strlen(o->id ?: a.netns) >= sizeof(a.id)) {
 		pr_err("container id or namespace path \"%.40s…\" is longer than %zu bytes",
@@ -415,7 +432,7 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	}
 	close(fd);
 	if (!o->cni)
-		write_resolv_conf(&state, &a);
+		write_resolv_conf(c, &state, &a);
 	if (out)
 		*out = a;
 	netstate_free(&state);
@@ -560,7 +577,7 @@ int net_attach_undo(struct netctx *c, const char *net, const char *device, const
 
 		/* It reached the state: what came after is finished (the resolv.conf). */
 		if (a && !a->cni)
-			write_resolv_conf(&state, a);
+			write_resolv_conf(c, &state, a);
 		else if (device[0] && !a)
 			port_remove_unrecorded(c, &state, device, true);
 		netstate_free(&state);

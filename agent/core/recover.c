@@ -12,6 +12,7 @@
 #include "pin_layout.h"
 #include "reconcile.h"
 #include "recover.h"
+#include "net_restore.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
@@ -64,8 +65,17 @@ static int recover(struct netctx *c, const struct journal_rec *r)
 		err = net_delete(c, r->net, true);
 		if (err == -ENOENT)
 			err = 0;
-	} else if (!strcmp(r->op, JOURNAL_OP_UPGRADE))
+	} else if (!strcmp(r->op, JOURNAL_OP_UPGRADE)) {
 		err = upgrade_finish(c, r);
+	} else if (!strcmp(r->op, JOURNAL_OP_RESTORE)) {
+		/* Finished: what it had not made yet is made (idempotent). */
+		json_t *done = json_array();
+
+		err = net_restore(c, r->net, done);
+		json_decref(done);
+		if (err == -ENOENT)
+			err = 0;
+	}
 	return err;
 }
 

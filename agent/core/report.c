@@ -18,6 +18,7 @@
 #include "network.h"
 #include "pin_layout.h"
 #include "port_restore.h"
+#include "prog_name.h"
 #include "report.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -243,24 +244,23 @@ static json_t *counters_json(int map_fd, bool drops)
 
 static json_t *prog_json(int prog_fd, const char *hook, json_t *attach)
 {
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
+	struct bpf_prog_info info;
+	char name[64];
 
-	bpf_obj_get_info_by_fd(prog_fd, &info, &len);
-	return json_pack("{s:s, s:i, s:s, s:o}", "name", info.name, "id", info.id, "hook", hook,
+	prog_info_named(prog_fd, &info, name, sizeof(name));
+	return json_pack("{s:s, s:i, s:s, s:o}", "name", name, "id", info.id, "hook", hook,
 			 "attach", attach);
 }
 
 static json_t *pinned_prog_json(const char *dir, const char *pin, int fd, const char *hook)
 {
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-	char path[PATH_MAX];
+	struct bpf_prog_info info;
+	char path[PATH_MAX], name[64];
 
 	path_join(path, sizeof(path), dir, pin);
-	bpf_obj_get_info_by_fd(fd, &info, &len);
-	return json_pack("{s:s, s:i, s:s, s:s}", "name", info.name, "id", info.id, "pin", path,
-			 "hook", hook);
+	prog_info_named(fd, &info, name, sizeof(name));
+	return json_pack("{s:s, s:i, s:s, s:s}", "name", name, "id", info.id, "pin", path, "hook",
+			 hook);
 }
 
 /* One hook of the uplink: its pinned program, and what runs there. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,21 @@ void print_json(json_t *v)
 {
 	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	putchar('\n');
+}
+
+void print_result(json_t *o, bool json, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (json) {
+		print_json(o);
+	} else {
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		putchar('\n');
+	}
+	json_decref(o);
 }
 
 static const char *s(json_t *o, const char *key)
@@ -128,6 +144,7 @@ static const char *verify_word(json_t *port)
 static void print_one_status(json_t *st)
 {
 	json_t *v, *ports = json_object_get(st, "ports");
+	bool xdp_mode = !strcmp(s(st, "datapath"), datapath_mode_name(DATAPATH_XDP));
 	size_t i;
 
 	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  hook %s  spoofchk "
@@ -149,23 +166,28 @@ static void print_one_status(json_t *st)
 	printf("  maps:");
 	json_array_foreach (json_object_get(st, "maps"), i, v)
 		printf(" %s %lld/%lld", s(v, "name"), n(v, "entries"), n(v, "max_entries"));
-	printf("\n  %-4s %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10s %10s %6s %s\n", "SLOT",
-	       "PORT", "KIND", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "RX", "TX", "DROPS",
-	       "VERIFY");
+	printf("\n  %-4s %-15s %-9s %-16s %-6s %-15s %-17s %-20s %-4s %10s %10s %8s %s\n", "SLOT",
+	       "PORT", "KIND", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "XDP", "RX_PKTS",
+	       "TX_PKTS", "DROPS", "VERIFY");
 	json_array_foreach (ports, i, v) {
-		json_t *stats = json_object_get(v, "stats");
+		json_t *stats = json_object_get(v, "stats"), *xdp = json_object_get(v, "xdp");
 		char hook[48];
 
 		print_hook(json_object_get(v, "hook"), hook, sizeof(hook));
 		if (!strcmp(s(v, "state"), "gone"))
 			snprintf(hook, sizeof(hook), "GONE");
-		else if (json_is_true(json_object_get(json_object_get(v, "xdp"), "attached")))
-			strncat(hook, " +xdp", sizeof(hook) - strlen(hook) - 1);
-		printf("  %-4lld %-12s %-9s %-12s %-6s %-15s %-17s %-16s %10lld %10lld %6lld %s\n",
+		printf("  %-4lld %-15s %-9s %-16s %-6s %-15s %-17s %-20s %-4s %10lld %10lld %8lld "
+		       "%s\n",
 		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
-		       s(v, "ip"), s(v, "mac"), hook, n(stats, "rx_packets"),
-		       n(stats, "tx_packets"), n(stats, "drops"), verify_word(v));
+		       s(v, "ip"), s(v, "mac"), hook,
+		       !xdp_mode					? "-"
+		       : json_is_true(json_object_get(xdp, "attached")) ? "on"
+									: "OFF",
+		       n(stats, "rx_packets"), n(stats, "tx_packets"), n(stats, "drops"),
+		       verify_word(v));
 	}
+	printf("  (RX_PKTS, TX_PKTS, DROPS: packets the switch took from, gave to and dropped "
+	       "on each port)\n");
 	json_array_foreach (ports, i, v)
 		if (!strcmp(s(v, "state"), "gone"))
 			printf("  port %s (%s): %s\n", s(v, "port"), s(v, "endpoint"),

@@ -14,6 +14,9 @@ void print_nat(json_t *flows, bool json);
 void print_removed(json_t *removed, bool json);
 void print_upgraded(json_t *done, bool json);
 
+/* A changing command's result: the object o with -j, else the line fmt. Takes o. */
+void print_result(json_t *o, bool json, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* What a restore made again or forgot. */
 void print_restored(json_t *done, bool json);
 

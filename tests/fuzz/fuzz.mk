@@ -22,8 +22,9 @@ FUZZ_BINS          := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
 # which tests/fuzz/fuzz_cli.c stubs. A command that calls a function without a
 # stub there does not break the build: the binary then only names the missing
 # stubs, and the fuzz suite fails with that.
-FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_restore parse log output model \
-                      wording
+FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_restore cli_lookup \
+                      cli_parse cli_help cli_help_cmd cli_version cli_inspect parse log output \
+                      output_inspect model wording elide
 FUZZ_BINS          += $(BUILD)/fuzz/fuzz-cli
 $(BUILD)/fuzz/fuzz-cli: $(BUILD)/fuzz/fuzz_cli.o $(FUZZ_AGENT_cli:%=$(BUILD)/fuzz/agent/%.o)
 	@if ! $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) 2>$(BUILD)/fuzz/cli-link.log; \

@@ -24,7 +24,9 @@
 #include <arpa/inet.h>
 
 #include "cli.h"
+#include "kfeatures.h"
 #include "libfuzzer.h"
+#include "netns_name.h"
 #include "log.h"
 #include "network.h"
 #include "output.h"
@@ -32,6 +34,7 @@
 #include "recover.h"
 #include "report.h"
 #include "net_restore.h"
+#include "report_inspect.h"
 #include "state.h"
 #include "upgrade.h"
 #include "bpfbr/nat.h"
@@ -217,13 +220,54 @@ int net_ensure(struct netctx *c, const char *name)
 	return -EPERM;
 }
 
-int net_restore(struct netctx *c, const char *name, json_t *done)
+int net_restore_recorded(struct netctx *c, const char *name, json_t *done)
 {
 	(void)c;
 	(void)done;
 	str_ok(name);
 	pr_err("refused (fuzzing)");
 	return -EPERM;
+}
+
+bool netctx_owns(struct netctx *c, struct netstate *ns)
+{
+	(void)c;
+	(void)ns;
+	broken("netctx_owns without a network");
+}
+
+int state_load(const struct paths *p, const char *name, struct netstate *ns)
+{
+	(void)p;
+	(void)ns;
+	str_ok(name);
+	broken("state_load of a network the list did not name");
+}
+
+bool state_exists(const struct paths *p, const char *name)
+{
+	(void)p;
+	str_ok(name);
+	return false;
+}
+
+const char *netns_describe(uint64_t id, char *buf, size_t size)
+{
+	snprintf(buf, size, "inode %llu", (unsigned long long)id);
+	return buf;
+}
+
+/* `version` without its probe, which forks and makes devices. */
+json_t *kfeatures_probe(void)
+{
+	return json_array();
+}
+
+json_t *report_inspect(struct netctx *c, const struct netstate *ns)
+{
+	(void)c;
+	(void)ns;
+	broken("report_inspect without a network");
 }
 
 int upgrade(struct netctx *c, const char *net, json_t *done)

@@ -280,4 +280,31 @@ test_core_errors_name_config_keys() {
 	no_flags
 }
 
+# The veth pair, port and program are in place when the last step fails: the
+# container already has a default route (a CNI ADD with isDefaultGateway does
+# not replace one). All of it is undone; the container's own route stays.
+test_add_failing_midway_rolls_back() {
+	local c
+	c=$(conf $NET $SUBNET)
+	new_ct c1 || return 1
+	on c1 ip link add x0 type veth peer name x1 &&
+		on c1 ip addr add 192.168.9.2/24 dev x0 &&
+		on c1 ip link set x0 up &&
+		on c1 ip route add default via 192.168.9.1 || return 1
+	cni ADD "$c" id1 c1 && fail "ADD into a namespace with a default route succeeded" || true
+	cni_error 104 "0.0.0.0/0" "File exists" || return 1
+	[ -z "$(on c1 ip -o link show eth0 2>/dev/null)" ] || fail "eth0 was left in c1" || return 1
+	[ -z "$(node ip -o link show type veth | grep -v ' bpfbr[0-9]')" ] ||
+		fail "a port was left in the node: $(node ip -o link show type veth)" || return 1
+	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr/$NET/links" -name 'veth*' 2>/dev/null)" ] ||
+		fail "link pins left: $(ls "$ROOT/sys/fs/bpf/bpfbr/$NET/links")" || return 1
+	on c1 ip route show default | grep -q "via 192.168.9.1 dev x0" ||
+		fail "the container's own default route was touched: $(on c1 ip route)" || return 1
+	# The address went back: the next ADD gets the first one again.
+	on c1 ip route del default || return 1
+	cni_add "$c" id1 c1 || return 1
+	[ "$(jq -r '.ips[0].address' "$CNI_OUT")" = 10.40.0.2/24 ] ||
+		fail "the second ADD got $(jq -r '.ips[0].address' "$CNI_OUT")" || return 1
+}
+
 run_tests "$@"

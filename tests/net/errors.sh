@@ -168,7 +168,7 @@ test_missing_namespace() {
 	rejects "attach a namespace that does not exist" \
 		"$(ct c1)|not found|ip netns add $(ct c1)|--create-netns" \
 		bpfbr attach demo "$(ct c1)" || return 1
-	rejects "attach a path that does not exist" "$ROOT/nons|not found" \
+	rejects "attach a path that does not exist" "$ROOT/nons|does not exist|/proc/PID/ns/net" \
 		bpfbr attach demo "$ROOT/nons" || return 1
 	[ ! -e "/run/netns/$(ct c1)" ] || fail "attach created /run/netns/$(ct c1)" || return 1
 }
@@ -360,7 +360,7 @@ test_unknown_command_and_option() {
 	mknet || return 1
 	rejects "unknown command" "\"frobnicate\"|unknown command|bpfbr --help" bpfbr frobnicate ||
 		return 1
-	rejects "unknown subcommand" "\"frob\"|unknown|bpfbr --help" bpfbr net frob ||
+	rejects "unknown subcommand" "\"frob\"|unknown|bpfbr net --help" bpfbr net frob ||
 		return 1
 	rejects "unknown option" "--bogus|unknown option|bpfbr attach --help" \
 		bpfbr attach demo "$(ct c1)" --create-netns --bogus || return 1
@@ -395,7 +395,7 @@ test_attach_with_eth0_taken_rolls_back() {
 	on c2 ip link add eth0 type veth peer name eth0p || return 1
 	before=$(dp_view)
 	rejects "attach with eth0 taken" "eth0|$(ct c2)|already exists|--ifname" \
-		bpfbr attach demo "$(ct c2)" || return 1
+		bpfbr attach demo "$(ct c2)" --ifname eth0 || return 1
 	[ "$before" = "$(dp_view)" ] ||
 		fail "datapath changed: $(diff <(echo "$before") <(dp_view) | grep '^[<>]' | tr '\n' ' ')" ||
 		return 1
@@ -406,29 +406,24 @@ test_attach_with_eth0_taken_rolls_back() {
 	ping_ok c2 10.40.0.2 || fail "c2 (eth1) cannot ping c1 after the failed attach" || return 1
 }
 
-# The veth pair, port and program are in place when the last step fails: the
-# container already has a default route. All of it must be undone.
-test_attach_failing_midway_rolls_back() {
-	local before port
+# A namespace with a default route of its own keeps it (as Docker does on a
+# second network): no second one is added, and the attach succeeds. (The
+# roll-back of an attach whose last step fails, which this once provoked, is
+# in cni_errors.sh: a CNI ADD still refuses to replace a default route.)
+test_attach_keeps_the_namespace_default_route() {
 	mknet || return 1
-	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns || return 1
 	ip netns add "$(ct c2)" || return 1
 	on c2 ip link add x0 type veth peer name x1 &&
 		on c2 ip addr add 192.168.9.2/24 dev x0 &&
 		on c2 ip link set x0 up &&
 		on c2 ip route add default via 192.168.9.1 || return 1
-	before=$(dp_view)
-	rejects "attach into a namespace with a default route" "$(ct c2)|default route" \
-		bpfbr attach demo "$(ct c2)" || return 1
-	[ "$before" = "$(dp_view)" ] ||
-		fail "datapath changed: $(diff <(echo "$before") <(dp_view) | grep '^[<>]' | tr '\n' ' ')" ||
-		return 1
-	port=$(bpfbr -j status demo | jq -r '.[0].ports[1].port')
-	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr/demo/links" -name 'veth*' ! -name "$port" ! -name "${port}_xdp")" ] ||
-		fail "link pins left: $(ls "$ROOT/sys/fs/bpf/bpfbr/demo/links")" || return 1
-	on c2 ip route show default | grep -q "via 192.168.9.1 dev x0" ||
-		fail "the container's own default route was touched: $(on c2 ip route)" || return 1
-	ping_ok c1 10.40.0.1 || fail "c1 lost the gateway after the failed attach" || return 1
+	check "attach into a namespace with a default route" bpfbr attach demo "$(ct c2)" || return 1
+	[ "$(on c2 ip route show default | wc -l)" = 1 ] &&
+		on c2 ip route show default | grep -q "^default via 192.168.9.1 dev x0" ||
+		fail "the container's default routes: $(on c2 ip route show default)" || return 1
+	on c2 ip -4 -o addr show dev eth0 | grep -q "10.40.0.2/24" || fail "c2 has no address on eth0" || return 1
+	ping_ok c2 10.40.0.1 || fail "c2 cannot ping the gateway" || return 1
+	check "detach" bpfbr detach demo "$(ct c2)" || return 1
 }
 
 # net create fails after the gateway pair exists: its pin directory cannot be

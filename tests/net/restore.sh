@@ -68,4 +68,59 @@ test_restore_a_deleted_gateway() {
 	ping_ok c2 "$EXT_IP" || fail "c2 cannot reach the external host after the restore" || return 1
 }
 
+# restore_traced KILL-AT: bpfbr restore under strace; KILL-AT 0 runs it to the
+# end recording its bpf(2) calls in $ROOT/restore.trace, N kills it on entry
+# to its N-th.
+restore_traced() {
+	local inject=()
+	[ "$1" = 0 ] || inject=(-e "inject=bpf:signal=KILL:when=$1")
+	node timeout 60 strace -qq -o "$ROOT/restore.trace" -e trace=bpf "${inject[@]}" \
+		"$BPFBR_BIN" --root "$ROOT" restore >"$ROOT/.out" 2>&1
+}
+
+# A restore killed half-way through its programs leaves its journal record;
+# the next command that takes the lock finishes it, and the network works.
+test_restore_killed_is_finished_by_the_next_command() {
+	local calls
+	command -v strace >/dev/null || { skip "needs strace (scripts/deps.sh installs it)"; return; }
+	up || return 1
+	simulate_reboot c1 c2 ext || return 1
+	restore_traced 0 || fail "restore: $(cat "$ROOT/.out")" || return 1
+	calls=$(wc -l <"$ROOT/restore.trace")
+	[ "$calls" -gt 10 ] || fail "restore made $calls bpf calls" || return 1
+	simulate_reboot ext || return 1
+	restore_traced $((calls / 2)) && fail "restore was not killed at bpf call $((calls / 2)) of $calls"
+	jq -e '.op == "restore" and .network == "demo"' "$ROOT/var/lib/bpfbr/journal" >/dev/null ||
+		fail "no restore record after the kill: $(cat "$ROOT/var/lib/bpfbr/journal" 2>&1)" || return 1
+	bpfbr gc >"$ROOT/.out" 2>&1 || fail "gc after the kill: $(cat "$ROOT/.out")" || return 1
+	[ ! -e "$ROOT/var/lib/bpfbr/journal" ] || fail "the record stayed after gc" || return 1
+	[ "$(bpfbr -j restore)" = "[]" ] || fail "gc left the restore unfinished: $(bpfbr restore)" || return 1
+	check "attach c3" bpfbr attach demo "$(ct c3)" --create-netns || return 1
+	ping_ok c3 10.40.0.1 || fail "c3 cannot ping the gateway" || return 1
+	ping_ok c3 "$EXT_IP" || fail "c3 cannot reach the external host" || return 1
+}
+
+# The text report names each thing made again or forgotten, and a machine
+# without any network restores nothing, successfully (the unit at boot).
+test_restore_reports_and_runs_on_a_bare_machine() {
+	local out rc
+	# A machine where bpfbr never ran: a bpffs, no state directory.
+	mkdir -p "$ROOT/bare/sys/fs/bpf" && mount -t bpf bpf "$ROOT/bare/sys/fs/bpf" || return 1
+	out=$(node "$BPFBR_BIN" --root "$ROOT/bare" restore 2>&1)
+	rc=$?
+	umount "$ROOT/bare/sys/fs/bpf"
+	[ $rc = 0 ] || fail "restore on a bare machine exited $rc: $out" || return 1
+	[ "$out" = "nothing to restore: the kernel has what the state describes" ] ||
+		fail "restore on a bare machine said: $out" || return 1
+	up || return 1
+	simulate_reboot c1 c2 ext || return 1
+	out=$(bpfbr restore) || fail "restore: $out" || return 1
+	for w in "network demo: restored gateway bpfbr0" "network demo: restored uplink up0" \
+		"network demo: forgot attachment /run/netns/$(ct c1)"; do
+		grep -qF "$w" <<<"$out" || fail "restore did not say '$w': $out" || return 1
+	done
+	[ "$(bpfbr restore)" = "nothing to restore: the kernel has what the state describes" ] ||
+		fail "a second restore said: $(bpfbr restore)" || return 1
+}
+
 run_tests "$@"
