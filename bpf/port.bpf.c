@@ -28,12 +28,12 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	cfg = config_get();
 	in = bpf_map_lookup_elem(&bpfbr_ports, &ifindex);
 	if (!cfg || !in)
-		return drop(BPFBR_DROP_NOT_A_PORT, NO_SLOT);
+		return drop(skb, BPFBR_DROP_NOT_A_PORT, NO_SLOT);
 	count_rx(in->slot, skb->len);
 
 	verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 	if (verdict)
-		return drop(-verdict, in->slot);
+		return drop(skb, -verdict, in->slot);
 	f.vlan_tagged |= skb->vlan_present; /* a tag the stack moved out of band */
 	/* The checks of a container's frames read headers that must be in the linear part. */
 	if (in->kind == BPFBR_PORT_CONTAINER &&
@@ -41,7 +41,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		bpf_skb_pull_data(skb, f.l3_off + SPOOF_HDR_LEN);
 		verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 		if (verdict)
-			return drop(-verdict, in->slot);
+			return drop(skb, -verdict, in->slot);
 		f.vlan_tagged |= skb->vlan_present;
 	}
 	verdict = switch_admit(cfg, in, &f);
@@ -51,11 +51,11 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return flood(skb, cfg, in,
 			     in->kind == BPFBR_PORT_CONTAINER ? node_flood_guard(cfg, &f) : 0);
 	if (verdict != SW_DELIVER || !dst)
-		return drop(-verdict, in->slot);
+		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f);
 		if (verdict < 0)
-			return drop(-verdict, in->slot);
+			return drop(skb, -verdict, in->slot);
 		if (verdict != TC_ACT_OK)
 			return verdict; /* routed by the fast path */
 	}
@@ -116,10 +116,8 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 			BPF_F_BROADCAST |
 				((cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : BPF_F_EXCLUDE_INGRESS));
 	}
-	if (verdict != SW_DELIVER || !dst) {
-		count_drop(-verdict, in->slot);
-		return XDP_DROP;
-	}
+	if (verdict != SW_DELIVER || !dst)
+		return xdp_drop(ctx, -verdict, in->slot);
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
 		inbound_note(&f, dst->slot);
 	count_tx(dst->slot, len);

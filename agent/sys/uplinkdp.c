@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "pin_layout.h"
 #include "pins.h"
 #include "uplinkdp.h"
 #include "bpfbr/trace.h"
@@ -32,6 +33,10 @@ static const struct pin_spec up_pins[] = {
 	SPEC("nat_in", "nat_in", false, nat_in),
 	SPEC_ADDED("frag_flows", "nat_frags", frags),
 	SPEC_ADDED("flow_seq", "nat_flow_seq", flow_seq),
+	SPEC_ADDED(PIN_MONITOR_EVENTS, "mon_events", mon.events),
+	SPEC_ADDED(PIN_MONITOR_CONSUMER, "mon_consumer", mon.consumer),
+	SPEC_ADDED(PIN_MONITOR_CONFIG, "mon_config", mon.config),
+	SPEC_ADDED(PIN_MONITOR_BUDGET, "mon_budget", mon.budget),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),

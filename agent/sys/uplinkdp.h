@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "bpfbr/nat.h"
+#include "monitor_maps.h"
 
 /* Pins under the uplink's directory that another program reuses (follow.c). */
 #define UPDP_PIN_CONFIG	   "config"
@@ -25,6 +26,7 @@ struct uplinkdp {
 	int nat_in;
 	int frags;
 	int flow_seq;
+	struct monitor_maps mon;
 	int counters;
 	int gc;
 	int devmap;

@@ -6,6 +6,7 @@
 #include "common.h"
 #include "bpfbr/nat.h"
 #include "bpfbr/stats.h"
+#include "monitor.h"
 
 #define NAT_ENDPOINTS_MAX 65536
 #define NAT_FRAGS_MAX	  8192
@@ -105,16 +106,23 @@ static __always_inline void nat_count(__u32 counter)
 		*v += 1;
 }
 
-static __always_inline int nat_drop(__u32 reason)
+/* The one exit for packets the uplink's TC programs drop: counted, and shown to a monitor. */
+#define UPLINK_OUT BPFBR_MON_HOOK_UPLINK_OUT
+#define UPLINK_IN  BPFBR_MON_HOOK_UPLINK_IN
+
+/* The one exit for packets the uplink's TC programs drop: counted, and shown to
+ * a monitor. hook: UPLINK_OUT or UPLINK_IN, the program's. */
+static __always_inline int nat_drop(struct __sk_buff *skb, __u8 hook, __u32 reason)
 {
 	nat_count(reason);
+	mon_drop_skb(skb, reason, BPFBR_MON_NO_SLOT, hook, BPFBR_MON_DROPPED);
 	return TC_ACT_SHOT;
 }
 
 /* The exit of the uplink's TC programs: a verdict as it is, a negative drop reason counted. */
-static __always_inline int nat_verdict(int ret)
+static __always_inline int nat_verdict(struct __sk_buff *skb, __u8 hook, int ret)
 {
-	return ret < 0 ? nat_drop(-ret) : ret;
+	return ret < 0 ? nat_drop(skb, hook, -ret) : ret;
 }
 
 #endif
