@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "counter_names.h"
+#include "monitor_render.h"
+#include "netns.h"
+
+static const char *hook_name(uint8_t hook)
+{
+	switch (hook) {
+	case BPFBR_MON_HOOK_PORT_TC:
+		return "tc";
+	case BPFBR_MON_HOOK_PORT_XDP:
+		return "xdp";
+	case BPFBR_MON_HOOK_UPLINK_OUT:
+		return "uplink_egress";
+	case BPFBR_MON_HOOK_UPLINK_IN:
+		return "uplink_ingress";
+	}
+	return "unknown";
+}
+
+static const char *verdict_name(uint8_t verdict)
+{
+	return verdict == BPFBR_MON_COPY_DROPPED ? "copy_dropped" : "dropped";
+}
+
+const struct attachment *monitor_event_att(const struct netstate *ns, uint32_t ifindex)
+{
+	for (uint32_t i = 0; ns && i < ns->n_att; i++)
+		if ((uint32_t)ns->att[i].host_ifindex == ifindex)
+			return &ns->att[i];
+	return NULL;
+}
+
+static void set_port(json_t *o, const struct bpfbr_mon_event *ev, const struct netstate *ns,
+		     const char *uplink)
+{
+	const struct attachment *a;
+
+	if (uplink) {
+		json_object_set_new(o, "port", json_string(uplink));
+		json_object_set_new(o, "port_kind", json_string("uplink"));
+		return;
+	}
+	if (ns && (uint32_t)ns->gw_port_ifindex == ev->ifindex) {
+		json_object_set_new(o, "port", json_string(ns->gw_port));
+		json_object_set_new(o, "port_kind", json_string("gateway"));
+		return;
+	}
+	a = monitor_event_att(ns, ev->ifindex);
+	if (!a)
+		return; /* a device that is not (or no longer) a port */
+	json_object_set_new(o, "port", json_string(a->host_ifname));
+	json_object_set_new(o, "port_kind", json_string("container"));
+	json_object_set_new(o, "container", json_string(netns_name_of(a->netns) ?: a->netns));
+	if (a->cni)
+		json_object_set_new(o, "container_id", json_string(a->id));
+}
+
+json_t *monitor_event_json(const struct bpfbr_mon_event *ev, uint64_t real_ns,
+			   const struct netstate *ns, const char *uplink, const struct mon_pkt *p)
+{
+	time_t sec = (time_t)(real_ns / 1000000000ull);
+	char when[64], reason[32];
+	const char *rname;
+	struct tm tm;
+	json_t *o;
+
+	gmtime_r(&sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06lluZ",
+		 (unsigned long long)(real_ns % 1000000000ull / 1000));
+	rname = counter_is_drop(ev->reason) ? counter_name(ev->reason) : NULL;
+	if (!rname) {
+		snprintf(reason, sizeof(reason), "reason_%u", ev->reason);
+		rname = reason;
+	}
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "time", when, "type", "drop",
+		      "reason", rname, "verdict", verdict_name(ev->verdict), "hook",
+		      hook_name(ev->hook), "ifindex", (json_int_t)ev->ifindex, "len",
+		      (json_int_t)ev->pkt_len, "captured", (json_int_t)ev->cap_len);
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "network", ns ? json_string(ns->name) : json_null());
+	set_port(o, ev, ns, uplink);
+	mon_pkt_json(p, o);
+	return o;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+void monitor_event_text(json_t *o, const struct mon_pkt *p, char *buf, size_t size)
+{
+	const char *when = str(o, "time"), *port = str(o, "port"), *ctr = str(o, "container");
+	char pkt[256], where[128];
+
+	if (port && ctr)
+		snprintf(where, sizeof(where), "%s (%s)", port, ctr);
+	else if (port)
+		snprintf(where, sizeof(where), "%s (%s)", port, str(o, "port_kind"));
+	else
+		snprintf(where, sizeof(where), "ifindex %lld",
+			 (long long)json_integer_value(json_object_get(o, "ifindex")));
+	mon_pkt_text(p, pkt, sizeof(pkt));
+	snprintf(buf, size, "%s %s %s %s: %s %s at %s: %s, len %lld", when ? when + 11 : "?",
+		 str(o, "network") ?: "-", where, str(o, "type"),
+		 !strcmp(str(o, "verdict"), "dropped") ? "dropped" : "flood copy dropped",
+		 str(o, "reason"), str(o, "hook"), pkt,
+		 (long long)json_integer_value(json_object_get(o, "len")));
+}
