@@ -62,6 +62,6 @@ extern const struct cli_cmd cmd_attach, cmd_detach;
 extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flush, cmd_gc,
 	cmd_upgrade, cmd_restore;
 extern const struct cli_cmd cmd_help, cmd_version;
-extern const struct cli_cmd cmd_monitor;
+extern const struct cli_cmd cmd_monitor, cmd_metrics;
 
 #endif
