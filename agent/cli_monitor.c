@@ -33,6 +33,11 @@
 
 struct mon;
 
+/* What the datapath is asked for (bpfbr_mon_config). */
+struct mon_opts {
+	uint32_t types, rate, sample;
+};
+
 struct mon_source {
 	struct mon *m;
 	struct netstate *ns; /* a switch's network; NULL for an uplink */
@@ -46,8 +51,9 @@ struct mon {
 	struct mon_source src[MON_MAX_SOURCES];
 	int n_src;
 	bool json;
-	uint32_t port_ifindex; /* --port/--container: 0 none */
-	uint32_t port_ip;      /* that container's address, for the uplink's events */
+	const char *types_name; /* "drop", "trace" or "all" */
+	uint32_t port_ifindex;	/* --port/--container: 0 none */
+	uint32_t port_ip;	/* that container's address, for the uplink's events */
 	bool has_ip;
 	uint32_t ip; /* --ip */
 	uint64_t count, seen;
@@ -207,7 +213,7 @@ static int load_nets(struct mon *m, struct netctx *c, const char *name)
 }
 
 static int add_source(struct mon *m, struct netctx *c, struct netstate *ns, const char *uplink,
-		      uint32_t types, uint32_t rate)
+		      const struct mon_opts *o)
 {
 	struct mon_source *src = &m->src[m->n_src];
 	char dir[PATH_MAX];
@@ -219,7 +225,7 @@ static int add_source(struct mon *m, struct netctx *c, struct netstate *ns, cons
 	err = uplink ? pin_uplink_dir(&c->p, uplink, dir, sizeof(dir))
 		     : pin_net_dir(&c->p, ns->name, dir, sizeof(dir));
 	if (!err)
-		err = monitor_session_start(&src->s, dir, types, rate);
+		err = monitor_session_start(&src->s, dir, o->types, o->rate, o->sample);
 	if (err == -ENOENT)
 		pr_err("%s %s has no monitor maps under %s (pinned by an older build, or gone "
 		       "after a reboot): run bpfbr upgrade %s, or bpfbr restore %s",
@@ -240,19 +246,24 @@ static int add_source(struct mon *m, struct netctx *c, struct netstate *ns, cons
 	return 0;
 }
 
-static int parse_opts(struct cli *cli, struct mon *m, uint32_t *types, uint32_t *rate)
+static int parse_opts(struct cli *cli, struct mon *m, struct mon_opts *o)
 {
 	const char *type = cli_get(cli, "type"), *ip = cli_get(cli, "ip");
-	const char *rate_s = cli_get(cli, "rate"), *count = cli_get(cli, "count");
+	const char *rate = cli_get(cli, "rate"), *count = cli_get(cli, "count");
+	const char *sample = cli_get(cli, "sample");
+	uint32_t n;
 
-	*types = BPFBR_MON_TYPE_BIT(BPFBR_MON_DROP);
-	if (type && strcmp(type, "drop") && strcmp(type, "all")) {
-		if (!strcmp(type, "trace") || !strcmp(type, "nat"))
-			pr_err("--type %s: this build's datapath emits drop events only (--type "
-			       "drop or all)",
-			       type);
-		else
-			pr_err("--type %s: not a type of event (drop, trace, nat, all)", type);
+	o->types = BPFBR_MON_TYPE_BIT(BPFBR_MON_DROP);
+	if (type && !strcmp(type, "trace")) {
+		o->types = BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE);
+	} else if (type && !strcmp(type, "all")) {
+		o->types |= BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE);
+	} else if (type && !strcmp(type, "nat")) {
+		pr_err("--type nat: this build's datapath emits drop and trace events only (--type "
+		       "drop, trace or all)");
+		return -EINVAL;
+	} else if (type && strcmp(type, "drop")) {
+		pr_err("--type %s: not a type of event (drop, trace, nat, all)", type);
 		return -EINVAL;
 	}
 	if (cli_has(cli, "port") && cli_has(cli, "container")) {
@@ -264,14 +275,17 @@ static int parse_opts(struct cli *cli, struct mon *m, uint32_t *types, uint32_t 
 		return -EINVAL;
 	}
 	m->has_ip = ip != NULL;
-	*rate = MON_DEFAULT_RATE;
-	if (rate_s && parse_u32(rate_s, 1, 1000000, rate)) {
-		pr_err("--rate %s: events a second per CPU, 1 to 1000000", rate_s);
+	o->rate = MON_DEFAULT_RATE;
+	if (rate && parse_u32(rate, 1, 1000000, &o->rate)) {
+		pr_err("--rate %s: events a second per CPU, 1 to 1000000", rate);
+		return -EINVAL;
+	}
+	o->sample = 1;
+	if (sample && parse_u32(sample, 1, 1000000, &o->sample)) {
+		pr_err("--sample %s: trace one packet in N, N from 1 to 1000000", sample);
 		return -EINVAL;
 	}
 	if (count) {
-		uint32_t n;
-
 		if (parse_u32(count, 1, UINT32_MAX, &n)) {
 			pr_err("--count %s: a number of events, at least 1", count);
 			return -EINVAL;
@@ -344,7 +358,7 @@ static void say_sources(const struct mon *m)
 	for (int i = 0; i < m->n_src; i++)
 		fprintf(stderr, "%s %s %s", i ? "," : "", m->src[i].ns ? "network" : "uplink",
 			m->src[i].ns ? m->src[i].ns->name : m->src[i].uplink);
-	fprintf(stderr, " (drop events; Ctrl-C stops)\n");
+	fprintf(stderr, " (%s events; Ctrl-C stops)\n", m->types_name);
 }
 
 static int run_monitor(struct cli *cli)
@@ -352,14 +366,15 @@ static int run_monitor(struct cli *cli)
 	const char *wfile = cli_get(cli, "write");
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct mon *m = calloc(1, sizeof(*m));
-	uint32_t types, rate;
+	struct mon_opts o;
 	struct netctx c;
 	int err;
 
 	if (!m)
 		return -ENOMEM;
 	m->json = cli->json;
-	err = parse_opts(cli, m, &types, &rate);
+	m->types_name = cli_get(cli, "type") ?: "drop";
+	err = parse_opts(cli, m, &o);
 	if (err)
 		goto out_free;
 	err = netctx_open(&c, cli->root, false);
@@ -375,9 +390,9 @@ static int run_monitor(struct cli *cli)
 		m->pcap_open = !err;
 	}
 	for (int i = 0; !err && i < m->n_nets; i++) {
-		err = add_source(m, &c, &m->nets[i], NULL, types, rate);
+		err = add_source(m, &c, &m->nets[i], NULL, &o);
 		if (!err && m->nets[i].masquerade && m->nets[i].uplink[0])
-			err = add_source(m, &c, &m->nets[i], m->nets[i].uplink, types, rate);
+			err = add_source(m, &c, &m->nets[i], m->nets[i].uplink, &o);
 	}
 	netctx_close(&c);
 	if (!err) {
@@ -404,13 +419,15 @@ out_free:
 }
 
 static const struct cli_opt monitor_opts[] = {
-	{ "type", "drop|trace|nat|all", "events to show (this build emits drop events)" },
+	{ "type", "drop|trace|nat|all",
+	  "events to show: drops (default), switching decisions, both" },
 	{ "port", "PORT", "only events of this port (its node-side device)" },
 	{ "container", "NS", "only events of this container (namespace name or CNI ID)" },
 	{ "ip", "ADDR", "only packets from or to this IPv4 address" },
 	{ "write", "FILE.pcapng", "also write the packets to a pcapng file (-w)" },
 	{ "count", "N", "stop after N events" },
 	{ "rate", "N", "events a second per CPU before the datapath counts them lost (1000)" },
+	{ "sample", "N", "trace one packet in N (1: every packet)" },
 	{ 0 },
 };
 
@@ -423,7 +440,7 @@ const struct cli_cmd cmd_monitor = {
 	.max_pos = 1,
 	.opts = monitor_opts,
 	.run = run_monitor,
-	.summary = "Show what the datapath drops, live: port, reason, packet",
+	.summary = "Show what the datapath drops (and decides), live: port, reason, packet",
 	.details = "One line per event (-j: one JSON object per line) until Ctrl-C or SIGTERM,\n"
 		   "then how many events were seen and how many the datapath could not hand\n"
 		   "over (lost). Only while it runs does the datapath emit events.\n",

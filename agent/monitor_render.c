@@ -24,7 +24,38 @@ static const char *hook_name(uint8_t hook)
 
 static const char *verdict_name(uint8_t verdict)
 {
-	return verdict == BPFBR_MON_COPY_DROPPED ? "copy_dropped" : "dropped";
+	switch (verdict) {
+	case BPFBR_MON_COPY_DROPPED:
+		return "copy_dropped";
+	case BPFBR_MON_FORWARDED:
+		return "forwarded";
+	case BPFBR_MON_FLOODED:
+		return "flooded";
+	case BPFBR_MON_ROUTED:
+		return "routed";
+	case BPFBR_MON_TO_NODE:
+		return "to_node";
+	}
+	return "dropped";
+}
+
+/* Where a trace event's packet went: out_port (and out_container). */
+static void set_out_port(json_t *o, const struct bpfbr_mon_event *ev, const struct netstate *ns)
+{
+	const struct attachment *a;
+
+	if (!ev->out_ifindex || !ns)
+		return;
+	if (ev->verdict == BPFBR_MON_ROUTED) {
+		json_object_set_new(o, "out_port", json_string(ns->uplink));
+	} else if ((uint32_t)ns->gw_port_ifindex == ev->out_ifindex) {
+		json_object_set_new(o, "out_port", json_string(ns->gw_port));
+	} else if ((a = monitor_event_att(ns, ev->out_ifindex))) {
+		json_object_set_new(o, "out_port", json_string(a->host_ifname));
+		json_object_set_new(o, "out_container",
+				    json_string(netns_name_of(a->netns) ?: a->netns));
+	}
+	json_object_set_new(o, "out_ifindex", json_integer(ev->out_ifindex));
 }
 
 const struct attachment *monitor_event_att(const struct netstate *ns, uint32_t ifindex)
@@ -74,18 +105,22 @@ json_t *monitor_event_json(const struct bpfbr_mon_event *ev, uint64_t real_ns,
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06lluZ",
 		 (unsigned long long)(real_ns % 1000000000ull / 1000));
 	rname = counter_is_drop(ev->reason) ? counter_name(ev->reason) : NULL;
-	if (!rname) {
+	if (ev->type == BPFBR_MON_TRACE) {
+		rname = verdict_name(ev->verdict);
+	} else if (!rname) {
 		snprintf(reason, sizeof(reason), "reason_%u", ev->reason);
 		rname = reason;
 	}
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "time", when, "type", "drop",
-		      "reason", rname, "verdict", verdict_name(ev->verdict), "hook",
-		      hook_name(ev->hook), "ifindex", (json_int_t)ev->ifindex, "len",
-		      (json_int_t)ev->pkt_len, "captured", (json_int_t)ev->cap_len);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "time", when, "type",
+		      ev->type == BPFBR_MON_TRACE ? "trace" : "drop", "reason", rname, "verdict",
+		      verdict_name(ev->verdict), "hook", hook_name(ev->hook), "ifindex",
+		      (json_int_t)ev->ifindex, "len", (json_int_t)ev->pkt_len, "captured",
+		      (json_int_t)ev->cap_len);
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "network", ns ? json_string(ns->name) : json_null());
 	set_port(o, ev, ns, uplink);
+	set_out_port(o, ev, ns);
 	mon_pkt_json(p, o);
 	return o;
 }
@@ -95,10 +130,28 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* "dropped ip_spoof", "flood copy dropped node_ipv6", "forwarded to vethX (c2)", … */
+static void what_text(json_t *o, char *buf, size_t size)
+{
+	const char *v = str(o, "verdict"), *out = str(o, "out_port"), *oc = str(o, "out_container");
+
+	if (!strcmp(v, "dropped") || !strcmp(v, "copy_dropped"))
+		snprintf(buf, size, "%s %s",
+			 !strcmp(v, "dropped") ? "dropped" : "flood copy dropped",
+			 str(o, "reason"));
+	else if (!strcmp(v, "flooded"))
+		snprintf(buf, size, "flooded");
+	else if (!strcmp(v, "to_node"))
+		snprintf(buf, size, "to the node via %s", out ?: "the gateway port");
+	else
+		snprintf(buf, size, "%s to %s%s%s%s", v, out ?: "?", oc ? " (" : "", oc ?: "",
+			 oc ? ")" : "");
+}
+
 void monitor_event_text(json_t *o, const struct mon_pkt *p, char *buf, size_t size)
 {
 	const char *when = str(o, "time"), *port = str(o, "port"), *ctr = str(o, "container");
-	char pkt[256], where[128];
+	char pkt[256], where[128], what[128];
 
 	if (port && ctr)
 		snprintf(where, sizeof(where), "%s (%s)", port, ctr);
@@ -108,9 +161,8 @@ void monitor_event_text(json_t *o, const struct mon_pkt *p, char *buf, size_t si
 		snprintf(where, sizeof(where), "ifindex %lld",
 			 (long long)json_integer_value(json_object_get(o, "ifindex")));
 	mon_pkt_text(p, pkt, sizeof(pkt));
-	snprintf(buf, size, "%s %s %s %s: %s %s at %s: %s, len %lld", when ? when + 11 : "?",
-		 str(o, "network") ?: "-", where, str(o, "type"),
-		 !strcmp(str(o, "verdict"), "dropped") ? "dropped" : "flood copy dropped",
-		 str(o, "reason"), str(o, "hook"), pkt,
+	what_text(o, what, sizeof(what));
+	snprintf(buf, size, "%s %s %s %s [%s]: %s, len %lld", when ? when + 11 : "?",
+		 str(o, "network") ?: "-", where, what, str(o, "hook"), pkt,
 		 (long long)json_integer_value(json_object_get(o, "len")));
 }

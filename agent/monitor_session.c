@@ -58,9 +58,10 @@ int monitor_totals(const struct monitor_session *s, struct monitor_totals *t)
 	return err;
 }
 
-int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t types, uint32_t rate)
+int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t types, uint32_t rate,
+			  uint32_t sample)
 {
-	struct bpfbr_mon_config cfg = { .types = types };
+	struct bpfbr_mon_config cfg = { .types = types, .sample = sample };
 	struct monitor_totals t;
 	uint32_t zero = 0;
 	int sv[2], err;
@@ -80,11 +81,6 @@ int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t t
 	if (err)
 		goto err_maps;
 	s->held_before = t.limited + t.lost;
-	/* The config first: the slot is what turns events on. */
-	if (bpf_map_update_elem(s->m.config, &zero, &cfg, 0)) {
-		err = -errno;
-		goto err_maps;
-	}
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
 		err = -errno;
 		goto err_maps;
@@ -97,7 +93,16 @@ int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t t
 		goto err_maps;
 	}
 	s->sock = sv[0];
+	/* The config once the slot is ours: another monitor's is not touched. */
+	if (bpf_map_update_elem(s->m.config, &zero, &cfg, 0)) {
+		err = -errno;
+		goto err_sock;
+	}
 	return 0;
+
+err_sock:
+	close(s->sock);
+	s->sock = -1;
 
 err_maps:
 	close_maps(&s->m);

@@ -25,14 +25,15 @@ struct monitor_totals {
 };
 
 /*
- * Opens the monitor maps pinned under dir, writes the event types and the
- * rate (events a second per CPU, burst as many) and takes the consumer slot.
+ * Opens the monitor maps pinned under dir, takes the consumer slot and
+ * writes the event types, the rate (events a second per CPU, burst as many)
+ * and the trace sample (one packet in sample).
  * -ENOENT: the datapath has no monitor maps (pinned by an older build);
  * -EBUSY: another monitor holds the slot. Says nothing: the caller names
  * the datapath.
  */
-int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t types,
-			  uint32_t rate);
+int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t types, uint32_t rate,
+			  uint32_t sample);
 int monitor_totals(const struct monitor_session *s, struct monitor_totals *t);
 /* Gives the slot back (the config zeroed) and closes the maps. */
 void monitor_session_stop(struct monitor_session *s);

@@ -15,6 +15,12 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* What a monitor's trace event says of a frame sent to one port. */
+static __always_inline __u8 trace_verdict(const struct bpfbr_fdb_entry *dst)
+{
+	return dst->port_kind == BPFBR_PORT_GATEWAY ? BPFBR_MON_TO_NODE : BPFBR_MON_FORWARDED;
+}
+
 SEC("tc")
 int bpfbr_port_in(struct __sk_buff *skb)
 {
@@ -56,8 +62,10 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f);
 		if (verdict < 0)
 			return drop(skb, -verdict, in->slot);
-		if (verdict != TC_ACT_OK)
-			return verdict; /* routed by the fast path */
+		if (verdict != TC_ACT_OK) { /* routed by the fast path */
+			mon_trace_skb(skb, in->slot, BPFBR_MON_ROUTED, cfg->uplink_ifindex);
+			return verdict;
+		}
 	}
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER) {
 		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
@@ -65,6 +73,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		f.data_end = (void *)(long)skb->data_end;
 		inbound_note(&f, dst->slot);
 	}
+	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
 }
 
@@ -111,6 +120,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 	count_rx(in->slot, len);
 	if (verdict == SW_FLOOD) {
 		count(BPFBR_EV_FLOOD);
+		mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, BPFBR_MON_FLOODED, 0);
 		return bpf_redirect_map(
 			&bpfbr_devmap, 0,
 			BPF_F_BROADCAST |
@@ -121,5 +131,6 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
 		inbound_note(&f, dst->slot);
 	count_tx(dst->slot, len);
+	mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, trace_verdict(dst), dst->ifindex);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);
 }

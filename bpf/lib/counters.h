@@ -65,7 +65,7 @@ static __always_inline int drop(struct __sk_buff *skb, __u32 reason, __u32 in_sl
 static __always_inline int xdp_drop(struct xdp_md *ctx, __u32 reason, __u32 in_slot)
 {
 	count_drop(reason, in_slot);
-	mon_drop_xdp(ctx, reason, in_slot, BPFBR_MON_HOOK_PORT_XDP);
+	mon_drop_xdp(ctx, reason, in_slot);
 	return XDP_DROP;
 }
 

@@ -93,6 +93,7 @@ static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcf
 	if (node_refused)
 		drop_copy(skb, node_refused, in->slot);
 	count(BPFBR_EV_FLOOD);
+	mon_trace_skb(skb, in->slot, BPFBR_MON_FLOODED, 0);
 	count_tx(w.st->pending_slot, skb->len);
 	trace_redirect(w.st->pending, BPFBR_TRACE_EGRESS);
 	return bpf_redirect(w.st->pending, 0);

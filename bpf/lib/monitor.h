@@ -41,8 +41,11 @@ struct {
 	__type(value, struct bpfbr_mon_budget);
 } mon_budget SEC(".maps");
 
-/* Whether this CPU may emit an event of type now: a monitor runs, wants the
- * type, and the CPU's bucket holds the credit. Counts what it holds back. */
+/* Whether this CPU may emit an event of type now: a monitor wants the type
+ * (the config: the one lookup a packet costs when nobody monitors), still
+ * runs (its socket in the consumer slot), the packet is in the sample
+ * (trace events), and the CPU's bucket holds the credit. Counts what the
+ * bucket holds back. */
 static __always_inline bool mon_admit(__u8 type)
 {
 	struct bpfbr_mon_config *cfg;
@@ -51,13 +54,17 @@ static __always_inline bool mon_admit(__u8 type)
 	__u32 zero = 0;
 	struct bpf_sock *sk;
 
-	sk = bpf_map_lookup_elem(&mon_consumer, &zero);
-	if (likely(!sk))
-		return false;
-	bpf_sk_release(sk);
 	cfg = bpf_map_lookup_elem(&mon_config, &zero);
+	if (likely(!cfg || !(cfg->types & BPFBR_MON_TYPE_BIT(type))))
+		return false;
+	sk = bpf_map_lookup_elem(&mon_consumer, &zero);
+	if (!sk)
+		return false; /* its monitor was killed: the slot emptied with its socket */
+	bpf_sk_release(sk);
+	if (type == BPFBR_MON_TRACE && cfg->sample > 1 && bpf_get_prandom_u32() % cfg->sample)
+		return false;
 	b = bpf_map_lookup_elem(&mon_budget, &zero);
-	if (!cfg || !b || !(cfg->types & BPFBR_MON_TYPE_BIT(type)))
+	if (!b)
 		return false;
 	now = bpf_ktime_get_ns();
 	credit = b->credit_ns + (now - b->last_ns);
@@ -99,6 +106,8 @@ mon_reserve(__u8 type, __u32 reason, __u8 hook, __u8 verdict, __u32 ifindex, __u
 	ev->reason = reason;
 	ev->hook = hook;
 	ev->verdict = verdict;
+	ev->out_ifindex = 0;
+	ev->pad = 0;
 	return ev;
 }
 
@@ -115,40 +124,63 @@ static __always_inline __u32 mon_cap_len(__u32 len)
 	return n;
 }
 
-/* A drop seen by a TC program: skb as it is now. */
-static __always_inline void mon_drop_skb(struct __sk_buff *skb, __u32 reason, __u32 slot, __u8 hook,
-					 __u8 verdict)
+/* An event of a TC program: skb as it is now. */
+static __always_inline void mon_event_skb(struct __sk_buff *skb, __u8 type, __u32 reason,
+					  __u32 slot, __u8 hook, __u8 verdict, __u32 out_ifindex)
 {
 	struct bpfbr_mon_event *ev;
 	__u32 n;
 
-	if (likely(!mon_admit(BPFBR_MON_DROP)))
+	if (likely(!mon_admit(type)))
 		return;
-	ev = mon_reserve(BPFBR_MON_DROP, reason, hook, verdict, skb->ifindex, slot, skb->len);
+	ev = mon_reserve(type, reason, hook, verdict, skb->ifindex, slot, skb->len);
 	if (!ev)
 		return;
+	ev->out_ifindex = out_ifindex;
 	n = mon_cap_len(skb->len);
 	if (n && !bpf_skb_load_bytes(skb, 0, ev->data, n))
 		ev->cap_len = n;
 	bpf_ringbuf_submit(ev, 0);
 }
 
-/* A drop seen by an XDP program. */
-static __always_inline void mon_drop_xdp(struct xdp_md *ctx, __u32 reason, __u32 slot, __u8 hook)
+/* A drop seen by a TC program. */
+static __always_inline void mon_drop_skb(struct __sk_buff *skb, __u32 reason, __u32 slot, __u8 hook,
+					 __u8 verdict)
+{
+	mon_event_skb(skb, BPFBR_MON_DROP, reason, slot, hook, verdict, 0);
+}
+
+/* A switching decision of the port's TC program. */
+static __always_inline void mon_trace_skb(struct __sk_buff *skb, __u32 slot, __u8 verdict,
+					  __u32 out_ifindex)
+{
+	mon_event_skb(skb, BPFBR_MON_TRACE, 0, slot, BPFBR_MON_HOOK_PORT_TC, verdict, out_ifindex);
+}
+
+/* An event of an XDP program. */
+static __always_inline void mon_event_xdp(struct xdp_md *ctx, __u8 type, __u32 reason, __u32 slot,
+					  __u8 verdict, __u32 out_ifindex)
 {
 	__u32 len = bpf_xdp_get_buff_len(ctx), n;
 	struct bpfbr_mon_event *ev;
 
-	if (likely(!mon_admit(BPFBR_MON_DROP)))
+	if (likely(!mon_admit(type)))
 		return;
-	ev = mon_reserve(BPFBR_MON_DROP, reason, hook, BPFBR_MON_DROPPED, ctx->ingress_ifindex,
-			 slot, len);
+	ev = mon_reserve(type, reason, BPFBR_MON_HOOK_PORT_XDP, verdict, ctx->ingress_ifindex, slot,
+			 len);
 	if (!ev)
 		return;
+	ev->out_ifindex = out_ifindex;
 	n = mon_cap_len(len);
 	if (n && !bpf_xdp_load_bytes(ctx, 0, ev->data, n))
 		ev->cap_len = n;
 	bpf_ringbuf_submit(ev, 0);
+}
+
+/* A drop seen by an XDP program. */
+static __always_inline void mon_drop_xdp(struct xdp_md *ctx, __u32 reason, __u32 slot)
+{
+	mon_event_xdp(ctx, BPFBR_MON_DROP, reason, slot, BPFBR_MON_DROPPED, 0);
 }
 
 #endif

@@ -10,8 +10,9 @@
  *   "monitor_config"   one struct bpfbr_mon_config, read only while a monitor runs
  *   "monitor_budget"   per CPU struct bpfbr_mon_budget: the rate limit and what
  *                      was emitted, limited and lost
- * Nobody monitoring costs a dropped packet one lookup (the empty consumer
- * slot); forwarded packets nothing.
+ * Nobody monitoring costs a packet one lookup (the config, an array the
+ * verifier inlines, whose types are 0); a monitor killed outright leaves its
+ * types there, and then the consumer slot's lookup finds it empty.
  */
 #ifndef BPFBR_MONITOR_H
 #define BPFBR_MONITOR_H
@@ -23,7 +24,8 @@
 #define BPFBR_MON_NO_SLOT    0xffff
 
 enum bpfbr_mon_type {
-	BPFBR_MON_DROP = 1, /* a packet (or a flood's copy) dropped, with its reason */
+	BPFBR_MON_DROP = 1,  /* a packet (or a flood's copy) dropped, with its reason */
+	BPFBR_MON_TRACE = 2, /* a switching decision: forwarded, flooded, routed, to the node */
 };
 
 /* bpfbr_mon_config.types: which events to emit. */
@@ -39,32 +41,37 @@ enum bpfbr_mon_hook {
 
 /* What became of the packet. */
 enum bpfbr_mon_verdict {
-	BPFBR_MON_DROPPED = 1, /* the packet was dropped */
-	BPFBR_MON_COPY_DROPPED =
-		2, /* a flood's copy for one port was not sent; the frame went on */
+	BPFBR_MON_DROPPED = 1,	    /* the packet was dropped */
+	BPFBR_MON_COPY_DROPPED = 2, /* a flood's copy was left out; the frame went on */
+	BPFBR_MON_FORWARDED = 3,    /* sent to one container's port (out_ifindex) */
+	BPFBR_MON_FLOODED = 4,	    /* sent to every other port */
+	BPFBR_MON_ROUTED = 5,	    /* routed to the uplink by the fast path (out_ifindex) */
+	BPFBR_MON_TO_NODE = 6,	    /* sent to the node through the gateway port (out_ifindex) */
 };
 
 struct bpfbr_mon_event {
-	__u64 time_ns; /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
-	__u32 ifindex; /* the device the packet came in on (the uplink's: going out) */
-	__u32 pkt_len; /* the packet's whole length */
-	__u16 slot;    /* the ingress port's slot, BPFBR_MON_NO_SLOT when none */
-	__u16 cap_len; /* bytes of data[] filled */
-	__u8 type;     /* enum bpfbr_mon_type */
-	__u8 reason;   /* enum bpfbr_drop */
-	__u8 hook;     /* enum bpfbr_mon_hook */
-	__u8 verdict;  /* enum bpfbr_mon_verdict */
+	__u64 time_ns;	   /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u32 ifindex;	   /* the device the packet came in on (the uplink's: going out) */
+	__u32 pkt_len;	   /* the packet's whole length */
+	__u16 slot;	   /* the ingress port's slot, BPFBR_MON_NO_SLOT when none */
+	__u16 cap_len;	   /* bytes of data[] filled */
+	__u8 type;	   /* enum bpfbr_mon_type */
+	__u8 reason;	   /* enum bpfbr_drop */
+	__u8 hook;	   /* enum bpfbr_mon_hook */
+	__u8 verdict;	   /* enum bpfbr_mon_verdict */
+	__u32 out_ifindex; /* where a trace event's packet went; 0 for a drop or a flood */
+	__u32 pad;
 	__u8 data[BPFBR_MON_CAPTURE];
 };
-BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_mon_event) == 152, "monitor event layout");
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_mon_event) == 160, "monitor event layout");
 
 /*
  * A token bucket per CPU, counted in nanoseconds of credit: each event costs
  * cost_ns (10^9 / the rate), credit grows with time up to burst_ns.
  */
 struct bpfbr_mon_config {
-	__u32 types; /* BPFBR_MON_TYPE_BIT of each type to emit */
-	__u32 pad;
+	__u32 types;  /* BPFBR_MON_TYPE_BIT of each type to emit */
+	__u32 sample; /* trace events for one packet in sample (0 and 1: every packet) */
 	__u64 cost_ns;
 	__u64 burst_ns;
 };

@@ -4,6 +4,7 @@
  * with its reason, port and first bytes while a monitor's socket sits in
  * monitor_consumer, and nothing does without one; the per-CPU rate limit
  * holds events back and counts them, and a full ring buffer counts its loss.
+ * Trace events name each switching decision, for a sample of the packets.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,10 +40,12 @@ static int on_event(void *ctx, void *data, size_t size)
 /* Registers a monitor as `bpfbr monitor` does: its socket in the consumer slot,
  * drop events at a rate of per_s a second with a burst of burst. Returns the
  * socket (closing it ends the monitor), or -1 with the test failed. */
-static int monitor_start(struct fx *fx, uint64_t per_s, uint64_t burst)
+static int monitor_start_types(struct fx *fx, uint32_t types, uint32_t sample, uint64_t per_s,
+			       uint64_t burst)
 {
 	struct bpfbr_mon_config cfg = {
-		.types = BPFBR_MON_TYPE_BIT(BPFBR_MON_DROP),
+		.types = types,
+		.sample = sample,
 		.cost_ns = 1000000000ull / per_s,
 		.burst_ns = 1000000000ull / per_s * burst,
 	};
@@ -64,6 +67,11 @@ static int monitor_start(struct fx *fx, uint64_t per_s, uint64_t burst)
 		return -1;
 	}
 	return sv[0];
+}
+
+static int monitor_start(struct fx *fx, uint64_t per_s, uint64_t burst)
+{
+	return monitor_start_types(fx, BPFBR_MON_TYPE_BIT(BPFBR_MON_DROP), 1, per_s, burst);
 }
 
 /* The events in the ring buffer now. */
@@ -244,5 +252,75 @@ TEST(monitor_rate_limit_counts_loss)
 		}
 		close(sock);
 	}
+	fx_teardown(&fx);
+}
+
+static void expect_trace(struct fx *fx, const struct seen *s, uint8_t verdict, uint32_t out,
+			 const char *what)
+{
+	if (!ASSERT_EQ(s->n, 1, what))
+		return;
+	ASSERT_EQ(s->ev[0].type, BPFBR_MON_TRACE, what);
+	ASSERT_EQ(s->ev[0].verdict, verdict, what);
+	ASSERT_EQ(s->ev[0].out_ifindex, out, what);
+	ASSERT_EQ(s->ev[0].slot, C1, what);
+	ASSERT_EQ(s->ev[0].ifindex, fx->env.dev[C1].ifindex, what);
+}
+
+TEST(monitor_trace_events)
+{
+	const uint32_t runs = 1000;
+	struct sw_run r;
+	struct seen s;
+	struct frame f;
+	struct fx fx;
+	int sock;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	/* Drop events only: a forwarded frame says nothing. */
+	sock = monitor_start(&fx, 1000000, 1000);
+	frame_icmp_echo(&f, fx.port[C2].mac, fx.port[C1].mac, fx.port[C1].ipv4, fx.port[C2].ipv4,
+			1);
+	if (sock >= 0 && fx_run(&fx, C1, &f, &r) && ASSERT_OK(drain(&fx, &s), "ring buffer"))
+		ASSERT_EQ(s.n, 0, "no trace event when only drops are asked for");
+	if (sock >= 0)
+		close(sock);
+	sock = monitor_start_types(&fx, BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE), 1, 1000000, 1000);
+	if (sock < 0)
+		goto out;
+	if (fx_run(&fx, C1, &f, &r) && ASSERT_OK(drain(&fx, &s), "ring buffer"))
+		expect_trace(&fx, &s, BPFBR_MON_FORWARDED, fx.env.dev[C2].ifindex,
+			     "unicast to C2: forwarded");
+	frame_arp_request(&f, fx.port[C1].mac, fx.port[C1].ipv4, fx.port[C2].ipv4);
+	if (fx_run(&fx, C1, &f, &r) && ASSERT_OK(drain(&fx, &s), "ring buffer"))
+		expect_trace(&fx, &s, BPFBR_MON_FLOODED, 0, "ARP request: flooded");
+	frame_eth(&f, fx.port[GW].mac, fx.port[C1].mac, 0x88b5);
+	frame_put(&f, "payload of an unknown ethertype", 31);
+	if (fx_run(&fx, C1, &f, &r) && ASSERT_OK(drain(&fx, &s), "ring buffer"))
+		expect_trace(&fx, &s, BPFBR_MON_TO_NODE, fx.env.dev[GW].ifindex,
+			     "a frame for the gateway's MAC: to the node");
+	close(sock);
+	/* One packet in 2: about half of runs, never all, never none. */
+	sock = monitor_start_types(&fx, BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE), 2, 1000000000,
+				   1000000);
+	if (sock >= 0) {
+		struct __sk_buff ctx = { .ifindex = fx.env.dev[C1].ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f.data,
+			    .data_size_in = (uint32_t)f.len, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = runs);
+		struct bpfbr_mon_budget before = budget(&fx), after;
+
+		if (ASSERT_OK(bpf_prog_test_run_opts(fx.sw.prog_fd, &opts) ? -errno : 0,
+			      "test run")) {
+			after = budget(&fx);
+			ASSERT_TRUE(after.emitted - before.emitted > runs * 35 / 100 &&
+					    after.emitted - before.emitted < runs * 65 / 100,
+				    "--sample 2 traces about half of the packets");
+			ASSERT_EQ(after.lost - before.lost, 0, "none lost");
+		}
+		close(sock);
+	}
+out:
 	fx_teardown(&fx);
 }

@@ -6,7 +6,8 @@
 # jq; the monitor's last line on stderr counts what it saw and lost. A
 # monitor that is killed outright (SIGKILL), or never started, leaves the
 # consumer slot empty and the datapath as it was. -w writes a pcapng file
-# that tcpdump reads.
+# that tcpdump reads. --type trace shows switching decisions (a frame to an
+# unknown MAC is flooded, not dropped).
 . "$(dirname "$0")/lib.sh"
 
 TOOL=$(cd "$(dirname "$0")" && pwd)/tools/hostile.py
@@ -140,6 +141,29 @@ test_nat_table_full() {
 	[ "$(events mon '.reason != "nat_table_full"')" = 0 ] ||
 		fail "other drops than nat_table_full: $(cat "$ROOT/mon.out")" || return 1
 	[ "$(consumer_entries uplinks/up0)" = 0 ] || fail "the uplink's consumer slot is still taken"
+}
+
+# A frame to a MAC nobody has is flooded (not a drop in bpfbr, as behind a
+# bridge): --type trace shows it, with where the other frames went.
+test_unknown_mac_flood_trace() {
+	local port m1 m2
+	up || return 1
+	port=$(port_of a1) m1=$(mac a1) m2=$(mac a2)
+	mon_start mon neta --type trace --container "$(ct a1)" || return 1
+	hostile a1 eth eth0 02:cc:00:00:00:42 "$m1" --count 2 || return 1
+	hostile a1 eth eth0 "$m2" "$m1" --count 1 || return 1
+	wait_events mon '.dst_mac == "02:cc:00:00:00:42"' 2 || return 1
+	wait_events mon '.dst_mac == "'"$m2"'"' 1 || return 1
+	mon_stop mon || return 1
+	[ "$(events mon '.type == "trace" and .verdict == "flooded" and .dst_mac == "02:cc:00:00:00:42"
+		and .src_mac == "'"$m1"'" and .port == "'"$port"'" and .ethertype == "0x88b5"')" = 2 ] ||
+		fail "the frames to an unknown MAC were not traced as flooded: $(cat "$ROOT/mon.out")" ||
+		return 1
+	[ "$(events mon '.type == "trace" and .verdict == "forwarded" and .dst_mac == "'"$m2"'"
+		and .out_port == "'"$(port_of a2)"'" and .out_container == "'"$(ct a2)"'"')" = 1 ] ||
+		fail "the frame to a2 was not traced as forwarded to a2's port: $(cat "$ROOT/mon.out")" ||
+		return 1
+	[ "$(events mon '.type != "trace"')" = 0 ] || fail "--type trace shows drops"
 }
 
 # Killed outright (SIGKILL runs no cleanup): the kernel empties the consumer
