@@ -161,11 +161,12 @@ static __always_inline void mon_trace_skb(struct __sk_buff *skb, __u32 slot, __u
 static __always_inline void mon_event_xdp(struct xdp_md *ctx, __u8 type, __u32 reason, __u32 slot,
 					  __u8 verdict, __u32 out_ifindex)
 {
-	__u32 len = bpf_xdp_get_buff_len(ctx), n;
 	struct bpfbr_mon_event *ev;
+	__u32 len, n;
 
 	if (likely(!mon_admit(type)))
 		return;
+	len = bpf_xdp_get_buff_len(ctx); /* a helper call: only for an event */
 	ev = mon_reserve(type, reason, BPFBR_MON_HOOK_PORT_XDP, verdict, ctx->ingress_ifindex, slot,
 			 len);
 	if (!ev)
