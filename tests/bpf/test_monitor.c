@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 
 #include "bpfbr/monitor.h"
 #include "expect.h"
@@ -322,5 +323,59 @@ TEST(monitor_trace_events)
 		close(sock);
 	}
 out:
+	fx_teardown(&fx);
+}
+
+/* A million drops while a monitor runs at its default rate: every one is
+ * counted (emitted, held back or lost), the ring buffer never holds more
+ * than it can, and the switch still forwards. */
+TEST(monitor_flood_of_drops)
+{
+	const uint32_t runs = 1000000;
+	struct bpfbr_mon_budget before, after;
+	struct sw_run r;
+	struct seen s;
+	struct frame f;
+	struct fx fx;
+	int sock;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	spoofed(&fx, &f);
+	sock = monitor_start_types(
+		&fx, BPFBR_MON_TYPE_BIT(BPFBR_MON_DROP) | BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE), 1,
+		1000, 1000);
+	if (sock >= 0) {
+		struct __sk_buff ctx = { .ifindex = fx.env.dev[C1].ifindex };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f.data,
+			    .data_size_in = (uint32_t)f.len, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = runs);
+
+		before = budget(&fx);
+		if (ASSERT_OK(bpf_prog_test_run_opts(fx.sw.prog_fd, &opts) ? -errno : 0,
+			      "a million spoofed frames")) {
+			after = budget(&fx);
+			ASSERT_EQ(opts.retval, TC_ACT_SHOT, "dropped");
+			ASSERT_EQ(after.emitted - before.emitted + after.limited - before.limited +
+					  after.lost - before.lost,
+				  runs, "every drop emitted, held back or lost");
+			ASSERT_TRUE(after.limited - before.limited > runs / 2,
+				    "the rate limit held most of them back");
+			ASSERT_TRUE(after.emitted - before.emitted <=
+					    BPFBR_MON_RING_BYTES / sizeof(struct bpfbr_mon_event),
+				    "no more than the ring buffer holds");
+		}
+		if (ASSERT_OK(drain(&fx, &s), "ring buffer") && s.n > 0)
+			ASSERT_EQ(s.ev[0].reason, BPFBR_DROP_MAC_SPOOF, "the events are the drops");
+		/* The switch forwards on, the monitor still attached. */
+		frame_icmp_echo(&f, fx.port[C2].mac, fx.port[C1].mac, fx.port[C1].ipv4,
+				fx.port[C2].ipv4, 2);
+		if (fx_run(&fx, C1, &f, &r)) {
+			ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "a frame to C2 after the flood");
+			ASSERT_EQ(r.trace.n, 1, "one redirect");
+			ASSERT_EQ(r.trace.ifindex[0], fx.env.dev[C2].ifindex, "to C2");
+		}
+		close(sock);
+	}
 	fx_teardown(&fx);
 }
