@@ -100,6 +100,7 @@ int bpfbr_uplink_xdp(struct xdp_md *ctx)
 	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
 		return XDP_PASS;
 	flow_track(fl, &p, true, reply_may_end(&f, &p, slot));
+	flow_count(slot, fl, true, data_end - data);
 	if (!xdp_untranslate(data, data_end, &p, fl))
 		return XDP_PASS;
 	return bpf_redirect_map(&nat_devmap, fl->ifindex, 0);

@@ -110,6 +110,7 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 	if (err)
 		return err;
 	flow_track(fl, p, false, true);
+	flow_count(slot, fl, false, skb->len);
 	if (p->frag == FRAG_FIRST)
 		remember_frag(f, p, fl, slot);
 	if (rewrite_addr_port(skb, p, true, cfg->addr, our_port_off(p, true), p->sport, fl->oport))
@@ -143,6 +144,7 @@ static __always_inline int snat_node(struct __sk_buff *skb, struct bpfbr_uplink_
 	if (err)
 		return err;
 	flow_track(fl, p, false, true);
+	flow_count(slot, fl, false, skb->len);
 	rewrite_addr_port(skb, p, true, p->saddr, our_port_off(p, true), p->sport, fl->oport);
 	return TC_ACT_OK;
 }

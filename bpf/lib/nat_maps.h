@@ -42,6 +42,14 @@ struct {
 	__type(value, __u32);
 } nat_flow_seq SEC(".maps");
 
+/* slot -> the flow's packets and bytes each way; sized like nat_flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfbr_flow_stats);
+} nat_flow_stats SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
 	__uint(max_entries, 1);
@@ -123,6 +131,32 @@ static __always_inline int nat_drop(struct __sk_buff *skb, __u8 hook, __u32 reas
 static __always_inline int nat_verdict(struct __sk_buff *skb, __u8 hook, int ret)
 {
 	return ret < 0 ? nat_drop(skb, hook, -ret) : ret;
+}
+
+/* The counts of the flow created at flow_ns start at 0. */
+static __always_inline void flow_stats_reset(__u32 slot, __u64 flow_ns)
+{
+	struct bpfbr_flow_stats *st = bpf_map_lookup_elem(&nat_flow_stats, &slot);
+
+	if (st)
+		*st = (struct bpfbr_flow_stats){ .flow_ns = flow_ns };
+}
+
+/* A translated frame of len bytes of the flow in slot: reply or not. */
+static __always_inline void flow_count(__u32 slot, const struct bpfbr_flow *fl, bool reply,
+				       __u32 len)
+{
+	struct bpfbr_flow_stats *st = bpf_map_lookup_elem(&nat_flow_stats, &slot);
+
+	if (!st || st->flow_ns != fl->created_ns)
+		return; /* made by an older build: not counted */
+	if (reply) {
+		__sync_fetch_and_add(&st->in_packets, 1);
+		__sync_fetch_and_add(&st->in_bytes, len);
+	} else {
+		__sync_fetch_and_add(&st->out_packets, 1);
+		__sync_fetch_and_add(&st->out_bytes, len);
+	}
 }
 
 #endif
