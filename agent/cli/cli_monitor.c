@@ -333,15 +333,14 @@ static int run_loop(struct mon *m)
 
 static void report_totals(struct mon *m)
 {
-	uint64_t limited = 0, full = 0, held;
+	uint64_t limited = 0, full = 0;
 
 	for (int i = 0; i < m->n_src; i++) {
 		struct monitor_totals t;
 
 		if (!monitor_totals(&m->src[i].s, &t)) {
-			held = t.limited + t.lost - m->src[i].s.held_before;
-			limited += held > t.lost ? held - t.lost : 0;
-			full += held > t.lost ? t.lost : held;
+			limited += t.limited - m->src[i].s.limited_before;
+			full += t.lost - m->src[i].s.lost_before;
 		}
 	}
 	fprintf(stderr,

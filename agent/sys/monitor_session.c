@@ -80,7 +80,8 @@ int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t t
 		      ?: monitor_totals(s, &t);
 	if (err)
 		goto err_maps;
-	s->held_before = t.limited + t.lost;
+	s->limited_before = t.limited;
+	s->lost_before = t.lost;
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
 		err = -errno;
 		goto err_maps;

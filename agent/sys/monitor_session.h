@@ -15,8 +15,8 @@
 
 struct monitor_session {
 	struct monitor_maps m;
-	int sock;	      /* ours, in the consumer slot; -1 when not taken */
-	uint64_t held_before; /* limited + lost when the session began */
+	int sock;			      /* ours, in the consumer slot; -1 when not taken */
+	uint64_t limited_before, lost_before; /* the counts when the session began */
 };
 
 /* What the datapath counted of events, over every CPU. */

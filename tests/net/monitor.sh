@@ -143,6 +143,29 @@ test_nat_table_full() {
 	[ "$(consumer_entries uplinks/up0)" = 0 ] || fail "the uplink's consumer slot is still taken"
 }
 
+# Past its rate the datapath holds events back, and the monitor says how
+# many it lost: 30 drops at 1 event a second per CPU. Each of them is seen
+# or lost (the kernel's own early IPv6 frames may take the tokens too).
+ip_spoof_drops() { bpfbr -j status neta | jq '.[0].drops.ip_spoof'; }
+spoof_counted() { [ "$(ip_spoof_drops)" -ge "$1" ]; }
+test_loss_is_reported() {
+	local m1 m2 seen lost before
+	up || return 1
+	m1=$(mac a1) m2=$(mac a2)
+	before=$(ip_spoof_drops)
+	mon_start mon neta --rate 1 --ip 10.40.0.99 || return 1
+	hostile a1 udp eth0 "$m2" "$m1" 10.40.0.99 10.40.0.3 5000 --count 30 || return 1
+	eventually spoof_counted $((before + 30)) || fail "the 30 drops were not counted" || return 1
+	sleep 0.5
+	mon_stop mon || return 1
+	read -r seen lost < <(sed -nE 's/^([0-9]+) events seen, ([0-9]+) lost.*/\1 \2/p' "$ROOT/mon.err")
+	[ -n "$seen" ] && [ $((seen + lost)) -ge 30 ] && [ "$lost" -ge 20 ] ||
+		fail "30 drops at 1 event a second: summary '$(tail -n1 "$ROOT/mon.err")', expected seen + lost >= 30, lost >= 20" ||
+		return 1
+	[ "$(events mon '.src == "10.40.0.99"')" = "$seen" ] ||
+		fail "the summary counts $seen events, the output has $(events mon '.src == "10.40.0.99"')"
+}
+
 # A frame to a MAC nobody has is flooded (not a drop in bpfbr, as behind a
 # bridge): --type trace shows it, with where the other frames went.
 test_unknown_mac_flood_trace() {
