@@ -257,11 +257,9 @@ static int parse_opts(struct cli *cli, struct mon *m, struct mon_opts *o)
 	if (type && !strcmp(type, "trace")) {
 		o->types = BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE);
 	} else if (type && !strcmp(type, "all")) {
-		o->types |= BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE);
+		o->types |= BPFBR_MON_TYPE_BIT(BPFBR_MON_TRACE) | BPFBR_MON_TYPE_BIT(BPFBR_MON_NAT);
 	} else if (type && !strcmp(type, "nat")) {
-		pr_err("--type nat: this build's datapath emits drop and trace events only (--type "
-		       "drop, trace or all)");
-		return -EINVAL;
+		o->types = BPFBR_MON_TYPE_BIT(BPFBR_MON_NAT);
 	} else if (type && strcmp(type, "drop")) {
 		pr_err("--type %s: not a type of event (drop, trace, nat, all)", type);
 		return -EINVAL;
@@ -419,7 +417,7 @@ out_free:
 
 static const struct cli_opt monitor_opts[] = {
 	{ "type", "drop|trace|nat|all",
-	  "events to show: drops (default), switching decisions, both" },
+	  "drops (default), switching decisions, translations made, or all" },
 	{ "port", "PORT", "only events of this port (its node-side device)" },
 	{ "container", "NS", "only events of this container (namespace name or CNI ID)" },
 	{ "ip", "ADDR", "only packets from or to this IPv4 address" },
@@ -439,7 +437,7 @@ const struct cli_cmd cmd_monitor = {
 	.max_pos = 1,
 	.opts = monitor_opts,
 	.run = run_monitor,
-	.summary = "Show what the datapath drops (and decides), live: port, reason, packet",
+	.summary = "Show what the datapath drops, decides and translates, live",
 	.details = "One line per event (-j: one JSON object per line) until Ctrl-C or SIGTERM,\n"
 		   "then how many events were seen and how many the datapath could not hand\n"
 		   "over (lost). Only while it runs does the datapath emit events.\n",

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 #include "counter_names.h"
 #include "monitor_render.h"
 #include "netns.h"
+#include "parse.h"
 
 static const char *hook_name(uint8_t hook)
 {
@@ -22,6 +24,11 @@ static const char *hook_name(uint8_t hook)
 	return "unknown";
 }
 
+static const char *type_name(uint8_t type)
+{
+	return type == BPFBR_MON_TRACE ? "trace" : type == BPFBR_MON_NAT ? "nat" : "drop";
+}
+
 static const char *verdict_name(uint8_t verdict)
 {
 	switch (verdict) {
@@ -35,6 +42,8 @@ static const char *verdict_name(uint8_t verdict)
 		return "routed";
 	case BPFBR_MON_TO_NODE:
 		return "to_node";
+	case BPFBR_MON_NAT_NEW:
+		return "created";
 	}
 	return "dropped";
 }
@@ -105,22 +114,27 @@ json_t *monitor_event_json(const struct bpfbr_mon_event *ev, uint64_t real_ns,
 	snprintf(when + strlen(when), sizeof(when) - strlen(when), ".%06lluZ",
 		 (unsigned long long)(real_ns % 1000000000ull / 1000));
 	rname = counter_is_drop(ev->reason) ? counter_name(ev->reason) : NULL;
-	if (ev->type == BPFBR_MON_TRACE) {
+	if (ev->type != BPFBR_MON_DROP) {
 		rname = verdict_name(ev->verdict);
 	} else if (!rname) {
 		snprintf(reason, sizeof(reason), "reason_%u", ev->reason);
 		rname = reason;
 	}
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "time", when, "type",
-		      ev->type == BPFBR_MON_TRACE ? "trace" : "drop", "reason", rname, "verdict",
-		      verdict_name(ev->verdict), "hook", hook_name(ev->hook), "ifindex",
-		      (json_int_t)ev->ifindex, "len", (json_int_t)ev->pkt_len, "captured",
-		      (json_int_t)ev->cap_len);
+		      type_name(ev->type), "reason", rname, "verdict", verdict_name(ev->verdict),
+		      "hook", hook_name(ev->hook), "ifindex", (json_int_t)ev->ifindex, "len",
+		      (json_int_t)ev->pkt_len, "captured", (json_int_t)ev->cap_len);
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "network", ns ? json_string(ns->name) : json_null());
 	set_port(o, ev, ns, uplink);
 	set_out_port(o, ev, ns);
+	if (ev->type == BPFBR_MON_NAT) {
+		char addr[IP_STR_LEN];
+
+		json_object_set_new(o, "nat_addr", json_string(ip_str(ev->nat_addr, addr)));
+		json_object_set_new(o, "nat_port", json_integer(ntohs(ev->nat_port)));
+	}
 	mon_pkt_json(p, o);
 	return o;
 }
@@ -139,6 +153,9 @@ static void what_text(json_t *o, char *buf, size_t size)
 		snprintf(buf, size, "%s %s",
 			 !strcmp(v, "dropped") ? "dropped" : "flood copy dropped",
 			 str(o, "reason"));
+	else if (!strcmp(v, "created"))
+		snprintf(buf, size, "translation created, leaves as %s:%lld", str(o, "nat_addr"),
+			 (long long)json_integer_value(json_object_get(o, "nat_port")));
 	else if (!strcmp(v, "flooded"))
 		snprintf(buf, size, "flooded");
 	else if (!strcmp(v, "to_node"))

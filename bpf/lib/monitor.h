@@ -107,7 +107,10 @@ mon_reserve(__u8 type, __u32 reason, __u8 hook, __u8 verdict, __u32 ifindex, __u
 	ev->hook = hook;
 	ev->verdict = verdict;
 	ev->out_ifindex = 0;
+	ev->nat_addr = 0;
+	ev->nat_port = 0;
 	ev->pad = 0;
+	ev->pad2 = 0;
 	return ev;
 }
 
@@ -137,6 +140,27 @@ static __always_inline void mon_event_skb(struct __sk_buff *skb, __u8 type, __u3
 	if (!ev)
 		return;
 	ev->out_ifindex = out_ifindex;
+	n = mon_cap_len(skb->len);
+	if (n && !bpf_skb_load_bytes(skb, 0, ev->data, n))
+		ev->cap_len = n;
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* A translation made for the packet in skb (not translated yet): it leaves
+ * as addr:port (network order). */
+static __always_inline void mon_nat_new(struct __sk_buff *skb, __u32 addr, __u16 port)
+{
+	struct bpfbr_mon_event *ev;
+	__u32 n;
+
+	if (likely(!mon_admit(BPFBR_MON_NAT)))
+		return;
+	ev = mon_reserve(BPFBR_MON_NAT, 0, BPFBR_MON_HOOK_UPLINK_OUT, BPFBR_MON_NAT_NEW,
+			 skb->ifindex, BPFBR_MON_NO_SLOT, skb->len);
+	if (!ev)
+		return;
+	ev->nat_addr = addr;
+	ev->nat_port = port;
 	n = mon_cap_len(skb->len);
 	if (n && !bpf_skb_load_bytes(skb, 0, ev->data, n))
 		ev->cap_len = n;

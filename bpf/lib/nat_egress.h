@@ -40,7 +40,11 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 		if (err)
 			return err;
 		*out = flow_get(*slot_out);
-		return *out ? 0 : -BPFBR_DROP_NAT_FULL;
+		if (!*out)
+			return -BPFBR_DROP_NAT_FULL;
+		mon_nat_new(skb, (*out)->flags & BPFBR_FLOW_HOST ? ik->addr : cfg->addr,
+			    (*out)->oport);
+		return 0;
 	}
 	return -BPFBR_DROP_NAT_NO_PORT;
 }

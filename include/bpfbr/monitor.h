@@ -26,6 +26,7 @@
 enum bpfbr_mon_type {
 	BPFBR_MON_DROP = 1,  /* a packet (or a flood's copy) dropped, with its reason */
 	BPFBR_MON_TRACE = 2, /* a switching decision: forwarded, flooded, routed, to the node */
+	BPFBR_MON_NAT = 3,   /* a translation was created (the packet as it was before) */
 };
 
 /* bpfbr_mon_config.types: which events to emit. */
@@ -47,6 +48,7 @@ enum bpfbr_mon_verdict {
 	BPFBR_MON_FLOODED = 4,	    /* sent to every other port */
 	BPFBR_MON_ROUTED = 5,	    /* routed to the uplink by the fast path (out_ifindex) */
 	BPFBR_MON_TO_NODE = 6,	    /* sent to the node through the gateway port (out_ifindex) */
+	BPFBR_MON_NAT_NEW = 7,	    /* a translation made: leaves as nat_addr:nat_port */
 };
 
 struct bpfbr_mon_event {
@@ -60,10 +62,13 @@ struct bpfbr_mon_event {
 	__u8 hook;	   /* enum bpfbr_mon_hook */
 	__u8 verdict;	   /* enum bpfbr_mon_verdict */
 	__u32 out_ifindex; /* where a trace event's packet went; 0 for a drop or a flood */
-	__u32 pad;
+	__u32 nat_addr;	   /* a nat event's outside address (network order) */
+	__u16 nat_port;	   /* and port, or ICMP echo id (network order) */
+	__u16 pad;
+	__u32 pad2;
 	__u8 data[BPFBR_MON_CAPTURE];
 };
-BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_mon_event) == 160, "monitor event layout");
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_mon_event) == 168, "monitor event layout");
 
 /*
  * A token bucket per CPU, counted in nanoseconds of credit: each event costs

@@ -189,6 +189,29 @@ test_unknown_mac_flood_trace() {
 	[ "$(events mon '.type != "trace"')" = 0 ] || fail "--type trace shows drops"
 }
 
+# --type nat: each translation made, as conntrack -E shows a new entry: the
+# packet before, and the address and port it leaves with.
+test_translations_made() {
+	local gm m1
+	ext_host || return 1
+	up --uplink up0 --masquerade || return 1
+	gm=$(gw_mac) m1=$(mac a1)
+	mon_start mon neta --type nat || return 1
+	hostile a1 udp eth0 "$gm" "$m1" 10.40.0.2 198.51.100.2 5353 --count 2 --sport 41000 \
+		--next-port || return 1
+	hostile a1 udp eth0 "$gm" "$m1" 10.40.0.2 198.51.100.2 5353 --count 2 --sport 41000 \
+		--next-port || return 1
+	wait_events mon '.type == "nat"' 2 || return 1
+	mon_stop mon || return 1
+	[ "$(events mon '.type == "nat" and .verdict == "created" and .network == "neta"
+		and .hook == "uplink_egress" and .src == "10.40.0.2" and .dst == "198.51.100.2"
+		and .proto == "udp" and .dport == 5353 and .nat_addr == "198.51.100.1"
+		and .nat_port == .sport and (.sport == 41000 or .sport == 41001)')" = 2 ] ||
+		fail "expected one event per translation made (2; the flows' second packets none): $(cat "$ROOT/mon.out")" ||
+		return 1
+	[ "$(events mon '.type != "nat"')" = 0 ] || fail "--type nat shows other events"
+}
+
 # Killed outright (SIGKILL runs no cleanup): the kernel empties the consumer
 # slot as the socket closes; the datapath works, counts its drops, and the
 # next monitor starts. Never started: the same.
