@@ -15,6 +15,12 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* What a monitor's trace event says of a frame sent to one port. */
+static __always_inline __u8 trace_verdict(const struct bpfbr_fdb_entry *dst)
+{
+	return dst->port_kind == BPFBR_PORT_GATEWAY ? BPFBR_MON_TO_NODE : BPFBR_MON_FORWARDED;
+}
+
 SEC("tc")
 int bpfbr_port_in(struct __sk_buff *skb)
 {
@@ -28,12 +34,12 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	cfg = config_get();
 	in = bpf_map_lookup_elem(&bpfbr_ports, &ifindex);
 	if (!cfg || !in)
-		return drop(BPFBR_DROP_NOT_A_PORT, NO_SLOT);
+		return drop(skb, BPFBR_DROP_NOT_A_PORT, NO_SLOT);
 	count_rx(in->slot, skb->len);
 
 	verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 	if (verdict)
-		return drop(-verdict, in->slot);
+		return drop(skb, -verdict, in->slot);
 	f.vlan_tagged |= skb->vlan_present; /* a tag the stack moved out of band */
 	/* The checks of a container's frames read headers that must be in the linear part. */
 	if (in->kind == BPFBR_PORT_CONTAINER &&
@@ -41,7 +47,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		bpf_skb_pull_data(skb, f.l3_off + SPOOF_HDR_LEN);
 		verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 		if (verdict)
-			return drop(-verdict, in->slot);
+			return drop(skb, -verdict, in->slot);
 		f.vlan_tagged |= skb->vlan_present;
 	}
 	verdict = switch_admit(cfg, in, &f);
@@ -51,13 +57,15 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return flood(skb, cfg, in,
 			     in->kind == BPFBR_PORT_CONTAINER ? node_flood_guard(cfg, &f) : 0);
 	if (verdict != SW_DELIVER || !dst)
-		return drop(-verdict, in->slot);
+		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f);
 		if (verdict < 0)
-			return drop(-verdict, in->slot);
-		if (verdict != TC_ACT_OK)
-			return verdict; /* routed by the fast path */
+			return drop(skb, -verdict, in->slot);
+		if (verdict != TC_ACT_OK) { /* routed by the fast path */
+			mon_trace_skb(skb, in->slot, BPFBR_MON_ROUTED, cfg->uplink_ifindex);
+			return verdict;
+		}
 	}
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER) {
 		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
@@ -65,6 +73,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		f.data_end = (void *)(long)skb->data_end;
 		inbound_note(&f, dst->slot);
 	}
+	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
 }
 
@@ -111,17 +120,17 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 	count_rx(in->slot, len);
 	if (verdict == SW_FLOOD) {
 		count(BPFBR_EV_FLOOD);
+		mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, BPFBR_MON_FLOODED, 0);
 		return bpf_redirect_map(
 			&bpfbr_devmap, 0,
 			BPF_F_BROADCAST |
 				((cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : BPF_F_EXCLUDE_INGRESS));
 	}
-	if (verdict != SW_DELIVER || !dst) {
-		count_drop(-verdict, in->slot);
-		return XDP_DROP;
-	}
+	if (verdict != SW_DELIVER || !dst)
+		return xdp_drop(ctx, -verdict, in->slot);
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
 		inbound_note(&f, dst->slot);
 	count_tx(dst->slot, len);
+	mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, trace_verdict(dst), dst->ifindex);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);
 }

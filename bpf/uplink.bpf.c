@@ -36,15 +36,15 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	/* The uplink is the untagged interface: a tagged frame is a VLAN
 	 * device's, the node's own; a container's never leaves tagged. */
 	if (f.vlan_tagged || skb->vlan_present)
-		return ep ? nat_drop(BPFBR_DROP_VLAN) : TC_ACT_OK;
+		return ep ? nat_drop(skb, UPLINK_OUT, BPFBR_DROP_VLAN) : TC_ACT_OK;
 	if (ep) {
 		/* Never let a container's address out untranslated. */
 		if (err)
-			return nat_drop(-err);
-		return nat_verdict(snat_container(skb, cfg, ep, &f, &p));
+			return nat_drop(skb, UPLINK_OUT, -err);
+		return nat_verdict(skb, UPLINK_OUT, snat_container(skb, cfg, ep, &f, &p));
 	}
 	if (p.saddr == cfg->addr && !err)
-		return nat_verdict(snat_node(skb, cfg, &p));
+		return nat_verdict(skb, UPLINK_OUT, snat_node(skb, cfg, &p));
 	return TC_ACT_OK;
 }
 
@@ -64,14 +64,14 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	/* A source route: the node's stack drops it (accept_source_route=0);
 	 * translated and delivered, it would go round that. */
 	if (p.l4_off != p.l3_off + sizeof(struct iphdr) && source_routed(skb, &p))
-		return nat_drop(BPFBR_DROP_SOURCE_ROUTE);
+		return nat_drop(skb, UPLINK_IN, BPFBR_DROP_SOURCE_ROUTE);
 	if (p.proto == IPPROTO_ICMP && icmp_is_error(p.icmp_type) && p.frag == FRAG_NONE)
-		return nat_verdict(reverse_icmp_error(skb, cfg, &p));
+		return nat_verdict(skb, UPLINK_IN, reverse_icmp_error(skb, cfg, &p));
 	if (p.frag == FRAG_LATER)
-		return nat_verdict(reverse_fragment(skb, &f, &p));
+		return nat_verdict(skb, UPLINK_IN, reverse_fragment(skb, &f, &p));
 	if (!nat_reply_translatable(&p))
 		return TC_ACT_OK;
-	return nat_verdict(reverse_reply(skb, &f, &p));
+	return nat_verdict(skb, UPLINK_IN, reverse_reply(skb, &f, &p));
 }
 
 /*
@@ -100,6 +100,7 @@ int bpfbr_uplink_xdp(struct xdp_md *ctx)
 	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
 		return XDP_PASS;
 	flow_track(fl, &p, true, reply_may_end(&f, &p, slot));
+	flow_count(slot, fl, true, data_end - data);
 	if (!xdp_untranslate(data, data_end, &p, fl))
 		return XDP_PASS;
 	return bpf_redirect_map(&nat_devmap, fl->ifindex, 0);

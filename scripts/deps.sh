@@ -8,7 +8,8 @@ build_pkgs=(make gcc pkg-config clang-19 llvm-19 clang-14 libclang-rt-14-dev bpf
 	libbpf-dev libelf-dev zlib1g-dev libmnl-dev libjansson-dev)
 test_pkgs=(iproute2 iputils-ping iputils-arping ethtool tcpdump iptables nftables
 	containernetworking-plugins traceroute socat kmod util-linux procps jq python3 conntrack
-	strace podman conmon runc containerd busybox-static groff-base man-db binutils)
+	strace podman conmon runc containerd busybox-static groff-base man-db binutils
+	curl python3-prometheus-client)
 
 case "${1:-all}" in
 build) want=("${build_pkgs[@]}") ;;

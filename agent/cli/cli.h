@@ -16,6 +16,12 @@ struct cli_opt {
 
 struct cli;
 
+/* A one-dash form of an option ("-w" for --write). */
+struct cli_short {
+	char letter;
+	const char *name; /* the option's long name */
+};
+
 struct cli_cmd {
 	const char *words; /* "net create" */
 	const char *args;  /* "NAME" */
@@ -25,6 +31,7 @@ struct cli_cmd {
 	int (*run)(struct cli *cli);
 	const char *summary;
 	const char *details;
+	const struct cli_short *shorts; /* NULL, or terminated by { 0 } */
 };
 
 struct cli {
@@ -55,5 +62,6 @@ extern const struct cli_cmd cmd_attach, cmd_detach;
 extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flush, cmd_gc,
 	cmd_upgrade, cmd_restore;
 extern const struct cli_cmd cmd_help, cmd_version;
+extern const struct cli_cmd cmd_monitor, cmd_metrics;
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* A command's options and arguments, and the global options (cli layer). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli_table.h"
@@ -96,6 +97,19 @@ static int take_value(struct cli *cli, int k, const char *v)
 	return 0;
 }
 
+/* A command's one-dash option (-w) as its long form (--write); else a as it is. */
+static const char *long_form(const struct cli_cmd *c, char letter, const char *a, char *buf,
+			     size_t size)
+{
+	for (const struct cli_short *sh = c->shorts; sh && sh->letter; sh++) {
+		if (sh->letter == letter) {
+			snprintf(buf, size, "--%s", sh->name);
+			return buf;
+		}
+	}
+	return a;
+}
+
 int cli_parse(struct cli *cli, int argc, char **argv)
 {
 	const struct cli_cmd *c = cli->cmd;
@@ -106,6 +120,7 @@ int cli_parse(struct cli *cli, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *eq;
 		int g = cli_global_opt(cli, argc, argv, i), k;
+		char long_buf[64];
 
 		if (g < 0)
 			return g;
@@ -115,6 +130,8 @@ int cli_parse(struct cli *cli, int argc, char **argv)
 			i += g - 1;
 			continue;
 		}
+		if (a[0] == '-' && a[1] && a[1] != '-' && !a[2])
+			a = long_form(c, a[1], a, long_buf, sizeof(long_buf));
 		if (strncmp(a, "--", 2) || !a[2]) {
 			if (a[0] == '-' && a[1] && a[1] != '-') {
 				pr_err("unknown option %s for 'bpfbr %s'; see: bpfbr %s --help",

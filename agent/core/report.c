@@ -421,7 +421,25 @@ struct nat_walk {
 	json_t *flows;
 	uint32_t uplink_addr;
 	uint64_t now;
+	const struct uplinkdp *u;
 };
+
+/* The flow's packets and bytes each way, null where not known. */
+static void flow_stats_json(json_t *o, const struct uplinkdp *u, uint32_t slot,
+			    const struct bpfbr_flow *fl)
+{
+	struct bpfbr_flow_stats st;
+	bool known = !uplinkdp_flow_stats(u, slot, fl, &st);
+
+	json_object_set_new(o, "out_packets",
+			    known ? json_integer((json_int_t)st.out_packets) : json_null());
+	json_object_set_new(o, "out_bytes",
+			    known ? json_integer((json_int_t)st.out_bytes) : json_null());
+	json_object_set_new(o, "in_packets",
+			    known ? json_integer((json_int_t)st.in_packets) : json_null());
+	json_object_set_new(o, "in_bytes",
+			    known ? json_integer((json_int_t)st.in_bytes) : json_null());
+}
 
 static int nat_flow(uint32_t slot, const struct bpfbr_flow *fl, void *data)
 {
@@ -440,13 +458,15 @@ static int nat_flow(uint32_t slot, const struct bpfbr_flow *fl, void *data)
 		      (json_int_t)((w->now - fl->created_ns) / 1000000000ull), "idle_s",
 		      (json_int_t)((w->now - fl->seen_ns) / 1000000000ull), "owner",
 		      fl->flags & BPFBR_FLOW_HOST ? "node" : "container");
+	if (o)
+		flow_stats_json(o, w->u, slot, fl);
 	return o && !json_array_append_new(w->flows, o) ? 0 : -ENOMEM;
 }
 
 int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 {
 	struct bpfbr_uplink_cfg cfg;
-	struct nat_walk w = { state, flows, 0, switchdp_now_ns() };
+	struct nat_walk w = { state, flows, 0, switchdp_now_ns(), NULL };
 	struct uplinkdp u;
 	int err;
 
@@ -458,6 +478,7 @@ int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 	err = uplinkdp_config_get(&u, &cfg);
 	if (!err) {
 		w.uplink_addr = cfg.addr;
+		w.u = &u;
 		err = uplinkdp_flows_each(&u, cfg.nat_max, nat_flow, &w);
 	}
 	uplinkdp_close(&u);

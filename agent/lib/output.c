@@ -223,7 +223,7 @@ void print_status(json_t *nets, bool json)
 
 void print_nat(json_t *flows, bool json)
 {
-	char in[32], out[32], rem[32];
+	char in[32], out[32], rem[32], pk[48], by[48];
 	size_t i;
 	json_t *f;
 
@@ -231,14 +231,23 @@ void print_nat(json_t *flows, bool json)
 		print_json(flows);
 		return;
 	}
-	printf("%-5s %-21s %-21s %-21s %-12s %8s %8s %s\n", "PROTO", "INSIDE", "OUTSIDE", "REMOTE",
-	       "STATE", "AGE", "IDLE", "OWNER");
+	printf("%-5s %-21s %-21s %-21s %-12s %8s %8s %-9s %-15s %s\n", "PROTO", "INSIDE", "OUTSIDE",
+	       "REMOTE", "STATE", "AGE", "IDLE", "OWNER", "PACKETS O/I", "BYTES O/I");
 	json_array_foreach (flows, i, f) {
 		snprintf(in, sizeof(in), "%s:%lld", s(f, "inside_addr"), n(f, "inside_port"));
 		snprintf(out, sizeof(out), "%s:%lld", s(f, "outside_addr"), n(f, "outside_port"));
 		snprintf(rem, sizeof(rem), "%s:%lld", s(f, "remote_addr"), n(f, "remote_port"));
-		printf("%-5s %-21s %-21s %-21s %-12s %7llds %7llds %s\n", s(f, "proto"), in, out,
-		       rem, s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"));
+		if (json_is_integer(json_object_get(f, "out_packets"))) {
+			snprintf(pk, sizeof(pk), "%lld/%lld", n(f, "out_packets"),
+				 n(f, "in_packets"));
+			snprintf(by, sizeof(by), "%lld/%lld", n(f, "out_bytes"), n(f, "in_bytes"));
+		} else {
+			snprintf(pk, sizeof(pk), "-");
+			snprintf(by, sizeof(by), "-");
+		}
+		printf("%-5s %-21s %-21s %-21s %-12s %7llds %7llds %-9s %-15s %s\n", s(f, "proto"),
+		       in, out, rem, s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"),
+		       pk, by);
 	}
 }
 

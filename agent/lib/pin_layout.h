@@ -29,6 +29,12 @@
 #define PIN_SUBNETS_FROM_NET "../" PIN_SUBNETS_NAME
 #define PIN_UPLINKS_NAME     "uplinks"
 #define PIN_LINKS_NAME	     "links"
+/* The monitor's maps (include/bpfbr/monitor.h), under a network's directory
+ * and an uplink's alike. */
+#define PIN_MONITOR_EVENTS   "monitor_events"
+#define PIN_MONITOR_CONSUMER "monitor_consumer"
+#define PIN_MONITOR_CONFIG   "monitor_config"
+#define PIN_MONITOR_BUDGET   "monitor_budget"
 /* A staged pin is beside its pin (bpffs names cannot hold a dot). */
 #define PIN_STAGED_SUFFIX "_next"
 

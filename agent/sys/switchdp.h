@@ -7,6 +7,8 @@
 #ifndef BPFBR_SWITCHDP_H
 #define BPFBR_SWITCHDP_H
 
+#include "monitor_maps.h"
+
 /* Pin names under PINS/NET/: each says what the object holds. */
 #define PIN_CONFIG     "config"
 #define PIN_PORTS      "ports"
@@ -32,6 +34,7 @@ struct switchdp {
 	int inbound;
 	int node_frags;
 	int quotas;
+	struct monitor_maps mon;
 	int subnets;
 	int prog_port;
 	int prog_port_xdp;

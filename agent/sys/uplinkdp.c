@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "paths.h"
+#include "pin_layout.h"
 #include "pins.h"
 #include "uplinkdp.h"
 #include "bpfbr/trace.h"
@@ -32,6 +33,11 @@ static const struct pin_spec up_pins[] = {
 	SPEC("nat_in", "nat_in", false, nat_in),
 	SPEC_ADDED("frag_flows", "nat_frags", frags),
 	SPEC_ADDED("flow_seq", "nat_flow_seq", flow_seq),
+	SPEC_ADDED("flow_stats", "nat_flow_stats", flow_stats),
+	SPEC_ADDED(PIN_MONITOR_EVENTS, "mon_events", mon.events),
+	SPEC_ADDED(PIN_MONITOR_CONSUMER, "mon_consumer", mon.consumer),
+	SPEC_ADDED(PIN_MONITOR_CONFIG, "mon_config", mon.config),
+	SPEC_ADDED(PIN_MONITOR_BUDGET, "mon_budget", mon.budget),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -59,8 +65,9 @@ int uplinkdp_open(const char *dir, struct uplinkdp *u)
 
 static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
-	struct bpf_map *maps[] = { skel->maps.nat_flows, skel->maps.nat_free, skel->maps.nat_out,
-				   skel->maps.nat_in, skel->maps.nat_flow_seq };
+	struct bpf_map *maps[] = { skel->maps.nat_flows,    skel->maps.nat_free,
+				   skel->maps.nat_out,	    skel->maps.nat_in,
+				   skel->maps.nat_flow_seq, skel->maps.nat_flow_stats };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);
@@ -189,6 +196,16 @@ int uplinkdp_endpoint_del(const struct uplinkdp *u, uint32_t addr)
 	if (!err && bpf_map_delete_elem(u->devmap, &ep.ifindex) && errno != ENOENT)
 		err = -errno;
 	return err;
+}
+
+int uplinkdp_flow_stats(const struct uplinkdp *u, uint32_t slot, const struct bpfbr_flow *fl,
+			struct bpfbr_flow_stats *st)
+{
+	if (u->flow_stats < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(u->flow_stats, &slot, st))
+		return -errno;
+	return st->flow_ns == fl->created_ns ? 0 : -ENOENT;
 }
 
 int uplinkdp_flows_each(const struct uplinkdp *u, uint32_t nat_max, uplinkdp_flow_cb cb, void *data)

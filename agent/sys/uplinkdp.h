@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "bpfbr/nat.h"
+#include "monitor_maps.h"
 
 /* Pins under the uplink's directory that another program reuses (follow.c). */
 #define UPDP_PIN_CONFIG	   "config"
@@ -25,6 +26,8 @@ struct uplinkdp {
 	int nat_in;
 	int frags;
 	int flow_seq;
+	int flow_stats; /* -1: pinned by an older build */
+	struct monitor_maps mon;
 	int counters;
 	int gc;
 	int devmap;
@@ -61,6 +64,11 @@ int uplinkdp_endpoint_get(const struct uplinkdp *u, uint32_t addr, struct bpfbr_
 int uplinkdp_endpoint_next(const struct uplinkdp *u, const uint32_t *prev, uint32_t *next);
 /* Stops new flows of the endpoint, reclaims its flows, removes it. */
 int uplinkdp_endpoint_del(const struct uplinkdp *u, uint32_t addr);
+
+/* The packets and bytes of the live flow fl in slot; -ENOENT when they are not
+ * known (a datapath or a flow made by an older build). */
+int uplinkdp_flow_stats(const struct uplinkdp *u, uint32_t slot, const struct bpfbr_flow *fl,
+			struct bpfbr_flow_stats *st);
 
 typedef int (*uplinkdp_flow_cb)(uint32_t slot, const struct bpfbr_flow *fl, void *data);
 /* Calls cb for every live flow. */

@@ -4,8 +4,9 @@
 #define BPFBR_BPF_COUNTERS_H
 
 #include "maps.h"
+#include "monitor.h"
 
-#define NO_SLOT 0xffff
+#define NO_SLOT BPFBR_MON_NO_SLOT
 
 static __always_inline void count(__u32 counter)
 {
@@ -52,11 +53,27 @@ static __always_inline void count_drop(__u32 reason, __u32 in_slot)
 	}
 }
 
-/* The one exit for frames TC drops. */
-static __always_inline int drop(__u32 reason, __u32 in_slot)
+/* The one exit for frames TC drops: counted, and shown to a monitor. */
+static __always_inline int drop(struct __sk_buff *skb, __u32 reason, __u32 in_slot)
 {
 	count_drop(reason, in_slot);
+	mon_drop_skb(skb, reason, in_slot, BPFBR_MON_HOOK_PORT_TC, BPFBR_MON_DROPPED);
 	return TC_ACT_SHOT;
+}
+
+/* The one exit for frames XDP drops. */
+static __always_inline int xdp_drop(struct xdp_md *ctx, __u32 reason, __u32 in_slot)
+{
+	count_drop(reason, in_slot);
+	mon_drop_xdp(ctx, reason, in_slot);
+	return XDP_DROP;
+}
+
+/* A flood's copy for one port left out or refused (the frame went on). */
+static __always_inline void drop_copy(struct __sk_buff *skb, __u32 reason, __u32 in_slot)
+{
+	count(reason);
+	mon_drop_skb(skb, reason, in_slot, BPFBR_MON_HOOK_PORT_TC, BPFBR_MON_COPY_DROPPED);
 }
 
 #endif

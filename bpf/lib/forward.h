@@ -38,6 +38,7 @@ struct flood_walk {
 	struct flood_state *st;
 	__u32 skip_ifindex; /* the ingress port, unless hairpin */
 	__u32 skip_slot;    /* the gateway's, when the node may not have its copy; else none */
+	__u32 in_slot;	    /* the ingress port's */
 };
 
 static long flood_slot(__u32 slot, struct flood_walk *w)
@@ -50,7 +51,7 @@ static long flood_slot(__u32 slot, struct flood_walk *w)
 	if (st->pending) {
 		trace_redirect(st->pending, BPFBR_TRACE_EGRESS);
 		if (bpf_clone_redirect(w->skb, st->pending, 0))
-			count(BPFBR_DROP_REDIRECT);
+			drop_copy(w->skb, BPFBR_DROP_REDIRECT, w->in_slot);
 		else
 			count_tx(st->pending_slot, w->skb->len);
 	}
@@ -75,22 +76,24 @@ static __always_inline int flood(struct __sk_buff *skb, const struct bpfbr_netcf
 		.skb = skb,
 		.skip_ifindex = (cfg->flags & BPFBR_NET_HAIRPIN) ? 0 : in->ifindex,
 		.skip_slot = node_refused ? BPFBR_GATEWAY_SLOT : BPFBR_MAX_PORTS,
+		.in_slot = in->slot,
 	};
 	__u32 nslots = cfg->nslots, zero = 0;
 
 	w.st = bpf_map_lookup_elem(&bpfbr_flood_state, &zero);
 	if (!w.st)
-		return drop(BPFBR_DROP_NO_DEST, in->slot);
+		return drop(skb, BPFBR_DROP_NO_DEST, in->slot);
 	w.st->pending = 0;
 	w.st->pending_slot = 0;
 	if (nslots > BPFBR_MAX_PORTS)
 		nslots = BPFBR_MAX_PORTS;
 	bpf_loop(nslots, flood_slot, &w, 0);
 	if (!w.st->pending)
-		return drop(node_refused ?: BPFBR_DROP_NO_DEST, in->slot);
+		return drop(skb, node_refused ?: BPFBR_DROP_NO_DEST, in->slot);
 	if (node_refused)
-		count(node_refused);
+		drop_copy(skb, node_refused, in->slot);
 	count(BPFBR_EV_FLOOD);
+	mon_trace_skb(skb, in->slot, BPFBR_MON_FLOODED, 0);
 	count_tx(w.st->pending_slot, skb->len);
 	trace_redirect(w.st->pending, BPFBR_TRACE_EGRESS);
 	return bpf_redirect(w.st->pending, 0);

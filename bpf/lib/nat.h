@@ -231,6 +231,7 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	seq = bpf_map_lookup_elem(&nat_flow_seq, &slot);
 	if (seq)
 		*seq = 0; /* nothing seen from this flow's remote yet */
+	flow_stats_reset(slot, fl->created_ns);
 	fl->in_use = 1;
 	if (bpf_map_update_elem(&nat_out, ik, &slot, BPF_NOEXIST)) {
 		/* The same flow was created on another CPU: give ours back. */

@@ -40,7 +40,11 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 		if (err)
 			return err;
 		*out = flow_get(*slot_out);
-		return *out ? 0 : -BPFBR_DROP_NAT_FULL;
+		if (!*out)
+			return -BPFBR_DROP_NAT_FULL;
+		mon_nat_new(skb, (*out)->flags & BPFBR_FLOW_HOST ? ik->addr : cfg->addr,
+			    (*out)->oport);
+		return 0;
 	}
 	return -BPFBR_DROP_NAT_NO_PORT;
 }
@@ -110,6 +114,7 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 	if (err)
 		return err;
 	flow_track(fl, p, false, true);
+	flow_count(slot, fl, false, skb->len);
 	if (p->frag == FRAG_FIRST)
 		remember_frag(f, p, fl, slot);
 	if (rewrite_addr_port(skb, p, true, cfg->addr, our_port_off(p, true), p->sport, fl->oport))
@@ -143,6 +148,7 @@ static __always_inline int snat_node(struct __sk_buff *skb, struct bpfbr_uplink_
 	if (err)
 		return err;
 	flow_track(fl, p, false, true);
+	flow_count(slot, fl, false, skb->len);
 	rewrite_addr_port(skb, p, true, p->saddr, our_port_off(p, true), p->sport, fl->oport);
 	return TC_ACT_OK;
 }

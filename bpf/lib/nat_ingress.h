@@ -91,6 +91,7 @@ static __always_inline int reverse_reply(struct __sk_buff *skb, const struct fra
 		return TC_ACT_OK;
 	}
 	flow_track(fl, p, true, reply_may_end(f, p, slot));
+	flow_count(slot, fl, true, skb->len);
 	if (p->frag == FRAG_FIRST)
 		remember_frag(f, p, fl, slot);
 	if (fl->flags & BPFBR_FLOW_HOST) {

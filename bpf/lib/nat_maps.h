@@ -6,6 +6,7 @@
 #include "common.h"
 #include "bpfbr/nat.h"
 #include "bpfbr/stats.h"
+#include "monitor.h"
 
 #define NAT_ENDPOINTS_MAX 65536
 #define NAT_FRAGS_MAX	  8192
@@ -40,6 +41,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } nat_flow_seq SEC(".maps");
+
+/* slot -> the flow's packets and bytes each way; sized like nat_flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bpfbr_flow_stats);
+} nat_flow_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_QUEUE);
@@ -105,16 +114,49 @@ static __always_inline void nat_count(__u32 counter)
 		*v += 1;
 }
 
-static __always_inline int nat_drop(__u32 reason)
+/* The one exit for packets the uplink's TC programs drop: counted, and shown to a monitor. */
+#define UPLINK_OUT BPFBR_MON_HOOK_UPLINK_OUT
+#define UPLINK_IN  BPFBR_MON_HOOK_UPLINK_IN
+
+/* The one exit for packets the uplink's TC programs drop: counted, and shown to
+ * a monitor. hook: UPLINK_OUT or UPLINK_IN, the program's. */
+static __always_inline int nat_drop(struct __sk_buff *skb, __u8 hook, __u32 reason)
 {
 	nat_count(reason);
+	mon_drop_skb(skb, reason, BPFBR_MON_NO_SLOT, hook, BPFBR_MON_DROPPED);
 	return TC_ACT_SHOT;
 }
 
 /* The exit of the uplink's TC programs: a verdict as it is, a negative drop reason counted. */
-static __always_inline int nat_verdict(int ret)
+static __always_inline int nat_verdict(struct __sk_buff *skb, __u8 hook, int ret)
 {
-	return ret < 0 ? nat_drop(-ret) : ret;
+	return ret < 0 ? nat_drop(skb, hook, -ret) : ret;
+}
+
+/* The counts of the flow created at flow_ns start at 0. */
+static __always_inline void flow_stats_reset(__u32 slot, __u64 flow_ns)
+{
+	struct bpfbr_flow_stats *st = bpf_map_lookup_elem(&nat_flow_stats, &slot);
+
+	if (st)
+		*st = (struct bpfbr_flow_stats){ .flow_ns = flow_ns };
+}
+
+/* A translated frame of len bytes of the flow in slot: reply or not. */
+static __always_inline void flow_count(__u32 slot, const struct bpfbr_flow *fl, bool reply,
+				       __u32 len)
+{
+	struct bpfbr_flow_stats *st = bpf_map_lookup_elem(&nat_flow_stats, &slot);
+
+	if (!st || st->flow_ns != fl->created_ns)
+		return; /* made by an older build: not counted */
+	if (reply) {
+		__sync_fetch_and_add(&st->in_packets, 1);
+		__sync_fetch_and_add(&st->in_bytes, len);
+	} else {
+		__sync_fetch_and_add(&st->out_packets, 1);
+		__sync_fetch_and_add(&st->out_bytes, len);
+	}
 }
 
 #endif

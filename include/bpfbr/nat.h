@@ -11,6 +11,7 @@
  *   "nat_in"    struct bpfbr_nat_key (outside tuple) -> slot
  *   "frag_flows" struct bpfbr_frag_key -> struct bpfbr_nat_frag (non-first fragments)
  *   "flow_seq"  slot -> __u32, the remote's next TCP sequence number seen (0: none)
+ *   "flow_stats" slot -> struct bpfbr_flow_stats, the flow's packets and bytes
  *   "counters"  per-CPU, indexed by enum bpfbr_drop / enum bpfbr_event
  *   "gc"        the sweeper's timer and cursor
  */
@@ -98,6 +99,21 @@ struct bpfbr_uplink_cfg {
 	__u32 pad;
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_uplink_cfg) == 24, "uplink config layout");
+
+/*
+ * A flow's traffic, each way: frames (Ethernet header included) that were
+ * translated; later fragments and ICMP errors about the flow are not
+ * counted. The counts belong to the flow whose created_ns is flow_ns (the
+ * slot's flow when they were reset; a flow an older build made has none).
+ */
+struct bpfbr_flow_stats {
+	__u64 flow_ns;
+	__u64 out_packets; /* from the container (or the node) to the remote */
+	__u64 out_bytes;
+	__u64 in_packets; /* replies */
+	__u64 in_bytes;
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_flow_stats) == 40, "flow stats layout");
 
 /*
  * Map "frag_flows" (was "frags", whose value had the slot only): the

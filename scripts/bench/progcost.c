@@ -706,7 +706,7 @@ static void nat_load(struct nat_inst *n, unsigned int size, uint32_t uplink,
 		.port_hi = 65535,
 		.flows = size,
 	};
-	struct bpf_map *sized[5];
+	struct bpf_map *sized[6];
 	struct bpfbr_nat_key *ik, *ok;
 	struct bpfbr_flow *fl;
 	uint32_t *slots, zero = 0;
@@ -724,7 +724,8 @@ static void nat_load(struct nat_inst *n, unsigned int size, uint32_t uplink,
 	sized[2] = n->skel->maps.nat_out;
 	sized[3] = n->skel->maps.nat_in;
 	sized[4] = n->skel->maps.nat_flow_seq;
-	for (int i = 0; i < 5; i++)
+	sized[5] = n->skel->maps.nat_flow_stats;
+	for (int i = 0; i < 6; i++)
 		if (bpf_map__set_max_entries(sized[i], size))
 			die("cannot size the masquerade table");
 	if (uplink_bpf__load(n->skel))

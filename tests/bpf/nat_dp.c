@@ -21,8 +21,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
-	struct bpf_map *maps[] = { skel->maps.nat_flows, skel->maps.nat_free, skel->maps.nat_out,
-				   skel->maps.nat_in, skel->maps.nat_flow_seq };
+	struct bpf_map *maps[] = { skel->maps.nat_flows,    skel->maps.nat_free,
+				   skel->maps.nat_out,	    skel->maps.nat_in,
+				   skel->maps.nat_flow_seq, skel->maps.nat_flow_stats };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);

@@ -24,7 +24,9 @@ FUZZ_BINS          := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
 # stubs, and the fuzz suite fails with that.
 FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_restore cli_lookup \
                       cli_parse cli_help cli_help_cmd cli_version cli_inspect parse log output \
-                      output_inspect model wording elide
+                      output_inspect model wording elide cli_monitor cli_metrics \
+                      monitor_pkt monitor_render pcapng metrics metrics_http counter_names \
+                      pin_layout paths
 FUZZ_BINS          += $(BUILD)/fuzz/fuzz-cli
 $(BUILD)/fuzz/fuzz-cli: $(BUILD)/fuzz/fuzz_cli.o $(FUZZ_AGENT_cli:%=$(BUILD)/fuzz/agent/%.o)
 	@if ! $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) 2>$(BUILD)/fuzz/cli-link.log; \

@@ -28,6 +28,8 @@
 #include "libfuzzer.h"
 #include "netns_name.h"
 #include "log.h"
+#include "monitor_session.h"
+#include "netns.h"
 #include "network.h"
 #include "output.h"
 #include "reconcile.h"
@@ -286,6 +288,36 @@ int uplink_flush(struct netctx *c, const struct netstate *state, uint32_t *n)
 	(void)state;
 	(void)n;
 	broken("uplink_flush without a network");
+}
+
+/* bpfbr monitor: reached only past netctx_open, which refuses. */
+int monitor_session_start(struct monitor_session *s, const char *dir, uint32_t types, uint32_t rate,
+			  uint32_t sample)
+{
+	(void)s;
+	(void)dir;
+	(void)types;
+	(void)rate;
+	(void)sample;
+	broken("monitor_session_start reached past a refused netctx_open");
+}
+
+int monitor_totals(const struct monitor_session *s, struct monitor_totals *t)
+{
+	(void)s;
+	(void)t;
+	return -EPERM;
+}
+
+void monitor_session_stop(struct monitor_session *s)
+{
+	(void)s;
+}
+
+const char *netns_name_of(const char *path)
+{
+	str_ok(path);
+	return NULL;
 }
 
 json_t *report_net_summary(struct netctx *c, const struct netstate *state)

@@ -141,6 +141,21 @@ test_ping_external_host_one_hop() {
 		fail "nat show has no established icmp flow of 10.40.0.2: $(bpfbr nat show demo)" || return 1
 }
 
+# nat show counts each translation's frames and bytes each way (issue 16):
+# 3 pings of 56 bytes are 3 frames of 98 bytes out and 3 back.
+test_nat_show_counts_packets_and_bytes() {
+	local out
+	up || return 1
+	out=$(on c1 ping -c3 -i 0.2 -W2 "$EXT_IP" 2>&1) || fail "c1 cannot ping $EXT_IP: $out" || return 1
+	out=$(nat_flows 'select(.proto == "icmp" and .inside_addr == "10.40.0.2") |
+		"\(.out_packets) \(.out_bytes) \(.in_packets) \(.in_bytes)"')
+	[ "$out" = "3 294 3 294" ] ||
+		fail "c1's icmp flow counts '$out', expected '3 294 3 294' (packets, bytes out, in): $(bpfbr nat show demo)" ||
+		return 1
+	bpfbr nat show demo | grep -q ' 3/3 *294/294' ||
+		fail "nat show's text has no 3/3 packets, 294/294 bytes: $(bpfbr nat show demo)"
+}
+
 # upload CT FILE PORT: CT sends FILE to ext:PORT; prints the sha256 of what ext
 # received ('none' if nothing) and the largest segment ext's TCP saw.
 upload() {
