@@ -114,8 +114,12 @@ mon_reserve(__u8 type, __u32 reason, __u8 hook, __u8 verdict, __u32 ifindex, __u
 	return ev;
 }
 
-/* How much of a packet of len bytes an event carries. The barriers keep the
- * clamp in the register the helper gets, where the verifier sees its bound. */
+_Static_assert(!(BPFBR_MON_CAPTURE & (BPFBR_MON_CAPTURE - 1)), "a power of two: masked below");
+
+/* How much of a packet of len bytes (never 0) an event carries: 1 to
+ * BPFBR_MON_CAPTURE bytes. The mask gives the bound in the register the
+ * helper gets, lower end included, which 6.1's verifier needs to see (it
+ * refuses a size that may be 0); the barriers keep it in that register. */
 static __always_inline __u32 mon_cap_len(__u32 len)
 {
 	__u32 n = len;
@@ -123,6 +127,7 @@ static __always_inline __u32 mon_cap_len(__u32 len)
 	barrier_var(n);
 	if (n > BPFBR_MON_CAPTURE)
 		n = BPFBR_MON_CAPTURE;
+	n = ((n - 1) & (BPFBR_MON_CAPTURE - 1)) + 1;
 	barrier_var(n);
 	return n;
 }
@@ -141,7 +146,7 @@ static __always_inline void mon_event_skb(struct __sk_buff *skb, __u8 type, __u3
 		return;
 	ev->out_ifindex = out_ifindex;
 	n = mon_cap_len(skb->len);
-	if (n && !bpf_skb_load_bytes(skb, 0, ev->data, n))
+	if (!bpf_skb_load_bytes(skb, 0, ev->data, n))
 		ev->cap_len = n;
 	bpf_ringbuf_submit(ev, 0);
 }
@@ -162,7 +167,7 @@ static __always_inline void mon_nat_new(struct __sk_buff *skb, __u32 addr, __u16
 	ev->nat_addr = addr;
 	ev->nat_port = port;
 	n = mon_cap_len(skb->len);
-	if (n && !bpf_skb_load_bytes(skb, 0, ev->data, n))
+	if (!bpf_skb_load_bytes(skb, 0, ev->data, n))
 		ev->cap_len = n;
 	bpf_ringbuf_submit(ev, 0);
 }
@@ -197,7 +202,7 @@ static __always_inline void mon_event_xdp(struct xdp_md *ctx, __u8 type, __u32 r
 		return;
 	ev->out_ifindex = out_ifindex;
 	n = mon_cap_len(len);
-	if (n && !bpf_xdp_load_bytes(ctx, 0, ev->data, n))
+	if (!bpf_xdp_load_bytes(ctx, 0, ev->data, n))
 		ev->cap_len = n;
 	bpf_ringbuf_submit(ev, 0);
 }

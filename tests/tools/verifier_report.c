@@ -29,6 +29,25 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 }
 
 /* "processed 1234 insns (limit 1000000) ..." */
+/* The last n lines of a verifier log, indented: where and why it refused. */
+static void print_log_tail(const char *log, int n)
+{
+	const char *p = log + strlen(log);
+
+	while (p > log && p[-1] == '\n')
+		p--;
+	for (int lines = 0; p > log; p--)
+		if (p[-1] == '\n' && ++lines == n)
+			break;
+	for (const char *q = p; *q;) {
+		const char *e = strchr(q, '\n') ?: q + strlen(q);
+
+		if (e > q)
+			printf("  | %.*s\n", (int)(e - q), q);
+		q = *e ? e + 1 : e;
+	}
+}
+
 static long processed(const char *log)
 {
 	const char *p = strstr(log, "processed ");
@@ -65,10 +84,11 @@ static int report_prog(const char *path, const char *name)
 		printf("SKIP verifier/%s:%s: the kernel refuses tracing programs (fexit): %s\n",
 		       basename(objname), name, strerror(-err));
 		err = 0;
-	} else if (err)
+	} else if (err) {
 		printf("FAIL verifier/%s:%s: rejected (%s)\n", basename(objname), name,
 		       strerror(-err));
-	else
+		print_log_tail(logbuf, 8);
+	} else
 		printf("PASS verifier/%s:%s processed %ld\n", basename(objname), name,
 		       processed(logbuf));
 	bpf_object__close(obj);
