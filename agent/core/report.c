@@ -394,6 +394,9 @@ json_t *report_status(struct netctx *c, const struct netstate *state)
 	switchdp_close(&dp);
 	if (state->masquerade)
 		json_object_set_new(o, "uplink", uplink_json(c, state));
+	else if (state->uplink[0])
+		json_object_set_new(o, "uplink",
+				    json_pack("{s:s, s:b}", "ifname", state->uplink, "routed", 1));
 	return o;
 }
 

@@ -117,6 +117,11 @@ static void print_uplink(json_t *up)
 		printf("  uplink %s: %s\n", s(up, "ifname"), s(up, "error"));
 		return;
 	}
+	if (json_is_true(json_object_get(up, "routed"))) {
+		printf("  uplink %s: routed, the containers' own addresses (no masquerade)\n",
+		       s(up, "ifname"));
+		return;
+	}
 	printf("  uplink %s (%s): masquerade, %lld/%lld flows (share %lld per container), ports "
 	       "%lld-%lld, %lld endpoints\n",
 	       s(up, "ifname"), s(up, "address"), n(up, "flows"), n(up, "nat_max"),
