@@ -11,29 +11,84 @@
 #include "cluster_output.h"
 #include "cluster_sources.h"
 #include "cluster_store.h"
+#include "cluster_sync.h"
+#include "journal.h"
 #include "log.h"
 #include "netctx.h"
 #include "output.h"
 #include "recover.h"
 
-/* Under the lock: the stored declaration, changed by fn, checked and saved. */
+struct commit {
+	const struct cluster *cl;
+	bool save; /* cl is changed */
+	const struct cluster_plan *plan;
+	struct netctx *c;
+	json_t *changes;
+};
+
+/* The declaration saved (one rename), then the node made to match it; the
+ * journal's record makes the next command finish a change killed between. */
+static int save_and_apply(struct journal *j, void *arg)
+{
+	struct commit *m = arg;
+	int err;
+
+	(void)j;
+	err = m->save ? cluster_save(&m->c->p, m->cl) : 0;
+	return err ?: cluster_apply(m->c, m->cl, m->plan, m->changes);
+}
+
+static void print_changes(json_t *changes, bool json)
+{
+	json_t *ch;
+	size_t i;
+
+	if (json) {
+		print_json(changes);
+		return;
+	}
+	json_array_foreach (changes, i, ch)
+		printf("%s route %s\n", json_string_value(json_object_get(ch, "action")),
+		       json_string_value(json_object_get(ch, "route")));
+}
+
+/* Under the lock: the stored declaration changed by fn (none: as stored),
+ * checked against the node, saved, and applied. */
 static int change(struct cli *cli, int (*fn)(struct cli *cli, struct cluster *cl))
 {
+	struct commit m = { .changes = json_array() };
+	struct cluster_plan plan;
 	struct cluster cl;
 	struct netctx c;
+	char why[256];
 	int err;
 
 	err = netctx_open_for_change(&c, cli->root);
 	if (err)
-		return err;
+		goto out;
 	err = cluster_load(&c.p, &cl);
-	if (!err) {
-		err = fn(cli, &cl);
-		if (!err)
-			err = cluster_save(&c.p, &cl);
-		cluster_free(&cl);
+	if (err)
+		goto close;
+	err = fn ? fn(cli, &cl) : 0;
+	if (!err && cluster_check(&cl, why, sizeof(why))) {
+		pr_err("the cluster declaration would not hold: %s; change or remove that node",
+		       why);
+		err = -EINVAL;
 	}
+	if (!err)
+		err = cluster_plan(&c, &cl, &plan);
+	if (!err) {
+		m = (struct commit){ &cl, fn != NULL, &plan, &c, m.changes };
+		err = journal_run(&c.p, JOURNAL_OP_CLUSTER, JOURNAL_NET_ALL, save_and_apply, &m);
+		cluster_plan_free(&plan);
+	}
+	cluster_free(&cl);
+close:
 	netctx_close(&c);
+	if (!err)
+		print_changes(m.changes, cli->json);
+out:
+	json_decref(m.changes);
 	return err;
 }
 
@@ -260,6 +315,11 @@ static int run_node_import(struct cli *cli)
 	return change(cli, import_nodes);
 }
 
+static int run_cluster_sync(struct cli *cli)
+{
+	return change(cli, NULL);
+}
+
 static const struct cli_opt set_opts[] = {
 	{ "cidr", "CIDR", "the cluster's pod address range, every node's pod CIDR inside" },
 	{ "mode", "MODE", "direct (nodes share an L2 segment) or vxlan (default direct)" },
@@ -267,7 +327,7 @@ static const struct cli_opt set_opts[] = {
 	{ "port", "PORT", "VXLAN UDP port (default 4789)" },
 	{ "non-masquerade", "CIDR,…", "destinations never masqueraded besides the cluster" },
 	{ "self", "NAME", "this node's name among the declared nodes" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct cli_cmd cmd_cluster_set = {
@@ -289,7 +349,7 @@ const struct cli_cmd cmd_cluster_show = {
 static const struct cli_opt add_opts[] = {
 	{ "address", "IP", "the node's address on the uplink" },
 	{ "pod-cidr", "CIDR", "the node's pod CIDR, inside the cluster CIDR" },
-	{ NULL },
+	{ 0 },
 };
 
 const struct cli_cmd cmd_node_add = {
@@ -344,4 +404,17 @@ const struct cli_cmd cmd_node_import = {
 	.details = "Each Node gives its metadata.name, its IPv4 spec.podCIDR (or the IPv4\n"
 		   "one of spec.podCIDRs) and its first IPv4 InternalIP. A node without a\n"
 		   "pod CIDR or an InternalIP changes nothing and is named.\n",
+};
+
+const struct cli_cmd cmd_cluster_sync = {
+	.words = "cluster sync",
+	.args = "",
+	.opts = cli_no_opts,
+	.run = run_cluster_sync,
+	.summary = "Make this node's routes what the declared cluster says",
+	.details = "Every change of the cluster or its nodes does this itself; run it after\n"
+		   "a reboot or to repair what was changed by hand. In direct mode: a route to\n"
+		   "every other node's pod CIDR via that node (which must be on a link of this\n"
+		   "node) and an unreachable route for the cluster CIDR, all with protocol\n"
+		   "191; routes of protocol 191 that the declaration does not name are removed.\n",
 };

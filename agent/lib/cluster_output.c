@@ -39,3 +39,16 @@ void print_cluster(json_t *cl, bool nodes_only)
 		printf("%-24s %-16s %-18s%s\n", str(n, "name"), str(n, "address"),
 		       str(n, "pod_cidr"), strcmp(str(n, "name"), self) ? "" : " (this node)");
 }
+
+void print_cluster_status(json_t *cl)
+{
+	json_t *n;
+	size_t i;
+
+	printf("  cluster %s, mode %s, MTU %lld, unreachable route %s\n", str(cl, "cidr"),
+	       str(cl, "mode"), json_integer_value(json_object_get(cl, "mtu")),
+	       str(cl, "unreachable_route"));
+	json_array_foreach (json_object_get(cl, "nodes"), i, n)
+		printf("    node %-20s %-16s %-18s route %s\n", str(n, "name"), str(n, "address"),
+		       str(n, "pod_cidr"), str(n, "route"));
+}

@@ -9,4 +9,7 @@
 /* The cluster line(s) then the node table; the table only with nodes_only. */
 void print_cluster(json_t *cl, bool nodes_only);
 
+/* The "cluster" of a network's status (cluster_report.h), indented under it. */
+void print_cluster_status(json_t *cl);
+
 #endif

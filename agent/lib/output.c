@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "cluster_output.h"
 #include "output.h"
 
 void print_json(json_t *v)
@@ -208,6 +209,8 @@ static void print_one_status(json_t *st)
 	print_counters("events", json_object_get(st, "events"));
 	if (json_object_get(st, "uplink"))
 		print_uplink(json_object_get(st, "uplink"));
+	if (json_object_get(st, "cluster"))
+		print_cluster_status(json_object_get(st, "cluster"));
 }
 
 void print_status(json_t *nets, bool json)

@@ -5,7 +5,8 @@
 # that every node reads (bpfbr node load), or from `kubectl get nodes -o
 # json` (bpfbr node import). Stored under the root as strict JSON; a
 # declaration that would not hold is refused and changes nothing. CNI ADD on
-# a pod network (a subnet in the cluster CIDR) takes only this node's pod CIDR.
+# a pod network (a subnet in the cluster CIDR) takes only this node's pod CIDR,
+# and STATUS says 50 (not ready) while this node is not declared.
 . "$(dirname "$0")/cni/lib.sh"
 
 FIXTURES=$(cd "$(dirname "$0")" && pwd)/cluster
@@ -28,7 +29,13 @@ refused() {
 	[ "$(STORE 2>/dev/null)" = "$before" ] || fail "$what changed the stored declaration"
 }
 
+# declare_cluster: the node's link to the other nodes (eth0 192.0.2.1/24,
+# its peer in a namespace of its own: direct mode needs every node on a
+# link), and the cluster, this node being n1.
 declare_cluster() {
+	ns_new lan || return 1
+	ip link add eth0 netns "$NODE" type veth peer name eth0 netns "$(ct lan)" || return 1
+	node ip addr add 192.0.2.1/24 dev eth0 && node ip link set eth0 up || return 1
 	check "cluster set" bpfbr cluster set --cidr 10.244.0.0/16 --self n1 \
 		--non-masquerade 172.16.0.0/12,192.168.0.0/16
 }
@@ -39,11 +46,12 @@ test_cluster_set_keeps_what_is_not_given() {
 	[ "$(bpfbr -j cluster show | jq -c '[.cidr, .mode, .vni, .port, .self, .non_masquerade]')" = \
 		'["10.244.0.0/16","direct",1,4789,"n1",["172.16.0.0/12","192.168.0.0/16"]]' ] ||
 		fail "cluster: $(bpfbr -j cluster show | jq -c .)" || return 1
-	check "cluster set --mode vxlan --vni 42 --port 8472" \
-		bpfbr cluster set --mode vxlan --vni 42 --port 8472 || return 1
+	check "cluster set --vni 42 --port 8472" bpfbr cluster set --vni 42 --port 8472 || return 1
 	[ "$(bpfbr -j cluster show | jq -c '[.cidr, .mode, .vni, .port, .self]')" = \
-		'["10.244.0.0/16","vxlan",42,8472,"n1"]' ] ||
+		'["10.244.0.0/16","direct",42,8472,"n1"]' ] ||
 		fail "after the change: $(bpfbr -j cluster show | jq -c .)" || return 1
+	refused "mode vxlan (not in this build)" "vxlan" "direct" -- \
+		bpfbr cluster set --mode vxlan || return 1
 	refused "mode bgp" "--mode" "bgp" -- bpfbr cluster set --mode bgp || return 1
 	refused "VNI 0" "--vni" -- bpfbr cluster set --vni 0 || return 1
 	refused "a CIDR with host bits" "10.244.0.1/16" -- bpfbr cluster set --cidr 10.244.0.1/16 ||
@@ -58,8 +66,8 @@ test_nodes_added_changed_and_removed() {
 	check "node add n2" bpfbr node add n2 --address 192.0.2.2 --pod-cidr 10.244.2.0/24 || return 1
 	[ "$(nodes)" = '["n1 192.0.2.1 10.244.1.0/24","n2 192.0.2.2 10.244.2.0/24"]' ] ||
 		fail "nodes: $(nodes)" || return 1
-	bpfbr cluster show | grep -q "^n1 .*(this node)" || fail "cluster show does not mark n1" ||
-		return 1
+	grep -q "^n1 .*(this node)" <<<"$(bpfbr cluster show)" ||
+		fail "cluster show does not mark n1" || return 1
 	check "node add n2 (changed)" bpfbr node add n2 --address 192.0.2.22 \
 		--pod-cidr 10.244.2.0/24 || return 1
 	[ "$(nodes)" = '["n1 192.0.2.1 10.244.1.0/24","n2 192.0.2.22 10.244.2.0/24"]' ] ||
@@ -157,8 +165,12 @@ test_cni_takes_only_this_nodes_pod_cidr() {
 	check "cluster set --self n9" bpfbr cluster set --self n9 || return 1
 	cni ADD "$(conf podnet 10.244.1.0/24)" id1 c1 && fail "ADD while this node is not declared" ||
 		cni_error 7 "not declared" || return 1
+	cni_net STATUS "$(conf podnet 10.244.1.0/24)" && fail "STATUS ready while n1 is not declared" ||
+		cni_error 50 "not declared" || return 1
 	check "node add n1" bpfbr node add n1 --address 192.0.2.1 --pod-cidr 10.244.1.0/24 || return 1
 	check "cluster set --self n1" bpfbr cluster set --self n1 || return 1
+	cni_net STATUS "$(conf podnet 10.244.1.0/24)" || fail "STATUS once n1 is declared: $(out)" ||
+		return 1
 	cni ADD "$(conf other 10.244.2.0/24)" id1 c1 && fail "ADD of another node's pod CIDR" ||
 		cni_error 7 "10.244.2.0/24" "10.244.1.0/24" || return 1
 	[ ! -e "$ROOT/var/lib/bpfbr/networks/other.json" ] || fail "the refused ADD made a network" ||
