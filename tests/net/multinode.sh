@@ -189,4 +189,61 @@ test_status_shows_the_cluster() {
 	grep -q "node n3 .* route missing" <<<"$st" || fail "status text: $st"
 }
 
+# routes_as_declared I: node nI's routes of protocol 191 are what its stored
+# declaration says (one per other node, the cluster's unreachable route).
+routes_as_declared() {
+	local want got
+	want=$( (bn "$1" -j node list | jq -r --arg s "n$1" \
+		'.[] | select(.name != $s) | "\(.pod_cidr) via \(.address) dev eth0"'
+		echo "unreachable $CLUSTER_CIDR") | sort)
+	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
+		then "unreachable \(.dst)" else "\(.dst) via \(.gateway) dev \(.dev)" end' | sort)
+	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"
+}
+
+# kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
+# nI, run to the end under strace, that changes something outside it (a
+# rename, a netlink message, an unlink): the points where a kill leaves
+# something half done.
+kill_points() {
+	local i=$1 tr=$ROOT/kill.trace
+	shift
+	timeout 60 nsenter --net="/run/netns/$(ct "n$i")" strace -f -qq -o "$tr" "$BPFBR_BIN" \
+		--root "$ROOT/n$i" "$@" >/dev/null 2>&1 || return 1
+	sed -n 's/^[0-9 ]*\(rename\|renameat2\|sendto\|sendmsg\|unlink\|unlinkat\)(.*/\1/p' "$tr" |
+		awk '{ n[$1]++; print $1 ":" n[$1] }'
+}
+
+# A cluster change killed at any of its points: the next command (bpfbr gc)
+# finishes it (journal op "cluster"), so that the routes are always what the
+# stored declaration says, whichever of old and new that is.
+test_cluster_change_killed_anywhere() {
+	local op points p rc n=0
+	command -v strace >/dev/null || { skip "strace is not installed (scripts/deps.sh)"; return; }
+	mn_cluster 2 || return
+	for op in "node add n3 --address 192.0.2.3 --pod-cidr 10.244.3.0/24" "node del n3"; do
+		# shellcheck disable=SC2086
+		points=$(kill_points 1 $op) || fail "bpfbr $op failed under strace" || return 1
+		[ -n "$points" ] || fail "bpfbr $op changed nothing?" || return 1
+		for p in $points; do
+			# Back where the op starts from.
+			if [[ $op == "node add"* ]]; then bn 1 node del n3 >/dev/null 2>&1
+			else bn 1 node add n3 --address 192.0.2.3 --pod-cidr 10.244.3.0/24 >/dev/null 2>&1; fi
+			# shellcheck disable=SC2086
+			timeout 60 nsenter --net="/run/netns/$(ct n1)" strace -f -qq -o /dev/null \
+				-e "inject=${p%%:*}:signal=KILL:when=${p#*:}" "$BPFBR_BIN" \
+				--root "$ROOT/n1" $op >/dev/null 2>&1 &
+			wait $! 2>/dev/null # (bash's "Killed" notice)
+			rc=$?
+			check "gc after killing '$op' at $p" bn 1 gc || return 1
+			routes_as_declared 1 || { fail "after killing '$op' at $p (rc $rc)"; return 1; }
+			[ ! -e "$ROOT/n1/var/lib/bpfbr/journal" ] ||
+				fail "the journal stayed after gc (killed at $p)" || return 1
+			n=$((n + 1))
+		done
+	done
+	echo "  $n kill points, each reconciled to the declaration" >&2
+	routes_as_declared 1
+}
+
 run_tests "$@"
