@@ -5,6 +5,7 @@
 
 #include "bpfbr/nomasq.h"
 #include "cluster_nomasq.h"
+#include "cluster_store.h"
 #include "log.h"
 #include "state.h"
 #include "uplink.h"
@@ -43,6 +44,17 @@ int cluster_nomasq_set(const struct uplinkdp *u, const struct cluster *cl)
 	if (!err)
 		err = uplinkdp_nomasq_replace(u, w.keys, w.n);
 	free(w.keys);
+	return err;
+}
+
+int cluster_nomasq_fill(struct netctx *c, const struct uplinkdp *u)
+{
+	struct cluster cl;
+	int err = cluster_load(&c->p, &cl);
+
+	if (!err)
+		err = cluster_nomasq_set(u, &cl);
+	cluster_free(&cl);
 	return err;
 }
 

@@ -15,6 +15,9 @@
 /* Makes u's map exactly what cl says (empty when cl is not declared). A
  * datapath of a build without the map is left as it is. */
 int cluster_nomasq_set(const struct uplinkdp *u, const struct cluster *cl);
+/* The same from the stored declaration: a datapath made or upgraded (a
+ * build without the map gets an empty one). */
+int cluster_nomasq_fill(struct netctx *c, const struct uplinkdp *u);
 /* The same for every uplink a network masquerades through. */
 int cluster_nomasq_sync(struct netctx *c, const struct cluster *cl);
 

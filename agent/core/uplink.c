@@ -7,7 +7,6 @@
 #include <net/if.h>
 
 #include "cluster_nomasq.h"
-#include "cluster_store.h"
 #include "hook_attach.h"
 #include "link_alias.h"
 #include "log.h"
@@ -206,18 +205,6 @@ static void uplink_detach(struct netctx *c, const char *ifname, int ifindex)
 	}
 }
 
-/* A new datapath keeps the declared cluster's destinations untranslated. */
-static int uplink_nomasq_fill(struct netctx *c, const struct uplinkdp *u)
-{
-	struct cluster cl;
-	int err = cluster_load(&c->p, &cl);
-
-	if (!err)
-		err = cluster_nomasq_set(u, &cl);
-	cluster_free(&cl);
-	return err;
-}
-
 int uplink_join(struct netctx *c, const struct netstate *state, const struct uplink_opts *o,
 		struct bpfbr_uplink_cfg *out)
 {
@@ -257,7 +244,7 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 	err = uplinkdp_load(dir, &cfg, &u);
 	if (err)
 		return err;
-	err = uplink_nomasq_fill(c, &u);
+	err = cluster_nomasq_fill(c, &u); /* the cluster's destinations untranslated */
 	if (!err)
 		err = attach_uplink(c, o->ifname, l.ifindex, &u, state->mode);
 	if (!err && state->datapath == DATAPATH_XDP) {

@@ -189,6 +189,22 @@ test_status_shows_the_cluster() {
 	grep -q "node n3 .* route missing" <<<"$st" || fail "status text: $st"
 }
 
+# An uplink datapath of a build without the nomasq map gets one from
+# bpfbr upgrade, filled before the new programs run: pods still reach other
+# nodes' pods with their own addresses (here the map's pin is removed, which
+# is what such a datapath looks like).
+test_upgrade_fills_a_new_nomasq_map() {
+	local pin
+	three_nodes_with_pods || return
+	pin=$(find "$ROOT/n1/sys/fs/bpf" -name nomasq -path "*uplinks*" | head -1)
+	[ -n "$pin" ] || fail "n1 has no nomasq pin" || return 1
+	rm "$pin"
+	check "n1: upgrade" bn 1 upgrade || return 1
+	[ -e "$pin" ] || fail "the upgrade made no nomasq map" || return 1
+	serve p2 tcp 7040 || return 1
+	expect_peer p1 tcp 10.244.2.2 7040 10.244.1.2
+}
+
 # routes_as_declared I: node nI's routes of protocol 191 are what its stored
 # declaration says (one per other node, the cluster's unreachable route).
 routes_as_declared() {
