@@ -110,6 +110,24 @@ test_off_cluster_is_masqueraded() {
 		fail "n1 holds no translation of p1's flow to ext"
 }
 
+# A node added while two others ping every 2 ms: nothing is lost, and the
+# new node's pod reaches the others' (and back).
+test_node_added_under_traffic() {
+	local out
+	mn_cluster 2 || return
+	mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	ping_ok p1 10.244.2.2 || fail "p1 cannot ping p2 (the control)" || return 1
+	on p1 timeout 30 ping -q -i 0.002 -c 2000 -W 1 10.244.2.2 >"$ROOT/ping.out" 2>&1 &
+	local pinger=$!
+	mn_node 3 && mn_sync && mn_pod 3 p3 || { wait "$pinger"; return 1; }
+	wait "$pinger"
+	out=$(cat "$ROOT/ping.out")
+	grep -q " 0% packet loss" <<<"$out" || fail "p1 lost pings to p2 while n3 was added: $out" ||
+		return 1
+	ping_ok p3 10.244.1.2 && ping_ok p3 10.244.2.2 && ping_ok p1 10.244.3.2 ||
+		fail "n3's pod and the others do not reach each other"
+}
+
 # A node that goes: every other node drops its route; its range then hits
 # the cluster's unreachable route (ICMP unreachable to the pod), never the
 # default route: nothing of it reaches the router. The rest carries on.
