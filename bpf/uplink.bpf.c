@@ -6,6 +6,7 @@
  * per uplink, shared by the networks that masquerade through it. The
  * translation itself lives in lib/nat_*.h; these are the entry points.
  */
+#include "lib/cluster_in.h"
 #include "lib/common.h"
 #include "lib/eth.h"
 #include "lib/ipv4_opts.h"
@@ -38,7 +39,11 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	if (f.vlan_tagged || skb->vlan_present)
 		return ep ? nat_drop(skb, UPLINK_OUT, BPFBR_DROP_VLAN) : TC_ACT_OK;
 	if (ep) {
-		/* Never let a container's address out untranslated. */
+		/* Inside the cluster (pods, nodes, its exceptions) pods keep their
+		 * own address; elsewhere never let a container's address out
+		 * untranslated. */
+		if (nomasq_dst(p.daddr))
+			return TC_ACT_OK;
 		if (err)
 			return nat_drop(skb, UPLINK_OUT, -err);
 		return nat_verdict(skb, UPLINK_OUT, snat_container(skb, cfg, ep, &f, &p));
@@ -55,12 +60,13 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	struct ipv4_pkt p;
 	struct frame f = {};
 
-	/* Untagged IPv4 for the uplink's address; a tagged frame is a VLAN
-	 * device's, for the node's stack. */
+	/* Untagged IPv4 for the uplink's address, or from the cluster for a
+	 * container; a tagged frame is a VLAN device's, for the node's stack. */
 	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
-	    f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p) ||
-	    p.daddr != cfg->addr)
+	    f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p))
 		return TC_ACT_OK;
+	if (p.daddr != cfg->addr)
+		return nat_verdict(skb, UPLINK_IN, cluster_deliver(skb, &p));
 	/* A source route: the node's stack drops it (accept_source_route=0);
 	 * translated and delivered, it would go round that. */
 	if (p.l4_off != p.l3_off + sizeof(struct iphdr) && source_routed(skb, &p))

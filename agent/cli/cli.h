@@ -63,5 +63,7 @@ extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flus
 	cmd_upgrade, cmd_restore;
 extern const struct cli_cmd cmd_help, cmd_version;
 extern const struct cli_cmd cmd_monitor, cmd_metrics;
+extern const struct cli_cmd cmd_cluster_set, cmd_cluster_show, cmd_cluster_sync, cmd_node_add,
+	cmd_node_del, cmd_node_list, cmd_node_load, cmd_node_import;
 
 #endif

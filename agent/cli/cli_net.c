@@ -191,7 +191,7 @@ static const struct cli_opt create_opts[] = {
 	  "(default: none; ICMP and replies always pass, DNS when --dns names the gateway)" },
 	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
 	{ "mode", "MODE", "tc (default) or xdp: XDP programs in front of the TC ones" },
-	{ "uplink", "IFACE", "the node's interface that leads out (with --masquerade)" },
+	{ "uplink", "IFACE", "the node's interface that leads out (routed, or --masquerade)" },
 	{ "masquerade", NULL, "translate traffic leaving through the uplink to its address" },
 	{ "nat-ports", "LO-HI",
 	  "ports for flows whose own port is taken (default: above the "

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "cni_cluster.h"
 #include "cni_cmd.h"
 #include "cni_result.h"
 #include "gwallow.h"
@@ -297,7 +298,9 @@ static int add_to_network(struct cni_req *r, struct netctx *c, const struct want
 	bool created;
 	int err;
 
-	err = ensure_network(r, c, w, &state, &created);
+	err = cni_cluster_check(r, c, &w->subnet, ip);
+	if (!err)
+		err = ensure_network(r, c, w, &state, &created);
 	if (err)
 		return err;
 	err = net_attach(c, &o, &a);

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include "cni_cluster.h"
 #include "cni_cmd.h"
 #include "ipam.h"
 #include "log.h"
@@ -187,6 +188,12 @@ int cni_status(struct cni_req *r)
 	if (err) {
 		cni_fail(r->e, CNI_ERR_NOT_AVAILABLE, "the state directory %s is not writable: %s",
 			 c.p.state, strerror(-err));
+		goto out;
+	}
+	/* A pod network's node must be declared, with the network its pod CIDR. */
+	if (!cni_delegated(r) && cni_cluster_check(r, &c, &r->conf.subnet, 0)) {
+		r->e->code = CNI_ERR_NOT_AVAILABLE;
+		err = -EINVAL;
 		goto out;
 	}
 	err = state_load(&c.p, r->conf.name, &state);

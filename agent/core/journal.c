@@ -97,7 +97,8 @@ void journal_keep(struct journal *j)
 static bool recordable(const char *op, const char *net)
 {
 	return valid_netname(net) ||
-	       (!strcmp(op, JOURNAL_OP_UPGRADE) && net && !strcmp(net, JOURNAL_NET_ALL));
+	       ((!strcmp(op, JOURNAL_OP_UPGRADE) || !strcmp(op, JOURNAL_OP_CLUSTER)) && net &&
+		!strcmp(net, JOURNAL_NET_ALL));
 }
 
 int journal_run(const struct paths *p, const char *op, const char *net, journal_change_fn *change,
@@ -172,7 +173,8 @@ static bool upgrade_keys_ok(const struct journal_rec *r)
 
 	if (!upgrade)
 		return !r->datapath[0] && !r->uplink[0] && !r->step[0] && !r->hook[0] &&
-		       valid_netname(r->net);
+		       (valid_netname(r->net) ||
+			(!strcmp(r->op, JOURNAL_OP_CLUSTER) && !strcmp(r->net, JOURNAL_NET_ALL)));
 	if (r->netns[0] || (r->datapath[0] && r->uplink[0]))
 		return false;
 	if (strcmp(r->net, JOURNAL_NET_ALL) && !valid_netname(r->net))

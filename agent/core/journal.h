@@ -34,6 +34,7 @@
 #define JOURNAL_OP_NET_DELETE "net-delete"
 #define JOURNAL_OP_UPGRADE    "upgrade" /* network: a name, or JOURNAL_NET_ALL */
 #define JOURNAL_OP_RESTORE    "restore"
+#define JOURNAL_OP_CLUSTER    "cluster" /* network: JOURNAL_NET_ALL; finished by a sync */
 
 /* Keys a command adds to its record. */
 #define JOURNAL_DEVICE "device" /* the node-side device it creates, removes or re-hooks */

@@ -112,7 +112,7 @@ static int restore_config(struct netctx *c, const struct netstate *state, const 
 	struct bpfbr_netcfg cfg;
 
 	net_config_fill(state, &cfg, netstate_nslots(state));
-	if (state->masquerade) {
+	if (state->uplink[0]) {
 		int up = nl_link_index(&c->nl, state->uplink);
 
 		cfg.uplink_ifindex = up > 0 ? (uint32_t)up : 0;
@@ -280,6 +280,8 @@ int net_restore(struct netctx *c, const char *name, json_t *done)
 			did(done, &state, "uplink", state.uplink);
 		if (!err)
 			err = net_forwarding(&state);
+	} else if (!err && state.uplink[0]) {
+		err = net_forwarding(&state); /* routed: no uplink datapath */
 	}
 	switchdp_close(&dp);
 	if (!err)

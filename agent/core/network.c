@@ -20,6 +20,7 @@
 #include "subnet_check.h"
 #include "subnets.h"
 #include "sysctl.h"
+#include "uplink_route.h"
 #include "wording.h"
 
 #define DEFAULT_MTU   1500
@@ -118,14 +119,9 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		       ip_str(o->subnet.addr, (char[IP_STR_LEN]){ 0 }), o->subnet.prefix);
 		return -EINVAL;
 	}
-	if (o->masquerade != (o->up.ifname != NULL)) {
-		if (o->masquerade)
-			pr_err("network %s: %s needs %s, the interface that leads out", o->name,
-			       setting_name(SETTING_MASQUERADE), setting_name(SETTING_UPLINK));
-		else
-			pr_err("network %s: %s without %s (plain routing) is not supported; add %s",
-			       o->name, setting_name(SETTING_UPLINK),
-			       setting_name(SETTING_MASQUERADE), setting_name(SETTING_MASQUERADE));
+	if (o->masquerade && !o->up.ifname) {
+		pr_err("network %s: %s needs %s, the interface that leads out", o->name,
+		       setting_name(SETTING_MASQUERADE), setting_name(SETTING_UPLINK));
 		return -EINVAL;
 	}
 	if (o->mtu && (o->mtu < MIN_MTU || o->mtu > MAX_MTU)) {
@@ -186,7 +182,7 @@ void net_config_fill(const struct netstate *state, struct bpfbr_netcfg *cfg, uin
 	cfg->gateway = state->gateway;
 	cfg->flags = (state->spoofchk ? BPFBR_NET_SPOOFCHK : 0) |
 		     (state->hairpin ? BPFBR_NET_HAIRPIN : 0) |
-		     (state->masquerade ? BPFBR_NET_ROUTE_FAST : 0);
+		     (state->uplink[0] ? BPFBR_NET_ROUTE_FAST : 0);
 	cfg->nslots = nslots;
 	cfg->gw_ifindex = (uint32_t)state->gw_dev_ifindex;
 	/* Checked when the network was created or its state loaded. */
@@ -324,7 +320,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	state.node_netns_cookie = c->node_netns_cookie;
 	state.masquerade = o->masquerade;
 	state.datapath = o->datapath;
-	if (o->masquerade)
+	if (o->up.ifname)
 		snprintf(state.uplink, sizeof(state.uplink), "%s", o->up.ifname);
 	state.range_start = o->range_start;
 	state.range_end = o->range_end;
@@ -355,10 +351,11 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	err = subnets_add(&c->p, &state);
 	if (err)
 		goto undo_subnet; /* the pin it may have made */
-	if (state.masquerade) {
-		err = join_uplink(c, &state, o, pin_dir);
+	if (state.uplink[0]) {
+		err = state.masquerade ? join_uplink(c, &state, o, pin_dir)
+				       : uplink_route_join(c, &state, pin_dir);
 		if (err)
-			goto undo_subnet; /* join_uplink undid itself */
+			goto undo_subnet; /* both undo themselves */
 	}
 	err = net_follow_start(c, &state, &following); /* its pins go with pin_dir */
 	if (!err)
@@ -372,8 +369,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	return 0;
 
 undo_uplink:
-	if (state.masquerade)
-		uplink_leave(c, &state);
+	uplink_leave(c, &state);
 undo_subnet:
 	subnets_remove(&c->p, &state);
 	/* What build_net made: the gateway pair (one end takes the other) and the pins. */

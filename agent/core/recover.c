@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "switchdp.h"
+#include "cluster_sync.h"
 #include "journal.h"
 #include "log.h"
 #include "network.h"
@@ -49,6 +50,17 @@ static int upgrade_finish(struct netctx *c, const struct journal_rec *r)
 	return err;
 }
 
+/* A cluster change: the declaration was saved whole or not at all; the
+ * routes are made what it says. */
+static int cluster_resync(struct netctx *c)
+{
+	json_t *changes = json_array();
+	int err = cluster_sync(c, changes);
+
+	json_decref(changes);
+	return err;
+}
+
 /* The interrupted change itself: undone, or finished when it had begun to undo. */
 static int recover(struct netctx *c, const struct journal_rec *r)
 {
@@ -75,6 +87,8 @@ static int recover(struct netctx *c, const struct journal_rec *r)
 		json_decref(done);
 		if (err == -ENOENT)
 			err = 0;
+	} else if (!strcmp(r->op, JOURNAL_OP_CLUSTER)) {
+		err = cluster_resync(c);
 	}
 	return err;
 }

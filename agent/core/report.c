@@ -11,6 +11,7 @@
 #include "counter_names.h"
 #include "switchdp.h"
 #include "switchdp_maps.h"
+#include "cluster_report.h"
 #include "follow.h"
 #include "hooks.h"
 #include "netfollow.h"
@@ -365,7 +366,7 @@ static json_t *follow_json(struct netctx *c, const struct netstate *state, const
 json_t *report_status(struct netctx *c, const struct netstate *state)
 {
 	char dir[PATH_MAX];
-	json_t *o, *maps, *progs;
+	json_t *o, *maps, *progs, *cluster;
 	struct switchdp dp;
 
 	if (pin_net_dir(&c->p, state->name, dir, sizeof(dir)) || switchdp_open(dir, &dp))
@@ -394,6 +395,12 @@ json_t *report_status(struct netctx *c, const struct netstate *state)
 	switchdp_close(&dp);
 	if (state->masquerade)
 		json_object_set_new(o, "uplink", uplink_json(c, state));
+	else if (state->uplink[0])
+		json_object_set_new(o, "uplink",
+				    json_pack("{s:s, s:b}", "ifname", state->uplink, "routed", 1));
+	cluster = cluster_report(c, state);
+	if (cluster)
+		json_object_set_new(o, "cluster", cluster);
 	return o;
 }
 

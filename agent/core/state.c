@@ -463,7 +463,7 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 	r_str(r, o, "datapath", buf, sizeof(buf));
 	if (!r->ret && datapath_mode_parse(buf, &state->datapath))
 		r_fail(r, "\"%s\" must be \"tc\" or \"xdp\"", "datapath");
-	if (!r->ret && state->masquerade && !valid_ifname(state->uplink))
+	if (!r->ret && (state->masquerade || state->uplink[0]) && !valid_ifname(state->uplink))
 		r_fail(r, "\"%s\" is not a valid interface name", "uplink");
 	r_opt_ip(r, o, "range_start", &state->range_start);
 	r_opt_ip(r, o, "range_end", &state->range_end);

@@ -11,6 +11,7 @@
 #include "pin_layout.h"
 #include "state.h"
 #include "upgrade.h"
+#include "cluster_nomasq.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
@@ -160,6 +161,9 @@ static int upgrade_uplink(struct upgrading *u, const char *ifname)
 	if (err)
 		pr_err("cannot move the NAT sweeper of %s to the new program: %s", ifname,
 		       strerror(-err));
+	/* Before the new programs run: a map this build added is empty. */
+	if (!err)
+		err = cluster_nomasq_fill(u->c, &up);
 	if (!err)
 		err = hooks_of_uplink(u->c, ifname, &up, switch_one, u);
 	uplinkdp_close(&up);

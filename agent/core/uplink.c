@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <net/if.h>
 
+#include "cluster_nomasq.h"
 #include "hook_attach.h"
 #include "link_alias.h"
 #include "log.h"
@@ -69,13 +70,10 @@ static int pick_ports(const struct uplink_opts *o, struct bpfbr_uplink_cfg *cfg)
 	return 0;
 }
 
-/* The uplink must be a device of the node with an IPv4 address, and not one of ours. */
-static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l, uint32_t *addr)
+int uplink_check_device(struct netctx *c, const char *ifname, struct nl_link *l)
 {
-	uint8_t prefix;
-	int err;
+	int err = nl_link_get(&c->nl, ifname, 0, l);
 
-	err = nl_link_get(&c->nl, ifname, 0, l);
 	if (err) {
 		pr_err("uplink %s does not exist in the node namespace; pass the interface that "
 		       "leads out (see: ip route show default)",
@@ -93,6 +91,18 @@ static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l,
 		       ifname);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* The uplink must be a device of the node with an IPv4 address, and not one of ours. */
+static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l, uint32_t *addr)
+{
+	uint8_t prefix;
+	int err;
+
+	err = uplink_check_device(c, ifname, l);
+	if (err)
+		return err;
 	err = nl_addr_first(&c->nl, l->ifindex, addr, &prefix);
 	if (err) {
 		pr_err("uplink %s has no IPv4 address, which masquerade translates to; add one (ip "
@@ -234,7 +244,9 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 	err = uplinkdp_load(dir, &cfg, &u);
 	if (err)
 		return err;
-	err = attach_uplink(c, o->ifname, l.ifindex, &u, state->mode);
+	err = cluster_nomasq_fill(c, &u); /* the cluster's destinations untranslated */
+	if (!err)
+		err = attach_uplink(c, o->ifname, l.ifindex, &u, state->mode);
 	if (!err && state->datapath == DATAPATH_XDP) {
 		err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		if (err)
@@ -300,7 +312,8 @@ int uplink_restore(struct netctx *c, const struct netstate *state, bool *rebuilt
 struct uplink_users {
 	const struct netstate *state;
 	const char *ifname;
-	int n;
+	int n;	   /* masquerade through it */
+	int n_any; /* masquerade or route through it */
 	int fwd_before;
 };
 
@@ -308,27 +321,31 @@ static int count_user(struct netstate *other, void *arg)
 {
 	struct uplink_users *u = arg;
 
-	if (!strcmp(other->name, u->state->name) || !other->masquerade ||
+	if (!strcmp(other->name, u->state->name) || !other->uplink[0] ||
 	    strcmp(other->uplink, u->ifname))
 		return 0;
-	u->n++;
+	u->n += other->masquerade;
+	u->n_any++;
 	if (other->uplink_fwd_before >= 0)
 		u->fwd_before = other->uplink_fwd_before;
 	return 0;
 }
 
-/* Networks other than state that masquerade through ifname; *fwd_before gets
- * what one of them found the uplink's forwarding to be (-1: none knows). */
+/* Networks other than state that masquerade through ifname; *n_any gets how
+ * many masquerade or route through it, *fwd_before what one of those found
+ * the uplink's forwarding to be (-1: none knows). */
 static int other_users(struct netctx *c, const struct netstate *state, const char *ifname,
-		       int *fwd_before)
+		       int *fwd_before, int *n_any)
 {
 	struct uplink_users u = { .state = state, .ifname = ifname, .fwd_before = -1 };
 
 	if (state_foreach(&c->p, count_user, &u)) {
 		*fwd_before = -1;
+		*n_any = 1;
 		return 1; /* unknown: keep the datapath */
 	}
 	*fwd_before = u.fwd_before;
+	*n_any = u.n_any;
 	return u.n;
 }
 
@@ -341,9 +358,10 @@ static char *fwd_key(const char *ifname, char *buf, size_t size)
 int uplink_forwarding_before(struct netctx *c, const struct netstate *state)
 {
 	char key[128], val[16];
-	int before;
+	int before, any;
 
-	if (other_users(c, state, state->uplink, &before) && before >= 0)
+	other_users(c, state, state->uplink, &before, &any);
+	if (any && before >= 0)
 		return before;
 	if (sysctl_read(fwd_key(state->uplink, key, sizeof(key)), val, sizeof(val)))
 		return -1;
@@ -353,13 +371,16 @@ int uplink_forwarding_before(struct netctx *c, const struct netstate *state)
 int uplink_leave(struct netctx *c, const struct netstate *state)
 {
 	char key[128];
-	int before;
+	int before, any, masq;
 
-	if (!state->masquerade || other_users(c, state, state->uplink, &before))
+	if (!state->uplink[0])
 		return 0;
+	masq = other_users(c, state, state->uplink, &before, &any);
 	/* The last one out leaves the uplink's forwarding as it found it. */
-	if (state->uplink_fwd_before == 0 && nl_link_index(&c->nl, state->uplink) > 0)
+	if (!any && state->uplink_fwd_before == 0 && nl_link_index(&c->nl, state->uplink) > 0)
 		sysctl_write(fwd_key(state->uplink, key, sizeof(key)), "0");
+	if (!state->masquerade || masq)
+		return 0;
 	return uplink_remove(c, state->uplink);
 }
 

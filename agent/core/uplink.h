@@ -25,6 +25,9 @@ struct uplink_opts {
 
 #define NAT_MAX_DEFAULT 65536
 
+/* The uplink must be a device of the node, not loopback, and not one of
+ * bpfbr's; l gets it. Says why on stderr otherwise. */
+int uplink_check_device(struct netctx *c, const char *ifname, struct nl_link *l);
 /* Checks the options against the uplink and any network already using it,
  * then makes sure the uplink's datapath is there. */
 int uplink_join(struct netctx *c, const struct netstate *state, const struct uplink_opts *o,
@@ -38,8 +41,9 @@ int uplink_restore(struct netctx *c, const struct netstate *state, bool *rebuilt
 /* What the uplink's IPv4 forwarding was before bpfbr turned it on (0 or 1;
  * -1 unknown): as another network on it recorded it, or as it is now. */
 int uplink_forwarding_before(struct netctx *c, const struct netstate *state);
-/* Removes the uplink's datapath if state was the last network using it (and
- * turns the uplink's forwarding off again if that is how it was found). */
+/* Removes the uplink's datapath if state was the last network masquerading
+ * through it, and turns the uplink's forwarding off again if that is how it
+ * was found and state was the last network using it at all. */
 int uplink_leave(struct netctx *c, const struct netstate *state);
 /* Removes the uplink's datapath: its hooks on the device, then its pins. */
 int uplink_remove(struct netctx *c, const char *ifname);

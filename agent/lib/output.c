@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "cluster_output.h"
 #include "output.h"
 
 void print_json(json_t *v)
@@ -117,6 +118,11 @@ static void print_uplink(json_t *up)
 		printf("  uplink %s: %s\n", s(up, "ifname"), s(up, "error"));
 		return;
 	}
+	if (json_is_true(json_object_get(up, "routed"))) {
+		printf("  uplink %s: routed, the containers' own addresses (no masquerade)\n",
+		       s(up, "ifname"));
+		return;
+	}
 	printf("  uplink %s (%s): masquerade, %lld/%lld flows (share %lld per container), ports "
 	       "%lld-%lld, %lld endpoints\n",
 	       s(up, "ifname"), s(up, "address"), n(up, "flows"), n(up, "nat_max"),
@@ -203,6 +209,8 @@ static void print_one_status(json_t *st)
 	print_counters("events", json_object_get(st, "events"));
 	if (json_object_get(st, "uplink"))
 		print_uplink(json_object_get(st, "uplink"));
+	if (json_object_get(st, "cluster"))
+		print_cluster_status(json_object_get(st, "cluster"));
 }
 
 void print_status(json_t *nets, bool json)

@@ -103,7 +103,7 @@ static int cb_ctl(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Sends one request and runs cb over every reply until the ACK, DONE or an error. */
-static int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[32768]; /* large enough for a dump batch */
 	mnl_cb_t ctl[NLMSG_MIN_TYPE];

@@ -40,6 +40,12 @@ struct veth_req {
 	unsigned int mtu;	 /* both ends */
 };
 
+struct nlmsghdr;
+/* Sends the request nlh and reads the answers, each through cb (NULL: an
+ * acknowledgement is all there is); for the netlink files of other objects. */
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *nlh, void *data),
+	    void *data);
+
 int nl_open(struct nl *nl);
 void nl_close(struct nl *nl);
 

@@ -38,6 +38,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC_ADDED(PIN_MONITOR_CONSUMER, "mon_consumer", mon.consumer),
 	SPEC_ADDED(PIN_MONITOR_CONFIG, "mon_config", mon.config),
 	SPEC_ADDED(PIN_MONITOR_BUDGET, "mon_budget", mon.budget),
+	SPEC_ADDED("nomasq", "nat_nomasq", nomasq),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -293,4 +294,37 @@ int uplinkdp_arm(const struct uplinkdp *u)
 
 	/* The sweeper's timer moves to the pinned program's code (idempotent). */
 	return uplinkdp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
+}
+
+static bool nomasq_wanted(const struct bpfbr_nomasq_key *keys, uint32_t n,
+			  const struct bpfbr_nomasq_key *k)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (!memcmp(&keys[i], k, sizeof(*k)))
+			return true;
+	return false;
+}
+
+int uplinkdp_nomasq_replace(const struct uplinkdp *u, const struct bpfbr_nomasq_key *keys,
+			    uint32_t n)
+{
+	struct bpfbr_nomasq_key key, next, stale[BPFBR_NOMASQ_MAX];
+	uint32_t n_stale = 0;
+	uint8_t one = 1;
+
+	if (u->nomasq < 0)
+		return 0;
+	for (void *prev = NULL;
+	     n_stale < BPFBR_NOMASQ_MAX && !bpf_map_get_next_key(u->nomasq, prev, &next);
+	     prev = &key) {
+		key = next;
+		if (!nomasq_wanted(keys, n, &key))
+			stale[n_stale++] = key;
+	}
+	for (uint32_t i = 0; i < n_stale; i++)
+		bpf_map_delete_elem(u->nomasq, &stale[i]);
+	for (uint32_t i = 0; i < n; i++)
+		if (bpf_map_update_elem(u->nomasq, &keys[i], &one, BPF_ANY))
+			return -errno;
+	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "bpfbr/nat.h"
+#include "bpfbr/nomasq.h"
 #include "monitor_maps.h"
 
 /* Pins under the uplink's directory that another program reuses (follow.c). */
@@ -28,6 +29,7 @@ struct uplinkdp {
 	int flow_seq;
 	int flow_stats; /* -1: pinned by an older build */
 	struct monitor_maps mon;
+	int nomasq;
 	int counters;
 	int gc;
 	int devmap;
@@ -69,6 +71,10 @@ int uplinkdp_endpoint_del(const struct uplinkdp *u, uint32_t addr);
  * known (a datapath or a flow made by an older build). */
 int uplinkdp_flow_stats(const struct uplinkdp *u, uint32_t slot, const struct bpfbr_flow *fl,
 			struct bpfbr_flow_stats *st);
+/* Makes the nomasq map hold exactly keys[0..n) (bpfbr/nomasq.h); a
+ * datapath of a build without the map is left as it is. */
+int uplinkdp_nomasq_replace(const struct uplinkdp *u, const struct bpfbr_nomasq_key *keys,
+			    uint32_t n);
 
 typedef int (*uplinkdp_flow_cb)(uint32_t slot, const struct bpfbr_flow *fl, void *data);
 /* Calls cb for every live flow. */

@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "bpfbr/nat.h"
+#include "bpfbr/nomasq.h"
 #include "bpfbr/stats.h"
 #include "monitor.h"
 
@@ -90,6 +91,22 @@ struct {
 	__type(key, __u32);
 	__type(value, struct bpfbr_nat_gc);
 } nat_gc SEC(".maps");
+
+/* Destinations never masqueraded: the cluster's (bpfbr/nomasq.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BPFBR_NOMASQ_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bpfbr_nomasq_key);
+	__type(value, __u8);
+} nat_nomasq SEC(".maps");
+
+static __always_inline bool nomasq_dst(__u32 daddr)
+{
+	struct bpfbr_nomasq_key key = { .prefixlen = 32, .addr = daddr };
+
+	return bpf_map_lookup_elem(&nat_nomasq, &key) != NULL;
+}
 
 /* XDP mode: the containers' ports as redirect targets, ifindex -> ifindex. */
 struct {

@@ -14,6 +14,7 @@
  *   "flow_stats" slot -> struct bpfbr_flow_stats, the flow's packets and bytes
  *   "counters"  per-CPU, indexed by enum bpfbr_drop / enum bpfbr_event
  *   "gc"        the sweeper's timer and cursor
+ *   "nomasq"    destinations never masqueraded (nomasq.h)
  */
 #ifndef BPFBR_NAT_H
 #define BPFBR_NAT_H

@@ -68,6 +68,7 @@ enum bpfbr_event {
 	BPFBR_EV_INBOUND_EXPIRED,	     /* an idle inbound flow was forgotten */
 	BPFBR_EV_MAC_FOLLOWED,		     /* a container's port took its new MAC */
 	BPFBR_EV_MAC_REFUSED, /* a container's new MAC was not taken (owned, multicast) */
+	BPFBR_EV_CLUSTER_IN,  /* from another node of the cluster, delivered into a pod */
 	BPFBR_EVENT_END,
 };
 

@@ -26,7 +26,7 @@ FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_res
                       cli_parse cli_help cli_help_cmd cli_version cli_inspect parse log output \
                       output_inspect model wording elide cli_monitor cli_metrics \
                       monitor_pkt monitor_render pcapng metrics metrics_http counter_names \
-                      pin_layout paths
+                      pin_layout paths cli_cluster cluster cluster_output cluster_sources jsonutil
 FUZZ_BINS          += $(BUILD)/fuzz/fuzz-cli
 $(BUILD)/fuzz/fuzz-cli: $(BUILD)/fuzz/fuzz_cli.o $(FUZZ_AGENT_cli:%=$(BUILD)/fuzz/agent/%.o)
 	@if ! $(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) 2>$(BUILD)/fuzz/cli-link.log; \

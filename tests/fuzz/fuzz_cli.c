@@ -24,6 +24,9 @@
 #include <arpa/inet.h>
 
 #include "cli.h"
+#include "cluster_store.h"
+#include "cluster_sync.h"
+#include "journal.h"
 #include "kfeatures.h"
 #include "libfuzzer.h"
 #include "netns_name.h"
@@ -348,6 +351,66 @@ int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 	(void)state;
 	(void)flows;
 	broken("report_nat without a network");
+}
+
+/* The cluster commands (cli_cluster.c): the declaration as parsed from the
+ * command line, a node directory or a kubectl list reaches these. */
+int cluster_load(const struct paths *p, struct cluster *cl)
+{
+	(void)p;
+	memset(cl, 0, sizeof(*cl));
+	return 0;
+}
+
+int cluster_save(const struct paths *p, const struct cluster *cl)
+{
+	(void)p;
+	(void)cl;
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+int cluster_plan(struct netctx *c, const struct cluster *cl, struct cluster_plan *plan)
+{
+	char why[256];
+
+	(void)c;
+	memset(plan, 0, sizeof(*plan));
+	if (cl->self[0] && !valid_nodename(cl->self))
+		broken("cluster: an invalid self name");
+	for (uint32_t i = 0; i < cl->n_nodes; i++)
+		if (!valid_nodename(cl->nodes[i].name) || cl->nodes[i].pod_cidr.prefix > 32)
+			broken("cluster: an invalid node");
+	if (cluster_check(cl, why, sizeof(why)))
+		broken("cluster: a declaration that does not hold reached the plan");
+	pr_err("refused (fuzzing)");
+	return -EPERM;
+}
+
+void cluster_plan_free(struct cluster_plan *plan)
+{
+	(void)plan;
+}
+
+int cluster_apply(struct netctx *c, const struct cluster *cl, const struct cluster_plan *plan,
+		  json_t *changes)
+{
+	(void)c;
+	(void)cl;
+	(void)plan;
+	(void)changes;
+	broken("cluster_apply without a plan");
+}
+
+int journal_run(const struct paths *p, const char *op, const char *net, journal_change_fn *change,
+		void *arg)
+{
+	(void)p;
+	(void)op;
+	(void)net;
+	(void)change;
+	(void)arg;
+	broken("journal_run without a plan");
 }
 
 /* --- the target ------------------------------------------------------------------------- */

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+
+#include "cluster.h"
+#include "cluster_store.h"
+#include "cni_cluster.h"
+
+static bool inside(const struct cidr *outer, const struct cidr *inner)
+{
+	return inner->prefix >= outer->prefix && cidr_contains(outer, inner->addr);
+}
+
+int cni_cluster_check(struct cni_req *r, struct netctx *c, const struct cidr *subnet, uint32_t ip)
+{
+	char a[IP_STR_LEN], b[IP_STR_LEN];
+	const struct cluster_node *self;
+	struct cluster cl;
+	int err;
+
+	err = cluster_load(&c->p, &cl);
+	if (err)
+		return cni_code(r, err, CNI_ERR_SYSTEM);
+	if (!cl.declared || !cidr_overlaps(&cl.cidr, subnet)) {
+		cluster_free(&cl);
+		return 0;
+	}
+	self = cluster_self(&cl);
+	if (!self)
+		err = cni_fail(r->e, CNI_ERR_CONFIG,
+			       "subnet %s/%u of network %s is in the cluster %s/%u, but this node "
+			       "is not declared; declare it (bpfbr node add NAME --address IP "
+			       "--pod-cidr CIDR, bpfbr cluster set --self NAME)",
+			       ip_str(subnet->addr, a), subnet->prefix, r->conf.name,
+			       ip_str(cl.cidr.addr, b), cl.cidr.prefix);
+	else if (!inside(&self->pod_cidr, subnet))
+		err = cni_fail(r->e, CNI_ERR_CONFIG,
+			       "subnet %s/%u of network %s is not inside this node's (%s) pod CIDR "
+			       "%s/%u; give the network that pod CIDR",
+			       ip_str(subnet->addr, a), subnet->prefix, r->conf.name, self->name,
+			       ip_str(self->pod_cidr.addr, b), self->pod_cidr.prefix);
+	else if (ip && !cidr_contains(&self->pod_cidr, ip))
+		err = cni_fail(r->e, CNI_ERR_ADDRESS,
+			       "address %s is not in this node's (%s) pod CIDR %s/%u: pods of "
+			       "other nodes are routed there; ask for an address inside it",
+			       ip_str(ip, a), self->name, ip_str(self->pod_cidr.addr, b),
+			       self->pod_cidr.prefix);
+	cluster_free(&cl);
+	return err ? -EINVAL : 0;
+}

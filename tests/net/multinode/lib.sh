@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A simulated cluster for the multi-node tests (issue 13), namespaces only:
+#   fabric  a namespace holding the bridge br0, the nodes' L2 segment
+#   nI      node I (1..N): eth0 192.0.2.I/24 on the fabric, default route via
+#           the router; bpfbr runs there under its own root $ROOT/nI with a
+#           bpffs of its own, pod network "pod" 10.244.I.0/24 routed through
+#           eth0 with masquerade (which the cluster limits to off-cluster)
+#   router  192.0.2.254 on the fabric, 198.51.100.1 towards ext
+#   ext     198.51.100.2, the world outside the cluster (TEST-NET-2)
+# Nodes are declared from one directory of node files ($ROOT/nodes.d) that
+# every node loads, as a cluster would share it.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+CLUSTER_CIDR=10.244.0.0/16
+ROUTER_IP=192.0.2.254
+EXT_IP=198.51.100.2
+NODES_D=""
+
+# bn I ARGS…: bpfbr on node nI, under its own root (the suite's mode applies).
+bn() {
+	local i=$1
+	shift
+	if [ "${BPFBR_TEST_MODE:-tc}" != tc ] && [ "${1:-}" = net ] && [ "${2:-}" = create ]; then
+		shift 2
+		set -- net create --mode "$BPFBR_TEST_MODE" "$@"
+	fi
+	timeout "${BPFBR_TIMEOUT:-60}" nsenter --net="/run/netns/$(ct "n$i")" "$BPFBR_BIN" \
+		--root "$ROOT/n$i" "$@"
+}
+# onn I CMD…: CMD in node nI's namespace.
+onn() { on "n$1" "${@:2}"; }
+
+# The bpffs of every node is unmounted when the world goes (lib.sh's cleanup).
+world_teardown() {
+	local m
+	for m in "$ROOT"/n[0-9]*/sys/fs/bpf; do
+		[ -d "$m" ] && umount "$m" 2>/dev/null
+	done
+}
+
+# mn_fabric: the fabric, the router and ext.
+mn_fabric() {
+	need_feature bridge || return
+	ns_new fabric || return 1
+	ns_new router || return 1
+	ns_new ext || return 1
+	on fabric ip link add br0 type bridge || return 1
+	on fabric ip link set br0 up || return 1
+	ip link add r0 netns "$(ct router)" type veth peer name pr netns "$(ct fabric)" || return 1
+	on fabric ip link set pr master br0 up || return 1
+	ip link add r1 netns "$(ct router)" type veth peer name eth0 netns "$(ct ext)" || return 1
+	on router ip addr add "$ROUTER_IP/24" dev r0 && on router ip link set r0 up &&
+		on router ip addr add 198.51.100.1/24 dev r1 && on router ip link set r1 up &&
+		on router sysctl -qw net.ipv4.ip_forward=1 &&
+		on ext ip addr add "$EXT_IP/24" dev eth0 && on ext ip link set eth0 up &&
+		on ext ip route add default via 198.51.100.1 || return 1
+	NODES_D=$ROOT/nodes.d
+	mkdir -p "$NODES_D"
+}
+
+# mn_declare I: node nI's file in the shared directory.
+mn_declare() {
+	jq -n --arg n "n$1" --arg a "192.0.2.$1" --arg c "10.244.$1.0/24" \
+		'{name: $n, address: $a, pod_cidr: $c}' >"$NODES_D/n$1.json"
+}
+
+# mn_node I: node nI on the fabric with its root, declared in the directory;
+# its cluster is set and its pod network made.
+mn_node() {
+	local i=$1
+	ns_new "n$i" || return 1
+	mkdir -p "$ROOT/n$i/sys/fs/bpf"
+	mount -t bpf bpf "$ROOT/n$i/sys/fs/bpf" || return 1
+	ip link add eth0 netns "$(ct "n$i")" type veth peer name "pn$i" netns "$(ct fabric)" ||
+		return 1
+	on fabric ip link set "pn$i" master br0 up || return 1
+	onn "$i" ip addr add "192.0.2.$i/24" dev eth0 && onn "$i" ip link set eth0 up &&
+		onn "$i" ip route add default via "$ROUTER_IP" || return 1
+	mn_declare "$i"
+	check "n$i: cluster set" bn "$i" cluster set --cidr "$CLUSTER_CIDR" --self "n$i" ||
+		return 1
+	check "n$i: net create pod" bn "$i" net create pod --subnet "10.244.$i.0/24" \
+		--uplink eth0 --masquerade || return 1
+}
+
+# mn_sync: every node loads the directory (and so converges to it).
+mn_sync() {
+	local d i
+	for d in "$ROOT"/n[0-9]*/; do
+		i=$(basename "$d")
+		i=${i#n}
+		check "n$i: node load" bn "$i" node load "$NODES_D" || return 1
+	done
+}
+
+# mn_cluster N: the fabric and nodes n1..nN, all synchronised.
+mn_cluster() {
+	mn_fabric || return
+	for i in $(seq "$1"); do mn_node "$i" || return 1; done
+	mn_sync
+}
+
+# mn_pod I NAME [LAST]: a pod NAME on node nI at 10.244.I.LAST (default 2).
+mn_pod() {
+	check "attach $2 on n$1" bn "$1" attach pod "$(ct "$2")" --create-netns \
+		--ip "10.244.$1.${3:-2}" || return 1
+}
