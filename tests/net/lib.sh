@@ -193,6 +193,13 @@ listening() {
 	return 1
 }
 
+# flowfill: scripts/bench/flowfill (make bench-tools), built here if missing.
+flowfill_bin() {
+	local b=$TOP/build/bench/flowfill
+	[ -x "$b" ] || { b=$ROOT/flowfill; cc -O2 -o "$b" "$TOP/scripts/bench/flowfill.c" || return 1; }
+	echo "$b"
+}
+
 # capture TAG DEV FILTER CMD…: tcpdump run through CMD (`on a2`, `node`) on
 # DEV, keeping the frames that arrive and match FILTER in $ROOT/TAG.cap; it
 # listens when this returns. Each frame is written as it comes

@@ -44,13 +44,6 @@ test_many_containers_all_reachable() {
 	[ "$AUDIT_PROBLEMS" = 0 ] || fail "$(grep -m1 -E '^(LEAK|BROKEN)' "$ROOT/audit.out")"
 }
 
-# flowfill: scripts/bench/flowfill (make bench-tools), built here if missing.
-flowfill_bin() {
-	local b=$TOP/build/bench/flowfill
-	[ -x "$b" ] || { b=$ROOT/flowfill; cc -O2 -o "$b" "$TOP/scripts/bench/flowfill.c" || return 1; }
-	echo "$b"
-}
-
 # Two containers open FLOWS/2 UDP flows each (one packet per flow, distinct
 # source ports, to different ports of ext so their outside ports may
 # coincide), all at once in the table; a new flow still works, and a detach

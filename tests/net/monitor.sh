@@ -166,6 +166,48 @@ test_loss_is_reported() {
 		fail "the summary counts $seen events, the output has $(events mon '.src == "10.40.0.99"')"
 }
 
+# A flood of a million dropped frames (spoofed sources: 20 runs of flowfill,
+# 50 000 frames each) while a monitor runs at its default rate: every drop
+# the switch counts is either handed to the monitor or reported lost, the
+# summary says how many, and the network keeps forwarding all along (a2 pings
+# the gateway through the flood, and after it).
+test_flood_while_monitoring() {
+	local ff before spoofed drops0 drops1 sent=0 seen lost i out ping_pid
+	ff=$(flowfill_bin) || fail "cannot build flowfill" || return 1
+	up || return 1
+	ping_ok a2 10.40.0.1 || fail "a2 cannot ping the gateway before the flood" || return 1
+	before=$(ip_spoof_drops)
+	drops0=$(bpfbr -j status neta | jq '[.[0].drops[]] | add')
+	mon_start mon neta || return 1
+	on a2 ping -n -i 0.2 -c 300 10.40.0.1 >"$ROOT/ping.out" 2>&1 &
+	ping_pid=$!
+	for i in $(seq 20); do
+		out=$(on a1 "$ff" -s 10.40.0.99 -d 10.40.0.3 -p $((1000 + i)) -l 10000 -n 50000 \
+			-r 1000000) || fail "flowfill run $i: $out" || break
+		sent=$((sent + $(sed -n 's/^sent=\([0-9]*\).*/\1/p' <<<"$out")))
+	done
+	kill "$ping_pid" 2>/dev/null
+	wait "$ping_pid" 2>/dev/null
+	[ "$sent" -ge 1000000 ] || fail "flowfill sent $sent frames, not a million" || return 1
+	spoofed=$(($(ip_spoof_drops) - before))
+	echo "  figure: sent=$sent ip_spoof=$spoofed $(grep -c 'bytes from' "$ROOT/ping.out") ping replies during the flood"
+	grep -q 'bytes from 10.40.0.1' "$ROOT/ping.out" ||
+		fail "a2 had no answer from the gateway during the flood: $(tail -n3 "$ROOT/ping.out")" ||
+		return 1
+	ping_ok a2 10.40.0.1 && ping_ok a2 10.40.0.2 || fail "the network stopped forwarding" || return 1
+	mon_stop mon || return 1
+	drops1=$(bpfbr -j status neta | jq '[.[0].drops[]] | add')
+	read -r seen lost < <(sed -nE 's/^([0-9]+) events seen, ([0-9]+) lost.*/\1 \2/p' "$ROOT/mon.err")
+	echo "  figure: $(tail -n1 "$ROOT/mon.err")"
+	[ "$(grep -c . "$ROOT/mon.out")" = "$seen" ] ||
+		fail "the summary counts $seen events, the output has $(grep -c . "$ROOT/mon.out")" ||
+		return 1
+	[ $((seen + lost)) -ge "$spoofed" ] && [ $((seen + lost)) -le $((drops1 - drops0)) ] &&
+		[ "$lost" -gt 0 ] ||
+		fail "summary '$(tail -n1 "$ROOT/mon.err")': expected seen + lost between the $spoofed spoofed drops and all $((drops1 - drops0)) drops, some lost" ||
+		return 1
+}
+
 # A frame to a MAC nobody has is flooded (not a drop in bpfbr, as behind a
 # bridge): --type trace shows it, with where the other frames went.
 test_unknown_mac_flood_trace() {
