@@ -251,8 +251,6 @@ static int join_uplink(struct netctx *c, struct netstate *state, const struct ne
 		       const char *pin_dir)
 {
 	struct bpfbr_uplink_cfg ucfg;
-	struct bpfbr_netcfg cfg;
-	struct switchdp dp;
 	int err;
 
 	err = uplink_join(c, state, &o->up, &ucfg);
@@ -266,29 +264,10 @@ static int join_uplink(struct netctx *c, struct netstate *state, const struct ne
 		pr_err("%s %u of network %s is larger than the table (%s %u)",
 		       setting_name(SETTING_NAT_SHARE), state->nat_share, state->name,
 		       setting_name(SETTING_NAT_MAX), ucfg.nat_max);
-		err = -EINVAL;
-		goto undo;
+		uplink_leave(c, state);
+		return -EINVAL;
 	}
-	state->uplink_fwd_before = uplink_forwarding_before(c, state);
-	err = net_forwarding(state);
-	if (err)
-		goto undo;
-	err = switchdp_open(pin_dir, &dp);
-	if (err)
-		goto undo;
-	err = switchdp_config_get(&dp, &cfg);
-	if (!err) {
-		cfg.uplink_ifindex = ucfg.ifindex;
-		err = switchdp_config_set(&dp, &cfg);
-	}
-	switchdp_close(&dp);
-	if (!err)
-		return 0;
-	pr_err("cannot point network %s at uplink %s: %s", state->name, state->uplink,
-	       strerror(-err));
-undo:
-	uplink_leave(c, state);
-	return err;
+	return uplink_point(c, state, pin_dir, ucfg.ifindex);
 }
 
 /* The network o describes: its gateway pair, datapath, subnet, uplink share and state. */

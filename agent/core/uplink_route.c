@@ -9,26 +9,21 @@
 #include "uplink.h"
 #include "uplink_route.h"
 
-int uplink_route_join(struct netctx *c, struct netstate *state, const char *pin_dir)
+int uplink_point(struct netctx *c, struct netstate *state, const char *pin_dir, uint32_t ifindex)
 {
 	struct bpfbr_netcfg cfg;
 	struct switchdp dp;
-	struct nl_link l;
 	int err;
 
-	err = uplink_check_device(c, state->uplink, &l);
-	if (err)
-		return err;
 	state->uplink_fwd_before = uplink_forwarding_before(c, state);
 	err = net_forwarding(state);
-	if (err)
-		goto undo;
-	err = switchdp_open(pin_dir, &dp);
+	if (!err)
+		err = switchdp_open(pin_dir, &dp);
 	if (err)
 		goto undo;
 	err = switchdp_config_get(&dp, &cfg);
 	if (!err) {
-		cfg.uplink_ifindex = (uint32_t)l.ifindex;
+		cfg.uplink_ifindex = ifindex;
 		err = switchdp_config_set(&dp, &cfg);
 	}
 	switchdp_close(&dp);
@@ -39,4 +34,12 @@ int uplink_route_join(struct netctx *c, struct netstate *state, const char *pin_
 undo:
 	uplink_leave(c, state);
 	return err;
+}
+
+int uplink_route_join(struct netctx *c, struct netstate *state, const char *pin_dir)
+{
+	struct nl_link l;
+	int err = uplink_check_device(c, state->uplink, &l);
+
+	return err ?: uplink_point(c, state, pin_dir, (uint32_t)l.ifindex);
 }

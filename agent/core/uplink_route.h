@@ -16,5 +16,9 @@
  * forwarding on for the uplink and the gateway device (what the uplink's
  * forwarding was goes into state). Undoes itself on error. */
 int uplink_route_join(struct netctx *c, struct netstate *state, const char *pin_dir);
+/* The part a masquerading network shares, once its uplink is joined: the
+ * forwarding, and the switch's fast path to ifindex. On error it leaves the
+ * uplink (uplink_leave). */
+int uplink_point(struct netctx *c, struct netstate *state, const char *pin_dir, uint32_t ifindex);
 
 #endif
