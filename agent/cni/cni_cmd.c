@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/rtnetlink.h>
 
 #include "cni_cmd.h"
 #include "netns.h"
@@ -95,7 +96,7 @@ int cni_uplink(struct cni_req *r, struct netctx *c, struct nl_link *up)
 			snprintf(up->name, sizeof(up->name), "%s", r->conf.uplink);
 		return 0; /* net_create explains a missing uplink */
 	}
-	err = nl_route_dump(&c->nl, find_default, &d);
+	err = nl_route_dump(&c->nl, RTN_UNICAST, find_default, &d);
 	if (!err && d.oif)
 		err = nl_link_get(&c->nl, NULL, d.oif, up);
 	if (err || !d.oif)

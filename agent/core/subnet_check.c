@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <linux/rtnetlink.h>
 
 #include "subnet_check.h"
 
@@ -68,7 +69,7 @@ int subnet_node_conflict(struct nl *nl, const struct cidr *s, char *why, size_t 
 
 	err = nl_addr_dump(nl, addr_overlaps, &o);
 	if (!err && !o.found)
-		err = nl_route_dump(nl, route_overlaps, &o);
+		err = nl_route_dump(nl, RTN_UNICAST, route_overlaps, &o);
 	if (err < 0)
 		return err;
 	if (err > 0)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <linux/rtnetlink.h>
 
 #include "hook_attach.h"
 #include "switchdp.h"
@@ -58,7 +59,7 @@ static bool check_routes(struct nl *cnl, const struct verify_expect *x, struct v
 	for (uint32_t i = 0; x && i < x->n_routes; i++) {
 		struct route_find f = { .want = x->routes[i] };
 
-		if (nl_route_dump(cnl, match_route, &f) || !f.found)
+		if (nl_route_dump(cnl, RTN_UNICAST, match_route, &f) || !f.found)
 			return differs(res, VERIFY_ROUTE_MISSING,
 				       "the route to %s/%u via %s is missing in the container",
 				       ip_str(f.want.dst, d), f.want.prefix,

@@ -435,6 +435,7 @@ int nl_route_add_default(struct nl *nl, int ifindex, uint32_t gateway)
 struct route_dump {
 	nl_route_cb cb;
 	void *data;
+	uint8_t type;
 	int err;
 };
 
@@ -442,11 +443,13 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 {
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	struct route_dump *d = data;
-	struct nl_route r = { .prefix = rtm->rtm_dst_len };
+	struct nl_route r = { .prefix = rtm->rtm_dst_len,
+			      .type = rtm->rtm_type,
+			      .protocol = rtm->rtm_protocol };
 	uint32_t table = rtm->rtm_table;
 	const struct nlattr *a;
 
-	if (d->err || rtm->rtm_family != AF_INET || rtm->rtm_type != RTN_UNICAST)
+	if (d->err || rtm->rtm_family != AF_INET || (d->type && rtm->rtm_type != d->type))
 		return MNL_CB_OK;
 	mnl_attr_for_each (a, nlh, sizeof(*rtm)) {
 		if (mnl_attr_validate(a, MNL_TYPE_U32))
@@ -475,11 +478,11 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int nl_route_dump(struct nl *nl, nl_route_cb cb, void *data)
+int nl_route_dump(struct nl *nl, uint8_t type, nl_route_cb cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct route_dump d = { cb, data, 0 };
+	struct route_dump d = { cb, data, type, 0 };
 	struct rtmsg *rtm;
 	int err;
 

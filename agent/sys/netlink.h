@@ -83,9 +83,12 @@ struct nl_route {
 	uint32_t gateway; /* 0: none */
 	int oif;
 	uint32_t priority;
+	uint8_t type;	  /* RTN_UNICAST, RTN_UNREACHABLE, ... */
+	uint8_t protocol; /* RTPROT_KERNEL, RTPROT_BOOT, ... */
 };
 typedef int (*nl_route_cb)(const struct nl_route *route, void *data);
-/* Every IPv4 unicast route of the main table. */
-int nl_route_dump(struct nl *nl, nl_route_cb cb, void *data);
+/* Every IPv4 route of the main table of that type (RTN_UNSPEC: of any type).
+ * A callback returns 0 to go on, > 0 to stop (0 returned), < 0 to fail. */
+int nl_route_dump(struct nl *nl, uint8_t type, nl_route_cb cb, void *data);
 
 #endif

@@ -11,57 +11,25 @@
 struct owned_dump {
 	owned_route_cb cb;
 	void *data;
-	int err;
 };
 
-static int cb_owned(const struct nlmsghdr *nlh, void *data)
+static int cb_owned(const struct nl_route *r, void *data)
 {
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	struct owned_dump *d = data;
-	struct owned_route r = { .prefix = rtm->rtm_dst_len,
-				 .unreachable = rtm->rtm_type == RTN_UNREACHABLE };
-	uint32_t table = rtm->rtm_table;
-	const struct nlattr *a;
+	const struct owned_dump *d = data;
+	struct owned_route o = { .dst = r->dst,
+				 .prefix = r->prefix,
+				 .unreachable = r->type == RTN_UNREACHABLE,
+				 .gateway = r->gateway,
+				 .oif = r->oif };
 
-	if (d->err || rtm->rtm_family != AF_INET || rtm->rtm_protocol != RTPROT_BPFBR)
-		return MNL_CB_OK;
-	mnl_attr_for_each (a, nlh, sizeof(*rtm)) {
-		if (mnl_attr_validate(a, MNL_TYPE_U32))
-			continue;
-		switch (mnl_attr_get_type(a)) {
-		case RTA_DST:
-			r.dst = mnl_attr_get_u32(a);
-			break;
-		case RTA_GATEWAY:
-			r.gateway = mnl_attr_get_u32(a);
-			break;
-		case RTA_OIF:
-			r.oif = (int)mnl_attr_get_u32(a);
-			break;
-		case RTA_TABLE:
-			table = mnl_attr_get_u32(a);
-			break;
-		}
-	}
-	if (table == RT_TABLE_MAIN)
-		d->err = d->cb(&r, d->data);
-	return MNL_CB_OK;
+	return r->protocol == RTPROT_BPFBR ? d->cb(&o, d->data) : 0;
 }
 
 int nl_owned_route_dump(struct nl *nl, owned_route_cb cb, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct owned_dump d = { cb, data, 0 };
-	struct rtmsg *rtm;
-	int err;
+	struct owned_dump d = { cb, data };
 
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	err = nl_talk(nl, nlh, cb_owned, &d);
-	return err ?: d.err;
+	return nl_route_dump(nl, RTN_UNSPEC, cb_owned, &d);
 }
 
 static int route_msg(struct nl *nl, const struct owned_route *r, uint16_t type, uint16_t flags)
@@ -126,7 +94,7 @@ static int cb_onlink(const struct nl_route *r, void *data)
 int nl_onlink_dev(struct nl *nl, uint32_t addr, int *oif)
 {
 	struct onlink o = { .addr = addr }; /* a default route is no link */
-	int err = nl_route_dump(nl, cb_onlink, &o);
+	int err = nl_route_dump(nl, RTN_UNICAST, cb_onlink, &o);
 
 	if (err)
 		return err;
