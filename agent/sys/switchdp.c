@@ -40,6 +40,8 @@ static const struct pin_spec switchdp_pins[] = {
 	SPEC_ADDED(PIN_MONITOR_CONSUMER, "mon_consumer", mon.consumer),
 	SPEC_ADDED(PIN_MONITOR_CONFIG, "mon_config", mon.config),
 	SPEC_ADDED(PIN_MONITOR_BUDGET, "mon_budget", mon.budget),
+	SPEC_ADDED(PIN_CONFIG6, "bpfbr_config6", config6),
+	SPEC_ADDED(PIN_PORTS6, "bpfbr_ports6", ports6),
 	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
