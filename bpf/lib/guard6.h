@@ -4,11 +4,13 @@
  * subnet: the node's guard as for IPv4 (guard.h). Of the node, a container
  * may reach the gateway's addresses (its address in the subnet and its
  * link-local one) with ICMPv6 (echo, neighbour discovery, MLD) and the
- * services --gateway-allow names; replies to flows the node opened (TCP
- * past the SYN, echo replies, ICMPv6 errors) pass to whichever node
- * address. Multicast goes to the stack, as for IPv4. bpfbr does not route
- * IPv6 beyond the network yet: a destination the node has a route to is
- * dropped (ipv6_unrouted), so nothing escapes unguarded into another network.
+ * services --gateway-allow names, and replies to flows the node opened
+ * (TCP past the SYN, echo replies, ICMPv6 errors: the node reaches the
+ * subnet from the gateway's address). Multicast goes to the stack, as for
+ * IPv4. bpfbr does not route IPv6 beyond the network yet, and with IPv6
+ * forwarding off on the gateway device a FIB lookup cannot tell the node's
+ * other addresses from the world: everything else is dropped
+ * (ipv6_unrouted), so nothing escapes into the node or another network.
  */
 #ifndef BPFBR_BPF_GUARD6_H
 #define BPFBR_BPF_GUARD6_H
@@ -17,11 +19,8 @@
 #include "maps.h"
 #include "maps6.h"
 
-#define AF_INET6 10
-
-/* The guard's rules for p to a node address (the gateway's: to_gateway). 0 or -reason. */
-static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const struct ipv6_pkt *p,
-				       bool to_gateway)
+/* The guard's rules for p to one of the gateway's addresses. 0 or -reason. */
+static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const struct ipv6_pkt *p)
 {
 	if (cfg->flags & BPFBR_NET_NODE_OPEN)
 		return 0;
@@ -33,11 +32,6 @@ static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const str
 	/* A reply: a TCP segment past the SYN; an echo reply or an error. */
 	if (p->proto == NEXTHDR_TCP && (p->tcp_flags & TCP_FLAG_ACK))
 		return 0;
-	if (p->proto == NEXTHDR_ICMP &&
-	    (p->icmp_type == ICMPV6_ECHO_REPLY || icmp6_is_error(p->icmp_type)))
-		return 0;
-	if (!to_gateway)
-		return -BPFBR_DROP_NODE_DENIED;
 	/* Pings, neighbour discovery and MLD; never a router's messages. */
 	if (p->proto == NEXTHDR_ICMP)
 		return p->icmp_type == ICMPV6_ROUTER_ADVERT || p->icmp_type == ICMPV6_REDIRECT
@@ -61,13 +55,11 @@ static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const str
  * stack is to have it, or a negative drop reason. Not IPv6, or a network
  * without an IPv6 subnet: TC_ACT_OK (node_frame_guard() judged it).
  */
-static __always_inline int route_ipv6(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-				      const struct frame *f)
+static __always_inline int route_ipv6(const struct bpfbr_netcfg *cfg, const struct frame *f)
 {
-	struct bpf_fib_lookup fib = {};
 	struct bpfbr_netcfg6 *c6;
 	struct ipv6_pkt p;
-	int err, rc;
+	int err;
 
 	if (f->proto != ETH_P_IPV6)
 		return TC_ACT_OK;
@@ -83,23 +75,12 @@ static __always_inline int route_ipv6(struct __sk_buff *skb, const struct bpfbr_
 	if (ipv6_is_multicast(p.daddr))
 		return TC_ACT_OK;
 	if (ipv6_equal(p.daddr, c6->gateway) || ipv6_equal(p.daddr, c6->gateway_ll))
-		return node_guard6(cfg, &p, true) ?: TC_ACT_OK;
+		return node_guard6(cfg, &p) ?: TC_ACT_OK;
 	/* Another address of the subnet (a stale neighbour entry): the stack
-	 * decides, as for IPv4. Another link-local address is no node's. */
-	if (ipv6_in_prefix(p.daddr, c6->subnet, c6->prefix))
+	 * decides, as for IPv4. */
+	if (ipv6_in_prefix(p.daddr, c6->subnet, c6->prefix) || (cfg->flags & BPFBR_NET_NODE_OPEN))
 		return TC_ACT_OK;
-	if (ipv6_is_link_local(p.daddr))
-		return -BPFBR_DROP_NODE_DENIED;
-	fib.family = AF_INET6;
-	fib.l4_protocol = p.proto;
-	fib.ifindex = cfg->gw_ifindex;
-	__builtin_memcpy(fib.ipv6_src, p.saddr, 16);
-	__builtin_memcpy(fib.ipv6_dst, p.daddr, 16);
-	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_OUTPUT);
-	/* One of the node's addresses (or no route at all: the stack drops it). */
-	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED)
-		return node_guard6(cfg, &p, false) ?: TC_ACT_OK;
-	return -BPFBR_DROP_IPV6_UNROUTED;
+	return ipv6_is_link_local(p.daddr) ? -BPFBR_DROP_NODE_DENIED : -BPFBR_DROP_IPV6_UNROUTED;
 }
 
 #endif
