@@ -28,8 +28,9 @@ static int run_attach(struct cli *cli)
 	int err;
 
 	o.ifname = cli_get(cli, "ifname");
-	if (cli_dual_ip(cli, &o))
-		return -EINVAL;
+	err = cli_dual_ip(cli, &o);
+	if (err)
+		return err;
 	v = cli_get(cli, "mac");
 	if (v) {
 		if (parse_mac(v, want_mac)) {

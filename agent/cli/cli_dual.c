@@ -24,7 +24,7 @@ static int split(struct cli *cli, const char *name, const char **v4, const char 
 			       "once per address family",
 			       name, slot == v6 ? "IPv6" : "IPv4", elide(*slot, a, sizeof(a)),
 			       elide(v[i], b, sizeof(b)));
-			return -EINVAL;
+			return 2; /* the command line is wrong, as for any option given twice */
 		}
 		*slot = v[i];
 	}
@@ -34,9 +34,10 @@ static int split(struct cli *cli, const char *name, const char **v4, const char 
 int cli_dual_net(struct cli *cli, struct net_opts *o)
 {
 	const char *s4, *s6, *g4, *g6;
+	int err = split(cli, "subnet", &s4, &s6) ?: split(cli, "gateway", &g4, &g6);
 
-	if (split(cli, "subnet", &s4, &s6) || split(cli, "gateway", &g4, &g6))
-		return -EINVAL;
+	if (err)
+		return err;
 	if (!s4) {
 		pr_err("network %s needs an IPv4 --subnet CIDR, e.g. --subnet 10.40.0.0/24%s",
 		       o->name, s6 ? " (IPv6-only networks are not supported yet)" : "");
@@ -70,9 +71,10 @@ int cli_dual_net(struct cli *cli, struct net_opts *o)
 int cli_dual_ip(struct cli *cli, struct attach_opts *o)
 {
 	const char *v4, *v6;
+	int err = split(cli, "ip", &v4, &v6);
 
-	if (split(cli, "ip", &v4, &v6))
-		return -EINVAL;
+	if (err)
+		return err;
 	if (v4 && parse_ipv4(v4, &o->ip)) {
 		pr_err("--ip must be an IPv4 address, not \"%s\"", E(v4));
 		return -EINVAL;

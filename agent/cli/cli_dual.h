@@ -2,7 +2,8 @@
 /*
  * Options given once per address family (layer: cli): --subnet and
  * --gateway of net create, --ip of attach. A value with ':' is IPv6.
- * 0 or -EINVAL after one message.
+ * 0, or after one message 2 (the command line is wrong: one family given
+ * twice) or -EINVAL (a bad value).
  */
 #ifndef BPFBR_CLI_DUAL_H
 #define BPFBR_CLI_DUAL_H

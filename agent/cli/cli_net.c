@@ -92,8 +92,9 @@ static int run_net_create(struct cli *cli)
 	struct netctx c;
 	int err;
 
-	if (cli_dual_net(cli, &o))
-		return -EINVAL;
+	err = cli_dual_net(cli, &o);
+	if (err)
+		return err;
 	v = cli_get(cli, "mtu");
 	if (v && parse_u32(v, 68, 65535, &o.mtu)) {
 		pr_err("--mtu must be a number from 68 to 65535, not \"%s\"",

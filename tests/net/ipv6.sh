@@ -51,6 +51,11 @@ test_dual_stack_attach() {
 	ping_ok a1 10.40.0.3 || fail "a1 cannot ping a2 over IPv4 on a dual-stack network" || return 1
 	[ "$(jq -r '.subnet6 + " " + .gateway6' "$ROOT/var/lib/bpfbr/networks/neta.json")" = "${V6}/64 ${V6}1" ] ||
 		fail "the state file does not hold the IPv6 subnet and gateway" || return 1
+	[ "$(bpfbr -j net inspect neta | jq -r '.[0] | .subnet6 + " " + .gateway6 + " " + (.container_list | map(.ip6) | join(","))')" = \
+		"${V6}/64 ${V6}1 ${V6}2,${V6}3" ] ||
+		fail "net inspect does not show the IPv6 subnet, gateway and addresses: $(bpfbr -j net inspect neta)" || return 1
+	[ "$(bpfbr -j status neta | jq -r '[.[0].ports[] | select(.kind == "container") | .ip6] | join(",")')" = "${V6}2,${V6}3" ] ||
+		fail "status does not show the containers' IPv6 addresses" || return 1
 	# Round-robin, as IPv4: after ::3 the next attach gets ::4, not the ::2 a1 gives back.
 	check "detach a1" bpfbr detach neta "$(ct a1)" || return 1
 	check "attach a3" bpfbr attach neta "$(ct a3)" --create-netns || return 1
