@@ -209,4 +209,24 @@ test_node_services_over_ipv6_need_allowing() {
 		fail "a1 does not reach tcp/7005 over IPv6 with --gateway-allow tcp/7005"
 }
 
+# The gateway's IPv6 comes back with restore: after its device was deleted
+# (the containers' ports survive, their IPv6 is checked again at once), and
+# after a reboot (a new container gets its IPv6 and reaches the gateway).
+test_restore_brings_back_ipv6() {
+	need_feature ipv6 || return $?
+	up || return 1
+	node ip link del bpfbr0 || return 1
+	check "restore" bpfbr restore || return 1
+	[ "$(node ip -6 -j addr show dev bpfbr0 scope global | jq -r '[.[0].addr_info[] | select(.local)][0].local // empty')" = "${V6}1" ] ||
+		fail "restore did not give the gateway device ${V6}1 again" || return 1
+	ping6_ok a1 "${V6}1" || fail "a1 cannot ping its gateway over IPv6 after restore" || return 1
+	node ping -6 -c1 -W2 -w6 "${V6}3" >/dev/null 2>&1 || fail "the node cannot ping a2 after restore" || return 1
+	! spoofed_ping || fail "after restore a1 reached a2 from an address not its own" || return 1
+	simulate_reboot a1 a2 || return 1
+	check "restore after reboot" bpfbr restore || return 1
+	check "attach a3" bpfbr attach neta "$(ct a3)" --create-netns || return 1
+	[ -n "$(addr6 a3)" ] || fail "a3 got no IPv6 address after the reboot" || return 1
+	ping6_ok a3 "${V6}1" || fail "a3 cannot ping its gateway over IPv6 after the reboot"
+}
+
 run_tests "$@"
