@@ -118,7 +118,6 @@ int net6_gateway_setup(struct netctx *c, const struct netstate *state)
 	char key[128], a[IP6_STR_LEN];
 	int err;
 
-	(void)c;
 	if (!state->subnet6.prefix) {
 		/* No IPv6 from a container reaches the node on such a network (the
 		 * switch drops it too); a kernel without IPv6 has no such key. */
