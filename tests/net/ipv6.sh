@@ -229,4 +229,18 @@ test_restore_brings_back_ipv6() {
 	ping6_ok a3 "${V6}1" || fail "a3 cannot ping its gateway over IPv6 after the reboot"
 }
 
+# bpfbr upgrade keeps the IPv6 maps (config6, ports6) with their contents:
+# the gateway still answers, and anti-spoofing still knows a1's address.
+test_upgrade_keeps_ipv6() {
+	local before
+	need_feature ipv6 || return $?
+	up || return 1
+	check "upgrade" bpfbr upgrade neta || return 1
+	ping6_ok a1 "${V6}3" || fail "a1 cannot ping a2 over IPv6 after the upgrade" || return 1
+	ping6_ok a1 "${V6}1" || fail "a1 cannot ping its gateway over IPv6 after the upgrade" || return 1
+	before=$(drops ipv6_spoof)
+	! spoofed_ping || fail "after the upgrade a1 reached a2 from an address not its own" || return 1
+	[ "$(drops ipv6_spoof)" -gt "$before" ] || fail "no ipv6_spoof drop after the upgrade"
+}
+
 run_tests "$@"
