@@ -62,7 +62,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f) ?:
-							  route_ipv6(cfg, &f);
+							  route_ipv6(cfg, in->slot, &f);
 		if (verdict < 0)
 			return drop(skb, -verdict, in->slot);
 		if (verdict != TC_ACT_OK) { /* routed by the fast path */
@@ -75,6 +75,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		f.data = (void *)(long)skb->data;
 		f.data_end = (void *)(long)skb->data_end;
 		inbound_note(&f, dst->slot);
+		inbound6_note(&f, dst->slot);
 	}
 	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
@@ -133,6 +134,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		return xdp_drop(ctx, -verdict, in->slot);
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
 		inbound_note(&f, dst->slot);
+	inbound6_note(&f, dst->slot);
 	count_tx(dst->slot, len);
 	mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, trace_verdict(dst), dst->ifindex);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);

@@ -24,6 +24,7 @@
 #define PIN_PROG_XDP   "prog_port_xdp"
 #define PIN_CONFIG6    "config6"
 #define PIN_PORTS6     "ports6"
+#define PIN_INBOUND6   "inbound6_flows"
 
 struct switchdp {
 	int config;
@@ -39,6 +40,7 @@ struct switchdp {
 	struct monitor_maps mon;
 	int config6; /* -1 in a datapath an older build pinned (switchdp6.h) */
 	int ports6;
+	int inbound6;
 	int subnets;
 	int prog_port;
 	int prog_port_xdp;

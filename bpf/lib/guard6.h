@@ -5,8 +5,8 @@
  * may reach the gateway's addresses (its address in the subnet and its
  * link-local one) with ICMPv6 (echo, neighbour discovery, MLD) and the
  * services --gateway-allow names, and replies to flows the node opened
- * (TCP past the SYN, echo replies, ICMPv6 errors: the node reaches the
- * subnet from the gateway's address). Multicast goes to the stack, as for
+ * (TCP past the SYN, UDP the node sent in first (inbound6.h); the node
+ * reaches the subnet from the gateway's address). Multicast goes to the stack, as for
  * IPv4. bpfbr does not route IPv6 beyond the network yet, and with IPv6
  * forwarding off on the gateway device a FIB lookup cannot tell the node's
  * other addresses from the world: everything else is dropped
@@ -15,12 +15,14 @@
 #ifndef BPFBR_BPF_GUARD6_H
 #define BPFBR_BPF_GUARD6_H
 
+#include "inbound6.h"
 #include "ipv6.h"
 #include "maps.h"
 #include "maps6.h"
 
-/* The guard's rules for p to one of the gateway's addresses. 0 or -reason. */
-static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const struct ipv6_pkt *p)
+/* The guard's rules for p, from port slot, to one of the gateway's addresses. 0 or -reason. */
+static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const struct ipv6_pkt *p,
+				       __u16 slot)
 {
 	if (cfg->flags & BPFBR_NET_NODE_OPEN)
 		return 0;
@@ -29,8 +31,8 @@ static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const str
 		return -BPFBR_DROP_FRAG_UNKNOWN;
 	if (!p->has_l4)
 		return -BPFBR_DROP_NODE_DENIED;
-	/* A reply: a TCP segment past the SYN; an echo reply or an error. */
-	if (p->proto == NEXTHDR_TCP && (p->tcp_flags & TCP_FLAG_ACK))
+	/* A reply: a TCP segment past the SYN, UDP the node sent in first. */
+	if ((p->proto == NEXTHDR_TCP && (p->tcp_flags & TCP_FLAG_ACK)) || inbound6_reply(p, slot))
 		return 0;
 	/* Pings, neighbour discovery and MLD; never a router's messages. */
 	if (p->proto == NEXTHDR_ICMP)
@@ -55,7 +57,8 @@ static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const str
  * stack is to have it, or a negative drop reason. Not IPv6, or a network
  * without an IPv6 subnet: TC_ACT_OK (node_frame_guard() judged it).
  */
-static __always_inline int route_ipv6(const struct bpfbr_netcfg *cfg, const struct frame *f)
+static __always_inline int route_ipv6(const struct bpfbr_netcfg *cfg, __u16 slot,
+				      const struct frame *f)
 {
 	struct bpfbr_netcfg6 *c6;
 	struct ipv6_pkt p;
@@ -75,7 +78,7 @@ static __always_inline int route_ipv6(const struct bpfbr_netcfg *cfg, const stru
 	if (ipv6_is_multicast(p.daddr))
 		return TC_ACT_OK;
 	if (ipv6_equal(p.daddr, c6->gateway) || ipv6_equal(p.daddr, c6->gateway_ll))
-		return node_guard6(cfg, &p) ?: TC_ACT_OK;
+		return node_guard6(cfg, &p, slot) ?: TC_ACT_OK;
 	/* Another address of the subnet (a stale neighbour entry): the stack
 	 * decides, as for IPv4. */
 	if (ipv6_in_prefix(p.daddr, c6->subnet, c6->prefix) || (cfg->flags & BPFBR_NET_NODE_OPEN))

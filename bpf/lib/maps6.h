@@ -23,6 +23,14 @@ struct {
 	__type(value, struct bpfbr_port6);
 } bpfbr_ports6 SEC(".maps");
 
+/* "inbound6_flows": UDP the node sent into containers (net6.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BPFBR_INBOUND6_MAX);
+	__type(key, struct bpfbr_conn6_key);
+	__type(value, struct bpfbr_inbound6);
+} bpfbr_inbound6 SEC(".maps");
+
 /* The network's IPv6 settings, or NULL when it has no IPv6 subnet. */
 static __always_inline struct bpfbr_netcfg6 *config6_get(void)
 {

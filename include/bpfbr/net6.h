@@ -26,4 +26,29 @@ struct bpfbr_port6 {
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_port6) == 32, "port6 layout");
 
+/*
+ * Map "inbound6_flows": UDP the node sent into a container over IPv6, keyed
+ * by the container -> node direction, so that the container's replies pass
+ * the node's guard (as IPv4's inbound_flows). An LRU: only the node makes
+ * entries, so only its own flows can push one out.
+ */
+struct bpfbr_conn6_key {
+	__u8 caddr[16]; /* the container's address */
+	__u8 naddr[16]; /* the node's */
+	__u16 cport;	/* network order */
+	__u16 nport;
+	__u8 proto;
+	__u8 pad[3];
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn6_key) == 40, "conn6 key layout");
+
+struct bpfbr_inbound6 {
+	__u64 seen_ns; /* the node's last datagram of the flow */
+	__u16 slot;    /* the container's port: only its replies belong to the flow */
+	__u8 pad[6];
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound6) == 16, "inbound6 layout");
+
+#define BPFBR_INBOUND6_MAX 4096
+
 #endif

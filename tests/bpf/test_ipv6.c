@@ -269,3 +269,41 @@ TEST(ipv6_node_guard)
 out:
 	fx_teardown(&fx);
 }
+
+/* UDP the node sends into a container opens the way for its replies, from
+ * that container's port only (without spoofchk another may use its address). */
+TEST(ipv6_node_udp_replies)
+{
+	uint8_t c1[16], gw[16];
+	struct sw_run tc, xdp;
+	struct frame f;
+	struct fx fx;
+
+	if (!fx_setup6(&fx, BPFBR_NET_SPOOFCHK))
+		return;
+	addr6(c1, C1 + 1);
+	addr6(gw, 1);
+	frame_udp6(&f, fx.port[GW].mac, fx.port[C1].mac, c1, gw, 53, 5353, "a", 1);
+	if (fx_run(&fx, C1, &f, &tc))
+		expect_drop(&fx.env, &tc, &f, BPFBR_DROP_NODE_DENIED,
+			    "UDP before the node sent any");
+	frame_udp6(&f, fx.port[C1].mac, fx.port[GW].mac, gw, c1, 5353, 53, "q", 1);
+	if (fx_run(&fx, GW, &f, &tc))
+		expect_deliver(&fx.env, &tc, &f, C1, BPFBR_TRACE_PEER, "the node's query");
+	frame_udp6(&f, fx.port[GW].mac, fx.port[C1].mac, c1, gw, 53, 5353, "a", 1);
+	if (fx_run(&fx, C1, &f, &tc) && fx_run_xdp(&fx, C1, &f, &xdp)) {
+		expect_deliver(&fx.env, &tc, &f, GW, BPFBR_TRACE_EGRESS, "the container's answer");
+		expect_xdp(&xdp, XDP_PASS, BPFBR_DROP_NONE, "the answer goes to TC");
+	}
+	frame_udp6(&f, fx.port[GW].mac, fx.port[C1].mac, c1, gw, 54, 5353, "a", 1);
+	if (fx_run(&fx, C1, &f, &tc))
+		expect_drop(&fx.env, &tc, &f, BPFBR_DROP_NODE_DENIED, "UDP from another port");
+	fx.cfg.flags = 0;
+	if (fx_config(&fx)) {
+		frame_udp6(&f, fx.port[GW].mac, fx.port[C2].mac, c1, gw, 53, 5353, "a", 1);
+		if (fx_run(&fx, C2, &f, &tc))
+			expect_drop(&fx.env, &tc, &f, BPFBR_DROP_NODE_DENIED,
+				    "the answer's flow from another container's port");
+	}
+	fx_teardown(&fx);
+}

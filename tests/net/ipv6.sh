@@ -229,6 +229,24 @@ test_restore_brings_back_ipv6() {
 	ping6_ok a3 "${V6}1" || fail "a3 cannot ping its gateway over IPv6 after the reboot"
 }
 
+# UDP the node sends into a container over IPv6 gets its answer back (the
+# guard lets the container's reply through), and nothing else: the same
+# datagram from the container unasked is refused.
+test_node_udp_into_a_container_is_answered() {
+	local got before
+	need_feature ipv6 || return $?
+	up || return 1
+	spawn on a2 timeout 40 socat -t 10 "UDP6-RECVFROM:5300,fork" \
+		SYSTEM:'cat >/dev/null; echo answer from a2' >/dev/null 2>&1
+	listening a2 udp 5300 || fail "no UDP listener in a2" || return 1
+	got=$(echo q | node timeout 15 socat -t 5 - "UDP6:[${V6}3]:5300" 2>/dev/null)
+	[ "$got" = "answer from a2" ] || fail "the node's UDP query to a2 got '$got'" || return 1
+	before=$(drops node_denied)
+	echo x | on a1 timeout 10 socat -t 1 - "UDP6:[${V6}1]:5301,sourceport=5300" >/dev/null 2>&1
+	eventually test "$(drops node_denied)" -gt "$before" ||
+		fail "a1's unasked UDP to the node was not refused (node_denied)"
+}
+
 # bpfbr upgrade keeps the IPv6 maps (config6, ports6) with their contents:
 # the gateway still answers, and anti-spoofing still knows a1's address.
 test_upgrade_keeps_ipv6() {
