@@ -9,6 +9,7 @@
 #include "lib/common.h"
 #include "lib/counters.h"
 #include "lib/forward.h"
+#include "lib/guard6.h"
 #include "lib/maps.h"
 #include "lib/route.h"
 #include "lib/switch.h"
@@ -30,6 +31,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	__u32 ifindex = skb->ifindex;
 	struct frame f = {};
 	int verdict;
+	__u32 want;
 
 	cfg = config_get();
 	in = bpf_map_lookup_elem(&bpfbr_ports, &ifindex);
@@ -42,9 +44,9 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return drop(skb, -verdict, in->slot);
 	f.vlan_tagged |= skb->vlan_present; /* a tag the stack moved out of band */
 	/* The checks of a container's frames read headers that must be in the linear part. */
-	if (in->kind == BPFBR_PORT_CONTAINER &&
-	    f.l3_off + SPOOF_HDR_LEN > skb->data_end - skb->data && skb->len > ETH_HLEN) {
-		bpf_skb_pull_data(skb, f.l3_off + SPOOF_HDR_LEN);
+	want = f.l3_off + SPOOF_HDR_LEN < skb->len ? f.l3_off + SPOOF_HDR_LEN : skb->len;
+	if (in->kind == BPFBR_PORT_CONTAINER && want > skb->data_end - skb->data) {
+		bpf_skb_pull_data(skb, want);
 		verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 		if (verdict)
 			return drop(skb, -verdict, in->slot);
@@ -59,7 +61,8 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (verdict != SW_DELIVER || !dst)
 		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
-		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f);
+		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f) ?:
+							  route_ipv6(cfg, in->slot, &f);
 		if (verdict < 0)
 			return drop(skb, -verdict, in->slot);
 		if (verdict != TC_ACT_OK) { /* routed by the fast path */
@@ -72,6 +75,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		f.data = (void *)(long)skb->data;
 		f.data_end = (void *)(long)skb->data_end;
 		inbound_note(&f, dst->slot);
+		inbound6_note(&f, dst->slot);
 	}
 	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
@@ -80,7 +84,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 /*
  * XDP mode: the same decisions at the driver level, frames sent on with
  * devmap redirects (a broadcast redirect for floods). What the TC program
- * does better is passed to it: IPv4 for the gateway (checked, then routed
+ * does better is passed to it: IPv4 and IPv6 for the gateway (checked, then routed
  * by the fast path or the stack), floods whose copy the node may not have
  * (a broadcast redirect can leave out the ingress port only), and frames on
  * a device that is not a port.
@@ -109,7 +113,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		if (verdict == SW_DELIVER && dst && dst->port_kind == BPFBR_PORT_GATEWAY) {
 			int err = node_frame_guard(&f);
 
-			if (!err && f.proto == ETH_P_IP)
+			if (!err && (f.proto == ETH_P_IP || f.proto == ETH_P_IPV6))
 				return XDP_PASS; /* checked and routed by the TC program */
 			if (err)
 				verdict = err;
@@ -130,6 +134,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 		return xdp_drop(ctx, -verdict, in->slot);
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
 		inbound_note(&f, dst->slot);
+	inbound6_note(&f, dst->slot);
 	count_tx(dst->slot, len);
 	mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, trace_verdict(dst), dst->ifindex);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);

@@ -26,6 +26,14 @@ const char *cli_get(const struct cli *cli, const char *name)
 	return NULL;
 }
 
+const char *cli_get_again(const struct cli *cli, const char *name)
+{
+	for (int i = 0; cli->cmd->opts[i].name; i++)
+		if (!strcmp(cli->cmd->opts[i].name, name))
+			return cli->again[i];
+	return NULL;
+}
+
 bool cli_has(const struct cli *cli, const char *name)
 {
 	return cli_get(cli, name) != NULL;

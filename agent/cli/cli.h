@@ -32,13 +32,16 @@ struct cli_cmd {
 	const char *summary;
 	const char *details;
 	const struct cli_short *shorts; /* NULL, or terminated by { 0 } */
+	/* Options that may be given twice, once per address family: " subnet gateway " */
+	const char *twice;
 };
 
 struct cli {
 	const struct cli_cmd *cmd;
 	const char *pos[CLI_MAX_POS];
 	int npos;
-	const char *val[CLI_MAX_OPTS]; /* by index in cmd->opts; flags get "" */
+	const char *val[CLI_MAX_OPTS];	 /* by index in cmd->opts; flags get "" */
+	const char *again[CLI_MAX_OPTS]; /* an option given twice: its second value */
 	const char *root;
 	bool json;
 	bool help;    /* -h, --help */
@@ -51,6 +54,8 @@ extern const struct cli_opt cli_no_opts[];
 /* Value of option name, or NULL if not given. */
 const char *cli_get(const struct cli *cli, const char *name);
 bool cli_has(const struct cli *cli, const char *name);
+/* The second value of an option given twice (--subnet V4 --subnet V6), or NULL. */
+const char *cli_get_again(const struct cli *cli, const char *name);
 
 /* Runs argv; returns the process exit status: 0, 1 (the command failed) or
  * 2 (the command line is wrong). */

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cli_dual.h"
 #include "elide.h"
 #include "log.h"
 #include "netctx.h"
@@ -18,7 +19,7 @@ static const struct route4 no_routes[1];
 static int run_attach(struct cli *cli)
 {
 	struct attach_opts o = { .net = cli->pos[0], .netns = cli->pos[1] };
-	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
+	char ip[IP_STR_LEN], ip6[IP6_STR_LEN], mac[MAC_STR_LEN];
 	struct attachment a;
 	uint8_t want_mac[6];
 	char shown[ELIDE_LEN];
@@ -27,11 +28,9 @@ static int run_attach(struct cli *cli)
 	int err;
 
 	o.ifname = cli_get(cli, "ifname");
-	v = cli_get(cli, "ip");
-	if (v && parse_ipv4(v, &o.ip)) {
-		pr_err("--ip must be an IPv4 address, not \"%s\"", elide(v, shown, sizeof(shown)));
-		return -EINVAL;
-	}
+	err = cli_dual_ip(cli, &o);
+	if (err)
+		return err;
 	v = cli_get(cli, "mac");
 	if (v) {
 		if (parse_mac(v, want_mac)) {
@@ -60,11 +59,15 @@ static int run_attach(struct cli *cli)
 				  a.netns, "ifname", a.ifname, "host_ifname", a.host_ifname, "ip",
 				  ip_str(a.ip, ip), "mac", mac_str(a.mac, mac), "slot", a.slot);
 
+		if (reply && !ip6_is_zero(a.ip6))
+			json_object_set_new(reply, "ip6", json_string(ip6_str(a.ip6, ip6)));
 		print_json(reply);
 		json_decref(reply);
 	} else {
-		printf("attached %s to %s: %s %s mac %s, port %s\n", o.netns, o.net, a.ifname,
-		       ip_str(a.ip, ip), mac_str(a.mac, mac), a.host_ifname);
+		printf("attached %s to %s: %s %s%s%s mac %s, port %s\n", o.netns, o.net, a.ifname,
+		       ip_str(a.ip, ip), ip6_is_zero(a.ip6) ? "" : " ",
+		       ip6_is_zero(a.ip6) ? "" : ip6_str(a.ip6, ip6), mac_str(a.mac, mac),
+		       a.host_ifname);
 	}
 	return 0;
 }
@@ -72,7 +75,8 @@ static int run_attach(struct cli *cli)
 static const struct cli_opt attach_opts[] = {
 	{ "ifname", "NAME",
 	  "interface name inside the namespace (default: eth0, or the first ethN it lacks)" },
-	{ "ip", "IP", "address to give the container (default: the next free one)" },
+	{ "ip", "IP",
+	  "address to give the container, one per family (default: the next free one)" },
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
 	{ "no-default-route", NULL,
@@ -86,6 +90,7 @@ const struct cli_cmd cmd_attach = {
 	.min_pos = 2,
 	.max_pos = 2,
 	.opts = attach_opts,
+	.twice = " ip ",
 	.run = run_attach,
 	.summary = "Attach a network namespace (a container) to a network",
 	.details = "NETNS is a name under /run/netns or a path to a namespace file. The container\n"

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cli_dual.h"
 #include "elide.h"
 #include "log.h"
 #include "netctx.h"
@@ -91,22 +92,9 @@ static int run_net_create(struct cli *cli)
 	struct netctx c;
 	int err;
 
-	v = cli_get(cli, "subnet");
-	if (!v) {
-		pr_err("network %s needs --subnet CIDR, e.g. --subnet 10.40.0.0/24", o.name);
-		return -EINVAL;
-	}
-	if (parse_cidr(v, &o.subnet)) {
-		pr_err("--subnet must be an IPv4 CIDR such as 10.40.0.0/24, not \"%s\"",
-		       elide(v, shown, sizeof(shown)));
-		return -EINVAL;
-	}
-	v = cli_get(cli, "gateway");
-	if (v && parse_ipv4(v, &o.gateway)) {
-		pr_err("--gateway must be an IPv4 address, not \"%s\"",
-		       elide(v, shown, sizeof(shown)));
-		return -EINVAL;
-	}
+	err = cli_dual_net(cli, &o);
+	if (err)
+		return err;
 	v = cli_get(cli, "mtu");
 	if (v && parse_u32(v, 68, 65535, &o.mtu)) {
 		pr_err("--mtu must be a number from 68 to 65535, not \"%s\"",
@@ -179,8 +167,11 @@ static int run_net_create(struct cli *cli)
 }
 
 static const struct cli_opt create_opts[] = {
-	{ "subnet", "CIDR", "the network's IPv4 subnet, e.g. 10.40.0.0/24" },
-	{ "gateway", "IP", "gateway address (default: the subnet's first address)" },
+	{ "subnet", "CIDR",
+	  "the network's IPv4 subnet, e.g. 10.40.0.0/24; again for an IPv6 one (/48 to /64), "
+	  "e.g. fd00:40::/64" },
+	{ "gateway", "IP",
+	  "gateway address, one per family (default: the subnet's first address)" },
 	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },
 	{ "ageing", "SECONDS", "lifetime of learned forwarding entries (default 300)" },
 	{ "no-spoofchk", NULL,
@@ -210,6 +201,7 @@ const struct cli_cmd cmd_net_create = {
 	.max_pos = 1,
 	.opts = create_opts,
 	.required = "subnet",
+	.twice = " subnet gateway ",
 	.run = run_net_create,
 	.summary = "Create a network: a gateway in the node namespace and a BPF switch",
 	.details = "The gateway address lives on device bpfbrN (like a bridge's own address);\n"

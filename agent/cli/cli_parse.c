@@ -83,11 +83,29 @@ static int find_opt(const struct cli_cmd *c, const char *a, const char *eq)
 	return -1;
 }
 
+/* The command takes opt once per address family (cli_cmd.twice). */
+static bool may_repeat(const struct cli_cmd *c, const char *opt)
+{
+	char word[40];
+
+	snprintf(word, sizeof(word), " %s ", opt);
+	return c->twice && strstr(c->twice, word);
+}
+
 static int take_value(struct cli *cli, int k, const char *v)
 {
 	const struct cli_opt *o = &cli->cmd->opts[k];
 	char a[ELIDE_LEN], b[ELIDE_LEN];
 
+	if (cli->val[k] && !cli->again[k] && may_repeat(cli->cmd, o->name)) {
+		cli->again[k] = v;
+		return 0;
+	}
+	if (cli->again[k]) {
+		pr_err("option --%s is given more than twice: give it once per address family",
+		       o->name);
+		return -EINVAL;
+	}
 	if (cli->val[k]) {
 		pr_err("option --%s is given twice (\"%s\" and \"%s\"): give it once", o->name,
 		       elide(cli->val[k], a, sizeof(a)), elide(v, b, sizeof(b)));

@@ -7,6 +7,7 @@
 #include "ethtool.h"
 #include "log.h"
 #include "netns.h"
+#include "network6.h"
 #include "wording.h"
 
 /* The container's routes: a default route via the gateway unless the caller lists them. */
@@ -80,6 +81,10 @@ int container_setup(int netns_fd, const struct netstate *state, const struct att
 	ifindex = nl_link_index(&cnl, a->ifname);
 	err = ifindex < 0 ? ifindex : 0;
 	if (!err) {
+		snprintf(what, sizeof(what), "turn IPv6 on for %s", a->ifname);
+		err = net6_container_prepare(netns_fd, state, a->ifname);
+	}
+	if (!err) {
 		snprintf(what, sizeof(what), "add its address to %s", a->ifname);
 		err = nl_addr_add(&cnl, ifindex, a->ip, state->subnet.prefix, o->brd);
 	}
@@ -89,6 +94,8 @@ int container_setup(int netns_fd, const struct netstate *state, const struct att
 	}
 	if (!err)
 		err = add_routes(&cnl, ifindex, state, o, what, sizeof(what));
+	if (!err)
+		err = net6_container_setup(&cnl, ifindex, state, a, o, what, sizeof(what));
 	if (!err && state->datapath == DATAPATH_XDP) {
 		snprintf(what, sizeof(what), "turn on GRO and off tx checksumming on %s",
 			 a->ifname);

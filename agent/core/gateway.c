@@ -9,6 +9,7 @@
 #include "gateway.h"
 #include "link_alias.h"
 #include "log.h"
+#include "network6.h"
 #include "pin_layout.h"
 #include "sysctl.h"
 
@@ -51,13 +52,13 @@ int gateway_create(struct netctx *c, struct netstate *state, bool brd)
 	link_alias(state->name, key, sizeof(key));
 	nl_link_set_alias(&c->nl, state->gw_dev_ifindex, key);
 	nl_link_set_alias(&c->nl, state->gw_port_ifindex, key);
-	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own.
-	 * The node's side neither: no IPv6 from a container reaches the node until bpfbr
-	 * guards IPv6 (the switch drops it too); a kernel without IPv6 has no such key. */
+	/* The switch side is a port, not a host: no IPv6 addresses or traffic of its own
+	 * (a kernel without IPv6 has no such key). The node's side: network6.h. */
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", state->gw_port);
 	sysctl_write(key, "1");
-	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", state->gw_dev);
-	sysctl_write(key, "1");
+	err = net6_gateway_setup(c, state);
+	if (err)
+		goto undo;
 	err = nl_addr_add(&c->nl, state->gw_dev_ifindex, state->gateway, state->subnet.prefix, brd);
 	if (!err)
 		return 0;

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "network6.h"
 #include "pin_layout.h"
 #include "port_restore.h"
 #include "net_restore.h"
@@ -117,7 +118,7 @@ static int restore_config(struct netctx *c, const struct netstate *state, const 
 
 		cfg.uplink_ifindex = up > 0 ? (uint32_t)up : 0;
 	}
-	return switchdp_config_set(dp, &cfg);
+	return switchdp_config_set(dp, &cfg) ?: net6_datapath_set(dp, state);
 }
 
 static int restore_gateway_port(struct netctx *c, struct netstate *state, const struct switchdp *dp,

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
+#include "network6.h"
 #include "pin_layout.h"
 #include "state.h"
 #include "subnet_check.h"
@@ -213,6 +214,9 @@ static int build_net(struct netctx *c, struct netstate *state, bool brd, const c
 		       strerror(-err));
 		goto undo_dp;
 	}
+	err = net6_datapath_set(&dp, state);
+	if (err)
+		goto undo_dp;
 	err = gateway_plug(c, state, &dp);
 	if (err)
 		goto undo_dp;
@@ -279,7 +283,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	bool following;
 	int err;
 
-	err = validate_net(c, o, gateway);
+	err = validate_net(c, o, gateway) ?: net6_validate(c, o);
 	if (err)
 		return err;
 	err = pick_index(c, &state.index);
@@ -290,6 +294,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	snprintf(state.name, sizeof(state.name), "%s", o->name);
 	state.subnet = o->subnet;
 	state.gateway = gateway;
+	net6_fill(&state, o);
 	state.mtu = o->mtu ?: DEFAULT_MTU;
 	state.ageing_s = o->ageing_s ?: BPFBR_DEFAULT_AGEING_S;
 	state.spoofchk = !o->no_spoofchk;

@@ -18,9 +18,11 @@
 struct net_opts {
 	const char *name;
 	struct cidr subnet;
-	uint32_t gateway;  /* 0: the subnet's first address */
-	uint32_t mtu;	   /* 0: 1500 */
-	uint32_t ageing_s; /* 0: the bridge's default, 300 */
+	uint32_t gateway;     /* 0: the subnet's first address */
+	struct cidr6 subnet6; /* prefix 0: no IPv6 (network6.h) */
+	uint8_t gateway6[16]; /* zero: the subnet's ::1 */
+	uint32_t mtu;	      /* 0: 1500 */
+	uint32_t ageing_s;    /* 0: the bridge's default, 300 */
 	bool no_spoofchk;
 	bool hairpin;
 	bool gateway_brd;	     /* broadcast address on the gateway, as the CNI plugin sets */
@@ -56,6 +58,7 @@ struct attach_opts {
 	const char *ifname; /* NULL: the first of eth0, eth1, … the namespace lacks */
 	const char *id;	    /* owner (CNI container ID); NULL: the netns path */
 	uint32_t ip;	    /* 0: allocate */
+	uint8_t ip6[16];    /* zero: allocate one when the network has IPv6 */
 	const uint8_t *mac; /* NULL: random, locally administered */
 	bool create_netns;
 	bool cni;

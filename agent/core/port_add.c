@@ -20,6 +20,7 @@
 #include "netns.h"
 #include "netns_mark.h"
 #include "network.h"
+#include "network6.h"
 #include "pin_layout.h"
 #include "port_remove.h"
 #include "container_ifname.h"
@@ -148,6 +149,8 @@ static int check_request(struct netctx *c, const struct netstate *state,
 		       state->name, ip_str(htonl(first), ip), ip_str(htonl(last), ip2));
 		return -ENOSPC;
 	}
+	if (net6_pick(state, o, a))
+		return -EADDRINUSE;
 	if (free_slot(state, &a->slot)) {
 		pr_err("network %s has no free port (at most %d containers)", state->name,
 		       BPFBR_MAX_PORTS - 1);
@@ -267,6 +270,8 @@ static int plug_port(struct netctx *c, const struct netstate *state, const struc
 	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", a->host_ifname);
 	sysctl_write(key, "1");
 	err = switchdp_port_add(&dp, &port);
+	if (!err)
+		err = net6_port_set(&dp, state, a);
 	if (!err) {
 		*made |= PORT_ENTRY | PORT_FOLLOW;
 		err = switchdp_config_get(&dp, &cfg);
@@ -425,6 +430,8 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	}
 	*slot = a;
 	state.last_ip = a.ip;
+	if (!ip6_is_zero(a.ip6))
+		memcpy(state.last_ip6, a.ip6, 16);
 	err = state_save(&c->p, &state);
 	if (err) {
 		state.n_att--;

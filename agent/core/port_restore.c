@@ -8,6 +8,7 @@
 #include "link_alias.h"
 #include "log.h"
 #include "netfollow.h"
+#include "network6.h"
 #include "pin_layout.h"
 #include "port_restore.h"
 #include "uplink.h"
@@ -60,7 +61,7 @@ int net_port_restore(struct netctx *c, const struct netstate *state, const struc
 	    switchdp_mac_takeable(dp, live, port.ifindex))
 		memcpy(port.mac, live, 6);
 	if (!have || memcmp(cur.mac, port.mac, 6) || cur.ipv4 != port.ipv4) {
-		err = switchdp_port_add(dp, &port);
+		err = switchdp_port_add(dp, &port) ?: net6_port_set(dp, state, a);
 		if (!err && have && memcmp(cur.mac, port.mac, 6))
 			switchdp_fdb_del_static(dp, cur.mac, port.ifindex);
 		*redone = true;

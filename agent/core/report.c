@@ -21,6 +21,7 @@
 #include "port_restore.h"
 #include "prog_name.h"
 #include "report.h"
+#include "report6.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 #include "verify.h"
@@ -34,13 +35,14 @@ json_t *report_net_summary(struct netctx *c, const struct netstate *state)
 		gone += net_port_gone(c, state, &state->att[i]);
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(state->subnet.addr, gw),
 		 state->subnet.prefix);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:i}", "name",
-			 state->name, "subnet", subnet, "gateway", ip_str(state->gateway, gw),
-			 "gateway_dev", state->gw_dev, "mtu", state->mtu, "attach_mode",
-			 attach_mode_name(state->mode), "datapath",
-			 datapath_mode_name(state->datapath), "containers", state->n_att, "gone",
-			 gone, "spoofchk", state->spoofchk, "hairpin", state->hairpin, "ageing_s",
-			 state->ageing_s);
+	return report6_net(
+		state, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:i}",
+				 "name", state->name, "subnet", subnet, "gateway",
+				 ip_str(state->gateway, gw), "gateway_dev", state->gw_dev, "mtu",
+				 state->mtu, "attach_mode", attach_mode_name(state->mode),
+				 "datapath", datapath_mode_name(state->datapath), "containers",
+				 state->n_att, "gone", gone, "spoofchk", state->spoofchk, "hairpin",
+				 state->hairpin, "ageing_s", state->ageing_s));
 }
 
 static const struct attachment *att_of_port(const struct netstate *state, uint32_t ifindex)
@@ -202,14 +204,16 @@ static json_t *ports_json(struct netctx *c, const struct netstate *state, const 
 		const char *name = netns_name_of(a->netns);
 		bool gone = net_port_gone(c, state, a);
 
-		o = json_pack(
-			"{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}",
-			"slot", a->slot, "port", a->host_ifname, "ifindex", a->host_ifindex, "kind",
-			"container", "endpoint", name ?: a->netns, "ifname", a->ifname, "ip",
-			ip_str(a->ip, ip), "mac", mac_str(a->mac, mac), "netns", a->netns, "id",
-			a->id, "cni", a->cni, "hook",
-			hook_json(c, state, a->host_ifname, a->host_ifindex), "xdp",
-			xdp_json(c, state, a->host_ifname), "stats", stats_json(dp, a->slot));
+		o = report6_att(a, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+					     "s:b, s:o, s:o, s:o}",
+					     "slot", a->slot, "port", a->host_ifname, "ifindex",
+					     a->host_ifindex, "kind", "container", "endpoint",
+					     name ?: a->netns, "ifname", a->ifname, "ip",
+					     ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
+					     "netns", a->netns, "id", a->id, "cni", a->cni, "hook",
+					     hook_json(c, state, a->host_ifname, a->host_ifindex),
+					     "xdp", xdp_json(c, state, a->host_ifname), "stats",
+					     stats_json(dp, a->slot)));
 		if (gone)
 			port_gone(o, a);
 		else

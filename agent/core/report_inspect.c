@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "pin_layout.h"
+#include "report6.h"
 #include "report.h"
 #include "report_inspect.h"
 
@@ -76,12 +77,14 @@ static json_t *containers_json(const struct netstate *ns)
 	for (uint32_t i = 0; i < ns->n_att; i++) {
 		const struct attachment *a = &ns->att[i];
 
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:s}",
-						     "netns", a->netns, "ifname", a->ifname, "ip",
-						     ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
-						     "port", a->host_ifname, "slot", a->slot,
-						     "created_netns", a->created_netns, "by",
-						     a->cni ? "cni" : "cli"));
+		json_array_append_new(
+			arr,
+			report6_att(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:s}",
+						 "netns", a->netns, "ifname", a->ifname, "ip",
+						 ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
+						 "port", a->host_ifname, "slot", a->slot,
+						 "created_netns", a->created_netns, "by",
+						 a->cni ? "cni" : "cli")));
 	}
 	return arr;
 }

@@ -16,6 +16,7 @@
 #include "jsonutil.h"
 #include "log.h"
 #include "state.h"
+#include "state6.h"
 
 #define STATE_VERSION 1
 
@@ -74,11 +75,12 @@ static json_t *att_to_json(const struct attachment *a)
 {
 	char mac[MAC_STR_LEN], ip[IP_STR_LEN];
 
-	return json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:i, s:b, s:b}", "id", a->id,
-			 "ifname", a->ifname, "netns", a->netns, "netns_id",
-			 (json_int_t)a->netns_id, "host_ifname", a->host_ifname, "host_ifindex",
-			 a->host_ifindex, "mac", mac_str(a->mac, mac), "ip", ip_str(a->ip, ip),
-			 "slot", a->slot, "created_netns", a->created_netns, "cni", a->cni);
+	return att6_to_json(
+		a, json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:i, s:b, s:b}", "id", a->id,
+			     "ifname", a->ifname, "netns", a->netns, "netns_id",
+			     (json_int_t)a->netns_id, "host_ifname", a->host_ifname, "host_ifindex",
+			     a->host_ifindex, "mac", mac_str(a->mac, mac), "ip", ip_str(a->ip, ip),
+			     "slot", a->slot, "created_netns", a->created_netns, "cni", a->cni));
 }
 
 static json_t *strings_to_json(const void *v, size_t stride, uint32_t n)
@@ -150,7 +152,8 @@ static json_t *net_to_json(const struct netstate *state)
 				  json_integer(state->uplink_fwd_before))) ||
 	     (state->nat_max &&
 	      json_object_set_new(root, "nat_max", json_integer(state->nat_max))) ||
-	     (state->nat_max && json_object_set_new(root, "nat_ports", nat_ports(state))))) {
+	     (state->nat_max && json_object_set_new(root, "nat_ports", nat_ports(state))) ||
+	     net6_to_json(state, root))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -321,7 +324,8 @@ static void read_dns(struct reader *r, json_t *o, struct net_dns *d)
 
 static const char *const att_keys[] = { "id",	       "ifname",	"netns", "netns_id",
 					"host_ifname", "host_ifindex",	"mac",	 "ip",
-					"slot",	       "created_netns", "cni",	 NULL };
+					"slot",	       "created_netns", "cni",	 "ip6",
+					NULL };
 
 static void read_att(struct reader *r, json_t *o, struct attachment *a)
 {
@@ -343,6 +347,8 @@ static void read_att(struct reader *r, json_t *o, struct attachment *a)
 	r_bool(r, o, "cni", &a->cni);
 	if (!r->ret && slot == 0)
 		r_fail(r, "an attachment of %s uses slot 0, the gateway's", a->ifname);
+	if (!r->ret)
+		r->ret = att6_read(o, a, r->err);
 }
 
 static const char *const net_keys[] = { "version",
@@ -375,6 +381,9 @@ static const char *const net_keys[] = { "version",
 					"nat_ports",
 					"node_netns_cookie",
 					"uplink_forwarding_before",
+					"subnet6",
+					"gateway6",
+					"last_ip6",
 					NULL };
 
 /* nat_max and nat_ports come together, or not at all (older files). */
@@ -474,6 +483,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 				     !cidr_contains(&state->subnet, state->range_end) ||
 				     ntohl(state->range_start) > ntohl(state->range_end)))))
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
+	if (!r->ret)
+		r->ret = net6_read(o, state, r->err);
 	read_dns(r, json_object_get(o, "dns"), &state->dns);
 	read_nat_table(r, o, state);
 	state->uplink_fwd_before = -1;
@@ -513,6 +524,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 	for (uint32_t i = 0; i < state->n_att && !r->ret; i++)
 		read_att(r, json_array_get(atts, i), &state->att[i]);
 	check_consistent(r, state);
+	if (!r->ret)
+		r->ret = net6_check(state, r->err);
 }
 
 int state_load(const struct paths *p, const char *name, struct netstate *state)

@@ -28,6 +28,11 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_FOREIGN_SOURCE] = "foreign_source",
 	[BPFBR_DROP_NAT_RELEASING] = "nat_flow_releasing",
 	[BPFBR_DROP_SOURCE_ROUTE] = "source_route",
+	[BPFBR_DROP_IPV6_SPOOF] = "ipv6_spoof",
+	[BPFBR_DROP_NDP_SPOOF] = "ndp_spoof",
+	[BPFBR_DROP_RA_GUARD] = "ra_guard",
+	[BPFBR_DROP_DHCP6_SERVER] = "dhcp6_server",
+	[BPFBR_DROP_IPV6_UNROUTED] = "ipv6_unrouted",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -45,7 +50,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_CLUSTER_IN] = "cluster_delivered",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 26 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 15,
+_Static_assert(BPFBR_DROP_MAX == 31 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 15,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "parse.h"
+#include "parse6.h"
 
 /* How a program is hooked to a device's TC ingress or egress. */
 enum attach_mode {
@@ -54,7 +55,8 @@ struct attachment {
 	char host_ifname[IF_NAMESIZE];
 	int host_ifindex;
 	uint8_t mac[6];
-	uint32_t ip; /* network order */
+	uint32_t ip;	 /* network order */
+	uint8_t ip6[16]; /* zero: no IPv6 address */
 	uint16_t slot;
 	bool created_netns; /* bpfbr made the namespace, so detach removes it */
 	bool cni;	    /* attached through the CNI plugin */
@@ -117,6 +119,9 @@ struct netstate {
 	uint32_t range_start; /* addresses containers get: range_start..range_end */
 	uint32_t range_end;   /* (network order; 0: the subnet's first/last host) */
 	uint32_t last_ip;     /* the address handed out last (0: none yet) */
+	struct cidr6 subnet6; /* prefix 0: no IPv6 (state6.c keeps these) */
+	uint8_t gateway6[16];
+	uint8_t last_ip6[16]; /* the IPv6 address handed out last (zero: none yet) */
 	struct net_dns dns;
 	uint32_t n_att;
 	struct attachment *att;

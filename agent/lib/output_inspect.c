@@ -41,6 +41,9 @@ static void print_one(json_t *o)
 	printf("  %-15s%s\n  %-15s%s on %s (switch port %s)\n  %-15s%s\n",
 	       "subnet:", s(o, "subnet"), "gateway:", s(o, "gateway"), s(o, "gateway_dev"),
 	       s(o, "gateway_port"), "addresses:", s(o, "address_range"));
+	if (json_object_get(o, "subnet6"))
+		printf("  %-15s%s\n  %-15s%s\n", "subnet6:", s(o, "subnet6"),
+		       "gateway6:", s(o, "gateway6"));
 	printf("  %-15s%lld\n  %-15s%s\n  %-15s%s\n", "mtu:", n(o, "mtu"),
 	       "mode:", s(o, "datapath"), "hook:", s(o, "attach_mode"));
 	printf("  %-15s%s\n  %-15s%s\n", "uplink:", s(o, "uplink"),
@@ -56,8 +59,10 @@ static void print_one(json_t *o)
 	       "hairpin:", yes(o, "hairpin"), "ageing:", n(o, "ageing_s"));
 	printf("  containers:    %lld\n", n(o, "containers"));
 	json_array_foreach (json_object_get(o, "container_list"), i, v)
-		printf("    %s %s %s mac %s port %s (slot %lld)\n", s(v, "netns"), s(v, "ifname"),
-		       s(v, "ip"), s(v, "mac"), s(v, "port"), n(v, "slot"));
+		printf("    %s %s %s%s%s mac %s port %s (slot %lld)\n", s(v, "netns"),
+		       s(v, "ifname"), s(v, "ip"), json_object_get(v, "ip6") ? " " : "",
+		       json_object_get(v, "ip6") ? s(v, "ip6") : "", s(v, "mac"), s(v, "port"),
+		       n(v, "slot"));
 	printf("  pins:\n");
 	json_array_foreach (json_object_get(o, "pins"), i, v)
 		printf("    %s\n", json_string_value(v));

@@ -22,6 +22,9 @@
 #define PIN_NODE_FRAGS "node_frags"
 #define PIN_QUOTAS     "quotas"
 #define PIN_PROG_XDP   "prog_port_xdp"
+#define PIN_CONFIG6    "config6"
+#define PIN_PORTS6     "ports6"
+#define PIN_INBOUND6   "inbound6_flows"
 
 struct switchdp {
 	int config;
@@ -35,6 +38,9 @@ struct switchdp {
 	int node_frags;
 	int quotas;
 	struct monitor_maps mon;
+	int config6; /* -1 in a datapath an older build pinned (switchdp6.h) */
+	int ports6;
+	int inbound6;
 	int subnets;
 	int prog_port;
 	int prog_port_xdp;

@@ -154,6 +154,8 @@ int switchdp_port_del(const struct switchdp *dp, uint32_t ifindex, uint16_t slot
 		err = -errno;
 	if (bpf_map_delete_elem(dp->devmap, &ifindex) && errno != ENOENT)
 		err = -errno;
+	if (dp->ports6 >= 0 && bpf_map_delete_elem(dp->ports6, &ifindex) && errno != ENOENT)
+		err = -errno;
 	while (!bpf_map_get_next_key(dp->fdb, prev, &next)) {
 		key = next;
 		prev = &key;

@@ -10,15 +10,29 @@
 
 #include "inbound.h"
 #include "ipv4.h"
+#include "ipv6.h"
 #include "maps.h"
+#include "maps6.h"
 
 /*
- * IPv6 for the node: none, until bpfbr guards IPv6 as it guards IPv4 (the
- * gateway device has IPv6 disabled as well). The one place to change then.
+ * IPv6 for the node: only on a network with an IPv6 subnet, where the
+ * gateway device has IPv6 and guard6.h guards it as IPv4 is guarded; on
+ * others none (the gateway device has IPv6 disabled as well).
  */
 static __always_inline int node_ipv6(const struct frame *f)
 {
-	return f->proto == ETH_P_IPV6 ? -BPFBR_DROP_NODE_IPV6 : 0;
+	return f->proto == ETH_P_IPV6 && !config6_get() ? -BPFBR_DROP_NODE_IPV6 : 0;
+}
+
+/* A multicast frame's IPv6 for the node: for a multicast address (the node
+ * takes unicast IPv6 inside one as its own). 0 or a negative drop reason. */
+static __always_inline int node_flood_guard6(const struct frame *f)
+{
+	struct ipv6hdr *ip = f->data + f->l3_off;
+
+	if ((void *)(ip + 1) > f->data_end)
+		return 0; /* shorter than an IPv6 header: the node's stack discards it */
+	return ipv6_is_multicast((__u8 *)&ip->daddr) ? 0 : -BPFBR_DROP_NODE_DENIED;
 }
 
 /*
@@ -51,8 +65,12 @@ static __always_inline int node_flood_guard(const struct bpfbr_netcfg *cfg, cons
 	if (!mac_is_multicast(f->eth->h_dest))
 		return 0;
 	err = node_frame_guard(f);
-	if (err || f->proto != ETH_P_IP || (cfg->flags & BPFBR_NET_NODE_OPEN))
+	if (err || (cfg->flags & BPFBR_NET_NODE_OPEN))
 		return err;
+	if (f->proto == ETH_P_IPV6)
+		return node_flood_guard6(f);
+	if (f->proto != ETH_P_IP)
+		return 0;
 	if ((void *)(ip + 1) > f->data_end)
 		return 0; /* shorter than an IPv4 header: the node's stack discards it */
 	daddr = ip->daddr;

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Anti-spoofing for frames a container sends: it may only send from its own
- * MAC, speak IPv4 and ARP as the address it was given, and not send
- * VLAN-tagged frames. (With the check off, learning still refuses to move a
+ * MAC, speak IPv4 and ARP as the address it was given (IPv6: spoof6.h), and
+ * not send VLAN-tagged frames. (With the check off, learning still refuses to move a
  * MAC that another port owns.)
  */
 #ifndef BPFBR_BPF_SPOOF_H
 #define BPFBR_BPF_SPOOF_H
 
 #include "eth.h"
+#include "spoof6.h"
 #include "bpfbr/port.h"
 
 /* ARP for IPv4 over Ethernet: the fixed header plus its 20-byte body. */
@@ -24,8 +25,9 @@ struct arp_eth_ipv4 {
 	__u8 tpa[4];
 } __attribute__((packed));
 
-/* Bytes after the Ethernet header that the checks read (the larger header). */
-#define SPOOF_HDR_LEN sizeof(struct arp_eth_ipv4)
+/* Bytes after the Ethernet header that the checks read at most: an IPv6
+ * header, extension headers and an NDP message with its options. */
+#define SPOOF_HDR_LEN 128
 
 static __always_inline int check_arp(const struct frame *f, const struct bpfbr_port *in)
 {
@@ -69,6 +71,8 @@ static __always_inline int check_spoof(const struct frame *f, const struct bpfbr
 	/* As the CNI plugins' macspoofchk: a container speaks from its own MAC. */
 	if (!mac_equal(f->eth->h_source, in->mac))
 		return -BPFBR_DROP_MAC_SPOOF;
+	if (f->proto == ETH_P_IPV6)
+		return check_ipv6(f, in);
 	if (!in->ipv4)
 		return 0; /* no address assigned (IPAM-less attachment): L2 only */
 	if (f->proto == ETH_P_ARP)

@@ -37,6 +37,11 @@ enum bpfbr_drop {
 	BPFBR_DROP_FOREIGN_SOURCE, /* IPv4 for the gateway from outside the network's subnet */
 	BPFBR_DROP_NAT_RELEASING,  /* a packet of a flow that another CPU was removing */
 	BPFBR_DROP_SOURCE_ROUTE,   /* a reply with a source route option (RFC 791) */
+	BPFBR_DROP_IPV6_SPOOF,	   /* IPv6 source is not the port's address or link-local */
+	BPFBR_DROP_NDP_SPOOF,	   /* NS/NA whose target or link-layer option is not its own */
+	BPFBR_DROP_RA_GUARD,	   /* a router advertisement or redirect from a container */
+	BPFBR_DROP_DHCP6_SERVER,   /* a DHCPv6 server or relay message from a container */
+	BPFBR_DROP_IPV6_UNROUTED,  /* IPv6 beyond the network: bpfbr does not route it yet */
 	BPFBR_DROP_MAX,
 };
 

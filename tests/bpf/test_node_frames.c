@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * What a container may give the gateway port besides what the IPv4 guard
- * decides (test_guard.c): no IPv6 (bpfbr does not guard it yet), no
+ * decides (test_guard.c): no IPv6 on a network without an IPv6 subnet, no
  * VLAN-tagged frame (the node strips priority tags, any number of them, and
  * takes what is inside unchecked), and in a broadcast or multicast frame no
  * IPv4 for a unicast address (the node takes it as its own). A flood still

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * A dual-stack network's IPv6 in what net list, status and net inspect
+ * print (layer: core): "subnet6" and "gateway6" of the network, "ip6" of a
+ * container. Nothing is added for IPv4-only networks and attachments.
+ */
+#ifndef BPFBR_REPORT6_H
+#define BPFBR_REPORT6_H
+
+#include <jansson.h>
+
+#include "model.h"
+
+/* o (taken), with the network's IPv6 added; NULL when o is NULL or out of memory. */
+json_t *report6_net(const struct netstate *state, json_t *o);
+/* o (taken), with the container's IPv6 address added. */
+json_t *report6_att(const struct attachment *a, json_t *o);
+
+#endif

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* IPv6 addresses and routes through rtnetlink (layer: sys), as netlink.h's IPv4 ones. */
+#ifndef BPFBR_NETLINK6_H
+#define BPFBR_NETLINK6_H
+
+#include <stdint.h>
+
+#include "netlink.h"
+
+/* addr/prefix on ifindex without duplicate address detection (usable at once). */
+int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], uint8_t prefix);
+/* ::/0 via gateway through ifindex. */
+int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16]);
+
+#endif
