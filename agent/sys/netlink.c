@@ -129,11 +129,6 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 	return ret < 0 ? -errno : 0;
 }
 
-int nl_request(struct nl *nl, struct nlmsghdr *nlh)
-{
-	return nl_talk(nl, nlh, NULL, NULL);
-}
-
 static struct nlmsghdr *put_link_hdr(char *buf, int type, int flags, int ifindex)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);

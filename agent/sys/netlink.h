@@ -47,9 +47,6 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr
 	    void *data);
 
 int nl_open(struct nl *nl);
-struct nlmsghdr;
-/* Sends a request built by the caller (netlink6.c) and waits for its ACK. */
-int nl_request(struct nl *nl, struct nlmsghdr *nlh);
 void nl_close(struct nl *nl);
 
 int nl_link_get(struct nl *nl, const char *name, int ifindex, struct nl_link *out);

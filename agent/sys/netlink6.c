@@ -23,7 +23,7 @@ int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], uint8_t pre
 	mnl_attr_put(nlh, IFA_LOCAL, 16, addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
 	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-	return nl_request(nl, nlh);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
 
 int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16])
@@ -43,5 +43,5 @@ int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16])
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, 16, gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	return nl_request(nl, nlh);
+	return nl_talk(nl, nlh, NULL, NULL);
 }
