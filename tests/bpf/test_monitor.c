@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -328,10 +329,11 @@ out:
 
 /* A million drops while a monitor runs at its default rate: every one is
  * counted (emitted, held back or lost), the ring buffer never holds more
- * than it can, and the switch still forwards. */
+ * than it can, and the switch still forwards. Inside a VM (emulated, about
+ * 20 times slower) 50 000 show the same on that kernel. */
 TEST(monitor_flood_of_drops)
 {
-	const uint32_t runs = 1000000;
+	const uint32_t runs = getenv("BPFBR_VMTEST_GUEST") ? 50000 : 1000000;
 	struct bpfbr_mon_budget before, after;
 	struct sw_run r;
 	struct seen s;
@@ -353,7 +355,7 @@ TEST(monitor_flood_of_drops)
 
 		before = budget(&fx);
 		if (ASSERT_OK(bpf_prog_test_run_opts(fx.sw.prog_fd, &opts) ? -errno : 0,
-			      "a million spoofed frames")) {
+			      "the spoofed frames")) {
 			after = budget(&fx);
 			ASSERT_EQ(opts.retval, TC_ACT_SHOT, "dropped");
 			ASSERT_EQ(after.emitted - before.emitted + after.limited - before.limited +
