@@ -78,8 +78,10 @@ run_suite() {
 
 # The namespace test files, each against both datapaths: TC (net/) and XDP
 # (net-xdp/); a file marked "# modes: tc" tests what does not depend on the
-# datapath (e.g. input validation) and runs once; BPFBR_NET_FILES="a b" picks
-# files by name. Files run BPFBR_TEST_JOBS
+# datapath (e.g. input validation) and runs once; inside the VMs run the
+# files marked "# vm: yes" (both modes) or "# vm: tc" (what the kernel's
+# version changes does not depend on the datapath: TC only, as emulation is
+# slow); BPFBR_NET_FILES="a b" picks files by name. Files run BPFBR_TEST_JOBS
 # at a time (default 2): every test builds a world of its own, and most of
 # their time is spent waiting on the network. Results are shown in order.
 net_tests() {
@@ -92,7 +94,8 @@ net_tests() {
 			if [ -n "${BPFBR_NET_FILES:-}" ] && ! [[ " $BPFBR_NET_FILES " == *" $(basename "$t" .sh) "* ]]; then
 				continue
 			fi
-			if [ $in_vm = 1 ] && ! grep -q '^# vm: yes' "$t"; then continue; fi
+			if [ $in_vm = 1 ] && ! grep -qE '^# vm: (yes|tc)$' "$t"; then continue; fi
+			if [ $in_vm = 1 ] && [ "$mode" != tc ] && grep -q '^# vm: tc$' "$t"; then continue; fi
 			if [ "$mode" != tc ] && grep -q '^# modes: tc$' "$t"; then continue; fi
 			files+=("$t")
 			modes+=("$mode")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm: yes
+# vm: tc
 # A container's MAC changed after bpfbr set it (issue 18): by a later CNI
 # plugin (tuning's "mac", see cni_chain.sh) or from inside the container,
 # which with NET_ADMIN in its namespace may set any (`ip link set eth0
@@ -10,7 +10,9 @@
 # container's, the gateway's: events.mac_follow_refused), and the victim
 # keeps working. Attach, restore, upgrade, the state and the audit know the
 # followed MAC. Where the kernel refuses the tracing program, bpfbr status
-# says why (.mac_follow) and the tests skip, naming it.
+# says why (.mac_follow) and the tests skip, naming it. The host refuses it,
+# so the VMs run this file; the program is the same for both datapaths (it
+# writes the maps both read), so they run it with TC ports only.
 . "$(dirname "$0")/lib.sh"
 
 AUDIT=$(cd "$(dirname "$0")" && pwd)/tools/audit.py
