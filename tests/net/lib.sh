@@ -8,6 +8,9 @@
 # A test returns 0 (pass), 1 (fail) or 4 (skip), and says why with fail/skip.
 # Nothing here touches the machine's own interfaces, routes or sysctls.
 set -uo pipefail
+# Sourced once, however many helper libraries a test file combines.
+[ -z "${BPFBR_NET_LIB:-}" ] || return 0
+BPFBR_NET_LIB=1
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BPFBR_BIN=${BPFBR_BIN:-$TOP/build/bpfbr}

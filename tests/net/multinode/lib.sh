@@ -30,13 +30,15 @@ bn() {
 # onn I CMD…: CMD in node nI's namespace.
 onn() { on "n$1" "${@:2}"; }
 
-# The bpffs of every node is unmounted when the world goes (lib.sh's cleanup).
-world_teardown() {
+# mn_teardown: the bpffs of every node is unmounted when the world goes
+# (lib.sh's cleanup, through world_teardown).
+mn_teardown() {
 	local m
 	for m in "$ROOT"/n[0-9]*/sys/fs/bpf; do
 		[ -d "$m" ] && umount "$m" 2>/dev/null
 	done
 }
+world_teardown() { mn_teardown; }
 
 # mn_fabric: the fabric, the router and ext.
 mn_fabric() {

@@ -11,10 +11,12 @@
 #   - configs, image, storage and state under $RT ($ROOT/rt);
 #   - cgroups under /sys/fs/cgroup/*/$PREFIX, removed by the test.
 # world_teardown (called by lib.sh's cleanup, even after a failure) ends
-# every process of the test by pid and removes its cgroups.
+# every process of the test by pid and removes its cgroups. A test of many
+# nodes runs a runtime on each: rt_use picks the node and its $RT.
 . "$(dirname "${BASH_SOURCE[0]}")/../cni/lib.sh"
 
 RT=""
+RT_NET="" # the network namespace the runtime runs in (default: the test's node)
 CALLS=""
 TOOLS=$TOP/tests/net/tools
 
@@ -24,11 +26,19 @@ rt_need() {
 		skip "$1 is not installed (Debian package ${*:2}; scripts/deps.sh installs it)"
 }
 
-# rt_init: $RT with a plugin directory holding bpfbr, and an empty directory
-# of network configs; the call log is $CALLS.
+# rt_use DIR NETNS: the runtime of the node in NETNS, under DIR (rt_init
+# makes it), for the commands that follow.
+rt_use() {
+	RT=$1
+	RT_NET=$2
+	CALLS=$1/cni-calls.log
+}
+
+# rt_init: $RT (default $ROOT/rt) with a plugin directory holding bpfbr, and
+# an empty directory of network configs; the call log is $CALLS.
 rt_init() {
-	RT=$ROOT/rt
-	CALLS=$ROOT/cni-calls.log
+	RT=${RT:-$ROOT/rt}
+	CALLS=${CALLS:-$ROOT/cni-calls.log}
 	mkdir -p "$RT/cni/bin" "$RT/cni/net.d" "$RT/tmp" || return 1
 	ln -s "$BPFBR_BIN" "$RT/cni/bin/bpfbr"
 }
@@ -82,17 +92,19 @@ rt_start() {
 			fail "the test's mount namespace did not come up: $(cat "$RT/holder.err")"
 			return 1
 		}
-	echo "$pid $mnt" >"$ROOT/.holder"
+	echo "$pid $mnt" >"$RT/.holder"
 }
 
 # mnt_id PID: the inode number of the process's mount namespace.
 mnt_id() { readlink "/proc/$1/ns/mnt" 2>/dev/null | tr -dc 0-9; }
 # holder: the pid of the process holding the test's mount namespace.
-holder() { cut -d' ' -f1 "$ROOT/.holder" 2>/dev/null; }
+holder() { cut -d' ' -f1 "$RT/.holder" 2>/dev/null; }
 
 # in_rt CMD...: CMD in the test's mount namespace and the node's network
 # namespace, bounded to 120 s.
-in_rt() { timeout 120 nsenter --mount="/proc/$(holder)/ns/mnt" --net="/run/netns/$NODE" "$@"; }
+in_rt() { timeout 120 nsenter --mount="/proc/$(holder)/ns/mnt" --net="/run/netns/$(rt_net)" "$@"; }
+# rt_net: the name of the network namespace the runtime runs in.
+rt_net() { echo "${RT_NET:-$NODE}"; }
 
 # rt_pids: every process of the test but the holder: those in its mount
 # namespace (runtimes, conmon, shims, clients) and those in its cgroups
@@ -101,7 +113,7 @@ in_rt() { timeout 120 nsenter --mount="/proc/$(holder)/ns/mnt" --net="/run/netns
 # reused after the holder ended can never widen the search.
 rt_pids() {
 	local h mnt f
-	read -r h mnt <"$ROOT/.holder" 2>/dev/null
+	read -r h mnt <"$RT/.holder" 2>/dev/null
 	{
 		[ -n "$mnt" ] && find /proc/[0-9]*/ns/mnt -maxdepth 0 -lname "mnt:?$mnt?" 2>/dev/null |
 			cut -d/ -f3 | grep -vx "$h"
@@ -139,26 +151,35 @@ rt_stop() {
 	kill -KILL "$1" 2>/dev/null
 }
 
-# world_teardown: lib.sh's cleanup hook. Every process of the test ends (by
-# pid), then the holder (its mounts go with it), then the cgroups.
-world_teardown() {
-	local p i
-	[ -n "$ROOT" ] && [ -e "$ROOT/.holder" ] || return 0
-	for ((i = 0; i < 3; i++)); do
-		p=$(rt_pids)
-		[ -z "$p" ] && break
-		kill -KILL $p 2>/dev/null
-		sleep 0.3
+# rt_teardown: every runtime the test started (each $RT with a holder under
+# $ROOT): every process of the test ends (by pid), then each holder (its
+# mounts go with it), then the cgroups. Runs in lib.sh's cleanup, where the
+# test's variables are gone: the holders are found by their files.
+rt_teardown() {
+	local p i h RT # (rt_pids reads this RT)
+	[ -n "$ROOT" ] || return 0
+	for h in "$ROOT"/.holder "$ROOT"/*/.holder "$ROOT"/*/*/.holder; do
+		[ -e "$h" ] || continue
+		RT=$(dirname "$h")
+		for ((i = 0; i < 3; i++)); do
+			p=$(rt_pids)
+			[ -z "$p" ] && break
+			kill -KILL $p 2>/dev/null
+			sleep 0.3
+		done
+		read -r p i <"$h"
+		[ "$(mnt_id "$p")" != "$i" ] || rt_stop "$p"
+		rm -f "$h"
 	done
-	read -r p i <"$ROOT/.holder"
-	[ "$(mnt_id "$p")" != "$i" ] || rt_stop "$p"
 	for ((i = 0; i < 20; i++)); do
 		for p in $(rt_cgroups); do rmdir "$p" 2>/dev/null; done
 		[ -z "$(rt_cgroups)" ] && break
 		sleep 0.2
 	done
-	rm -f "$ROOT/.holder"
 }
+
+# world_teardown: lib.sh's cleanup hook.
+world_teardown() { rt_teardown; }
 
 # calls [JQ-FILTER]: the call log, one compact line per call, through the filter.
 calls() { jq -c "${1:-.}" "$CALLS" 2>/dev/null; }
