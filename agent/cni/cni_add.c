@@ -51,7 +51,9 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 	struct nl_link up;
 	int err;
 
-	if (conf->masquerade) {
+	/* An uplink without ipMasq routes the containers' own addresses (as
+	 * `net create --uplink` without --masquerade). */
+	if (conf->masquerade || conf->uplink[0]) {
 		err = cni_uplink(r, c, &up);
 		if (err)
 			return err;
@@ -111,7 +113,7 @@ static int compare_network(struct cni_req *r, const struct netstate *state, cons
 	}
 	if (state->masquerade != conf->masquerade)
 		return differs(r, "ipMasq", yes_no(state->masquerade), yes_no(conf->masquerade));
-	if (conf->masquerade && conf->uplink[0] && strcmp(state->uplink, conf->uplink))
+	if (conf->uplink[0] && strcmp(state->uplink, conf->uplink))
 		return differs(r, "uplink", state->uplink, conf->uplink);
 	if (conf->mtu && state->mtu != conf->mtu) {
 		snprintf(a, sizeof(a), "%u", state->mtu);

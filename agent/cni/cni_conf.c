@@ -641,10 +641,6 @@ static int check_whole(struct cni_conf *c, unsigned int seen, struct cni_err *e)
 			"the network config has no \"subnet\" (e.g. \"10.40.0.0/24\") and "
 			"no \"ipam\" plugin; one of them says which addresses containers get");
 	}
-	if ((seen & SEEN_UPLINK) && !c->masquerade)
-		return cni_fail(e, CNI_ERR_CONFIG,
-				"\"uplink\" is only used with \"ipMasq\": true (plain routing "
-				"without masquerade is not supported)");
 	for (uint32_t i = 0; i < c->n_routes; i++)
 		if (c->default_route && c->routes[i].prefix == 0)
 			return cni_fail(

@@ -165,7 +165,6 @@ test_unsupported_keys() {
 	refused 2 promiscMode -- "$(conf $NET $SUBNET '.promiscMode = true')" || return 1
 	refused 2 "routes[0].mtu" -- "$(conf $NET $SUBNET '.routes = [{dst: "192.0.2.0/24", mtu: 1400}]')" || return 1
 	refused 2 dns.sortlist -- "$(conf $NET $SUBNET '.dns = {sortlist: []}')" || return 1
-	refused 7 uplink ipMasq -- "$(conf $NET $SUBNET '.uplink = "eth0"')" || return 1
 	refused 7 isDefaultGateway 0.0.0.0/0 -- "$(conf $NET $SUBNET '.routes = [{dst: "0.0.0.0/0"}]')" || return 1
 	refused 7 "ipam" "bpfbr's own" -- "$(conf $NET $SUBNET '.ipam = {type: "host-local"}')" || return 1
 	built_nothing || return 1

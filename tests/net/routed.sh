@@ -6,7 +6,7 @@
 # guard and anti-spoofing hold as on any network.
 #   c1 (10.40.0.2), c2 (.3) -- node (up0 198.51.100.1) -- ext 198.51.100.2,
 #   ext: 10.40.0.0/24 via 198.51.100.1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cni/lib.sh"
 
 TOOL=$(cd "$(dirname "$0")" && pwd)/tools/hostile.py
 PY=${PYTHON:-/usr/bin/python3}
@@ -81,6 +81,33 @@ test_external_host_reaches_the_container() {
 	udp_peer c2 7004 || return 1
 	got=$(udp_ask ext 10.40.0.3 7004)
 	[ "$got" = "$EXT_IP" ] || fail "c2's UDP server saw ext as '$got', not $EXT_IP"
+}
+
+# The same network from a CNI config: "uplink" without "ipMasq" routes the
+# containers' own addresses both ways (the CLI's --uplink without
+# --masquerade); a config asking for another uplink is refused by name.
+test_cni_uplink_without_ipmasq_routes() {
+	local c got
+	ext_host || fail "cannot build the uplink" || return 1
+	on ext ip route add 10.40.0.0/24 via "$UP_IP" || return 1
+	c=$(conf demo 10.40.0.0/24 '.uplink = "up0" | .isDefaultGateway = true')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	[ "$(state demo | jq -c '[.uplink, .masquerade]')" = '["up0",false]' ] ||
+		fail "the network: $(state demo | jq -c '{uplink, masquerade}')" || return 1
+	got=$(out | jq -r '.ips[0].address')
+	[ "$got" = 10.40.0.2/24 ] || fail "c1's address: $got" || return 1
+	serve_peer ext 7005 || return 1
+	got=$(connects c1 "$EXT_IP" 7005)
+	[ "$got" = 10.40.0.2 ] || fail "ext's TCP server saw c1 as '$got', not 10.40.0.2" || return 1
+	serve_peer c1 7006 || return 1
+	got=$(connects ext 10.40.0.2 7006)
+	[ "$got" = "$EXT_IP" ] || fail "c1's TCP server saw ext as '$got', not $EXT_IP" || return 1
+	[ "$(bpfbr -j nat show | jq length)" = 0 ] || fail "translations exist: $(bpfbr nat show)" ||
+		return 1
+	new_ct c2 || return 1
+	cni ADD "$(jq -c '.uplink = "lo"' <<<"$c")" id2 c2 && fail "ADD with another uplink passed" ||
+		cni_error 101 "uplink up0" "asks for lo"
 }
 
 # The node's own addresses stay out of reach (node_denied), as on a network
