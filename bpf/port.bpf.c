@@ -132,9 +132,10 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 	}
 	if (verdict != SW_DELIVER || !dst)
 		return xdp_drop(ctx, -verdict, in->slot);
-	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER)
+	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER) {
 		inbound_note(&f, dst->slot);
-	inbound6_note(&f, dst->slot);
+		inbound6_note(&f, dst->slot);
+	}
 	count_tx(dst->slot, len);
 	mon_event_xdp(ctx, BPFBR_MON_TRACE, 0, in->slot, trace_verdict(dst), dst->ifindex);
 	return bpf_redirect_map(&bpfbr_devmap, dst->ifindex, 0);

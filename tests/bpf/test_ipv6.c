@@ -7,6 +7,7 @@
  * messages refused, and the node's guard for IPv6 (ICMPv6 and allowed
  * services on the gateway's addresses, nothing else). TC and XDP alike.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -305,5 +306,36 @@ TEST(ipv6_node_udp_replies)
 			expect_drop(&fx.env, &tc, &f, BPFBR_DROP_NODE_DENIED,
 				    "the answer's flow from another container's port");
 	}
+	fx_teardown(&fx);
+}
+
+/* Only the gateway port's delivery opens such a flow: UDP one container sends
+ * another opens none, by TC or XDP (without spoofchk the sender could write
+ * the node's address as its source, and the receiver's "answers" would pass
+ * the guard; and no container fills the table another's flows need). */
+TEST(ipv6_container_udp_opens_no_node_flow)
+{
+	uint8_t c1[16], gw[16], key[64];
+	struct sw_run tc, xdp;
+	struct frame f;
+	struct fx fx;
+	int map;
+
+	if (!fx_setup6(&fx, 0))
+		return;
+	addr6(c1, C1 + 1);
+	addr6(gw, 1);
+	map = bpf_map__fd(fx.sw.skel->maps.bpfbr_inbound6);
+	frame_udp6(&f, fx.port[C1].mac, fx.port[C2].mac, gw, c1, 5353, 53, "q", 1);
+	if (fx_run_xdp(&fx, C2, &f, &xdp))
+		expect_xdp(&xdp, XDP_REDIRECT, BPFBR_DROP_NONE, "C2's datagram to C1 (XDP)");
+	if (fx_run(&fx, C2, &f, &tc))
+		expect_deliver(&fx.env, &tc, &f, C1, BPFBR_TRACE_PEER, "C2's datagram to C1 (TC)");
+	ASSERT_TRUE(bpf_map_get_next_key(map, NULL, key) && errno == ENOENT,
+		    "inbound6_flows is empty after C2's datagrams");
+	frame_udp6(&f, fx.port[GW].mac, fx.port[C1].mac, c1, gw, 53, 5353, "a", 1);
+	if (fx_run(&fx, C1, &f, &tc))
+		expect_drop(&fx.env, &tc, &f, BPFBR_DROP_NODE_DENIED,
+			    "C1's answer to what C2 sent in the node's name");
 	fx_teardown(&fx);
 }
