@@ -90,6 +90,13 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 			    (cfg->flags & BPFBR_NET_ROUTE_FAST) ? 0 : BPF_FIB_LOOKUP_OUTPUT);
 	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) /* one of the node's addresses */
 		return node_check(cfg, in->slot, f, &p, inbound) ?: TC_ACT_OK;
+	/* The stack refuses it and says so (ICMP): e.g. the range of a node that
+	 * left the cluster, on the cluster's unreachable route. */
+	if (rc == BPF_FIB_LKUP_RET_UNREACHABLE || rc == BPF_FIB_LKUP_RET_BLACKHOLE ||
+	    rc == BPF_FIB_LKUP_RET_PROHIBIT) {
+		count(BPFBR_EV_UNREACHABLE);
+		return TC_ACT_OK;
+	}
 	/* The stack answers for itself: TTL expiry, destinations not behind the
 	 * uplink, IPv4 options (source routes it drops by default, record route
 	 * and timestamps it fills in). */

@@ -74,6 +74,7 @@ enum bpfbr_event {
 	BPFBR_EV_MAC_FOLLOWED,		     /* a container's port took its new MAC */
 	BPFBR_EV_MAC_REFUSED, /* a container's new MAC was not taken (owned, multicast) */
 	BPFBR_EV_CLUSTER_IN,  /* from another node of the cluster, delivered into a pod */
+	BPFBR_EV_UNREACHABLE, /* routed to an unreachable, blackhole or prohibit route */
 	BPFBR_EVENT_END,
 };
 

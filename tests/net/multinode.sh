@@ -132,7 +132,7 @@ test_node_added_under_traffic() {
 # the cluster's unreachable route (ICMP unreachable to the pod), never the
 # default route: nothing of it reaches the router. The rest carries on.
 test_node_removed_its_range_is_dropped() {
-	local err routes
+	local err routes before
 	three_nodes_with_pods || return
 	ping_ok p1 10.244.3.2 || fail "p1 cannot ping p3 (the control)" || return 1
 	rm "$NODES_D/n3.json"
@@ -144,6 +144,7 @@ test_node_removed_its_range_is_dropped() {
 	grep -q "^unreachable 10.244.0.0/16" <<<"$routes" ||
 		fail "n1 has no unreachable route for the cluster: $routes" || return 1
 	capture router r0 "dst net 10.244.3.0/24" on router || return 1
+	before=$(events 1 unreachable_route)
 	err=$(on p1 ping -c2 -W2 -w4 10.244.3.2 2>&1) && fail "p1 still pings n3's pod" && return 1
 	grep -qi "unreachable" <<<"$err" || fail "p1 was not told n3's range is unreachable: $err" ||
 		return 1
@@ -151,6 +152,9 @@ test_node_removed_its_range_is_dropped() {
 	end_captures
 	[ "$(seen router)" = 0 ] ||
 		fail "n3's range leaked to the router: $(head -2 "$ROOT/router.cap")" || return 1
+	[ "$(events 1 unreachable_route)" -ge $((before + 2)) ] ||
+		fail "n1 counted $(($(events 1 unreachable_route) - before)) of p1's 2 pings to n3's range as unreachable_route" ||
+		return 1
 	ping_ok p1 10.244.2.2 || fail "p1 lost p2 when n3 went" || return 1
 	[ "$(bn 1 -j node list | jq -r '[.[].name] | join(" ")')" = "n1 n2" ] ||
 		fail "n1 still declares $(bn 1 -j node list | jq -c '[.[].name]')"
