@@ -12,6 +12,7 @@
 #include "lib/guard6.h"
 #include "lib/maps.h"
 #include "lib/route.h"
+#include "lib/stack_reply.h"
 #include "lib/switch.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -74,8 +75,20 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		/* Fresh pointers: the verifier cannot tell that no pull moved the data. */
 		f.data = (void *)(long)skb->data;
 		f.data_end = (void *)(long)skb->data_end;
-		inbound_note(&f, dst->slot);
+		inbound_note(cfg, &f, dst->slot, dst->ifindex);
 		inbound6_note(&f, dst->slot);
+	}
+	if (in->kind == BPFBR_PORT_CONTAINER && dst->port_kind == BPFBR_PORT_CONTAINER &&
+	    (in->flags & BPFBR_PORT_F_STACK_PEERS)) {
+		__u32 gw;
+
+		f.data = (void *)(long)skb->data; /* fresh, as above */
+		f.data_end = (void *)(long)skb->data_end;
+		gw = stack_reply(skb, in, &f);
+		if (gw) {
+			mon_trace_skb(skb, in->slot, BPFBR_MON_TO_NODE, gw);
+			return deliver(skb, gw, BPFBR_GATEWAY_SLOT, BPFBR_PORT_GATEWAY);
+		}
 	}
 	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
 	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
@@ -119,6 +132,9 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 				verdict = err;
 		} else if (verdict == SW_FLOOD && node_flood_guard(cfg, &f)) {
 			return XDP_PASS; /* flooded by TC, without the node's copy */
+		} else if (verdict == SW_DELIVER && (in->flags & BPFBR_PORT_F_STACK_PEERS) &&
+			   f.proto == ETH_P_IP) {
+			return XDP_PASS; /* perhaps a reply for the stack: TC looks it up */
 		}
 	}
 	count_rx(in->slot, len);
@@ -133,7 +149,7 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 	if (verdict != SW_DELIVER || !dst)
 		return xdp_drop(ctx, -verdict, in->slot);
 	if (in->kind == BPFBR_PORT_GATEWAY && dst->port_kind == BPFBR_PORT_CONTAINER) {
-		inbound_note(&f, dst->slot);
+		inbound_note(cfg, &f, dst->slot, dst->ifindex);
 		inbound6_note(&f, dst->slot);
 	}
 	count_tx(dst->slot, len);

@@ -42,8 +42,11 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 		/* Inside the cluster (pods, nodes, its exceptions) pods keep their
 		 * own address; elsewhere never let a container's address out
 		 * untranslated. */
-		if (nomasq_dst(p.daddr))
+		if (nomasq_dst(p.daddr)) {
+			if (!err)
+				stack_flow_note(skb, ep, &p);
 			return TC_ACT_OK;
+		}
 		if (err)
 			return nat_drop(skb, UPLINK_OUT, -err);
 		return nat_verdict(skb, UPLINK_OUT, snat_container(skb, cfg, ep, &f, &p));

@@ -100,22 +100,23 @@ static int parse_net(const char *opt, const char *v, struct cidr *c)
 	return -EINVAL;
 }
 
-static int nomasq_opt(const char *v, struct cluster *cl)
+/* Option opt's value v, CIDRs separated by commas, into out[0..*n) (at most max). */
+static int cidrs_opt(const char *opt, const char *v, struct cidr *out, uint32_t max, uint32_t *n)
 {
 	char item[32];
 
-	cl->n_nomasq = 0;
+	*n = 0;
 	for (const char *p = v; *p;) {
 		size_t len = strcspn(p, ",");
 
-		if (!len || len >= sizeof(item) || cl->n_nomasq >= CLUSTER_NOMASQ_MAX) {
-			pr_err("--non-masquerade \"%s\" must be 1 to %d CIDRs separated by commas",
-			       v, CLUSTER_NOMASQ_MAX);
+		if (!len || len >= sizeof(item) || *n >= max) {
+			pr_err("--%s \"%s\" must be 1 to %u CIDRs separated by commas", opt, v,
+			       max);
 			return -EINVAL;
 		}
 		memcpy(item, p, len);
 		item[len] = '\0';
-		if (parse_net("non-masquerade", item, &cl->nomasq[cl->n_nomasq++]))
+		if (parse_net(opt, item, &out[(*n)++]))
 			return -EINVAL;
 		p += len + (p[len] == ',');
 	}
@@ -151,7 +152,11 @@ static int set_cluster(struct cli *cli, struct cluster *cl)
 		}
 		cl->port = (uint16_t)u;
 	}
-	if ((v = cli_get(cli, "non-masquerade")) && nomasq_opt(v, cl))
+	if ((v = cli_get(cli, "non-masquerade")) &&
+	    cidrs_opt("non-masquerade", v, cl->nomasq, CLUSTER_NOMASQ_MAX, &cl->n_nomasq))
+		return -EINVAL;
+	if ((v = cli_get(cli, "service-cidr")) &&
+	    cidrs_opt("service-cidr", v, cl->services, CLUSTER_SERVICES_MAX, &cl->n_services))
 		return -EINVAL;
 	if ((v = cli_get(cli, "self"))) {
 		if (!valid_nodename(v)) {
@@ -326,6 +331,8 @@ static const struct cli_opt set_opts[] = {
 	{ "vni", "N", "VXLAN network identifier (default 1)" },
 	{ "port", "PORT", "VXLAN UDP port (default 4789)" },
 	{ "non-masquerade", "CIDR,…", "destinations never masqueraded besides the cluster" },
+	{ "service-cidr", "CIDR,…",
+	  "Kubernetes service ranges: pods' packets to them take the node's stack (kube-proxy)" },
 	{ "self", "NAME", "this node's name among the declared nodes" },
 	{ 0 },
 };

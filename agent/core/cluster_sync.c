@@ -6,6 +6,7 @@
 #include <net/if.h>
 
 #include "cluster_nomasq.h"
+#include "cluster_services.h"
 #include "cluster_store.h"
 #include "cluster_sync.h"
 #include "log.h"
@@ -165,7 +166,7 @@ int cluster_apply(struct netctx *c, const struct cluster *cl, const struct clust
 	}
 	free(a.present);
 	free(a.stale);
-	return err ?: cluster_nomasq_sync(c, cl);
+	return err ?: cluster_nomasq_sync(c, cl) ?: cluster_services_sync(c, cl);
 }
 
 int cluster_sync(struct netctx *c, json_t *changes)

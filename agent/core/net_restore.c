@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "hook_attach.h"
+#include "cluster_services.h"
 #include "switchdp.h"
 #include "switchdp_maps.h"
 #include "gateway.h"
@@ -118,7 +119,8 @@ static int restore_config(struct netctx *c, const struct netstate *state, const 
 
 		cfg.uplink_ifindex = up > 0 ? (uint32_t)up : 0;
 	}
-	return switchdp_config_set(dp, &cfg) ?: net6_datapath_set(dp, state);
+	return switchdp_config_set(dp, &cfg) ?: net6_datapath_set(dp, state) ?:
+							 cluster_services_fill(c, dp);
 }
 
 static int restore_gateway_port(struct netctx *c, struct netstate *state, const struct switchdp *dp,

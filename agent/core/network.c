@@ -6,6 +6,7 @@
 
 #include "bpfbr/limits.h"
 #include "hook_attach.h"
+#include "cluster_services.h"
 #include "switchdp.h"
 #include "switchdp_maps.h"
 #include "ethtool.h"
@@ -214,7 +215,7 @@ static int build_net(struct netctx *c, struct netstate *state, bool brd, const c
 		       strerror(-err));
 		goto undo_dp;
 	}
-	err = net6_datapath_set(&dp, state);
+	err = net6_datapath_set(&dp, state) ?: cluster_services_fill(c, &dp);
 	if (err)
 		goto undo_dp;
 	err = gateway_plug(c, state, &dp);

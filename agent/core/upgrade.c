@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "switchdp.h"
+#include "cluster_services.h"
 #include "hooks.h"
 #include "journal.h"
 #include "log.h"
@@ -119,8 +120,10 @@ static int upgrade_net(struct upgrading *u, const char *name)
 		err = step(u, JOURNAL_DATAPATH, name, JOURNAL_STEP_HOOKS);
 	if (!err)
 		err = switchdp_open(dir, &dp);
+	/* Before the new programs run: a map this build added is empty. */
 	if (!err) {
-		err = hooks_of_net(u->c, &state, &dp, switch_one, u);
+		err = cluster_services_fill(u->c, &dp)
+			      ?: hooks_of_net(u->c, &state, &dp, switch_one, u);
 		switchdp_close(&dp);
 	}
 	u->changed = err != 0;

@@ -128,6 +128,12 @@ int cluster_check(const struct cluster *cl, char *why, size_t size)
 {
 	char a[IP_STR_LEN + 4], b[IP_STR_LEN + 4];
 
+	for (uint32_t i = 0; cl->declared && i < cl->n_services; i++)
+		if (cidr_overlaps(&cl->services[i], &cl->cidr)) {
+			snprintf(why, size, "service CIDR %s overlaps the cluster CIDR %s",
+				 cidr_str(&cl->services[i], a), cidr_str(&cl->cidr, b));
+			return -EINVAL;
+		}
 	for (uint32_t i = 0; i < cl->n_nodes; i++) {
 		const struct cluster_node *n = &cl->nodes[i];
 
@@ -227,11 +233,13 @@ json_t *cluster_node_json(const struct cluster_node *n)
 
 json_t *cluster_json(const struct cluster *cl)
 {
-	json_t *o = json_object(), *nodes = json_array(), *nm = json_array();
+	json_t *o = json_object(), *nodes = json_array(), *nm = json_array(), *svc = json_array();
 	char c[IP_STR_LEN + 4];
 
 	for (uint32_t i = 0; i < cl->n_nomasq; i++)
 		json_array_append_new(nm, json_string(cidr_str(&cl->nomasq[i], c)));
+	for (uint32_t i = 0; i < cl->n_services; i++)
+		json_array_append_new(svc, json_string(cidr_str(&cl->services[i], c)));
 	for (uint32_t i = 0; i < cl->n_nodes; i++)
 		json_array_append_new(nodes, cluster_node_json(&cl->nodes[i]));
 	if (cl->declared) {
@@ -241,30 +249,32 @@ json_t *cluster_json(const struct cluster *cl)
 		json_object_set_new(o, "port", json_integer(cl->port));
 	}
 	json_object_set_new(o, "non_masquerade", nm);
+	json_object_set_new(o, "service_cidrs", svc);
 	json_object_set_new(o, "self", json_string(cl->self));
 	json_object_set_new(o, "nodes", nodes);
 	return o;
 }
 
-static int nomasq_from_json(json_t *arr, struct cluster *cl, char err[JERR_LEN])
+/* out[0..*n) from the list of CIDRs at key of o (at most max). */
+static int cidrs_from_json(json_t *o, const char *key, struct cidr *out, uint32_t max, uint32_t *n,
+			   char err[JERR_LEN])
 {
+	json_t *v, *arr = json_object_get(o, key);
 	size_t i;
-	json_t *v;
 
-	if (!json_is_array(arr) || json_array_size(arr) > CLUSTER_NOMASQ_MAX) {
-		snprintf(err, JERR_LEN, "\"non_masquerade\" must be a list of at most %d CIDRs",
-			 CLUSTER_NOMASQ_MAX);
+	if (!json_is_array(arr) || json_array_size(arr) > max) {
+		snprintf(err, JERR_LEN, "\"%s\" must be a list of at most %u CIDRs", key, max);
 		return -EINVAL;
 	}
 	json_array_foreach (arr, i, v) {
-		json_t *wrap = json_pack("{s:O}", "non_masquerade", v);
-		int ret = get_cidr(wrap, "non_masquerade", &cl->nomasq[i], err);
+		json_t *wrap = json_pack("{s:O}", key, v);
+		int ret = get_cidr(wrap, key, &out[i], err);
 
 		json_decref(wrap);
 		if (ret)
 			return -EINVAL;
 	}
-	cl->n_nomasq = (uint32_t)json_array_size(arr);
+	*n = (uint32_t)json_array_size(arr);
 	return 0;
 }
 
@@ -299,8 +309,9 @@ static int nodes_from_json(json_t *arr, struct cluster *cl, char err[JERR_LEN])
 
 int cluster_from_json(json_t *o, struct cluster *cl, char err[JERR_LEN])
 {
-	static const char *const keys[] = { "cidr",	      "mode", "vni",   "port",
-					    "non_masquerade", "self", "nodes", NULL };
+	static const char *const keys[] = { "cidr",	     "mode",	       "vni",
+					    "port",	     "non_masquerade", "self",
+					    "service_cidrs", "nodes",	       NULL };
 	static const char *const always[] = { "non_masquerade", "self", "nodes", NULL };
 	static const char *const with_cidr[] = { "mode", "vni", "port", NULL };
 	char mode[16];
@@ -345,7 +356,12 @@ int cluster_from_json(json_t *o, struct cluster *cl, char err[JERR_LEN])
 		ret = -EINVAL;
 	}
 	if (!ret)
-		ret = nomasq_from_json(json_object_get(o, "non_masquerade"), cl, err);
+		ret = cidrs_from_json(o, "non_masquerade", cl->nomasq, CLUSTER_NOMASQ_MAX,
+				      &cl->n_nomasq, err);
+	/* A declaration of a build without services has none. */
+	if (!ret && json_object_get(o, "service_cidrs"))
+		ret = cidrs_from_json(o, "service_cidrs", cl->services, CLUSTER_SERVICES_MAX,
+				      &cl->n_services, err);
 	if (!ret)
 		ret = nodes_from_json(json_object_get(o, "nodes"), cl, err);
 	if (ret) {

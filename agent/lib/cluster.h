@@ -3,7 +3,7 @@
  * The cluster a node belongs to (lib layer: values, checks and JSON only):
  * the cluster CIDR every pod address is in, how pods of different nodes
  * reach each other (direct routing or VXLAN), the destinations never to
- * masquerade, which node this one is, and every node with its address on
+ * masquerade, the service CIDRs whose packets take the node's stack, which node this one is, and every node with its address on
  * the uplink and its pod CIDR. Declared on each node (bpfbr cluster set,
  * bpfbr node add|del|load|import); cluster_store.h keeps it.
  */
@@ -17,12 +17,13 @@
 #include "jsonutil.h"
 #include "parse.h"
 
-#define CLUSTER_NODES_MAX   1024
-#define CLUSTER_NOMASQ_MAX  16
-#define NODENAME_MAX	    64
-#define CLUSTER_VXLAN_PORT  4789
-#define CLUSTER_VNI_DEFAULT 1
-#define CLUSTER_VNI_MAX	    16777215
+#define CLUSTER_NODES_MAX    1024
+#define CLUSTER_NOMASQ_MAX   16
+#define CLUSTER_SERVICES_MAX 8
+#define NODENAME_MAX	     64
+#define CLUSTER_VXLAN_PORT   4789
+#define CLUSTER_VNI_DEFAULT  1
+#define CLUSTER_VNI_MAX	     16777215
 
 enum cluster_mode {
 	CLUSTER_DIRECT, /* nodes share an L2 segment: routes via each node */
@@ -43,6 +44,10 @@ struct cluster {
 	uint16_t port;
 	struct cidr nomasq[CLUSTER_NOMASQ_MAX];
 	uint32_t n_nomasq;
+	/* Kubernetes service CIDRs: pods' packets to them take the node's stack,
+	 * where kube-proxy's DNAT is (cluster_services.h). */
+	struct cidr services[CLUSTER_SERVICES_MAX];
+	uint32_t n_services;
 	char self[NODENAME_MAX];    /* this node's name; "" not said */
 	struct cluster_node *nodes; /* sorted by name */
 	uint32_t n_nodes;

@@ -15,7 +15,8 @@ void print_cluster(json_t *cl, bool nodes_only)
 {
 	const char *self = str(cl, "self");
 	json_t *n, *nodes = json_object_get(cl, "nodes"),
-		   *nm = json_object_get(cl, "non_masquerade");
+		   *nm = json_object_get(cl, "non_masquerade"),
+		   *svc = json_object_get(cl, "service_cidrs");
 	size_t i;
 
 	if (!nodes_only) {
@@ -30,6 +31,12 @@ void print_cluster(json_t *cl, bool nodes_only)
 		if (json_array_size(nm)) {
 			printf("never masqueraded:");
 			json_array_foreach (nm, i, n)
+				printf(" %s", json_string_value(n));
+			printf("\n");
+		}
+		if (json_array_size(svc)) {
+			printf("services (through the node's stack):");
+			json_array_foreach (svc, i, n)
 				printf(" %s", json_string_value(n));
 			printf("\n");
 		}

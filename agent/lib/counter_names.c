@@ -49,9 +49,11 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_MAC_REFUSED] = "mac_follow_refused",
 	[BPFBR_EV_CLUSTER_IN] = "cluster_delivered",
 	[BPFBR_EV_UNREACHABLE] = "unreachable_route",
+	[BPFBR_EV_SERVICE] = "to_service_stack",
+	[BPFBR_EV_STACK_REPLY] = "reply_via_stack",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 31 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 16,
+_Static_assert(BPFBR_DROP_MAX == 31 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 18,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -43,6 +43,7 @@ static const struct pin_spec switchdp_pins[] = {
 	SPEC_ADDED(PIN_CONFIG6, "bpfbr_config6", config6),
 	SPEC_ADDED(PIN_PORTS6, "bpfbr_ports6", ports6),
 	SPEC_ADDED(PIN_INBOUND6, "bpfbr_inbound6", inbound6),
+	SPEC_ADDED(PIN_SERVICES, "bpfbr_services", services),
 	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),

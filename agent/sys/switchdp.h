@@ -25,6 +25,7 @@
 #define PIN_CONFIG6    "config6"
 #define PIN_PORTS6     "ports6"
 #define PIN_INBOUND6   "inbound6_flows"
+#define PIN_SERVICES   "cluster_services"
 
 struct switchdp {
 	int config;
@@ -41,6 +42,7 @@ struct switchdp {
 	int config6; /* -1 in a datapath an older build pinned (switchdp6.h) */
 	int ports6;
 	int inbound6;
+	int services; /* -1 in a datapath an older build pinned */
 	int subnets;
 	int prog_port;
 	int prog_port_xdp;

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "switchdp_maps.h"
+#include "lpm_set.h"
 #include "parse.h"
 
 static int map_update(int fd, const void *key, const void *value)
@@ -26,6 +27,15 @@ int switchdp_config_set(const struct switchdp *dp, const struct bpfbr_netcfg *cf
 	uint32_t zero = 0;
 
 	return map_update(dp->config, &zero, cfg);
+}
+
+int switchdp_services_replace(const struct switchdp *dp, const struct bpfbr_service_key *keys,
+			      uint32_t n)
+{
+	BPFBR_STATIC_ASSERT(sizeof(*keys) == sizeof(struct lpm4_key), "service keys are lpm4 keys");
+	if (dp->services < 0)
+		return 0;
+	return lpm4_set_replace(dp->services, (const struct lpm4_key *)keys, n, BPFBR_SERVICES_MAX);
 }
 
 static int percpu_zero(int fd, uint32_t key, size_t value_size)

@@ -9,11 +9,16 @@
 #include "bpfbr/fdb.h"
 #include "bpfbr/netcfg.h"
 #include "bpfbr/port.h"
+#include "bpfbr/services.h"
 #include "bpfbr/stats.h"
 #include "switchdp.h"
 
 int switchdp_config_get(const struct switchdp *dp, struct bpfbr_netcfg *cfg);
 int switchdp_config_set(const struct switchdp *dp, const struct bpfbr_netcfg *cfg);
+/* Makes cluster_services hold exactly keys[0..n) (bpfbr/services.h); a
+ * datapath of a build without the map is left as it is. */
+int switchdp_services_replace(const struct switchdp *dp, const struct bpfbr_service_key *keys,
+			      uint32_t n);
 
 /* Makes port a member: counters zeroed, its MAC static in the fdb, then floodable. */
 int switchdp_port_add(const struct switchdp *dp, const struct bpfbr_port *port);

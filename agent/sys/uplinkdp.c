@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "log.h"
+#include "lpm_set.h"
 #include "paths.h"
 #include "pin_layout.h"
 #include "pins.h"
@@ -39,6 +40,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC_ADDED(PIN_MONITOR_CONFIG, "mon_config", mon.config),
 	SPEC_ADDED(PIN_MONITOR_BUDGET, "mon_budget", mon.budget),
 	SPEC_ADDED("nomasq", "nat_nomasq", nomasq),
+	SPEC_ADDED("cluster_stack_flows", "nat_stack_flows", stack_flows),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -296,35 +298,11 @@ int uplinkdp_arm(const struct uplinkdp *u)
 	return uplinkdp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
 }
 
-static bool nomasq_wanted(const struct bpfbr_nomasq_key *keys, uint32_t n,
-			  const struct bpfbr_nomasq_key *k)
-{
-	for (uint32_t i = 0; i < n; i++)
-		if (!memcmp(&keys[i], k, sizeof(*k)))
-			return true;
-	return false;
-}
-
 int uplinkdp_nomasq_replace(const struct uplinkdp *u, const struct bpfbr_nomasq_key *keys,
 			    uint32_t n)
 {
-	struct bpfbr_nomasq_key key, next, stale[BPFBR_NOMASQ_MAX];
-	uint32_t n_stale = 0;
-	uint8_t one = 1;
-
+	BPFBR_STATIC_ASSERT(sizeof(*keys) == sizeof(struct lpm4_key), "nomasq keys are lpm4 keys");
 	if (u->nomasq < 0)
 		return 0;
-	for (void *prev = NULL;
-	     n_stale < BPFBR_NOMASQ_MAX && !bpf_map_get_next_key(u->nomasq, prev, &next);
-	     prev = &key) {
-		key = next;
-		if (!nomasq_wanted(keys, n, &key))
-			stale[n_stale++] = key;
-	}
-	for (uint32_t i = 0; i < n_stale; i++)
-		bpf_map_delete_elem(u->nomasq, &stale[i]);
-	for (uint32_t i = 0; i < n; i++)
-		if (bpf_map_update_elem(u->nomasq, &keys[i], &one, BPF_ANY))
-			return -errno;
-	return 0;
+	return lpm4_set_replace(u->nomasq, (const struct lpm4_key *)keys, n, BPFBR_NOMASQ_MAX);
 }

@@ -30,6 +30,7 @@ struct uplinkdp {
 	int flow_stats; /* -1: pinned by an older build */
 	struct monitor_maps mon;
 	int nomasq;
+	int stack_flows; /* -1: pinned by an older build */
 	int counters;
 	int gc;
 	int devmap;

@@ -88,6 +88,14 @@ static __always_inline bool other_network(__u32 daddr)
 	return bpf_map_lookup_elem(&bpfbr_subnets, &k) != NULL;
 }
 
+/* The destination lies in one of the cluster's service CIDRs. */
+static __always_inline bool service_dst(__u32 daddr)
+{
+	struct bpfbr_service_key k = { .prefixlen = 32, .addr = daddr };
+
+	return bpf_map_lookup_elem(&bpfbr_services, &k) != NULL;
+}
+
 /* The guard's rules for a packet (or a first fragment) to a node address: 0 or -reason. */
 static __always_inline int node_guard(const struct bpfbr_netcfg *cfg, const struct ipv4_pkt *p,
 				      bool reply)

@@ -95,12 +95,26 @@ static __always_inline bool inbound_take(struct bpfbr_quota *q, __u16 slot)
 	return quota_take(q, slot, BPFBR_INBOUND_PER_PORT, BPFBR_INBOUND_MAX);
 }
 
+/* The port of ifindex gets flag (once: a write only when it lacks it). */
+static __always_inline void port_flag(__u32 ifindex, __u8 flag)
+{
+	struct bpfbr_port *port = bpf_map_lookup_elem(&bpfbr_ports, &ifindex);
+
+	/* Set, never cleared by the datapath: racing CPUs write the same bit. */
+	if (port && !(port->flags & flag))
+		port->flags |= flag;
+}
+
 /*
- * The gateway port delivers f to the container on port slot: a TCP SYN or a
- * UDP datagram of the node opens a flow, remembered by the direction of its
- * replies, within the container's share (else counted, not remembered).
+ * The gateway port delivers f to the container on port slot (device
+ * ifindex): a TCP SYN or a UDP datagram of the node opens a flow,
+ * remembered by the direction of its replies, within the container's share
+ * (else counted, not remembered). One from another container of the network
+ * (the stack translated it: a service's DNAT) marks the port: its replies to
+ * the network must go back through the stack too (stack_reply.h).
  */
-static __always_inline void inbound_note(const struct frame *f, __u16 slot)
+static __always_inline void inbound_note(const struct bpfbr_netcfg *cfg, const struct frame *f,
+					 __u16 slot, __u32 ifindex)
 {
 	struct bpfbr_inbound fresh = { .slot = slot }, *v;
 	struct bpfbr_conn_key k = {};
@@ -110,6 +124,8 @@ static __always_inline void inbound_note(const struct frame *f, __u16 slot)
 	if (f->proto != ETH_P_IP || parse_ipv4(f, &p) || !p.has_ports ||
 	    (p.proto != IPPROTO_UDP && !tcp_opens(&p)))
 		return;
+	if ((p.saddr & cfg->netmask) == cfg->subnet && p.saddr != cfg->gateway)
+		port_flag(ifindex, BPFBR_PORT_F_STACK_PEERS);
 	k.saddr = p.daddr;
 	k.daddr = p.saddr;
 	k.sport = p.dport;

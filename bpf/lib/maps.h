@@ -13,6 +13,7 @@
 #include "bpfbr/netcfg.h"
 #include "bpfbr/port.h"
 #include "bpfbr/quota.h"
+#include "bpfbr/services.h"
 #include "bpfbr/stats.h"
 
 /* "config": the network's settings, one entry. */
@@ -79,6 +80,15 @@ struct {
 	__type(key, struct bpfbr_subnet_key);
 	__type(value, __u32);
 } bpfbr_subnets SEC(".maps");
+
+/* "cluster_services": Kubernetes service ranges, taken by the stack (bpfbr/services.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BPFBR_SERVICES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bpfbr_service_key);
+	__type(value, __u8);
+} bpfbr_services SEC(".maps");
 
 /* "inbound_flows": flows into containers through the stack, whose replies
  * return that way (netcfg.h). Not an LRU: an entry never evicts another. */

@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "bpfbr/nat.h"
+#include "bpfbr/netcfg.h"
 #include "bpfbr/nomasq.h"
 #include "bpfbr/stats.h"
 #include "monitor.h"
@@ -100,6 +101,14 @@ struct {
 	__type(key, struct bpfbr_nomasq_key);
 	__type(value, __u8);
 } nat_nomasq SEC(".maps");
+
+/* Flows to the cluster the stack forwarded, by their replies (bpfbr/nomasq.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BPFBR_STACK_FLOWS_MAX);
+	__type(key, struct bpfbr_conn_key);
+	__type(value, __u64);
+} nat_stack_flows SEC(".maps");
 
 static __always_inline bool nomasq_dst(__u32 daddr)
 {

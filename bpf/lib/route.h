@@ -79,6 +79,11 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 		return TC_ACT_OK;
 	if (other_network(p.daddr))
 		return -BPFBR_DROP_OTHER_NETWORK;
+	/* A Kubernetes service: kube-proxy's DNAT is in the node's netfilter. */
+	if (service_dst(p.daddr)) {
+		count(BPFBR_EV_SERVICE);
+		return TC_ACT_OK;
+	}
 	fib.family = AF_INET;
 	fib.l4_protocol = p.proto;
 	fib.ifindex = cfg->gw_ifindex; /* as if it arrived on the gateway device */

@@ -14,6 +14,17 @@
 
 #define BPFBR_NOMASQ_MAX 2048
 
+/*
+ * Map "cluster_stack_flows" of the same datapath: flows from a container
+ * to the cluster that the node's stack forwarded (a service address that
+ * kube-proxy's DNAT sent to a pod of another node), keyed by the direction
+ * of their replies (struct bpfbr_conn_key, netcfg.h) -> the time the flow
+ * was seen (ns). A reply arriving from the cluster is then left to the
+ * stack, whose conntrack translates it back, instead of being delivered
+ * straight into the pod. An LRU: the oldest flow gives way.
+ */
+#define BPFBR_STACK_FLOWS_MAX 16384
+
 struct bpfbr_nomasq_key {
 	__u32 prefixlen; /* LPM trie key: prefix length first */
 	__u32 addr;	 /* network order */

@@ -17,14 +17,24 @@ enum bpfbr_port_kind {
 	BPFBR_PORT_GATEWAY = 2,
 };
 
+/* Port flags, set by the datapath itself (the agent writes 0). */
+enum bpfbr_port_flags {
+	/* The stack delivered a flow into this container from another container
+	 * of the network (kube-proxy's DNAT of a service address, a port
+	 * mapping's hairpin): its TCP and UDP to the network's containers are
+	 * looked up in inbound_flows, and the replies go back through the stack,
+	 * which translated the request (bpf/lib/stack_reply.h). */
+	BPFBR_PORT_F_STACK_PEERS = 1 << 0,
+};
+
 /* The gateway's port always has slot 0. */
 #define BPFBR_GATEWAY_SLOT 0
 
 struct bpfbr_port {
 	__u32 ifindex;
 	__u16 slot;
-	__u8 kind; /* enum bpfbr_port_kind */
-	__u8 pad;
+	__u8 kind;		  /* enum bpfbr_port_kind */
+	__u8 flags;		  /* enum bpfbr_port_flags */
 	__u8 mac[BPFBR_ETH_ALEN]; /* MAC of the endpoint behind the port */
 	__u16 pad2;
 	__u32 ipv4; /* network order; the address the endpoint may send from */

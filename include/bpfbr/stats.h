@@ -75,6 +75,8 @@ enum bpfbr_event {
 	BPFBR_EV_MAC_REFUSED, /* a container's new MAC was not taken (owned, multicast) */
 	BPFBR_EV_CLUSTER_IN,  /* from another node of the cluster, delivered into a pod */
 	BPFBR_EV_UNREACHABLE, /* routed to an unreachable, blackhole or prohibit route */
+	BPFBR_EV_SERVICE,     /* for a service CIDR: left to the node's stack (kube-proxy) */
+	BPFBR_EV_STACK_REPLY, /* a reply to a flow the stack translated, sent back through it */
 	BPFBR_EVENT_END,
 };
 

@@ -15,6 +15,9 @@
 # Its environment (the DaemonSet sets it):
 #   NODE_NAME     this node's name (the downward API's spec.nodeName)
 #   CLUSTER_CIDR  the cluster's pod CIDR (the controller manager's --cluster-cidr)
+#   SERVICE_CIDR  the service CIDRs, comma-separated (the API server's
+#                 --service-cluster-ip-range): pods' packets to them take the
+#                 node's stack, where kube-proxy's rules are (default: none)
 #   UPLINK        the interface towards the other nodes (default: that of the
 #                 default route)
 #   MASQUERADE    masquerade what leaves the cluster (default true)
@@ -114,7 +117,7 @@ uplink=${UPLINK:-$(default_uplink)}
 mkdir -p "$CNI_NET_DIR"
 install_plugin
 subnet=$(pod_cidr)
-"$BPFBR" cluster set --cidr "$CLUSTER_CIDR" --self "$NODE_NAME"
+"$BPFBR" cluster set --cidr "$CLUSTER_CIDR" --self "$NODE_NAME" --service-cidr "${SERVICE_CIDR:-}"
 import_nodes
 write_conflist "$subnet" "$uplink"
 echo "bpfbr-node: $NODE_NAME ready: pod CIDR $subnet on $uplink"

@@ -738,6 +738,23 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 	}
 }
 
+/* f is IPv4 from the port of ifindex, which the datapath marked as having
+ * served a flow the stack translated: XDP leaves it to TC, which looks it
+ * up (bpf/lib/stack_reply.h). */
+static bool stack_peer_ipv4(struct fw_net *n, uint32_t ifindex, const struct frame *f)
+{
+	struct bpfbr_port p;
+	size_t off = 12;
+
+	/* The ethertype behind any VLAN tags, as the switch parses it. */
+	while (off + 6 <= f->len && ((f->data[off] == 0x81 && f->data[off + 1] == 0x00) ||
+				     (f->data[off] == 0x88 && f->data[off + 1] == 0xa8)))
+		off += 4;
+	return off + 2 <= f->len && f->data[off] == 0x08 && f->data[off + 1] == 0x00 &&
+	       !bpf_map_lookup_elem(n->sw.ports_fd, &ifindex, &p) &&
+	       (p.flags & BPFBR_PORT_F_STACK_PEERS);
+}
+
 static void check_port_xdp(struct fw *fw, int k, uint32_t ifindex, const struct frame *f,
 			   const struct run *r)
 {
@@ -790,7 +807,8 @@ static void check_port_xdp(struct fw *fw, int k, uint32_t ifindex, const struct 
 	if (tk != k)
 		violation(fw, FW_PORT_XDP, ifindex, f, "sent to ifindex %u, a port of %s",
 			  e.ifindex, tk < 0 ? "no network" : "the other network");
-	else if (r->verdict == XDP_PASS_RC && n->port[tslot].kind != BPFBR_PORT_GATEWAY)
+	else if (r->verdict == XDP_PASS_RC && n->port[tslot].kind != BPFBR_PORT_GATEWAY &&
+		 !stack_peer_ipv4(n, ifindex, f))
 		violation(fw, FW_PORT_XDP, ifindex, f, "passed a frame for a container port");
 	else if (tslot == 0 && slot > 0 && node_refuses(n, f, false))
 		violation(fw, FW_PORT_XDP, ifindex, f,

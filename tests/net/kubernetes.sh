@@ -43,6 +43,7 @@ fake_kubectl() {
 # on node n1 (its network namespace, the test's root and directories).
 node_script() {
 	timeout 60 nsenter --net="/run/netns/$NODE" env NODE_NAME=n1 CLUSTER_CIDR=10.244.0.0/16 \
+		SERVICE_CIDR=10.96.0.0/12 \
 		BPFBR="$BPFBR_BIN" KUBECTL="$ROOT/kubectl" CNI_BIN_DIR="$ROOT/host/opt/cni/bin" \
 		CNI_NET_DIR="$ROOT/host/etc/cni/net.d" BPFBR_ROOT="$ROOT" ONESHOT=1 PODCIDR_WAIT=3 \
 		"$@" sh "$SCRIPT" >"$ROOT/script.out" 2>&1
@@ -70,8 +71,8 @@ test_node_script_installs_declares_and_configures() {
 		fail "the conflist: $(cat "$ROOT/$CONFLIST")" || return 1
 	ls -A "$ROOT/host/etc/cni/net.d" | grep -vqx 10-bpfbr.conflist &&
 		fail "files beside the conflist: $(ls -A "$ROOT/host/etc/cni/net.d")" && return 1
-	[ "$(bpfbr -j cluster show | jq -c '[.cidr, .self, ([.nodes[].name] | sort)]')" = \
-		'["10.244.0.0/16","n1",["n1","n2"]]' ] ||
+	[ "$(bpfbr -j cluster show | jq -c '[.cidr, .self, ([.nodes[].name] | sort), .service_cidrs]')" = \
+		'["10.244.0.0/16","n1",["n1","n2"],["10.96.0.0/12"]]' ] ||
 		fail "the cluster declared: $(bpfbr -j cluster show)" || return 1
 	node ip route show proto 191 | grep -q "^10.244.2.0/24 via 198.51.100.2 dev up0" ||
 		fail "no route to n2's pods: $(node ip route show proto 191)" || return 1

@@ -41,6 +41,7 @@ TEST(cluster_round_trips_through_json)
 
 	parse_cidr("10.244.0.0/16", &cl.cidr);
 	parse_cidr("172.16.0.0/12", &cl.nomasq[cl.n_nomasq++]);
+	parse_cidr("10.96.0.0/12", &cl.services[cl.n_services++]);
 	snprintf(cl.self, sizeof(cl.self), "n1");
 	ASSERT_EQ(cluster_node_put(&cl, &n2), 0, "put n2");
 	ASSERT_EQ(cluster_node_put(&cl, &n1), 0, "put n1");
@@ -49,7 +50,9 @@ TEST(cluster_round_trips_through_json)
 	ASSERT_EQ(cluster_from_json(o, &back, err), 0, err);
 	ASSERT_TRUE(back.declared && back.cidr.addr == cl.cidr.addr && back.vni == 7 &&
 			    back.port == 8472 && back.n_nodes == 2 && back.n_nomasq == 1 &&
-			    !strcmp(back.self, "n1") && back.nodes[1].addr == n2.addr,
+			    back.n_services == 1 && back.services[0].addr == cl.services[0].addr &&
+			    back.services[0].prefix == 12 && !strcmp(back.self, "n1") &&
+			    back.nodes[1].addr == n2.addr,
 		    "what came back differs");
 	json_decref(o);
 	cluster_free(&back);
@@ -61,6 +64,9 @@ TEST(cluster_json_is_strict)
 	static const char *const bad[] = {
 		"{\"nodes\": [], \"self\": \"\", \"non_masquerade\": [], \"zone\": 1}",
 		"{\"nodes\": [], \"self\": \"\"}",
+		"{\"nodes\": [], \"self\": \"\", \"non_masquerade\": [], \"service_cidrs\": "
+		"[\"10.96.0.1/12\"]}",
+		"{\"nodes\": [], \"self\": \"\", \"non_masquerade\": [], \"service_cidrs\": {}}",
 		"{\"cidr\": \"10.244.0.0/16\", \"nodes\": [], \"self\": \"\", \"non_masquerade\": "
 		"[]}",
 		"{\"cidr\": \"10.244.0.1/16\", \"mode\": \"direct\", \"vni\": 1, \"port\": 4789, "
@@ -116,6 +122,10 @@ TEST(cluster_check_names_what_cannot_hold)
 	ASSERT_EQ(cluster_check(&cl, why, sizeof(why)), -EINVAL, "an address in the cluster");
 	ASSERT_TRUE(strstr(why, "n5") && strstr(why, "inside"), why);
 	ASSERT_EQ(cluster_node_del(&cl, "n9"), -ENOENT, "removing an unknown node");
+	cluster_node_del(&cl, "n5");
+	parse_cidr("10.244.128.0/17", &cl.services[cl.n_services++]);
+	ASSERT_EQ(cluster_check(&cl, why, sizeof(why)), -EINVAL, "a service CIDR in the cluster");
+	ASSERT_TRUE(strstr(why, "service CIDR 10.244.128.0/17") && strstr(why, "overlaps"), why);
 	cluster_free(&cl);
 }
 

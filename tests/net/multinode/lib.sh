@@ -107,3 +107,30 @@ mn_pod() {
 	check "attach $2 on n$1" bn "$1" attach pod "$(ct "$2")" --create-netns \
 		--ip "10.244.$1.${3:-2}" || return 1
 }
+
+# serve WHERE PROTO PORT: a server in WHERE (a pod or nI as `on` names it)
+# answering each request with the peer's address.
+serve() {
+	if [ "$2" = tcp ]; then
+		spawn on "$1" timeout 60 socat -t 10 "TCP-LISTEN:$3,reuseaddr,fork" \
+			SYSTEM:'echo $SOCAT_PEERADDR' >/dev/null 2>&1
+	else
+		spawn on "$1" timeout 60 socat -T 10 "UDP-RECVFROM:$3,reuseaddr,fork" \
+			SYSTEM:'read l; echo $SOCAT_PEERADDR' >/dev/null 2>&1
+	fi
+	listening "$1" "$2" "$3" || fail "no $2 server in $1 on port $3"
+}
+# peer_seen FROM PROTO ADDR PORT: what the server at ADDR:PORT saw FROM as.
+peer_seen() {
+	if [ "$2" = tcp ]; then
+		on "$1" timeout 15 socat -t 10 - "TCP:$3:$4,connect-timeout=3" </dev/null 2>/dev/null
+	else
+		echo hello | on "$1" timeout 15 socat -T 3 - "UDP:$3:$4" 2>/dev/null
+	fi
+}
+# expect_peer FROM PROTO ADDR PORT WANT
+expect_peer() {
+	local got
+	got=$(peer_seen "$1" "$2" "$3" "$4")
+	[ "$got" = "$5" ] || fail "$2 from $1 to $3:$4 was seen as '$got', not $5"
+}
