@@ -290,12 +290,27 @@ int uplinkdp_drop_staged(const char *dir)
 	return pins_drop_staged(dir, up_pins, N_PINS);
 }
 
+#define SWEEPER_ARM_TRIES 20
+
 int uplinkdp_arm(const struct uplinkdp *u)
 {
 	uint32_t armed;
 
-	/* The sweeper's timer moves to the pinned program's code (idempotent). */
-	return uplinkdp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed) ?: (armed ? -EIO : 0);
+	int err;
+
+	/* The sweeper's timer moves to the pinned program's code (idempotent).
+	 * Its allocation may fail for a moment (-ENOMEM: 6.18 allocates timers
+	 * without locks, and gives up rather than wait): tried again, a few
+	 * times, a millisecond apart. */
+	for (int i = 0; i < SWEEPER_ARM_TRIES; i++) {
+		err = uplinkdp_sweep(u, BPFBR_SWEEP_ARM, 0, &armed);
+		if (err || (int)armed != -ENOMEM)
+			break;
+		usleep(1000);
+	}
+	if (err || !armed)
+		return err;
+	return (int)armed < 0 && (int)armed > -4096 ? (int)armed : -EIO;
 }
 
 int uplinkdp_nomasq_replace(const struct uplinkdp *u, const struct bpfbr_nomasq_key *keys,
