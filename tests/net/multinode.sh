@@ -134,6 +134,58 @@ test_node_removed_its_range_is_dropped() {
 		fail "n1 still declares $(bn 1 -j node list | jq -c '[.[].name]')"
 }
 
+# A node re-addressed (n3's eth0 moves to 192.0.2.13, its node file says so,
+# every node loads it): the others' routes follow, and a pod's connection to
+# n3's pod, cut while the route was stale, is made again and answered.
+test_node_readdressed_traffic_resumes() {
+	local routes
+	three_nodes_with_pods || return
+	serve p3 tcp 7020 || return 1
+	expect_peer p1 tcp 10.244.3.2 7020 10.244.1.2 || return 1
+	onn 3 ip addr del 192.0.2.3/24 dev eth0 && onn 3 ip addr add 192.0.2.13/24 dev eth0 &&
+		onn 3 ip route replace default via "$ROUTER_IP" || return 1
+	jq '.address = "192.0.2.13"' "$NODES_D/n3.json" >"$NODES_D/n3.json.new" &&
+		mv "$NODES_D/n3.json.new" "$NODES_D/n3.json" || return 1
+	mn_sync || return 1
+	routes=$(onn 1 ip route show proto 191)
+	grep -q "^10.244.3.0/24 via 192.0.2.13 dev eth0" <<<"$routes" &&
+		! grep -q "192.0.2.3 " <<<"$routes" ||
+		fail "n1's routes after n3 moved: $routes" || return 1
+	expect_peer p1 tcp 10.244.3.2 7020 10.244.1.2 || return 1
+	expect_peer p2 tcp 10.244.3.2 7020 10.244.2.2 || return 1
+	ping_ok p3 10.244.1.2 || fail "n3's pod cannot reach n1's after the move"
+}
+
+# A pod that moves (detached on n1, as CNI DEL does; attached on n2 under
+# the same name): it gets an address of n2's range, reaches the others from
+# there, and n1 keeps nothing of it (no attachment, port, forwarding entry
+# or masquerade endpoint).
+test_pod_moves_to_another_node() {
+	local ip mac
+	three_nodes_with_pods || return
+	check "attach mover on n1" bn 1 attach pod "$(ct mover)" --create-netns || return 1
+	ip=$(bn 1 -j status pod | jq -r --arg c "$(ct mover)" '.[0].ports[] | select(.endpoint == $c) | .ip')
+	[[ "$ip" == 10.244.1.* ]] || fail "mover's address on n1: '$ip'" || return 1
+	mac=$(on mover cat /sys/class/net/eth0/address)
+	ping_ok mover 10.244.3.2 || fail "mover cannot reach p3 from n1" || return 1
+	check "detach mover from n1" bn 1 detach pod "$(ct mover)" || return 1
+	check "attach mover on n2" bn 2 attach pod "$(ct mover)" --create-netns || return 1
+	ip=$(on mover ip -4 -o addr show dev eth0 | awk '{print $4}')
+	[[ "$ip" == 10.244.2.*/24 ]] || fail "mover's address on n2: '$ip'" || return 1
+	ping_ok mover 10.244.3.2 && ping_ok mover 10.244.1.2 ||
+		fail "mover cannot reach the others from n2" || return 1
+	[ "$(jq '[.attachments[]? | select(.netns | endswith("-mover"))] | length' \
+		"$ROOT/n1/var/lib/bpfbr/networks/pod.json")" = 0 ] ||
+		fail "n1 still records mover: $(jq -c .attachments "$ROOT/n1/var/lib/bpfbr/networks/pod.json")" ||
+		return 1
+	[ "$(bn 1 -j status pod | jq '[.[0].ports[] | select(.kind != "gateway")] | length')" = 1 ] ||
+		fail "n1's ports: $(bn 1 status pod)" || return 1
+	[ -z "$(bn 1 -j fdb show pod | jq -r --arg m "$mac" '.[] | select(.mac == $m)')" ] ||
+		fail "n1 keeps a forwarding entry of mover's MAC $mac" || return 1
+	[ "$(bpftool map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/uplinks/eth0/endpoints" -j |
+		jq 'length')" = 1 ] || fail "n1's masquerade endpoints: not only p1's" || return 1
+}
+
 # Loading the same directory again changes nothing; a route of bpfbr's
 # protocol that the declaration does not name is removed, others are left.
 test_sync_is_idempotent_and_removes_only_its_own() {
