@@ -21,7 +21,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/bench/lib.sh"
 
 # Report order; a variant whose file does not exist (yet) is skipped.
-DEFAULT_VARIANTS=(bridge cni bpfbr-tc bpfbr-xdp bpfbr-tc-monitor bpfbr-tc-monitor-all veth)
+DEFAULT_VARIANTS=(bridge cni bpfbr-tc bpfbr-xdp bpfbr-tc-monitor bpfbr-tc-monitor-all veth
+	xnode-hostgw xnode-bpfbr)
 # Within a variant build, the 100k metrics come after their plain versions and
 # every metric starts from an emptied table (variant_reset).
 DEFAULT_METRICS=(tcp_rr udp_rr tcp_crr udp_pps tcp_bulk nat_tcp_rr nat_tcp_crr
@@ -100,7 +101,9 @@ variant_probe() {
 		if declare -F variant_available >/dev/null && ! variant_available; then
 			exit 3
 		fi
-		printf '%s\n' "${VARIANT_DESC:-$1}"
+		# A variant compared with another than its metric's baseline (the
+		# cross-node ones with their kernel equivalent): DESC<TAB>BASELINE.
+		printf '%s\t%s\n' "${VARIANT_DESC:-$1}" "${VARIANT_BASELINE:-}"
 	)
 }
 
@@ -135,6 +138,10 @@ run_metric() {
 		# shellcheck disable=SC1090
 		source "$BENCH_LIB_DIR/metrics/$m.sh"
 		if declare -F metric_supported >/dev/null && ! metric_supported; then
+			exit 3
+		fi
+		# A variant that measures only some metrics (the cross-node ones).
+		if [ -n "${VARIANT_METRICS:-}" ] && [[ " $VARIANT_METRICS " != *" $m "* ]]; then
 			exit 3
 		fi
 		if declare -F variant_reset >/dev/null; then variant_reset; fi
@@ -346,7 +353,7 @@ main() {
 			"$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 		printf '# info\tload_start\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 		printf '# info\tcommit\t%s\n' "$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
-		for v in "${VARIANTS[@]}"; do printf '# variant\t%s\t%s\n' "$v" "${vdesc[$v]}"; done
+		for v in "${VARIANTS[@]}"; do printf '# variant\t%s\t%s\n' "$v" "${vdesc[$v]}"; done # DESC<TAB>BASELINE
 		for m in "${METRICS[@]}"; do printf '# metric\t%s\t%s\n' "$m" "${mdesc[$m]}"; done
 		printf 'round\tvariant\tmetric\tkey\tvalue\tunit\tbetter\n'
 	} >"$RESULTS_TMP"

@@ -50,6 +50,7 @@ TARGET_VARIANT = "bpfbr-tc"  # the default mode the targets are set for
 def load(path):
     info, variants, metrics, rows = {}, {}, {}, []
     info["load"] = defaultdict(list)  # round -> 1-minute load averages after its steps
+    info["own_base"] = {}  # variant -> the variant it is compared with instead
     with open(path) as f:
         for line in f:
             line = line.rstrip("\n")
@@ -61,6 +62,8 @@ def load(path):
                     info[parts[1]] = parts[2]
                 elif parts[0] == "variant":
                     variants[parts[1]] = parts[2]
+                    if len(parts) > 3 and parts[3]:
+                        info["own_base"][parts[1]] = parts[3]
                 elif parts[0] == "load":
                     info["load"][int(parts[1])].append(float(parts[4]))
                 elif parts[0] == "metric":
@@ -221,6 +224,9 @@ def write_md(path, png, info, variants, metrics, res):
     w("")
     w("Baseline is `bridge` except where noted. For the NAT metrics, `veth` is the "
       "container↔container ceiling (the issue's definition), not a NAT path.")
+    if info["own_base"]:
+        w(" Compared with their own baseline instead (the cross-node variants with the kernel's "
+          "equivalent): " + ", ".join(f"`{v}` vs `{b}`" for v, b in info["own_base"].items()) + ".")
     w("")
     w("| metric | " + " | ".join(f"`{v}`" for v in vs) + " |")
     w("|---|" + "---|" * len(vs))
@@ -232,8 +238,9 @@ def write_md(path, png, info, variants, metrics, res):
         arrow = "↑" if better == "higher" else "↓"
         cells = []
         for v in vs:
-            rs = res.ratios(mk, v, base)
-            cells.append("1.00" if v == base and rs else fmt_ratio(rs))
+            vb = info["own_base"].get(v, base)
+            rs = res.ratios(mk, v, vb)
+            cells.append("1.00" if v == vb and rs else fmt_ratio(rs))
         if all(c == "–" for c in cells):
             continue  # nothing to compare with (e.g. the BPF programs' own costs)
         label = f"{mk[0]} {mk[1]} {arrow}" + (f" (vs `{base}`)" if base != "bridge" else "")

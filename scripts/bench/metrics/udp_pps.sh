@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # VARIANT_*/METRIC_* are read by the harness
-# 64-byte UDP packets/s from one sender core, c1 -> c2. trafgen writes
+# 64-byte UDP packets/s from one sender core, c1 -> c2 (through c1's next
+# hop: c2, or the gateway when c2 is on another node). trafgen writes
 # prebuilt frames through an AF_PACKET TX ring (qdisc bypassed), so the
 # sender costs almost nothing and the rate is set by the datapath. Counted at
 # c2's IP layer (Ip InReceives in c2's /proc/net/snmp), in steady state: after
@@ -7,12 +8,25 @@
 # port; the packets die in c2's UDP layer (ICMP errors are rate-limited).
 METRIC_DESC="64 B UDP packets/s c1->c2, one sender core (trafgen, counted by Ip InReceives in c2)"
 
+# next_hop_mac: where c1 sends c2's packets: c2's own MAC on one segment,
+# the gateway's when c2 is routed (on another node, the cross-node variants).
+next_hop_mac() {
+	local via
+	via=$(ip -n "$C1_NS" -j route get "$C2_IP" | jq -r '.[0].gateway // empty')
+	if [ -z "$via" ]; then
+		nsx "$C2_NS" cat /sys/class/net/eth0/address
+		return
+	fi
+	nsx "$C1_NS" ping -c1 -W1 "$via" >/dev/null 2>&1 || true
+	ip -n "$C1_NS" -j neigh show "$via" dev eth0 | jq -r '.[0].lladdr'
+}
+
 in_receives() { nsx "$C2_NS" awk '/^Ip:/ && ++n == 2 { print $4 }' /proc/net/snmp; }
 
 metric_run() {
 	local m1 m2 cfg=$BENCH_RUN_DIR/trafgen.cfg a b t0 t1
 	m1=$(nsx "$C1_NS" cat /sys/class/net/eth0/address)
-	m2=$(nsx "$C2_NS" cat /sys/class/net/eth0/address)
+	m2=$(next_hop_mac)
 	# trafgen forks one worker per CPU and pins worker i to CPU i, overriding
 	# taskset; "cpu(N):" gives the frame to worker N only (the others exit).
 	cat >"$cfg" <<-CFG

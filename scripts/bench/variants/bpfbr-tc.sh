@@ -48,13 +48,18 @@ bpfbr_root() { echo "$BENCH_RUN_DIR/$VARIANT-root"; }
 # bpfbr_holder_start: a mount namespace (slave of the machine's, so the
 # harness's namespace files under /run/netns appear and disappear in it as
 # they do everywhere) with a bpffs on ROOT/sys/fs/bpf, kept alive by a sleep.
+# Roots of further nodes (BPFBR_EXTRA_ROOTS, the cross-node variants) get a
+# bpffs of their own in the same mount namespace.
 bpfbr_holder_start() {
-	local root i
+	local root i r mounts=()
 	root=$(bpfbr_root)
-	mkdir -p "$root/sys/fs/bpf"
+	for r in "$root" ${BPFBR_EXTRA_ROOTS:-}; do
+		mkdir -p "$r/sys/fs/bpf"
+		mounts+=("$r/sys/fs/bpf")
+	done
 	unshare --mount --propagation slave \
-		sh -c 'mount -t bpf bpf "$1" && exec sleep infinity' holder "$root/sys/fs/bpf" \
-		</dev/null >/dev/null 2>"$BENCH_RUN_DIR/$VARIANT-holder.err" &
+		sh -c 'for m; do mount -t bpf bpf "$m" || exit 1; done; exec sleep infinity' holder \
+		"${mounts[@]}" </dev/null >/dev/null 2>"$BENCH_RUN_DIR/$VARIANT-holder.err" &
 	BPFBR_HOLDER=$!
 	# The holder is this build's child (a zombie until waited for, so its
 	# pid cannot be reused): end it whenever the build's subshell exits.
