@@ -17,6 +17,7 @@
 #include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
+#include "uplinkdp_publish.h"
 #include "wording.h"
 
 /* The node's ephemeral ports: translations chosen from outside it never
@@ -458,7 +459,8 @@ int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const st
 	err = uplink_dp_open(c, state->uplink, &u);
 	if (err)
 		return err;
-	err = uplinkdp_endpoint_del(&u, a->ip);
+	err = uplinkdp_publish_del_target(&u, a->ip, &(uint32_t){ 0 })
+		      ?: uplinkdp_endpoint_del(&u, a->ip);
 	if (err)
 		pr_warn("cannot remove the translations of %s from uplink %s: %s", a->host_ifname,
 			state->uplink, strerror(-err));

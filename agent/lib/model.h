@@ -15,6 +15,7 @@
 
 #include "parse.h"
 #include "parse6.h"
+#include "publish.h"
 
 /* How a program is hooked to a device's TC ingress or egress. */
 enum attach_mode {
@@ -60,6 +61,8 @@ struct attachment {
 	uint16_t slot;
 	bool created_netns; /* bpfbr made the namespace, so detach removes it */
 	bool cni;	    /* attached through the CNI plugin */
+	uint32_t n_pub;	    /* its published ports (publish.h) */
+	struct publish pub[PUBLISH_MAX];
 };
 
 /* Resolver settings of a network: what `bpfbr attach` writes to

@@ -15,7 +15,7 @@ FUZZ_AGENT_cni_conf := cni_conf cni_err cni_log cni_result cni_version parse jso
 # Hostile input to the tools (issue 7): the state-file loader, and (below) the
 # command line.
 FUZZ_TARGETS       += state
-FUZZ_AGENT_state   := state state6 model jsonutil parse parse6 paths log gwallow
+FUZZ_AGENT_state   := state state6 state_publish publish model jsonutil parse parse6 paths log gwallow
 FUZZ_BINS          := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
 
 # fuzz-cli runs agent/cli*.c down to where a command would touch the system,
