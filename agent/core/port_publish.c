@@ -120,6 +120,8 @@ static int write_ranges(const struct uplinkdp *u, const char *uplink, const stru
 
 			t.port = htons((uint16_t)(p->port + n));
 			err = uplinkdp_publish_add(u, &k, &t, &held);
+			if (err == -EEXIST && held.addr == t.addr && held.port == t.port)
+				continue; /* there already (a restore) */
 			if (err == -EEXIST)
 				pr_err("--publish %s: host port %u/%s is published already, to %s "
 				       "(not in bpfbr's state: see bpfbr gc); choose another host "
@@ -178,6 +180,22 @@ int port_publish(struct netctx *c, const struct netstate *state, const struct at
 		err = check_node_sockets(a, cfg.addr);
 	if (!err)
 		err = write_ranges(&u, state->uplink, a, cfg.addr);
+	uplinkdp_close(&u);
+	return err;
+}
+
+int port_publish_restore(struct netctx *c, const struct netstate *state, const struct attachment *a)
+{
+	struct bpfbr_uplink_cfg cfg;
+	struct uplinkdp u;
+	int err;
+
+	if (!a->n_pub || !state->masquerade)
+		return 0;
+	err = uplink_dp_open(c, state->uplink, &u);
+	if (err)
+		return err;
+	err = uplinkdp_config_get(&u, &cfg) ?: write_ranges(&u, state->uplink, a, cfg.addr);
 	uplinkdp_close(&u);
 	return err;
 }

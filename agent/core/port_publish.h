@@ -18,6 +18,10 @@
 /* Publishes a->pub[0..n_pub) to a; refused with one line naming the holder
  * (or what is wrong) and the fix. state is a's network, without a. */
 int port_publish(struct netctx *c, const struct netstate *state, const struct attachment *a);
+/* Writes a's published ports to a datapath made again (restore): the
+ * state's word, without the checks (they passed when it was recorded). */
+int port_publish_restore(struct netctx *c, const struct netstate *state,
+			 const struct attachment *a);
 
 /*
  * The published ports of the network's containers, one JSON object per host

@@ -133,6 +133,25 @@ test_detach_removes_mappings_and_node_may_use_the_port() {
 		return 1
 }
 
+# The uplink and its datapath lost (the device made again, its pins gone):
+# restore makes the datapath again and publishes the ports anew.
+test_restore_publishes_again() {
+	local srv out
+	up --publish 8080:80 || return 1
+	node ip link del up0 || return 1
+	rm -r "$(PINS_UP)" || return 1
+	ip netns del "$(ct ext)" || return 1
+	ext_host || fail "cannot build the external host again" || return 1
+	check "restore" bpfbr restore || return 1
+	[ "$(published_entries | wc -l)" = 1 ] || fail "after restore the map holds: $(published_entries)" ||
+		return 1
+	serve c1 15 "$ROOT/srv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	out=$(peer ext --timeout 10 tcp-clients "$UP_IP" 8080 40000)
+	stop "$srv"
+	[ "$out" = "40000 $EXT_IP:40000" ] || fail "ext through 8080 after restore: '$out'" || return 1
+}
+
 test_conflict_with_another_container_refused_naming_it() {
 	local out links
 	up --publish 8080:80 || return 1
