@@ -200,6 +200,49 @@ int port_publish_restore(struct netctx *c, const struct netstate *state, const s
 	return err;
 }
 
+/* Whether the uplink's map publishes host port n of p to a (u open, cfg its config). */
+static bool in_datapath(const struct uplinkdp *u, const struct bpfbr_uplink_cfg *cfg,
+			const struct attachment *a, const struct publish *p, uint16_t n)
+{
+	struct bpfbr_pub_key k = { .addr = cfg->addr,
+				   .port = htons((uint16_t)(p->host_port + n)),
+				   .proto = p->proto };
+	struct bpfbr_pub_target t;
+
+	return !uplinkdp_publish_get(u, &k, &t) && t.addr == a->ip &&
+	       t.port == htons((uint16_t)(p->port + n));
+}
+
+int port_publish_verify(struct netctx *c, const struct netstate *state, const struct attachment *a,
+			char why[PUBLISH_VERIFY_LEN])
+{
+	struct bpfbr_uplink_cfg cfg;
+	char s[PUBLISH_STR_LEN];
+	struct uplinkdp u;
+	int err;
+
+	if (!a->n_pub)
+		return 0;
+	err = state->masquerade ? uplink_dp_open(c, state->uplink, &u) : -ENOENT;
+	if (err) {
+		snprintf(why, PUBLISH_VERIFY_LEN, "the masquerade datapath of its ports is gone");
+		return -ENOENT;
+	}
+	err = uplinkdp_config_get(&u, &cfg);
+	for (uint32_t i = 0; !err && i < a->n_pub; i++)
+		for (uint16_t n = 0; !err && n < a->pub[i].count; n++)
+			if (!in_datapath(&u, &cfg, a, &a->pub[i], n)) {
+				snprintf(why, PUBLISH_VERIFY_LEN,
+					 "host port %u/%s of %s is not in the uplink's datapath",
+					 a->pub[i].host_port + n,
+					 publish_proto_name(a->pub[i].proto),
+					 publish_str(&a->pub[i], s));
+				err = -ENOENT;
+			}
+	uplinkdp_close(&u);
+	return err;
+}
+
 static json_t *report_port(const struct netstate *state, const struct attachment *a,
 			   const struct publish *p, uint16_t n, uint32_t addr, bool held)
 {
@@ -229,15 +272,7 @@ int port_publish_report(struct netctx *c, const struct netstate *state, json_t *
 		}
 		for (uint32_t j = 0; !err && j < a->n_pub; j++)
 			for (uint16_t n = 0; !err && n < a->pub[j].count; n++) {
-				struct bpfbr_pub_key k = {
-					.addr = cfg.addr,
-					.port = htons((uint16_t)(a->pub[j].host_port + n)),
-					.proto = a->pub[j].proto
-				};
-				struct bpfbr_pub_target t;
-				bool held = open && !uplinkdp_publish_get(&u, &k, &t) &&
-					    t.addr == a->ip &&
-					    t.port == htons((uint16_t)(a->pub[j].port + n));
+				bool held = open && in_datapath(&u, &cfg, a, &a->pub[j], n);
 
 				if (json_array_append_new(out, report_port(state, a, &a->pub[j], n,
 									   cfg.addr, held)))

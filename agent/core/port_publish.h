@@ -23,6 +23,11 @@ int port_publish(struct netctx *c, const struct netstate *state, const struct at
 int port_publish_restore(struct netctx *c, const struct netstate *state,
 			 const struct attachment *a);
 
+#define PUBLISH_VERIFY_LEN 128
+/* 0 when the uplink's map publishes every port of a to a; -ENOENT with why. */
+int port_publish_verify(struct netctx *c, const struct netstate *state, const struct attachment *a,
+			char why[PUBLISH_VERIFY_LEN]);
+
 /*
  * The published ports of the network's containers, one JSON object per host
  * port ({network, netns, container, ip, port, proto, host_ip, host_port,

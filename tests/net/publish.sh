@@ -4,7 +4,7 @@
 # iptables or nftables rule, no conntrack entry); the container sees the
 # client's own address and port and its answers leave from the published port.
 #   c1 10.40.0.2, c2 10.40.0.3 -- node (up0 198.51.100.1) -- ext 198.51.100.2
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cni/lib.sh"
 
 PEER=$(cd "$(dirname "$0")" && pwd)/tools/natpeer.py
 PY=${PYTHON:-/usr/bin/python3}
@@ -212,6 +212,60 @@ test_bad_input_refused_with_one_line() {
 		fail "published on a network without masquerade: $out" && return 1
 	grep -q "network plain does not masquerade through an uplink" <<<"$out" ||
 		fail "no masquerade: $out" || return 1
+}
+
+# CNI: runtimeConfig.portMappings (the portMappings capability) published at
+# ADD, verified by CHECK, removed by DEL.
+test_cni_port_mappings_add_check_del() {
+	local c res srv out pm
+	ext_host || fail "cannot build the external host" || return 1
+	pm='[{hostPort: 8080, containerPort: 80, protocol: "tcp"},
+	     {hostPort: 5353, containerPort: 53, protocol: "udp", hostIP: ""}]'
+	c=$(conf podnet 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" |
+		.capabilities = {portMappings: true} | .runtimeConfig = {portMappings: '"$pm"'}')
+	new_ct c1 c2 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	[ "$(published_entries | wc -l)" = 2 ] || fail "after ADD the map holds: $(published_entries)" ||
+		return 1
+	serve c1 15 "$ROOT/srv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	out=$(peer ext --timeout 10 tcp-clients "$UP_IP" 8080 40000)
+	stop "$srv"
+	[ "$out" = "40000 $EXT_IP:40000" ] || fail "ext through 8080: '$out'" || return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 || fail "CHECK after ADD: $(out)" || return 1
+	cni CHECK "$(with_prev "$(jq -c '.runtimeConfig.portMappings[0].hostPort = 8081' <<<"$c")" "$res")" \
+		id1 c1 && fail "CHECK passed asking for 8081" || cni_error 105 "8081:80/tcp" || return 1
+	# Another container asking for the same host port is refused, naming id1.
+	cni ADD "$c" id2 c2 && fail "id2 published 8080 as well: $(out)" ||
+		cni_error "$(jq -r .code <<<"$(out)")" "published already by container id1" || return 1
+	[ -z "$(on c2 ip -o link show type veth)" ] || fail "the refused ADD left eth0 in c2" || return 1
+	bpftool map delete pinned "$(PINS_UP)/published" key 0xc6 0x33 0x64 0x01 0x1f 0x90 6 0 ||
+		return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed with 8080 gone" ||
+		cni_error 105 "host port 8080/tcp" "not in the uplink's datapath" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "DEL: $(out)" || return 1
+	[ -z "$(published_entries)" ] || fail "left in the map after DEL: $(published_entries)" || return 1
+	nothing_left podnet || return 1
+}
+
+test_cni_port_mappings_bad_input() {
+	local c pm
+	ext_host || fail "cannot build the external host" || return 1
+	new_ct c1 || return 1
+	for pm in '[{hostPort: 0, containerPort: 80}]' '[{hostPort: 8080, containerPort: 65536}]' \
+		'[{hostPort: 8080, containerPort: 80, protocol: "sctp"}]' \
+		'[{hostPort: 8080, containerPort: 80, hostIP: "::1"}]' '{}'; do
+		c=$(conf podnet 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" |
+			.runtimeConfig = {portMappings: '"$pm"'}')
+		cni ADD "$c" id1 c1 && fail "ADD took portMappings $pm" && return 1
+		cni_error 7 "runtimeConfig.portMappings" || return 1
+	done
+	c=$(conf podnet 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" |
+		.runtimeConfig = {portMappings: [{hostPort: 8080, containerPort: 80, hostIP: "10.9.9.9"}]}')
+	cni ADD "$c" id1 c1 && fail "ADD published on 10.9.9.9" && return 1
+	cni_error "$(jq -r .code <<<"$(out)")" "10.9.9.9 is not the node's address" || return 1
+	[ -z "$(on c1 ip -o link show type veth)" ] || fail "the refused ADD left eth0 in c1" || return 1
 }
 
 test_no_netfilter_rules_and_no_conntrack() {
