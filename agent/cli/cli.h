@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #define CLI_MAX_POS  4
-#define CLI_MAX_OPTS 16
+#define CLI_MAX_OPTS 24
 #define CLI_MAX_MANY 16
 
 struct cli_opt {

@@ -157,7 +157,7 @@ static json_t *net_to_json(const struct netstate *state)
 	     (state->nat_max &&
 	      json_object_set_new(root, "nat_max", json_integer(state->nat_max))) ||
 	     (state->nat_max && json_object_set_new(root, "nat_ports", nat_ports(state))) ||
-	     net6_to_json(state, root))) {
+	     net6_to_json(state, root) || net_publish_to_json(state, root))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -383,6 +383,7 @@ static const char *const net_keys[] = { "version",
 					"range_end",
 					"last_ip",
 					"dns",
+					"node_cgroup",
 					"nat_max",
 					"nat_ports",
 					"node_netns_cookie",
@@ -491,6 +492,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
 	if (!r->ret)
 		r->ret = net6_read(o, state, r->err);
+	if (!r->ret)
+		r->ret = net_publish_read(o, state, r->err);
 	read_dns(r, json_object_get(o, "dns"), &state->dns);
 	read_nat_table(r, o, state);
 	state->uplink_fwd_before = -1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "state_publish.h"
 
@@ -44,5 +45,29 @@ int att_publish_read(json_t *o, struct attachment *a, char err[JERR_LEN])
 		}
 	}
 	a->n_pub = (uint32_t)json_array_size(arr);
+	return 0;
+}
+
+int net_publish_to_json(const struct netstate *state, json_t *root)
+{
+	if (!state->node_cgroup[0])
+		return 0;
+	return json_object_set_new(root, "node_cgroup", json_string(state->node_cgroup)) ? -ENOMEM
+											 : 0;
+}
+
+int net_publish_read(json_t *o, struct netstate *state, char err[JERR_LEN])
+{
+	json_t *v = json_object_get(o, "node_cgroup");
+
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || json_string_value(v)[0] != '/' ||
+	    json_string_length(v) >= sizeof(state->node_cgroup)) {
+		snprintf(err, JERR_LEN, "\"node_cgroup\" is not an absolute path under %zu bytes",
+			 sizeof(state->node_cgroup));
+		return -EINVAL;
+	}
+	strcpy(state->node_cgroup, json_string_value(v));
 	return 0;
 }

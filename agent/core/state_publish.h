@@ -16,5 +16,9 @@
 json_t *att_publish_to_json(const struct attachment *a, json_t *obj);
 /* 0, or -EINVAL with err filled. */
 int att_publish_read(json_t *o, struct attachment *a, char err[JERR_LEN]);
+/* The network's "node_cgroup" (absent when none): 0, or -ENOMEM. */
+int net_publish_to_json(const struct netstate *state, json_t *root);
+/* 0, or -EINVAL with err filled. */
+int net_publish_read(json_t *o, struct netstate *state, char err[JERR_LEN]);
 
 #endif

@@ -13,6 +13,7 @@
 #include "netctx.h"
 #include "pin_layout.h"
 #include "pins.h"
+#include "pubsock.h"
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
@@ -253,6 +254,11 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 		if (err)
 			uplink_detach(c, o->ifname, l.ifindex);
 	}
+	if (!err && o->node_cgroup) {
+		err = pubsock_attach(dir, o->node_cgroup, c->node_netns_cookie, cfg.addr);
+		if (err)
+			uplink_detach(c, o->ifname, l.ifindex);
+	}
 	uplinkdp_close(&u);
 	if (err)
 		pins_remove(dir);
@@ -281,7 +287,8 @@ int uplink_restore(struct netctx *c, const struct netstate *state, bool *rebuilt
 	struct uplink_opts o = { .ifname = state->uplink,
 				 .nat_max = state->nat_max,
 				 .port_lo = state->nat_port_lo,
-				 .port_hi = state->nat_port_hi };
+				 .port_hi = state->nat_port_hi,
+				 .node_cgroup = state->node_cgroup[0] ? state->node_cgroup : NULL };
 	struct bpfbr_uplink_cfg cfg;
 	char dir[PATH_MAX];
 	struct nl_link l;

@@ -55,6 +55,22 @@ stop() {
 	return 0
 }
 
+# The test's own cgroups (cgroup2), for the node's access to published ports;
+# never the machine's root cgroup. world_teardown (lib.sh) removes them.
+CG_ROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+world_teardown() {
+	local d
+	for d in "$CG_ROOT/$PREFIX"-*; do [ -d "$d" ] && rmdir "$d"; done
+	return 0
+}
+# in_cgroup CG WHERE CMD…: CMD in cgroup CG and the namespace of WHERE (node or a ct name).
+in_cgroup() {
+	local cg=$1 where=$2 ns
+	shift 2
+	[ "$where" = node ] && ns=$NODE || ns=$(ct "$where")
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" nsenter --net="/run/netns/$ns" "$@"
+}
+
 # published_entries: the uplink's published-port map, one line per entry.
 published_entries() {
 	bpftool -j map dump pinned "$(PINS_UP)/published" | jq -c '.[].formatted // .[]'
@@ -212,6 +228,45 @@ test_bad_input_refused_with_one_line() {
 		fail "published on a network without masquerade: $out" && return 1
 	grep -q "network plain does not masquerade through an uplink" <<<"$out" ||
 		fail "no masquerade: $out" || return 1
+}
+
+# From the node itself, to its uplink address and to 127.0.0.1: the socket
+# hooks of the test's cgroup send node processes there to the container; a
+# process of the same cgroup in another namespace (c2) is left alone, and so
+# is a node process outside the cgroup.
+test_node_reaches_published_port_on_its_address_and_localhost() {
+	local cg srv out
+	[ -n "$CG_ROOT" ] || { skip "no cgroup2 hierarchy is mounted"; return 4; }
+	cg=$CG_ROOT/$PREFIX-node
+	mkdir "$cg" || fail "cannot make cgroup $cg" || return 1
+	ext_host || fail "cannot build the external host" || return 1
+	check "net create --node-cgroup" bpfbr net create demo --subnet 10.40.0.0/24 --uplink up0 \
+		--masquerade --node-cgroup "$cg" || return 1
+	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 \
+		--publish 8080:80 --publish 5353:53/udp || return 1
+	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
+	serve c1 20 "$ROOT/srv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	out=$(in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40000 &
+		in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients 127.0.0.1 8080 40001; wait)
+	stop "$srv"
+	[ "$(sort <<<"$out" | tr '\n' ' ')" = "40000 10.40.0.1:40000 40001 10.40.0.1:40001 " ] ||
+		fail "the node to $UP_IP:8080 and 127.0.0.1:8080 saw: $out" || return 1
+	serve c1 15 "$ROOT/usrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	out=$(in_cgroup "$cg" node "$PY" "$PEER" --timeout 5 udp-clients 127.0.0.1 5353 5000)
+	stop "$srv"
+	[ "$out" = "5000 10.40.0.1:5000" ] ||
+		fail "the node's UDP to 127.0.0.1:5353 was answered as '$out' (from 127.0.0.1:5353 expected); c1 saw: $(cat "$ROOT/usrv")" ||
+		return 1
+	out=$(in_cgroup "$cg" c2 "$PY" "$PEER" --timeout 3 tcp-clients 127.0.0.1 8080 40002)
+	[ "$out" = "40002 -" ] || fail "c2's own 127.0.0.1:8080 was rewritten: '$out'" || return 1
+	out=$(node "$PY" "$PEER" --timeout 3 tcp-clients 127.0.0.1 8080 40003)
+	[ "$out" = "40003 -" ] || fail "a node process outside the cgroup was rewritten: '$out'" ||
+		return 1
+	check "net delete" bpfbr net delete demo --force || return 1
+	[ -z "$(bpftool -j cgroup show "$cg" | jq -r '.[]?.name')" ] ||
+		fail "programs left on $cg: $(bpftool cgroup show "$cg")" || return 1
 }
 
 # CNI: runtimeConfig.portMappings (the portMappings capability) published at
