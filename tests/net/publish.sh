@@ -247,10 +247,13 @@ test_node_reaches_published_port_on_its_address_and_localhost() {
 	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
 	serve c1 20 "$ROOT/srv" tcp-server 80 2 || return 1
 	srv=$SPAWNED
-	out=$(in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40000 &
-		in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients 127.0.0.1 8080 40001; wait)
+	# The server answers once both are connected: the two clients run at once.
+	in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40000 >"$ROOT/a" &
+	in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients 127.0.0.1 8080 40001 >"$ROOT/b"
+	wait $!
 	stop "$srv"
-	[ "$(sort <<<"$out" | tr '\n' ' ')" = "40000 10.40.0.1:40000 40001 10.40.0.1:40001 " ] ||
+	out=$(cat "$ROOT/a" "$ROOT/b")
+	[ "$(tr '\n' ' ' <<<"$out")" = "40000 10.40.0.1:40000 40001 10.40.0.1:40001 " ] ||
 		fail "the node to $UP_IP:8080 and 127.0.0.1:8080 saw: $out" || return 1
 	serve c1 15 "$ROOT/usrv" udp-server 53 || return 1
 	srv=$SPAWNED
