@@ -11,8 +11,11 @@
  *
  * One copy per uplink, against the uplink's published-port map, attached to
  * the cgroup given at `net create --node-cgroup`; it acts only in the node's
- * network namespace (its cookie), so the containers' own processes, if they
- * live in that cgroup too, are left alone.
+ * network namespace (its cookie) and, for hairpin, in the namespaces of the
+ * uplink's containers (pub_hairpin_ns): a container connecting to the
+ * node's address and a published port (another container's, or its own)
+ * connects to the container itself, which sees its real address, when its
+ * processes live in that cgroup (all of them, with the cgroup2 root).
  */
 #include "lib/common.h"
 
@@ -37,6 +40,21 @@ struct {
 	__type(value, struct bpfbr_pub_target);
 } nat_published SEC(".maps");
 
+/*
+ * Hairpin: the containers of the uplink's networks whose own connections to
+ * the uplink's address and a published port go straight to the published
+ * container (as the node's do), by their network namespace's cookie -> their
+ * address. Pinned as PINS/uplinks/IFNAME/hairpin_netns; the agent adds a
+ * container at attach and removes it with its endpoint.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} pub_hairpin_ns SEC(".maps");
+
 /* What a UDP socket of the node sent to a published port, for its answers. */
 struct sent_to {
 	__u32 host_addr; /* the address and port it asked for */
@@ -57,12 +75,16 @@ struct {
 static __always_inline int to_container(struct bpf_sock_addr *ctx, __u8 proto)
 {
 	struct bpfbr_pub_key k = { .addr = uplink_addr, .proto = proto };
+	__u64 cookie = bpf_get_netns_cookie(ctx);
 	struct bpfbr_pub_target *t;
 	__u32 daddr = ctx->user_ip4;
+	bool node = cookie == node_netns_cookie;
 
-	if (bpf_get_netns_cookie(ctx) != node_netns_cookie)
+	/* The node (its address or its loopback), or a container of the
+	 * uplink's networks (the uplink's address; its own 127.0.0.1 is its own). */
+	if (!node && !bpf_map_lookup_elem(&pub_hairpin_ns, &cookie))
 		return 1;
-	if (daddr != uplink_addr && daddr != bpf_htonl(LOOPBACK))
+	if (daddr != uplink_addr && !(node && daddr == bpf_htonl(LOOPBACK)))
 		return 1;
 	k.port = (__u16)ctx->user_port;
 	t = bpf_map_lookup_elem(&nat_published, &k);

@@ -4,7 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <limits.h>
+#include <unistd.h>
+
 #include "log.h"
+#include "netns.h"
+#include "pin_layout.h"
+#include "pubsock.h"
 #include "node_port.h"
 #include "port_publish.h"
 #include "state.h"
@@ -142,6 +148,31 @@ static int write_ranges(const struct uplinkdp *u, const char *uplink, const stru
 	return 0;
 }
 
+/* a's namespace in the uplink's hairpin map, when the uplink has socket hooks (pubsock.h). */
+static int hairpin_add(struct netctx *c, const struct netstate *state, const struct attachment *a)
+{
+	char dir[PATH_MAX];
+	uint64_t cookie;
+	int fd, err;
+
+	if (!state->masquerade)
+		return 0;
+	err = pin_uplink_dir(&c->p, state->uplink, dir, sizeof(dir));
+	fd = err ? err : netns_open(a->netns);
+	if (fd < 0)
+		err = fd;
+	if (!err) {
+		err = netns_cookie(fd, &cookie);
+		close(fd);
+	}
+	if (!err)
+		err = pubsock_hairpin_add(dir, cookie, a->ip);
+	if (err)
+		pr_err("cannot let namespace %s reach published ports on uplink %s (hairpin): %s",
+		       a->netns, state->uplink, strerror(-err));
+	return err;
+}
+
 int port_publish(struct netctx *c, const struct netstate *state, const struct attachment *a)
 {
 	struct holder_query q = { .uplink = state->uplink, .a = a };
@@ -151,7 +182,7 @@ int port_publish(struct netctx *c, const struct netstate *state, const struct at
 	int err;
 
 	if (!a->n_pub)
-		return 0;
+		return hairpin_add(c, state, a);
 	if (!state->masquerade) {
 		pr_err("--publish %s: network %s does not masquerade through an uplink, and a "
 		       "published port needs one: create it with --uplink IFNAME --masquerade",
@@ -181,7 +212,7 @@ int port_publish(struct netctx *c, const struct netstate *state, const struct at
 	if (!err)
 		err = write_ranges(&u, state->uplink, a, cfg.addr);
 	uplinkdp_close(&u);
-	return err;
+	return err ?: hairpin_add(c, state, a);
 }
 
 int port_publish_restore(struct netctx *c, const struct netstate *state, const struct attachment *a)
@@ -191,13 +222,13 @@ int port_publish_restore(struct netctx *c, const struct netstate *state, const s
 	int err;
 
 	if (!a->n_pub || !state->masquerade)
-		return 0;
+		return hairpin_add(c, state, a);
 	err = uplink_dp_open(c, state->uplink, &u);
 	if (err)
 		return err;
 	err = uplinkdp_config_get(&u, &cfg) ?: write_ranges(&u, state->uplink, a, cfg.addr);
 	uplinkdp_close(&u);
-	return err;
+	return err ?: hairpin_add(c, state, a);
 }
 
 /* Whether the uplink's map publishes host port n of p to a (u open, cfg its config). */

@@ -16,10 +16,13 @@
 #include "netctx.h"
 
 /* Publishes a->pub[0..n_pub) to a; refused with one line naming the holder
- * (or what is wrong) and the fix. state is a's network, without a. */
+ * (or what is wrong) and the fix. state is a's network, without a. Every
+ * container of a masquerading network (ports or not) is registered for
+ * hairpin when the uplink has the node's socket hooks (pubsock.h). */
 int port_publish(struct netctx *c, const struct netstate *state, const struct attachment *a);
-/* Writes a's published ports to a datapath made again (restore): the
- * state's word, without the checks (they passed when it was recorded). */
+/* Writes a's published ports (and its hairpin registration) to a datapath
+ * made again (restore): the state's word, without the checks (they passed
+ * when it was recorded). */
 int port_publish_restore(struct netctx *c, const struct netstate *state,
 			 const struct attachment *a);
 

@@ -458,6 +458,7 @@ int uplink_endpoint_add(struct netctx *c, const struct netstate *state, const st
 
 int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const struct attachment *a)
 {
+	char dir[PATH_MAX];
 	struct uplinkdp u;
 	int err;
 
@@ -466,8 +467,11 @@ int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const st
 	err = uplink_dp_open(c, state->uplink, &u);
 	if (err)
 		return err;
-	err = uplinkdp_publish_del_target(&u, a->ip, &(uint32_t){ 0 })
-		      ?: uplinkdp_endpoint_del(&u, a->ip);
+	/* Each goes whatever the others did: its hairpin, its published ports, the endpoint. */
+	err = pin_uplink_dir(&c->p, state->uplink, dir, sizeof(dir))
+		      ?: pubsock_hairpin_del(dir, a->ip);
+	err = uplinkdp_publish_del_target(&u, a->ip, &(uint32_t){ 0 }) ?: err;
+	err = uplinkdp_endpoint_del(&u, a->ip) ?: err;
 	if (err)
 		pr_warn("cannot remove the translations of %s from uplink %s: %s", a->host_ifname,
 			state->uplink, strerror(-err));

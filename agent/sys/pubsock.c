@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +57,10 @@ int pubsock_attach(const char *uplink_dir, const char *cgroup, uint64_t netns_co
 	}
 	skel->rodata->node_netns_cookie = netns_cookie;
 	skel->rodata->uplink_addr = addr;
+	err = path_join(path, sizeof(path), uplink_dir, PUBSOCK_PIN_HAIRPIN)
+		      ?: bpf_map__set_pin_path(skel->maps.pub_hairpin_ns, path);
+	if (err)
+		goto destroy;
 	err = path_join(path, sizeof(path), uplink_dir, "published");
 	fd = err ? -1 : bpf_obj_get(path);
 	if (fd < 0) {
@@ -86,5 +91,58 @@ destroy:
 	publish_sock_bpf__destroy(skel);
 close_cg:
 	close(cg);
+	return err;
+}
+
+/* The hairpin map's fd (-ENOENT: the uplink has no socket hooks). */
+static int hairpin_map(const char *uplink_dir)
+{
+	char path[PATH_MAX];
+	int err = path_join(path, sizeof(path), uplink_dir, PUBSOCK_PIN_HAIRPIN), fd;
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+int pubsock_hairpin_add(const char *uplink_dir, uint64_t netns_cookie, uint32_t addr)
+{
+	int fd = hairpin_map(uplink_dir), err;
+
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	err = bpf_map_update_elem(fd, &netns_cookie, &addr, BPF_ANY) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int pubsock_hairpin_del(const char *uplink_dir, uint32_t addr)
+{
+	uint64_t k, cur;
+	bool first = true;
+	uint32_t v;
+	int fd = hairpin_map(uplink_dir), err = 0;
+
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	/* One entry per container: delete it and walk on from the start. */
+	while (!bpf_map_get_next_key(fd, first ? NULL : &cur, &k)) {
+		if (!bpf_map_lookup_elem(fd, &k, &v) && v == addr) {
+			if (bpf_map_delete_elem(fd, &k) && errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+			first = true;
+			continue;
+		}
+		cur = k;
+		first = false;
+	}
+	close(fd);
 	return err;
 }

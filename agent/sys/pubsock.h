@@ -13,6 +13,7 @@
 #define PUBSOCK_PIN_CONNECT4 "link_node_connect4"
 #define PUBSOCK_PIN_SENDMSG4 "link_node_sendmsg4"
 #define PUBSOCK_PIN_RECVMSG4 "link_node_recvmsg4"
+#define PUBSOCK_PIN_HAIRPIN  "hairpin_netns"
 
 /*
  * Attaches the hooks to cgroup (a cgroup2 directory) for the node namespace
@@ -21,5 +22,11 @@
  */
 int pubsock_attach(const char *uplink_dir, const char *cgroup, uint64_t netns_cookie,
 		   uint32_t addr);
+
+/* Hairpin for the container of address addr whose namespace has cookie
+ * netns_cookie; nothing to do (0) when the uplink has no socket hooks. */
+int pubsock_hairpin_add(const char *uplink_dir, uint64_t netns_cookie, uint32_t addr);
+/* Forgets the container of address addr (0 when there is nothing). */
+int pubsock_hairpin_del(const char *uplink_dir, uint32_t addr);
 
 #endif

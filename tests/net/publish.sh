@@ -272,6 +272,36 @@ test_node_reaches_published_port_on_its_address_and_localhost() {
 		fail "programs left on $cg: $(bpftool cgroup show "$cg")" || return 1
 }
 
+# Hairpin: another container (c2) and the published container itself (c1), to
+# the node's address and the published port, reach c1's server, which sees
+# their own addresses; detach forgets a container's namespace.
+test_hairpin_from_containers() {
+	local cg srv
+	[ -n "$CG_ROOT" ] || { skip "no cgroup2 hierarchy is mounted"; return 4; }
+	cg=$CG_ROOT/$PREFIX-hairpin
+	mkdir "$cg" || fail "cannot make cgroup $cg" || return 1
+	ext_host || fail "cannot build the external host" || return 1
+	check "net create --node-cgroup" bpfbr net create demo --subnet 10.40.0.0/24 --uplink up0 \
+		--masquerade --node-cgroup "$cg" || return 1
+	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 \
+		--publish 8080:80 || return 1
+	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
+	[ "$(bpftool -j map dump pinned "$(PINS_UP)/hairpin_netns" | jq length)" = 2 ] ||
+		fail "hairpin_netns: $(bpftool map dump pinned "$(PINS_UP)/hairpin_netns")" || return 1
+	serve c1 20 "$ROOT/srv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	in_cgroup "$cg" c2 "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/a" &
+	in_cgroup "$cg" c1 "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/b"
+	wait $!
+	stop "$srv"
+	[ "$(cat "$ROOT/a" "$ROOT/b" | tr '\n' ' ')" = "40010 10.40.0.3:40010 40011 10.40.0.2:40011 " ] ||
+		fail "c2 and c1 to $UP_IP:8080 saw: $(cat "$ROOT/a" "$ROOT/b")" || return 1
+	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
+	[ "$(bpftool -j map dump pinned "$(PINS_UP)/hairpin_netns" | jq length)" = 1 ] ||
+		fail "after detach hairpin_netns: $(bpftool map dump pinned "$(PINS_UP)/hairpin_netns")" ||
+		return 1
+}
+
 # CNI: runtimeConfig.portMappings (the portMappings capability) published at
 # ADD, verified by CHECK, removed by DEL.
 test_cni_port_mappings_add_check_del() {
