@@ -8,11 +8,12 @@
 #include "wording.h"
 
 const struct cli_cmd *const cli_commands[] = {
-	&cmd_net_create,  &cmd_net_delete,   &cmd_net_list,	&cmd_net_inspect, &cmd_attach,
-	&cmd_detach,	  &cmd_fdb_show,     &cmd_nat_show,	&cmd_nat_flush,	  &cmd_status,
-	&cmd_gc,	  &cmd_upgrade,	     &cmd_restore,	&cmd_monitor,	  &cmd_metrics,
-	&cmd_cluster_set, &cmd_cluster_show, &cmd_cluster_sync, &cmd_node_add,	  &cmd_node_del,
-	&cmd_node_list,	  &cmd_node_load,    &cmd_node_import,	&cmd_version,	  &cmd_help,
+	&cmd_net_create, &cmd_net_delete,  &cmd_net_list,     &cmd_net_inspect,	 &cmd_attach,
+	&cmd_detach,	 &cmd_fdb_show,	   &cmd_nat_show,     &cmd_nat_flush,	 &cmd_port_show,
+	&cmd_status,	 &cmd_gc,	   &cmd_upgrade,      &cmd_restore,	 &cmd_monitor,
+	&cmd_metrics,	 &cmd_cluster_set, &cmd_cluster_show, &cmd_cluster_sync, &cmd_node_add,
+	&cmd_node_del,	 &cmd_node_list,   &cmd_node_load,    &cmd_node_import,	 &cmd_version,
+	&cmd_help,
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

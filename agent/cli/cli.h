@@ -6,7 +6,8 @@
 #include <stdbool.h>
 
 #define CLI_MAX_POS  4
-#define CLI_MAX_OPTS 16
+#define CLI_MAX_OPTS 24
+#define CLI_MAX_MANY 16
 
 struct cli_opt {
 	const char *name;    /* long name without "--" */
@@ -34,6 +35,8 @@ struct cli_cmd {
 	const struct cli_short *shorts; /* NULL, or terminated by { 0 } */
 	/* Options that may be given twice, once per address family: " subnet gateway " */
 	const char *twice;
+	/* The option that may be given up to CLI_MAX_MANY times ("publish"), or NULL. */
+	const char *many;
 };
 
 struct cli {
@@ -42,6 +45,8 @@ struct cli {
 	int npos;
 	const char *val[CLI_MAX_OPTS];	 /* by index in cmd->opts; flags get "" */
 	const char *again[CLI_MAX_OPTS]; /* an option given twice: its second value */
+	const char *many[CLI_MAX_MANY];	 /* cmd->many's values, in order */
+	int nmany;
 	const char *root;
 	bool json;
 	bool help;    /* -h, --help */
@@ -63,7 +68,7 @@ int cli_main(int argc, char **argv);
 
 /* The commands, defined next to their implementations. */
 extern const struct cli_cmd cmd_net_create, cmd_net_delete, cmd_net_list, cmd_net_inspect;
-extern const struct cli_cmd cmd_attach, cmd_detach;
+extern const struct cli_cmd cmd_attach, cmd_detach, cmd_port_show;
 extern const struct cli_cmd cmd_fdb_show, cmd_status, cmd_nat_show, cmd_nat_flush, cmd_gc,
 	cmd_upgrade, cmd_restore;
 extern const struct cli_cmd cmd_help, cmd_version;

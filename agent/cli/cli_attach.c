@@ -12,7 +12,10 @@
 #include "network.h"
 #include "recover.h"
 #include "output.h"
+#include "publish.h"
 #include "net_restore.h"
+
+_Static_assert(CLI_MAX_MANY == PUBLISH_MAX, "one --publish per published range");
 
 static const struct route4 no_routes[1];
 
@@ -20,6 +23,7 @@ static int run_attach(struct cli *cli)
 {
 	struct attach_opts o = { .net = cli->pos[0], .netns = cli->pos[1] };
 	char ip[IP_STR_LEN], ip6[IP6_STR_LEN], mac[MAC_STR_LEN];
+	struct publish pub[CLI_MAX_MANY];
 	struct attachment a;
 	uint8_t want_mac[6];
 	char shown[ELIDE_LEN];
@@ -40,6 +44,17 @@ static int run_attach(struct cli *cli)
 		}
 		o.mac = want_mac;
 	}
+	for (int i = 0; i < cli->nmany; i++) {
+		char why[PUBLISH_WHY_LEN];
+
+		if (publish_parse(cli->many[i], &pub[i], why)) {
+			pr_err("--publish \"%s\" %s", elide(cli->many[i], shown, sizeof(shown)),
+			       why);
+			return -EINVAL;
+		}
+	}
+	o.pub = pub;
+	o.n_pub = (uint32_t)cli->nmany;
 	o.create_netns = cli_has(cli, "create-netns");
 	if (cli_has(cli, "no-default-route"))
 		o.routes = no_routes; /* an empty list: no route but the subnet's own */
@@ -79,6 +94,9 @@ static const struct cli_opt attach_opts[] = {
 	  "address to give the container, one per family (default: the next free one)" },
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
+	{ "publish", "SPEC",
+	  "publish a port as docker run -p: [HOSTIP:]HOSTPORT[-END]:PORT[-END][/tcp|/udp], on the "
+	  "node's uplink address (up to 16 times; the network must masquerade)" },
 	{ "no-default-route", NULL,
 	  "no default route via the gateway (default: one, unless the namespace has one)" },
 	{ 0 },
@@ -91,6 +109,7 @@ const struct cli_cmd cmd_attach = {
 	.max_pos = 2,
 	.opts = attach_opts,
 	.twice = " ip ",
+	.many = "publish",
 	.run = run_attach,
 	.summary = "Attach a network namespace (a container) to a network",
 	.details = "NETNS is a name under /run/netns or a path to a namespace file. The container\n"

@@ -152,6 +152,14 @@ static int run_net_create(struct cli *cli)
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
 	o.gateway_allow = cli_get(cli, "gateway-allow");
+	o.up.node_cgroup = cli_get(cli, "node-cgroup");
+	if (o.up.node_cgroup && (!o.masquerade || o.up.node_cgroup[0] != '/' ||
+				 strlen(o.up.node_cgroup) >= NODE_CGROUP_LEN)) {
+		pr_err("--node-cgroup of network %s needs --masquerade and an absolute cgroup2 "
+		       "directory under %d bytes, not \"%s\"",
+		       o.name, NODE_CGROUP_LEN, elide(o.up.node_cgroup, shown, sizeof(shown)));
+		return -EINVAL;
+	}
 	err = dns_opts(cli, &dns);
 	if (err)
 		return err;
@@ -189,6 +197,9 @@ static const struct cli_opt create_opts[] = {
 	  "node's ephemeral range)" },
 	{ "nat-max", "N", "size of the uplink's translation table (default 65536)" },
 	{ "nat-share", "N", "flows one container may hold (default: half the table)" },
+	{ "node-cgroup", "DIR",
+	  "cgroup2 directory whose processes reach published ports from the node, at its "
+	  "address or 127.0.0.1 (default: none; on a production node its root, /sys/fs/cgroup)" },
 	{ "dns", "IP[,IP…]", "name servers `bpfbr attach` writes to /etc/netns/NETNS/resolv.conf" },
 	{ "dns-search", "DOMAIN[,…]", "search domains for that resolv.conf" },
 	{ 0 },

@@ -97,6 +97,16 @@ static int take_value(struct cli *cli, int k, const char *v)
 	const struct cli_opt *o = &cli->cmd->opts[k];
 	char a[ELIDE_LEN], b[ELIDE_LEN];
 
+	if (cli->cmd->many && !strcmp(o->name, cli->cmd->many)) {
+		if (cli->nmany == CLI_MAX_MANY) {
+			pr_err("option --%s is given more than %d times: give at most %d", o->name,
+			       CLI_MAX_MANY, CLI_MAX_MANY);
+			return -EINVAL;
+		}
+		cli->many[cli->nmany++] = v;
+		cli->val[k] = v;
+		return 0;
+	}
 	if (cli->val[k] && !cli->again[k] && may_repeat(cli->cmd, o->name)) {
 		cli->again[k] = v;
 		return 0;

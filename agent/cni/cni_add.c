@@ -291,7 +291,9 @@ static int add_to_network(struct cni_req *r, struct netctx *c, const struct want
 				 .cni = true,
 				 .brd = true,
 				 .routes = w->routes,
-				 .n_routes = w->n_routes };
+				 .n_routes = w->n_routes,
+				 .pub = r->conf.pub,
+				 .n_pub = r->conf.n_pub };
 	struct detach_sel sel = { .net = r->conf.name,
 				  .id = r->env.containerid,
 				  .ifname = r->env.ifname };

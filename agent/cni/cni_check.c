@@ -13,6 +13,7 @@
 
 #include "cni_cmd.h"
 #include "cni_result.h"
+#include "port_publish.h"
 #include "verify.h"
 
 static int __attribute__((format(printf, 2, 3))) differs(struct cni_req *r, const char *fmt, ...)
@@ -152,6 +153,29 @@ static int check_made(struct cni_req *r, struct netctx *c, const struct netstate
 	}
 }
 
+/* runtimeConfig.portMappings as ADD published them, and in the datapath. */
+static int check_ports(struct cni_req *r, struct netctx *c, const struct netstate *state,
+		       const struct attachment *a)
+{
+	char why[PUBLISH_VERIFY_LEN], want[PUBLISH_STR_LEN], have[PUBLISH_STR_LEN];
+
+	if (r->conf.pub_given) {
+		for (uint32_t i = 0; i < r->conf.n_pub || i < a->n_pub; i++)
+			if (i >= r->conf.n_pub || i >= a->n_pub ||
+			    strcmp(publish_str(&r->conf.pub[i], want),
+				   publish_str(&a->pub[i], have)))
+				return differs(
+					r,
+					"runtimeConfig.portMappings asks for %s, ADD published %s",
+					i < r->conf.n_pub ? want : "nothing more",
+					i < a->n_pub ? publish_str(&a->pub[i], have)
+						     : "nothing more");
+	}
+	if (port_publish_verify(c, state, a, why))
+		return differs(r, "%s", why);
+	return 0;
+}
+
 static int check_attachment(struct cni_req *r, struct netctx *c)
 {
 	const struct attachment *a = NULL;
@@ -171,6 +195,8 @@ static int check_attachment(struct cni_req *r, struct netctx *c)
 		err = check_prev(r, &state, a);
 	if (!err)
 		err = check_made(r, c, &state, a);
+	if (!err)
+		err = check_ports(r, c, &state, a);
 	netstate_free(&state);
 	return err;
 }

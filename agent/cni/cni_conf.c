@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include "cni_conf.h"
+#include "cni_ports.h"
 #include "cni_log.h"
 #include "gwallow.h"
 #include "jsonutil.h"
@@ -332,6 +333,11 @@ static int parse_per_container(struct cni_conf *c, json_t *v, const char *key, i
 		err = want_type(x, path, json_is_string(x), "a string", e);
 		if (!err)
 			err = request_mac(c, json_string_value(x), path, prio, e);
+	}
+	x = json_object_get(v, "portMappings");
+	if (!err && x && prio == 3) {
+		c->pub_given = true;
+		err = cni_port_mappings(x, c->pub, &c->n_pub, e);
 	}
 	return err;
 }

@@ -54,9 +54,12 @@ struct cni_conf {
 	uint32_t ip; /* requested address; 0: any */
 	int ip_from; /* which source set ip: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
 	uint8_t mac[6];
-	int mac_from;  /* which source set mac: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
-	json_t *prev;  /* prevResult (borrowed) or NULL */
-	json_t *valid; /* GC: the runtime's valid attachments (borrowed) or NULL */
+	int mac_from; /* which source set mac: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
+	struct publish pub[PUBLISH_MAX]; /* runtimeConfig.portMappings (cni_ports.h) */
+	uint32_t n_pub;
+	bool pub_given; /* runtimeConfig held portMappings (CHECK compares them) */
+	json_t *prev;	/* prevResult (borrowed) or NULL */
+	json_t *valid;	/* GC: the runtime's valid attachments (borrowed) or NULL */
 };
 
 /*

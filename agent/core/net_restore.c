@@ -17,6 +17,7 @@
 #include "pin_layout.h"
 #include "port_restore.h"
 #include "net_restore.h"
+#include "port_publish.h"
 #include "state.h"
 #include "subnets.h"
 #include "uplink.h"
@@ -237,7 +238,8 @@ static int reregister(struct netstate *other, void *arg)
 	netctx_adopt_macs(u->c, other);
 	for (uint32_t k = 0; !err && k < other->n_att; k++)
 		if (!net_port_gone(u->c, other, &other->att[k]))
-			err = uplink_endpoint_add(u->c, other, &other->att[k]);
+			err = uplink_endpoint_add(u->c, other, &other->att[k])
+				      ?: port_publish_restore(u->c, other, &other->att[k]);
 	return err ?: restore_follow(u->c, other, u->done);
 }
 

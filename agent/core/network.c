@@ -307,6 +307,8 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	state.datapath = o->datapath;
 	if (o->up.ifname)
 		snprintf(state.uplink, sizeof(state.uplink), "%s", o->up.ifname);
+	if (o->up.node_cgroup)
+		snprintf(state.node_cgroup, sizeof(state.node_cgroup), "%s", o->up.node_cgroup);
 	state.range_start = o->range_start;
 	state.range_end = o->range_end;
 	if (o->dns)

@@ -70,6 +70,9 @@ struct attach_opts {
 	/* With routes NULL: a default route the namespace has already stays
 	 * (no second one is added), as Docker does on a second network. */
 	bool keep_default_route;
+	/* Ports published to the container (port_publish.h). */
+	const struct publish *pub;
+	uint32_t n_pub;
 };
 
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out);

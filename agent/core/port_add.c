@@ -28,6 +28,7 @@
 #include "resolvconf.h"
 #include "state.h"
 #include "sysctl.h"
+#include "port_publish.h"
 #include "uplink.h"
 #include "wording.h"
 
@@ -376,6 +377,9 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	strcpy(a.id, o->id ?: a.netns);
 	a.created_netns = made & PORT_NETNS;
 	a.cni = o->cni;
+	a.n_pub = o->n_pub < PUBLISH_MAX ? o->n_pub : PUBLISH_MAX;
+	if (a.n_pub)
+		memcpy(a.pub, o->pub, a.n_pub * sizeof(a.pub[0]));
 	err = check_request(c, &state, o, &a);
 	if (!err)
 		err = journal_note(j, JOURNAL_DEVICE, a.host_ifname);
@@ -417,8 +421,10 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	}
 	if (!err) {
 		err = uplink_endpoint_add(c, &state, &a);
-		made |= err ? 0 : PORT_ENDPOINT;
+		made |= err ? 0 : PORT_ENDPOINT; /* its published ports go with it */
 	}
+	if (!err)
+		err = port_publish(c, &state, &a);
 	if (!err)
 		err = container_setup(fd, &state, &a, o);
 	if (err)

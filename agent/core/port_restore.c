@@ -10,6 +10,7 @@
 #include "netfollow.h"
 #include "network6.h"
 #include "pin_layout.h"
+#include "port_publish.h"
 #include "port_restore.h"
 #include "uplink.h"
 
@@ -78,7 +79,7 @@ int net_port_restore(struct netctx *c, const struct netstate *state, const struc
 		*redone = true;
 	}
 	if (!err)
-		err = uplink_endpoint_add(c, state, a);
+		err = uplink_endpoint_add(c, state, a) ?: port_publish_restore(c, state, a);
 	if (err)
 		pr_err("cannot restore port %s of network %s: %s", a->host_ifname, state->name,
 		       strerror(-err));

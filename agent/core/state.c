@@ -17,6 +17,7 @@
 #include "log.h"
 #include "state.h"
 #include "state6.h"
+#include "state_publish.h"
 
 #define STATE_VERSION 1
 
@@ -75,12 +76,15 @@ static json_t *att_to_json(const struct attachment *a)
 {
 	char mac[MAC_STR_LEN], ip[IP_STR_LEN];
 
-	return att6_to_json(
-		a, json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:i, s:b, s:b}", "id", a->id,
-			     "ifname", a->ifname, "netns", a->netns, "netns_id",
-			     (json_int_t)a->netns_id, "host_ifname", a->host_ifname, "host_ifindex",
-			     a->host_ifindex, "mac", mac_str(a->mac, mac), "ip", ip_str(a->ip, ip),
-			     "slot", a->slot, "created_netns", a->created_netns, "cni", a->cni));
+	return att_publish_to_json(
+		a,
+		att6_to_json(a,
+			     json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:i, s:b, s:b}",
+				       "id", a->id, "ifname", a->ifname, "netns", a->netns,
+				       "netns_id", (json_int_t)a->netns_id, "host_ifname",
+				       a->host_ifname, "host_ifindex", a->host_ifindex, "mac",
+				       mac_str(a->mac, mac), "ip", ip_str(a->ip, ip), "slot",
+				       a->slot, "created_netns", a->created_netns, "cni", a->cni)));
 }
 
 static json_t *strings_to_json(const void *v, size_t stride, uint32_t n)
@@ -153,7 +157,7 @@ static json_t *net_to_json(const struct netstate *state)
 	     (state->nat_max &&
 	      json_object_set_new(root, "nat_max", json_integer(state->nat_max))) ||
 	     (state->nat_max && json_object_set_new(root, "nat_ports", nat_ports(state))) ||
-	     net6_to_json(state, root))) {
+	     net6_to_json(state, root) || net_publish_to_json(state, root))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -322,10 +326,10 @@ static void read_dns(struct reader *r, json_t *o, struct net_dns *d)
 		  &d->n_options);
 }
 
-static const char *const att_keys[] = { "id",	       "ifname",	"netns", "netns_id",
-					"host_ifname", "host_ifindex",	"mac",	 "ip",
-					"slot",	       "created_netns", "cni",	 "ip6",
-					NULL };
+static const char *const att_keys[] = {
+	"id", "ifname", "netns",	 "netns_id", "host_ifname", "host_ifindex", "mac",
+	"ip", "slot",	"created_netns", "cni",	     "ip6",	    "publish",	    NULL
+};
 
 static void read_att(struct reader *r, json_t *o, struct attachment *a)
 {
@@ -349,6 +353,8 @@ static void read_att(struct reader *r, json_t *o, struct attachment *a)
 		r_fail(r, "an attachment of %s uses slot 0, the gateway's", a->ifname);
 	if (!r->ret)
 		r->ret = att6_read(o, a, r->err);
+	if (!r->ret)
+		r->ret = att_publish_read(o, a, r->err);
 }
 
 static const char *const net_keys[] = { "version",
@@ -377,6 +383,7 @@ static const char *const net_keys[] = { "version",
 					"range_end",
 					"last_ip",
 					"dns",
+					"node_cgroup",
 					"nat_max",
 					"nat_ports",
 					"node_netns_cookie",
@@ -485,6 +492,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
 	if (!r->ret)
 		r->ret = net6_read(o, state, r->err);
+	if (!r->ret)
+		r->ret = net_publish_read(o, state, r->err);
 	read_dns(r, json_object_get(o, "dns"), &state->dns);
 	read_nat_table(r, o, state);
 	state->uplink_fwd_before = -1;

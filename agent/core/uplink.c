@@ -13,10 +13,12 @@
 #include "netctx.h"
 #include "pin_layout.h"
 #include "pins.h"
+#include "pubsock.h"
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
 #include "uplinkdp.h"
+#include "uplinkdp_publish.h"
 #include "wording.h"
 
 /* The node's ephemeral ports: translations chosen from outside it never
@@ -252,6 +254,11 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 		if (err)
 			uplink_detach(c, o->ifname, l.ifindex);
 	}
+	if (!err && o->node_cgroup) {
+		err = pubsock_attach(dir, o->node_cgroup, c->node_netns_cookie, cfg.addr);
+		if (err)
+			uplink_detach(c, o->ifname, l.ifindex);
+	}
 	uplinkdp_close(&u);
 	if (err)
 		pins_remove(dir);
@@ -280,7 +287,8 @@ int uplink_restore(struct netctx *c, const struct netstate *state, bool *rebuilt
 	struct uplink_opts o = { .ifname = state->uplink,
 				 .nat_max = state->nat_max,
 				 .port_lo = state->nat_port_lo,
-				 .port_hi = state->nat_port_hi };
+				 .port_hi = state->nat_port_hi,
+				 .node_cgroup = state->node_cgroup[0] ? state->node_cgroup : NULL };
 	struct bpfbr_uplink_cfg cfg;
 	char dir[PATH_MAX];
 	struct nl_link l;
@@ -450,6 +458,7 @@ int uplink_endpoint_add(struct netctx *c, const struct netstate *state, const st
 
 int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const struct attachment *a)
 {
+	char dir[PATH_MAX];
 	struct uplinkdp u;
 	int err;
 
@@ -458,7 +467,11 @@ int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const st
 	err = uplink_dp_open(c, state->uplink, &u);
 	if (err)
 		return err;
-	err = uplinkdp_endpoint_del(&u, a->ip);
+	/* Each goes whatever the others did: its hairpin, its published ports, the endpoint. */
+	err = pin_uplink_dir(&c->p, state->uplink, dir, sizeof(dir))
+		      ?: pubsock_hairpin_del(dir, a->ip);
+	err = uplinkdp_publish_del_target(&u, a->ip, &(uint32_t){ 0 }) ?: err;
+	err = uplinkdp_endpoint_del(&u, a->ip) ?: err;
 	if (err)
 		pr_warn("cannot remove the translations of %s from uplink %s: %s", a->host_ifname,
 			state->uplink, strerror(-err));

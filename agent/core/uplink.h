@@ -21,6 +21,9 @@ struct uplink_opts {
 	uint32_t share;	  /* 0: default (half the table) */
 	uint16_t port_lo; /* 0: default (above the node's ephemeral range) */
 	uint16_t port_hi;
+	/* The cgroup whose processes reach published ports from the node
+	 * (pubsock.h); NULL: none. */
+	const char *node_cgroup;
 };
 
 #define NAT_MAX_DEFAULT 65536

@@ -33,6 +33,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_RA_GUARD] = "ra_guard",
 	[BPFBR_DROP_DHCP6_SERVER] = "dhcp6_server",
 	[BPFBR_DROP_IPV6_UNROUTED] = "ipv6_unrouted",
+	[BPFBR_DROP_PUBLISH_NO_TARGET] = "published_no_target",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -51,9 +52,10 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_UNREACHABLE] = "unreachable_route",
 	[BPFBR_EV_SERVICE] = "to_service_stack",
 	[BPFBR_EV_STACK_REPLY] = "reply_via_stack",
+	[BPFBR_EV_PUBLISHED] = "published_opened",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 31 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 18,
+_Static_assert(BPFBR_DROP_MAX == 32 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 19,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -15,6 +15,7 @@
 
 #include "parse.h"
 #include "parse6.h"
+#include "publish.h"
 
 /* How a program is hooked to a device's TC ingress or egress. */
 enum attach_mode {
@@ -46,6 +47,7 @@ int datapath_mode_parse(const char *s, enum datapath_mode *mode);
 
 #define ATT_ID_MAX	  1024
 #define GATEWAY_ALLOW_LEN 160
+#define NODE_CGROUP_LEN	  256
 
 struct attachment {
 	char id[ATT_ID_MAX];	  /* owner: CNI container ID, or the netns path for the CLI */
@@ -60,6 +62,8 @@ struct attachment {
 	uint16_t slot;
 	bool created_netns; /* bpfbr made the namespace, so detach removes it */
 	bool cni;	    /* attached through the CNI plugin */
+	uint32_t n_pub;	    /* its published ports (publish.h) */
+	struct publish pub[PUBLISH_MAX];
 };
 
 /* Resolver settings of a network: what `bpfbr attach` writes to
@@ -123,6 +127,9 @@ struct netstate {
 	uint8_t gateway6[16];
 	uint8_t last_ip6[16]; /* the IPv6 address handed out last (zero: none yet) */
 	struct net_dns dns;
+	/* The cgroup whose processes reach published ports from the node
+	 * (--node-cgroup, pubsock.h); "": none. */
+	char node_cgroup[NODE_CGROUP_LEN];
 	uint32_t n_att;
 	struct attachment *att;
 };

@@ -41,6 +41,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC_ADDED(PIN_MONITOR_BUDGET, "mon_budget", mon.budget),
 	SPEC_ADDED("nomasq", "nat_nomasq", nomasq),
 	SPEC_ADDED("cluster_stack_flows", "nat_stack_flows", stack_flows),
+	SPEC_ADDED("published", "nat_published", published),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),

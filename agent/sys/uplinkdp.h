@@ -31,6 +31,7 @@ struct uplinkdp {
 	struct monitor_maps mon;
 	int nomasq;
 	int stack_flows; /* -1: pinned by an older build */
+	int published;	 /* -1: pinned by an older build (publish.h) */
 	int counters;
 	int gc;
 	int devmap;

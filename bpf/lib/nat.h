@@ -164,12 +164,14 @@ static long try_range_port(__u32 i, struct port_pick *pp)
 
 /*
  * Creates the flow for inside key ik. ep is the container's endpoint, or
- * NULL for a node connection that must change port. Returns 0 (*slot_out
- * holds the new flow), FLOW_RACED, or a negative drop reason.
+ * NULL for a node connection that must change port. published: the outside
+ * port it must have (a published port's flow, opened by the remote ik->raddr),
+ * else 0. Returns 0 (*slot_out holds the new flow), FLOW_RACED, or a negative
+ * drop reason.
  */
 static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
 				       struct bpfbr_endpoint *ep, const struct bpfbr_nat_key *ik,
-				       __u32 *slot_out)
+				       __u16 published, __u32 *slot_out)
 {
 	struct port_pick pp = {
 		.skb = skb,
@@ -198,7 +200,9 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	}
 	pp.slot = slot;
 	/* Keep the container's own port when nobody holds it on the outside. */
-	if (!ep || !claim_port(&pp, ik->port)) {
+	if (published) {
+		claim_port(&pp, published);
+	} else if (!ep || !claim_port(&pp, ik->port)) {
 		pp.range = (__u32)cfg->port_hi - cfg->port_lo + 1;
 		pp.first = bpf_get_prandom_u32() % pp.range;
 		bpf_loop(pp.range < NAT_PORT_TRIES ? pp.range : NAT_PORT_TRIES, try_range_port, &pp,
@@ -221,7 +225,7 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	fl->oport = pp.got;
 	fl->proto = ik->proto;
 	fl->state = BPFBR_FLOW_NEW;
-	fl->flags = ep ? 0 : BPFBR_FLOW_HOST;
+	fl->flags = !ep ? BPFBR_FLOW_HOST : published ? BPFBR_FLOW_PUBLISHED : 0;
 	fl->net = ep ? ep->net : 0;
 	if (ep) {
 		__builtin_memcpy(fl->mac, ep->mac, 6);

@@ -34,7 +34,7 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 			 * is dropped; the next one makes a new flow. */
 			return -BPFBR_DROP_NAT_RELEASING;
 		}
-		err = flow_create(skb, cfg, ep, ik, slot_out);
+		err = flow_create(skb, cfg, ep, ik, 0, slot_out);
 		if (err == FLOW_RACED)
 			continue;
 		if (err)

@@ -13,6 +13,7 @@
 #include "nat_icmp.h"
 #include "nat_policy.h"
 #include "nat_reply.h"
+#include "publish.h"
 #include "rewrite.h"
 
 /* Into the container, as the node's stack would forward it: TTL - 1, new L2. */
@@ -75,7 +76,8 @@ static __always_inline int reverse_fragment(struct __sk_buff *skb, const struct 
 /*
  * A reply p (of frame f, nat_reply_translatable()): back to its flow's
  * inside address and port, into the container; a node connection's gets
- * its port back and goes to the stack, as does anything of no flow.
+ * its port back and goes to the stack, as does anything of no flow that
+ * opens none to a published port (publish.h).
  */
 static __always_inline int reverse_reply(struct __sk_buff *skb, const struct frame *f,
 					 const struct ipv4_pkt *p)
@@ -85,12 +87,19 @@ static __always_inline int reverse_reply(struct __sk_buff *skb, const struct fra
 	__u32 slot = 0;
 
 	fl = reply_flow(p, &slot);
-	if (!fl) {
-		if (p->frag == FRAG_FIRST)
-			forget_frag(p);
-		return TC_ACT_OK;
+	if (fl) {
+		flow_track(fl, p, true, reply_may_end(f, p, slot));
+	} else {
+		int err = publish_open(skb, f, p, &fl, &slot);
+
+		if (err)
+			return err;
+		if (!fl) {
+			if (p->frag == FRAG_FIRST)
+				forget_frag(p);
+			return TC_ACT_OK;
+		}
 	}
-	flow_track(fl, p, true, reply_may_end(f, p, slot));
 	flow_count(slot, fl, true, skb->len);
 	if (p->frag == FRAG_FIRST)
 		remember_frag(f, p, fl, slot);

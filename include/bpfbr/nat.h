@@ -57,6 +57,9 @@ enum bpfbr_flow_flags {
 	/* A connection of the node itself whose port had to change because a
 	 * container flow holds the same outside tuple (conntrack does the same). */
 	BPFBR_FLOW_HOST = 1 << 0,
+	/* Opened from outside to a published port (publish.h): the outside port
+	 * is the host port, the remote the client. */
+	BPFBR_FLOW_PUBLISHED = 1 << 1,
 };
 
 struct bpfbr_flow {

@@ -12,36 +12,37 @@
 /* Why a frame was dropped. Keep the names in agent/lib/counter_names.c in step. */
 enum bpfbr_drop {
 	BPFBR_DROP_NONE = 0,
-	BPFBR_DROP_RUNT,	   /* shorter than an Ethernet header */
-	BPFBR_DROP_TRUNCATED,	   /* an ARP/IPv4 header cut short or malformed */
-	BPFBR_DROP_NOT_A_PORT,	   /* ingress device is not a port of this network */
-	BPFBR_DROP_BAD_SRC_MAC,	   /* source MAC is multicast, broadcast or zero */
-	BPFBR_DROP_LOOP,	   /* destination lives behind the ingress port */
-	BPFBR_DROP_MAC_OWNED,	   /* source MAC is another port's own address */
-	BPFBR_DROP_IP_SPOOF,	   /* IPv4 source is not the port's address */
-	BPFBR_DROP_ARP_SPOOF,	   /* ARP sender is not the port's address */
-	BPFBR_DROP_VLAN,	   /* VLAN-tagged frame from a container port */
-	BPFBR_DROP_NO_DEST,	   /* flood with no other port to send to */
-	BPFBR_DROP_REDIRECT,	   /* the kernel refused the redirect */
-	BPFBR_DROP_TTL_EXCEEDED,   /* a reply for a container arrived with TTL 1 */
-	BPFBR_DROP_NAT_FULL,	   /* masquerade table full: new flow refused */
-	BPFBR_DROP_NAT_QUOTA,	   /* the container's share of the table is used up */
-	BPFBR_DROP_NAT_NO_PORT,	   /* no free outside port for the flow */
-	BPFBR_DROP_NAT_PROTO,	   /* a protocol masquerade cannot translate */
-	BPFBR_DROP_FRAG_UNKNOWN,   /* a fragment whose first fragment was not seen */
-	BPFBR_DROP_MAC_SPOOF,	   /* source MAC is not the container's own */
-	BPFBR_DROP_OTHER_NETWORK,  /* IPv4 for another network's subnet */
-	BPFBR_DROP_NODE_DENIED,	   /* IPv4 for a node service containers may not reach */
-	BPFBR_DROP_NODE_IPV6,	   /* IPv6 for the node (not guarded yet: none reaches it) */
-	BPFBR_DROP_TINY_FRAGMENT,  /* a fragment that splits or rewrites the transport header */
-	BPFBR_DROP_FOREIGN_SOURCE, /* IPv4 for the gateway from outside the network's subnet */
-	BPFBR_DROP_NAT_RELEASING,  /* a packet of a flow that another CPU was removing */
-	BPFBR_DROP_SOURCE_ROUTE,   /* a reply with a source route option (RFC 791) */
-	BPFBR_DROP_IPV6_SPOOF,	   /* IPv6 source is not the port's address or link-local */
-	BPFBR_DROP_NDP_SPOOF,	   /* NS/NA whose target or link-layer option is not its own */
-	BPFBR_DROP_RA_GUARD,	   /* a router advertisement or redirect from a container */
-	BPFBR_DROP_DHCP6_SERVER,   /* a DHCPv6 server or relay message from a container */
-	BPFBR_DROP_IPV6_UNROUTED,  /* IPv6 beyond the network: bpfbr does not route it yet */
+	BPFBR_DROP_RUNT,	      /* shorter than an Ethernet header */
+	BPFBR_DROP_TRUNCATED,	      /* an ARP/IPv4 header cut short or malformed */
+	BPFBR_DROP_NOT_A_PORT,	      /* ingress device is not a port of this network */
+	BPFBR_DROP_BAD_SRC_MAC,	      /* source MAC is multicast, broadcast or zero */
+	BPFBR_DROP_LOOP,	      /* destination lives behind the ingress port */
+	BPFBR_DROP_MAC_OWNED,	      /* source MAC is another port's own address */
+	BPFBR_DROP_IP_SPOOF,	      /* IPv4 source is not the port's address */
+	BPFBR_DROP_ARP_SPOOF,	      /* ARP sender is not the port's address */
+	BPFBR_DROP_VLAN,	      /* VLAN-tagged frame from a container port */
+	BPFBR_DROP_NO_DEST,	      /* flood with no other port to send to */
+	BPFBR_DROP_REDIRECT,	      /* the kernel refused the redirect */
+	BPFBR_DROP_TTL_EXCEEDED,      /* a reply for a container arrived with TTL 1 */
+	BPFBR_DROP_NAT_FULL,	      /* masquerade table full: new flow refused */
+	BPFBR_DROP_NAT_QUOTA,	      /* the container's share of the table is used up */
+	BPFBR_DROP_NAT_NO_PORT,	      /* no free outside port for the flow */
+	BPFBR_DROP_NAT_PROTO,	      /* a protocol masquerade cannot translate */
+	BPFBR_DROP_FRAG_UNKNOWN,      /* a fragment whose first fragment was not seen */
+	BPFBR_DROP_MAC_SPOOF,	      /* source MAC is not the container's own */
+	BPFBR_DROP_OTHER_NETWORK,     /* IPv4 for another network's subnet */
+	BPFBR_DROP_NODE_DENIED,	      /* IPv4 for a node service containers may not reach */
+	BPFBR_DROP_NODE_IPV6,	      /* IPv6 for the node (not guarded yet: none reaches it) */
+	BPFBR_DROP_TINY_FRAGMENT,     /* a fragment that splits or rewrites the transport header */
+	BPFBR_DROP_FOREIGN_SOURCE,    /* IPv4 for the gateway from outside the network's subnet */
+	BPFBR_DROP_NAT_RELEASING,     /* a packet of a flow that another CPU was removing */
+	BPFBR_DROP_SOURCE_ROUTE,      /* a reply with a source route option (RFC 791) */
+	BPFBR_DROP_IPV6_SPOOF,	      /* IPv6 source is not the port's address or link-local */
+	BPFBR_DROP_NDP_SPOOF,	      /* NS/NA whose target or link-layer option is not its own */
+	BPFBR_DROP_RA_GUARD,	      /* a router advertisement or redirect from a container */
+	BPFBR_DROP_DHCP6_SERVER,      /* a DHCPv6 server or relay message from a container */
+	BPFBR_DROP_IPV6_UNROUTED,     /* IPv6 beyond the network: bpfbr does not route it yet */
+	BPFBR_DROP_PUBLISH_NO_TARGET, /* to a published port whose container is not an endpoint */
 	BPFBR_DROP_MAX,
 };
 
@@ -77,6 +78,7 @@ enum bpfbr_event {
 	BPFBR_EV_UNREACHABLE, /* routed to an unreachable, blackhole or prohibit route */
 	BPFBR_EV_SERVICE,     /* for a service CIDR: left to the node's stack (kube-proxy) */
 	BPFBR_EV_STACK_REPLY, /* a reply to a flow the stack translated, sent back through it */
+	BPFBR_EV_PUBLISHED,   /* a connection to a published port opened a flow */
 	BPFBR_EVENT_END,
 };
 

@@ -77,6 +77,7 @@ int nat_dp_load(struct nat_dp *dp, const struct bpfbr_uplink_cfg *cfg)
 	dp->nat_in_fd = bpf_map__fd(dp->skel->maps.nat_in);
 	dp->counters_fd = bpf_map__fd(dp->skel->maps.nat_counters);
 	dp->frags_fd = bpf_map__fd(dp->skel->maps.nat_frags);
+	dp->published_fd = bpf_map__fd(dp->skel->maps.nat_published);
 	for (uint32_t slot = 0; slot < cfg->nat_max; slot++) {
 		if (bpf_map_update_elem(dp->free_fd, NULL, &slot, BPF_ANY)) {
 			err = -errno;

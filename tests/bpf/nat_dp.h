@@ -24,6 +24,7 @@ struct nat_dp {
 	int xdp_fd;		     /* bpfbr_uplink_xdp */
 	int config_fd, endpoints_fd, flows_fd, free_fd, nat_out_fd, nat_in_fd, counters_fd;
 	int frags_fd;
+	int published_fd; /* bpfbr/publish.h */
 	uint32_t nat_max;
 };
 

@@ -11,18 +11,18 @@ FUZZ_CFLAGS  := -g -O1 $(WARN_C) -std=gnu11 -Iinclude $(AGENT_INC_agent) -MMD -M
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 FUZZ_TARGETS       := cni_conf
-FUZZ_AGENT_cni_conf := cni_conf cni_err cni_log cni_result cni_version parse jsonutil gwallow model
+FUZZ_AGENT_cni_conf := cni_conf cni_ports publish cni_err cni_log cni_result cni_version parse jsonutil gwallow model
 # Hostile input to the tools (issue 7): the state-file loader, and (below) the
 # command line.
 FUZZ_TARGETS       += state
-FUZZ_AGENT_state   := state state6 model jsonutil parse parse6 paths log gwallow
+FUZZ_AGENT_state   := state state6 state_publish publish model jsonutil parse parse6 paths log gwallow
 FUZZ_BINS          := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz-%)
 
 # fuzz-cli runs agent/cli*.c down to where a command would touch the system,
 # which tests/fuzz/fuzz_cli.c stubs. A command that calls a function without a
 # stub there does not break the build: the binary then only names the missing
 # stubs, and the fuzz suite fails with that.
-FUZZ_AGENT_cli     := cli cli_net cli_attach cli_show cli_gc cli_upgrade cli_restore cli_lookup \
+FUZZ_AGENT_cli     := cli cli_net cli_attach cli_port publish cli_show cli_gc cli_upgrade cli_restore cli_lookup \
                       cli_parse cli_help cli_help_cmd cli_version cli_inspect cli_dual parse parse6 \
                       log output output_inspect model wording elide cli_monitor cli_metrics \
                       monitor_pkt monitor_render pcapng metrics metrics_http counter_names \

@@ -35,6 +35,7 @@
 #include "netns.h"
 #include "network.h"
 #include "output.h"
+#include "port_publish.h"
 #include "reconcile.h"
 #include "recover.h"
 #include "report.h"
@@ -351,6 +352,14 @@ int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 	(void)state;
 	(void)flows;
 	broken("report_nat without a network");
+}
+
+int port_publish_report(struct netctx *c, const struct netstate *state, json_t *out)
+{
+	(void)c;
+	(void)state;
+	(void)out;
+	broken("port_publish_report without a network");
 }
 
 /* The cluster commands (cli_cluster.c): the declaration as parsed from the

@@ -267,4 +267,32 @@ test_lifecycle_static_address_and_published_port() {
 	rt_nothing_left bpfa
 }
 
+# podman run -p with bpfbr declaring the portMappings capability itself (no
+# portmap in the chain): the external host fetches the page through the
+# published port, with no firewall rule on the node; rm leaves no mapping.
+test_publish_without_portmap() {
+	local plugin
+	podman_start || return
+	ext_host || return 1
+	plugin=$(jq -nc --arg root "$ROOT" --arg log "$CALLS" '{type: "bpfbr", root: $root, logFile: $log,
+		subnet: "10.88.10.0/24", ipMasq: true, uplink: "up0", isDefaultGateway: true,
+		capabilities: {portMappings: true}}' | in_mode)
+	jq -n --argjson p "$plugin" '{cniVersion: "1.0.0", name: "bpfa", plugins: [$p]}' \
+		>"$RT/cni/net.d/10-bpfa.conflist"
+	check "podman run -p 8080:80" pm run -d --name web -p 8080:80 --network bpfa \
+		--cgroup-parent "/$PREFIX" "$IMAGE" \
+		sh -c 'echo hello-from-web >/tmp/index.html && exec httpd -f -p 80 -h /tmp' || return 1
+	page_outside || return 1
+	[ -z "$(node iptables-save 2>/dev/null | grep -v '^[#*:]' | grep -v '^COMMIT')" ] ||
+		fail "rules on the node: $(node iptables-save | grep -- '^-A')" || return 1
+	[ "$(bpftool -j map dump pinned "$ROOT/sys/fs/bpf/bpfbr/uplinks/up0/published" | jq length)" = 1 ] ||
+		fail "published map: $(bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/uplinks/up0/published")" ||
+		return 1
+	check "podman rm" pm rm -f -t 0 web || return 1
+	[ "$(bpftool -j map dump pinned "$ROOT/sys/fs/bpf/bpfbr/uplinks/up0/published" | jq length)" = 0 ] ||
+		fail "left after rm: $(bpftool map dump pinned "$ROOT/sys/fs/bpf/bpfbr/uplinks/up0/published")" ||
+		return 1
+	rt_nothing_left bpfa
+}
+
 run_tests "$@"

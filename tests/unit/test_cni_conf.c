@@ -274,3 +274,35 @@ TEST(cni_env)
 	unsetenv("CNI_CONTAINERID");
 	unsetenv("CNI_IFNAME");
 }
+
+/* runtimeConfig.portMappings: one port each, consecutive ones joined into a range; bad ones
+ * refused with code 7 naming the entry. */
+TEST(cni_port_mappings)
+{
+	const char *text =
+		"{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+		"\"subnet\": \"10.40.0.0/24\", \"runtimeConfig\": {\"portMappings\": ["
+		"{\"hostPort\": 9000, \"containerPort\": 7000, \"protocol\": \"udp\"},"
+		"{\"hostPort\": 9001, \"containerPort\": 7001, \"protocol\": \"udp\"},"
+		"{\"hostPort\": 8080, \"containerPort\": 80, \"hostIP\": \"198.51.100.1\"}]}}";
+	char s[PUBLISH_STR_LEN];
+	struct cni_conf c;
+	struct cni_err e;
+
+	if (ASSERT_OK(parse(text, &c, &e), e.msg) && ASSERT_TRUE(c.pub_given, "given") &&
+	    ASSERT_EQ(c.n_pub, 2, "two ranges")) {
+		ASSERT_STREQ(publish_str(&c.pub[0], s), "9000-9001:7000-7001/udp", "joined");
+		ASSERT_STREQ(publish_str(&c.pub[1], s), "198.51.100.1:8080:80/tcp",
+			     "tcp by default");
+	}
+	cni_conf_free(&c);
+	refused("{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+		"\"runtimeConfig\": "
+		"{\"portMappings\": [{\"hostPort\": 0, \"containerPort\": 80}]}}",
+		CNI_ERR_CONFIG, "portMappings[0]: \"hostPort\" must be a port 1-65535");
+	refused("{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+		"\"runtimeConfig\": "
+		"{\"portMappings\": [{\"hostPort\": 1, \"containerPort\": 80, \"protocol\": "
+		"\"sctp\"}]}}",
+		CNI_ERR_CONFIG, "\"protocol\" must be \"tcp\" or \"udp\"");
+}

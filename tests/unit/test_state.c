@@ -247,3 +247,59 @@ TEST(list_is_sorted_and_skips_foreign_files)
 	netstate_free(&state);
 	tmproot_remove(&t);
 }
+
+/* An attachment's published ports and the network's node cgroup go to disk and back, and a
+ * bad one makes the file corrupt. */
+TEST(published_ports_roundtrip)
+{
+	static const char *const edits[][2] = {
+		{ "\"8080:80/tcp\"", "\"0:80/tcp\"" },
+		{ "\"8080:80/tcp\"", "8080" },
+		{ "\"/sys/fs/cgroup/bbt\"", "\"sys/fs/cgroup/bbt\"" },
+	};
+	char path[PATH_MAX + 32], text[8192];
+	struct netstate in, out;
+	struct tmproot t;
+	FILE *f;
+	size_t len;
+
+	if (!tmproot_make(&t))
+		return;
+	sample(&in);
+	in.att[0].n_pub = 2;
+	in.att[0].pub[0] =
+		(struct publish){ .host_port = 8080, .port = 80, .count = 1, .proto = 6 };
+	in.att[0].pub[1] = (struct publish){ .host_ip = htonl(0xc6336401),
+					     .host_port = 9000,
+					     .port = 7000,
+					     .count = 3,
+					     .proto = 17 };
+	strcpy(in.node_cgroup, "/sys/fs/cgroup/bbt");
+	if (ASSERT_OK(state_save(&t.p, &in), "save") &&
+	    ASSERT_OK(state_load(&t.p, "demo", &out), "load")) {
+		ASSERT_STREQ(out.node_cgroup, "/sys/fs/cgroup/bbt", "node cgroup");
+		if (ASSERT_EQ(out.n_att, 1, "attachments") &&
+		    ASSERT_EQ(out.att[0].n_pub, 2, "ports"))
+			ASSERT_MEMEQ(out.att[0].pub, in.att[0].pub, sizeof(in.att[0].pub[0]) * 2,
+				     "published ports");
+		netstate_free(&out);
+	}
+	snprintf(path, sizeof(path), "%s/networks/demo.json", t.p.state);
+	f = fopen(path, "r");
+	len = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	text[len] = '\0';
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		char edited[8192], *at = strstr(text, edits[i][0]);
+
+		if (!ASSERT_TRUE(at != NULL, edits[i][0]))
+			continue;
+		snprintf(edited, sizeof(edited), "%.*s%s%s", (int)(at - text), text, edits[i][1],
+			 at + strlen(edits[i][0]));
+		ASSERT_OK(write_file(path, edited), "write");
+		ASSERT_EQ(state_load(&t.p, "demo", &out), -EUCLEAN, edits[i][1]);
+	}
+	netstate_free(&in);
+	tmproot_remove(&t);
+}
