@@ -356,6 +356,96 @@ test_cni_port_mappings_bad_input() {
 	[ -z "$(on c1 ip -o link show type veth)" ] || fail "the refused ADD left eth0 in c1" || return 1
 }
 
+# Parity with the portmap plugin chained behind the reference bridge (the
+# configuration bpfbr replaces), each node namespace with its own external
+# host at the same addresses: from outside, the same answers through the
+# published TCP and UDP ports, and the containers see the same clients; the
+# node reaches its published port on its own address in both (portmap by
+# its OUTPUT rules; bpfbr by its socket hooks, given the node's cgroup).
+# What differs is said: the address a node process is seen from (portmap
+# keeps the uplink's, bpfbr's hook connects from the gateway's).
+test_parity_with_portmap_behind_the_reference_bridge() {
+	local rnode pm res c srv a b cg
+	[ -x "$CNI_BIN_DIR/bridge" ] && [ -x "$CNI_BIN_DIR/portmap" ] && [ -x "$CNI_BIN_DIR/host-local" ] ||
+		{ skip "bridge, portmap or host-local missing (containernetworking-plugins)"; return 4; }
+	[ -n "$CG_ROOT" ] || { skip "no cgroup2 hierarchy is mounted"; return 4; }
+	need_feature bridge || return $?
+	plugin_dir
+	pm='[{hostPort: 8080, containerPort: 80, protocol: "tcp"},
+	     {hostPort: 5353, containerPort: 53, protocol: "udp"}]'
+	# The reference: bridge + host-local, then portmap with the bridge's result.
+	rnode=$(ct refnode)
+	ip netns add "$rnode" && own_ns "$rnode" && ip -n "$rnode" link set lo up || return 1
+	ns_new refext || return 1
+	ip link add up0 netns "$rnode" type veth peer name eth0 netns "$(ct refext)" || return 1
+	ip -n "$rnode" addr add "$UP_IP/24" dev up0 && ip -n "$rnode" link set up0 up &&
+		on refext ip addr add "$EXT_IP/24" dev eth0 && on refext ip link set eth0 up || return 1
+	new_ct r1 c1 || return 1
+	c=$(jq -nc --arg dir "$ROOT/ref-ipam" '{cniVersion: "1.0.0", name: "pub", type: "bridge",
+		bridge: "cni0", isGateway: true, isDefaultGateway: true, ipMasq: true,
+		ipam: {type: "host-local", subnet: "10.40.0.0/24", dataDir: $dir}}')
+	res=$(printf '%s' "$c" | nsenter --net="/run/netns/$rnode" env -i PATH="$PATH" CNI_COMMAND=ADD \
+		CNI_CONTAINERID=r1 CNI_NETNS="/run/netns/$(ct r1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" \
+		"$CNI_BIN_DIR/bridge") || fail "bridge ADD: $res" || return 1
+	c=$(jq -nc --argjson prev "$res" '{cniVersion: "1.0.0", name: "pub", type: "portmap",
+		capabilities: {portMappings: true}, snat: true, prevResult: $prev,
+		runtimeConfig: {portMappings: '"$pm"'}}')
+	a=$(printf '%s' "$c" | nsenter --net="/run/netns/$rnode" env -i PATH="$PATH" CNI_COMMAND=ADD \
+		CNI_CONTAINERID=r1 CNI_NETNS="/run/netns/$(ct r1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" \
+		"$CNI_BIN_DIR/portmap") || fail "portmap ADD: $a" || return 1
+	# bpfbr: the same network and mappings through its own CNI ADD (the node's
+	# cgroup given to the network first, as a node's configuration would).
+	ext_host || fail "cannot build the external host" || return 1
+	cg=$CG_ROOT/$PREFIX-parity
+	mkdir "$cg" || fail "cannot make cgroup $cg" || return 1
+	check "net create --node-cgroup" bpfbr net create pub --subnet 10.40.0.0/24 --uplink up0 \
+		--masquerade --node-cgroup "$cg" || return 1
+	cni_add "$(conf pub 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" |
+		.capabilities = {portMappings: true} | .runtimeConfig = {portMappings: '"$pm"'}')" id1 c1 ||
+		return 1
+	[ "$(on r1 ip -4 -o addr show dev eth0 | awk '{print $4}')" = \
+		"$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}')" ] ||
+		fail "the two containers have different addresses" || return 1
+	# From outside: TCP through 8080, seen as the client itself.
+	serve r1 15 "$ROOT/rsrv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	a=$(peer refext --timeout 10 tcp-clients "$UP_IP" 8080 40000)
+	stop "$srv"
+	serve c1 15 "$ROOT/bsrv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	b=$(peer ext --timeout 10 tcp-clients "$UP_IP" 8080 40000)
+	stop "$srv"
+	[ "$a" = "40000 $EXT_IP:40000" ] && [ "$b" = "$a" ] ||
+		fail "TCP through 8080: portmap '$a', bpfbr '$b'" || return 1
+	# UDP through 5353, answered from the published port.
+	serve r1 15 "$ROOT/rusrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	a=$(peer refext --timeout 10 udp-clients "$UP_IP" 5353 5000)
+	stop "$srv"
+	serve c1 15 "$ROOT/busrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	b=$(peer ext --timeout 10 udp-clients "$UP_IP" 5353 5000)
+	stop "$srv"
+	[ "$a" = "5000 $EXT_IP:5000" ] && [ "$b" = "$a" ] ||
+		fail "UDP through 5353: portmap '$a', bpfbr '$b'" || return 1
+	# From the node to its own address: both reach the container.
+	serve r1 15 "$ROOT/rnsrv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	a=$(nsenter --net="/run/netns/$rnode" "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40001)
+	stop "$srv"
+	serve c1 15 "$ROOT/bnsrv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	b=$(in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients "$UP_IP" 8080 40001)
+	stop "$srv"
+	[ "$a" = "40001 $UP_IP:40001" ] && [ "$b" = "40001 10.40.0.1:40001" ] ||
+		fail "the node to $UP_IP:8080: portmap '$a', bpfbr '$b'" || return 1
+	# And bpfbr did it without a rule or a conntrack entry; portmap with both.
+	[ -z "$(node iptables-save -t nat 2>/dev/null | grep -E '^-A ')" ] ||
+		fail "bpfbr's node has NAT rules" || return 1
+	ip netns exec "$rnode" iptables-save -t nat | grep -q "CNI-HOSTPORT-DNAT" ||
+		fail "portmap made no rule (the reference is not what it should be)"
+}
+
 test_no_netfilter_rules_and_no_conntrack() {
 	local srv out
 	up --publish 8080:80 || return 1
