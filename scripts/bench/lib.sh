@@ -163,17 +163,20 @@ emit() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4"; }
 # Strip sockperf's colour escapes before parsing.
 decolor() { sed 's/\x1b\[[0-9;]*m//g'; }
 
-# sockperf_rr tcp|udp SRV_NS SRV_IP CLI_NS PORT: 64-byte ping-pong for
-# $BENCH_DURATION s, client and server on the same core. Emits tps (valid
-# duration only, warm-up excluded), p50_us and p99_us (full round trip).
+# sockperf_rr tcp|udp SRV_NS SRV_IP CLI_NS PORT [TO_IP TO_PORT]: 64-byte
+# ping-pong for $BENCH_DURATION s, client and server on the same core; the
+# client connects to TO_IP:TO_PORT when given (a published port), else to
+# the server's. Emits tps (valid duration only, warm-up excluded), p50_us and
+# p99_us (full round trip).
 sockperf_rr() {
 	local proto=$1 srv_ns=$2 ip=$3 cli_ns=$4 port=$5 tcp=() out
+	local to_ip=${6:-$3} to_port=${7:-$5}
 	[ "$proto" = tcp ] && tcp=(--tcp)
 	bg_start "sockperf-$proto-$port" "$srv_ns" taskset -c "$BENCH_CPU" \
 		sockperf server "${tcp[@]}" -i "$ip" -p "$port"
 	local srv=$BG_PID
 	wait_listen "$srv_ns" "$proto" "$port"
-	out=$(pinx "$cli_ns" sockperf ping-pong "${tcp[@]}" -i "$ip" -p "$port" -m 64 \
+	out=$(pinx "$cli_ns" sockperf ping-pong "${tcp[@]}" -i "$to_ip" -p "$to_port" -m 64 \
 		-t "$BENCH_DURATION" --full-rtt 2>&1 | decolor) || {
 		bg_stop "$srv"
 		printf '%s\n' "$out" | tail -5 >&2
@@ -197,16 +200,17 @@ sockperf_rr() {
 		}' || die "could not parse sockperf output"
 }
 
-# crr_run SRV_NS SRV_IP CLI_NS PORT: TCP_CRR for $BENCH_DURATION s with
-# build/bench/crr. TIME_WAIT lands on the client, so tw_reuse and a wide port
-# range are set in the client namespace only (per-netns sysctls).
+# crr_run SRV_NS SRV_IP CLI_NS PORT [TO_IP TO_PORT]: TCP_CRR for
+# $BENCH_DURATION s with build/bench/crr, the client connecting to
+# TO_IP:TO_PORT when given. TIME_WAIT lands on the client, so tw_reuse and a
+# wide port range are set in the client namespace only (per-netns sysctls).
 crr_run() {
-	local srv_ns=$1 ip=$2 cli_ns=$3 port=$4 out
+	local srv_ns=$1 ip=$2 cli_ns=$3 port=$4 out to_ip=${5:-$2} to_port=${6:-$4}
 	nsx "$cli_ns" sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
 	bg_start "crr-$port" "$srv_ns" taskset -c "$BENCH_CPU" "$BENCH_BIN/crr" server -a "$ip" -p "$port"
 	local srv=$BG_PID
 	wait_listen "$srv_ns" tcp "$port"
-	out=$(pinx "$cli_ns" "$BENCH_BIN/crr" client -a "$ip" -p "$port" -t "$BENCH_DURATION") || {
+	out=$(pinx "$cli_ns" "$BENCH_BIN/crr" client -a "$to_ip" -p "$to_port" -t "$BENCH_DURATION") || {
 		bg_stop "$srv"
 		die "crr client to $ip failed: $out"
 	}

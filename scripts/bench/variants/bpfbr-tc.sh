@@ -116,7 +116,10 @@ variant_up() {
 		--uplink up0 --masquerade --nat-max "$BPFBR_NAT_MAX" --nat-share "$BPFBR_NAT_SHARE" \
 		>/dev/null
 	bb attach "$BENCH_PREFIX" "$C1_NS" --ip "$C1_IP" >/dev/null
-	bb attach "$BENCH_PREFIX" "$C2_NS" --ip "$C2_IP" >/dev/null
+	# c2's ports for the published-port metrics (pub_tcp_rr, pub_tcp_crr).
+	bb attach "$BENCH_PREFIX" "$C2_NS" --ip "$C2_IP" --publish 18114:11114 --publish 18214:12014 \
+		>/dev/null
+	export PUB_IP=$UPLINK_IP
 	[ "$(bb -j status "$BENCH_PREFIX" | jq -r '.[0].datapath')" = "$BPFBR_MODE" ] ||
 		die "$VARIANT: the network is not in $BPFBR_MODE mode"
 	# bpftool runs the masquerade table's sweep (variant_reset) from this request.

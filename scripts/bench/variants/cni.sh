@@ -49,15 +49,34 @@ cni_exec() {
 		die "cni: $cmd for $ns failed: $(cat "$BENCH_RUN_DIR/cni-last.json")"
 }
 
+# portmap_exec ADD|DEL: the portmap plugin chained behind the bridge for c2,
+# as a runtime runs a conflist's second plugin: c2's ports for the
+# published-port metrics (iptables DNAT chains and conntrack in the node).
+portmap_exec() {
+	[ -x "$CNI_BIN_DIR/portmap" ] || die "cni: $CNI_BIN_DIR/portmap missing (containernetworking-plugins)"
+	cni_conf | jq -c --slurpfile prev "$BENCH_RUN_DIR/cni-c2.json" '{cniVersion, name,
+		type: "portmap", capabilities: {portMappings: true}, snat: true, prevResult: $prev[0],
+		runtimeConfig: {portMappings: [{hostPort: 18114, containerPort: 11114, protocol: "tcp"},
+		                               {hostPort: 18214, containerPort: 12014, protocol: "tcp"}]}}' |
+		CNI_COMMAND=$1 CNI_CONTAINERID=$C2_NS CNI_NETNS=/run/netns/$C2_NS CNI_IFNAME=eth0 \
+		CNI_PATH=$CNI_BIN_DIR ip netns exec "$NODE_NS" "$CNI_BIN_DIR/portmap" \
+		>"$BENCH_RUN_DIR/portmap-last.json" ||
+		die "cni: portmap $1 failed: $(cat "$BENCH_RUN_DIR/portmap-last.json")"
+}
+
 variant_up() {
 	mkdir -p "$BENCH_RUN_DIR/cni-ipam"
 	bench_uplink_up
 	cni_exec ADD "$C1_NS" "$C1_NS" "$C1_IP"
 	cni_exec ADD "$C2_NS" "$C2_NS" "$C2_IP"
+	cp "$BENCH_RUN_DIR/cni-last.json" "$BENCH_RUN_DIR/cni-c2.json"
+	portmap_exec ADD
+	export PUB_IP=$UPLINK_IP
 }
 
 # As a runtime would on container exit; also exercises DEL every round.
 variant_down() {
+	portmap_exec DEL
 	cni_exec DEL "$C1_NS" "$C1_NS"
 	cni_exec DEL "$C2_NS" "$C2_NS"
 	rm -rf "$BENCH_RUN_DIR/cni-ipam"
