@@ -17,11 +17,36 @@
 #include "lib/nat_policy.h"
 #include "lib/nat_reply.h"
 #include "lib/nat_xdp.h"
+#include "lib/nat6_in.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("tc")
-int bpfbr_uplink_out(struct __sk_buff *skb)
+/*
+ * NAT66 (lib/nat6_*.h), as global functions: the verifier checks them once,
+ * on their own, instead of within every path of the IPv4 programs.
+ */
+__noinline int uplink6_out(struct __sk_buff *skb)
+{
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct frame f = {};
+
+	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end))
+		return TC_ACT_OK;
+	return nat_verdict(skb, UPLINK_OUT, nat6_out(skb, cfg, &f));
+}
+
+__noinline int uplink6_in(struct __sk_buff *skb)
+{
+	struct frame f = {};
+
+	if (parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) || f.vlan_tagged ||
+	    skb->vlan_present)
+		return TC_ACT_OK;
+	return nat_verdict(skb, UPLINK_IN, nat6_in(skb, &f));
+}
+
+/* IPv4 (and tagged frames) on the way out: a frame of its own on the stack, beside NAT66's. */
+static __noinline int uplink4_out(struct __sk_buff *skb)
 {
 	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
 	struct bpfbr_endpoint *ep;
@@ -56,6 +81,15 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* Untagged IPv6 goes to NAT66; the rest as before. */
+SEC("tc")
+int bpfbr_uplink_out(struct __sk_buff *skb)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IPV6) && !skb->vlan_present)
+		return uplink6_out(skb);
+	return uplink4_out(skb);
+}
+
 SEC("tc")
 int bpfbr_uplink_in(struct __sk_buff *skb)
 {
@@ -65,8 +99,11 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 
 	/* Untagged IPv4 for the uplink's address, or from the cluster for a
 	 * container; a tagged frame is a VLAN device's, for the node's stack. */
-	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
-	    f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p))
+	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end))
+		return TC_ACT_OK;
+	if (f.proto == ETH_P_IPV6)
+		return uplink6_in(skb);
+	if (f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p))
 		return TC_ACT_OK;
 	if (p.daddr != cfg->addr)
 		return nat_verdict(skb, UPLINK_IN, cluster_deliver(skb, &p));
