@@ -16,6 +16,20 @@ int uplinkdp_config6_set(const struct uplinkdp *u, const uint8_t addr[16])
 	return bpf_map_update_elem(u->config6, &zero, &cfg, BPF_ANY) ? -errno : 0;
 }
 
+int uplinkdp_config6_get(const struct uplinkdp *u, uint8_t addr[16])
+{
+	struct bpfbr_uplink_cfg6 cfg;
+	uint32_t zero = 0;
+
+	if (u->config6 < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(u->config6, &zero, &cfg))
+		return -errno;
+	for (int i = 0; i < 16; i++)
+		addr[i] = cfg.addr[i];
+	return 0;
+}
+
 int uplinkdp_endpoint6_set(const struct uplinkdp *u, const uint8_t addr[16],
 			   const struct bpfbr_endpoint *ep)
 {

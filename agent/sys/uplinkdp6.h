@@ -11,6 +11,8 @@
 /* The uplink's IPv6 address, the masquerade source (-EOPNOTSUPP: a datapath
  * of a build without NAT66; run bpfbr upgrade). */
 int uplinkdp_config6_set(const struct uplinkdp *u, const uint8_t addr[16]);
+/* The address config6 holds (-ENOENT: an older datapath without it). */
+int uplinkdp_config6_get(const struct uplinkdp *u, uint8_t addr[16]);
 int uplinkdp_endpoint6_set(const struct uplinkdp *u, const uint8_t addr[16],
 			   const struct bpfbr_endpoint *ep);
 /* Stops new flows of the endpoint, reclaims the flows of its port, removes it. */
