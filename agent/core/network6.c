@@ -233,7 +233,7 @@ int net6_container_setup(struct nl *cnl, int ifindex, const struct netstate *sta
 		return 0;
 	snprintf(what, size, "add its IPv6 address");
 	err = nl_addr6_add(cnl, ifindex, a->ip6, state->subnet6.prefix);
-	if (err || o->routes)
+	if (err || (o->routes && !o->default_route6))
 		return err;
 	snprintf(what, size, "add the IPv6 default route via the gateway");
 	return nl_route6_add_default(cnl, ifindex, state->gateway6);

@@ -52,6 +52,7 @@ int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16])
 struct addr6_first {
 	int ifindex;
 	uint8_t *addr;
+	const uint8_t *want; /* NULL: the first global address; else this one */
 	bool found;
 };
 
@@ -65,19 +66,21 @@ static int cb_addr6(const struct nlmsghdr *nlh, void *data)
 	    ifa->ifa_scope != RT_SCOPE_UNIVERSE || (ifa->ifa_flags & IFA_F_TENTATIVE))
 		return MNL_CB_OK;
 	mnl_attr_for_each (a, nlh, sizeof(*ifa)) {
-		if (mnl_attr_get_type(a) == IFA_ADDRESS && mnl_attr_get_payload_len(a) == 16) {
-			memcpy(f->addr, mnl_attr_get_payload(a), 16);
-			f->found = true;
-		}
+		if (mnl_attr_get_type(a) != IFA_ADDRESS || mnl_attr_get_payload_len(a) != 16)
+			continue;
+		if (f->want && memcmp(f->want, mnl_attr_get_payload(a), 16))
+			continue;
+		memcpy(f->addr, mnl_attr_get_payload(a), 16);
+		f->found = true;
 	}
 	return MNL_CB_OK;
 }
 
-int nl_addr6_first_global(struct nl *nl, int ifindex, uint8_t addr[16])
+static int addr6_find(struct nl *nl, int ifindex, uint8_t addr[16], const uint8_t *want)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct addr6_first f = { .ifindex = ifindex, .addr = addr };
+	struct addr6_first f = { .ifindex = ifindex, .addr = addr, .want = want };
 	struct ifaddrmsg *ifa;
 	int err;
 
@@ -89,4 +92,16 @@ int nl_addr6_first_global(struct nl *nl, int ifindex, uint8_t addr[16])
 	if (err)
 		return err;
 	return f.found ? 0 : -EADDRNOTAVAIL;
+}
+
+int nl_addr6_first_global(struct nl *nl, int ifindex, uint8_t addr[16])
+{
+	return addr6_find(nl, ifindex, addr, NULL);
+}
+
+int nl_addr6_has(struct nl *nl, int ifindex, const uint8_t addr[16])
+{
+	uint8_t found[16];
+
+	return addr6_find(nl, ifindex, found, addr);
 }
