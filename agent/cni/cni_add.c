@@ -323,6 +323,15 @@ static int add_to_network(struct cni_req *r, struct netctx *c, const struct want
 		err = ensure_network(r, c, w, &state, &created);
 	if (err)
 		return err;
+	if (!ip6_is_zero(o.ip6) && !state.subnet6.prefix) {
+		char ip6[IP6_STR_LEN];
+
+		err = cni_fail(r->e, CNI_ERR_ADDRESS,
+			       "the config asks for IPv6 address %s but network %s is IPv4 only; "
+			       "give it an IPv6 range set in \"ranges\"",
+			       ip6_str(o.ip6, ip6), r->conf.name);
+		goto undo_network;
+	}
 	err = net_attach(c, &o, &a);
 	if (err) {
 		cni_code(r, err, attach_code(err));
