@@ -32,7 +32,7 @@ __noinline int uplink6_out(struct __sk_buff *skb)
 
 	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end))
 		return TC_ACT_OK;
-	return nat_verdict(skb, UPLINK_OUT, nat6_out(skb, cfg, &f));
+	return nat_verdict(skb, UPLINK_OUT, nat6_out(skb, &f));
 }
 
 __noinline int uplink6_in(struct __sk_buff *skb)
@@ -90,8 +90,8 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	return uplink4_out(skb);
 }
 
-SEC("tc")
-int bpfbr_uplink_in(struct __sk_buff *skb)
+/* IPv4 (and tagged frames) on the way in: a frame of its own on the stack, beside NAT66's. */
+static __noinline int uplink4_in(struct __sk_buff *skb)
 {
 	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
 	struct ipv4_pkt p;
@@ -99,11 +99,8 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 
 	/* Untagged IPv4 for the uplink's address, or from the cluster for a
 	 * container; a tagged frame is a VLAN device's, for the node's stack. */
-	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end))
-		return TC_ACT_OK;
-	if (f.proto == ETH_P_IPV6)
-		return uplink6_in(skb);
-	if (f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p))
+	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
+	    f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p))
 		return TC_ACT_OK;
 	if (p.daddr != cfg->addr)
 		return nat_verdict(skb, UPLINK_IN, cluster_deliver(skb, &p));
@@ -118,6 +115,15 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	if (!nat_reply_translatable(&p))
 		return TC_ACT_OK;
 	return nat_verdict(skb, UPLINK_IN, reverse_reply(skb, &f, &p));
+}
+
+/* Untagged IPv6 goes to NAT66; the rest as before. */
+SEC("tc")
+int bpfbr_uplink_in(struct __sk_buff *skb)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IPV6) && !skb->vlan_present)
+		return uplink6_in(skb);
+	return uplink4_in(skb);
 }
 
 /*

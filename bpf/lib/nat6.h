@@ -16,6 +16,19 @@
 #define IPPROTO_ICMPV6 58
 #endif
 
+/* The quoted packet: its IPv6 addresses and the first bytes of its transport. */
+struct quoted6 {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u16 ip_off;	   /* offset of the quoted IPv6 header */
+	__u16 l4_off;	   /* its transport header */
+	__u16 sport;	   /* or the echo request's id */
+	__u16 dport;	   /* 0 for ICMPv6 */
+	__u16 l4_csum;	   /* the quoted transport checksum */
+	__u16 l4_csum_off; /* its offset; 0: not in the quote */
+	__u8 proto;
+};
+
 /*
  * What a packet's translation works on, per CPU: kept off the stack, which
  * the IPv4 programs' frames and the port search's share (512 bytes in all).
@@ -24,6 +37,7 @@ struct nat6_scratch {
 	struct ipv6_pkt p;
 	struct bpfbr_nat6_key ik; /* the inside key */
 	struct bpfbr_nat6_key ok; /* an outside key */
+	struct quoted6 q;	  /* an ICMPv6 error's quote (nat6_icmp.h) */
 };
 
 struct {
@@ -67,7 +81,7 @@ static __always_inline bool node_uses6(struct __sk_buff *skb, __u8 proto, const 
 
 struct port_pick6 {
 	struct __sk_buff *skb;
-	const struct bpfbr_uplink_cfg6 *c6;
+	struct bpfbr_uplink_cfg6 *c6;
 	const struct bpfbr_nat6_key *ik;
 	__u32 slot;
 	__u32 first;
@@ -100,19 +114,24 @@ static long try_range_port6(__u32 i, struct port_pick6 *pp)
 	return claim_port6(pp, bpf_htons((__u16)(pp->lo + off))) ? 1 : 0;
 }
 
-/* flow_create() for IPv6: 0 (*slot_out holds the new flow), FLOW_RACED, or -reason. */
-static __always_inline int flow_create6(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
-					const struct bpfbr_uplink_cfg6 *c6,
-					struct bpfbr_endpoint *ep, const struct bpfbr_nat6_key *ik,
-					__u32 *slot_out)
+/* flow_create() for IPv6: 0 (*slot_out holds the new flow), FLOW_RACED, or -reason.
+ * A frame of its own: with the port search's, it would not fit beside the
+ * packet path's on 6.1 (512 bytes in all, each frame rounded up to 32). */
+static __noinline int flow_create6(struct __sk_buff *skb, struct bpfbr_endpoint *ep,
+				   const struct bpfbr_nat6_key *ik, __u32 *slot_out)
 {
-	struct port_pick6 pp = { .skb = skb, .c6 = c6, .ik = ik, .lo = cfg->port_lo };
+	struct bpfbr_uplink_cfg6 *c6 = uplink_cfg6();
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct port_pick6 pp = { .skb = skb, .c6 = c6, .ik = ik };
 	struct bpfbr_nat6_key ok;
 	struct bpfbr_flow6 *a;
 	struct bpfbr_flow *fl;
 	__u32 slot = 0;
 	int ret;
 
+	if (!cfg || !c6)
+		return -BPFBR_DROP_NAT6_NO_ADDRESS;
+	pp.lo = cfg->port_lo;
 	ret = flow_reserve(cfg, ep, &slot);
 	if (ret)
 		return ret;
@@ -156,8 +175,7 @@ undo_slot:
 }
 
 /* The live IPv6 flow for inside key ik, created if new. 0 or a negative drop reason. */
-static __always_inline int flow_for6(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
-				     const struct bpfbr_uplink_cfg6 *c6, struct bpfbr_endpoint *ep,
+static __always_inline int flow_for6(struct __sk_buff *skb, struct bpfbr_endpoint *ep,
 				     const struct bpfbr_nat6_key *ik, struct bpfbr_flow **out,
 				     __u32 *slot_out)
 {
@@ -173,7 +191,7 @@ static __always_inline int flow_for6(struct __sk_buff *skb, struct bpfbr_uplink_
 			*slot_out = *slot;
 			return 0;
 		}
-		err = flow_create6(skb, cfg, c6, ep, ik, slot_out);
+		err = flow_create6(skb, ep, ik, slot_out);
 		if (err == FLOW_RACED)
 			continue;
 		if (err)

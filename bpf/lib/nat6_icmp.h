@@ -15,19 +15,6 @@
 
 #include "nat6_rewrite.h"
 
-/* The quoted packet: its IPv6 addresses and the first bytes of its transport. */
-struct quoted6 {
-	__u8 saddr[16];
-	__u8 daddr[16];
-	__u16 ip_off;	   /* offset of the quoted IPv6 header */
-	__u16 l4_off;	   /* its transport header */
-	__u16 sport;	   /* or the echo request's id */
-	__u16 dport;	   /* 0 for ICMPv6 */
-	__u16 l4_csum;	   /* the quoted transport checksum */
-	__u16 l4_csum_off; /* its offset; 0: not in the quote */
-	__u8 proto;
-};
-
 /* ICMPv6 header, quoted IPv6 header, and as much of TCP as holds its checksum. */
 #define QUOTE6_NEED (8 + 40 + 18)
 
@@ -56,13 +43,19 @@ static __always_inline bool parse_quoted6(struct __sk_buff *skb, __u16 l4_off, s
 	q->l4_csum_off = 0;
 	q->dport = 0;
 	if (q->proto == IPPROTO_TCP || q->proto == IPPROTO_UDP) {
-		__u16 off = q->proto == IPPROTO_TCP ? 16 : 6;
-
 		__builtin_memcpy(&q->sport, l4, 2);
 		__builtin_memcpy(&q->dport, l4 + 2, 2);
-		if (q->proto == IPPROTO_UDP || (void *)(l4 + 18) <= data_end) {
-			__builtin_memcpy(&q->l4_csum, l4 + (off & 31), 2);
-			q->l4_csum_off = q->l4_off + off;
+	}
+	if (q->proto == IPPROTO_UDP) {
+		__builtin_memcpy(&q->l4_csum, l4 + 6, 2);
+		q->l4_csum_off = q->l4_off + 6;
+		return true;
+	}
+	if (q->proto == IPPROTO_TCP) {
+		/* Linux quotes all it can; a quote may still end before the checksum. */
+		if ((void *)(l4 + 18) <= data_end) {
+			__builtin_memcpy(&q->l4_csum, l4 + 16, 2);
+			q->l4_csum_off = q->l4_off + 16;
 		}
 		return true;
 	}

@@ -11,34 +11,35 @@
 
 #include "nat6_out.h"
 
-/* An ICMPv6 error from outside about a packet of one of our flows. */
+/* An ICMPv6 error from outside about a packet of one of our flows (s->p). */
 static __always_inline int reverse6_icmp_error(struct __sk_buff *skb, const struct frame *f,
 					       const struct bpfbr_uplink_cfg6 *c6,
-					       const struct ipv6_pkt *p)
+					       struct nat6_scratch *s)
 {
+	const struct ipv6_pkt *p = &s->p;
 	__u16 icmp_csum = p->l4_off + 2;
+	struct quoted6 *q = &s->q;
 	struct bpfbr_flow6 *a = NULL;
 	struct bpfbr_flow *fl;
-	struct quoted6 q;
 	__u32 slot = 0;
 	int err;
 
-	if (!parse_quoted6(skb, p->l4_off, &q) || !ipv6_equal(q.saddr, c6->addr))
+	if (!parse_quoted6(skb, p->l4_off, q) || !ipv6_equal(q->saddr, c6->addr))
 		return TC_ACT_OK;
 	/* The quoted packet is one we sent: its source is our outside tuple. */
-	fl = reply_flow6(q.proto, q.daddr, q.dport, q.sport, &slot, &a);
+	fl = reply_flow6(q->proto, q->daddr, q->dport, q->sport, &slot, &a);
 	if (!fl || !a)
 		return TC_ACT_OK;
 	if (fl->flags & BPFBR_FLOW_HOST) {
-		err = store_csum16(skb, icmp_csum, q.l4_off + (q.proto == IPPROTO_ICMPV6 ? 4 : 0),
-				   q.sport, fl->iport, false);
-		if (!err && q.l4_csum_off)
-			err = store_csum16(skb, icmp_csum, q.l4_csum_off, q.l4_csum,
-					   csum_update16(q.l4_csum, q.sport, fl->iport), false);
+		err = store_csum16(skb, icmp_csum, q->l4_off + (q->proto == IPPROTO_ICMPV6 ? 4 : 0),
+				   q->sport, fl->iport, false);
+		if (!err && q->l4_csum_off)
+			err = store_csum16(skb, icmp_csum, q->l4_csum_off, q->l4_csum,
+					   csum_update16(q->l4_csum, q->sport, fl->iport), false);
 		nat_count(BPFBR_EV_NAT_ICMP_ERROR);
 		return err ? -BPFBR_DROP_TRUNCATED : TC_ACT_OK;
 	}
-	if (quote6_rewrite(skb, icmp_csum, &q, false, a->iaddr, fl->iport) ||
+	if (quote6_rewrite(skb, icmp_csum, q, false, a->iaddr, fl->iport) ||
 	    rewrite6(skb, f->l3_off, false, p->daddr, a->iaddr, p->proto, icmp_csum, 0, 0, 0))
 		return -BPFBR_DROP_TRUNCATED;
 	nat_count(BPFBR_EV_NAT_ICMP_ERROR);
@@ -77,24 +78,29 @@ static __always_inline int reverse6_reply(struct __sk_buff *skb, const struct fr
 static __always_inline int nat6_in(struct __sk_buff *skb, struct frame *f)
 {
 	const struct bpfbr_uplink_cfg6 *c6 = uplink_cfg6();
-	struct ipv6_pkt p = {};
+	struct nat6_scratch *s = nat6_scratch_get();
+	struct ipv6_pkt *p;
 
-	if (!c6 || parse_ipv6(f, &p) || !ipv6_equal(p.daddr, c6->addr) || !p.has_l4)
+	if (!c6 || !s)
+		return TC_ACT_OK;
+	p = &s->p;
+	__builtin_memset(p, 0, sizeof(*p));
+	if (parse_ipv6(f, p) || !ipv6_equal(p->daddr, c6->addr) || !p->has_l4)
 		return TC_ACT_OK;
 	/* RFC 5095: never acted on; translated, it would go round the node's stack. */
-	if (p.rh0)
+	if (p->rh0)
 		return -BPFBR_DROP_IPV6_RH0;
 	/* Fragments are not translated (nat6_out.h drops a container's): the
 	 * first one of a reply would go to the container without the rest. */
-	if (p.frag != FRAG_NONE)
+	if (p->frag != FRAG_NONE)
 		return TC_ACT_OK;
-	if (p.proto == IPPROTO_ICMPV6 && icmp6_is_error(p.icmp_type))
-		return reverse6_icmp_error(skb, f, c6, &p);
-	if (p.proto == IPPROTO_ICMPV6 && p.icmp_type != ICMPV6_ECHO_REPLY)
+	if (p->proto == IPPROTO_ICMPV6 && icmp6_is_error(p->icmp_type))
+		return reverse6_icmp_error(skb, f, c6, s);
+	if (p->proto == IPPROTO_ICMPV6 && p->icmp_type != ICMPV6_ECHO_REPLY)
 		return TC_ACT_OK;
-	if (p.proto != IPPROTO_ICMPV6 && p.proto != IPPROTO_TCP && p.proto != IPPROTO_UDP)
+	if (p->proto != IPPROTO_ICMPV6 && p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
 		return TC_ACT_OK;
-	return reverse6_reply(skb, f, &p);
+	return reverse6_reply(skb, f, p);
 }
 
 #endif

@@ -51,23 +51,23 @@ static __always_inline __u16 our_port_off6(const struct ipv6_pkt *p, bool egress
 /* An ICMPv6 error a container sends about a packet that came in on one of its flows
  * (a frame of its own: the quote does not weigh on the stack of the common path). */
 static __noinline int snat6_icmp_error(struct __sk_buff *skb, const struct frame *f,
-				       const struct bpfbr_uplink_cfg6 *c6, const struct ipv6_pkt *p)
+				       const struct bpfbr_uplink_cfg6 *c6, struct nat6_scratch *s)
 {
+	const struct ipv6_pkt *p = &s->p;
 	__u16 icmp_csum = p->l4_off + 2;
-	struct bpfbr_nat6_key ik;
+	struct quoted6 *q = &s->q;
 	struct bpfbr_flow *fl;
-	struct quoted6 q;
 	__u32 *slot;
 
-	if (!parse_quoted6(skb, p->l4_off, &q) || q.proto == IPPROTO_ICMPV6 ||
-	    !ipv6_equal(q.daddr, p->saddr) || !ipv6_equal(q.saddr, p->daddr))
+	if (!parse_quoted6(skb, p->l4_off, q) || q->proto == IPPROTO_ICMPV6 ||
+	    !ipv6_equal(q->daddr, p->saddr) || !ipv6_equal(q->saddr, p->daddr))
 		return -BPFBR_DROP_NAT_PROTO;
-	inside_key6(&ik, q.proto, q.daddr, q.saddr, q.dport, q.sport);
-	slot = bpf_map_lookup_elem(&nat_out6, &ik);
+	inside_key6(&s->ik, q->proto, q->daddr, q->saddr, q->dport, q->sport);
+	slot = bpf_map_lookup_elem(&nat_out6, &s->ik);
 	fl = slot ? flow_get(*slot) : NULL;
 	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
 		return -BPFBR_DROP_NAT_PROTO;
-	if (quote6_rewrite(skb, icmp_csum, &q, true, c6->addr, fl->oport) ||
+	if (quote6_rewrite(skb, icmp_csum, q, true, c6->addr, fl->oport) ||
 	    rewrite6(skb, f->l3_off, true, p->saddr, c6->addr, p->proto, icmp_csum, 0, 0, 0))
 		return -BPFBR_DROP_TRUNCATED;
 	nat_count(BPFBR_EV_NAT_ICMP_ERROR);
@@ -75,9 +75,8 @@ static __noinline int snat6_icmp_error(struct __sk_buff *skb, const struct frame
 }
 
 /* A container's packet p (of frame f), from endpoint ep, leaves from the uplink's IPv6 address. */
-static __always_inline int snat6_container(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
-					   struct bpfbr_endpoint *ep, const struct frame *f,
-					   struct nat6_scratch *s)
+static __always_inline int snat6_container(struct __sk_buff *skb, struct bpfbr_endpoint *ep,
+					   const struct frame *f, struct nat6_scratch *s)
 {
 	const struct bpfbr_uplink_cfg6 *c6 = uplink_cfg6();
 	const struct ipv6_pkt *p = &s->p;
@@ -95,10 +94,10 @@ static __always_inline int snat6_container(struct __sk_buff *skb, struct bpfbr_u
 	if (p->frag != FRAG_NONE)
 		return -BPFBR_DROP_NAT6_FRAGMENT;
 	if (p->proto == IPPROTO_ICMPV6 && icmp6_is_error(p->icmp_type))
-		return snat6_icmp_error(skb, f, c6, p);
+		return snat6_icmp_error(skb, f, c6, s);
 	if (!out_key6(f, p, ik))
 		return -BPFBR_DROP_NAT_PROTO;
-	err = flow_for6(skb, cfg, c6, ep, ik, &fl, &slot);
+	err = flow_for6(skb, ep, ik, &fl, &slot);
 	if (err)
 		return err;
 	flow_track_l4(fl, p->proto, p->tcp_flags, false, true);
@@ -111,8 +110,7 @@ static __always_inline int snat6_container(struct __sk_buff *skb, struct bpfbr_u
 }
 
 /* A connection of the node keeps its port unless a container flow holds the tuple. */
-static __always_inline int snat6_node(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
-				      const struct bpfbr_uplink_cfg6 *c6, const struct frame *f,
+static __always_inline int snat6_node(struct __sk_buff *skb, const struct frame *f,
 				      struct nat6_scratch *s)
 {
 	const struct ipv6_pkt *p = &s->p;
@@ -129,7 +127,7 @@ static __always_inline int snat6_node(struct __sk_buff *skb, struct bpfbr_uplink
 			return TC_ACT_OK; /* the common case: nothing to do */
 		nat_count(BPFBR_EV_NAT_HOST_REMAP);
 	}
-	err = flow_for6(skb, cfg, c6, NULL, ik, &fl, &slot);
+	err = flow_for6(skb, NULL, ik, &fl, &slot);
 	if (err)
 		return err;
 	flow_track_l4(fl, p->proto, p->tcp_flags, false, true);
@@ -141,8 +139,7 @@ static __always_inline int snat6_node(struct __sk_buff *skb, struct bpfbr_uplink
 }
 
 /* TC egress of the uplink, IPv6 (frame f): the verdict, or a negative drop reason. */
-static __always_inline int nat6_out(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
-				    struct frame *f)
+static __always_inline int nat6_out(struct __sk_buff *skb, struct frame *f)
 {
 	struct nat6_scratch *s = nat6_scratch_get();
 	const struct bpfbr_uplink_cfg6 *c6;
@@ -157,10 +154,10 @@ static __always_inline int nat6_out(struct __sk_buff *skb, struct bpfbr_uplink_c
 	if (f->vlan_tagged || skb->vlan_present)
 		return ep ? -BPFBR_DROP_VLAN : TC_ACT_OK;
 	if (ep)
-		return err ?: snat6_container(skb, cfg, ep, f, s);
+		return err ?: snat6_container(skb, ep, f, s);
 	c6 = uplink_cfg6();
 	if (!err && c6 && ipv6_equal(s->p.saddr, c6->addr))
-		return snat6_node(skb, cfg, c6, f, s);
+		return snat6_node(skb, f, s);
 	return TC_ACT_OK;
 }
 
