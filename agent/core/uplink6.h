@@ -23,4 +23,12 @@ int uplink6_endpoint_add(const struct uplinkdp *u, const struct netstate *state,
 int uplink6_endpoint_del(const struct uplinkdp *u, const struct netstate *state,
 			 const struct attachment *a);
 
+/*
+ * After bpfbr upgrade of the datapath of uplink ifname (u): the dual-stack
+ * networks masquerading through it, made by a build without NAT66, get
+ * what a network made now has: the uplink's IPv6 address in config6, their
+ * containers' IPv6 endpoints, IPv6 forwarding.
+ */
+int uplink6_rejoin(struct netctx *c, const char *ifname, const struct uplinkdp *u);
+
 #endif

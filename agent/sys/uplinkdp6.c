@@ -40,6 +40,14 @@ int uplinkdp_endpoint6_set(const struct uplinkdp *u, const uint8_t addr[16],
 	return bpf_map_update_elem(u->endpoints6, addr, ep, BPF_ANY) ? -errno : 0;
 }
 
+int uplinkdp_endpoint6_get(const struct uplinkdp *u, const uint8_t addr[16],
+			   struct bpfbr_endpoint *ep)
+{
+	if (u->endpoints6 < 0)
+		return -ENOENT;
+	return bpf_map_lookup_elem(u->endpoints6, addr, ep) ? -errno : 0;
+}
+
 int uplinkdp_endpoint6_del(const struct uplinkdp *u, const uint8_t addr[16])
 {
 	struct bpfbr_endpoint ep;

@@ -15,6 +15,9 @@ int uplinkdp_config6_set(const struct uplinkdp *u, const uint8_t addr[16]);
 int uplinkdp_config6_get(const struct uplinkdp *u, uint8_t addr[16]);
 int uplinkdp_endpoint6_set(const struct uplinkdp *u, const uint8_t addr[16],
 			   const struct bpfbr_endpoint *ep);
+/* The IPv6 endpoint of addr (-ENOENT: none, or a datapath without NAT66). */
+int uplinkdp_endpoint6_get(const struct uplinkdp *u, const uint8_t addr[16],
+			   struct bpfbr_endpoint *ep);
 /* Stops new flows of the endpoint, reclaims the flows of its port, removes it. */
 int uplinkdp_endpoint6_del(const struct uplinkdp *u, const uint8_t addr[16]);
 /* The addresses of the IPv6 flow in slot. */

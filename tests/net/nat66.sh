@@ -125,4 +125,21 @@ test_tcp_4mb_both_ways_through_nat66() {
 		fail "the uplink dropped $(uplink_counter truncated) packets as truncated"
 }
 
+# A datapath pinned by a build without NAT66 (its maps' pins removed, as that
+# build never made them): bpfbr upgrade gives the network's containers NAT66.
+test_upgrade_from_a_build_without_nat66() {
+	local dir got p
+	need_feature ipv6 || return $?
+	up --masquerade || return 1
+	dir=$(find "$ROOT/sys/fs/bpf" -type d -path "*uplinks/up0" | head -1)
+	[ -e "$dir/config6" ] || fail "no config6 pin under '$dir'" || return 1
+	for p in config6 endpoints6 flows6 nat_out6 nat_in6; do rm "$dir/$p" || return 1; done
+	check "upgrade" bpfbr upgrade || return 1
+	on c1 ping -6 -c1 -W2 -w6 "$EXT6" >/dev/null 2>&1 ||
+		fail "after the upgrade c1 cannot ping $EXT6 (nat6_no_uplink_address: $(uplink_counter nat6_no_uplink_address))" ||
+		return 1
+	got=$(seen_as tcp 7004)
+	[ "$got" = "$UP6" ] || fail "after the upgrade ext saw c1's TCP from '$got', not $UP6"
+}
+
 run_tests "$@"
