@@ -47,6 +47,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC_ADDED("flows6", "nat_flows6", flows6),
 	SPEC_ADDED("nat_out6", "nat_out6", nat_out6),
 	SPEC_ADDED("nat_in6", "nat_in6", nat_in6),
+	SPEC_ADDED("frag_flows6", "nat_frags6", frags6),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),

@@ -40,6 +40,7 @@ struct uplinkdp {
 	int flows6;
 	int nat_out6;
 	int nat_in6;
+	int frags6;
 	int counters;
 	int gc;
 	int devmap;

@@ -35,9 +35,11 @@ struct quoted6 {
  */
 struct nat6_scratch {
 	struct ipv6_pkt p;
-	struct bpfbr_nat6_key ik; /* the inside key */
-	struct bpfbr_nat6_key ok; /* an outside key */
-	struct quoted6 q;	  /* an ICMPv6 error's quote (nat6_icmp.h) */
+	struct bpfbr_nat6_key ik;  /* the inside key */
+	struct bpfbr_nat6_key ok;  /* an outside key */
+	struct quoted6 q;	   /* an ICMPv6 error's quote (nat6_icmp.h) */
+	struct bpfbr_frag6_key fk; /* a fragmented datagram (nat6_frag.h) */
+	struct bpfbr_nat_frag fv;
 };
 
 struct {

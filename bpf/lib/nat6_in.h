@@ -4,7 +4,8 @@
  * IPv6 address translated back to their flow's inside address and port and
  * delivered into the container, as nat_ingress.h does for IPv4; a node
  * connection's get its own port back and go to the stack. ICMPv6 errors
- * about our packets go with the flow of the packet they quote.
+ * about our packets go with the flow of the packet they quote, later
+ * fragments with the flow of their first (nat6_frag.h).
  */
 #ifndef BPFBR_BPF_NAT6_IN_H
 #define BPFBR_BPF_NAT6_IN_H
@@ -46,10 +47,30 @@ static __always_inline int reverse6_icmp_error(struct __sk_buff *skb, const stru
 	return deliver_inside6(skb, f->l3_off, p->hop_limit, fl);
 }
 
-/* A reply p (of frame f): back to its flow's inside address and port, into the container. */
-static __always_inline int reverse6_reply(struct __sk_buff *skb, const struct frame *f,
-					  const struct ipv6_pkt *p)
+/* A later fragment (s->p) of a reply: as its first fragment went. */
+static __always_inline int reverse6_fragment(struct __sk_buff *skb, const struct frame *f,
+					     struct nat6_scratch *s)
 {
+	struct bpfbr_flow6 *a;
+	struct bpfbr_flow *fl;
+	__u32 slot = 0;
+
+	fl = frag_flow6(f, s, &slot);
+	if (!fl || (fl->flags & BPFBR_FLOW_HOST))
+		return TC_ACT_OK; /* the node's own, or unknown: the stack decides */
+	a = bpf_map_lookup_elem(&nat_flows6, &slot);
+	if (!a)
+		return TC_ACT_OK;
+	if (bpf_skb_store_bytes(skb, f->l3_off + IP6_DADDR_OFF, a->iaddr, 16, 0))
+		return -BPFBR_DROP_TRUNCATED;
+	return deliver_inside6(skb, f->l3_off, s->p.hop_limit, fl);
+}
+
+/* A reply (s->p, of frame f): back to its flow's inside address and port, into the container. */
+static __always_inline int reverse6_reply(struct __sk_buff *skb, const struct frame *f,
+					  struct nat6_scratch *s)
+{
+	const struct ipv6_pkt *p = &s->p;
 	bool echo = p->proto == IPPROTO_ICMPV6;
 	__u16 oport = echo ? echo_id6(f, p) : p->dport;
 	struct bpfbr_flow6 *a = NULL;
@@ -57,10 +78,15 @@ static __always_inline int reverse6_reply(struct __sk_buff *skb, const struct fr
 	__u32 slot = 0;
 
 	fl = reply_flow6(p->proto, p->saddr, echo ? 0 : p->sport, oport, &slot, &a);
-	if (!fl || !a)
+	if (!fl || !a) {
+		if (p->frag == FRAG_FIRST)
+			forget_frag6(f, s);
 		return TC_ACT_OK;
+	}
 	flow_track_l4(fl, p->proto, p->tcp_flags, true, true);
 	flow_count(slot, fl, true, skb->len);
+	if (p->frag == FRAG_FIRST)
+		remember_frag6(f, s, fl, slot);
 	if (fl->flags & BPFBR_FLOW_HOST) {
 		if (oport != fl->iport)
 			store_csum16(skb, l4_csum_off6(p->proto, p->l4_off),
@@ -85,22 +111,22 @@ static __always_inline int nat6_in(struct __sk_buff *skb, struct frame *f)
 		return TC_ACT_OK;
 	p = &s->p;
 	__builtin_memset(p, 0, sizeof(*p));
-	if (parse_ipv6(f, p) || !ipv6_equal(p->daddr, c6->addr) || !p->has_l4)
+	if (parse_ipv6(f, p) || !ipv6_equal(p->daddr, c6->addr))
 		return TC_ACT_OK;
 	/* RFC 5095: never acted on; translated, it would go round the node's stack. */
 	if (p->rh0)
 		return -BPFBR_DROP_IPV6_RH0;
-	/* Fragments are not translated (nat6_out.h drops a container's): the
-	 * first one of a reply would go to the container without the rest. */
-	if (p->frag != FRAG_NONE)
+	if (p->frag == FRAG_LATER)
+		return reverse6_fragment(skb, f, s);
+	if (!p->has_l4)
 		return TC_ACT_OK;
-	if (p->proto == IPPROTO_ICMPV6 && icmp6_is_error(p->icmp_type))
+	if (p->proto == IPPROTO_ICMPV6 && icmp6_is_error(p->icmp_type) && p->frag == FRAG_NONE)
 		return reverse6_icmp_error(skb, f, c6, s);
 	if (p->proto == IPPROTO_ICMPV6 && p->icmp_type != ICMPV6_ECHO_REPLY)
 		return TC_ACT_OK;
 	if (p->proto != IPPROTO_ICMPV6 && p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
 		return TC_ACT_OK;
-	return reverse6_reply(skb, f, p);
+	return reverse6_reply(skb, f, s);
 }
 
 #endif

@@ -43,6 +43,13 @@ struct {
 	__type(value, __u32);
 } nat_in6 SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct bpfbr_frag6_key);
+	__type(value, struct bpfbr_nat_frag);
+} nat_frags6 SEC(".maps");
+
 /* The uplink's IPv6 address, or NULL when it has none. */
 static __always_inline struct bpfbr_uplink_cfg6 *uplink_cfg6(void)
 {

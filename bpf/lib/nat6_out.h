@@ -2,13 +2,15 @@
 /*
  * NAT66 on the way out (TC egress of the uplink): IPv6 a container sends
  * leaves from the uplink's IPv6 address and an outside port of its flow,
- * as nat_egress.h does for IPv4; a connection of the node keeps its port
+ * as nat_egress.h does for IPv4 (fragments too, nat6_frag.h); a connection
+ * of the node keeps its port
  * unless a container's flow holds that tuple. What the node's stack routed
  * here already had its hop limit decremented.
  */
 #ifndef BPFBR_BPF_NAT6_OUT_H
 #define BPFBR_BPF_NAT6_OUT_H
 
+#include "nat6_frag.h"
 #include "nat6_icmp.h"
 
 /* The ICMPv6 echo identifier of p (an echo request or reply). */
@@ -91,9 +93,15 @@ static __always_inline int snat6_container(struct __sk_buff *skb, struct bpfbr_e
 		return -BPFBR_DROP_IPV6_RH0;
 	if (!c6)
 		return -BPFBR_DROP_NAT6_NO_ADDRESS;
-	if (p->frag != FRAG_NONE)
-		return -BPFBR_DROP_NAT6_FRAGMENT;
-	if (p->proto == IPPROTO_ICMPV6 && icmp6_is_error(p->icmp_type))
+	if (p->frag == FRAG_LATER) {
+		/* As its first fragment went; no checksum in it covers the address. */
+		if (!frag_flow6(f, s, &slot))
+			return -BPFBR_DROP_FRAG_UNKNOWN;
+		if (bpf_skb_store_bytes(skb, f->l3_off + IP6_SADDR_OFF, c6->addr, 16, 0))
+			return -BPFBR_DROP_TRUNCATED;
+		return TC_ACT_OK;
+	}
+	if (p->proto == IPPROTO_ICMPV6 && icmp6_is_error(p->icmp_type) && p->frag == FRAG_NONE)
 		return snat6_icmp_error(skb, f, c6, s);
 	if (!out_key6(f, p, ik))
 		return -BPFBR_DROP_NAT_PROTO;
@@ -102,6 +110,10 @@ static __always_inline int snat6_container(struct __sk_buff *skb, struct bpfbr_e
 		return err;
 	flow_track_l4(fl, p->proto, p->tcp_flags, false, true);
 	flow_count(slot, fl, false, skb->len);
+	if (p->frag == FRAG_FIRST)
+		remember_frag6(f, s, fl, slot);
+	/* (A first fragment's transport checksum covers the whole datagram: the
+	 * same update holds.) */
 	if (rewrite6(skb, f->l3_off, true, p->saddr, c6->addr, p->proto,
 		     l4_csum_off6(p->proto, p->l4_off), our_port_off6(p, true), ik->port,
 		     fl->oport))

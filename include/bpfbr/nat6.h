@@ -11,6 +11,8 @@
  *   "flows6"     slot -> struct bpfbr_flow6 (sized like "flows")
  *   "nat_out6"   struct bpfbr_nat6_key (inside tuple)  -> slot
  *   "nat_in6"    struct bpfbr_nat6_key (outside tuple) -> slot
+ *   "frag_flows6" struct bpfbr_frag6_key -> struct bpfbr_nat_frag (nat.h): the
+ *                flow of a fragmented datagram, from its first fragment on
  */
 #ifndef BPFBR_NAT6_H
 #define BPFBR_NAT6_H
@@ -35,6 +37,14 @@ struct bpfbr_flow6 {
 	__u8 raddr[16]; /* remote address */
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_flow6) == 32, "flow6 layout");
+
+/* A fragmented IPv6 datagram (RFC 8200 4.5: source, destination, identification). */
+struct bpfbr_frag6_key {
+	__u8 saddr[16];
+	__u8 daddr[16];
+	__u32 id; /* as in the fragment header (network order) */
+};
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_frag6_key) == 36, "frag6 key layout");
 
 struct bpfbr_uplink_cfg6 {
 	__u8 addr[16]; /* the uplink's IPv6 address, the masquerade source; zero: none */

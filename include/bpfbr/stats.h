@@ -44,8 +44,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_IPV6_UNROUTED,     /* IPv6 beyond the network that the node does not route out */
 	BPFBR_DROP_PUBLISH_NO_TARGET, /* to a published port whose container is not an endpoint */
 	BPFBR_DROP_IPV6_RH0,	      /* IPv6 with a routing header of type 0 (RFC 5095) */
-	BPFBR_DROP_NAT6_FRAGMENT, /* an IPv6 fragment through NAT66 (no reassembly state: not translated) */
-	BPFBR_DROP_NAT6_NO_ADDRESS, /* NAT66 without an IPv6 address on the uplink to use */
+	BPFBR_DROP_NAT6_NO_ADDRESS,   /* NAT66 without an IPv6 address on the uplink to use */
 	BPFBR_DROP_MAX,
 };
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+#include <stdbool.h>
 #include <string.h>
 
 #include "nat6_pkt.h"
@@ -85,4 +86,32 @@ void pkt6_quote(struct pkt6 *p, const struct frame *f, size_t quote_max)
 		n = quote_max;
 	memcpy(p->payload, f->data + 14, n);
 	p->len = n;
+}
+
+int pkt6_fragment(const struct frame *whole, size_t frag_bytes, uint32_t id, struct frame *out,
+		  int max)
+{
+	const uint8_t *ip = whole->data + 14;
+	size_t plen = (size_t)(ip[4] << 8 | ip[5]), off = 0;
+	int n = 0;
+
+	/* The packet has no extension header: all of its payload is fragmentable. */
+	while (off < plen && n < max) {
+		size_t len = plen - off > frag_bytes ? frag_bytes : plen - off;
+		uint8_t h[40], fh[8] = { ip[6], 0 };
+		bool more = off + len < plen;
+
+		memcpy(h, ip, 40);
+		put16(h + 4, (uint16_t)(len + 8));
+		h[6] = EXT_FRAGMENT;
+		put16(fh + 2, (uint16_t)(off | (more ? 1 : 0)));
+		put32(fh + 4, id);
+		frame_eth(&out[n], whole->data, whole->data + 6, ETHERTYPE_IPV6_);
+		frame_put(&out[n], h, sizeof(h));
+		frame_put(&out[n], fh, sizeof(fh));
+		frame_put(&out[n], ip + 40 + off, len);
+		off += len;
+		n++;
+	}
+	return n;
 }

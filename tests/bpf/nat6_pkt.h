@@ -54,4 +54,13 @@ void pkt6_frame(struct frame *f, const struct pkt6 *p);
  * IPv6 packet as it arrived, cut to quote_max bytes). */
 void pkt6_quote(struct pkt6 *p, const struct frame *f, size_t quote_max);
 
+/*
+ * Fragments the IPv6 packet in frame whole (no extension headers) as its
+ * sender would: fragments of frag_bytes of payload (a multiple of 8), the
+ * last one shorter, identification id. Returns how many were written to out
+ * (at most max).
+ */
+int pkt6_fragment(const struct frame *whole, size_t frag_bytes, uint32_t id, struct frame *out,
+		  int max);
+
 #endif

@@ -4,7 +4,8 @@
  * address, the replies come back into the container, byte for byte and
  * with every checksum recomputed; a packet too big for a hop beyond comes
  * back to the container with its quote translated; extension headers are
- * walked, a routing header of type 0 and fragments are dropped and counted;
+ * walked, a routing header of type 0 is dropped and counted; fragments
+ * follow their first fragment's flow both ways;
  * the flows share the IPv4 table and its sweeper.
  */
 #include <arpa/inet.h>
@@ -408,8 +409,8 @@ static void ext8(struct pkt6 *p, uint8_t type, uint8_t next, const uint8_t *body
 TEST(nat66_extension_headers)
 {
 	const uint8_t padn[6] = { 1, 4, 0, 0, 0, 0 };
-	const uint8_t rh0[6] = { 0, 0, 0, 0, 0, 0 };	    /* type 0, no segments left */
-	const uint8_t frag[6] = { 0, 1, 0x12, 0x34, 0, 0 }; /* offset 0, M set */
+	const uint8_t rh0[6] = { 0, 0, 0, 0, 0, 0 };	       /* type 0, no segments left */
+	const uint8_t frag[6] = { 0, 0x10, 0x12, 0x34, 0, 0 }; /* offset 16, last */
 	struct pkt6 sent, want;
 	struct nat_run r;
 	struct nfx fx;
@@ -431,11 +432,11 @@ TEST(nat66_extension_headers)
 	ext8(&sent, EXT_ROUTING, PROTO_UDP_, rh0);
 	if (run6(&fx, true, &sent, &r))
 		nexp_drop(&r, BPFBR_DROP_IPV6_RH0, "a container's routing header type 0");
-	/* A fragment: not translated (no reassembly), dropped and counted. */
+	/* A later fragment whose first did not pass: dropped and counted. */
 	sent6(&sent, CT1, PROTO_UDP_, 40003, 53);
 	ext8(&sent, EXT_FRAGMENT, PROTO_UDP_, frag);
 	if (run6(&fx, true, &sent, &r))
-		nexp_drop(&r, BPFBR_DROP_NAT6_FRAGMENT, "a container's first fragment");
+		nexp_drop(&r, BPFBR_DROP_FRAG_UNKNOWN, "a later fragment of no datagram seen");
 	/* A reply with a routing header of type 0: dropped, not delivered. */
 	sent6(&sent, CT1, PROTO_UDP_, 40001, 53);
 	masq6(&want, &sent, 40001);
@@ -482,5 +483,61 @@ TEST(nat66_sweep_by_port)
 		      "sweep CT1's port"))
 		ASSERT_EQ(reclaimed, NPROTOS, "flows reclaimed");
 	table6(&fx, 1, (const uint32_t[NFX_DEVS]){ 0, 0, 1, 0 }, "CT2's flow left");
+	nfx_teardown(&fx);
+}
+
+/* A UDP datagram of 1 400 bytes in three fragments, out and back: the first
+ * carries the port (and the checksum of the whole datagram), the later ones
+ * follow it; each fragment out is the translated datagram's, byte for byte. */
+TEST(nat66_fragments)
+{
+	struct frame whole, frags[4], want[4];
+	struct pkt6 sent, out, reply, in;
+	struct nat_run r;
+	struct nfx fx;
+	char what[64];
+	int n;
+
+	if (!setup6(&fx, true))
+		return;
+	sent6(&sent, CT1, PROTO_UDP_, 40000, 4000);
+	sent.len = 1400;
+	for (size_t i = 0; i < sent.len; i++)
+		sent.payload[i] = (uint8_t)(i * 7);
+	pkt6_frame(&whole, &sent);
+	n = pkt6_fragment(&whole, 512, 0x01020304, frags, 4);
+	masq6(&out, &sent, 40000);
+	pkt6_frame(&whole, &out);
+	pkt6_fragment(&whole, 512, 0x01020304, want, 4);
+	ASSERT_EQ(n, 3, "fragments");
+	for (int i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "fragment %d out", i);
+		if (!nfx_out(&fx, &frags[i], &r))
+			goto done;
+		ASSERT_EQ(r.verdict, TC_ACT_OK, what);
+		ASSERT_EQ(r.out.len, want[i].len, what);
+		ASSERT_MEMEQ(r.out.data, want[i].data, want[i].len, what);
+		if (i == 0)
+			NEXP_COUNTERS(r.delta, what, { BPFBR_EV_NAT_NEW, 1 });
+		else
+			NEXP_NO_COUNTERS(r.delta, what);
+	}
+	/* The answer, as big, fragmented by the server. */
+	reply6(&reply, &out);
+	pkt6_frame(&whole, &reply);
+	n = pkt6_fragment(&whole, 512, 0x0a0b0c0d, frags, 4);
+	delivered6(&fx, &in, &reply, CT1, 40000);
+	pkt6_frame(&whole, &in);
+	pkt6_fragment(&whole, 512, 0x0a0b0c0d, want, 4);
+	for (int i = 0; i < n; i++) {
+		snprintf(what, sizeof(what), "fragment %d in", i);
+		if (!nfx_in(&fx, &frags[i], &r))
+			goto done;
+		ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, what);
+		ASSERT_EQ(r.out.len, want[i].len, what);
+		ASSERT_MEMEQ(r.out.data, want[i].data, want[i].len, what);
+		NEXP_NO_COUNTERS(r.delta, what);
+	}
+done:
 	nfx_teardown(&fx);
 }
