@@ -84,10 +84,12 @@ test_dual_stack_masquerade() {
 		>/dev/null 2>&1 &
 	pid=$!
 	listening ext tcp 7020 || fail "ext does not listen" || return 1
-	got=$(echo hi | on c1 timeout 10 socat -t5 -T5 - "TCP6:[2001:db8:51::2]:7020" | tr -d '[]')
+	echo hi | on c1 timeout 10 socat -t5 -T5 - "TCP6:[2001:db8:51::2]:7020" >"$ROOT/seen" 2>&1
 	wait "$pid"
-	got=$(/usr/bin/python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]))' "$got" 2>/dev/null)
-	[ "$got" = 2001:db8:51::1 ] || fail "ext saw c1 as '$got', not the uplink's 2001:db8:51::1" ||
+	got=$(/usr/bin/python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]))' \
+		"$(tr -d '[]' <"$ROOT/seen" | head -1)" 2>/dev/null)
+	[ "$got" = 2001:db8:51::1 ] ||
+		fail "ext saw c1 as '$got', not the uplink's 2001:db8:51::1 (socat: $(head -3 "$ROOT/seen"))" ||
 		return 1
 	cni DEL "$c" id1 c1 || fail "DEL: $(out)" || return 1
 	[ "$(bpfbr -j nat show $NET | jq length)" = 0 ] || fail "translations left: $(bpfbr nat show $NET)"

@@ -58,9 +58,13 @@ test_masquerade_ipv6_to_external_host() {
 	on c1 ping -6 -c1 -W2 -w6 "$EXT6" >/dev/null 2>&1 ||
 		fail "c1 cannot ping $EXT6 through NAT66" || return 1
 	got=$(seen_as tcp 7001)
-	[ "$got" = "$UP6" ] || fail "ext saw c1's TCP from '$got', not the uplink's $UP6" || return 1
+	[ "$got" = "$UP6" ] ||
+		fail "ext saw c1's TCP from '$got', not the uplink's $UP6 ($(head -3 "$ROOT/seen.tcp.7001"))" ||
+		return 1
 	got=$(seen_as udp 7002)
-	[ "$got" = "$UP6" ] || fail "ext saw c1's UDP from '$got', not the uplink's $UP6" || return 1
+	[ "$got" = "$UP6" ] ||
+		fail "ext saw c1's UDP from '$got', not the uplink's $UP6 ($(head -3 "$ROOT/seen.udp.7002"))" ||
+		return 1
 	# ext has no route to fd00:40::/64: only the translation can have brought the answers back.
 	[ -z "$(on ext ip -6 route show "$V6/64")" ] || fail "ext has a route to the containers" ||
 		return 1
