@@ -33,11 +33,12 @@ up() {
 seen_as() {
 	local pid out=$ROOT/seen.$1.$2 lsn=TCP6-LISTEN cli=TCP6
 	[ "$1" = udp ] && lsn=UDP6-RECVFROM cli=UDP6
-	on ext timeout 10 socat -T5 "$lsn:$2,reuseaddr" SYSTEM:'echo $SOCAT_PEERADDR' \
+	on ext timeout 10 socat -t5 -T5 "$lsn:$2,reuseaddr" SYSTEM:'echo $SOCAT_PEERADDR' \
 		>/dev/null 2>&1 &
 	pid=$!
 	listening ext "$1" "$2" || echo "socat in ext does not listen on $2" >&2
-	# -t5: the answer may take a while to come after hello's end (socat's 0.5 s is short here).
+	# -t5 at both ends: the answer may take a while to come after hello's end (socat's
+	# 0.5 s is short under load).
 	echo hello | on c1 timeout 10 socat -t5 -T5 - "$cli:[$EXT6]:$2" >"$out" 2>&1
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
