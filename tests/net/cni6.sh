@@ -80,7 +80,7 @@ test_dual_stack_masquerade() {
 	cni_add "$c" id1 c1 || return 1
 	ping_ok c1 "$EXT_IP" || fail "c1 cannot reach the external host over IPv4" || return 1
 	ping6_ok c1 2001:db8:51::2 || fail "c1 cannot reach the external host over IPv6" || return 1
-	on ext timeout 10 socat -t5 -T5 TCP6-LISTEN:7020,reuseaddr SYSTEM:'echo $SOCAT_PEERADDR' \
+	on ext timeout 10 socat -t5 -T5 TCP6-LISTEN:7020,reuseaddr SYSTEM:'read -r _; echo $SOCAT_PEERADDR' \
 		>/dev/null 2>&1 &
 	pid=$!
 	listening ext tcp 7020 || fail "ext does not listen" || return 1

@@ -29,17 +29,22 @@ up() {
 }
 
 # seen_as PROTO PORT: c1 talks to ext over IPv6 (TCP or UDP); prints the
-# source address ext saw.
+# source address ext saw. A UDP request goes up to three times (a datagram
+# may be lost under load, as natpeer.py's clients allow for).
 seen_as() {
-	local pid out=$ROOT/seen.$1.$2 lsn=TCP6-LISTEN cli=TCP6
-	[ "$1" = udp ] && lsn=UDP6-RECVFROM cli=UDP6
-	on ext timeout 10 socat -t5 -T5 "$lsn:$2,reuseaddr" SYSTEM:'echo $SOCAT_PEERADDR' \
+	local pid out=$ROOT/seen.$1.$2 lsn=TCP6-LISTEN cli=TCP6 tries=1
+	[ "$1" = udp ] && lsn=UDP6-RECVFROM cli=UDP6 tries=3
+	on ext timeout 20 socat -t5 -T5 "$lsn:$2,reuseaddr,fork" SYSTEM:'read -r _; echo $SOCAT_PEERADDR' \
 		>/dev/null 2>&1 &
 	pid=$!
 	listening ext "$1" "$2" || echo "socat in ext does not listen on $2" >&2
-	# -t5 at both ends: the answer may take a while to come after hello's end (socat's
-	# 0.5 s is short under load).
-	echo hello | on c1 timeout 10 socat -t5 -T5 - "$cli:[$EXT6]:$2" >"$out" 2>&1
+	# The answer reads hello first: socat relays an answer written before the
+	# request came in not at all (its write of hello to the gone answer fails);
+	# -t at both ends: the answer may take a while (socat's 0.5 s is short under load).
+	for _ in $(seq "$tries"); do
+		echo hello | on c1 timeout 10 socat -t3 -T3 - "$cli:[$EXT6]:$2" >"$out" 2>&1
+		[ -s "$out" ] && break
+	done
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	# socat writes the address in full: compressed, as ip(8) writes it.
