@@ -63,7 +63,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f) ?:
-							  route_ipv6(cfg, in->slot, &f);
+							  route_ipv6(skb, cfg, in->slot, &f);
 		if (verdict < 0)
 			return drop(skb, -verdict, in->slot);
 		if (verdict != TC_ACT_OK) { /* routed by the fast path */

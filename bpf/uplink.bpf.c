@@ -17,11 +17,36 @@
 #include "lib/nat_policy.h"
 #include "lib/nat_reply.h"
 #include "lib/nat_xdp.h"
+#include "lib/nat6_in.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("tc")
-int bpfbr_uplink_out(struct __sk_buff *skb)
+/*
+ * NAT66 (lib/nat6_*.h), as global functions: the verifier checks them once,
+ * on their own, instead of within every path of the IPv4 programs.
+ */
+__noinline int uplink6_out(struct __sk_buff *skb)
+{
+	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
+	struct frame f = {};
+
+	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end))
+		return TC_ACT_OK;
+	return nat_verdict(skb, UPLINK_OUT, nat6_out(skb, &f));
+}
+
+__noinline int uplink6_in(struct __sk_buff *skb)
+{
+	struct frame f = {};
+
+	if (parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) || f.vlan_tagged ||
+	    skb->vlan_present)
+		return TC_ACT_OK;
+	return nat_verdict(skb, UPLINK_IN, nat6_in(skb, &f));
+}
+
+/* IPv4 (and tagged frames) on the way out: a frame of its own on the stack, beside NAT66's. */
+static __noinline int uplink4_out(struct __sk_buff *skb)
 {
 	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
 	struct bpfbr_endpoint *ep;
@@ -56,8 +81,17 @@ int bpfbr_uplink_out(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* Untagged IPv6 goes to NAT66; the rest as before. */
 SEC("tc")
-int bpfbr_uplink_in(struct __sk_buff *skb)
+int bpfbr_uplink_out(struct __sk_buff *skb)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IPV6) && !skb->vlan_present)
+		return uplink6_out(skb);
+	return uplink4_out(skb);
+}
+
+/* IPv4 (and tagged frames) on the way in: a frame of its own on the stack, beside NAT66's. */
+static __noinline int uplink4_in(struct __sk_buff *skb)
 {
 	struct bpfbr_uplink_cfg *cfg = uplink_cfg();
 	struct ipv4_pkt p;
@@ -81,6 +115,15 @@ int bpfbr_uplink_in(struct __sk_buff *skb)
 	if (!nat_reply_translatable(&p))
 		return TC_ACT_OK;
 	return nat_verdict(skb, UPLINK_IN, reverse_reply(skb, &f, &p));
+}
+
+/* Untagged IPv6 goes to NAT66; the rest as before. */
+SEC("tc")
+int bpfbr_uplink_in(struct __sk_buff *skb)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IPV6) && !skb->vlan_present)
+		return uplink6_in(skb);
+	return uplink4_in(skb);
 }
 
 /*

@@ -9,8 +9,8 @@ TEST_CFLAGS  := $(ALL_CFLAGS) $(AGENT_INC_agent) -Itests/lib
 UNIT_SRCS    := $(wildcard tests/unit/*.c)
 # Userspace modules the unit tests exercise, rebuilt with the sanitizers.
 UNIT_AGENT   := parse parse6 paths pin_layout jsonutil state state6 state_publish model ipam ipam6 log counter_names \
-                gwallow journal cni_conf cni_ports cni_env cni_err cni_log cni_result cni_version elide dns_node \
-                monitor_pkt pcapng cluster cluster_sources publish
+                gwallow journal cni_conf cni_conf6 cni_ports cni_env cni_err cni_log cni_result cni_version \
+                elide dns_node monitor_pkt pcapng cluster cluster_sources publish
 UNIT_OBJS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%.o) \
                 $(UNIT_AGENT:%=$(BUILD)/asan/agent/%.o) $(BUILD)/asan/tests/harness.o
 

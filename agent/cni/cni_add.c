@@ -51,6 +51,8 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 	struct nl_link up;
 	int err;
 
+	o.subnet6 = conf->subnet6; /* bpfbr's own IPAM only: a delegate's lease is IPv4 */
+	memcpy(o.gateway6, conf->gateway6, 16);
 	/* An uplink without ipMasq routes the containers' own addresses (as
 	 * `net create --uplink` without --masquerade). */
 	if (conf->masquerade || conf->uplink[0]) {
@@ -104,6 +106,12 @@ static int compare_network(struct cni_req *r, const struct netstate *state, cons
 	}
 	if (state->gateway != w->gateway)
 		return differs(r, "gateway", ip_str(state->gateway, x), ip_str(w->gateway, y));
+	if (state->subnet6.prefix != conf->subnet6.prefix ||
+	    memcmp(state->subnet6.addr, conf->subnet6.addr, 16) ||
+	    (!ip6_is_zero(conf->gateway6) && memcmp(state->gateway6, conf->gateway6, 16)))
+		return differs(r, "IPv6 subnet or gateway",
+			       state->subnet6.prefix ? "another" : "none",
+			       conf->subnet6.prefix ? "another" : "none");
 	ipam_range(state, &f1, &l1);
 	ipam_range(&asked, &f2, &l2);
 	if (f1 != f2 || l1 != l2) {
@@ -237,10 +245,16 @@ static json_t *build_result(struct cni_req *r, struct netctx *c, const struct ne
 	    (idx = cni_result_add_iface(res, a->ifname, a->mac, state->mtu, r->env.netns)) < 0 ||
 	    cni_result_add_ip(res, a->ip, state->subnet.prefix, state->gateway, idx) < 0)
 		goto fail;
+	if (!ip6_is_zero(a->ip6) &&
+	    cni_result_add_ip6(res, a->ip6, state->subnet6.prefix, state->gateway6, idx) < 0)
+		goto fail;
 	for (uint32_t i = 0; i < w->n_routes; i++)
 		if (cni_result_add_route(res, w->routes[i].dst, w->routes[i].prefix,
 					 w->routes[i].gateway) < 0)
 			goto fail;
+	if (!ip6_is_zero(a->ip6) && r->conf.default_route6 &&
+	    cni_result_add_route6_default(res, state->gateway6) < 0)
+		goto fail;
 	if (w->dns && json_object_set_new(res, "dns", json_deep_copy(w->dns)))
 		goto fail;
 	if (!r->conf.prev)
@@ -293,7 +307,8 @@ static int add_to_network(struct cni_req *r, struct netctx *c, const struct want
 				 .routes = w->routes,
 				 .n_routes = w->n_routes,
 				 .pub = r->conf.pub,
-				 .n_pub = r->conf.n_pub };
+				 .n_pub = r->conf.n_pub,
+				 .default_route6 = r->conf.default_route6 };
 	struct detach_sel sel = { .net = r->conf.name,
 				  .id = r->env.containerid,
 				  .ifname = r->env.ifname };
@@ -302,11 +317,21 @@ static int add_to_network(struct cni_req *r, struct netctx *c, const struct want
 	bool created;
 	int err;
 
+	memcpy(o.ip6, r->conf.ip6, 16);
 	err = cni_cluster_check(r, c, &w->subnet, ip);
 	if (!err)
 		err = ensure_network(r, c, w, &state, &created);
 	if (err)
 		return err;
+	if (!ip6_is_zero(o.ip6) && !state.subnet6.prefix) {
+		char ip6[IP6_STR_LEN];
+
+		err = cni_fail(r->e, CNI_ERR_ADDRESS,
+			       "the config asks for IPv6 address %s but network %s is IPv4 only; "
+			       "give it an IPv6 range set in \"ranges\"",
+			       ip6_str(o.ip6, ip6), r->conf.name);
+		goto undo_network;
+	}
 	err = net_attach(c, &o, &a);
 	if (err) {
 		cni_code(r, err, attach_code(err));

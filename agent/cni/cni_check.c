@@ -14,6 +14,7 @@
 #include "cni_cmd.h"
 #include "cni_result.h"
 #include "port_publish.h"
+#include "parse6.h"
 #include "verify.h"
 
 static int __attribute__((format(printf, 2, 3))) differs(struct cni_req *r, const char *fmt, ...)
@@ -33,10 +34,10 @@ static int __attribute__((format(printf, 2, 3))) differs(struct cni_req *r, cons
  * verify.c). */
 static int check_prev(struct cni_req *r, const struct netstate *state, const struct attachment *a)
 {
-	char want[IP_STR_LEN + 4], ip[IP_STR_LEN];
+	char want[IP_STR_LEN + 4], ip[IP_STR_LEN], want6[IP6_STR_LEN + 4], ip6[IP6_STR_LEN];
 	int idx = cni_result_find_iface(r->conf.prev, a->ifname, r->env.netns);
+	bool found = false, found6 = ip6_is_zero(a->ip6);
 	const char *s;
-	bool found = false;
 	json_t *v;
 	size_t i;
 
@@ -44,18 +45,25 @@ static int check_prev(struct cni_req *r, const struct netstate *state, const str
 		return differs(r, "prevResult lists no interface %s in %s", a->ifname,
 			       r->env.netns);
 	snprintf(want, sizeof(want), "%s/%u", ip_str(a->ip, ip), state->subnet.prefix);
+	snprintf(want6, sizeof(want6), "%s/%u", ip6_str(a->ip6, ip6), state->subnet6.prefix);
 	json_array_foreach (json_object_get(r->conf.prev, "ips"), i, v) {
 		json_t *n = json_object_get(v, "interface");
+		bool v6;
 
 		s = json_string_value(json_object_get(v, "address"));
-		if (!json_is_integer(n) || json_integer_value(n) != idx || strchr(s, ':'))
+		if (!s || !json_is_integer(n) || json_integer_value(n) != idx)
 			continue;
-		if (strcmp(s, want))
-			return differs(r, "prevResult has address %s, the reservation %s", s, want);
-		found = true;
+		v6 = strchr(s, ':') != NULL;
+		if (v6 && found6)
+			continue; /* another plugin's, or IPv6 this reservation has none of */
+		if (strcmp(s, v6 ? want6 : want))
+			return differs(r, "prevResult has address %s, the reservation %s", s,
+				       v6 ? want6 : want);
+		*(v6 ? &found6 : &found) = true;
 	}
-	if (!found)
-		return differs(r, "prevResult lists no IPv4 address on %s", a->ifname);
+	if (!found || !found6)
+		return differs(r, "prevResult lists no IPv%d address on %s", found ? 6 : 4,
+			       a->ifname);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cni_conf.h"
 #include "cni_ports.h"
+#include "cni_conf6.h"
 #include "cni_log.h"
 #include "gwallow.h"
 #include "jsonutil.h"
@@ -223,11 +224,16 @@ static int parse_routes(struct cni_conf *c, json_t *v, struct cni_err *e)
 
 		if (err)
 			break;
-		rt = &c->routes[i];
+		rt = &c->routes[c->n_routes];
 		snprintf(key, sizeof(key), "routes[%zu]", i);
 		err = want_type(r, key, json_is_object(r), "an object {\"dst\", \"gw\"}", e);
 		if (!err && !json_object_get(r, "dst"))
 			err = cni_fail(e, CNI_ERR_CONFIG, "\"%s\" has no \"dst\"", key);
+		x = json_object_get(r, "dst");
+		if (!err && json_is_string(x) && is_ipv6_text(json_string_value(x))) {
+			err = cni_conf6_route(c, r, key, e);
+			continue;
+		}
 		json_object_foreach (r, k, x) {
 			if (err)
 				break;
@@ -247,7 +253,7 @@ static int parse_routes(struct cni_conf *c, json_t *v, struct cni_err *e)
 					       key, shown(x, b));
 			}
 		}
-		c->n_routes = (uint32_t)i + 1;
+		c->n_routes++;
 	}
 	return err;
 }
@@ -262,9 +268,7 @@ static int request_ip(struct cni_conf *c, const char *s, const char *from, int p
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	if (strchr(buf, ':'))
-		return cni_fail(e, CNI_ERR_ADDRESS,
-				"%s asks for IPv6 address %s; bpfbr gives containers IPv4 only",
-				from, buf);
+		return cni_conf6_request_ip(c, s, from, prio, e);
 	if (strchr(buf, '/') ? parse_cidr(buf, &cidr) : parse_ipv4(buf, &cidr.addr))
 		return cni_fail(e, CNI_ERR_CONFIG, "%s \"%.64s\" is not an IPv4 address", from, s);
 	ip = cidr.addr;
@@ -446,6 +450,7 @@ enum seen {
 	SEEN_NAME = 1 << 5,
 	SEEN_TYPE = 1 << 6,
 	SEEN_UPLINK = 1 << 7,
+	SEEN_RANGES = 1 << 8,
 };
 
 static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned int *seen,
@@ -479,6 +484,10 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 	if (!strcmp(key, "subnet")) {
 		*seen |= SEEN_SUBNET;
 		return get_cidr(v, key, &c->subnet, e);
+	}
+	if (!strcmp(key, "ranges")) {
+		*seen |= SEEN_RANGES;
+		return cni_conf6_ranges(c, v, e);
 	}
 	if (!strcmp(key, "gateway")) {
 		*seen |= SEEN_GATEWAY;
@@ -630,7 +639,13 @@ static int check_whole(struct cni_conf *c, unsigned int seen, struct cni_err *e)
 		return cni_fail(e, CNI_ERR_CONFIG, "the network config has no \"name\"");
 	if (!(seen & SEEN_TYPE))
 		return cni_fail(e, CNI_ERR_CONFIG, "the network config has no \"type\"");
-	if ((seen & SEEN_IPAM) && (seen & (SEEN_SUBNET | SEEN_RANGE | SEEN_GATEWAY | SEEN_ROUTES)))
+	if ((seen & SEEN_RANGES) && (seen & (SEEN_SUBNET | SEEN_RANGE | SEEN_GATEWAY)))
+		return cni_fail(e, CNI_ERR_CONFIG,
+				"\"ranges\" holds the subnets, gateways and ranges: give "
+				"\"subnet\", \"gateway\", \"rangeStart\" and \"rangeEnd\" "
+				"inside it, not beside it");
+	if ((seen & SEEN_IPAM) &&
+	    (seen & (SEEN_SUBNET | SEEN_RANGES | SEEN_RANGE | SEEN_GATEWAY | SEEN_ROUTES)))
 		return cni_fail(e, CNI_ERR_CONFIG,
 				"\"subnet\", \"gateway\", \"rangeStart\", \"rangeEnd\" and "
 				"\"routes\" are for bpfbr's own address management; with an "
@@ -641,7 +656,7 @@ static int check_whole(struct cni_conf *c, unsigned int seen, struct cni_err *e)
 					"\"ipam.type\" \"%s\" is this plugin; drop \"ipam\" for "
 					"bpfbr's own address management",
 					c->ipam_type);
-	} else if (!(seen & SEEN_SUBNET)) {
+	} else if (!(seen & (SEEN_SUBNET | SEEN_RANGES))) {
 		return cni_fail(
 			e, CNI_ERR_CONFIG,
 			"the network config has no \"subnet\" (e.g. \"10.40.0.0/24\") and "
@@ -653,6 +668,8 @@ static int check_whole(struct cni_conf *c, unsigned int seen, struct cni_err *e)
 				e, CNI_ERR_CONFIG,
 				"\"isDefaultGateway\" and a route to 0.0.0.0/0 both ask for "
 				"the default route; keep one");
+	if (c->default_route && c->subnet6.prefix)
+		c->default_route6 = true; /* the bridge plugin's isDefaultGateway: both families */
 	if (seen & SEEN_RANGE) {
 		if (!c->range_start)
 			c->range_start = htonl(base + 1);

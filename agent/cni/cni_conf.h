@@ -18,6 +18,7 @@
 #include "cni_version.h"
 #include "model.h"
 #include "parse.h"
+#include "parse6.h"
 
 #define CNI_MAX_ROUTES 16
 #define CNI_TYPE_LEN   64
@@ -45,14 +46,21 @@ struct cni_conf {
 	struct net_dns dns; /* for the network state (what fits in resolv.conf) */
 	json_t *dns_json;   /* for results, as given (borrowed; NULL: none) */
 
+	/* IPv6 of a dual-stack network ("ranges", cni_conf6.h); prefix 0: none. */
+	struct cidr6 subnet6;
+	uint8_t gateway6[16]; /* zero: the subnet's first host */
+	bool default_route6;  /* a route to ::/0, or isDefaultGateway */
+
 	/* Routes inside the container (own IPAM; a delegate returns its own). */
 	bool default_route; /* isDefaultGateway */
 	struct route4 routes[CNI_MAX_ROUTES];
 	uint32_t n_routes;
 
 	/* This container. */
-	uint32_t ip; /* requested address; 0: any */
-	int ip_from; /* which source set ip: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
+	uint32_t ip;	 /* requested address; 0: any */
+	int ip_from;	 /* which source set ip: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
+	uint8_t ip6[16]; /* requested IPv6 address; zero: any */
+	int ip6_from;	 /* as ip_from */
 	uint8_t mac[6];
 	int mac_from; /* which source set mac: 0 none, 1 CNI_ARGS, 2 args, 3 runtimeConfig */
 	struct publish pub[PUBLISH_MAX]; /* runtimeConfig.portMappings (cni_ports.h) */

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include "cni_result.h"
+#include "parse6.h"
 #include "parse.h"
 
 /* Keys that 1.1.0 added: dropped when a result goes to an older version. */
@@ -293,6 +294,25 @@ int cni_result_add_ip(json_t *res, uint32_t ip, uint8_t prefix, uint32_t gateway
 	return append(res, "ips",
 		      json_pack("{s:i, s:s, s:s}", "interface", iface, "address", a, "gateway",
 				ip_str(gateway, g)));
+}
+
+int cni_result_add_ip6(json_t *res, const uint8_t ip[16], uint8_t prefix, const uint8_t gateway[16],
+		       int iface)
+{
+	char a[IP6_STR_LEN + 4], g[IP6_STR_LEN];
+
+	snprintf(a, sizeof(a), "%s/%u", ip6_str(ip, g), prefix);
+	return append(res, "ips",
+		      json_pack("{s:i, s:s, s:s}", "interface", iface, "address", a, "gateway",
+				ip6_str(gateway, g)));
+}
+
+int cni_result_add_route6_default(json_t *res, const uint8_t gateway[16])
+{
+	char g[IP6_STR_LEN];
+
+	return append(res, "routes",
+		      json_pack("{s:s, s:s}", "dst", "::/0", "gw", ip6_str(gateway, g)));
 }
 
 int cni_result_add_route(json_t *res, uint32_t dst, uint8_t prefix, uint32_t gateway)

@@ -34,6 +34,11 @@ int cni_result_add_iface(json_t *res, const char *name, const uint8_t mac[6], ui
 			 const char *sandbox);
 int cni_result_add_ip(json_t *res, uint32_t ip, uint8_t prefix, uint32_t gateway, int iface);
 /* gateway 0: no "gw" (the container's gateway is meant). */
+/* An IPv6 address ip/prefix via gateway on interface index iface. */
+int cni_result_add_ip6(json_t *res, const uint8_t ip[16], uint8_t prefix, const uint8_t gateway[16],
+		       int iface);
+/* The IPv6 default route, ::/0 via gateway. */
+int cni_result_add_route6_default(json_t *res, const uint8_t gateway[16]);
 int cni_result_add_route(json_t *res, uint32_t dst, uint8_t prefix, uint32_t gateway);
 /* Appends the interfaces, ips and routes of from to res (indexes shifted). */
 int cni_result_append(json_t *res, json_t *from);

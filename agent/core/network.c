@@ -246,7 +246,7 @@ int net_forwarding(const struct netstate *state)
 			return err;
 		}
 	}
-	return 0;
+	return net6_forwarding(state);
 }
 
 /* Masquerade through the uplink: its datapath, this network's share of the

@@ -73,6 +73,9 @@ struct attach_opts {
 	/* Ports published to the container (port_publish.h). */
 	const struct publish *pub;
 	uint32_t n_pub;
+	/* With routes given: the IPv6 default route via the gateway too (CNI's
+	 * "::/0" or isDefaultGateway); with routes NULL it is always made. */
+	bool default_route6;
 };
 
 int net_attach(struct netctx *c, const struct attach_opts *o, struct attachment *out);

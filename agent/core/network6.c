@@ -233,8 +233,31 @@ int net6_container_setup(struct nl *cnl, int ifindex, const struct netstate *sta
 		return 0;
 	snprintf(what, size, "add its IPv6 address");
 	err = nl_addr6_add(cnl, ifindex, a->ip6, state->subnet6.prefix);
-	if (err || o->routes)
+	if (err || (o->routes && !o->default_route6))
 		return err;
 	snprintf(what, size, "add the IPv6 default route via the gateway");
 	return nl_route6_add_default(cnl, ifindex, state->gateway6);
+}
+
+int net6_forwarding(const struct netstate *state)
+{
+	const char *keys[] = { "all", state->gw_dev, state->uplink };
+	char key[128];
+	int err;
+
+	if (!state->subnet6.prefix || !state->uplink[0])
+		return 0;
+	/* Linux forwards IPv6 only with forwarding on for all devices (until 6.17's
+	 * force_forwarding), as the bridge plugin and Docker turn it on. */
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(key, sizeof(key), "net/ipv6/conf/%s/forwarding", keys[i]);
+		err = sysctl_write(key, "1");
+		if (err) {
+			pr_err("cannot enable IPv6 forwarding (net.ipv6.conf.%s.forwarding) for "
+			       "network %s: %s",
+			       keys[i], state->name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
 }

@@ -36,4 +36,8 @@ int net6_container_setup(struct nl *cnl, int ifindex, const struct netstate *sta
 			 const struct attachment *a, const struct attach_opts *o, char *what,
 			 size_t size);
 
+/* A dual-stack network with an uplink: IPv6 forwarding on (the node's, the
+ * gateway device's and the uplink's), so that the node routes its IPv6 out. */
+int net6_forwarding(const struct netstate *state);
+
 #endif

@@ -410,7 +410,10 @@ json_t *report_status(struct netctx *c, const struct netstate *state)
 
 static const char *proto_name(uint8_t proto)
 {
-	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "icmp";
+	return proto == IPPROTO_TCP	 ? "tcp"
+	       : proto == IPPROTO_UDP	 ? "udp"
+	       : proto == IPPROTO_ICMPV6 ? "icmpv6"
+					 : "icmp";
 }
 
 static const char *flow_state_name(uint8_t state)
@@ -433,6 +436,7 @@ struct nat_walk {
 	uint32_t uplink_addr;
 	uint64_t now;
 	const struct uplinkdp *u;
+	uint8_t uplink6[16]; /* the uplink's IPv6 address (zero: none) */
 };
 
 /* The flow's packets and bytes each way, null where not known. */
@@ -455,17 +459,26 @@ static void flow_stats_json(json_t *o, const struct uplinkdp *u, uint32_t slot,
 static int nat_flow(uint32_t slot, const struct bpfbr_flow *fl, void *data)
 {
 	struct nat_walk *w = data;
-	char in[IP_STR_LEN], out[IP_STR_LEN], rem[IP_STR_LEN];
+	char in[IP6_STR_LEN], out[IP6_STR_LEN], rem[IP6_STR_LEN];
+	bool v6 = fl->flags & BPFBR_FLOW_IPV6;
 	json_t *o;
 
 	/* The network's own flows, and the node's connections that had to change port. */
 	if (!(fl->flags & BPFBR_FLOW_HOST) && fl->net != w->state->index)
 		return 0;
-	o = json_pack("{s:i, s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:I, s:s}", "slot", slot,
-		      "proto", proto_name(fl->proto), "inside_addr", ip_str(fl->iaddr, in),
-		      "inside_port", ntohs(fl->iport), "outside_addr", ip_str(w->uplink_addr, out),
-		      "outside_port", ntohs(fl->oport), "remote_addr", ip_str(fl->raddr, rem),
-		      "remote_port", ntohs(fl->rport), "state", flow_state_name(fl->state), "age_s",
+	if (v6) {
+		if (report6_flow_addrs(w->u, slot, w->uplink6, in, out, rem))
+			return 0; /* its addresses are not readable: nothing to say */
+	} else {
+		ip_str(fl->iaddr, in);
+		ip_str(w->uplink_addr, out);
+		ip_str(fl->raddr, rem);
+	}
+	o = json_pack("{s:i, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:I, s:s}", "slot",
+		      slot, "family", v6 ? "ipv6" : "ipv4", "proto", proto_name(fl->proto),
+		      "inside_addr", in, "inside_port", ntohs(fl->iport), "outside_addr", out,
+		      "outside_port", ntohs(fl->oport), "remote_addr", rem, "remote_port",
+		      ntohs(fl->rport), "state", flow_state_name(fl->state), "age_s",
 		      (json_int_t)((w->now - fl->created_ns) / 1000000000ull), "idle_s",
 		      (json_int_t)((w->now - fl->seen_ns) / 1000000000ull), "owner",
 		      fl->flags & BPFBR_FLOW_HOST ? "node" : "container");
@@ -477,7 +490,7 @@ static int nat_flow(uint32_t slot, const struct bpfbr_flow *fl, void *data)
 int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 {
 	struct bpfbr_uplink_cfg cfg;
-	struct nat_walk w = { state, flows, 0, switchdp_now_ns(), NULL };
+	struct nat_walk w = { state, flows, 0, switchdp_now_ns(), NULL, { 0 } };
 	struct uplinkdp u;
 	int err;
 
@@ -490,6 +503,7 @@ int report_nat(struct netctx *c, const struct netstate *state, json_t *flows)
 	if (!err) {
 		w.uplink_addr = cfg.addr;
 		w.u = &u;
+		report6_uplink_addr(&u, w.uplink6);
 		err = uplinkdp_flows_each(&u, cfg.nat_max, nat_flow, &w);
 	}
 	uplinkdp_close(&u);

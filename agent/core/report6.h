@@ -10,10 +10,18 @@
 #include <jansson.h>
 
 #include "model.h"
+#include "uplinkdp.h"
 
 /* o (taken), with the network's IPv6 added; NULL when o is NULL or out of memory. */
 json_t *report6_net(const struct netstate *state, json_t *o);
 /* o (taken), with the container's IPv6 address added. */
 json_t *report6_att(const struct attachment *a, json_t *o);
+
+/* The IPv6 flow in slot of u as nat show prints it: its inside, outside
+ * (uplink6) and remote addresses, strings of IP6_STR_LEN. */
+int report6_flow_addrs(const struct uplinkdp *u, uint32_t slot, const uint8_t uplink6[16], char *in,
+		       char *out, char *rem);
+/* The uplink's IPv6 address from u's config6 (zero: none, or an older datapath). */
+void report6_uplink_addr(const struct uplinkdp *u, uint8_t addr[16]);
 
 #endif

@@ -14,6 +14,7 @@
 #include "upgrade.h"
 #include "cluster_nomasq.h"
 #include "uplink.h"
+#include "uplink6.h"
 #include "uplinkdp.h"
 
 #define MAX_UPLINKS 64
@@ -166,7 +167,7 @@ static int upgrade_uplink(struct upgrading *u, const char *ifname)
 		       strerror(-err));
 	/* Before the new programs run: a map this build added is empty. */
 	if (!err)
-		err = cluster_nomasq_fill(u->c, &up);
+		err = cluster_nomasq_fill(u->c, &up) ?: uplink6_rejoin(u->c, ifname, &up);
 	if (!err)
 		err = hooks_of_uplink(u->c, ifname, &up, switch_one, u);
 	uplinkdp_close(&up);

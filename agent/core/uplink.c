@@ -17,6 +17,7 @@
 #include "state.h"
 #include "sysctl.h"
 #include "uplink.h"
+#include "uplink6.h"
 #include "uplinkdp.h"
 #include "uplinkdp_publish.h"
 #include "wording.h"
@@ -226,7 +227,8 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 		err = uplinkdp_open(dir, &u);
 		if (err)
 			return err;
-		err = uplinkdp_config_get(&u, &cur) ?: check_same(o, &cur);
+		err = uplinkdp_config_get(&u, &cur) ?: check_same(o, &cur) ?:
+			uplink6_join(c, state, &u, l.ifindex);
 		if (!err && state->datapath == DATAPATH_XDP)
 			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		uplinkdp_close(&u);
@@ -247,6 +249,8 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 	if (err)
 		return err;
 	err = cluster_nomasq_fill(c, &u); /* the cluster's destinations untranslated */
+	if (!err)
+		err = uplink6_join(c, state, &u, l.ifindex);
 	if (!err)
 		err = attach_uplink(c, o->ifname, l.ifindex, &u, state->mode);
 	if (!err && state->datapath == DATAPATH_XDP) {
@@ -452,6 +456,8 @@ int uplink_endpoint_add(struct netctx *c, const struct netstate *state, const st
 	if (err)
 		pr_err("cannot register %s with the masquerade of uplink %s: %s", a->host_ifname,
 		       state->uplink, strerror(-err));
+	else
+		err = uplink6_endpoint_add(&u, state, a, &ep);
 	uplinkdp_close(&u);
 	return err;
 }
@@ -475,6 +481,7 @@ int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const st
 	if (err)
 		pr_warn("cannot remove the translations of %s from uplink %s: %s", a->host_ifname,
 			state->uplink, strerror(-err));
+	err = uplink6_endpoint_del(&u, state, a) ?: err;
 	uplinkdp_close(&u);
 	return err;
 }

@@ -19,7 +19,9 @@
 #include "switchdp_maps.h"
 #include "netfollow.h"
 #include "netlink.h"
+#include "netlink6.h"
 #include "netns.h"
+#include "parse6.h"
 #include "pin_layout.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -121,7 +123,7 @@ static bool check_container(struct netctx *c, const struct netstate *state,
 			    const struct attachment *a, const struct verify_expect *x,
 			    struct verify_result *res)
 {
-	char ip[IP_STR_LEN + 4], want[IP_STR_LEN + 4], s[IP_STR_LEN];
+	char ip[IP_STR_LEN + 4], want[IP_STR_LEN + 4], s[IP_STR_LEN], s6[IP6_STR_LEN];
 	const char *netns = x && x->netns ? x->netns : a->netns;
 	int fd, saved, err;
 	struct nl_link l;
@@ -159,6 +161,9 @@ static bool check_container(struct netctx *c, const struct netstate *state,
 	else if (snprintf(ip, sizeof(ip), "%s/%u", ip_str(addr, s), prefix) > 0 && strcmp(ip, want))
 		ok = differs(res, VERIFY_ADDR_DIFFERS,
 			     "the container's address is %s, the reservation's %s", ip, want);
+	else if (!ip6_is_zero(a->ip6) && nl_addr6_has(&cnl, l.ifindex, a->ip6))
+		ok = differs(res, VERIFY_ADDR_MISSING, "%s lacks its IPv6 address %s/%u", a->ifname,
+			     ip6_str(a->ip6, s6), state->subnet6.prefix);
 	else
 		ok = check_routes(&cnl, x, res);
 	nl_close(&cnl);

@@ -34,6 +34,8 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_DHCP6_SERVER] = "dhcp6_server",
 	[BPFBR_DROP_IPV6_UNROUTED] = "ipv6_unrouted",
 	[BPFBR_DROP_PUBLISH_NO_TARGET] = "published_no_target",
+	[BPFBR_DROP_IPV6_RH0] = "ipv6_routing_header_0",
+	[BPFBR_DROP_NAT6_NO_ADDRESS] = "nat6_no_uplink_address",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -55,7 +57,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_PUBLISHED] = "published_opened",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 32 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 19,
+_Static_assert(BPFBR_DROP_MAX == 34 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 19,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -229,9 +229,17 @@ void print_status(json_t *nets, bool json)
 	}
 }
 
+/* ADDR:PORT, [ADDR]:PORT for IPv6 (RFC 5952, 6). */
+static void addr_port(char *buf, size_t size, json_t *f, const char *addr, const char *port)
+{
+	const char *a = s(f, addr);
+
+	snprintf(buf, size, strchr(a, ':') ? "[%s]:%lld" : "%s:%lld", a, n(f, port));
+}
+
 void print_nat(json_t *flows, bool json)
 {
-	char in[32], out[32], rem[32], pk[48], by[48];
+	char in[56], out[56], rem[56], pk[48], by[48];
 	size_t i;
 	json_t *f;
 
@@ -239,12 +247,12 @@ void print_nat(json_t *flows, bool json)
 		print_json(flows);
 		return;
 	}
-	printf("%-5s %-21s %-21s %-21s %-12s %8s %8s %-9s %-15s %s\n", "PROTO", "INSIDE", "OUTSIDE",
+	printf("%-6s %-21s %-21s %-21s %-12s %8s %8s %-9s %-15s %s\n", "PROTO", "INSIDE", "OUTSIDE",
 	       "REMOTE", "STATE", "AGE", "IDLE", "OWNER", "PACKETS O/I", "BYTES O/I");
 	json_array_foreach (flows, i, f) {
-		snprintf(in, sizeof(in), "%s:%lld", s(f, "inside_addr"), n(f, "inside_port"));
-		snprintf(out, sizeof(out), "%s:%lld", s(f, "outside_addr"), n(f, "outside_port"));
-		snprintf(rem, sizeof(rem), "%s:%lld", s(f, "remote_addr"), n(f, "remote_port"));
+		addr_port(in, sizeof(in), f, "inside_addr", "inside_port");
+		addr_port(out, sizeof(out), f, "outside_addr", "outside_port");
+		addr_port(rem, sizeof(rem), f, "remote_addr", "remote_port");
 		if (json_is_integer(json_object_get(f, "out_packets"))) {
 			snprintf(pk, sizeof(pk), "%lld/%lld", n(f, "out_packets"),
 				 n(f, "in_packets"));
@@ -253,7 +261,7 @@ void print_nat(json_t *flows, bool json)
 			snprintf(pk, sizeof(pk), "-");
 			snprintf(by, sizeof(by), "-");
 		}
-		printf("%-5s %-21s %-21s %-21s %-12s %7llds %7llds %-9s %-15s %s\n", s(f, "proto"),
+		printf("%-6s %-21s %-21s %-21s %-12s %7llds %7llds %-9s %-15s %s\n", s(f, "proto"),
 		       in, out, rem, s(f, "state"), n(f, "age_s"), n(f, "idle_s"), s(f, "owner"),
 		       pk, by);
 	}

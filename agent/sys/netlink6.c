@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -44,4 +47,61 @@ int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16])
 	mnl_attr_put(nlh, RTA_GATEWAY, 16, gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+struct addr6_first {
+	int ifindex;
+	uint8_t *addr;
+	const uint8_t *want; /* NULL: the first global address; else this one */
+	bool found;
+};
+
+static int cb_addr6(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr6_first *f = data;
+	const struct nlattr *a;
+
+	if (f->found || ifa->ifa_family != AF_INET6 || (int)ifa->ifa_index != f->ifindex ||
+	    ifa->ifa_scope != RT_SCOPE_UNIVERSE || (ifa->ifa_flags & IFA_F_TENTATIVE))
+		return MNL_CB_OK;
+	mnl_attr_for_each (a, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(a) != IFA_ADDRESS || mnl_attr_get_payload_len(a) != 16)
+			continue;
+		if (f->want && memcmp(f->want, mnl_attr_get_payload(a), 16))
+			continue;
+		memcpy(f->addr, mnl_attr_get_payload(a), 16);
+		f->found = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int addr6_find(struct nl *nl, int ifindex, uint8_t addr[16], const uint8_t *want)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct addr6_first f = { .ifindex = ifindex, .addr = addr, .want = want };
+	struct ifaddrmsg *ifa;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = AF_INET6;
+	err = nl_talk(nl, nlh, cb_addr6, &f);
+	if (err)
+		return err;
+	return f.found ? 0 : -EADDRNOTAVAIL;
+}
+
+int nl_addr6_first_global(struct nl *nl, int ifindex, uint8_t addr[16])
+{
+	return addr6_find(nl, ifindex, addr, NULL);
+}
+
+int nl_addr6_has(struct nl *nl, int ifindex, const uint8_t addr[16])
+{
+	uint8_t found[16];
+
+	return addr6_find(nl, ifindex, found, addr);
 }

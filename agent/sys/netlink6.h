@@ -9,6 +9,11 @@
 
 /* addr/prefix on ifindex without duplicate address detection (usable at once). */
 int nl_addr6_add(struct nl *nl, int ifindex, const uint8_t addr[16], uint8_t prefix);
+/* The first global (scope universe, not tentative) IPv6 address of ifindex;
+ * -EADDRNOTAVAIL: none. */
+int nl_addr6_first_global(struct nl *nl, int ifindex, uint8_t addr[16]);
+/* 0 when ifindex holds addr (global, not tentative); -EADDRNOTAVAIL if not. */
+int nl_addr6_has(struct nl *nl, int ifindex, const uint8_t addr[16]);
 /* ::/0 via gateway through ifindex. */
 int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16]);
 

@@ -42,6 +42,12 @@ static const struct pin_spec up_pins[] = {
 	SPEC_ADDED("nomasq", "nat_nomasq", nomasq),
 	SPEC_ADDED("cluster_stack_flows", "nat_stack_flows", stack_flows),
 	SPEC_ADDED("published", "nat_published", published),
+	SPEC_ADDED(UPDP_PIN_CONFIG6, "nat_config6", config6),
+	SPEC_ADDED(UPDP_PIN_ENDPOINTS6, "nat_endpoints6", endpoints6),
+	SPEC_ADDED("flows6", "nat_flows6", flows6),
+	SPEC_ADDED("nat_out6", "nat_out6", nat_out6),
+	SPEC_ADDED("nat_in6", "nat_in6", nat_in6),
+	SPEC_ADDED("frag_flows6", "nat_frags6", frags6),
 	SPEC("counters", "nat_counters", false, counters),
 	SPEC("gc", "nat_gc", false, gc),
 	SPEC("devmap", "nat_devmap", false, devmap),
@@ -71,7 +77,9 @@ static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
 	struct bpf_map *maps[] = { skel->maps.nat_flows,    skel->maps.nat_free,
 				   skel->maps.nat_out,	    skel->maps.nat_in,
-				   skel->maps.nat_flow_seq, skel->maps.nat_flow_stats };
+				   skel->maps.nat_flow_seq, skel->maps.nat_flow_stats,
+				   skel->maps.nat_flows6,   skel->maps.nat_out6,
+				   skel->maps.nat_in6 };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);

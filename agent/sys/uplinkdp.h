@@ -14,9 +14,11 @@
 #include "monitor_maps.h"
 
 /* Pins under the uplink's directory that another program reuses (follow.c). */
-#define UPDP_PIN_CONFIG	   "config"
-#define UPDP_PIN_ENDPOINTS "endpoints"
-#define UPDP_PIN_FLOWS	   "flows"
+#define UPDP_PIN_CONFIG	    "config"
+#define UPDP_PIN_ENDPOINTS  "endpoints"
+#define UPDP_PIN_FLOWS	    "flows"
+#define UPDP_PIN_CONFIG6    "config6"
+#define UPDP_PIN_ENDPOINTS6 "endpoints6"
 
 struct uplinkdp {
 	int config;
@@ -32,6 +34,13 @@ struct uplinkdp {
 	int nomasq;
 	int stack_flows; /* -1: pinned by an older build */
 	int published;	 /* -1: pinned by an older build (publish.h) */
+	/* NAT66 (bpfbr/nat6.h); -1: pinned by an older build */
+	int config6;
+	int endpoints6;
+	int flows6;
+	int nat_out6;
+	int nat_in6;
+	int frags6;
 	int counters;
 	int gc;
 	int devmap;

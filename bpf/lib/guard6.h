@@ -7,10 +7,10 @@
  * services --gateway-allow names, and replies to flows the node opened
  * (TCP past the SYN, UDP the node sent in first (inbound6.h); the node
  * reaches the subnet from the gateway's address). Multicast goes to the stack, as for
- * IPv4. bpfbr does not route IPv6 beyond the network yet, and with IPv6
- * forwarding off on the gateway device a FIB lookup cannot tell the node's
- * other addresses from the world: everything else is dropped
- * (ipv6_unrouted), so nothing escapes into the node or another network.
+ * IPv4. On a network with an uplink, what the node's FIB sends out of the
+ * uplink is routed by the stack (route6_uplink()); everything else is
+ * dropped (ipv6_unrouted), so nothing escapes into the node or another
+ * network.
  */
 #ifndef BPFBR_BPF_GUARD6_H
 #define BPFBR_BPF_GUARD6_H
@@ -53,12 +53,46 @@ static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const str
 }
 
 /*
+ * IPv6 from port slot beyond the network, on a network with an uplink (p
+ * of frame f): TC_ACT_OK when the node's FIB sends it out of the uplink
+ * (the stack routes it, hop limit, packet too big and all; nat6_out.h
+ * masquerades it there when the network does); a node address is guarded
+ * as the gateway's are; anything else (another network, another device of
+ * the node, no route) is ipv6_unrouted.
+ */
+static __always_inline int route6_uplink(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
+					 __u16 slot, const struct ipv6_pkt *p)
+{
+	struct bpf_fib_lookup fib = {};
+	int rc;
+
+	/* RFC 5095: never forwarded. */
+	if (p->rh0)
+		return -BPFBR_DROP_IPV6_RH0;
+	if (ipv6_is_link_local(p->saddr))
+		return -BPFBR_DROP_IPV6_UNROUTED;
+	fib.family = AF_INET6;
+	fib.l4_protocol = p->proto;
+	fib.ifindex = cfg->gw_ifindex; /* as if it arrived on the gateway device */
+	__builtin_memcpy(fib.ipv6_src, p->saddr, 16);
+	__builtin_memcpy(fib.ipv6_dst, p->daddr, 16);
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
+	if (rc == BPF_FIB_LKUP_RET_NOT_FWDED) /* one of the node's addresses */
+		return node_guard6(cfg, p, slot) ?: TC_ACT_OK;
+	if ((rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH ||
+	     rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) &&
+	    fib.ifindex == cfg->uplink_ifindex)
+		return TC_ACT_OK;
+	return -BPFBR_DROP_IPV6_UNROUTED;
+}
+
+/*
  * IPv6 a container (frame f) sends to the gateway's MAC: TC_ACT_OK when the
  * stack is to have it, or a negative drop reason. Not IPv6, or a network
  * without an IPv6 subnet: TC_ACT_OK (node_frame_guard() judged it).
  */
-static __always_inline int route_ipv6(const struct bpfbr_netcfg *cfg, __u16 slot,
-				      const struct frame *f)
+static __always_inline int route_ipv6(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
+				      __u16 slot, const struct frame *f)
 {
 	struct bpfbr_netcfg6 *c6;
 	struct ipv6_pkt p;
@@ -83,7 +117,14 @@ static __always_inline int route_ipv6(const struct bpfbr_netcfg *cfg, __u16 slot
 	 * decides, as for IPv4. */
 	if (ipv6_in_prefix(p.daddr, c6->subnet, c6->prefix) || (cfg->flags & BPFBR_NET_NODE_OPEN))
 		return TC_ACT_OK;
-	return ipv6_is_link_local(p.daddr) ? -BPFBR_DROP_NODE_DENIED : -BPFBR_DROP_IPV6_UNROUTED;
+	if (ipv6_is_link_local(p.daddr))
+		return -BPFBR_DROP_NODE_DENIED;
+	/* Without an uplink the node routes no IPv6 of the network (its IPv6
+	 * forwarding may be off, and then a FIB lookup cannot tell its own
+	 * addresses from the world). */
+	if (!cfg->uplink_ifindex)
+		return -BPFBR_DROP_IPV6_UNROUTED;
+	return route6_uplink(skb, cfg, slot, &p);
 }
 
 #endif

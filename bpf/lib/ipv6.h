@@ -9,6 +9,8 @@
 #include "eth.h"
 #include "ipv4.h"
 
+#define AF_INET6 10
+
 #define NEXTHDR_HOP	 0
 #define NEXTHDR_TCP	 6
 #define NEXTHDR_UDP	 17
@@ -53,8 +55,10 @@ struct ipv6_pkt {
 	__u8 hop_limit;
 	__u8 tcp_flags;
 	__u8 icmp_type;
-	__u8 frag;   /* FRAG_NONE, FRAG_FIRST or FRAG_LATER */
-	__u8 has_l4; /* the transport header the checks read is present */
+	__u8 frag;    /* FRAG_NONE, FRAG_FIRST or FRAG_LATER */
+	__u8 has_l4;  /* the transport header the checks read is present */
+	__u8 rh0;     /* a routing header of type 0 is in the chain (RFC 5095) */
+	__u16 fh_off; /* the fragment header, when frag is not FRAG_NONE */
 };
 
 static __always_inline bool ipv6_equal(const __u8 *a, const __u8 *b)
@@ -133,6 +137,8 @@ static __always_inline int parse_ipv6(const struct frame *f, struct ipv6_pkt *p)
 	p->hop_limit = ip->hop_limit;
 	p->frag = FRAG_NONE;
 	p->has_l4 = 0;
+	p->rh0 = 0;
+	p->fh_off = 0;
 	p->sport = p->dport = 0;
 	p->tcp_flags = p->icmp_type = 0;
 	next = ip->nexthdr;
@@ -149,6 +155,7 @@ static __always_inline int parse_ipv6(const struct frame *f, struct ipv6_pkt *p)
 			__u16 fo = bpf_ntohs(*(__be16 *)(ext + 2));
 
 			p->frag = (fo & 0xfff8) ? FRAG_LATER : (fo & 1) ? FRAG_FIRST : FRAG_NONE;
+			p->fh_off = off;
 			next = ext[0];
 			off += 8;
 			if (p->frag == FRAG_LATER) {
@@ -158,6 +165,8 @@ static __always_inline int parse_ipv6(const struct frame *f, struct ipv6_pkt *p)
 			}
 			continue;
 		}
+		if (next == NEXTHDR_ROUTING && ext[2] == 0)
+			p->rh0 = 1;
 		next = ext[0];
 		off += (ext[1] + 1) * 8;
 		if (off > IPV6_CHAIN_MAX)

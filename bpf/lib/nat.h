@@ -9,6 +9,7 @@
 
 #include "ipv4.h"
 #include "nat_maps.h"
+#include "nat6_keys.h"
 
 #define NAT_PORT_TRIES	    64
 #define NAT_SEEN_REFRESH_NS NSEC_PER_SEC
@@ -70,15 +71,17 @@ static __always_inline bool flow_release(__u32 slot, struct bpfbr_flow *fl)
 
 	if (__sync_val_compare_and_swap(&fl->in_use, 1, 0) != 1)
 		return false;
-	flow_inside_key(fl, &k);
-	key_release(&nat_out, &k, slot);
-	outside_key(&k, fl->proto, fl->raddr, fl->rport, fl->oport);
-	key_release(&nat_in, &k, slot);
-	if (!(fl->flags & BPFBR_FLOW_HOST)) {
+	if (fl->flags & BPFBR_FLOW_IPV6) {
+		ep = flow6_release_keys(slot, fl);
+	} else {
+		flow_inside_key(fl, &k);
+		key_release(&nat_out, &k, slot);
+		outside_key(&k, fl->proto, fl->raddr, fl->rport, fl->oport);
+		key_release(&nat_in, &k, slot);
 		ep = bpf_map_lookup_elem(&nat_endpoints, &fl->iaddr);
-		if (ep)
-			__sync_fetch_and_sub(&ep->flows, 1);
 	}
+	if (ep && !(fl->flags & BPFBR_FLOW_HOST))
+		__sync_fetch_and_sub(&ep->flows, 1);
 	if (cfg)
 		__sync_fetch_and_sub(&cfg->flows, 1);
 	fl->state = BPFBR_FLOW_FREE;
@@ -163,6 +166,75 @@ static long try_range_port(__u32 i, struct port_pick *pp)
 #define FLOW_RACED 1
 
 /*
+ * Takes a free slot for a new flow of endpoint ep (NULL: a node connection),
+ * counted against its share and the table. 0 or a negative drop reason.
+ */
+static __always_inline int flow_reserve(struct bpfbr_uplink_cfg *cfg, struct bpfbr_endpoint *ep,
+					__u32 *slot)
+{
+	int ret = 0;
+
+	if (ep && __sync_fetch_and_add(&ep->flows, 1) >= ep->max_flows) {
+		ret = -BPFBR_DROP_NAT_QUOTA;
+		goto undo_ep;
+	}
+	if (__sync_fetch_and_add(&cfg->flows, 1) >= cfg->nat_max ||
+	    bpf_map_pop_elem(&nat_free, slot)) {
+		ret = -BPFBR_DROP_NAT_FULL;
+		goto undo_cfg;
+	}
+	return 0;
+
+undo_cfg:
+	__sync_fetch_and_sub(&cfg->flows, 1);
+undo_ep:
+	if (ep)
+		__sync_fetch_and_sub(&ep->flows, 1);
+	return ret;
+}
+
+/* Gives back what flow_reserve() took. */
+static __always_inline void flow_unreserve(struct bpfbr_uplink_cfg *cfg, struct bpfbr_endpoint *ep,
+					   __u32 slot)
+{
+	bpf_map_push_elem(&nat_free, &slot, 0);
+	__sync_fetch_and_sub(&cfg->flows, 1);
+	if (ep)
+		__sync_fetch_and_sub(&ep->flows, 1);
+}
+
+/* Fills the reserved slot's flow (ports of ik, oport outside) and makes it live;
+ * the caller writes the addresses. NULL if the slot is out of the table. */
+static __always_inline struct bpfbr_flow *flow_start(__u32 slot, struct bpfbr_endpoint *ep,
+						     __u8 proto, __u16 iport, __u16 rport,
+						     __u16 oport, __u8 flags)
+{
+	struct bpfbr_flow *fl = bpf_map_lookup_elem(&nat_flows, &slot);
+	__u32 *seq;
+
+	if (!fl)
+		return NULL;
+	fl->ifindex = ep ? ep->ifindex : 0;
+	fl->iport = iport;
+	fl->rport = rport;
+	fl->oport = oport;
+	fl->proto = proto;
+	fl->state = BPFBR_FLOW_NEW;
+	fl->flags = flags | (ep ? 0 : BPFBR_FLOW_HOST);
+	fl->net = ep ? ep->net : 0;
+	if (ep) {
+		__builtin_memcpy(fl->mac, ep->mac, 6);
+		__builtin_memcpy(fl->gw_mac, ep->gw_mac, 6);
+	}
+	fl->created_ns = fl->seen_ns = bpf_ktime_get_ns();
+	seq = bpf_map_lookup_elem(&nat_flow_seq, &slot);
+	if (seq)
+		*seq = 0; /* nothing seen from this flow's remote yet */
+	flow_stats_reset(slot, fl->created_ns);
+	return fl;
+}
+
+/*
  * Creates the flow for inside key ik. ep is the container's endpoint, or
  * NULL for a node connection that must change port. published: the outside
  * port it must have (a published port's flow, opened by the remote ik->raddr),
@@ -183,21 +255,12 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 	};
 	struct bpfbr_nat_key ok;
 	struct bpfbr_flow *fl;
-	__u32 slot, *seq;
-	int ret = 0;
+	__u32 slot = 0;
+	int ret;
 
-	if (ep && __sync_fetch_and_add(&ep->flows, 1) >= ep->max_flows) {
-		ret = -BPFBR_DROP_NAT_QUOTA;
-		goto undo_ep;
-	}
-	if (__sync_fetch_and_add(&cfg->flows, 1) >= cfg->nat_max) {
-		ret = -BPFBR_DROP_NAT_FULL;
-		goto undo_cfg;
-	}
-	if (bpf_map_pop_elem(&nat_free, &slot)) {
-		ret = -BPFBR_DROP_NAT_FULL;
-		goto undo_cfg;
-	}
+	ret = flow_reserve(cfg, ep, &slot);
+	if (ret)
+		return ret;
 	pp.slot = slot;
 	/* Keep the container's own port when nobody holds it on the outside. */
 	if (published) {
@@ -212,30 +275,14 @@ static __always_inline int flow_create(struct __sk_buff *skb, struct bpfbr_uplin
 		ret = -BPFBR_DROP_NAT_NO_PORT;
 		goto undo_slot;
 	}
-	fl = bpf_map_lookup_elem(&nat_flows, &slot);
+	fl = flow_start(slot, ep, ik->proto, ik->port, ik->rport, pp.got,
+			published ? BPFBR_FLOW_PUBLISHED : 0);
 	if (!fl) {
 		ret = -BPFBR_DROP_NAT_FULL;
 		goto undo_port;
 	}
-	fl->ifindex = ep ? ep->ifindex : 0;
 	fl->iaddr = ik->addr;
 	fl->raddr = ik->raddr;
-	fl->iport = ik->port;
-	fl->rport = ik->rport;
-	fl->oport = pp.got;
-	fl->proto = ik->proto;
-	fl->state = BPFBR_FLOW_NEW;
-	fl->flags = !ep ? BPFBR_FLOW_HOST : published ? BPFBR_FLOW_PUBLISHED : 0;
-	fl->net = ep ? ep->net : 0;
-	if (ep) {
-		__builtin_memcpy(fl->mac, ep->mac, 6);
-		__builtin_memcpy(fl->gw_mac, ep->gw_mac, 6);
-	}
-	fl->created_ns = fl->seen_ns = bpf_ktime_get_ns();
-	seq = bpf_map_lookup_elem(&nat_flow_seq, &slot);
-	if (seq)
-		*seq = 0; /* nothing seen from this flow's remote yet */
-	flow_stats_reset(slot, fl->created_ns);
 	fl->in_use = 1;
 	if (bpf_map_update_elem(&nat_out, ik, &slot, BPF_NOEXIST)) {
 		/* The same flow was created on another CPU: give ours back. */
@@ -251,12 +298,7 @@ undo_port:
 	outside_key(&ok, ik->proto, ik->raddr, ik->rport, pp.got);
 	bpf_map_delete_elem(&nat_in, &ok);
 undo_slot:
-	bpf_map_push_elem(&nat_free, &slot, 0);
-undo_cfg:
-	__sync_fetch_and_sub(&cfg->flows, 1);
-undo_ep:
-	if (ep)
-		__sync_fetch_and_sub(&ep->flows, 1);
+	flow_unreserve(cfg, ep, slot);
 	return ret;
 }
 
@@ -295,29 +337,36 @@ static __always_inline bool remote_seq_plausible(__u32 slot, __u32 seq, __u32 en
 }
 
 /*
- * Connection tracking, as much as timeouts need: new, established, closing.
- * end_ok: a FIN or RST in p may end the flow (always, from the container).
+ * Connection tracking, as much as timeouts need: new, established, closing,
+ * from a packet's protocol and TCP flags.
+ * end_ok: a FIN or RST in it may end the flow (always, from the container).
  */
-static __always_inline void flow_track(struct bpfbr_flow *fl, const struct ipv4_pkt *p, bool reply,
-				       bool end_ok)
+static __always_inline void flow_track_l4(struct bpfbr_flow *fl, __u8 proto, __u8 tcp_flags,
+					  bool reply, bool end_ok)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u8 state = fl->state;
 
-	if (p->proto == IPPROTO_TCP && (p->tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))) {
+	if (proto == IPPROTO_TCP && (tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST))) {
 		if (end_ok)
 			state = BPFBR_FLOW_CLOSING;
-	} else if (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_SYN) && !reply &&
-		   !(p->tcp_flags & TCP_FLAG_ACK)) {
+	} else if (proto == IPPROTO_TCP && (tcp_flags & TCP_FLAG_SYN) && !reply &&
+		   !(tcp_flags & TCP_FLAG_ACK)) {
 		state = BPFBR_FLOW_NEW; /* a new connection reusing the tuple */
 	} else if (reply && (state == BPFBR_FLOW_NEW ||
-			     (p->proto == IPPROTO_TCP && (p->tcp_flags & TCP_FLAG_SYN)))) {
+			     (proto == IPPROTO_TCP && (tcp_flags & TCP_FLAG_SYN)))) {
 		state = BPFBR_FLOW_ESTABLISHED; /* answered (a SYN-ACK undoes a blind RST) */
 	}
 	if (state != fl->state)
 		fl->state = state;
 	if (older_than(now, fl->seen_ns, NAT_SEEN_REFRESH_NS))
 		fl->seen_ns = now;
+}
+
+static __always_inline void flow_track(struct bpfbr_flow *fl, const struct ipv4_pkt *p, bool reply,
+				       bool end_ok)
+{
+	flow_track_l4(fl, p->proto, p->tcp_flags, reply, end_ok);
 }
 
 #endif

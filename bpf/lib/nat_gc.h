@@ -43,6 +43,9 @@ static long sweep_slot(__u32 i, struct sweep *s)
 	case BPFBR_SWEEP_NET:
 		match = fl->net == s->addr && !(fl->flags & BPFBR_FLOW_HOST);
 		break;
+	case BPFBR_SWEEP_PORT:
+		match = fl->ifindex == s->addr && !(fl->flags & BPFBR_FLOW_HOST);
+		break;
 	default:
 		/* seen_ns may be after s->now: refreshed on another CPU meanwhile. */
 		match = older_than(s->now, fl->seen_ns, flow_timeout_ns(fl));

@@ -60,6 +60,9 @@ enum bpfbr_flow_flags {
 	/* Opened from outside to a published port (publish.h): the outside port
 	 * is the host port, the remote the client. */
 	BPFBR_FLOW_PUBLISHED = 1 << 1,
+	/* An IPv6 flow (NAT66): iaddr and raddr are 0, its addresses are in
+	 * "flows6" (nat6.h), its keys in "nat_out6" and "nat_in6". */
+	BPFBR_FLOW_IPV6 = 1 << 2,
 };
 
 struct bpfbr_flow {
@@ -158,6 +161,7 @@ enum bpfbr_sweep_mode {
 	BPFBR_SWEEP_ENDPOINT = 3, /* reclaim every flow of one endpoint */
 	BPFBR_SWEEP_ALL = 4,	  /* reclaim every flow */
 	BPFBR_SWEEP_NET = 5,	  /* reclaim every flow of one network (addr: its index) */
+	BPFBR_SWEEP_PORT = 6,	  /* reclaim every flow of one container port (addr: its ifindex) */
 };
 
 #endif

@@ -41,8 +41,10 @@ enum bpfbr_drop {
 	BPFBR_DROP_NDP_SPOOF,	      /* NS/NA whose target or link-layer option is not its own */
 	BPFBR_DROP_RA_GUARD,	      /* a router advertisement or redirect from a container */
 	BPFBR_DROP_DHCP6_SERVER,      /* a DHCPv6 server or relay message from a container */
-	BPFBR_DROP_IPV6_UNROUTED,     /* IPv6 beyond the network: bpfbr does not route it yet */
+	BPFBR_DROP_IPV6_UNROUTED,     /* IPv6 beyond the network that the node does not route out */
 	BPFBR_DROP_PUBLISH_NO_TARGET, /* to a published port whose container is not an endpoint */
+	BPFBR_DROP_IPV6_RH0,	      /* IPv6 with a routing header of type 0 (RFC 5095) */
+	BPFBR_DROP_NAT6_NO_ADDRESS,   /* NAT66 without an IPv6 address on the uplink to use */
 	BPFBR_DROP_MAX,
 };
 

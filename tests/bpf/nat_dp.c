@@ -23,7 +23,9 @@ static int size_tables(struct uplink_bpf *skel, uint32_t nat_max)
 {
 	struct bpf_map *maps[] = { skel->maps.nat_flows,    skel->maps.nat_free,
 				   skel->maps.nat_out,	    skel->maps.nat_in,
-				   skel->maps.nat_flow_seq, skel->maps.nat_flow_stats };
+				   skel->maps.nat_flow_seq, skel->maps.nat_flow_stats,
+				   skel->maps.nat_flows6,   skel->maps.nat_out6,
+				   skel->maps.nat_in6 };
 
 	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
 		int err = bpf_map__set_max_entries(maps[i], nat_max);
@@ -222,14 +224,14 @@ int nat_dp_flow_put(struct nat_dp *dp, uint32_t slot, const struct bpfbr_flow *f
 
 int nat_dp_keys(int map_fd, uint32_t *n)
 {
-	struct bpfbr_nat_key k, next;
+	uint8_t k[64], next[64]; /* room for any key: IPv4's and NAT66's */
 	const void *prev = NULL;
 
 	*n = 0;
-	while (!bpf_map_get_next_key(map_fd, prev, &next)) {
+	while (!bpf_map_get_next_key(map_fd, prev, next)) {
 		(*n)++;
-		k = next;
-		prev = &k;
+		memcpy(k, next, sizeof(k));
+		prev = k;
 	}
 	return errno == ENOENT ? 0 : -errno;
 }

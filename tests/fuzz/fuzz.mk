@@ -11,7 +11,8 @@ FUZZ_CFLAGS  := -g -O1 $(WARN_C) -std=gnu11 -Iinclude $(AGENT_INC_agent) -MMD -M
                 $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 FUZZ_TARGETS       := cni_conf
-FUZZ_AGENT_cni_conf := cni_conf cni_ports publish cni_err cni_log cni_result cni_version parse jsonutil gwallow model
+FUZZ_AGENT_cni_conf := cni_conf cni_conf6 cni_ports publish cni_err cni_log cni_result cni_version \
+                       parse parse6 jsonutil gwallow model
 # Hostile input to the tools (issue 7): the state-file loader, and (below) the
 # command line.
 FUZZ_TARGETS       += state

@@ -141,8 +141,16 @@ TEST(cni_conf_refusals)
 			  "\"isDefaultGateway\": true}",
 			  CNI_ERR_CONFIG, "isDefaultGateway" },
 			{ "\"subnet\": \"10.0.0.0/8\", \"runtimeConfig\": {\"ips\": "
-			  "[\"fd00::1\"]}}",
-			  CNI_ERR_ADDRESS, "IPv4" },
+			  "[\"fd00::1\", \"fd00::2\"]}}",
+			  CNI_ERR_ADDRESS, "one address per family" },
+			{ "\"subnet\": \"10.0.0.0/8\", \"ranges\": [[{\"subnet\": "
+			  "\"10.0.0.0/8\"}], [{\"subnet\": \"fd00::/64\"}]]}",
+			  CNI_ERR_CONFIG, "inside it" },
+			{ "\"ranges\": [[{\"subnet\": \"fd00::/64\"}]]}", CNI_ERR_UNSUPPORTED,
+			  "IPv6-only" },
+			{ "\"ranges\": [[{\"subnet\": \"10.0.0.0/8\"}], [{\"subnet\": "
+			  "\"fd00::/64\"}]], \"routes\": [{\"dst\": \"2001:db8::/32\"}]}",
+			  CNI_ERR_UNSUPPORTED, "::/0" },
 			{ "\"subnet\": \"10.0.0.0/8\", \"runtimeConfig\": {\"ips\": "
 			  "[\"10.0.0.5\"]}, "
 			  "\"args\": {\"cni\": {\"ips\": [\"10.0.0.6\"]}}}",
@@ -186,6 +194,32 @@ TEST(cni_args)
 	ASSERT_TRUE(cni_args_parse("=x", &c, &e) != 0, "no key");
 	ASSERT_TRUE(strstr(e.msg, "KEY=VALUE") != NULL, e.msg);
 out:
+	cni_conf_free(&c);
+}
+
+/* A dual-stack config: ranges of both families, ::/0, an IPv6 address asked for. */
+TEST(cni_conf_dual_stack)
+{
+	const char *text = "{\"cniVersion\": \"1.1.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+			   "\"ranges\": [[{\"subnet\": \"10.40.0.0/24\", \"rangeStart\": "
+			   "\"10.40.0.10\"}], [{\"subnet\": \"fd00:40::/64\", \"gateway\": "
+			   "\"fd00:40::fe\"}]], \"routes\": [{\"dst\": \"::/0\"}], "
+			   "\"runtimeConfig\": {\"ips\": [\"10.40.0.7/24\", \"fd00:40::7/64\"]}}";
+	uint8_t want[16] = { 0xfd, 0, 0, 0x40, [15] = 7 };
+	struct cni_conf c;
+	struct cni_err e;
+
+	if (ASSERT_EQ(parse(text, &c, &e), 0, e.msg)) {
+		ASSERT_EQ(c.subnet.addr, ip("10.40.0.0"), "IPv4 subnet");
+		ASSERT_EQ(c.range_start, ip("10.40.0.10"), "range start");
+		ASSERT_EQ(c.range_end, ip("10.40.0.254"), "range end: the subnet's last host");
+		ASSERT_EQ(c.subnet6.prefix, 64, "IPv6 prefix");
+		ASSERT_EQ(c.gateway6[15], 0xfe, "IPv6 gateway");
+		ASSERT_MEMEQ(c.ip6, want, 16, "the IPv6 address asked for");
+		ASSERT_EQ(c.ip, ip("10.40.0.7"), "the IPv4 address asked for");
+		ASSERT_TRUE(c.default_route6, "::/0");
+		ASSERT_EQ(c.n_routes, 0, "no IPv4 route from ::/0");
+	}
 	cni_conf_free(&c);
 }
 
