@@ -7,9 +7,6 @@
 # masqueraded, and a node that goes takes its range with it.
 . "$(dirname "$0")/multinode/lib.sh"
 
-events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
-uplink_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
-
 three_nodes_with_pods() {
 	mn_cluster 3 || return
 	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3

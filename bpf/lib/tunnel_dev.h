@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The VXLAN device of a cluster node (collect_md: the BPF programs name the
+ * remote end of every packet; there is no FDB and no per-node device).
+ *
+ * Ingress, what the device decapsulated: accepted only from the node that
+ * owns the inner source's pod CIDR, with the cluster's VNI (anything else,
+ * a forged or stray tunnel packet, is dropped and counted); then straight
+ * into the pod when it is for one (cluster_deliver()), else to the node's
+ * stack as a packet for this host (its inner destination MAC is the sender's
+ * device's, which the device is NOARP for).
+ *
+ * Egress, what the node's stack sends through the reconcile's routes to the
+ * other nodes' pod CIDRs (the node's own packets, and what the switch's fast
+ * path left to the stack): encapsulated for the node that owns the
+ * destination. The switch's fast path sets the same key before it redirects.
+ */
+#ifndef BPFBR_BPF_TUNNEL_DEV_H
+#define BPFBR_BPF_TUNNEL_DEV_H
+
+#include "cluster_in.h"
+#include "eth.h"
+#include "ipv4.h"
+#include "nat_maps.h"
+#include "tunnel_map.h"
+
+/* A verdict for a decapsulated packet, or a negative drop reason. */
+static __always_inline int tunnel_admit(struct __sk_buff *skb)
+{
+	struct bpfbr_tunnel_node *n;
+	struct bpf_tunnel_key key = {};
+	struct ipv4_pkt p;
+	struct frame f = {};
+
+	if (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0))
+		return -BPFBR_DROP_TUNNEL_FOREIGN;
+	if (parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) || f.vlan_tagged ||
+	    f.proto != ETH_P_IP || parse_ipv4(&f, &p))
+		return -BPFBR_DROP_TUNNEL_FOREIGN; /* no pod sends it: none of the cluster's */
+	n = tunnel_node(p.saddr);
+	if (!n || n->node_addr != bpf_htonl(key.remote_ipv4) || n->vni != key.tunnel_id)
+		return -BPFBR_DROP_TUNNEL_FOREIGN;
+	bpf_skb_change_type(skb, PACKET_HOST);
+	return cluster_deliver(skb, &p);
+}
+
+/* A verdict for a packet the stack sends through the device, or a negative drop reason. */
+static __always_inline int tunnel_encap(struct __sk_buff *skb)
+{
+	struct bpfbr_tunnel_node *n;
+	struct ipv4_pkt p;
+	struct frame f = {};
+
+	if (parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
+	    f.proto != ETH_P_IP || parse_ipv4_hdr(&f, &p))
+		return -BPFBR_DROP_TUNNEL_NO_NODE;
+	n = tunnel_node(p.daddr);
+	if (!n || tunnel_key_set(skb, n))
+		return -BPFBR_DROP_TUNNEL_NO_NODE;
+	return TC_ACT_OK;
+}
+
+#endif
