@@ -54,4 +54,130 @@ test_pod_to_pod_across_nodes_through_the_tunnel() {
 		fail "n1 translated pod-to-pod flows: $(bn 1 nat show)"
 }
 
+# The node reaches other nodes' pods through the tunnel from its gateway
+# address (the route's source), so the replies come back through it too.
+test_node_reaches_remote_pods_through_the_tunnel() {
+	three_nodes_with_pods || return
+	for a in 10.244.1.2 10.244.2.2 10.244.3.2; do
+		onn 1 ping -c1 -W2 -w6 "$a" >/dev/null || fail "n1 cannot ping $a" || return 1
+	done
+	serve p2 tcp 7020 || return 1
+	expect_peer n1 tcp 10.244.2.2 7020 10.244.1.1 || return 1
+	onn 1 ip route get 10.244.3.2 | grep -q "dev $(vx 1) .*src 10.244.1.1" ||
+		fail "n1's route to n3's pods: $(onn 1 ip route get 10.244.3.2)"
+}
+
+# Pod MTU = uplink MTU - 50; a DF packet of exactly that size crosses, one
+# byte more is refused in the pod itself; a bulk transfer leaves no outer
+# fragment on the fabric.
+test_mtu_leaves_room_for_the_encapsulation() {
+	local mtu err
+	three_nodes_with_pods || return
+	mtu=$(on p1 ip -j link show eth0 | jq '.[0].mtu')
+	[ "$mtu" = 1450 ] || fail "p1's MTU is $mtu, not 1450" || return 1
+	[ "$(onn 1 ip -j link show "$(vx 1)" | jq '.[0].mtu')" = 1450 ] ||
+		fail "n1's VXLAN device: $(onn 1 ip link show "$(vx 1)")" || return 1
+	[ "$(bn 1 -j status pod | jq -c '.[0].cluster | [.mode, .mtu, .tunnel.device, .tunnel.state]')" = \
+		"[\"vxlan\",1450,\"$(vx 1)\",\"ok\"]" ] ||
+		fail "status: $(bn 1 -j status pod | jq -c '.[0].cluster')" || return 1
+	[ "$(bn 1 -j status pod | jq -c '[.[0].cluster.nodes[].route]')" = '["local","ok","ok"]' ] ||
+		fail "node routes in status: $(bn 1 -j status pod | jq -c '.[0].cluster.nodes')" ||
+		return 1
+	bn 1 status pod | grep -q "tunnel $(vx 1), VNI $VNI, UDP port 4789: ok" ||
+		fail "status text: $(bn 1 status pod)" || return 1
+	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
+	on p1 ping -c1 -W2 -w6 -M do -s 1422 10.244.2.2 >/dev/null ||
+		fail "a 1450-byte DF ping from p1 to p2 was lost" || return 1
+	err=$(on p1 ping -c1 -W2 -w4 -M do -s 1423 10.244.2.2 2>&1) &&
+		fail "a 1451-byte DF ping left p1" && return 1
+	grep -qi "too long\|mtu" <<<"$err" || fail "p1 was not told about the MTU: $err" || return 1
+	head -c 2097152 /dev/urandom >"$ROOT/blob"
+	spawn on p2 timeout 30 sh -c "socat -u TCP-LISTEN:7010,reuseaddr - | wc -c >'$ROOT/got'"
+	listening p2 tcp 7010 || fail "no receiver in p2" || return 1
+	on p1 timeout 30 socat -u - TCP:10.244.2.2:7010,connect-timeout=3 <"$ROOT/blob" ||
+		fail "p1 could not send to p2" || return 1
+	for _ in $(seq 100); do [ -s "$ROOT/got" ] && break; sleep 0.1; done
+	[ "$(cat "$ROOT/got")" = 2097152 ] || fail "p2 received $(cat "$ROOT/got") bytes" || return 1
+	end_captures
+	[ "$(seen frags)" = 0 ] || fail "outer fragments on the fabric: $(head -2 "$ROOT/frags.cap")"
+}
+
+# A host on the fabric that is no node sends VXLAN (the right VNI and port)
+# claiming to be p1's neighbour 10.244.1.9: n2 drops it and counts it, p2
+# never sees it. The real n1 still gets through.
+test_forged_tunnel_packets_are_dropped() {
+	local before
+	three_nodes_with_pods || return
+	ns_new rogue || return 1
+	ip link add eth0 netns "$(ct rogue)" type veth peer name prg netns "$(ct fabric)" || return 1
+	on fabric ip link set prg master br0 up || return 1
+	on rogue ip addr add 192.0.2.66/24 dev eth0 && on rogue ip link set eth0 up &&
+		on rogue ip link add vxr type vxlan id "$VNI" remote 192.0.2.2 local 192.0.2.66 \
+			dstport 4789 && on rogue ip addr add 10.244.1.9/16 dev vxr &&
+		on rogue ip link set vxr up &&
+		on rogue ip neigh add 10.244.2.2 lladdr 02:00:00:00:00:02 dev vxr || return 1
+	before=$(uplink_drops 2 tunnel_foreign_source)
+	capture pod eth0 "src host 10.244.1.9" on p2 || return 1
+	capture wire br0 "src host 192.0.2.66 and udp dst port 4789" on fabric || return 1
+	on rogue ping -c3 -i 0.2 -W1 10.244.2.2 >/dev/null 2>&1 &&
+		fail "the rogue host got answers from p2" && return 1
+	echo forged | on rogue timeout 3 socat -T 1 - UDP:10.244.2.2:7030 >/dev/null 2>&1
+	wait_seen wire 4 || fail "the rogue's VXLAN did not cross the fabric: $(cat "$ROOT/wire.err")" ||
+		return 1
+	end_captures
+	[ "$(seen pod)" = 0 ] || fail "p2 saw forged packets: $(head -2 "$ROOT/pod.cap")" || return 1
+	[ "$(uplink_drops 2 tunnel_foreign_source)" -ge $((before + 4)) ] ||
+		fail "n2 counted $(uplink_drops 2 tunnel_foreign_source) forged packets (before: $before)" ||
+		return 1
+	ping_ok p1 10.244.2.2 || fail "p1 no longer reaches p2"
+}
+
+# A node that goes: every other node drops its route and its map entry; its
+# range hits the cluster's unreachable route, nothing of it reaches the
+# fabric or the router; the rest carries on.
+test_node_removed_its_range_is_dropped() {
+	local err pin
+	three_nodes_with_pods || return
+	ping_ok p1 10.244.3.2 || fail "p1 cannot ping p3 (the control)" || return 1
+	rm "$NODES_D/n3.json"
+	check "n1: node load" bn 1 node load "$NODES_D" || return 1
+	check "n2: node load" bn 2 node load "$NODES_D" || return 1
+	[ -z "$(onn 1 ip route show 10.244.3.0/24)" ] ||
+		fail "n1 keeps a route to n3's pods: $(onn 1 ip route show 10.244.3.0/24)" || return 1
+	pin=$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes
+	[ "$(bpftool -j map dump pinned "$pin" | jq 'length')" = 1 ] ||
+		fail "n1's tunnel_nodes map: $(bpftool map dump pinned "$pin")" || return 1
+	bpftool -j map dump pinned "$pin" | jq -e '.[0].formatted.value.node_addr' >/dev/null ||
+		fail "tunnel_nodes has no BTF" || return 1
+	capture wire br0 "udp dst port 4789 and host 192.0.2.3" on fabric || return 1
+	capture router r0 "dst net 10.244.3.0/24" on router || return 1
+	err=$(on p1 ping -c2 -W2 -w4 10.244.3.2 2>&1) && fail "p1 still pings n3's pod" && return 1
+	grep -qi "unreachable" <<<"$err" || fail "p1 was not told n3's range is unreachable: $err" ||
+		return 1
+	end_captures
+	[ "$(seen wire)" = 0 ] || fail "n1 still tunnels to n3: $(head -2 "$ROOT/wire.cap")" || return 1
+	[ "$(seen router)" = 0 ] ||
+		fail "n3's range leaked to the router: $(head -2 "$ROOT/router.cap")" || return 1
+	ping_ok p1 10.244.2.2 || fail "p1 lost p2 when n3 went"
+}
+
+# A second sync changes nothing; leaving VXLAN mode removes the device, its
+# routes and map entries, and nothing else.
+test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
+	local dev
+	mn_cluster 2 || return
+	dev=$(vx 1)
+	[ -n "$dev" ] || fail "n1 has no VXLAN device" || return 1
+	[ "$(bn 1 -j cluster sync)" = "[]" ] || fail "a second sync changed: $(bn 1 -j cluster sync)" ||
+		return 1
+	check "n1: cluster set --mode direct" bn 1 cluster set --mode direct || return 1
+	[ -z "$(vx 1)" ] || fail "the VXLAN device stayed in direct mode" || return 1
+	[ "$(bpftool -j map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes" | jq 'length')" = 0 ] ||
+		fail "tunnel_nodes kept entries" || return 1
+	[ -z "$(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*' -path '*links*')" ] ||
+		fail "tunnel link pins stayed: $(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*')" || return 1
+	onn 1 ip route show proto 191 | grep -q "10.244.2.0/24 via 192.0.2.2 dev eth0" ||
+		fail "direct mode's route is not there: $(onn 1 ip route show proto 191)"
+}
+
 run_tests "$@"
