@@ -4,6 +4,7 @@
 
 #include "cluster.h"
 #include "cluster_store.h"
+#include "cluster_tunnel.h"
 #include "cni_cluster.h"
 
 static bool inside(const struct cidr *outer, const struct cidr *inner)
@@ -47,4 +48,23 @@ int cni_cluster_check(struct cni_req *r, struct netctx *c, const struct cidr *su
 			       self->pod_cidr.prefix);
 	cluster_free(&cl);
 	return err ? -EINVAL : 0;
+}
+
+int cni_cluster_ready(struct cni_req *r, struct netctx *c, const struct cidr *subnet)
+{
+	const char *why = NULL;
+	struct cluster cl;
+	char buf[160];
+
+	if (cluster_load(&c->p, &cl))
+		return 0; /* (ADD says what is wrong with the declaration) */
+	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
+		why = cluster_tunnel_unready(c, &cl, buf, sizeof(buf));
+	cluster_free(&cl);
+	if (!why)
+		return 0;
+	cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+		 "this node is not ready for pods of network %s: %s; bpfbr cluster sync makes it",
+		 r->conf.name, why);
+	return -EAGAIN;
 }

@@ -180,4 +180,29 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 		fail "direct mode's route is not there: $(onn 1 ip route show proto 191)"
 }
 
+# cni_status I: CNI STATUS of network "pod" on node nI, its output.
+cni_status() {
+	jq -nc --arg root "$ROOT/n$1" --arg s "10.244.$1.0/24" \
+		'{cniVersion: "1.1.0", name: "pod", type: "bpfbr", root: $root, subnet: $s,
+		  ipMasq: true, uplink: "eth0"}' |
+		timeout 20 nsenter --net="/run/netns/$(ct "n$1")" env CNI_COMMAND=STATUS \
+			CNI_PATH=/usr/lib/cni "$BPFBR_BIN"
+}
+
+# Without its VXLAN device the node is not ready for pods (CNI code 50),
+# and says why; a sync makes it ready again.
+test_status_is_not_ready_without_the_tunnel() {
+	local out
+	mn_cluster 2 || return
+	out=$(cni_status 1) || fail "STATUS of a ready node: $out" || return 1
+	onn 1 ip link del "$(vx 1)" || return 1
+	out=$(cni_status 1) && fail "STATUS ready without the VXLAN device" && return 1
+	[ "$(jq .code <<<"$out")" = 50 ] && grep -q "missing" <<<"$out" ||
+		fail "STATUS without the device said: $out" || return 1
+	bn 1 -j status pod | jq -r '.[0].cluster.tunnel.state' | grep -q "missing" ||
+		fail "bpfbr status: $(bn 1 -j status pod | jq -c '.[0].cluster.tunnel')" || return 1
+	check "n1: cluster sync" bn 1 cluster sync || return 1
+	out=$(cni_status 1) || fail "STATUS after the sync: $out"
+}
+
 run_tests "$@"
