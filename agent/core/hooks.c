@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 
 #include "switchdp.h"
+#include "cluster_tunnel.h"
 #include "hooks.h"
 #include "pin_layout.h"
 #include "uplink.h"
@@ -44,6 +45,36 @@ int hooks_of_net(struct netctx *c, const struct netstate *state, const struct sw
 	return err;
 }
 
+/* The cluster's VXLAN device's, when they hang on this uplink's programs
+ * (their links pinned beside its own, the device there). */
+static int tunnel_hooks(struct netctx *c, const char *ifname, const struct uplinkdp *u, hook_fn fn,
+			void *data)
+{
+	char name[IF_NAMESIZE];
+	struct hook h = { .device = name,
+			  .name = HOOK_NAME_TC_INGRESS,
+			  .dir = HOOK_INGRESS,
+			  .mode = ATTACH_TCX,
+			  .prog = u->prog_tunnel_in };
+	int err;
+
+	cluster_tunnel_name(&c->p, name);
+	h.ifindex = nl_link_index(&c->nl, name);
+	if (h.ifindex <= 0 || u->prog_tunnel_in < 0 || u->prog_tunnel_out < 0)
+		return 0;
+	err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_TUNNEL_IN, h.pin, sizeof(h.pin));
+	if (!err && pin_present(h.pin))
+		err = fn(&h, data);
+	if (!err)
+		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_TUNNEL_OUT, h.pin, sizeof(h.pin));
+	if (err || !pin_present(h.pin))
+		return err;
+	h.name = HOOK_NAME_TC_EGRESS;
+	h.dir = HOOK_EGRESS;
+	h.prog = u->prog_tunnel_out;
+	return fn(&h, data);
+}
+
 int hooks_of_uplink(struct netctx *c, const char *ifname, const struct uplinkdp *u, hook_fn fn,
 		    void *data)
 {
@@ -73,12 +104,14 @@ int hooks_of_uplink(struct netctx *c, const char *ifname, const struct uplinkdp 
 	}
 	if (!err)
 		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_XDP, h.pin, sizeof(h.pin));
-	if (err || !pin_present(h.pin))
-		return err; /* no XDP on this uplink (a veth, or TC mode) */
-	h.name = HOOK_NAME_XDP;
-	h.mode = ATTACH_TCX;
-	h.prog = u->prog_xdp;
-	return fn(&h, data);
+	/* (No XDP on a veth uplink, or in TC mode.) */
+	if (!err && pin_present(h.pin)) {
+		h.name = HOOK_NAME_XDP;
+		h.mode = ATTACH_TCX;
+		h.prog = u->prog_xdp;
+		err = fn(&h, data);
+	}
+	return err ?: tunnel_hooks(c, ifname, u, fn, data);
 }
 
 static int prog_id(int fd, uint32_t *id)

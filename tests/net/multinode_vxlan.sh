@@ -68,10 +68,10 @@ test_node_reaches_remote_pods_through_the_tunnel() {
 }
 
 # Pod MTU = uplink MTU - 50; a DF packet of exactly that size crosses, one
-# byte more is refused in the pod itself; a bulk transfer leaves no outer
-# fragment on the fabric.
+# byte more is refused in the pod itself; 8 MiB arrive byte for byte and
+# leave no outer fragment on the fabric.
 test_mtu_leaves_room_for_the_encapsulation() {
-	local mtu err
+	local mtu err sent got
 	three_nodes_with_pods || return
 	mtu=$(on p1 ip -j link show eth0 | jq '.[0].mtu')
 	[ "$mtu" = 1450 ] || fail "p1's MTU is $mtu, not 1450" || return 1
@@ -91,13 +91,15 @@ test_mtu_leaves_room_for_the_encapsulation() {
 	err=$(on p1 ping -c1 -W2 -w4 -M do -s 1423 10.244.2.2 2>&1) &&
 		fail "a 1451-byte DF ping left p1" && return 1
 	grep -qi "too long\|mtu" <<<"$err" || fail "p1 was not told about the MTU: $err" || return 1
-	head -c 2097152 /dev/urandom >"$ROOT/blob"
-	spawn on p2 timeout 30 sh -c "socat -u TCP-LISTEN:7010,reuseaddr - | wc -c >'$ROOT/got'"
+	head -c 8388608 /dev/urandom >"$ROOT/blob"
+	sent=$(sha256sum <"$ROOT/blob" | cut -d' ' -f1)
+	spawn on p2 timeout 60 sh -c "socat -u TCP-LISTEN:7010,reuseaddr - | sha256sum >'$ROOT/got'"
 	listening p2 tcp 7010 || fail "no receiver in p2" || return 1
-	on p1 timeout 30 socat -u - TCP:10.244.2.2:7010,connect-timeout=3 <"$ROOT/blob" ||
+	on p1 timeout 60 socat -u - TCP:10.244.2.2:7010,connect-timeout=3 <"$ROOT/blob" ||
 		fail "p1 could not send to p2" || return 1
 	for _ in $(seq 100); do [ -s "$ROOT/got" ] && break; sleep 0.1; done
-	[ "$(cat "$ROOT/got")" = 2097152 ] || fail "p2 received $(cat "$ROOT/got") bytes" || return 1
+	got=$(cut -d' ' -f1 "$ROOT/got" 2>/dev/null)
+	[ "$got" = "$sent" ] || fail "p2 received $got, p1 sent $sent (8 MiB)" || return 1
 	end_captures
 	[ "$(seen frags)" = 0 ] || fail "outer fragments on the fabric: $(head -2 "$ROOT/frags.cap")"
 }
@@ -203,6 +205,53 @@ test_status_is_not_ready_without_the_tunnel() {
 		fail "bpfbr status: $(bn 1 -j status pod | jq -c '.[0].cluster.tunnel')" || return 1
 	check "n1: cluster sync" bn 1 cluster sync || return 1
 	out=$(cni_status 1) || fail "STATUS after the sync: $out"
+}
+
+# What leaves the cluster is masqueraded; so is what a pod sends to another
+# node's own address (it goes over the fabric, not the tunnel: the reply
+# comes back to this node's address by the same way).
+test_off_cluster_and_node_addresses_are_masqueraded() {
+	three_nodes_with_pods || return
+	serve ext tcp 7030 && serve n2 tcp 7031 && serve n2 udp 7032 || return 1
+	expect_peer p1 tcp "$EXT_IP" 7030 192.0.2.1 || return 1
+	expect_peer p3 tcp "$EXT_IP" 7030 192.0.2.3 || return 1
+	expect_peer p1 tcp 192.0.2.2 7031 192.0.2.1 || return 1
+	expect_peer p1 udp 192.0.2.2 7032 192.0.2.1 || return 1
+	[ "$(bn 1 -j nat show | jq '[.[] | select(.inside_addr == "10.244.1.2")] | length')" -ge 3 ] ||
+		fail "n1 holds no translations of p1's flows: $(bn 1 nat show)"
+}
+
+# A node added while two others ping every 2 ms: nothing is lost, and the
+# new node's pod reaches the others' through the tunnel (and back).
+test_node_added_under_traffic() {
+	local out pinger
+	mn_cluster 2 || return
+	mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	ping_ok p1 10.244.2.2 || fail "p1 cannot ping p2 (the control)" || return 1
+	on p1 timeout 30 ping -q -i 0.002 -c 1500 -W 1 10.244.2.2 >"$ROOT/ping.out" 2>&1 &
+	pinger=$!
+	mn_node 3 && mn_sync && mn_pod 3 p3 || { wait "$pinger"; return 1; }
+	wait "$pinger"
+	out=$(cat "$ROOT/ping.out")
+	grep -q " 0% packet loss" <<<"$out" || fail "p1 lost pings to p2 while n3 was added: $out" ||
+		return 1
+	ping_ok p3 10.244.1.2 && ping_ok p3 10.244.2.2 && ping_ok p1 10.244.3.2 ||
+		fail "n3's pod and the others do not reach each other"
+}
+
+# bpfbr upgrade moves the VXLAN device's hooks to the new programs with the
+# uplink's; the tunnel carries on, and nothing is left running an old one.
+test_upgrade_moves_the_tunnel_hooks() {
+	local done
+	three_nodes_with_pods || return
+	done=$(bn 1 -j upgrade) || fail "n1: upgrade failed: $done" || return 1
+	[ "$(jq --arg d "$(vx 1)" '[.[] | select(.device == $d)] | length' <<<"$done")" = 2 ] ||
+		fail "the upgrade did not switch the VXLAN device's two hooks: $done" || return 1
+	[ "$(bn 1 -j status pod | jq '.[0].broken_hooks | length')" = 0 ] ||
+		fail "hooks left on old programs: $(bn 1 -j status pod | jq -c '.[0].broken_hooks')" ||
+		return 1
+	serve p2 tcp 7040 || return 1
+	expect_peer p1 tcp 10.244.2.2 7040 10.244.1.2
 }
 
 run_tests "$@"
