@@ -262,19 +262,6 @@ routes_as_declared() {
 	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"
 }
 
-# kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
-# nI, run to the end under strace, that changes something outside it (a
-# rename, a netlink message, an unlink): the points where a kill leaves
-# something half done.
-kill_points() {
-	local i=$1 tr=$ROOT/kill.trace
-	shift
-	timeout 60 nsenter --net="/run/netns/$(ct "n$i")" strace -f -qq -o "$tr" "$BPFBR_BIN" \
-		--root "$ROOT/n$i" "$@" >/dev/null 2>&1 || return 1
-	sed -n 's/^[0-9 ]*\(rename\|renameat2\|sendto\|sendmsg\|unlink\|unlinkat\)(.*/\1/p' "$tr" |
-		awk '{ n[$1]++; print $1 ":" n[$1] }'
-}
-
 # A cluster change killed at any of its points: the next command (bpfbr gc)
 # finishes it (journal op "cluster"), so that the routes are always what the
 # stored declaration says, whichever of old and new that is.

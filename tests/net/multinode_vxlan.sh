@@ -6,6 +6,7 @@
 # addresses while the fabric carries node addresses only; the pod MTU leaves
 # room for the encapsulation; forged tunnel packets are refused; a node that
 # goes takes its range with it.
+# shellcheck disable=SC2034 # (read by multinode/lib.sh)
 MN_CLUSTER_OPTS="--mode vxlan --vni 42"
 . "$(dirname "$0")/multinode/lib.sh"
 
@@ -21,7 +22,7 @@ three_nodes_with_pods() {
 }
 
 test_pod_to_pod_across_nodes_through_the_tunnel() {
-	local tunnelled delivered other
+	local tunnelled delivered
 	three_nodes_with_pods || return
 	tunnelled=$(events 1 tunnelled)
 	delivered=$(uplink_events 2 cluster_delivered)
@@ -86,9 +87,9 @@ test_mtu_leaves_room_for_the_encapsulation() {
 	bn 1 status pod | grep -q "tunnel $(vx 1), VNI $VNI, UDP port 4789: ok" ||
 		fail "status text: $(bn 1 status pod)" || return 1
 	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
-	on p1 ping -c1 -W2 -w6 -M do -s 1422 10.244.2.2 >/dev/null ||
+	on p1 ping -c1 -W2 -w6 -M "do" -s 1422 10.244.2.2 >/dev/null ||
 		fail "a 1450-byte DF ping from p1 to p2 was lost" || return 1
-	err=$(on p1 ping -c1 -W2 -w4 -M do -s 1423 10.244.2.2 2>&1) &&
+	err=$(on p1 ping -c1 -W2 -w4 -M "do" -s 1423 10.244.2.2 2>&1) &&
 		fail "a 1451-byte DF ping left p1" && return 1
 	grep -qi "too long\|mtu" <<<"$err" || fail "p1 was not told about the MTU: $err" || return 1
 	head -c 8388608 /dev/urandom >"$ROOT/blob"
@@ -252,6 +253,54 @@ test_upgrade_moves_the_tunnel_hooks() {
 		return 1
 	serve p2 tcp 7040 || return 1
 	expect_peer p1 tcp 10.244.2.2 7040 10.244.1.2
+}
+
+# tunnel_as_declared I: node nI's routes of protocol 191, its tunnel_nodes
+# map and its VXLAN device are what its stored declaration says.
+tunnel_as_declared() {
+	local want got dev
+	dev=$(vx "$1")
+	[ -n "$dev" ] || { fail "n$1 has no VXLAN device"; return 1; }
+	want=$( (bn "$1" -j node list | jq -r --arg s "n$1" --arg d "$dev" \
+		'.[] | select(.name != $s) | "\(.pod_cidr) dev \($d) src 10.244.'"$1"'.1"'
+		echo "unreachable $CLUSTER_CIDR") | sort)
+	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
+		then "unreachable \(.dst)" else "\(.dst) dev \(.dev) src \(.prefsrc)" end' | sort)
+	[ "$want" = "$got" ] || { fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
+	want=$(bn "$1" -j node list | jq -r --arg s "n$1" '.[] | select(.name != $s) | .address' | sort)
+	got=$(bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/tunnel_nodes" |
+		jq -r '.[].formatted.value.node_addr' | while read -r a; do
+			printf '%d.%d.%d.%d\n' $((a & 255)) $((a >> 8 & 255)) $((a >> 16 & 255)) $((a >> 24))
+		done | sort)
+	[ "$want" = "$got" ] || { fail "n$1's tunnel_nodes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
+}
+
+# A cluster change killed at any of its points: the next command (bpfbr gc)
+# finishes it, and routes, map and device are what the stored declaration
+# says, whichever of old and new that is.
+test_cluster_change_killed_anywhere() {
+	local op points p n=0
+	command -v strace >/dev/null || { skip "strace is not installed (scripts/deps.sh)"; return; }
+	mn_cluster 2 || return
+	tunnel_as_declared 1 || return 1
+	for op in "node add n3 --address 192.0.2.3 --pod-cidr 10.244.3.0/24" "node del n3"; do
+		# shellcheck disable=SC2086
+		points=$(kill_points 1 $op) || fail "bpfbr $op failed under strace" || return 1
+		[ -n "$points" ] || fail "bpfbr $op changed nothing?" || return 1
+		for p in $points; do
+			if [[ $op == "node add"* ]]; then bn 1 node del n3 >/dev/null 2>&1
+			else bn 1 node add n3 --address 192.0.2.3 --pod-cidr 10.244.3.0/24 >/dev/null 2>&1; fi
+			# shellcheck disable=SC2086
+			timeout 60 nsenter --net="/run/netns/$(ct n1)" strace -f -qq -o /dev/null \
+				-e "inject=${p%%:*}:signal=KILL:when=${p#*:}" "$BPFBR_BIN" \
+				--root "$ROOT/n1" $op >/dev/null 2>&1 &
+			wait $! 2>/dev/null
+			check "gc after killing '$op' at $p" bn 1 gc || return 1
+			tunnel_as_declared 1 || { fail "after killing '$op' at $p"; return 1; }
+			n=$((n + 1))
+		done
+	done
+	echo "  $n kill points, each reconciled to the declaration" >&2
 }
 
 run_tests "$@"

@@ -140,3 +140,16 @@ expect_peer() {
 }
 events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
 uplink_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
+
+# kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
+# nI, run to the end under strace, that changes something outside it (a
+# rename, a netlink message, an unlink): the points where a kill leaves
+# something half done.
+kill_points() {
+	local i=$1 tr=$ROOT/kill.trace
+	shift
+	timeout 60 nsenter --net="/run/netns/$(ct "n$i")" strace -f -qq -o "$tr" "$BPFBR_BIN" \
+		--root "$ROOT/n$i" "$@" >/dev/null 2>&1 || return 1
+	sed -n 's/^[0-9 ]*\(rename\|renameat2\|sendto\|sendmsg\|unlink\|unlinkat\)(.*/\1/p' "$tr" |
+		awk '{ n[$1]++; print $1 ":" n[$1] }'
+}
