@@ -192,6 +192,37 @@ cni_status() {
 			CNI_PATH=/usr/lib/cni "$BPFBR_BIN"
 }
 
+# cni_add I NS: CNI ADD of container namespace NS to network "pod" on node
+# nI (made by this ADD if it is not there), its output.
+cni_add() {
+	jq -nc --arg root "$ROOT/n$1" --arg s "10.244.$1.0/24" \
+		'{cniVersion: "1.1.0", name: "pod", type: "bpfbr", root: $root, subnet: $s,
+		  ipMasq: true, uplink: "eth0", isDefaultGateway: true}' |
+		timeout 30 nsenter --net="/run/netns/$(ct "n$1")" env CNI_COMMAND=ADD \
+			CNI_CONTAINERID="id-$2" CNI_NETNS="/run/netns/$(ct "$2")" CNI_IFNAME=eth0 \
+			CNI_PATH=/usr/lib/cni "$BPFBR_BIN"
+}
+
+# A node whose pod network is made by the first CNI ADD (as under kubelet):
+# that ADD makes the tunnel too, its pods get the encapsulation's MTU, and
+# they reach the other nodes' pods.
+test_cni_add_makes_the_network_and_its_tunnel() {
+	local out
+	mn_fabric && mn_node 1 && MN_NO_NET=1 mn_node 2 && mn_sync || return 1
+	[ -z "$(vx 2)" ] || fail "n2 made a tunnel before it had a pod network" || return 1
+	mn_pod 1 p1 && ns_new c2 || return 1
+	out=$(cni_add 2 c2) || fail "CNI ADD on n2: $out" || return 1
+	[ "$(jq -r '.ips[0].address' <<<"$out")" = 10.244.2.2/24 ] || fail "ADD result: $out" ||
+		return 1
+	[ -n "$(vx 2)" ] || fail "the ADD that made the network made no tunnel" || return 1
+	[ "$(on c2 ip -j link show eth0 | jq '.[0].mtu')" = 1450 ] ||
+		fail "c2's MTU: $(on c2 ip link show eth0)" || return 1
+	out=$(cni_status 2) || fail "STATUS after the ADD: $out" || return 1
+	ping_ok c2 10.244.1.2 || fail "c2 (by CNI) cannot ping p1" || return 1
+	serve c2 tcp 7050 || return 1
+	expect_peer p1 tcp 10.244.2.2 7050 10.244.1.2
+}
+
 # Without its VXLAN device the node is not ready for pods (CNI code 50),
 # and says why; a sync makes it ready again.
 test_status_is_not_ready_without_the_tunnel() {

@@ -70,7 +70,7 @@ mn_declare() {
 }
 
 # mn_node I: node nI on the fabric with its root, declared in the directory;
-# its cluster is set and its pod network made.
+# its cluster is set and its pod network made (unless MN_NO_NET is set).
 mn_node() {
 	local i=$1
 	ns_new "n$i" || return 1
@@ -85,6 +85,7 @@ mn_node() {
 	# shellcheck disable=SC2086 # (MN_CLUSTER_OPTS: words)
 	check "n$i: cluster set" bn "$i" cluster set --cidr "$CLUSTER_CIDR" --self "n$i" \
 		${MN_CLUSTER_OPTS:-} || return 1
+	[ -z "${MN_NO_NET:-}" ] || return 0 # (its pod network made by a CNI ADD)
 	check "n$i: net create pod" bn "$i" net create pod --subnet "10.244.$i.0/24" \
 		--uplink eth0 --masquerade || return 1
 }
