@@ -13,6 +13,7 @@
 #include "nl_vxlan.h"
 #include "pin_layout.h"
 #include "state.h"
+#include "sysctl.h"
 #include "tunnel_nodes.h"
 #include "uplink.h"
 #include "uplinkdp.h"
@@ -69,6 +70,20 @@ static void note(json_t *changes, const char *action, const char *what)
 	json_array_append_new(changes, json_pack("{s:s, s:s}", "action", action, "tunnel", what));
 }
 
+/* The stack forwards what the device's ingress leaves to it for this node's
+ * pods (fragments, TTL expiry, IPv4 options); the program lets nothing else in. */
+static int forwarding(const char *name)
+{
+	char key[96];
+	int err;
+
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", name);
+	err = sysctl_write(key, "1");
+	if (err)
+		pr_err("cannot turn on IPv4 forwarding on %s: %s", name, strerror(-err));
+	return err;
+}
+
 /* The device as cl and s want it, made if need be; *ifindex gets it. */
 static int device(struct netctx *c, const struct cluster *cl, const struct tunnel_site *s,
 		  const char *name, int *ifindex, json_t *changes)
@@ -92,7 +107,7 @@ static int device(struct netctx *c, const struct cluster *cl, const struct tunne
 			return err;
 		if (vi.collect_md && vi.port == cl->port && l.mtu == s->mtu && (l.flags & IFF_UP)) {
 			*ifindex = l.ifindex;
-			return 0;
+			return forwarding(name);
 		}
 		err = nl_link_del(&c->nl, l.ifindex); /* made again as wanted */
 		if (err)
@@ -112,7 +127,7 @@ static int device(struct netctx *c, const struct cluster *cl, const struct tunne
 		return err;
 	note(changes, "added", name);
 	*ifindex = l.ifindex;
-	return 0;
+	return forwarding(name);
 }
 
 static int entries(const struct cluster *cl, int ifindex, struct tunnel_entry **out, uint32_t *n)
@@ -126,13 +141,12 @@ static int entries(const struct cluster *cl, int ifindex, struct tunnel_entry **
 	for (uint32_t i = 0; ifindex > 0 && i < cl->n_nodes; i++) {
 		const struct cluster_node *cn = &cl->nodes[i];
 
-		if (cn == self)
-			continue;
 		(*out)[(*n)++] = (struct tunnel_entry){
 			.key = { .prefixlen = cn->pod_cidr.prefix, .addr = cn->pod_cidr.addr },
 			.node = { .node_addr = cn->addr,
 				  .vni = cl->vni,
-				  .ifindex = (uint32_t)ifindex },
+				  .ifindex = (uint32_t)ifindex,
+				  .flags = cn == self ? BPFBR_TUNNEL_LOCAL : 0 },
 		};
 	}
 	return 0;

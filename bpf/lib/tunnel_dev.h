@@ -5,10 +5,13 @@
  *
  * Ingress, what the device decapsulated: accepted only from the node that
  * owns the inner source's pod CIDR, with the cluster's VNI (anything else,
- * a forged or stray tunnel packet, is dropped and counted); then straight
- * into the pod when it is for one (cluster_deliver()), else to the node's
- * stack as a packet for this host (its inner destination MAC is the sender's
- * device's, which the device is NOARP for).
+ * a forged or stray tunnel packet, is dropped and counted), and only for
+ * this node's pod CIDR (its pods, its gateway); then straight into the pod
+ * when it is for one (cluster_deliver()), else to the node's stack as a
+ * packet for this host (its inner destination MAC is the sender's device's,
+ * which the device is NOARP for): the gateway's address, and what the fast
+ * path leaves to the stack (fragments, TTL expiry, IPv4 options), which
+ * the stack forwards (forwarding is on for the device).
  *
  * Egress, what the node's stack sends through the reconcile's routes to the
  * other nodes' pod CIDRs (the node's own packets, and what the switch's fast
@@ -40,6 +43,10 @@ static __always_inline int tunnel_admit(struct __sk_buff *skb)
 	n = tunnel_node(p.saddr);
 	if (!n || n->node_addr != bpf_htonl(key.remote_ipv4) || n->vni != key.tunnel_id)
 		return -BPFBR_DROP_TUNNEL_FOREIGN;
+	/* Only for this node's range: the tunnel is no way through this node. */
+	n = tunnel_owner(p.daddr);
+	if (!n || !(n->flags & BPFBR_TUNNEL_LOCAL))
+		return -BPFBR_DROP_TUNNEL_NOT_LOCAL;
 	bpf_skb_change_type(skb, PACKET_HOST);
 	return cluster_deliver(skb, &p);
 }

@@ -21,12 +21,20 @@ struct {
 
 #define TUNNEL_TTL 64
 
-/* The node that owns addr's pod CIDR, or NULL. */
-static __always_inline struct bpfbr_tunnel_node *tunnel_node(__u32 addr)
+/* The node that owns addr's pod CIDR (this one's included), or NULL. */
+static __always_inline struct bpfbr_tunnel_node *tunnel_owner(__u32 addr)
 {
 	struct bpfbr_tunnel_key key = { .prefixlen = 32, .addr = addr };
 
 	return bpf_map_lookup_elem(&bpfbr_tunnel_nodes, &key);
+}
+
+/* The other node that owns addr's pod CIDR, or NULL. */
+static __always_inline struct bpfbr_tunnel_node *tunnel_node(__u32 addr)
+{
+	struct bpfbr_tunnel_node *n = tunnel_owner(addr);
+
+	return n && !(n->flags & BPFBR_TUNNEL_LOCAL) ? n : NULL;
 }
 
 /*

@@ -47,6 +47,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_NAT6_NO_ADDRESS,   /* NAT66 without an IPv6 address on the uplink to use */
 	BPFBR_DROP_TUNNEL_FOREIGN,    /* decapsulated, but not from the node owning its source */
 	BPFBR_DROP_TUNNEL_NO_NODE,    /* for the VXLAN device, but no node owns its destination */
+	BPFBR_DROP_TUNNEL_NOT_LOCAL,  /* decapsulated, but not for this node's pod CIDR */
 	BPFBR_DROP_MAX,
 };
 

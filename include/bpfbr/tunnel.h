@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Map "tunnel_nodes" (PINS/tunnel_nodes, shared by every network's switch
- * and the uplink's programs): in a VXLAN cluster, every other node's pod
- * CIDR -> that node, an LPM trie of struct bpfbr_tunnel_key -> struct
- * bpfbr_tunnel_node. Filled by the cluster reconcile (agent/core/
+ * and the uplink's programs): in a VXLAN cluster, every node's pod CIDR ->
+ * that node (this one's flagged BPFBR_TUNNEL_LOCAL), an LPM trie of struct
+ * bpfbr_tunnel_key -> struct bpfbr_tunnel_node. Filled by the cluster reconcile (agent/core/
  * cluster_tunnel.c); empty outside VXLAN mode. It says where a pod's packet
- * is sent (the outer destination), and which node alone may send packets
- * from that range (the outer source a decapsulated packet must have).
+ * is sent (the outer destination), which node alone may send packets from
+ * that range (the outer source a decapsulated packet must have), and which
+ * destinations a decapsulated packet may have (this node's range).
  */
 #ifndef BPFBR_TUNNEL_H
 #define BPFBR_TUNNEL_H
@@ -14,6 +15,7 @@
 #include "types.h"
 
 #define BPFBR_TUNNEL_NODES_MAX 1024
+#define BPFBR_TUNNEL_LOCAL     1
 
 struct bpfbr_tunnel_key {
 	__u32 prefixlen; /* LPM trie key: prefix length first */
@@ -25,7 +27,7 @@ struct bpfbr_tunnel_node {
 	__u32 node_addr; /* the node's address on the fabric, network order */
 	__u32 vni;	 /* the cluster's VXLAN network identifier */
 	__u32 ifindex;	 /* this node's VXLAN device, where packets for it leave */
-	__u32 pad;
+	__u32 flags;	 /* BPFBR_TUNNEL_LOCAL: this node's own pod CIDR */
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_tunnel_node) == 16, "tunnel node layout");
 

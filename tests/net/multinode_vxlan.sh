@@ -13,6 +13,14 @@ MN_CLUSTER_OPTS="--mode vxlan --vni 42"
 VNI=42
 
 uplink_drops() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.drops[$e] // "missing"'; }
+# addr_u32 A.B.C.D: the address as a tunnel_nodes field shows it (network
+# order read as a little-endian number).
+addr_u32() {
+	local IFS=.
+	# shellcheck disable=SC2086
+	set -- $1
+	echo $(($1 + ($2 << 8) + ($3 << 16) + ($4 << 24)))
+}
 # vx I: node nI's VXLAN device.
 vx() { onn "$1" ip -j -d link show type vxlan | jq -r '.[0].ifname // empty'; }
 
@@ -105,6 +113,29 @@ test_mtu_leaves_room_for_the_encapsulation() {
 	[ "$(seen frags)" = 0 ] || fail "outer fragments on the fabric: $(head -2 "$ROOT/frags.cap")"
 }
 
+# A pod network given more than the tunnel carries (--mtu 1500): what is too
+# big for the VXLAN device goes to the node's stack, which answers DF
+# packets with "fragmentation needed" (mtu 1450) and fragments the others
+# before they are encapsulated; no outer fragment leaves either way.
+test_too_big_for_the_tunnel_is_never_fragmented_outside() {
+	local err
+	mn_fabric && MN_NO_NET=1 mn_node 1 || return 1
+	check "n1: net create pod --mtu 1500" bn 1 net create pod --subnet 10.244.1.0/24 \
+		--uplink eth0 --masquerade --mtu 1500 || return 1
+	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	[ "$(on p1 ip -j link show eth0 | jq '.[0].mtu')" = 1500 ] || fail "p1's MTU is not 1500" ||
+		return 1
+	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
+	err=$(on p1 ping -c1 -W2 -w4 -M "do" -s 1472 10.244.2.2 2>&1) &&
+		fail "a 1500-byte DF packet crossed a 1450-byte tunnel" && return 1
+	grep -qi "frag needed.*mtu = 1450\|mtu=1450\|too long" <<<"$err" ||
+		fail "p1 was not told the tunnel's MTU: $err" || return 1
+	on p1 ping -c2 -W2 -w6 -M dont -s 1472 10.244.2.2 >/dev/null ||
+		fail "a 1500-byte packet that may be fragmented did not cross" || return 1
+	end_captures
+	[ "$(seen frags)" = 0 ] || fail "outer fragments on the fabric: $(head -2 "$ROOT/frags.cap")"
+}
+
 # A host on the fabric that is no node sends VXLAN (the right VNI and port)
 # claiming to be p1's neighbour 10.244.1.9: n2 drops it and counts it, p2
 # never sees it. The real n1 still gets through.
@@ -135,6 +166,34 @@ test_forged_tunnel_packets_are_dropped() {
 	ping_ok p1 10.244.2.2 || fail "p1 no longer reaches p2"
 }
 
+# Even the right node (here a host speaking with n1's address, as n1 itself
+# could) cannot use another node as a relay: a decapsulated packet not for
+# that node's pod CIDR is dropped and counted, nothing reaches the outside.
+test_tunnel_is_no_relay() {
+	local before mac
+	three_nodes_with_pods || return
+	mac=$(onn 2 ip -j link show eth0 | jq -r '.[0].address')
+	ns_new rogue || return 1
+	ip link add eth0 netns "$(ct rogue)" type veth peer name prg netns "$(ct fabric)" || return 1
+	on fabric ip link set prg master br0 up || return 1
+	# n1's address, without answering ARP for it (n1 keeps its neighbours).
+	on rogue ip link set eth0 arp off && on rogue ip addr add 192.0.2.1/24 dev eth0 &&
+		on rogue ip link set eth0 up &&
+		on rogue ip neigh add 192.0.2.2 lladdr "$mac" dev eth0 nud permanent &&
+		on rogue ip link add vxr type vxlan id "$VNI" remote 192.0.2.2 local 192.0.2.1 \
+			dstport 4789 && on rogue ip addr add 10.244.1.9/16 dev vxr &&
+		on rogue ip link set vxr up && on rogue ip route add "$EXT_IP/32" dev vxr &&
+		on rogue ip neigh add "$EXT_IP" lladdr 02:00:00:00:00:02 dev vxr || return 1
+	before=$(uplink_drops 2 tunnel_not_local)
+	capture ext eth0 "icmp or udp" on ext || return 1
+	on rogue ping -c3 -i 0.2 -W1 "$EXT_IP" >/dev/null 2>&1 &&
+		fail "the rogue reached ext through n2" && return 1
+	end_captures
+	[ "$(seen ext)" = 0 ] || fail "ext got relayed packets: $(head -2 "$ROOT/ext.cap")" || return 1
+	[ "$(uplink_drops 2 tunnel_not_local)" -ge $((before + 3)) ] ||
+		fail "n2 counted $(uplink_drops 2 tunnel_not_local) relayed packets (before: $before)"
+}
+
 # A node that goes: every other node drops its route and its map entry; its
 # range hits the cluster's unreachable route, nothing of it reaches the
 # fabric or the router; the rest carries on.
@@ -148,10 +207,10 @@ test_node_removed_its_range_is_dropped() {
 	[ -z "$(onn 1 ip route show 10.244.3.0/24)" ] ||
 		fail "n1 keeps a route to n3's pods: $(onn 1 ip route show 10.244.3.0/24)" || return 1
 	pin=$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes
-	[ "$(bpftool -j map dump pinned "$pin" | jq 'length')" = 1 ] ||
+	# n1's own range (flagged local) and n2's; n3's is gone.
+	[ "$(bpftool -j map dump pinned "$pin" | jq -c '[.[].formatted | "\(.key.addr) \(.value.flags)"] | sort')" = \
+		"[\"$(addr_u32 10.244.1.0) 1\",\"$(addr_u32 10.244.2.0) 0\"]" ] ||
 		fail "n1's tunnel_nodes map: $(bpftool map dump pinned "$pin")" || return 1
-	bpftool -j map dump pinned "$pin" | jq -e '.[0].formatted.value.node_addr' >/dev/null ||
-		fail "tunnel_nodes has no BTF" || return 1
 	capture wire br0 "udp dst port 4789 and host 192.0.2.3" on fabric || return 1
 	capture router r0 "dst net 10.244.3.0/24" on router || return 1
 	err=$(on p1 ping -c2 -W2 -w4 10.244.3.2 2>&1) && fail "p1 still pings n3's pod" && return 1
@@ -287,7 +346,8 @@ test_upgrade_moves_the_tunnel_hooks() {
 }
 
 # tunnel_as_declared I: node nI's routes of protocol 191, its tunnel_nodes
-# map and its VXLAN device are what its stored declaration says.
+# map (every node, itself included) and its VXLAN device are what its
+# stored declaration says.
 tunnel_as_declared() {
 	local want got dev
 	dev=$(vx "$1")
@@ -298,7 +358,7 @@ tunnel_as_declared() {
 	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
 		then "unreachable \(.dst)" else "\(.dst) dev \(.dev) src \(.prefsrc)" end' | sort)
 	[ "$want" = "$got" ] || { fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
-	want=$(bn "$1" -j node list | jq -r --arg s "n$1" '.[] | select(.name != $s) | .address' | sort)
+	want=$(bn "$1" -j node list | jq -r '.[].address' | sort)
 	got=$(bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/tunnel_nodes" |
 		jq -r '.[].formatted.value.node_addr' | while read -r a; do
 			printf '%d.%d.%d.%d\n' $((a & 255)) $((a >> 8 & 255)) $((a >> 16 & 255)) $((a >> 24))
