@@ -280,10 +280,10 @@ int cluster_tunnel_sync(struct netctx *c, const struct cluster *cl, json_t *chan
 	if (err)
 		return err;
 	if (!s.found) {
-		pr_warn("no network of this node's pod CIDR masquerades through an uplink yet "
+		pr_warn("no network of this node's pod CIDR masquerades through an uplink "
 			"(bpfbr net create … --uplink IF --masquerade): the VXLAN device waits for "
 			"it");
-		return fill(c, cl, 0, changes);
+		return remove_tunnel(c, name, changes) ?: fill(c, cl, 0, changes);
 	}
 	err = device(c, cl, &s, name, ifindex, changes);
 	if (!err)

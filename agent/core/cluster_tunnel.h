@@ -35,7 +35,7 @@ void cluster_tunnel_name(const struct paths *p, char name[IF_NAMESIZE]);
 int cluster_tunnel_site(struct netctx *c, const struct cluster *cl, struct tunnel_site *s);
 /*
  * VXLAN mode: makes the device, the map and the hooks what cl says; *ifindex
- * gets the device (0: no site yet, nothing made). Otherwise removes them.
+ * gets the device (0: no site, nothing there). Otherwise removes them.
  * Each change appended to changes as {"action", "tunnel": "…"}.
  */
 int cluster_tunnel_sync(struct netctx *c, const struct cluster *cl, json_t *changes, int *ifindex);

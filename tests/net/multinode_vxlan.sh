@@ -59,6 +59,12 @@ test_pod_to_pod_across_nodes_through_the_tunnel() {
 		fail "n1's switch tunnelled nothing itself (all through the stack?)" || return 1
 	[ "$(uplink_events 2 cluster_delivered)" -gt "$delivered" ] ||
 		fail "n2's VXLAN device delivered nothing straight into p2" || return 1
+	for i in 1 2 3; do
+		for d in tunnel_foreign_source tunnel_no_node tunnel_not_local; do
+			[ "$(uplink_drops "$i" "$d")" = 0 ] ||
+				fail "n$i dropped $(uplink_drops "$i" "$d") as $d in normal traffic" || return 1
+		done
+	done
 	[ "$(bn 1 -j nat show | jq '[.[] | select(.remote_addr | startswith("10.244."))] | length')" = 0 ] ||
 		fail "n1 translated pod-to-pod flows: $(bn 1 nat show)"
 }
@@ -232,6 +238,15 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 	[ -n "$dev" ] || fail "n1 has no VXLAN device" || return 1
 	[ "$(bn 1 -j cluster sync)" = "[]" ] || fail "a second sync changed: $(bn 1 -j cluster sync)" ||
 		return 1
+	# Its network gone, the node has no VXLAN device (nor routes through it).
+	check "n1: net delete pod" bn 1 net delete pod || return 1
+	check "n1: cluster sync" bn 1 cluster sync || return 1
+	[ -z "$(vx 1)" ] || fail "the VXLAN device stayed without its network" || return 1
+	[ "$(onn 1 ip route show proto 191 | xargs)" = "unreachable 10.244.0.0/16" ] ||
+		fail "routes without the network: $(onn 1 ip route show proto 191)" || return 1
+	check "n1: net create pod" bn 1 net create pod --subnet 10.244.1.0/24 --uplink eth0 \
+		--masquerade && check "n1: cluster sync" bn 1 cluster sync || return 1
+	[ -n "$(vx 1)" ] || fail "no VXLAN device once the network is back" || return 1
 	check "n1: cluster set --mode direct" bn 1 cluster set --mode direct || return 1
 	[ -z "$(vx 1)" ] || fail "the VXLAN device stayed in direct mode" || return 1
 	[ "$(bpftool -j map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes" | jq 'length')" = 0 ] ||
