@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 
 #include "switchdp.h"
+#include "cluster_store.h"
 #include "cluster_tunnel.h"
 #include "hooks.h"
 #include "pin_layout.h"
@@ -45,8 +46,23 @@ int hooks_of_net(struct netctx *c, const struct netstate *state, const struct sw
 	return err;
 }
 
-/* The cluster's VXLAN device's, when they hang on this uplink's programs
- * (their links pinned beside its own, the device there). */
+/* One of the VXLAN device's hooks, when it is there: its link pinned
+ * (TCX), or our legacy filter on the device. */
+static int tunnel_hook(struct netctx *c, const char *ifname, enum uplink_link which, struct hook *h,
+		       hook_fn fn, void *data)
+{
+	int err = pin_uplink_link(&c->p, ifname, which, h->pin, sizeof(h->pin));
+
+	if (err)
+		return err;
+	h->mode = pin_hook_mode(h->pin);
+	if (!pin_present(h->pin) && !hook_live(h->ifindex, h->dir, h->pin, h->mode))
+		return 0;
+	return fn(h, data);
+}
+
+/* The cluster's VXLAN device's, when they run this uplink's programs (the
+ * uplink of the network of this node's pod CIDR). */
 static int tunnel_hooks(struct netctx *c, const char *ifname, const struct uplinkdp *u, hook_fn fn,
 			void *data)
 {
@@ -54,25 +70,28 @@ static int tunnel_hooks(struct netctx *c, const char *ifname, const struct uplin
 	struct hook h = { .device = name,
 			  .name = HOOK_NAME_TC_INGRESS,
 			  .dir = HOOK_INGRESS,
-			  .mode = ATTACH_TCX,
 			  .prog = u->prog_tunnel_in };
+	struct tunnel_site s = { 0 };
+	struct cluster cl;
 	int err;
 
+	if (u->prog_tunnel_in < 0 || u->prog_tunnel_out < 0 || cluster_load(&c->p, &cl))
+		return 0;
+	err = cl.declared && cl.mode == CLUSTER_VXLAN ? cluster_tunnel_site(c, &cl, &s) : 0;
+	cluster_free(&cl);
+	if (err || !s.found || strcmp(s.uplink, ifname))
+		return err;
 	cluster_tunnel_name(&c->p, name);
 	h.ifindex = nl_link_index(&c->nl, name);
-	if (h.ifindex <= 0 || u->prog_tunnel_in < 0 || u->prog_tunnel_out < 0)
+	if (h.ifindex <= 0)
 		return 0;
-	err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_TUNNEL_IN, h.pin, sizeof(h.pin));
-	if (!err && pin_present(h.pin))
-		err = fn(&h, data);
-	if (!err)
-		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_TUNNEL_OUT, h.pin, sizeof(h.pin));
-	if (err || !pin_present(h.pin))
+	err = tunnel_hook(c, ifname, UPLINK_LINK_TUNNEL_IN, &h, fn, data);
+	if (err)
 		return err;
 	h.name = HOOK_NAME_TC_EGRESS;
 	h.dir = HOOK_EGRESS;
 	h.prog = u->prog_tunnel_out;
-	return fn(&h, data);
+	return tunnel_hook(c, ifname, UPLINK_LINK_TUNNEL_OUT, &h, fn, data);
 }
 
 int hooks_of_uplink(struct netctx *c, const char *ifname, const struct uplinkdp *u, hook_fn fn,

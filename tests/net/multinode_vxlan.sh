@@ -257,6 +257,29 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 		fail "direct mode's route is not there: $(onn 1 ip route show proto 191)"
 }
 
+# On a network attached with legacy tc filters (what a kernel without TCX
+# gets), the VXLAN device's hooks are filters too: the tunnel works, status
+# sees them, and an upgrade switches them.
+test_legacy_tc_hooks_carry_the_tunnel() {
+	local done
+	mn_fabric && MN_NO_NET=1 mn_node 1 || return 1
+	check "n1: net create pod --attach-mode tc" bn 1 net create pod --subnet 10.244.1.0/24 \
+		--uplink eth0 --masquerade --attach-mode tc || return 1
+	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	[ -z "$(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*' -path '*links*')" ] ||
+		fail "TCX links on a tc network" || return 1
+	onn 1 tc filter show dev "$(vx 1)" ingress | grep -q bpf ||
+		fail "no tc filter on n1's VXLAN device" || return 1
+	ping_ok p1 10.244.2.2 && ping_ok p2 10.244.1.2 || fail "p1 and p2 do not reach each other" ||
+		return 1
+	[ "$(bn 1 -j status pod | jq -r '.[0].cluster.tunnel.state')" = ok ] ||
+		fail "status: $(bn 1 -j status pod | jq -c '.[0].cluster.tunnel')" || return 1
+	done=$(bn 1 -j upgrade) || fail "n1: upgrade failed: $done" || return 1
+	[ "$(jq --arg d "$(vx 1)" '[.[] | select(.device == $d)] | length' <<<"$done")" = 2 ] ||
+		fail "the upgrade did not switch the VXLAN device's two filters: $done" || return 1
+	ping_ok p1 10.244.2.2 || fail "p1 lost p2 after the upgrade"
+}
+
 # cni_status I: CNI STATUS of network "pod" on node nI, its output.
 cni_status() {
 	jq -nc --arg root "$ROOT/n$1" --arg s "10.244.$1.0/24" \
