@@ -149,6 +149,25 @@ static void note(struct netctx *c, json_t *changes, const char *action, const st
 	json_array_append_new(changes, json_pack("{s:s, s:s}", "action", action, "route", buf));
 }
 
+/* VXLAN mode: plan's routes to the other nodes through the device vx (none
+ * when there is no device), the unreachable one as it is. */
+static int through_tunnel(const struct cluster_plan *plan, int vx, struct cluster_plan *out)
+{
+	out->n = 0;
+	out->routes = calloc(plan->n + 1, sizeof(*out->routes));
+	if (!out->routes)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < plan->n; i++) {
+		if (!plan->routes[i].unreachable && !vx)
+			continue;
+		out->routes[out->n] = plan->routes[i];
+		if (!plan->routes[i].unreachable)
+			out->routes[out->n].oif = vx;
+		out->n++;
+	}
+	return 0;
+}
+
 int cluster_apply(struct netctx *c, const struct cluster *cl, const struct cluster_plan *plan,
 		  json_t *changes)
 {
@@ -162,17 +181,9 @@ int cluster_apply(struct netctx *c, const struct cluster *cl, const struct clust
 	if (err)
 		return err;
 	if (cl->declared && cl->mode == CLUSTER_VXLAN) {
-		tunnelled.routes = calloc(plan->n + 1, sizeof(*tunnelled.routes));
-		if (!tunnelled.routes)
-			return -ENOMEM;
-		for (uint32_t i = 0; i < plan->n; i++) {
-			if (!plan->routes[i].unreachable && !vx)
-				continue; /* no device yet: nothing goes to the other nodes */
-			tunnelled.routes[tunnelled.n] = plan->routes[i];
-			if (!plan->routes[i].unreachable)
-				tunnelled.routes[tunnelled.n].oif = vx;
-			tunnelled.n++;
-		}
+		err = through_tunnel(plan, vx, &tunnelled);
+		if (err)
+			return err;
 		a.plan = plan = &tunnelled;
 	}
 	a.present = calloc(plan->n + 1, sizeof(*a.present));
