@@ -204,7 +204,7 @@ test_tunnel_is_no_relay() {
 # range hits the cluster's unreachable route, nothing of it reaches the
 # fabric or the router; the rest carries on.
 test_node_removed_its_range_is_dropped() {
-	local err pin
+	local err pin before
 	three_nodes_with_pods || return
 	ping_ok p1 10.244.3.2 || fail "p1 cannot ping p3 (the control)" || return 1
 	rm "$NODES_D/n3.json"
@@ -219,9 +219,12 @@ test_node_removed_its_range_is_dropped() {
 		fail "n1's tunnel_nodes map: $(bpftool map dump pinned "$pin")" || return 1
 	capture wire br0 "udp dst port 4789 and host 192.0.2.3" on fabric || return 1
 	capture router r0 "dst net 10.244.3.0/24" on router || return 1
+	before=$(events 1 unreachable_route)
 	err=$(on p1 ping -c2 -W2 -w4 10.244.3.2 2>&1) && fail "p1 still pings n3's pod" && return 1
 	grep -qi "unreachable" <<<"$err" || fail "p1 was not told n3's range is unreachable: $err" ||
 		return 1
+	[ "$(events 1 unreachable_route)" -gt "$before" ] ||
+		fail "n1 did not count p1's packets to n3's range" || return 1
 	end_captures
 	[ "$(seen wire)" = 0 ] || fail "n1 still tunnels to n3: $(head -2 "$ROOT/wire.cap")" || return 1
 	[ "$(seen router)" = 0 ] ||
