@@ -78,7 +78,7 @@ test_node_reaches_remote_pods_through_the_tunnel() {
 	done
 	serve p2 tcp 7020 || return 1
 	expect_peer n1 tcp 10.244.2.2 7020 10.244.1.1 || return 1
-	onn 1 ip route get 10.244.3.2 | grep -q "dev $(vx 1) .*src 10.244.1.1" ||
+	grep -q "dev $(vx 1) .*src 10.244.1.1" <<<"$(onn 1 ip route get 10.244.3.2)" ||
 		fail "n1's route to n3's pods: $(onn 1 ip route get 10.244.3.2)"
 }
 
@@ -98,7 +98,7 @@ test_mtu_leaves_room_for_the_encapsulation() {
 	[ "$(bn 1 -j status pod | jq -c '[.[0].cluster.nodes[].route]')" = '["local","ok","ok"]' ] ||
 		fail "node routes in status: $(bn 1 -j status pod | jq -c '.[0].cluster.nodes')" ||
 		return 1
-	bn 1 status pod | grep -q "tunnel $(vx 1), VNI $VNI, UDP port 4789: ok" ||
+	grep -q "tunnel $(vx 1), VNI $VNI, UDP port 4789: ok" <<<"$(bn 1 status pod)" ||
 		fail "status text: $(bn 1 status pod)" || return 1
 	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
 	on p1 ping -c1 -W2 -w6 -M "do" -s 1422 10.244.2.2 >/dev/null ||
@@ -256,7 +256,7 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 		fail "tunnel_nodes kept entries" || return 1
 	[ -z "$(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*' -path '*links*')" ] ||
 		fail "tunnel link pins stayed: $(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*')" || return 1
-	onn 1 ip route show proto 191 | grep -q "10.244.2.0/24 via 192.0.2.2 dev eth0" ||
+	grep -q "10.244.2.0/24 via 192.0.2.2 dev eth0" <<<"$(onn 1 ip route show proto 191)" ||
 		fail "direct mode's route is not there: $(onn 1 ip route show proto 191)"
 }
 
@@ -264,15 +264,15 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 # gets), the VXLAN device's hooks are filters too: the tunnel works, status
 # sees them, and an upgrade switches them.
 test_legacy_tc_hooks_carry_the_tunnel() {
-	local done
+	local done filters
 	mn_fabric && MN_NO_NET=1 mn_node 1 || return 1
 	check "n1: net create pod --attach-mode tc" bn 1 net create pod --subnet 10.244.1.0/24 \
 		--uplink eth0 --masquerade --attach-mode tc || return 1
 	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 2 p2 || return 1
 	[ -z "$(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*' -path '*links*')" ] ||
 		fail "TCX links on a tc network" || return 1
-	onn 1 tc filter show dev "$(vx 1)" ingress | grep -q bpf ||
-		fail "no tc filter on n1's VXLAN device" || return 1
+	filters=$(onn 1 tc filter show dev "$(vx 1)" ingress)
+	grep -q bpf <<<"$filters" || fail "no tc filter on n1's VXLAN device: $filters" || return 1
 	ping_ok p1 10.244.2.2 && ping_ok p2 10.244.1.2 || fail "p1 and p2 do not reach each other" ||
 		return 1
 	[ "$(bn 1 -j status pod | jq -r '.[0].cluster.tunnel.state')" = ok ] ||
@@ -333,7 +333,7 @@ test_status_is_not_ready_without_the_tunnel() {
 	out=$(cni_status 1) && fail "STATUS ready without the VXLAN device" && return 1
 	[ "$(jq .code <<<"$out")" = 50 ] && grep -q "missing" <<<"$out" ||
 		fail "STATUS without the device said: $out" || return 1
-	bn 1 -j status pod | jq -r '.[0].cluster.tunnel.state' | grep -q "missing" ||
+	grep -q "missing" <<<"$(bn 1 -j status pod | jq -r '.[0].cluster.tunnel.state')" ||
 		fail "bpfbr status: $(bn 1 -j status pod | jq -c '.[0].cluster.tunnel')" || return 1
 	check "n1: cluster sync" bn 1 cluster sync || return 1
 	out=$(cni_status 1) || fail "STATUS after the sync: $out"
