@@ -175,8 +175,9 @@ test_forged_tunnel_packets_are_dropped() {
 # Even the right node (here a host speaking with n1's address, as n1 itself
 # could) cannot use another node as a relay: a decapsulated packet not for
 # that node's pod CIDR is dropped and counted, nothing reaches the outside.
-test_tunnel_is_no_relay() {
-	local before mac
+# Nor can it speak with another VNI: dropped, counted, unseen by the pod.
+test_tunnel_is_no_relay_and_checks_the_vni() {
+	local before foreign mac
 	three_nodes_with_pods || return
 	mac=$(onn 2 ip -j link show eth0 | jq -r '.[0].address')
 	ns_new rogue || return 1
@@ -190,14 +191,27 @@ test_tunnel_is_no_relay() {
 			dstport 4789 && on rogue ip addr add 10.244.1.9/16 dev vxr &&
 		on rogue ip link set vxr up && on rogue ip route add "$EXT_IP/32" dev vxr &&
 		on rogue ip neigh add "$EXT_IP" lladdr 02:00:00:00:00:02 dev vxr || return 1
+	on rogue ip link add vxw type vxlan id $((VNI + 1)) remote 192.0.2.2 local 192.0.2.1 \
+		dstport 4789 && on rogue ip addr add 10.244.1.10/32 dev vxw &&
+		on rogue ip link set vxw up && on rogue ip route add 10.244.2.2/32 dev vxw &&
+		on rogue ip neigh add 10.244.2.2 lladdr 02:00:00:00:00:02 dev vxw || return 1
 	before=$(uplink_drops 2 tunnel_not_local)
+	foreign=$(uplink_drops 2 tunnel_foreign_source)
 	capture ext eth0 "icmp or udp" on ext || return 1
+	capture pod eth0 "src host 10.244.1.10" on p2 || return 1
 	on rogue ping -c3 -i 0.2 -W1 "$EXT_IP" >/dev/null 2>&1 &&
 		fail "the rogue reached ext through n2" && return 1
+	on rogue ping -c3 -i 0.2 -W1 -I 10.244.1.10 10.244.2.2 >/dev/null 2>&1 &&
+		fail "the rogue reached p2 with VNI $((VNI + 1))" && return 1
 	end_captures
 	[ "$(seen ext)" = 0 ] || fail "ext got relayed packets: $(head -2 "$ROOT/ext.cap")" || return 1
+	[ "$(seen pod)" = 0 ] || fail "p2 saw another VNI's packets: $(head -2 "$ROOT/pod.cap")" ||
+		return 1
 	[ "$(uplink_drops 2 tunnel_not_local)" -ge $((before + 3)) ] ||
-		fail "n2 counted $(uplink_drops 2 tunnel_not_local) relayed packets (before: $before)"
+		fail "n2 counted $(uplink_drops 2 tunnel_not_local) relayed packets (before: $before)" ||
+		return 1
+	[ "$(uplink_drops 2 tunnel_foreign_source)" -ge $((foreign + 3)) ] ||
+		fail "n2 counted $(uplink_drops 2 tunnel_foreign_source) packets of VNI $((VNI + 1)) (before: $foreign)"
 }
 
 # A node that goes: every other node drops its route and its map entry; its
