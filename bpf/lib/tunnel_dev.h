@@ -16,7 +16,9 @@
  * Egress, what the node's stack sends through the reconcile's routes to the
  * other nodes' pod CIDRs (the node's own packets, and what the switch's fast
  * path left to the stack): encapsulated for the node that owns the
- * destination. The switch's fast path sets the same key before it redirects.
+ * destination; a pod's flow the stack forwarded is remembered by its
+ * replies (cluster_stack_flows), which then take the stack too. The switch's
+ * fast path sets the same key before it redirects.
  */
 #ifndef BPFBR_BPF_TUNNEL_DEV_H
 #define BPFBR_BPF_TUNNEL_DEV_H
@@ -55,12 +57,18 @@ static __always_inline int tunnel_admit(struct __sk_buff *skb)
 static __always_inline int tunnel_encap(struct __sk_buff *skb)
 {
 	struct bpfbr_tunnel_node *n;
-	struct ipv4_pkt p;
+	struct bpfbr_endpoint *ep;
+	struct ipv4_pkt p, whole;
 	struct frame f = {};
 
 	if (parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
 	    f.proto != ETH_P_IP || parse_ipv4_hdr(&f, &p))
 		return -BPFBR_DROP_TUNNEL_NO_NODE;
+	/* A pod's flow the stack forwarded here (a service's DNAT): its replies
+	 * are to go back through the stack, as through the uplink. */
+	ep = bpf_map_lookup_elem(&nat_endpoints, &p.saddr);
+	if (ep && !parse_ipv4(&f, &whole))
+		stack_flow_note(skb, ep, &whole);
 	n = tunnel_node(p.daddr);
 	if (!n || tunnel_key_set(skb, n))
 		return -BPFBR_DROP_TUNNEL_NO_NODE;
