@@ -18,6 +18,7 @@
 #include "lib/nat_reply.h"
 #include "lib/nat_xdp.h"
 #include "lib/nat6_in.h"
+#include "lib/tunnel_dev.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -156,6 +157,19 @@ int bpfbr_uplink_xdp(struct xdp_md *ctx)
 	if (!xdp_untranslate(data, data_end, &p, fl))
 		return XDP_PASS;
 	return bpf_redirect_map(&nat_devmap, fl->ifindex, 0);
+}
+
+/* The cluster's VXLAN device (lib/tunnel_dev.h), which leaves through this uplink. */
+SEC("tc")
+int bpfbr_tunnel_in(struct __sk_buff *skb)
+{
+	return nat_verdict(skb, UPLINK_IN, tunnel_admit(skb));
+}
+
+SEC("tc")
+int bpfbr_tunnel_out(struct __sk_buff *skb)
+{
+	return nat_verdict(skb, UPLINK_OUT, tunnel_encap(skb));
 }
 
 /*

@@ -47,9 +47,13 @@ static void print_changes(json_t *changes, bool json)
 		print_json(changes);
 		return;
 	}
-	json_array_foreach (changes, i, ch)
-		printf("%s route %s\n", json_string_value(json_object_get(ch, "action")),
-		       json_string_value(json_object_get(ch, "route")));
+	json_array_foreach (changes, i, ch) {
+		const char *route = json_string_value(json_object_get(ch, "route"));
+
+		printf("%s %s %s\n", json_string_value(json_object_get(ch, "action")),
+		       route ? "route" : "tunnel",
+		       route ?: json_string_value(json_object_get(ch, "tunnel")));
+	}
 }
 
 /* Under the lock: the stored declaration changed by fn (none: as stored),

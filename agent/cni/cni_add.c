@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "cluster_tunnel.h"
 #include "cni_cluster.h"
 #include "cni_cmd.h"
 #include "cni_result.h"
@@ -60,9 +61,10 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 		if (err)
 			return err;
 		o.up.ifname = up.name;
-		/* Containers get the uplink's MTU: what leaves through it fits. */
+		/* Containers get the uplink's MTU: what leaves through it fits
+		 * (in a VXLAN cluster, encapsulated). */
 		if (!o.mtu && up.mtu >= 68)
-			o.mtu = up.mtu;
+			o.mtu = cluster_net_mtu(c, &w->subnet, up.name, up.mtu);
 	}
 	err = net_create(c, &o);
 	if (err)
@@ -332,6 +334,9 @@ static int add_to_network(struct cni_req *r, struct netctx *c, const struct want
 			       ip6_str(o.ip6, ip6), r->conf.name);
 		goto undo_network;
 	}
+	err = cni_cluster_settle(r, c, &w->subnet);
+	if (err)
+		goto undo_network;
 	err = net_attach(c, &o, &a);
 	if (err) {
 		cni_code(r, err, attach_code(err));

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cluster.h"
 #include "cluster_store.h"
+#include "cluster_sync.h"
+#include "cluster_tunnel.h"
 #include "cni_cluster.h"
+#include "journal.h"
 
 static bool inside(const struct cidr *outer, const struct cidr *inner)
 {
@@ -47,4 +51,55 @@ int cni_cluster_check(struct cni_req *r, struct netctx *c, const struct cidr *su
 			       self->pod_cidr.prefix);
 	cluster_free(&cl);
 	return err ? -EINVAL : 0;
+}
+
+int cni_cluster_ready(struct cni_req *r, struct netctx *c, const struct cidr *subnet)
+{
+	const char *why = NULL;
+	struct cluster cl;
+	char buf[160];
+
+	if (cluster_load(&c->p, &cl))
+		return 0; /* (ADD says what is wrong with the declaration) */
+	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
+		why = cluster_tunnel_unready(c, &cl, buf, sizeof(buf));
+	cluster_free(&cl);
+	if (!why)
+		return 0;
+	return cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+			"this node is not ready for pods of network %s: %s; bpfbr cluster sync "
+			"makes it",
+			r->conf.name, why);
+}
+
+static int resync(struct journal *j, void *arg)
+{
+	json_t *changes = json_array();
+	int err = cluster_sync(arg, changes);
+
+	(void)j;
+	json_decref(changes);
+	return err;
+}
+
+int cni_cluster_settle(struct cni_req *r, struct netctx *c, const struct cidr *subnet)
+{
+	const char *why = NULL;
+	struct cluster cl;
+	char buf[160];
+	int err;
+
+	if (cluster_load(&c->p, &cl))
+		return 0;
+	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
+		why = cluster_tunnel_unready(c, &cl, buf, sizeof(buf));
+	cluster_free(&cl);
+	if (!why)
+		return 0;
+	err = journal_run(&c->p, JOURNAL_OP_CLUSTER, JOURNAL_NET_ALL, resync, c);
+	if (err)
+		return cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+				"the VXLAN tunnel of network %s cannot be made (%s): %s",
+				r->conf.name, why, strerror(-err));
+	return 0;
 }

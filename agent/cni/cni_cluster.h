@@ -19,4 +19,14 @@
  * node's pod CIDR, or this node is not declared. */
 int cni_cluster_check(struct cni_req *r, struct netctx *c, const struct cidr *subnet, uint32_t ip);
 
+/* 0, or the CNI error 50 when the network of subnet (made already) is a
+ * VXLAN cluster's and its tunnel is not as a sync makes it (the device
+ * missing, its programs gone, no site for it). */
+int cni_cluster_ready(struct cni_req *r, struct netctx *c, const struct cidr *subnet);
+
+/* In a VXLAN cluster, the network of subnet (made already) gets its tunnel
+ * if it is not as a sync makes it: a cluster sync, journaled as `bpfbr
+ * cluster sync` is. 0, or the CNI error (50). */
+int cni_cluster_settle(struct cni_req *r, struct netctx *c, const struct cidr *subnet);
+
 #endif

@@ -213,6 +213,8 @@ int cni_status(struct cni_req *r)
 		goto out;
 	}
 	err = network_ready(r, &c, &state);
+	if (!err && !cni_delegated(r))
+		err = cni_cluster_ready(r, &c, &state.subnet);
 	netstate_free(&state);
 out:
 	netctx_close(&c);

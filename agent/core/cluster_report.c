@@ -4,6 +4,7 @@
 
 #include "cluster_report.h"
 #include "cluster_store.h"
+#include "cluster_tunnel.h"
 #include "nl_owned_route.h"
 
 struct owned {
@@ -28,23 +29,48 @@ static bool there(const struct owned *o, const struct owned_route *want)
 	return false;
 }
 
-/* As a sync would make it: via the node, on the link that holds its address. */
-static const char *node_route(struct netctx *c, const struct owned *o, const struct cluster_node *n)
+/* As a sync would make it: via the node, on the link that holds its address;
+ * in VXLAN mode through the device vx (0: none) from the site's gateway. */
+static const char *node_route(struct netctx *c, const struct owned *o, const struct cluster *cl,
+			      const struct cluster_node *n, int vx, uint32_t src)
 {
 	struct owned_route want = { .dst = n->pod_cidr.addr,
 				    .prefix = n->pod_cidr.prefix,
 				    .gateway = n->addr };
 
+	if (cl->mode == CLUSTER_VXLAN) {
+		want.gateway = 0;
+		want.oif = vx;
+		want.prefsrc = src;
+		return vx && there(o, &want) ? "ok" : "missing";
+	}
 	if (nl_onlink_dev(&c->nl, n->addr, &want.oif))
 		return "not on a link";
 	return there(o, &want) ? "ok" : "missing";
+}
+
+/* {"device", "state": "ok" or why not}; *vx gets the device's ifindex (0: none). */
+static json_t *tunnel_report(struct netctx *c, const struct cluster *cl, int *vx, uint32_t *src)
+{
+	char name[IF_NAMESIZE], why[160];
+	const char *unready = cluster_tunnel_unready(c, cl, why, sizeof(why));
+	struct tunnel_site s;
+	int ifindex;
+
+	cluster_tunnel_name(&c->p, name);
+	ifindex = nl_link_index(&c->nl, name);
+	*vx = ifindex > 0 ? ifindex : 0;
+	*src = !cluster_tunnel_site(c, cl, &s) && s.found ? s.gateway : 0;
+	return json_pack("{s:s, s:s}", "device", name, "state", unready ?: "ok");
 }
 
 json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 {
 	struct owned_route unreach = { .unreachable = true };
 	struct owned *o = NULL;
+	uint32_t src = 0;
 	struct cluster cl;
+	int vx = 0;
 	json_t *out = NULL, *nodes;
 
 	if (cluster_load(&c->p, &cl))
@@ -56,6 +82,8 @@ json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 		goto done;
 	out = cluster_json(&cl);
 	json_object_set_new(out, "mtu", json_integer(ns->mtu));
+	if (cl.mode == CLUSTER_VXLAN)
+		json_object_set_new(out, "tunnel", tunnel_report(c, &cl, &vx, &src));
 	nodes = json_array();
 	for (uint32_t i = 0; i < cl.n_nodes; i++) {
 		const struct cluster_node *cn = &cl.nodes[i];
@@ -64,9 +92,10 @@ json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 
 		json_object_set_new(n, "self", json_boolean(self));
 		json_object_set_new(n, "route",
-				    json_string(self	      ? "local"
-						: !cl.self[0] ? "missing"
-							      : node_route(c, o, cn)));
+				    json_string(self ? "local"
+						: !cl.self[0]
+							? "missing"
+							: node_route(c, o, &cl, cn, vx, src)));
 		json_array_append_new(nodes, n);
 	}
 	json_object_set_new(out, "nodes", nodes);

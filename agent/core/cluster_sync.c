@@ -9,6 +9,7 @@
 #include "cluster_services.h"
 #include "cluster_store.h"
 #include "cluster_sync.h"
+#include "cluster_tunnel.h"
 #include "log.h"
 
 void owned_route_str(struct netctx *c, const struct owned_route *r, char *buf, size_t size)
@@ -22,8 +23,12 @@ void owned_route_str(struct netctx *c, const struct owned_route *r, char *buf, s
 	}
 	if (nl_link_get(&c->nl, NULL, r->oif, &l))
 		snprintf(l.name, sizeof(l.name), "if%d", r->oif);
-	snprintf(buf, size, "%s/%u via %s dev %s", ip_str(r->dst, d), r->prefix,
-		 ip_str(r->gateway, g), l.name);
+	if (!r->gateway)
+		snprintf(buf, size, "%s/%u dev %s%s%s", ip_str(r->dst, d), r->prefix, l.name,
+			 r->prefsrc ? " src " : "", r->prefsrc ? ip_str(r->prefsrc, g) : "");
+	else
+		snprintf(buf, size, "%s/%u via %s dev %s", ip_str(r->dst, d), r->prefix,
+			 ip_str(r->gateway, g), l.name);
 }
 
 void cluster_plan_free(struct cluster_plan *plan)
@@ -56,16 +61,16 @@ static int plan_node(struct netctx *c, const struct cluster_node *n, struct owne
 int cluster_plan(struct netctx *c, const struct cluster *cl, struct cluster_plan *plan)
 {
 	const struct cluster_node *self = cluster_self(cl);
+	struct tunnel_site site = { 0 };
 	int err;
 
 	memset(plan, 0, sizeof(*plan));
 	if (!cl->declared)
 		return 0;
-	if (cl->mode != CLUSTER_DIRECT) {
-		pr_err("cluster mode %s is declared, but this build routes in direct mode only; "
-		       "bpfbr cluster set --mode direct",
-		       cluster_mode_name(cl->mode));
-		return -EOPNOTSUPP;
+	if (cl->mode == CLUSTER_VXLAN) {
+		err = cluster_tunnel_site(c, cl, &site);
+		if (err)
+			return err;
 	}
 	plan->routes = calloc(cl->n_nodes + 1, sizeof(*plan->routes));
 	if (!plan->routes)
@@ -82,6 +87,16 @@ int cluster_plan(struct netctx *c, const struct cluster *cl, struct cluster_plan
 	for (uint32_t i = 0; i < cl->n_nodes; i++) {
 		if (&cl->nodes[i] == self)
 			continue;
+		if (cl->mode == CLUSTER_VXLAN) {
+			/* Through the VXLAN device (its ifindex once the apply made it). */
+			if (site.found)
+				plan->routes[plan->n++] = (struct owned_route){
+					.dst = cl->nodes[i].pod_cidr.addr,
+					.prefix = cl->nodes[i].pod_cidr.prefix,
+					.prefsrc = site.gateway,
+				};
+			continue;
+		}
 		err = plan_node(c, &cl->nodes[i], &plan->routes[plan->n]);
 		if (err) {
 			cluster_plan_free(plan);
@@ -134,16 +149,48 @@ static void note(struct netctx *c, json_t *changes, const char *action, const st
 	json_array_append_new(changes, json_pack("{s:s, s:s}", "action", action, "route", buf));
 }
 
+/* VXLAN mode: plan's routes to the other nodes through the device vx (none
+ * when there is no device), the unreachable one as it is. */
+static int through_tunnel(const struct cluster_plan *plan, int vx, struct cluster_plan *out)
+{
+	out->n = 0;
+	out->routes = calloc(plan->n + 1, sizeof(*out->routes));
+	if (!out->routes)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < plan->n; i++) {
+		if (!plan->routes[i].unreachable && !vx)
+			continue;
+		out->routes[out->n] = plan->routes[i];
+		if (!plan->routes[i].unreachable)
+			out->routes[out->n].oif = vx;
+		out->n++;
+	}
+	return 0;
+}
+
 int cluster_apply(struct netctx *c, const struct cluster *cl, const struct cluster_plan *plan,
 		  json_t *changes)
 {
+	struct cluster_plan tunnelled = { 0 };
 	struct apply a = { .c = c, .plan = plan };
 	char buf[96];
-	int err;
+	int err, vx;
 
+	/* The tunnel first: the routes through it name its device. */
+	err = cluster_tunnel_sync(c, cl, changes, &vx);
+	if (err)
+		return err;
+	if (cl->declared && cl->mode == CLUSTER_VXLAN) {
+		err = through_tunnel(plan, vx, &tunnelled);
+		if (err)
+			return err;
+		a.plan = plan = &tunnelled;
+	}
 	a.present = calloc(plan->n + 1, sizeof(*a.present));
-	if (!a.present)
+	if (!a.present) {
+		free(tunnelled.routes);
 		return -ENOMEM;
+	}
 	err = nl_owned_route_dump(&c->nl, see_owned, &a);
 	for (uint32_t i = 0; !err && i < a.n_stale; i++) {
 		err = nl_owned_route_del(&c->nl, &a.stale[i]);
@@ -166,6 +213,7 @@ int cluster_apply(struct netctx *c, const struct cluster *cl, const struct clust
 	}
 	free(a.present);
 	free(a.stale);
+	free(tunnelled.routes);
 	return err ?: cluster_nomasq_sync(c, cl) ?: cluster_services_sync(c, cl);
 }
 

@@ -2,7 +2,10 @@
 /*
  * The node's datapath for the declared cluster (core layer), in direct
  * mode: a route to every other node's pod CIDR via that node's address,
- * which must be on a link of this node, and an unreachable route for the
+ * which must be on a link of this node; in VXLAN mode: the tunnel
+ * (cluster_tunnel.h) and a route to every other node's pod CIDR through its
+ * device, from the cluster network's gateway address (so that the replies
+ * come back through the tunnel). Both: an unreachable route for the
  * cluster CIDR, so that the range of a node that is gone never leaks out
  * of the default route. The routes are bpfbr's own (nl_owned_route.h):
  * a sync makes them exactly what the declaration says and touches no other

@@ -5,6 +5,8 @@
 #include <bpf/bpf.h>
 
 #include "switchdp.h"
+#include "cluster_store.h"
+#include "cluster_tunnel.h"
 #include "hooks.h"
 #include "pin_layout.h"
 #include "uplink.h"
@@ -44,6 +46,54 @@ int hooks_of_net(struct netctx *c, const struct netstate *state, const struct sw
 	return err;
 }
 
+/* One of the VXLAN device's hooks, when it is there: its link pinned
+ * (TCX), or our legacy filter on the device. */
+static int tunnel_hook(struct netctx *c, const char *ifname, enum uplink_link which, struct hook *h,
+		       hook_fn fn, void *data)
+{
+	int err = pin_uplink_link(&c->p, ifname, which, h->pin, sizeof(h->pin));
+
+	if (err)
+		return err;
+	h->mode = pin_hook_mode(h->pin);
+	if (!pin_present(h->pin) && !hook_live(h->ifindex, h->dir, h->pin, h->mode))
+		return 0;
+	return fn(h, data);
+}
+
+/* The cluster's VXLAN device's, when they run this uplink's programs (the
+ * uplink of the network of this node's pod CIDR). */
+static int tunnel_hooks(struct netctx *c, const char *ifname, const struct uplinkdp *u, hook_fn fn,
+			void *data)
+{
+	char name[IF_NAMESIZE];
+	struct hook h = { .device = name,
+			  .name = HOOK_NAME_TC_INGRESS,
+			  .dir = HOOK_INGRESS,
+			  .prog = u->prog_tunnel_in };
+	struct tunnel_site s = { 0 };
+	struct cluster cl;
+	int err;
+
+	if (u->prog_tunnel_in < 0 || u->prog_tunnel_out < 0 || cluster_load(&c->p, &cl))
+		return 0;
+	err = cl.declared && cl.mode == CLUSTER_VXLAN ? cluster_tunnel_site(c, &cl, &s) : 0;
+	cluster_free(&cl);
+	if (err || !s.found || strcmp(s.uplink, ifname))
+		return err;
+	cluster_tunnel_name(&c->p, name);
+	h.ifindex = nl_link_index(&c->nl, name);
+	if (h.ifindex <= 0)
+		return 0;
+	err = tunnel_hook(c, ifname, UPLINK_LINK_TUNNEL_IN, &h, fn, data);
+	if (err)
+		return err;
+	h.name = HOOK_NAME_TC_EGRESS;
+	h.dir = HOOK_EGRESS;
+	h.prog = u->prog_tunnel_out;
+	return tunnel_hook(c, ifname, UPLINK_LINK_TUNNEL_OUT, &h, fn, data);
+}
+
 int hooks_of_uplink(struct netctx *c, const char *ifname, const struct uplinkdp *u, hook_fn fn,
 		    void *data)
 {
@@ -73,12 +123,14 @@ int hooks_of_uplink(struct netctx *c, const char *ifname, const struct uplinkdp 
 	}
 	if (!err)
 		err = pin_uplink_link(&c->p, ifname, UPLINK_LINK_XDP, h.pin, sizeof(h.pin));
-	if (err || !pin_present(h.pin))
-		return err; /* no XDP on this uplink (a veth, or TC mode) */
-	h.name = HOOK_NAME_XDP;
-	h.mode = ATTACH_TCX;
-	h.prog = u->prog_xdp;
-	return fn(&h, data);
+	/* (No XDP on a veth uplink, or in TC mode.) */
+	if (!err && pin_present(h.pin)) {
+		h.name = HOOK_NAME_XDP;
+		h.mode = ATTACH_TCX;
+		h.prog = u->prog_xdp;
+		err = fn(&h, data);
+	}
+	return err ?: tunnel_hooks(c, ifname, u, fn, data);
 }
 
 static int prog_id(int fd, uint32_t *id)

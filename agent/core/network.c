@@ -10,6 +10,7 @@
 #include "switchdp.h"
 #include "switchdp_maps.h"
 #include "ethtool.h"
+#include "cluster_tunnel.h"
 #include "gateway.h"
 #include "gwallow.h"
 #include "journal.h"
@@ -296,7 +297,7 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	state.subnet = o->subnet;
 	state.gateway = gateway;
 	net6_fill(&state, o);
-	state.mtu = o->mtu ?: DEFAULT_MTU;
+	state.mtu = o->mtu ?: cluster_net_mtu(c, &o->subnet, o->up.ifname, DEFAULT_MTU);
 	state.ageing_s = o->ageing_s ?: BPFBR_DEFAULT_AGEING_S;
 	state.spoofchk = !o->no_spoofchk;
 	state.hairpin = o->hairpin;

@@ -55,6 +55,12 @@ void print_cluster_status(json_t *cl)
 	printf("  cluster %s, mode %s, MTU %lld, unreachable route %s\n", str(cl, "cidr"),
 	       str(cl, "mode"), json_integer_value(json_object_get(cl, "mtu")),
 	       str(cl, "unreachable_route"));
+	if (json_object_get(cl, "tunnel"))
+		printf("    tunnel %s, VNI %lld, UDP port %lld: %s\n",
+		       str(json_object_get(cl, "tunnel"), "device"),
+		       json_integer_value(json_object_get(cl, "vni")),
+		       json_integer_value(json_object_get(cl, "port")),
+		       str(json_object_get(cl, "tunnel"), "state"));
 	json_array_foreach (json_object_get(cl, "nodes"), i, n)
 		printf("    node %-20s %-16s %-18s route %s\n", str(n, "name"), str(n, "address"),
 		       str(n, "pod_cidr"), str(n, "route"));

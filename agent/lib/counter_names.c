@@ -36,6 +36,9 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_PUBLISH_NO_TARGET] = "published_no_target",
 	[BPFBR_DROP_IPV6_RH0] = "ipv6_routing_header_0",
 	[BPFBR_DROP_NAT6_NO_ADDRESS] = "nat6_no_uplink_address",
+	[BPFBR_DROP_TUNNEL_FOREIGN] = "tunnel_foreign_source",
+	[BPFBR_DROP_TUNNEL_NO_NODE] = "tunnel_no_node",
+	[BPFBR_DROP_TUNNEL_NOT_LOCAL] = "tunnel_not_local",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -55,9 +58,10 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_SERVICE] = "to_service_stack",
 	[BPFBR_EV_STACK_REPLY] = "reply_via_stack",
 	[BPFBR_EV_PUBLISHED] = "published_opened",
+	[BPFBR_EV_TUNNELLED] = "tunnelled",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 34 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 19,
+_Static_assert(BPFBR_DROP_MAX == 37 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 20,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

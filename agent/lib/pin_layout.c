@@ -13,11 +13,18 @@ static const char *const uplink_links[] = {
 	[UPLINK_LINK_EGRESS] = "egress",
 	[UPLINK_LINK_INGRESS] = "ingress",
 	[UPLINK_LINK_XDP] = "xdp",
+	[UPLINK_LINK_TUNNEL_IN] = "tunnel_in",
+	[UPLINK_LINK_TUNNEL_OUT] = "tunnel_out",
 };
 
 int pin_subnets(const struct paths *p, char *buf, size_t size)
 {
 	return path_join(buf, size, p->pins, PIN_SUBNETS_NAME);
+}
+
+int pin_tunnel_nodes(const struct paths *p, char *buf, size_t size)
+{
+	return path_join(buf, size, p->pins, PIN_TUNNEL_NODES_NAME);
 }
 
 int pin_net_dir(const struct paths *p, const char *net, char *buf, size_t size)
@@ -69,7 +76,8 @@ int pin_link_port(const char *name, char *ifname, size_t size)
 
 bool pin_is_net_dir(const char *name)
 {
-	return name[0] != '.' && strcmp(name, PIN_UPLINKS_NAME) && strcmp(name, PIN_SUBNETS_NAME);
+	return name[0] != '.' && strcmp(name, PIN_UPLINKS_NAME) && strcmp(name, PIN_SUBNETS_NAME) &&
+	       strcmp(name, PIN_TUNNEL_NODES_NAME);
 }
 
 int pin_uplinks_dir(const struct paths *p, char *buf, size_t size)

@@ -4,6 +4,7 @@
  * ABI between builds (`bpfbr upgrade` reopens pins made by an older build),
  * so a path here never changes; tests/unit/test_pin_layout.c holds them.
  *   PINS/subnets                       every network's subnet (one map)
+ *   PINS/tunnel_nodes                  a VXLAN cluster's other nodes (one map)
  *   PINS/NET/                          a network's datapath (switchdp.h)
  *   PINS/NET/links/IF                  a port's TC ingress link (TCX only)
  *   PINS/NET/links/IF_xdp              a port's XDP link (XDP mode)
@@ -11,6 +12,8 @@
  *   PINS/uplinks/IF/links/egress       its TC links (TCX only), and its XDP
  *   PINS/uplinks/IF/links/ingress      link (XDP mode, not on a veth)
  *   PINS/uplinks/IF/links/xdp
+ *   PINS/uplinks/IF/links/tunnel_in    the hooks of the cluster's VXLAN device
+ *   PINS/uplinks/IF/links/tunnel_out   (TCX only), which leaves through IF
  *   DIR/PIN_next                       a program or link staged by an upgrade
  * PINS is paths.pins (ROOT/sys/fs/bpf/bpfbr). Every function builds its path
  * into buf: 0, or -ENAMETOOLONG when it does not fit.
@@ -26,9 +29,13 @@
 
 #define PIN_SUBNETS_NAME "subnets"
 /* The subnets map as a network's datapath names it, from its directory. */
-#define PIN_SUBNETS_FROM_NET "../" PIN_SUBNETS_NAME
-#define PIN_UPLINKS_NAME     "uplinks"
-#define PIN_LINKS_NAME	     "links"
+#define PIN_SUBNETS_FROM_NET  "../" PIN_SUBNETS_NAME
+#define PIN_TUNNEL_NODES_NAME "tunnel_nodes"
+/* The tunnel_nodes map as a network's datapath and an uplink's name it. */
+#define PIN_TUNNEL_NODES_FROM_NET    "../" PIN_TUNNEL_NODES_NAME
+#define PIN_TUNNEL_NODES_FROM_UPLINK "../../" PIN_TUNNEL_NODES_NAME
+#define PIN_UPLINKS_NAME	     "uplinks"
+#define PIN_LINKS_NAME		     "links"
 /* The monitor's maps (include/bpfbr/monitor.h), under a network's directory
  * and an uplink's alike. */
 #define PIN_MONITOR_EVENTS   "monitor_events"
@@ -42,9 +49,12 @@ enum uplink_link {
 	UPLINK_LINK_EGRESS,
 	UPLINK_LINK_INGRESS,
 	UPLINK_LINK_XDP,
+	UPLINK_LINK_TUNNEL_IN,
+	UPLINK_LINK_TUNNEL_OUT,
 };
 
 int pin_subnets(const struct paths *p, char *buf, size_t size);
+int pin_tunnel_nodes(const struct paths *p, char *buf, size_t size);
 int pin_net_dir(const struct paths *p, const char *net, char *buf, size_t size);
 int pin_net_links_dir(const struct paths *p, const char *net, char *buf, size_t size);
 int pin_port_link(const struct paths *p, const char *net, const char *ifname, char *buf,
@@ -53,7 +63,8 @@ int pin_port_xdp(const struct paths *p, const char *net, const char *ifname, cha
 		 size_t size);
 /* The port a name under NET/links/ pins a link of (IF for IF and IF_xdp). */
 int pin_link_port(const char *name, char *ifname, size_t size);
-/* Whether a name under PINS is a network's directory (not uplinks/, subnets). */
+/* Whether a name under PINS is a network's directory (not uplinks/, subnets,
+ * tunnel_nodes). */
 bool pin_is_net_dir(const char *name);
 
 int pin_uplinks_dir(const struct paths *p, char *buf, size_t size);

@@ -464,6 +464,9 @@ static int cb_route(const struct nlmsghdr *nlh, void *data)
 		case RTA_OIF:
 			r.oif = (int)mnl_attr_get_u32(a);
 			break;
+		case RTA_PREFSRC:
+			r.prefsrc = mnl_attr_get_u32(a);
+			break;
 		case RTA_PRIORITY:
 			r.priority = mnl_attr_get_u32(a);
 			break;

@@ -82,6 +82,7 @@ struct nl_route {
 	uint8_t prefix;
 	uint32_t gateway; /* 0: none */
 	int oif;
+	uint32_t prefsrc; /* 0: none */
 	uint32_t priority;
 	uint8_t type;	  /* RTN_UNICAST, RTN_UNREACHABLE, ... */
 	uint8_t protocol; /* RTPROT_KERNEL, RTPROT_BOOT, ... */

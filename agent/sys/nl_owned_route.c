@@ -20,7 +20,8 @@ static int cb_owned(const struct nl_route *r, void *data)
 				 .prefix = r->prefix,
 				 .unreachable = r->type == RTN_UNREACHABLE,
 				 .gateway = r->gateway,
-				 .oif = r->oif };
+				 .oif = r->oif,
+				 .prefsrc = r->prefsrc };
 
 	return r->protocol == RTPROT_BPFBR ? d->cb(&o, d->data) : 0;
 }
@@ -45,13 +46,16 @@ static int route_msg(struct nl *nl, const struct owned_route *r, uint16_t type, 
 	rtm->rtm_dst_len = r->prefix;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_BPFBR;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_scope = r->unreachable || r->gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = r->unreachable ? RTN_UNREACHABLE : RTN_UNICAST;
 	if (r->prefix)
 		mnl_attr_put_u32(nlh, RTA_DST, r->dst);
 	if (!r->unreachable) {
-		mnl_attr_put_u32(nlh, RTA_GATEWAY, r->gateway);
+		if (r->gateway)
+			mnl_attr_put_u32(nlh, RTA_GATEWAY, r->gateway);
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
+		if (r->prefsrc)
+			mnl_attr_put_u32(nlh, RTA_PREFSRC, r->prefsrc);
 	}
 	return nl_talk(nl, nlh, NULL, NULL);
 }
@@ -70,7 +74,8 @@ bool owned_route_same(const struct owned_route *a, const struct owned_route *b)
 {
 	if (a->dst != b->dst || a->prefix != b->prefix || a->unreachable != b->unreachable)
 		return false;
-	return a->unreachable || (a->gateway == b->gateway && a->oif == b->oif);
+	return a->unreachable ||
+	       (a->gateway == b->gateway && a->oif == b->oif && a->prefsrc == b->prefsrc);
 }
 
 struct onlink {

@@ -19,8 +19,9 @@ struct owned_route {
 	uint32_t dst; /* network order */
 	uint8_t prefix;
 	bool unreachable; /* else unicast via gateway on oif */
-	uint32_t gateway;
+	uint32_t gateway; /* 0: directly on oif (scope link) */
 	int oif;
+	uint32_t prefsrc; /* the node's source address for it; 0: the kernel's choice */
 };
 
 typedef int (*owned_route_cb)(const struct owned_route *r, void *data);

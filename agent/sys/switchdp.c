@@ -45,6 +45,7 @@ static const struct pin_spec switchdp_pins[] = {
 	SPEC_ADDED(PIN_INBOUND6, "bpfbr_inbound6", inbound6),
 	SPEC_ADDED(PIN_SERVICES, "bpfbr_services", services),
 	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
+	SPEC_ADDED(PIN_TUNNEL_NODES_FROM_NET, "bpfbr_tunnel_nodes", tunnel_nodes),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };

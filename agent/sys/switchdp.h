@@ -44,6 +44,7 @@ struct switchdp {
 	int inbound6;
 	int services; /* -1 in a datapath an older build pinned */
 	int subnets;
+	int tunnel_nodes; /* -1 in a datapath an older build pinned */
 	int prog_port;
 	int prog_port_xdp;
 };

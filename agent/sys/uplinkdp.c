@@ -25,6 +25,12 @@
 		pin, name, false, offsetof(struct uplinkdp, field), true \
 	}
 
+/* A program a later build added: its pin appears with `bpfbr upgrade`. */
+#define SPEC_ADDED_PROG(pin, name, field)                               \
+	{                                                               \
+		pin, name, true, offsetof(struct uplinkdp, field), true \
+	}
+
 static const struct pin_spec up_pins[] = {
 	SPEC(UPDP_PIN_CONFIG, "nat_config", false, config),
 	SPEC(UPDP_PIN_ENDPOINTS, "nat_endpoints", false, endpoints),
@@ -55,6 +61,9 @@ static const struct pin_spec up_pins[] = {
 	SPEC("prog_uplink_in", "bpfbr_uplink_in", true, prog_in),
 	SPEC("prog_nat_sweep", "bpfbr_nat_sweep", true, prog_sweep),
 	SPEC("prog_uplink_xdp", "bpfbr_uplink_xdp", true, prog_xdp),
+	SPEC_ADDED(PIN_TUNNEL_NODES_FROM_UPLINK, "bpfbr_tunnel_nodes", tunnel_nodes),
+	SPEC_ADDED_PROG("prog_tunnel_in", "bpfbr_tunnel_in", prog_tunnel_in),
+	SPEC_ADDED_PROG("prog_tunnel_out", "bpfbr_tunnel_out", prog_tunnel_out),
 };
 #define N_PINS (sizeof(up_pins) / sizeof(up_pins[0]))
 

@@ -14,6 +14,7 @@
 #include "guard.h"
 #include "inbound.h"
 #include "rewrite.h"
+#include "tunnel_route.h"
 
 #define AF_INET 2
 
@@ -106,10 +107,12 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 	 * uplink, IPv4 options (source routes it drops by default, record route
 	 * and timestamps it fills in). */
 	if (!(cfg->flags & BPFBR_NET_ROUTE_FAST) || p.ttl <= 1 ||
-	    fib.ifindex != cfg->uplink_ifindex || p.l4_off != p.l3_off + sizeof(struct iphdr))
+	    p.l4_off != p.l3_off + sizeof(struct iphdr))
 		return TC_ACT_OK;
 	if (inbound)
 		return TC_ACT_OK;
+	if (fib.ifindex != cfg->uplink_ifindex) /* another node's pods (VXLAN), or the stack's */
+		return tunnel_route(skb, &p, &fib, rc);
 	/* Too big for the uplink, counting each GSO segment (the lookup's own
 	 * check lets GSO packets through, and none is made without a neighbour):
 	 * the stack fragments it or sends "fragmentation needed", as a router. */

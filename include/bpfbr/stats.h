@@ -45,6 +45,9 @@ enum bpfbr_drop {
 	BPFBR_DROP_PUBLISH_NO_TARGET, /* to a published port whose container is not an endpoint */
 	BPFBR_DROP_IPV6_RH0,	      /* IPv6 with a routing header of type 0 (RFC 5095) */
 	BPFBR_DROP_NAT6_NO_ADDRESS,   /* NAT66 without an IPv6 address on the uplink to use */
+	BPFBR_DROP_TUNNEL_FOREIGN,    /* decapsulated, but not from the node owning its source */
+	BPFBR_DROP_TUNNEL_NO_NODE,    /* for the VXLAN device, but no node owns its destination */
+	BPFBR_DROP_TUNNEL_NOT_LOCAL,  /* decapsulated, but not for this node's pod CIDR */
 	BPFBR_DROP_MAX,
 };
 
@@ -81,6 +84,7 @@ enum bpfbr_event {
 	BPFBR_EV_SERVICE,     /* for a service CIDR: left to the node's stack (kube-proxy) */
 	BPFBR_EV_STACK_REPLY, /* a reply to a flow the stack translated, sent back through it */
 	BPFBR_EV_PUBLISHED,   /* a connection to a published port opened a flow */
+	BPFBR_EV_TUNNELLED,   /* a pod's packet sent to another node through the VXLAN device */
 	BPFBR_EVENT_END,
 };
 

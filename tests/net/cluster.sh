@@ -50,8 +50,9 @@ test_cluster_set_keeps_what_is_not_given() {
 	[ "$(bpfbr -j cluster show | jq -c '[.cidr, .mode, .vni, .port, .self]')" = \
 		'["10.244.0.0/16","direct",42,8472,"n1"]' ] ||
 		fail "after the change: $(bpfbr -j cluster show | jq -c .)" || return 1
-	refused "mode vxlan (not in this build)" "vxlan" "direct" -- \
-		bpfbr cluster set --mode vxlan || return 1
+	check "cluster set --mode vxlan" bpfbr cluster set --mode vxlan || return 1
+	[ "$(bpfbr -j cluster show | jq -c '[.mode, .vni, .port]')" = '["vxlan",42,8472]' ] ||
+		fail "after --mode vxlan: $(bpfbr -j cluster show | jq -c .)" || return 1
 	refused "mode bgp" "--mode" "bgp" -- bpfbr cluster set --mode bgp || return 1
 	refused "VNI 0" "--vni" -- bpfbr cluster set --vni 0 || return 1
 	refused "a CIDR with host bits" "10.244.0.1/16" -- bpfbr cluster set --cidr 10.244.0.1/16 ||

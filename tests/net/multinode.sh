@@ -7,9 +7,6 @@
 # masqueraded, and a node that goes takes its range with it.
 . "$(dirname "$0")/multinode/lib.sh"
 
-events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
-uplink_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
-
 three_nodes_with_pods() {
 	mn_cluster 3 || return
 	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3
@@ -263,19 +260,6 @@ routes_as_declared() {
 	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
 		then "unreachable \(.dst)" else "\(.dst) via \(.gateway) dev \(.dev)" end' | sort)
 	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"
-}
-
-# kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
-# nI, run to the end under strace, that changes something outside it (a
-# rename, a netlink message, an unlink): the points where a kill leaves
-# something half done.
-kill_points() {
-	local i=$1 tr=$ROOT/kill.trace
-	shift
-	timeout 60 nsenter --net="/run/netns/$(ct "n$i")" strace -f -qq -o "$tr" "$BPFBR_BIN" \
-		--root "$ROOT/n$i" "$@" >/dev/null 2>&1 || return 1
-	sed -n 's/^[0-9 ]*\(rename\|renameat2\|sendto\|sendmsg\|unlink\|unlinkat\)(.*/\1/p' "$tr" |
-		awk '{ n[$1]++; print $1 ":" n[$1] }'
 }
 
 # A cluster change killed at any of its points: the next command (bpfbr gc)

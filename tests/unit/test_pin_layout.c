@@ -57,8 +57,12 @@ TEST(uplink_pins)
 	ASSERT_STREQ(buf, "/tmp/r/sys/fs/bpf/bpfbr/uplinks/eth0/links/ingress", "ingress");
 	ASSERT_OK(pin_uplink_link(&p, "eth0", UPLINK_LINK_XDP, buf, sizeof(buf)), "xdp");
 	ASSERT_STREQ(buf, "/tmp/r/sys/fs/bpf/bpfbr/uplinks/eth0/links/xdp", "xdp");
-	ASSERT_EQ(pin_uplink_link(&p, "eth0", (enum uplink_link)3, buf, sizeof(buf)), -EINVAL,
-		  "no fourth uplink link");
+	ASSERT_OK(pin_uplink_link(&p, "eth0", UPLINK_LINK_TUNNEL_IN, buf, sizeof(buf)), "tun in");
+	ASSERT_STREQ(buf, "/tmp/r/sys/fs/bpf/bpfbr/uplinks/eth0/links/tunnel_in", "tunnel in");
+	ASSERT_OK(pin_uplink_link(&p, "eth0", UPLINK_LINK_TUNNEL_OUT, buf, sizeof(buf)), "tun out");
+	ASSERT_STREQ(buf, "/tmp/r/sys/fs/bpf/bpfbr/uplinks/eth0/links/tunnel_out", "tunnel out");
+	ASSERT_EQ(pin_uplink_link(&p, "eth0", (enum uplink_link)5, buf, sizeof(buf)), -EINVAL,
+		  "no sixth uplink link");
 }
 
 TEST(root_is_slash)
@@ -74,6 +78,8 @@ TEST(root_is_slash)
 	ASSERT_STREQ(buf, "/sys/fs/bpf/bpfbr/uplinks/eth0/links/xdp", "uplink xdp");
 	ASSERT_OK(pin_subnets(&p, buf, sizeof(buf)), "subnets");
 	ASSERT_STREQ(buf, "/sys/fs/bpf/bpfbr/subnets", "subnets");
+	ASSERT_OK(pin_tunnel_nodes(&p, buf, sizeof(buf)), "tunnel nodes");
+	ASSERT_STREQ(buf, "/sys/fs/bpf/bpfbr/tunnel_nodes", "tunnel nodes");
 }
 
 TEST(staged_pins)
@@ -101,6 +107,7 @@ TEST(link_names_name_their_port)
 	ASSERT_TRUE(pin_is_net_dir("demo"), "a network");
 	ASSERT_FALSE(pin_is_net_dir("uplinks"), "uplinks");
 	ASSERT_FALSE(pin_is_net_dir("subnets"), "subnets");
+	ASSERT_FALSE(pin_is_net_dir("tunnel_nodes"), "tunnel_nodes");
 	ASSERT_FALSE(pin_is_net_dir(".."), "dot entries");
 }
 

@@ -15,6 +15,9 @@ CLUSTER_CIDR=10.244.0.0/16
 ROUTER_IP=192.0.2.254
 EXT_IP=198.51.100.2
 NODES_D=""
+# What `cluster set` is given besides the CIDR and the node's name (a file
+# of VXLAN tests sets "--mode vxlan --vni …").
+MN_CLUSTER_OPTS=${MN_CLUSTER_OPTS:-}
 
 # bn I ARGS…: bpfbr on node nI, under its own root (the suite's mode applies).
 bn() {
@@ -67,7 +70,7 @@ mn_declare() {
 }
 
 # mn_node I: node nI on the fabric with its root, declared in the directory;
-# its cluster is set and its pod network made.
+# its cluster is set and its pod network made (unless MN_NO_NET is set).
 mn_node() {
 	local i=$1
 	ns_new "n$i" || return 1
@@ -79,8 +82,10 @@ mn_node() {
 	onn "$i" ip addr add "192.0.2.$i/24" dev eth0 && onn "$i" ip link set eth0 up &&
 		onn "$i" ip route add default via "$ROUTER_IP" || return 1
 	mn_declare "$i"
-	check "n$i: cluster set" bn "$i" cluster set --cidr "$CLUSTER_CIDR" --self "n$i" ||
-		return 1
+	# shellcheck disable=SC2086 # (MN_CLUSTER_OPTS: words)
+	check "n$i: cluster set" bn "$i" cluster set --cidr "$CLUSTER_CIDR" --self "n$i" \
+		${MN_CLUSTER_OPTS:-} || return 1
+	[ -z "${MN_NO_NET:-}" ] || return 0 # (its pod network made by a CNI ADD)
 	check "n$i: net create pod" bn "$i" net create pod --subnet "10.244.$i.0/24" \
 		--uplink eth0 --masquerade || return 1
 }
@@ -133,4 +138,19 @@ expect_peer() {
 	local got
 	got=$(peer_seen "$1" "$2" "$3" "$4")
 	[ "$got" = "$5" ] || fail "$2 from $1 to $3:$4 was seen as '$got', not $5"
+}
+events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
+uplink_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
+
+# kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
+# nI, run to the end under strace, that changes something outside it (a
+# rename, a netlink message, an unlink): the points where a kill leaves
+# something half done.
+kill_points() {
+	local i=$1 tr=$ROOT/kill.trace
+	shift
+	timeout 60 nsenter --net="/run/netns/$(ct "n$i")" strace -f -qq -o "$tr" "$BPFBR_BIN" \
+		--root "$ROOT/n$i" "$@" >/dev/null 2>&1 || return 1
+	sed -n 's/^[0-9 ]*\(rename\|renameat2\|sendto\|sendmsg\|unlink\|unlinkat\)(.*/\1/p' "$tr" |
+		awk '{ n[$1]++; print $1 ":" n[$1] }'
 }
