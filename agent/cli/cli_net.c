@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "cluster_settle.h"
 #include "cli_dual.h"
 #include "elide.h"
 #include "log.h"
@@ -81,6 +82,20 @@ static int created(struct netctx *c, const char *name, bool json)
 			     (long long)json_integer_value(json_object_get(o, "mtu")));
 	netstate_free(&ns);
 	return o ? 0 : -ENOMEM;
+}
+
+/* The pod network of a VXLAN cluster just made: its tunnel now (a cluster
+ * sync), as the CNI ADD that makes one does. The network stays either way;
+ * what failed is said, with the command that finishes it. */
+static void settle(struct netctx *c, const struct net_opts *o)
+{
+	char why[160] = "";
+	int err = cluster_settle(c, &o->subnet, why, sizeof(why));
+
+	if (err)
+		pr_warn("network %s is made, but its VXLAN tunnel is not (%s: %s); run bpfbr "
+			"cluster sync",
+			o->name, why, strerror(-err));
 }
 
 static int run_net_create(struct cli *cli)
@@ -168,6 +183,8 @@ static int run_net_create(struct cli *cli)
 	if (err)
 		return err;
 	err = net_create(&c, &o);
+	if (!err)
+		settle(&c, &o);
 	if (!err)
 		err = created(&c, o.name, cli->json);
 	netctx_close(&c);

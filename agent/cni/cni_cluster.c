@@ -4,11 +4,10 @@
 #include <string.h>
 
 #include "cluster.h"
+#include "cluster_settle.h"
 #include "cluster_store.h"
-#include "cluster_sync.h"
 #include "cluster_tunnel.h"
 #include "cni_cluster.h"
-#include "journal.h"
 
 static bool inside(const struct cidr *outer, const struct cidr *inner)
 {
@@ -72,31 +71,11 @@ int cni_cluster_ready(struct cni_req *r, struct netctx *c, const struct cidr *su
 			r->conf.name, why);
 }
 
-static int resync(struct journal *j, void *arg)
-{
-	json_t *changes = json_array();
-	int err = cluster_sync(arg, changes);
-
-	(void)j;
-	json_decref(changes);
-	return err;
-}
-
 int cni_cluster_settle(struct cni_req *r, struct netctx *c, const struct cidr *subnet)
 {
-	const char *why = NULL;
-	struct cluster cl;
-	char buf[160];
-	int err;
+	char why[160] = "";
+	int err = cluster_settle(c, subnet, why, sizeof(why));
 
-	if (cluster_load(&c->p, &cl))
-		return 0;
-	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
-		why = cluster_tunnel_unready(c, &cl, buf, sizeof(buf));
-	cluster_free(&cl);
-	if (!why)
-		return 0;
-	err = journal_run(&c->p, JOURNAL_OP_CLUSTER, JOURNAL_NET_ALL, resync, c);
 	if (err)
 		return cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
 				"the VXLAN tunnel of network %s cannot be made (%s): %s",

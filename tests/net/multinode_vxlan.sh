@@ -337,6 +337,21 @@ test_cni_add_makes_the_network_and_its_tunnel() {
 	expect_peer p1 tcp 10.244.2.2 7050 10.244.1.2
 }
 
+# The README's order on the command line: the cluster and its nodes first,
+# then `net create` of the pod network, which makes the tunnel at once (as a
+# CNI ADD does); nothing waits for the next sync.
+test_net_create_after_the_nodes_makes_the_tunnel() {
+	mn_fabric && mn_node 1 && MN_NO_NET=1 mn_node 2 && mn_sync || return 1
+	[ -z "$(vx 2)" ] || fail "n2 made a tunnel before it had a pod network" || return 1
+	check "n2: net create pod" bn 2 net create pod --subnet 10.244.2.0/24 --uplink eth0 \
+		--masquerade || return 1
+	[ -n "$(vx 2)" ] || fail "net create made no tunnel: $(bn 2 status pod | grep -i tunnel)" ||
+		return 1
+	mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	ping_ok p2 10.244.1.2 && ping_ok p1 10.244.2.2 ||
+		fail "the pods do not reach each other through the tunnel"
+}
+
 # Without its VXLAN device the node is not ready for pods (CNI code 50),
 # and says why; a sync makes it ready again.
 test_status_is_not_ready_without_the_tunnel() {

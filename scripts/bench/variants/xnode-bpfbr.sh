@@ -15,6 +15,7 @@ VARIANT_DESC="two nodes, bpfbr direct mode (fast path out, delivery into the pod
 VARIANT_NAT=0
 VARIANT_BASELINE=xnode-hostgw
 BPFBR_EXTRA_ROOTS="${BENCH_RUN_DIR:-}/$VARIANT-root-b"
+XNODE_MODE=(--mode direct) # xnode-bpfbr-vxlan: --mode vxlan
 
 # bbm ARGS...: bpfbr on node B, under its own root.
 bbm() {
@@ -24,7 +25,7 @@ bbm() {
 
 # xnode_declare BPFBR-FN SELF: the cluster as node SELF declares it.
 xnode_declare() {
-	"$1" cluster set --cidr "$XNODE_CIDR" --self "$2" >/dev/null
+	"$1" cluster set --cidr "$XNODE_CIDR" --self "$2" "${XNODE_MODE[@]}" >/dev/null
 	"$1" node add a --address "$XNODE_A_ADDR" --pod-cidr "$SUBNET" >/dev/null
 	"$1" node add b --address "$XNODE_B_ADDR" --pod-cidr "$XNODE_B_NET" >/dev/null
 }
