@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vm: yes
+# vm: tc
 # netkit ports (issue 20). Where the kernel makes netkit devices (6.7+ with
 # CONFIG_NETKIT: the 6.12 VM), --device auto gives a TC network's containers
 # netkit pairs and the chapter works on them: containers reach each other and
@@ -75,13 +75,16 @@ test_netkit_chapter() {
 	wait
 	src=$(awk '/ICMP echo request/ {print $3; exit}' "$ROOT/ext.cap")
 	[ "$src" = "$UP_IP" ] || fail "external host saw source '$src', expected the uplink $UP_IP" || return 1
-	# Anti-spoofing: c1 sending as an address that is not its own, to c2.
+	# Anti-spoofing: c1 sending as an address that is not its own, to c2. On
+	# netkit the switch runs in c1's own send, so each drop fails that send
+	# with ENOBUFS, which hostile.py retries: at least 5 drops, not exactly 5.
 	before=$(ip_spoof_drops)
 	on c1 "$PY" "$TOOL" udp eth0 "$(on c2 cat /sys/class/net/eth0/address)" \
 		"$(on c1 cat /sys/class/net/eth0/address)" 10.40.0.99 10.40.0.3 9999 --count 5 >/dev/null ||
 		fail "hostile.py failed" || return 1
 	after=$(ip_spoof_drops)
-	[ "$((after - before))" = 5 ] || fail "drops.ip_spoof went from $before to $after, 5 expected" || return 1
+	[ "$((after - before))" -ge 5 ] || fail "drops.ip_spoof went from $before to $after, 5 or more expected" ||
+		return 1
 	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
 	ping_ok c2 "$EXT_IP" || fail "c2 lost the external host after c1's detach" || return 1
 	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
