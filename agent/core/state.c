@@ -149,7 +149,11 @@ static json_t *net_to_json(const struct netstate *state)
 	     json_object_set_new(root, "last_ip", json_string(ip_str(state->last_ip, gw))) ||
 	     json_object_set_new(root, "dns", dns_to_json(&state->dns)) ||
 	     json_object_set_new(root, "gateway_allow", json_string(state->gateway_allow)) ||
-	     json_object_set_new(root, "device", json_string(port_device_name(state->device))) ||
+	     /* A state never resolved (DEVICE_AUTO) is veth's, as older files are. */
+	     json_object_set_new(
+		     root, "device",
+		     json_string(port_device_name(state->device == DEVICE_NETKIT ? DEVICE_NETKIT
+										 : DEVICE_VETH))) ||
 	     json_object_set_new(root, "node_netns_cookie",
 				 json_integer((json_int_t)state->node_netns_cookie)) ||
 	     (state->uplink_fwd_before >= 0 &&
