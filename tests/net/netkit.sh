@@ -4,7 +4,8 @@
 # CONFIG_NETKIT: the 6.12 VM), --device auto gives a TC network's containers
 # netkit pairs and the chapter works on them: containers reach each other and
 # the gateway, the external host sees the masqueraded address, a spoofed
-# source is dropped, and detach and delete leave nothing. Where it does not
+# source is dropped, upgrade swaps the program behind a netkit link in place,
+# and detach and delete leave nothing. Where it does not
 # (this host, the 6.1 VM), auto gives veth and --device netkit is refused.
 # netkit runs no XDP programs: an XDP network gets veth, and --device netkit
 # with --mode xdp is refused.
@@ -54,10 +55,15 @@ test_netkit_with_xdp_refused() {
 	[ "$(bpfbr -j net list | jq length)" = 0 ] || fail "a network was left" || return 1
 }
 
+# port_hook IP: "LINK-ID PROG-ID" of the netkit hook of the port with that address.
+port_hook() {
+	bpfbr -j status demo | jq -r --arg ip "$1" '.[0].ports[] | select(.ip == $ip) | .hook |
+		select(.mode == "netkit" and .attached) | "\(.link_id) \(.prog_id)"'
+}
 ip_spoof_drops() { bpfbr -j status demo | jq -r '.[0].drops.ip_spoof // "missing"'; }
 
 test_netkit_chapter() {
-	local src before after
+	local src before after hook
 	kernel_has_netkit || { skip "no netkit in kernel $(uname -r)"; return; }
 	[ "${BPFBR_TEST_MODE:-tc}" = tc ] || { skip "netkit runs no XDP programs (see test_netkit_with_xdp_refused)"; return; }
 	ext_host || fail "cannot build the external host" || return 1
@@ -85,6 +91,12 @@ test_netkit_chapter() {
 	after=$(ip_spoof_drops)
 	[ "$((after - before))" -ge 5 ] || fail "drops.ip_spoof went from $before to $after, 5 or more expected" ||
 		return 1
+	# upgrade swaps the program behind c1's netkit link in place: same link, new program.
+	hook=$(port_hook 10.40.0.2)
+	check "upgrade" bpfbr upgrade || return 1
+	[ "$(port_hook 10.40.0.2 | cut -d' ' -f1)" = "${hook% *}" ] && [ "$(port_hook 10.40.0.2)" != "$hook" ] ||
+		fail "c1's netkit link and program were '$hook', after the upgrade '$(port_hook 10.40.0.2)'" || return 1
+	ping_ok c1 10.40.0.3 || fail "c1 cannot ping c2 after the upgrade" || return 1
 	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
 	ping_ok c2 "$EXT_IP" || fail "c2 lost the external host after c1's detach" || return 1
 	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
