@@ -14,9 +14,9 @@
 PY=${PYTHON:-/usr/bin/python3}
 TOOL=$(cd "$(dirname "$0")" && pwd)/tools/hostile.py
 
-kernel_has_netkit() {
-	[ "$(bpfbr -j version | jq -r '.kernel_features[] | select(.name == "netkit") | .found')" = true ]
-}
+# What `bpfbr version` finds, probed once for the file (a probe is slow under emulation).
+NETKIT_FOUND=$("$BPFBR_BIN" -j version | jq -r '.kernel_features[] | select(.name == "netkit") | .found')
+kernel_has_netkit() { [ "$NETKIT_FOUND" = true ]; }
 
 test_device_auto_follows_kernel() {
 	local want=veth got
