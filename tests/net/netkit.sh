@@ -18,18 +18,26 @@ TOOL=$(cd "$(dirname "$0")" && pwd)/tools/hostile.py
 NETKIT_FOUND=$("$BPFBR_BIN" -j version | jq -r '.kernel_features[] | select(.name == "netkit") | .found')
 kernel_has_netkit() { [ "$NETKIT_FOUND" = true ]; }
 
+# where_netkit: a TC network on a kernel with netkit (netkit_chapter's ground).
+where_netkit() { kernel_has_netkit && [ "${BPFBR_TEST_MODE:-tc}" = tc ]; }
+
+# A network's device, its ports' and the container's interface say it.
+device_is() {
+	local got
+	got=$(bpfbr -j status demo | jq -r '[.[0].device, (.[0].ports[] | .device)] | join(" ")')
+	[ "$got" = "$1 veth $1" ] ||
+		fail "kernel $(uname -r), mode ${BPFBR_TEST_MODE:-tc}: network, gateway port, c1's port are '$got', expected '$1 veth $1'" ||
+		return 1
+	on c1 ip -d link show eth0 | grep -qw "$1" || fail "c1's eth0 is no $1: $(on c1 ip -d link show eth0)" ||
+		return 1
+	bpfbr status demo | grep -q "  device $1  " || fail "status does not say device $1"
+}
+
 test_device_auto_follows_kernel() {
-	local want=veth got
-	kernel_has_netkit && [ "${BPFBR_TEST_MODE:-tc}" = tc ] && want=netkit
+	where_netkit && { skip "netkit_chapter creates its network with auto here"; return; }
 	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns || return 1
-	got=$(bpfbr -j status demo | jq -r '[.[0].device, (.[0].ports[] | .device)] | join(" ")')
-	[ "$got" = "$want veth $want" ] ||
-		fail "kernel $(uname -r), mode ${BPFBR_TEST_MODE:-tc}: network, gateway port, c1's port are '$got', expected '$want veth $want'" ||
-		return 1
-	on c1 ip -d link show eth0 | grep -qw "$want" || fail "c1's eth0 is no $want: $(on c1 ip -d link show eth0)" ||
-		return 1
-	bpfbr status demo | grep -q "  device $want  " || fail "status does not say device $want" || return 1
+	device_is veth
 }
 
 test_device_netkit_refused_where_missing() {
@@ -67,11 +75,11 @@ test_netkit_chapter() {
 	kernel_has_netkit || { skip "no netkit in kernel $(uname -r)"; return; }
 	[ "${BPFBR_TEST_MODE:-tc}" = tc ] || { skip "netkit runs no XDP programs (see test_netkit_with_xdp_refused)"; return; }
 	ext_host || fail "cannot build the external host" || return 1
-	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 --uplink up0 --masquerade --device netkit ||
-		return 1
+	# --device auto (the default) picks netkit on this kernel.
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 --uplink up0 --masquerade || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
 	check "attach c2" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 || return 1
-	on c1 ip -d link show eth0 | grep -qw netkit || fail "c1's eth0 is no netkit device" || return 1
+	device_is netkit || return 1
 	ping_ok c1 10.40.0.3 || fail "c1 cannot ping c2" || return 1
 	ping_ok c2 10.40.0.2 || fail "c2 cannot ping c1" || return 1
 	ping_ok c1 10.40.0.1 || fail "c1 cannot ping the gateway" || return 1
@@ -83,13 +91,13 @@ test_netkit_chapter() {
 	[ "$src" = "$UP_IP" ] || fail "external host saw source '$src', expected the uplink $UP_IP" || return 1
 	# Anti-spoofing: c1 sending as an address that is not its own, to c2. On
 	# netkit the switch runs in c1's own send, so each drop fails that send
-	# with ENOBUFS, which hostile.py retries: at least 5 drops, not exactly 5.
+	# with ENOBUFS, which hostile.py retries (up to 1000 times): one or more drops.
 	before=$(ip_spoof_drops)
 	on c1 "$PY" "$TOOL" udp eth0 "$(on c2 cat /sys/class/net/eth0/address)" \
-		"$(on c1 cat /sys/class/net/eth0/address)" 10.40.0.99 10.40.0.3 9999 --count 5 >/dev/null ||
+		"$(on c1 cat /sys/class/net/eth0/address)" 10.40.0.99 10.40.0.3 9999 --count 1 >/dev/null ||
 		fail "hostile.py failed" || return 1
 	after=$(ip_spoof_drops)
-	[ "$((after - before))" -ge 5 ] || fail "drops.ip_spoof went from $before to $after, 5 or more expected" ||
+	[ "$((after - before))" -ge 1 ] || fail "drops.ip_spoof went from $before to $after, 1 or more expected" ||
 		return 1
 	# upgrade swaps the program behind c1's netkit link in place: same link, new program.
 	hook=$(port_hook 10.40.0.2)
