@@ -21,12 +21,13 @@ kernel_has_netkit() { [ "$NETKIT_FOUND" = true ]; }
 # where_netkit: a TC network on a kernel with netkit (netkit_chapter's ground).
 where_netkit() { kernel_has_netkit && [ "${BPFBR_TEST_MODE:-tc}" = tc ]; }
 
-# A network's device, its ports' and the container's interface say it.
+# The network's device, its ports' (the gateway's is a veth) and c1's interface say $1.
 device_is() {
 	local got
-	got=$(bpfbr -j status demo | jq -r '[.[0].device, (.[0].ports[] | .device)] | join(" ")')
+	got=$(bpfbr -j status demo |
+		jq -r '.[0] | [.device, .ports[0].device, ([.ports[1:][].device] | unique | join(","))] | join(" ")')
 	[ "$got" = "$1 veth $1" ] ||
-		fail "kernel $(uname -r), mode ${BPFBR_TEST_MODE:-tc}: network, gateway port, c1's port are '$got', expected '$1 veth $1'" ||
+		fail "kernel $(uname -r), mode ${BPFBR_TEST_MODE:-tc}: network, gateway port, container ports are '$got', expected '$1 veth $1'" ||
 		return 1
 	on c1 ip -d link show eth0 | grep -qw "$1" || fail "c1's eth0 is no $1: $(on c1 ip -d link show eth0)" ||
 		return 1
