@@ -95,7 +95,10 @@ bpfbr_holder_stop() {
 
 # node CMD...: CMD in the node's network namespace and the holder's mount
 # namespace (where the private bpffs is).
-node() { nsenter --mount="/proc/$BPFBR_HOLDER/ns/mnt" --net="/run/netns/$NODE_NS" "$@"; }
+# Root and working directory are the holder's: entering a mount namespace
+# resets them to the namespace's own, which under a chroot (the VM runs its
+# command in one, scripts/vmtest/init) is not where the run's files are.
+node() { nsenter -t "$BPFBR_HOLDER" --mount --root --wd --net="/run/netns/$NODE_NS" "$@"; }
 # The run's own copy of build/bpfbr, taken by the first build: others may
 # rebuild the tree while a run goes on, and a network must be created,
 # measured and deleted by one and the same build (map layouts, counters).
