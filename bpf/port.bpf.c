@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * The switch: TC ingress of every port of one network (the node-side end of
- * each container's veth pair, and the switch-side end of the gateway pair),
+ * each container's veth pair, and the switch-side end of the gateway pair)
+ * or, on netkit ports, the transmit path of the container's end (the same
+ * __sk_buff program: netkit's verdicts are TC's, skb->ifindex is the node end),
  * and in XDP mode an XDP program in front of it on the same ports.
  * One copy of this object is loaded per network, with that network's maps,
  * so a frame can only ever reach ports of its own network.
@@ -31,6 +33,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	struct bpfbr_port *in;
 	__u32 ifindex = skb->ifindex;
 	struct frame f = {};
+	bool at_xmit;
 	int verdict;
 	__u32 want;
 
@@ -39,6 +42,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (!cfg || !in)
 		return drop(skb, BPFBR_DROP_NOT_A_PORT, NO_SLOT);
 	count_rx(in->slot, skb->len);
+	at_xmit = (cfg->flags & BPFBR_NET_NETKIT) && in->kind == BPFBR_PORT_CONTAINER;
 
 	verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 	if (verdict)
@@ -87,11 +91,11 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		gw = stack_reply(skb, in, &f);
 		if (gw) {
 			mon_trace_skb(skb, in->slot, BPFBR_MON_TO_NODE, gw);
-			return deliver(skb, gw, BPFBR_GATEWAY_SLOT, BPFBR_PORT_GATEWAY);
+			return deliver(skb, gw, BPFBR_GATEWAY_SLOT, BPFBR_PORT_GATEWAY, at_xmit);
 		}
 	}
 	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
-	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind);
+	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind, at_xmit);
 }
 
 /*

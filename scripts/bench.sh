@@ -21,8 +21,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/bench/lib.sh"
 
 # Report order; a variant whose file does not exist (yet) is skipped.
-DEFAULT_VARIANTS=(bridge cni bpfbr-tc bpfbr-xdp bpfbr-tc-monitor bpfbr-tc-monitor-all veth
-	xnode-hostgw xnode-bpfbr xnode-vxlan xnode-bpfbr-vxlan)
+DEFAULT_VARIANTS=(bridge cni bpfbr-tc bpfbr-xdp bpfbr-netkit bpfbr-tc-monitor bpfbr-tc-monitor-all
+	veth xnode-hostgw xnode-bpfbr xnode-vxlan xnode-bpfbr-vxlan)
 # Within a variant build, the 100k metrics come after their plain versions and
 # every metric starts from an emptied table (variant_reset).
 DEFAULT_METRICS=(tcp_rr udp_rr tcp_crr udp_pps tcp_bulk nat_tcp_rr nat_tcp_crr

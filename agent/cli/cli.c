@@ -59,6 +59,8 @@ static const struct wording cli_words = {
 		[SETTING_NO_DEFAULT_ROUTE] = "--no-default-route",
 		[SETTING_FORCE] = "--force",
 		[SETTING_CREATE_NETNS] = "--create-netns",
+		[SETTING_DEVICE] = "--device",
+		[SETTING_DATAPATH] = "--mode",
 	},
 	.create_net = cli_create_net,
 	.run_there = "run bpfbr there, e.g. nsenter --net=NSFILE bpfbr …",

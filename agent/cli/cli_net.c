@@ -164,6 +164,12 @@ static int run_net_create(struct cli *cli)
 		pr_err("--mode must be tc or xdp, not \"%s\"", elide(v, shown, sizeof(shown)));
 		return -EINVAL;
 	}
+	v = cli_get(cli, "device");
+	if (v && port_device_parse(v, &o.device)) {
+		pr_err("--device must be auto, veth or netkit, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
+		return -EINVAL;
+	}
 	o.no_spoofchk = cli_has(cli, "no-spoofchk");
 	o.hairpin = cli_has(cli, "hairpin");
 	o.gateway_allow = cli_get(cli, "gateway-allow");
@@ -207,6 +213,9 @@ static const struct cli_opt create_opts[] = {
 	  "(default: none; ICMP and replies always pass, DNS when --dns names the gateway)" },
 	{ "attach-mode", "MODE", "auto (default: TCX if the kernel has it), tcx or tc" },
 	{ "mode", "MODE", "tc (default) or xdp: XDP programs in front of the TC ones" },
+	{ "device", "DEV",
+	  "the containers' device pair: auto (default: netkit where the kernel has it, else "
+	  "veth; veth with --mode xdp), veth or netkit" },
 	{ "uplink", "IFACE", "the node's interface that leads out (routed, or --masquerade)" },
 	{ "masquerade", NULL, "translate traffic leaving through the uplink to its address" },
 	{ "nat-ports", "LO-HI",

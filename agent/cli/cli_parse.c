@@ -77,7 +77,8 @@ static int find_opt(const struct cli_cmd *c, const char *a, const char *eq)
 	size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 	int k;
 
-	for (k = 0; c->opts[k].name; k++)
+	/* val[] and again[] hold CLI_MAX_OPTS: an option past them is unknown, never written out of bounds. */
+	for (k = 0; k < CLI_MAX_OPTS && c->opts[k].name; k++)
 		if (strlen(c->opts[k].name) == len && !strncmp(a + 2, c->opts[k].name, len))
 			return k;
 	return -1;

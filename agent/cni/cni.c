@@ -138,6 +138,8 @@ static const struct wording cni_words = {
 		[SETTING_GATEWAY_ALLOW] = "\"gatewayAllow\"",
 		[SETTING_MASQUERADE] = "\"ipMasq\"",
 		[SETTING_UPLINK] = "\"uplink\"",
+		[SETTING_DEVICE] = "\"device\"",
+		[SETTING_DATAPATH] = "\"datapath\"",
 		[SETTING_IFNAME] = "CNI_IFNAME",
 	},
 	.create_net = cni_create_net,

@@ -42,6 +42,7 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 			      .no_spoofchk = !conf->spoofchk,
 			      .hairpin = conf->hairpin,
 			      .datapath = conf->datapath,
+			      .device = conf->device,
 			      .gateway_brd = true,
 			      .mode = ATTACH_PROBE,
 			      .masquerade = conf->masquerade,
@@ -137,6 +138,9 @@ static int compare_network(struct cni_req *r, const struct netstate *state, cons
 	if (state->datapath != conf->datapath)
 		return differs(r, "datapath", datapath_mode_name(state->datapath),
 			       datapath_mode_name(conf->datapath));
+	if (conf->device != DEVICE_AUTO && state->device != conf->device)
+		return differs(r, "device", port_device_name(state->device),
+			       port_device_name(conf->device));
 	/* DNS may differ per container (the result carries the config's), as
 	 * with the bridge plugin: the services the network opens on its
 	 * gateway follow from its own DNS. */

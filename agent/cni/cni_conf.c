@@ -546,6 +546,16 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 				       "\"datapath\" \"%s\" must be \"tc\" or \"xdp\"", mode);
 		return err;
 	}
+	if (!strcmp(key, "device")) {
+		char device[8];
+
+		err = get_str(v, key, device, sizeof(device), e);
+		if (!err && port_device_parse(device, &c->device))
+			err = cni_fail(e, CNI_ERR_CONFIG,
+				       "\"device\" \"%s\" must be \"auto\", \"veth\" or \"netkit\"",
+				       device);
+		return err;
+	}
 	if (!strcmp(key, "macspoofchk"))
 		return get_bool(v, key, &c->spoofchk, e);
 	if (!strcmp(key, "ipam")) {

@@ -42,6 +42,7 @@ struct cni_conf {
 	bool hairpin;
 	bool spoofchk;
 	enum datapath_mode datapath;	       /* "datapath" (the CLI's --mode) */
+	enum port_device device;	       /* "device": "auto" (default), "veth", "netkit" */
 	char gateway_allow[GATEWAY_ALLOW_LEN]; /* "gatewayAllow" joined by commas */
 	struct net_dns dns; /* for the network state (what fits in resolv.conf) */
 	json_t *dns_json;   /* for results, as given (borrowed; NULL: none) */

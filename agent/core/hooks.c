@@ -7,18 +7,20 @@
 #include "switchdp.h"
 #include "cluster_store.h"
 #include "cluster_tunnel.h"
+#include "port_device.h"
 #include "hooks.h"
 #include "pin_layout.h"
 #include "uplink.h"
 #include "uplinkdp.h"
 
 static int port_hooks(struct netctx *c, const struct netstate *state, const struct switchdp *dp,
-		      const char *ifname, int ifindex, hook_fn fn, void *data)
+		      const char *ifname, int ifindex, enum attach_dir dir, hook_fn fn, void *data)
 {
 	struct hook h = { .device = ifname,
 			  .ifindex = ifindex,
-			  .name = HOOK_NAME_TC_INGRESS,
-			  .dir = HOOK_INGRESS,
+			  .name = dir == HOOK_NETKIT_PEER ? HOOK_NAME_NETKIT_PEER
+							  : HOOK_NAME_TC_INGRESS,
+			  .dir = dir,
 			  .mode = state->mode,
 			  .prog = dp->prog_port };
 	int err;
@@ -38,11 +40,12 @@ static int port_hooks(struct netctx *c, const struct netstate *state, const stru
 int hooks_of_net(struct netctx *c, const struct netstate *state, const struct switchdp *dp,
 		 hook_fn fn, void *data)
 {
-	int err = port_hooks(c, state, dp, state->gw_port, state->gw_port_ifindex, fn, data);
+	int err = port_hooks(c, state, dp, state->gw_port, state->gw_port_ifindex, HOOK_INGRESS, fn,
+			     data);
 
 	for (uint32_t i = 0; !err && i < state->n_att; i++)
 		err = port_hooks(c, state, dp, state->att[i].host_ifname,
-				 state->att[i].host_ifindex, fn, data);
+				 state->att[i].host_ifindex, port_hook_dir(state), fn, data);
 	return err;
 }
 

@@ -160,7 +160,7 @@ static bool valid_step(const char *s)
 static bool valid_hook(const char *s)
 {
 	static const char *const hooks[] = { HOOK_NAME_TC_INGRESS, HOOK_NAME_TC_EGRESS,
-					     HOOK_NAME_XDP, NULL };
+					     HOOK_NAME_XDP, HOOK_NAME_NETKIT_PEER, NULL };
 
 	return one_of(s, hooks);
 }

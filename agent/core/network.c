@@ -19,6 +19,7 @@
 #include "network.h"
 #include "network6.h"
 #include "pin_layout.h"
+#include "port_device.h"
 #include "state.h"
 #include "subnet_check.h"
 #include "subnets.h"
@@ -185,7 +186,8 @@ void net_config_fill(const struct netstate *state, struct bpfbr_netcfg *cfg, uin
 	cfg->gateway = state->gateway;
 	cfg->flags = (state->spoofchk ? BPFBR_NET_SPOOFCHK : 0) |
 		     (state->hairpin ? BPFBR_NET_HAIRPIN : 0) |
-		     (state->uplink[0] ? BPFBR_NET_ROUTE_FAST : 0);
+		     (state->uplink[0] ? BPFBR_NET_ROUTE_FAST : 0) |
+		     (state->device == DEVICE_NETKIT ? BPFBR_NET_NETKIT : 0);
 	cfg->nslots = nslots;
 	cfg->gw_ifindex = (uint32_t)state->gw_dev_ifindex;
 	/* Checked when the network was created or its state loaded. */
@@ -285,7 +287,8 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 	bool following;
 	int err;
 
-	err = validate_net(c, o, gateway) ?: net6_validate(c, o);
+	err = validate_net(c, o, gateway) ?: net6_validate(c, o) ?:
+		port_device_choose(o->name, o->device, o->datapath, &state.device);
 	if (err)
 		return err;
 	err = pick_index(c, &state.index);

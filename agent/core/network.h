@@ -29,6 +29,7 @@ struct net_opts {
 	enum attach_mode mode;	     /* ATTACH_PROBE: TCX if the kernel has it */
 	bool masquerade;	     /* translate to the uplink's address (needs up.ifname) */
 	enum datapath_mode datapath; /* DATAPATH_XDP: XDP programs in front of the TC ones */
+	enum port_device device;     /* DEVICE_AUTO: netkit where the kernel has it */
 	struct uplink_opts up;
 	uint32_t range_start; /* addresses containers get (0: every host of the subnet) */
 	uint32_t range_end;

@@ -22,6 +22,7 @@
 #include "network.h"
 #include "network6.h"
 #include "pin_layout.h"
+#include "port_device.h"
 #include "port_remove.h"
 #include "container_ifname.h"
 #include "dns_node.h"
@@ -31,21 +32,6 @@
 #include "port_publish.h"
 #include "uplink.h"
 #include "wording.h"
-
-static uint32_t fnv1a(uint32_t h, const char *s)
-{
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return (h ^ '/') * 16777619u;
-}
-
-/* veth + 8 hex digits, derived from (network, owner, ifname): stable across retries. */
-static void host_ifname(const char *net, const char *id, const char *ifname, char *buf)
-{
-	uint32_t h = fnv1a(fnv1a(fnv1a(2166136261u, net), id), ifname);
-
-	snprintf(buf, IF_NAMESIZE, "veth%08x", h);
-}
 
 static bool mac_in_use(const struct netstate *state, const uint8_t mac[6])
 {
@@ -171,7 +157,7 @@ static int check_request(struct netctx *c, const struct netstate *state,
 		pr_err("cannot generate a MAC address");
 		return -EIO;
 	}
-	host_ifname(state->name, a->id, a->ifname, a->host_ifname);
+	port_device_ifname(state, a->id, a->ifname, a->host_ifname);
 	return clear_leftover(c, state, a->host_ifname);
 }
 
@@ -287,7 +273,7 @@ static int plug_port(struct netctx *c, const struct netstate *state, const struc
 		goto out;
 	}
 	/* The program goes on before the link comes up: no frame escapes the switch. */
-	err = attach_hook(dp.prog_port, a->host_ifindex, HOOK_INGRESS, link_pin, &mode);
+	err = attach_hook(dp.prog_port, a->host_ifindex, port_hook_dir(state), link_pin, &mode);
 	if (err) {
 		pr_err("cannot attach the switch program to %s (%s): %s", a->host_ifname,
 		       attach_mode_name(state->mode), strerror(-err));
@@ -335,7 +321,6 @@ static void write_resolv_conf(struct netctx *c, const struct netstate *state,
 static int attach(struct netctx *c, const struct attach_opts *o, struct attachment *out,
 		  struct journal *j)
 {
-	struct veth_req req = { 0 };
 	struct attachment a = { 0 };
 	unsigned int made = 0; /* the parts of the port a failure removes */
 	struct attachment *slot;
@@ -386,25 +371,22 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 	if (err)
 		goto undo_fd;
 
-	req = (struct veth_req){ .name = a.host_ifname,
-				 .peer_name = a.ifname,
-				 .peer_netns_fd = fd,
-				 .peer_mac = a.mac,
-				 .mtu = state.mtu };
-	err = nl_veth_create(&c->nl, &req);
+	err = port_device_create(c, &state, &a, fd);
 	if (err) {
 		if (err == -EEXIST)
 			pr_err("interface %s already exists in namespace %s; choose another %s",
 			       a.ifname, o->netns, setting_name(SETTING_IFNAME));
 		else
-			pr_err("cannot create veth pair %s/%s: %s%s%s", a.host_ifname, a.ifname,
+			pr_err("cannot create %s pair %s/%s: %s%s%s",
+			       port_device_name(state.device), a.host_ifname, a.ifname,
 			       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
 		goto undo_fd;
 	}
 	a.host_ifindex = nl_link_index(&c->nl, a.host_ifname);
 	if (a.host_ifindex < 0) {
 		err = a.host_ifindex;
-		pr_err("veth %s vanished after creation: %s", a.host_ifname, strerror(-err));
+		pr_err("%s %s vanished after creation: %s", port_device_name(state.device),
+		       a.host_ifname, strerror(-err));
 		goto undo_fd;
 	}
 	made |= PORT_DEVICE;
@@ -503,7 +485,7 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 			break;
 	if (i == state.n_att) {
 		if (!s->netns && s->ifname) {
-			host_ifname(state.name, s->id, s->ifname, device);
+			port_device_ifname(&state, s->id, s->ifname, device);
 			port_remove_unrecorded(c, &state, device, false);
 		}
 		if (!quiet)

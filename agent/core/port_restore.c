@@ -10,6 +10,7 @@
 #include "netfollow.h"
 #include "network6.h"
 #include "pin_layout.h"
+#include "port_device.h"
 #include "port_publish.h"
 #include "port_restore.h"
 #include "uplink.h"
@@ -22,14 +23,13 @@ bool net_port_gone(struct netctx *c, const struct netstate *state, const struct 
 
 /* The hook is there and runs prog (a legacy filter outlives the pins of a
  * lost datapath, still running its program on the lost maps). */
-static bool runs(int prog, int ifindex, const char *pin, enum attach_mode mode)
+static bool runs(int prog, int ifindex, enum attach_dir dir, const char *pin, enum attach_mode mode)
 {
 	struct bpf_prog_info info = {};
 	uint32_t len = sizeof(info);
 	struct attach_info at;
 
-	return hook_live(ifindex, HOOK_INGRESS, pin, mode) &&
-	       !attach_query(ifindex, HOOK_INGRESS, pin, mode, &at) &&
+	return hook_live(ifindex, dir, pin, mode) && !attach_query(ifindex, dir, pin, mode, &at) &&
 	       !bpf_obj_get_info_by_fd(prog, &info, &len) && at.prog_id == info.id;
 }
 
@@ -68,9 +68,9 @@ int net_port_restore(struct netctx *c, const struct netstate *state, const struc
 		*redone = true;
 	}
 	memcpy(a->mac, port.mac, 6);
-	if (!err && !runs(dp->prog_port, a->host_ifindex, pin, mode)) {
-		detach_hook(a->host_ifindex, HOOK_INGRESS, pin, mode);
-		err = attach_hook(dp->prog_port, a->host_ifindex, HOOK_INGRESS, pin, &mode);
+	if (!err && !runs(dp->prog_port, a->host_ifindex, port_hook_dir(state), pin, mode)) {
+		detach_hook(a->host_ifindex, port_hook_dir(state), pin, mode);
+		err = attach_hook(dp->prog_port, a->host_ifindex, port_hook_dir(state), pin, &mode);
 		*redone = true;
 	}
 	if (!err && state->datapath == DATAPATH_XDP && !xdp_live(a->host_ifindex, xdp_pin)) {

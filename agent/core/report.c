@@ -18,6 +18,7 @@
 #include "netns.h"
 #include "network.h"
 #include "pin_layout.h"
+#include "port_device.h"
 #include "port_restore.h"
 #include "prog_name.h"
 #include "report.h"
@@ -36,13 +37,15 @@ json_t *report_net_summary(struct netctx *c, const struct netstate *state)
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(state->subnet.addr, gw),
 		 state->subnet.prefix);
 	return report6_net(
-		state, json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:i}",
-				 "name", state->name, "subnet", subnet, "gateway",
-				 ip_str(state->gateway, gw), "gateway_dev", state->gw_dev, "mtu",
-				 state->mtu, "attach_mode", attach_mode_name(state->mode),
-				 "datapath", datapath_mode_name(state->datapath), "containers",
-				 state->n_att, "gone", gone, "spoofchk", state->spoofchk, "hairpin",
-				 state->hairpin, "ageing_s", state->ageing_s));
+		state,
+		json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:b, s:b, s:i}",
+			  "name", state->name, "subnet", subnet, "gateway",
+			  ip_str(state->gateway, gw), "gateway_dev", state->gw_dev, "mtu",
+			  state->mtu, "attach_mode", attach_mode_name(state->mode), "datapath",
+			  datapath_mode_name(state->datapath), "device",
+			  port_device_name(state->device), "containers", state->n_att, "gone", gone,
+			  "spoofchk", state->spoofchk, "hairpin", state->hairpin, "ageing_s",
+			  state->ageing_s));
 }
 
 static const struct attachment *att_of_port(const struct netstate *state, uint32_t ifindex)
@@ -103,7 +106,7 @@ int report_fdb(struct netctx *c, const struct netstate *state, json_t *entries)
 }
 
 static json_t *hook_json(struct netctx *c, const struct netstate *state, const char *ifname,
-			 int ifindex)
+			 int ifindex, enum attach_dir dir)
 {
 	struct attach_info info;
 	char pin[PATH_MAX];
@@ -111,10 +114,14 @@ static json_t *hook_json(struct netctx *c, const struct netstate *state, const c
 
 	err = pin_port_link(&c->p, state->name, ifname, pin, sizeof(pin));
 	if (!err)
-		err = attach_query(ifindex, HOOK_INGRESS, pin, state->mode, &info);
+		err = attach_query(ifindex, dir, pin, state->mode, &info);
 	if (err)
-		return json_pack("{s:s, s:b, s:s}", "mode", attach_mode_name(state->mode),
+		return json_pack("{s:s, s:b, s:s}", "mode",
+				 dir == HOOK_NETKIT_PEER ? "netkit" : attach_mode_name(state->mode),
 				 "attached", 0, "error", strerror(-err));
+	if (dir == HOOK_NETKIT_PEER)
+		return json_pack("{s:s, s:b, s:i, s:i, s:s}", "mode", "netkit", "attached", 1,
+				 "link_id", info.link_id, "prog_id", info.prog_id, "pin", pin);
 	if (state->mode == ATTACH_TCX)
 		return json_pack("{s:s, s:b, s:i, s:i, s:s}", "mode", attach_mode_name(ATTACH_TCX),
 				 "attached", 1, "link_id", info.link_id, "prog_id", info.prog_id,
@@ -187,12 +194,13 @@ static json_t *ports_json(struct netctx *c, const struct netstate *state, const 
 	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
 	json_t *ports = json_array(), *o;
 
-	o = json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "slot", 0, "port",
-		      state->gw_port, "ifindex", state->gw_port_ifindex, "kind", "gateway",
-		      "endpoint", "node", "ifname", state->gw_dev, "ip", ip_str(state->gateway, ip),
-		      "mac", mac_str(state->gw_mac, mac), "hook",
-		      hook_json(c, state, state->gw_port, state->gw_port_ifindex), "xdp",
-		      xdp_json(c, state, state->gw_port), "stats", stats_json(dp, 0));
+	o = json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "slot", 0,
+		      "port", state->gw_port, "ifindex", state->gw_port_ifindex, "kind", "gateway",
+		      "device", port_device_name(DEVICE_VETH), "endpoint", "node", "ifname",
+		      state->gw_dev, "ip", ip_str(state->gateway, ip), "mac",
+		      mac_str(state->gw_mac, mac), "hook",
+		      hook_json(c, state, state->gw_port, state->gw_port_ifindex, HOOK_INGRESS),
+		      "xdp", xdp_json(c, state, state->gw_port), "stats", stats_json(dp, 0));
 	json_object_set_new(
 		o, "state",
 		json_string(nl_link_index(&c->nl, state->gw_port) == state->gw_port_ifindex
@@ -205,13 +213,15 @@ static json_t *ports_json(struct netctx *c, const struct netstate *state, const 
 		bool gone = net_port_gone(c, state, a);
 
 		o = report6_att(a, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-					     "s:b, s:o, s:o, s:o}",
+					     "s:s, s:b, s:o, s:o, s:o}",
 					     "slot", a->slot, "port", a->host_ifname, "ifindex",
-					     a->host_ifindex, "kind", "container", "endpoint",
+					     a->host_ifindex, "kind", "container", "device",
+					     port_device_name(state->device), "endpoint",
 					     name ?: a->netns, "ifname", a->ifname, "ip",
 					     ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
 					     "netns", a->netns, "id", a->id, "cni", a->cni, "hook",
-					     hook_json(c, state, a->host_ifname, a->host_ifindex),
+					     hook_json(c, state, a->host_ifname, a->host_ifindex,
+						       port_hook_dir(state)),
 					     "xdp", xdp_json(c, state, a->host_ifname), "stats",
 					     stats_json(dp, a->slot)));
 		if (gone)

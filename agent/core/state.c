@@ -149,6 +149,11 @@ static json_t *net_to_json(const struct netstate *state)
 	     json_object_set_new(root, "last_ip", json_string(ip_str(state->last_ip, gw))) ||
 	     json_object_set_new(root, "dns", dns_to_json(&state->dns)) ||
 	     json_object_set_new(root, "gateway_allow", json_string(state->gateway_allow)) ||
+	     /* A state never resolved (DEVICE_AUTO) is veth's, as older files are. */
+	     json_object_set_new(
+		     root, "device",
+		     json_string(port_device_name(state->device == DEVICE_NETKIT ? DEVICE_NETKIT
+										 : DEVICE_VETH))) ||
 	     json_object_set_new(root, "node_netns_cookie",
 				 json_integer((json_int_t)state->node_netns_cookie)) ||
 	     (state->uplink_fwd_before >= 0 &&
@@ -391,6 +396,7 @@ static const char *const net_keys[] = { "version",
 					"subnet6",
 					"gateway6",
 					"last_ip6",
+					"device",
 					NULL };
 
 /* nat_max and nat_ports come together, or not at all (older files). */
@@ -479,6 +485,13 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 	r_str(r, o, "datapath", buf, sizeof(buf));
 	if (!r->ret && datapath_mode_parse(buf, &state->datapath))
 		r_fail(r, "\"%s\" must be \"tc\" or \"xdp\"", "datapath");
+	state->device = DEVICE_VETH; /* older files: veth was all there was */
+	if (json_object_get(o, "device")) {
+		r_str(r, o, "device", buf, sizeof(buf));
+		if (!r->ret &&
+		    (port_device_parse(buf, &state->device) || state->device == DEVICE_AUTO))
+			r_fail(r, "\"%s\" must be \"veth\" or \"netkit\"", "device");
+	}
 	if (!r->ret && (state->masquerade || state->uplink[0]) && !valid_ifname(state->uplink))
 		r_fail(r, "\"%s\" is not a valid interface name", "uplink");
 	r_opt_ip(r, o, "range_start", &state->range_start);

@@ -46,6 +46,24 @@ int datapath_mode_parse(const char *s, enum datapath_mode *mode)
 	return 0;
 }
 
+const char *port_device_name(enum port_device device)
+{
+	return device == DEVICE_NETKIT ? "netkit" : device == DEVICE_VETH ? "veth" : "auto";
+}
+
+int port_device_parse(const char *s, enum port_device *device)
+{
+	if (!strcmp(s, "auto"))
+		*device = DEVICE_AUTO;
+	else if (!strcmp(s, "veth"))
+		*device = DEVICE_VETH;
+	else if (!strcmp(s, "netkit"))
+		*device = DEVICE_NETKIT;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 struct attachment *netstate_add_att(struct netstate *state)
 {
 	struct attachment *v = realloc(state->att, (state->n_att + 1) * sizeof(*v));

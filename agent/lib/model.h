@@ -40,10 +40,23 @@ const char *datapath_mode_name(enum datapath_mode mode);
 /* "tc", "xdp"; -EINVAL otherwise. */
 int datapath_mode_parse(const char *s, enum datapath_mode *mode);
 
+/* The device pair a network's containers get. */
+enum port_device {
+	DEVICE_AUTO = 0, /* netkit where the kernel makes it, else veth (never stored) */
+	DEVICE_VETH = 1,
+	DEVICE_NETKIT = 2, /* the switch runs in the container's own transmit path */
+};
+
+/* "auto", "veth", "netkit": the CLI's --device, CNI's and the state's "device". */
+const char *port_device_name(enum port_device device);
+/* "auto", "veth", "netkit"; -EINVAL otherwise. */
+int port_device_parse(const char *s, enum port_device *device);
+
 /* A device's hooks, as bpfbr names them to people and in its journal. */
-#define HOOK_NAME_TC_INGRESS "tc ingress"
-#define HOOK_NAME_TC_EGRESS  "tc egress"
-#define HOOK_NAME_XDP	     "xdp"
+#define HOOK_NAME_TC_INGRESS  "tc ingress"
+#define HOOK_NAME_TC_EGRESS   "tc egress"
+#define HOOK_NAME_XDP	      "xdp"
+#define HOOK_NAME_NETKIT_PEER "netkit peer"
 
 #define ATT_ID_MAX	  1024
 #define GATEWAY_ALLOW_LEN 160
@@ -110,6 +123,7 @@ struct netstate {
 	char uplink[IF_NAMESIZE];   /* "" unless masquerading through an uplink */
 	bool masquerade;
 	enum datapath_mode datapath; /* DATAPATH_XDP: XDP programs in front of the TC ones */
+	enum port_device device;     /* DEVICE_VETH or DEVICE_NETKIT, resolved at creation */
 	/* Node services containers may reach on the gateway (gwallow.h syntax). */
 	char gateway_allow[GATEWAY_ALLOW_LEN];
 	uint32_t nat_share; /* flows one container may hold */

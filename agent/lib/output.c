@@ -153,10 +153,11 @@ static void print_one_status(json_t *st)
 	bool xdp_mode = !strcmp(s(st, "datapath"), datapath_mode_name(DATAPATH_XDP));
 	size_t i;
 
-	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  hook %s  spoofchk "
-	       "%s\n",
+	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  device %s  hook %s "
+	       " "
+	       "spoofchk %s\n",
 	       s(st, "name"), s(st, "subnet"), s(st, "gateway"), s(st, "gateway_dev"), n(st, "mtu"),
-	       s(st, "datapath"), s(st, "attach_mode"),
+	       s(st, "datapath"), s(st, "device"), s(st, "attach_mode"),
 	       json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
 	json_array_foreach (json_object_get(st, "programs"), i, v)
 		printf("  program %s id %lld (%s), pinned %s\n", s(v, "name"), n(v, "id"),
@@ -172,9 +173,9 @@ static void print_one_status(json_t *st)
 	printf("  maps:");
 	json_array_foreach (json_object_get(st, "maps"), i, v)
 		printf(" %s %lld/%lld", s(v, "name"), n(v, "entries"), n(v, "max_entries"));
-	printf("\n  %-4s %-15s %-9s %-16s %-6s %-15s %-17s %-20s %-4s %10s %10s %8s %s\n", "SLOT",
-	       "PORT", "KIND", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "XDP", "RX_PKTS",
-	       "TX_PKTS", "DROPS", "VERIFY");
+	printf("\n  %-4s %-15s %-9s %-6s %-16s %-6s %-15s %-17s %-20s %-4s %10s %10s %8s %s\n",
+	       "SLOT", "PORT", "KIND", "DEVICE", "ENDPOINT", "IFNAME", "IP", "MAC", "HOOK", "XDP",
+	       "RX_PKTS", "TX_PKTS", "DROPS", "VERIFY");
 	json_array_foreach (ports, i, v) {
 		json_t *stats = json_object_get(v, "stats"), *xdp = json_object_get(v, "xdp");
 		char hook[48];
@@ -182,10 +183,10 @@ static void print_one_status(json_t *st)
 		print_hook(json_object_get(v, "hook"), hook, sizeof(hook));
 		if (!strcmp(s(v, "state"), "gone"))
 			snprintf(hook, sizeof(hook), "GONE");
-		printf("  %-4lld %-15s %-9s %-16s %-6s %-15s %-17s %-20s %-4s %10lld %10lld %8lld "
-		       "%s\n",
-		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "endpoint"), s(v, "ifname"),
-		       s(v, "ip"), s(v, "mac"), hook,
+		printf("  %-4lld %-15s %-9s %-6s %-16s %-6s %-15s %-17s %-20s %-4s %10lld %10lld "
+		       "%8lld %s\n",
+		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "device"), s(v, "endpoint"),
+		       s(v, "ifname"), s(v, "ip"), s(v, "mac"), hook,
 		       !xdp_mode					? "-"
 		       : json_is_true(json_object_get(xdp, "attached")) ? "on"
 									: "OFF",

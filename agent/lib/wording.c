@@ -21,6 +21,8 @@ static const struct wording plain = {
 		[SETTING_NO_DEFAULT_ROUTE] = "no default route",
 		[SETTING_FORCE] = "force",
 		[SETTING_CREATE_NETNS] = "namespace creation",
+		[SETTING_DEVICE] = "the device",
+		[SETTING_DATAPATH] = "the datapath mode",
 	},
 	.create_net = plain_create_net,
 	.run_there = "run bpfbr there",

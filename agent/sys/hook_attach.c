@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 
 #include "hook_attach.h"
+#include "netkit.h"
 
 /* libbpf 1.1 predates TCX; the kernel's UAPI values (6.6+). */
 #define BPF_TCX_INGRESS_VALUE 46
@@ -65,6 +66,9 @@ int attach_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_
 {
 	int err;
 
+	if (dir == HOOK_NETKIT_PEER)
+		return pin_link(bpf_link_create(prog_fd, ifindex, BPF_NETKIT_PEER_VALUE, NULL),
+				link_pin);
 	if (*mode == ATTACH_TC)
 		return attach_tc(prog_fd, ifindex, dir);
 	err = attach_tcx(prog_fd, ifindex, dir, link_pin);
@@ -101,7 +105,7 @@ int replace_link(int prog_fd, const char *link_pin)
 int replace_hook(int prog_fd, int ifindex, enum attach_dir dir, const char *link_pin,
 		 enum attach_mode mode)
 {
-	if (mode == ATTACH_TCX)
+	if (mode == ATTACH_TCX || dir == HOOK_NETKIT_PEER)
 		return replace_link(prog_fd, link_pin);
 	return attach_tc(prog_fd, ifindex, dir); /* BPF_TC_F_REPLACE, same handle */
 }
@@ -117,7 +121,7 @@ int detach_hook(int ifindex, enum attach_dir dir, const char *link_pin, enum att
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = BPFBR_TC_HANDLE, .priority = BPFBR_TC_PRIO);
 	int err;
 
-	if (mode == ATTACH_TCX) {
+	if (mode == ATTACH_TCX || dir == HOOK_NETKIT_PEER) {
 		/* Dropping the last reference detaches the link. */
 		if (unlink(link_pin) && errno != ENOENT)
 			return -errno;
@@ -131,7 +135,7 @@ int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum at
 		 struct attach_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	if (mode == ATTACH_TCX) {
+	if (mode == ATTACH_TCX || dir == HOOK_NETKIT_PEER) {
 		struct bpf_link_info li = {};
 		uint32_t len = sizeof(li);
 		int fd = bpf_obj_get(link_pin), err = 0;
@@ -148,6 +152,8 @@ int attach_query(int ifindex, enum attach_dir dir, const char *link_pin, enum at
 		/* Both a TCX link (tcx, 6.6+, newer than these UAPI headers) and
 		 * an XDP link report their device first in the union. */
 		info->ifindex = li.xdp.ifindex;
+		if (dir == HOOK_NETKIT_PEER && info->ifindex)
+			info->ifindex = (uint32_t)ifindex; /* the peer's, in another namespace */
 		return 0;
 	} else {
 		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = tc_point(dir));

@@ -16,7 +16,11 @@
 #define BPFBR_TC_HANDLE 0xb9fb
 #define BPFBR_TC_PRIO	0xb9f
 
-enum attach_dir { HOOK_INGRESS, HOOK_EGRESS };
+/* HOOK_NETKIT_PEER: the transmit path of a netkit pair's peer (the
+ * container's end), through a link on the primary's ifindex whatever the
+ * mode: netkit has links only. The link reports the peer's own ifindex (in
+ * the container's namespace); attach_query gives the primary's instead. */
+enum attach_dir { HOOK_INGRESS, HOOK_EGRESS, HOOK_NETKIT_PEER };
 
 /*
  * Attaches prog_fd to ifindex's TC ingress or egress; a TCX link is pinned

@@ -13,6 +13,7 @@
 
 #include "follow.h"
 #include "kfeatures.h"
+#include "netkit.h"
 #include "netlink.h"
 
 #define BPF_TCX_INGRESS_NR 46 /* BPF_TCX_INGRESS: newer than this libbpf's headers */
@@ -61,6 +62,7 @@ static void child(FILE *f)
 	if (unshare(CLONE_NEWNET)) {
 		say(f, "tcx", -errno);
 		say(f, "xdp_veth", -errno);
+		say(f, "netkit", -errno);
 		return;
 	}
 	ifindex = probe_veth();
@@ -70,6 +72,7 @@ static void child(FILE *f)
 	prog = ifindex < 0 ? ifindex : trivial_prog(BPF_PROG_TYPE_XDP, XDP_PASS);
 	err = prog < 0 ? prog : bpf_xdp_attach(ifindex, prog, XDP_FLAGS_DRV_MODE, NULL);
 	say(f, "xdp_veth", err < 0 ? err : 0);
+	say(f, "netkit", netkit_probe_here());
 }
 
 static const char *what(const char *name)
@@ -78,6 +81,8 @@ static const char *what(const char *name)
 		return "TCX links for the TC programs (else legacy tc clsact filters)";
 	if (!strcmp(name, "xdp_veth"))
 		return "native XDP on veth devices (--mode xdp)";
+	if (!strcmp(name, "netkit"))
+		return "netkit devices for the containers (--device auto picks them, else veth)";
 	if (!strcmp(name, "btf"))
 		return "the kernel's BTF (/sys/kernel/btf/vmlinux)";
 	return "tracing programs on eth_mac_addr (ports follow a container's MAC)";

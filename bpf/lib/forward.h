@@ -10,11 +10,16 @@
  * Known unicast: into a container's namespace directly (its eth0 receives
  * the frame without a second pass through the veth), or out of the gateway
  * port, whose peer in the node namespace holds the gateway address.
+ * at_xmit: the program runs in a netkit peer's transmit path, not at a TC
+ * ingress, and the kernel redirects to a peer only from there; out of the
+ * other container's netkit (or veth) node end, its frame reaches the
+ * container in the same transmit call.
  */
-static __always_inline int deliver(struct __sk_buff *skb, __u32 ifindex, __u16 slot, __u8 kind)
+static __always_inline int deliver(struct __sk_buff *skb, __u32 ifindex, __u16 slot, __u8 kind,
+				   bool at_xmit)
 {
 	count_tx(slot, skb->len);
-	if (kind == BPFBR_PORT_CONTAINER) {
+	if (kind == BPFBR_PORT_CONTAINER && !at_xmit) {
 		/* The host-side veth classified the frame as not for itself;
 		 * the container is its destination. */
 		bpf_skb_change_type(skb, PACKET_HOST);

@@ -42,7 +42,7 @@ test_version_reports_build_and_kernel_features() {
 		fail "version -j: $j" || return 1
 	[ "$(jq -r .libbpf <<<"$j")" = "$(pkg-config --modversion libbpf | cut -d. -f1,2)" ] ||
 		fail "libbpf $(jq -r .libbpf <<<"$j"), pkg-config says $(pkg-config --modversion libbpf)" || return 1
-	[ "$(jq -r '[.kernel_features[].name] | join(" ")' <<<"$j")" = "tcx xdp_veth btf mac_follow" ] ||
+	[ "$(jq -r '[.kernel_features[].name] | join(" ")' <<<"$j")" = "tcx xdp_veth netkit btf mac_follow" ] ||
 		fail "kernel features: $(jq -c .kernel_features <<<"$j")" || return 1
 	[ "$(bpfbr -V -j | jq -c 'del(.kernel_features)')" = "$(jq -c 'del(.kernel_features)' <<<"$j")" ] ||
 		fail "-V -j differs from version -j" || return 1

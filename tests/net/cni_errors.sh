@@ -107,12 +107,13 @@ test_subnets_that_cannot_work() {
 # A later ADD must agree with the network on every setting the README
 # lists; each difference is refused with 101 naming the setting.
 test_every_setting_must_agree() {
-	local c key other
+	local c key other otherdev
 	ext_host || return 1
 	c=$(conf $NET $SUBNET)
 	new_ct c1 c2 || return 1
 	cni_add "$c" id1 c1 || return 1
 	other=$([ "${BPFBR_TEST_MODE:-tc}" = tc ] && echo xdp || echo tc)
+	otherdev=$([ "$(state $NET | jq -r .device)" = veth ] && echo netkit || echo veth)
 	while IFS='%' read -r key filter; do
 		cni ADD "$(jq -c "$filter" <<<"$c")" id2 c2 && fail "ADD with another $key joined the network" ||
 			cni_error 101 "$key" || return 1
@@ -125,6 +126,7 @@ mtu%.mtu = 1400
 hairpinMode%.hairpinMode = true
 macspoofchk%.macspoofchk = false
 datapath%.datapath = "$other"
+device%.device = "$otherdev"
 gatewayAllow%.gatewayAllow = ["tcp/80"]
 EOF_SETTINGS
 	[ -z "$(on c2 ip -o link show type veth)" ] || fail "a refused ADD left eth0 in c2" || return 1

@@ -74,6 +74,24 @@ static int write_file(const char *path, const char *text)
 	return fclose(f) ? -errno : 0;
 }
 
+TEST(netkit_device_roundtrip)
+{
+	struct netstate in, out;
+	struct tmproot t;
+
+	if (!tmproot_make(&t))
+		return;
+	sample(&in);
+	in.device = DEVICE_NETKIT;
+	if (ASSERT_OK(state_save(&t.p, &in), "save") &&
+	    ASSERT_OK(state_load(&t.p, "demo", &out), "load")) {
+		ASSERT_EQ(out.device, DEVICE_NETKIT, "device");
+		netstate_free(&out);
+	}
+	netstate_free(&in);
+	tmproot_remove(&t);
+}
+
 TEST(roundtrip)
 {
 	struct netstate in, out;
@@ -91,6 +109,7 @@ TEST(roundtrip)
 		ASSERT_EQ(out.gateway, in.gateway, "gateway");
 		ASSERT_EQ(out.mtu, 1400, "mtu");
 		ASSERT_EQ(out.mode, ATTACH_TC, "attach mode");
+		ASSERT_EQ(out.device, DEVICE_VETH, "a state made without a device is veth's");
 		ASSERT_EQ(out.node_netns_id, 4026531840ull, "node netns");
 		ASSERT_MEMEQ(out.gw_mac, in.gw_mac, 6, "gateway mac");
 		if (ASSERT_EQ(out.n_att, 1, "attachments")) {

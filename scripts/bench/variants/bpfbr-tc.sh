@@ -3,7 +3,10 @@
 # where the kernel has them), as a user runs it on a node: `bpfbr net create`
 # with an uplink and masquerade, then `bpfbr attach` of the containers'
 # namespaces (the harness's c1/c2, created empty as a runtime creates them).
-# variants/bpfbr-xdp.sh sources this file with BPFBR_MODE=xdp.
+# variants/bpfbr-xdp.sh sources this file with BPFBR_MODE=xdp, and
+# variants/bpfbr-netkit.sh with BPFBR_DEVICE=netkit. The device is named
+# (--device veth by default): on a kernel with netkit, auto would make this
+# variant a netkit one.
 #
 # bpfbr runs inside $NODE_NS (nsenter --net) under a private root: pins in
 # a bpffs of its own at ROOT/sys/fs/bpf, state and lock under ROOT. That bpffs
@@ -14,10 +17,13 @@
 # enters that mount namespace with the node's network namespace.
 
 BPFBR_MODE=${BPFBR_MODE:-tc}
+BPFBR_DEVICE=${BPFBR_DEVICE:-veth}
 BPFBR=${BPFBR_BIN:-$BENCH_ROOT/build/bpfbr}
 PROGCOST=$BENCH_BIN/progcost
 if [ "$BPFBR_MODE" = xdp ]; then
 	VARIANT_DESC="bpfbr, XDP mode (net create --mode xdp; external host's eth0 tx checksum offload off)"
+elif [ "$BPFBR_DEVICE" = netkit ]; then
+	VARIANT_DESC="bpfbr, default mode on netkit ports (net create --device netkit)"
 else
 	VARIANT_DESC="bpfbr, default mode (TC programs on TCX links, BPF masquerade)"
 fi
@@ -38,6 +44,11 @@ variant_available() {
 	}
 	command -v nsenter >/dev/null && command -v unshare >/dev/null || {
 		warn "$VARIANT: needs nsenter and unshare (util-linux)"
+		return 1
+	}
+	[ "$BPFBR_DEVICE" != netkit ] ||
+		[ "$("$BPFBR" -j version | jq -r '.kernel_features[] | select(.name == "netkit") | .found')" = true ] || {
+		warn "$VARIANT: kernel $(uname -r) makes no netkit devices (bpfbr version)"
 		return 1
 	}
 }
@@ -84,7 +95,10 @@ bpfbr_holder_stop() {
 
 # node CMD...: CMD in the node's network namespace and the holder's mount
 # namespace (where the private bpffs is).
-node() { nsenter --mount="/proc/$BPFBR_HOLDER/ns/mnt" --net="/run/netns/$NODE_NS" "$@"; }
+# Root and working directory are the holder's: entering a mount namespace
+# resets them to the namespace's own, which under a chroot (the VM runs its
+# command in one, scripts/vmtest/init) is not where the run's files are.
+node() { nsenter -t "$BPFBR_HOLDER" --mount --root --wd --net="/run/netns/$NODE_NS" "$@"; }
 # The run's own copy of build/bpfbr, taken by the first build: others may
 # rebuild the tree while a run goes on, and a network must be created,
 # measured and deleted by one and the same build (map layouts, counters).
@@ -112,7 +126,7 @@ variant_up() {
 		# told to compute them (inside the external host's namespace).
 		nsx "$EXT_NS" ethtool -K eth0 tx off >/dev/null
 	fi
-	bb net create "$BENCH_PREFIX" --subnet "$SUBNET" --gateway "$GW_IP" "${mode[@]}" \
+	bb net create "$BENCH_PREFIX" --subnet "$SUBNET" --gateway "$GW_IP" "${mode[@]}" --device "$BPFBR_DEVICE" \
 		--uplink up0 --masquerade --nat-max "$BPFBR_NAT_MAX" --nat-share "$BPFBR_NAT_SHARE" \
 		>/dev/null
 	bb attach "$BENCH_PREFIX" "$C1_NS" --ip "$C1_IP" >/dev/null
@@ -122,6 +136,8 @@ variant_up() {
 	export PUB_IP=$UPLINK_IP
 	[ "$(bb -j status "$BENCH_PREFIX" | jq -r '.[0].datapath')" = "$BPFBR_MODE" ] ||
 		die "$VARIANT: the network is not in $BPFBR_MODE mode"
+	[ "$(bb -j status "$BENCH_PREFIX" | jq -r '.[0].device')" = "$BPFBR_DEVICE" ] ||
+		die "$VARIANT: the network's ports are not $BPFBR_DEVICE"
 	# bpftool runs the masquerade table's sweep (variant_reset) from this request.
 	# struct bpfbr_sweep_req: 14 bytes of room for an Ethernet header, mode
 	# (u16, little endian) = BPFBR_SWEEP_ALL, address and padding (2 x u32).

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The device pair a network's containers get: veth (the switch program on
+ * the node end's TC ingress) or netkit (the switch program in the transmit
+ * path of the container's own end, linked through the node end). The choice
+ * is the network's, made when it is created: every container port of a
+ * network is of one kind (the gateway port is a veth pair either way).
+ */
+#ifndef BPFBR_PORT_DEVICE_H
+#define BPFBR_PORT_DEVICE_H
+
+#include "hook_attach.h"
+#include "model.h"
+#include "netctx.h"
+
+/*
+ * The device for a new network: want, or for DEVICE_AUTO netkit where this
+ * kernel makes it (probed) and veth otherwise, or where the datapath is XDP
+ * (netkit runs no XDP programs). A netkit that cannot be had is refused,
+ * said in one line: -EOPNOTSUPP.
+ */
+int port_device_choose(const char *net, enum port_device want, enum datapath_mode datapath,
+		       enum port_device *out);
+
+/* Where a container port's switch program hooks on this network's device. */
+enum attach_dir port_hook_dir(const struct netstate *state);
+
+/* The node end's name for an attachment: veth… or nk… and 8 hex digits. */
+void port_device_ifname(const struct netstate *state, const char *id, const char *ifname,
+			char *buf);
+
+/* The pair for a, its peer named a->ifname with a->mac in the namespace netns_fd. */
+int port_device_create(struct netctx *c, const struct netstate *state, const struct attachment *a,
+		       int netns_fd);
+
+#endif
