@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "cluster_store.h"
+#include "cluster_settle.h"
 #include "cluster_sync.h"
 #include "journal.h"
 #include "kfeatures.h"
@@ -399,6 +400,16 @@ int cluster_plan(struct netctx *c, const struct cluster *cl, struct cluster_plan
 void cluster_plan_free(struct cluster_plan *plan)
 {
 	(void)plan;
+}
+
+/* Reached only after a net create, which the stub above refuses. */
+int cluster_settle(struct netctx *c, const struct cidr *subnet, char *why, size_t size)
+{
+	(void)c;
+	(void)subnet;
+	(void)why;
+	(void)size;
+	broken("cluster_settle after a net create that was refused");
 }
 
 int cluster_apply(struct netctx *c, const struct cluster *cl, const struct cluster_plan *plan,
