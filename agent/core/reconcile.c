@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "switchdp.h"
+#include "cluster_tunnel.h"
 #include "switchdp_maps.h"
 #include "hooks.h"
 #include "link_alias.h"
@@ -439,6 +440,8 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 			err = prune_uplink(c, de->d_name, removed);
 	if (d)
 		closedir(d);
+	if (!err)
+		cluster_tunnel_release(c); /* (no network left: the shared map's pin too) */
 	return err;
 }
 

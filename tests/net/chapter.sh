@@ -73,7 +73,7 @@ test_chapter_end_to_end() {
 		fail "c1's translations survived its detach" || return 1
 	ping_ok c2 198.51.100.2 || fail "c2 lost the external host after c1's detach" || return 1
 	check "net delete" bpfbr net delete demo --force || return 1
-	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr" -type f 2>/dev/null)" ] || fail "pins left after net delete" || return 1
+	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr" -type f 2>/dev/null)" ] || fail "pins left after net delete: $(find "$ROOT/sys/fs/bpf/bpfbr" -type f | head -5 | tr "\n" " ")" || return 1
 }
 
 run_tests "$@"
