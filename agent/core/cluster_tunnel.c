@@ -152,21 +152,6 @@ static int entries(const struct cluster *cl, int ifindex, struct tunnel_entry **
 	return 0;
 }
 
-void cluster_tunnel_release(struct netctx *c)
-{
-	char pin[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(c->p.pins);
-	bool nets = false;
-
-	while (d && (de = readdir(d)) && !nets)
-		nets = pin_is_net_dir(de->d_name);
-	if (d)
-		closedir(d);
-	if (!nets && !pin_tunnel_nodes(&c->p, pin, sizeof(pin)) && unlink(pin) && errno != ENOENT)
-		pr_warn("cannot remove %s: %s", pin, strerror(errno));
-}
-
 /* The pinned map made to hold the nodes of cl (none when ifindex is 0). */
 static int fill(struct netctx *c, const struct cluster *cl, int ifindex, json_t *changes)
 {

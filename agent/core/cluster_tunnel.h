@@ -39,9 +39,6 @@ int cluster_tunnel_site(struct netctx *c, const struct cluster *cl, struct tunne
  * Each change appended to changes as {"action", "tunnel": "…"}.
  */
 int cluster_tunnel_sync(struct netctx *c, const struct cluster *cl, json_t *changes, int *ifindex);
-/* The shared tunnel_nodes pin removed once no network's datapath is left
- * (the networks' switches and their uplinks made it; nothing else reads it). */
-void cluster_tunnel_release(struct netctx *c);
 /* NULL when the tunnel of cl is as a sync makes it (VXLAN mode), else why not. */
 const char *cluster_tunnel_unready(struct netctx *c, const struct cluster *cl, char *buf,
 				   size_t size);

@@ -11,6 +11,7 @@
 #include "switchdp_maps.h"
 #include "ethtool.h"
 #include "cluster_tunnel.h"
+#include "shared_pins.h"
 #include "gateway.h"
 #include "gwallow.h"
 #include "journal.h"
@@ -366,7 +367,7 @@ undo_subnet:
 	/* What build_net made: the gateway pair (one end takes the other) and the pins. */
 	nl_link_del(&c->nl, state.gw_dev_ifindex);
 	switchdp_unpin(pin_dir);
-	cluster_tunnel_release(c);
+	shared_pins_release(c);
 	return err;
 }
 
@@ -414,7 +415,7 @@ static int remove_network(struct netctx *c, const char *name, bool force)
 	err = switchdp_unpin(pin_dir);
 	if (err)
 		pr_warn("some pins under %s could not be removed: %s", pin_dir, strerror(-err));
-	cluster_tunnel_release(c);
+	shared_pins_release(c);
 	err = state_remove(&c->p, name);
 	if (err)
 		pr_err("cannot remove the state of network %s: %s", name, strerror(-err));

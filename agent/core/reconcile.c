@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "switchdp.h"
-#include "cluster_tunnel.h"
+#include "shared_pins.h"
 #include "switchdp_maps.h"
 #include "hooks.h"
 #include "link_alias.h"
@@ -441,7 +441,7 @@ static int prune_pins(struct netctx *c, char **names, int n, json_t *removed)
 	if (d)
 		closedir(d);
 	if (!err)
-		cluster_tunnel_release(c); /* (no network left: the shared map's pin too) */
+		shared_pins_release(c); /* (no network left: the shared map's pin too) */
 	return err;
 }
 

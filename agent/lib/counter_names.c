@@ -59,9 +59,10 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_STACK_REPLY] = "reply_via_stack",
 	[BPFBR_EV_PUBLISHED] = "published_opened",
 	[BPFBR_EV_TUNNELLED] = "tunnelled",
+	[BPFBR_EV_INBOUND_KEPT] = "inbound_reply_kept",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 37 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 20,
+_Static_assert(BPFBR_DROP_MAX == 37 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 21,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

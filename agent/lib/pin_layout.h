@@ -34,8 +34,12 @@
 /* The tunnel_nodes map as a network's datapath and an uplink's name it. */
 #define PIN_TUNNEL_NODES_FROM_NET    "../" PIN_TUNNEL_NODES_NAME
 #define PIN_TUNNEL_NODES_FROM_UPLINK "../../" PIN_TUNNEL_NODES_NAME
-#define PIN_UPLINKS_NAME	     "uplinks"
-#define PIN_LINKS_NAME		     "links"
+#define PIN_INBOUND_REPLIES_NAME     "inbound_replies"
+/* The inbound_replies map (bpfbr/netcfg.h) as a network's datapath and an uplink's name it. */
+#define PIN_INBOUND_REPLIES_FROM_NET	"../" PIN_INBOUND_REPLIES_NAME
+#define PIN_INBOUND_REPLIES_FROM_UPLINK "../../" PIN_INBOUND_REPLIES_NAME
+#define PIN_UPLINKS_NAME		"uplinks"
+#define PIN_LINKS_NAME			"links"
 /* The monitor's maps (include/bpfbr/monitor.h), under a network's directory
  * and an uplink's alike. */
 #define PIN_MONITOR_EVENTS   "monitor_events"
@@ -55,6 +59,8 @@ enum uplink_link {
 
 int pin_subnets(const struct paths *p, char *buf, size_t size);
 int pin_tunnel_nodes(const struct paths *p, char *buf, size_t size);
+/* PINS/inbound_replies. */
+int pin_inbound_replies(const struct paths *p, char *buf, size_t size);
 int pin_net_dir(const struct paths *p, const char *net, char *buf, size_t size);
 int pin_net_links_dir(const struct paths *p, const char *net, char *buf, size_t size);
 int pin_port_link(const struct paths *p, const char *net, const char *ifname, char *buf,

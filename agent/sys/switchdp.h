@@ -44,7 +44,8 @@ struct switchdp {
 	int inbound6;
 	int services; /* -1 in a datapath an older build pinned */
 	int subnets;
-	int tunnel_nodes; /* -1 in a datapath an older build pinned */
+	int tunnel_nodes;    /* -1 in a datapath an older build pinned */
+	int inbound_replies; /* (the same) */
 	int prog_port;
 	int prog_port_xdp;
 };

@@ -48,8 +48,9 @@ struct uplinkdp {
 	int prog_in;
 	int prog_sweep;
 	int prog_xdp;
-	int tunnel_nodes;   /* -1: pinned by an older build (so the two below) */
-	int prog_tunnel_in; /* the cluster's VXLAN device's (bpf/lib/tunnel_dev.h) */
+	int inbound_replies; /* -1: pinned by an older build */
+	int tunnel_nodes;    /* -1: pinned by an older build (so the two below) */
+	int prog_tunnel_in;  /* the cluster's VXLAN device's (bpf/lib/tunnel_dev.h) */
 	int prog_tunnel_out;
 };
 

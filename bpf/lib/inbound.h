@@ -47,6 +47,19 @@ static __always_inline bool inbound_live(struct bpfbr_inbound *v, __u8 proto)
 	return true;
 }
 
+/*
+ * The first reply of an inbound flow (container k->saddr:sport -> remote):
+ * the uplink keeps the flow untranslated when its packets leave by it
+ * (inbound_replies, bpfbr/netcfg.h); the uplink's lookups keep the entry
+ * fresh while the flow lives.
+ */
+static __always_inline void inbound_reply_note(const struct bpfbr_conn_key *k)
+{
+	__u64 now = bpf_ktime_get_ns();
+
+	bpf_map_update_elem(&bpfbr_inbound_replies, k, &now, BPF_ANY);
+}
+
 /* A container's packet p, from port slot, is part of a flow that came in through the stack. */
 static __always_inline bool inbound_flow(const struct ipv4_pkt *p, __u16 slot)
 {
@@ -64,8 +77,10 @@ static __always_inline bool inbound_flow(const struct ipv4_pkt *p, __u16 slot)
 	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
 	if (!v || v->slot != slot || !inbound_live(v, p->proto))
 		return false;
-	if (!v->answered)
+	if (!v->answered) {
 		v->answered = 1;
+		inbound_reply_note(&k);
+	}
 	return true;
 }
 

@@ -99,6 +99,15 @@ struct {
 	__type(value, struct bpfbr_inbound);
 } bpfbr_inbound SEC(".maps");
 
+/* "inbound_replies" (shared, pinned one level up): inbound flows whose
+ * replies leave by the uplink, which then keeps them untranslated (netcfg.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BPFBR_INBOUND_REPLIES_MAX);
+	__type(key, struct bpfbr_conn_key);
+	__type(value, __u64);
+} bpfbr_inbound_replies SEC(".maps");
+
 /* "quotas": each port's share of the fdb and of inbound_flows (quota.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -164,6 +164,9 @@ static long try_range_port(__u32 i, struct port_pick *pp)
 
 /* flow_create(): another CPU created the same flow meanwhile (look it up again). */
 #define FLOW_RACED 1
+/* flow_for(): the packet belongs to an inbound flow the node forwarded in,
+ * and leaves untranslated (inbound_replies, bpfbr/netcfg.h). */
+#define FLOW_UNTRANSLATED 2
 
 /*
  * Takes a free slot for a new flow of endpoint ep (NULL: a node connection),

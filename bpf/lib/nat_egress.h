@@ -14,6 +14,33 @@
 #include "rewrite.h"
 
 /* The flow for an inside key, created if new. 0 or a negative drop reason. */
+/* The container's flow ik (inside key) came in through the node, and its
+ * replies were seen leaving by the switch, lately (the inbound flows'
+ * timeouts: a flow idle longer is over, and the same tuple opened by the
+ * container later is translated): no translation. */
+static __always_inline bool inbound_replied(const struct bpfbr_nat_key *ik)
+{
+	struct bpfbr_conn_key k = {
+		.saddr = ik->addr,
+		.daddr = ik->raddr,
+		.sport = ik->port,
+		.dport = ik->rport,
+		.proto = ik->proto,
+	};
+	__u64 *seen = bpf_map_lookup_elem(&nat_inbound_replies, &k), now;
+	__u64 idle = (ik->proto == IPPROTO_TCP ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_UDP_S) *
+		     NSEC_PER_SEC;
+
+	if (!seen)
+		return false;
+	now = bpf_ktime_get_ns();
+	if (older_than(now, *seen, idle))
+		return false;
+	if (older_than(now, *seen, NSEC_PER_SEC))
+		*seen = now;
+	return true;
+}
+
 static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_cfg *cfg,
 				    struct bpfbr_endpoint *ep, const struct bpfbr_nat_key *ik,
 				    struct bpfbr_flow **out, __u32 *slot_out)
@@ -34,6 +61,8 @@ static __always_inline int flow_for(struct __sk_buff *skb, struct bpfbr_uplink_c
 			 * is dropped; the next one makes a new flow. */
 			return -BPFBR_DROP_NAT_RELEASING;
 		}
+		if (ep && inbound_replied(ik))
+			return FLOW_UNTRANSLATED;
 		err = flow_create(skb, cfg, ep, ik, 0, slot_out);
 		if (err == FLOW_RACED)
 			continue;
@@ -111,6 +140,10 @@ static __always_inline int snat_container(struct __sk_buff *skb, struct bpfbr_up
 	ik.rport = p->dport;
 	ik.proto = p->proto;
 	err = flow_for(skb, cfg, ep, &ik, &fl, &slot);
+	if (err == FLOW_UNTRANSLATED) {
+		nat_count(BPFBR_EV_INBOUND_KEPT);
+		return TC_ACT_OK;
+	}
 	if (err)
 		return err;
 	flow_track(fl, p, false, true);

@@ -102,6 +102,15 @@ struct {
 	__type(value, __u8);
 } nat_nomasq SEC(".maps");
 
+/* Inbound flows whose replies the switch saw leave for the uplink: kept
+ * untranslated (bpfbr/netcfg.h: the switches' "inbound_replies", shared). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BPFBR_INBOUND_REPLIES_MAX);
+	__type(key, struct bpfbr_conn_key);
+	__type(value, __u64);
+} nat_inbound_replies SEC(".maps");
+
 /* Flows to the cluster the stack forwarded, by their replies (bpfbr/nomasq.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

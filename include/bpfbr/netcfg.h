@@ -75,6 +75,19 @@ struct bpfbr_conn_key {
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_conn_key) == 16, "conn key layout");
 
+/*
+ * Map "inbound_replies" (PINS/inbound_replies, shared by every network's
+ * switch and every uplink): the flows of inbound_flows whose replies a
+ * container sends beyond the uplink, keyed as there (container -> remote)
+ * -> when the switch last saw one (ns). A host that routes a masquerading
+ * network's subnet to the node opens such a flow; the chapter's MASQUERADE
+ * decides at a connection's first packet and leaves its replies alone, so
+ * the uplink's masquerade does not translate them either. Written by the
+ * switch only (its gateway port delivered the flow's first packet), read by
+ * the uplink before it would make a translation. An LRU: the oldest gives way.
+ */
+#define BPFBR_INBOUND_REPLIES_MAX 16384
+
 struct bpfbr_inbound {
 	__u64 seen_ns; /* the flow's last packet (refreshed at most once a second) */
 	__u16 slot;    /* the container's port: only its replies belong to the flow */

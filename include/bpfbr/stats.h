@@ -78,13 +78,14 @@ enum bpfbr_event {
 	BPFBR_EV_INBOUND_FULL,		     /* an inbound flow not recorded: share or table full */
 	BPFBR_EV_INBOUND_EXPIRED,	     /* an idle inbound flow was forgotten */
 	BPFBR_EV_MAC_FOLLOWED,		     /* a container's port took its new MAC */
-	BPFBR_EV_MAC_REFUSED, /* a container's new MAC was not taken (owned, multicast) */
-	BPFBR_EV_CLUSTER_IN,  /* from another node of the cluster, delivered into a pod */
-	BPFBR_EV_UNREACHABLE, /* routed to an unreachable, blackhole or prohibit route */
-	BPFBR_EV_SERVICE,     /* for a service CIDR: left to the node's stack (kube-proxy) */
-	BPFBR_EV_STACK_REPLY, /* a reply to a flow the stack translated, sent back through it */
-	BPFBR_EV_PUBLISHED,   /* a connection to a published port opened a flow */
-	BPFBR_EV_TUNNELLED,   /* a pod's packet sent to another node through the VXLAN device */
+	BPFBR_EV_MAC_REFUSED,  /* a container's new MAC was not taken (owned, multicast) */
+	BPFBR_EV_CLUSTER_IN,   /* from another node of the cluster, delivered into a pod */
+	BPFBR_EV_UNREACHABLE,  /* routed to an unreachable, blackhole or prohibit route */
+	BPFBR_EV_SERVICE,      /* for a service CIDR: left to the node's stack (kube-proxy) */
+	BPFBR_EV_STACK_REPLY,  /* a reply to a flow the stack translated, sent back through it */
+	BPFBR_EV_PUBLISHED,    /* a connection to a published port opened a flow */
+	BPFBR_EV_TUNNELLED,    /* a pod's packet sent to another node through the VXLAN device */
+	BPFBR_EV_INBOUND_KEPT, /* a reply to a flow from outside, left untranslated */
 	BPFBR_EVENT_END,
 };
 

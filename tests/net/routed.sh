@@ -83,6 +83,26 @@ test_external_host_reaches_the_container() {
 	[ "$got" = "$EXT_IP" ] || fail "c2's UDP server saw ext as '$got', not $EXT_IP"
 }
 
+# A masquerading network, and a host that routes its subnet to the node (as
+# one can to the chapter's bridge + MASQUERADE): its connections reach the
+# containers, whose answers leave untranslated (inbound_reply_kept), while
+# the containers' own connections out are still masqueraded.
+test_host_routing_the_subnet_reaches_a_masquerading_network() {
+	local got
+	up --masquerade || return 1
+	serve_peer c1 7007 || return 1
+	got=$(connects ext 10.40.0.2 7007)
+	[ "$got" = "$EXT_IP" ] || fail "c1's TCP server saw ext as '$got', not $EXT_IP" || return 1
+	udp_peer c2 7008 || return 1
+	got=$(udp_ask ext 10.40.0.3 7008)
+	[ "$got" = "$EXT_IP" ] || fail "c2's UDP server saw ext as '$got', not $EXT_IP" || return 1
+	[ "$(bpfbr -j status demo | jq '.[0].uplink.events.inbound_reply_kept')" -gt 0 ] ||
+		fail "the uplink counted no reply kept untranslated" || return 1
+	serve_peer ext 7009 || return 1
+	got=$(connects c1 "$EXT_IP" 7009)
+	[ "$got" = "$UP_IP" ] || fail "ext saw c1's own connection from '$got', not $UP_IP (masqueraded)"
+}
+
 # The same network from a CNI config: "uplink" without "ipMasq" routes the
 # containers' own addresses both ways (the CLI's --uplink without
 # --masquerade); a config asking for another uplink is refused by name.
