@@ -25,6 +25,15 @@ static __always_inline __u8 trace_verdict(const struct bpfbr_fdb_entry *dst)
 	return dst->port_kind == BPFBR_PORT_GATEWAY ? BPFBR_MON_TO_NODE : BPFBR_MON_FORWARDED;
 }
 
+/* The program runs in a netkit container end's transmit path (forward.h).
+ * Worked out where a frame is delivered, not kept from the start: a flag
+ * live through the whole program would double the states the verifier
+ * walks (6.1 counts every one). */
+static __always_inline bool at_xmit(const struct bpfbr_netcfg *cfg, const struct bpfbr_port *in)
+{
+	return (cfg->flags & BPFBR_NET_NETKIT) && in->kind == BPFBR_PORT_CONTAINER;
+}
+
 SEC("tc")
 int bpfbr_port_in(struct __sk_buff *skb)
 {
@@ -33,7 +42,6 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	struct bpfbr_port *in;
 	__u32 ifindex = skb->ifindex;
 	struct frame f = {};
-	bool at_xmit;
 	int verdict;
 	__u32 want;
 
@@ -42,7 +50,6 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (!cfg || !in)
 		return drop(skb, BPFBR_DROP_NOT_A_PORT, NO_SLOT);
 	count_rx(in->slot, skb->len);
-	at_xmit = (cfg->flags & BPFBR_NET_NETKIT) && in->kind == BPFBR_PORT_CONTAINER;
 
 	verdict = parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end);
 	if (verdict)
@@ -91,11 +98,12 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		gw = stack_reply(skb, in, &f);
 		if (gw) {
 			mon_trace_skb(skb, in->slot, BPFBR_MON_TO_NODE, gw);
-			return deliver(skb, gw, BPFBR_GATEWAY_SLOT, BPFBR_PORT_GATEWAY, at_xmit);
+			return deliver(skb, gw, BPFBR_GATEWAY_SLOT, BPFBR_PORT_GATEWAY,
+				       at_xmit(cfg, in));
 		}
 	}
 	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
-	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind, at_xmit);
+	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind, at_xmit(cfg, in));
 }
 
 /*
