@@ -190,7 +190,7 @@ for s in "${suites[@]}"; do
 	style) run_suite style "" style_tests ;;
 	unit) run_suite unit "" "$BUILD/tests/unit-asan" -s unit ;;
 	fuzz) run_suite fuzz "" fuzz_tests ;;
-	bpf) run_suite bpf "" "$BUILD/tests/bpf-tests" -s bpf ;;
+	bpf) run_suite bpf "" "$BUILD/tests/bpf-tests" -j "${BPFBR_TEST_JOBS:-2}" -s bpf ;;
 	verifier) run_suite verifier "" "$BUILD/tests/verifier-report" "$BUILD"/bpf/*.bpf.o ;;
 	net) net_tests ;;
 	vm) vm_tests ;;

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
  * Runs every TEST() of the binary, or those named on the command line:
- *   prog [-s SUITE] [-t SECONDS] [TEST[/ROW]...]
+ *   prog [-j JOBS] [-s SUITE] [-t SECONDS] [TEST[/ROW]...]
  * TEST/ROW runs only that row of the test (subtest_begin() in harness.h).
  * Each test runs in a child process of its own, so a test that crashes or
  * hangs fails by name (its signal, or the time limit: -t, or
  * BPFBR_TEST_TIMEOUT, default 300 s), and so does the row it was in, and the
- * tests after it still run.
+ * tests after it still run. -j runs that many tests side by side (each in
+ * its own network namespace; the verifier's work on one core is what most
+ * of a BPF test's time goes to), their output kept and shown in order.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -217,83 +219,144 @@ static void run_child(const struct test_case *t, int fd)
 	_exit(write(fd, msg, len) == (ssize_t)len ? 0 : 3);
 }
 
-/* Waits for pid at most timeout_s seconds; kills it past that. */
-static int wait_bounded(pid_t pid, unsigned int timeout_s, bool *timed_out)
-{
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
+/*
+ * A test running in a child: the pipe its verdict comes over, the file its
+ * output goes to when tests run side by side (-1: straight to ours), the row
+ * it is in (shared with it), and when it started.
+ */
+struct job {
+	const struct test_case *t;
+	pid_t pid;
+	int verdict_fd, out_fd;
+	char *row;
+	struct timespec start;
 	int status;
+	bool done, timed_out;
+};
 
-	*timed_out = false;
-	for (unsigned long waited_ms = 0;; waited_ms += 10) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
 
-		if (r == pid)
-			return status;
-		if (r < 0)
-			return -1;
-		if (waited_ms >= timeout_s * 1000ul && !*timed_out) {
-			*timed_out = true;
-			kill(pid, SIGKILL);
-		}
-		nanosleep(&nap, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Forks the child of job j; false (reason filled in) if it could not. */
+static bool job_start(struct job *j, bool capture)
+{
+	int fds[2];
+
+	j->done = j->timed_out = false;
+	j->out_fd = -1;
+	j->row[0] = '\0';
+	if (pipe(fds)) {
+		snprintf(reason, sizeof(reason), "cannot make a pipe: %s", strerror(errno));
+		return false;
 	}
+	if (capture) {
+		FILE *f = tmpfile();
+
+		j->out_fd = f ? dup(fileno(f)) : -1;
+		if (f)
+			fclose(f);
+		if (j->out_fd < 0) {
+			snprintf(reason, sizeof(reason), "cannot make a file for its output: %s",
+				 strerror(errno));
+			close(fds[0]);
+			close(fds[1]);
+			return false;
+		}
+	}
+	fflush(stdout);
+	fflush(stderr);
+	clock_gettime(CLOCK_MONOTONIC, &j->start);
+	j->pid = fork();
+	if (j->pid == 0) {
+		close(fds[0]);
+		running_row = j->row;
+		if (j->out_fd >= 0 && (dup2(j->out_fd, 1) < 0 || dup2(j->out_fd, 2) < 0))
+			_exit(3);
+		run_child(j->t, fds[1]);
+	}
+	close(fds[1]);
+	j->verdict_fd = fds[0];
+	if (j->pid < 0) {
+		close(fds[0]);
+		if (j->out_fd >= 0)
+			close(j->out_fd);
+		snprintf(reason, sizeof(reason), "cannot fork: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* A line about job j, after what its child printed. */
+static void job_print(const struct job *j, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void job_print(const struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (j->out_fd >= 0)
+		vdprintf(j->out_fd, fmt, ap);
+	else
+		vprintf(fmt, ap);
+	va_end(ap);
 }
 
 /* A child that died in a row: the row fails too, and the test's reason names it. */
-static void blame_row(const struct test_case *t)
+static void blame_row(const struct job *j)
 {
 	char why[sizeof(reason)];
 
-	if (!running_row[0])
+	if (!j->row[0])
 		return;
-	printf("FAIL %s/%s/%s: %s\n", suite, t->name, running_row, reason);
+	job_print(j, "FAIL %s/%s/%s: %s\n", suite, j->t->name, j->row, reason);
 	memcpy(why, reason, sizeof(why));
-	snprintf(reason, sizeof(reason), "%.*s: %.400s", ROW_ID_MAX, running_row, why);
+	snprintf(reason, sizeof(reason), "%.*s: %.400s", ROW_ID_MAX, j->row, why);
 }
 
-/* Runs one test in a child; returns its verdict, reason filled in. */
-static int run_one(const struct test_case *t, unsigned int timeout_s)
+/* Copies what the child of job j wrote (when captured) to our output. */
+static void job_replay(struct job *j)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (j->out_fd < 0)
+		return;
+	fflush(stdout);
+	if (lseek(j->out_fd, 0, SEEK_SET) == 0)
+		while ((n = read(j->out_fd, buf, sizeof(buf))) > 0)
+			if (write(1, buf, (size_t)n) != n)
+				break;
+	close(j->out_fd);
+	j->out_fd = -1;
+}
+
+/* The verdict of job j, whose child has ended; reason filled in. */
+static int job_verdict(struct job *j, unsigned int timeout_s)
 {
 	char msg[sizeof(reason) + 1] = "";
-	bool timed_out;
-	int fds[2], status;
+	int status = j->status;
 	ssize_t n;
-	pid_t pid;
 
-	if (pipe(fds)) {
-		snprintf(reason, sizeof(reason), "cannot make a pipe: %s", strerror(errno));
-		return T_FAIL;
-	}
-	running_row[0] = '\0';
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		run_child(t, fds[1]);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		snprintf(reason, sizeof(reason), "cannot fork: %s", strerror(errno));
-		return T_FAIL;
-	}
-	status = wait_bounded(pid, timeout_s, &timed_out);
-	n = read(fds[0], msg, sizeof(msg) - 1);
-	close(fds[0]);
-	if (timed_out) {
+	n = read(j->verdict_fd, msg, sizeof(msg) - 1);
+	close(j->verdict_fd);
+	if (j->timed_out) {
 		snprintf(reason, sizeof(reason), "did not finish within %u s (killed)", timeout_s);
-		blame_row(t);
+		blame_row(j);
 		return T_FAIL;
 	}
-	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) || n < 1) {
-		if (status >= 0 && WIFSIGNALED(status))
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || n < 1) {
+		if (WIFSIGNALED(status))
 			snprintf(reason, sizeof(reason), "crashed: %s",
 				 strsignal(WTERMSIG(status)));
 		else
 			snprintf(reason, sizeof(reason), "exited with status %d before reporting",
-				 status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		blame_row(t);
+				 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		blame_row(j);
 		return T_FAIL;
 	}
 	msg[n] = '\0';
@@ -301,19 +364,139 @@ static int run_one(const struct test_case *t, unsigned int timeout_s)
 	return msg[0] - '0';
 }
 
+/* Reaps the children that ended and kills those past the time limit; false if none runs. */
+static bool jobs_poll(struct job *jobs, int njobs, unsigned int timeout_s)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	bool running = false;
+
+	for (int i = 0; i < njobs; i++) {
+		struct job *j = &jobs[i];
+
+		if (!j->t || j->done)
+			continue;
+		if (waitpid(j->pid, &j->status, WNOHANG) == j->pid) {
+			j->done = true;
+			continue;
+		}
+		running = true;
+		if (!j->timed_out && seconds_since(&j->start) >= timeout_s) {
+			j->timed_out = true;
+			kill(j->pid, SIGKILL);
+		}
+	}
+	if (running)
+		nanosleep(&nap, NULL);
+	return running;
+}
+
+/* A selected test: its job's output (when captured), and once ended its verdict. */
+struct result {
+	const struct test_case *t;
+	int out_fd, verdict;
+	bool ended;
+	char reason[sizeof(reason)];
+};
+
+/* Prints result r, after what its test printed. */
+static void report(struct result *r)
+{
+	struct job j = { .out_fd = r->out_fd };
+
+	job_replay(&j);
+	if (r->verdict == T_PASS)
+		printf("PASS %s/%s\n", suite, r->t->name);
+	else
+		printf("%s %s/%s: %s\n", r->verdict == T_SKIP ? "SKIP" : "FAIL", suite, r->t->name,
+		       r->reason);
+}
+
+/*
+ * Runs the selected tests, njobs at a time; each is reported, after what it
+ * printed, in the order the tests are declared. Returns how many failed.
+ */
+static int run_all(int njobs, unsigned int timeout_s)
+{
+	size_t ntests = (size_t)(__stop_bpfbr_tests - __start_bpfbr_tests), n = 0, next = 0,
+	       head = 0;
+	struct result *res = calloc(ntests + 1, sizeof(*res));
+	struct job *jobs = calloc((size_t)njobs, sizeof(*jobs));
+	size_t *job_res = calloc((size_t)njobs, sizeof(*job_res));
+	char *rows = mmap(NULL, (size_t)njobs * ROW_ID_MAX, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int failed = 0;
+
+	if (!res || !jobs || !job_res || rows == MAP_FAILED) {
+		fprintf(stderr, "harness: out of memory\n");
+		return 1;
+	}
+	for (const struct test_case *t = __start_bpfbr_tests; t < __stop_bpfbr_tests; t++)
+		if (selected(t->name))
+			res[n++].t = t;
+	for (int i = 0; i < njobs; i++)
+		jobs[i].row = rows + (size_t)i * ROW_ID_MAX;
+	while (head < n) {
+		/* Start the next tests in the free slots. */
+		for (int i = 0; i < njobs && next < n; i++) {
+			struct job *j = &jobs[i];
+			struct result *r = &res[next];
+
+			if (j->t)
+				continue;
+			j->t = r->t;
+			job_res[i] = next++;
+			reason[0] = '\0';
+			if (!job_start(j, njobs > 1)) {
+				r->out_fd = -1;
+				r->verdict = T_FAIL;
+				r->ended = true;
+				snprintf(r->reason, sizeof(r->reason), "%s", reason);
+				j->t = NULL;
+			}
+		}
+		jobs_poll(jobs, njobs, timeout_s);
+		for (int i = 0; i < njobs; i++) {
+			struct job *j = &jobs[i];
+			struct result *r = &res[job_res[i]];
+
+			if (!j->t || !j->done)
+				continue;
+			reason[0] = '\0';
+			r->verdict = job_verdict(j, timeout_s);
+			r->out_fd = j->out_fd;
+			snprintf(r->reason, sizeof(r->reason), "%s", reason);
+			r->ended = true;
+			j->t = NULL;
+		}
+		/* Report the ended tests in order. */
+		for (; head < n && res[head].ended; head++) {
+			report(&res[head]);
+			failed += res[head].verdict != T_PASS && res[head].verdict != T_SKIP;
+		}
+	}
+	munmap(rows, (size_t)njobs * ROW_ID_MAX);
+	free(job_res);
+	free(jobs);
+	free(res);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("BPFBR_TEST_TIMEOUT");
 	unsigned int timeout_s = env && atoi(env) > 0 ? (unsigned int)atoi(env) : 300;
-	int failed = 0, opt, verdict;
+	int failed, opt, njobs = 1;
 
-	while ((opt = getopt(argc, argv, "s:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "j:s:t:")) != -1) {
 		if (opt == 's') {
 			suite = optarg;
 		} else if (opt == 't' && atoi(optarg) > 0) {
 			timeout_s = (unsigned int)atoi(optarg);
+		} else if (opt == 'j' && atoi(optarg) > 0 && atoi(optarg) <= 64) {
+			njobs = atoi(optarg);
 		} else {
-			fprintf(stderr, "usage: %s [-s SUITE] [-t SECONDS] [TEST[/ROW]...]\n",
+			fprintf(stderr,
+				"usage: %s [-j JOBS] [-s SUITE] [-t SECONDS] [TEST[/ROW]...]\n",
 				argv[0]);
 			return 2;
 		}
@@ -321,25 +504,12 @@ int main(int argc, char **argv)
 	names = argv + optind;
 	n_names = argc - optind;
 	name_matched = calloc((size_t)n_names + 1, sizeof(*name_matched));
-	running_row =
-		mmap(NULL, ROW_ID_MAX, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!name_matched || running_row == MAP_FAILED) {
+	if (!name_matched) {
 		fprintf(stderr, "%s: out of memory\n", argv[0]);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (const struct test_case *t = __start_bpfbr_tests; t < __stop_bpfbr_tests; t++) {
-		if (!selected(t->name))
-			continue;
-		reason[0] = '\0';
-		verdict = run_one(t, timeout_s);
-		if (verdict == T_PASS)
-			printf("PASS %s/%s\n", suite, t->name);
-		else
-			printf("%s %s/%s: %s\n", verdict == T_SKIP ? "SKIP" : "FAIL", suite,
-			       t->name, reason);
-		failed += verdict != T_PASS && verdict != T_SKIP;
-	}
+	failed = run_all(njobs, timeout_s);
 	/* A name that matched no test: a typo must not pass having run nothing. */
 	for (int i = 0; i < n_names; i++) {
 		const struct test_case *t = __start_bpfbr_tests;
