@@ -328,8 +328,8 @@ test_nat_share_keeps_flows_for_others() {
 	srv=$!
 	listening ext udp 5353 || fail "ext's server did not start: $(cat "$ROOT/srv.out")" || return 1
 	# a1 tries 60 flows: 8 get through, the others are refused by its share.
-	on a1 "$PY" "$PEER" --timeout 30 udp-clients 198.51.100.2 5353 30001-30060 --wait 0.5 \
-		--tries 1 >"$ROOT/a1.out" 2>&1
+	on a1 "$PY" "$PEER" --timeout 30 udp-clients 198.51.100.2 5353 30001-30060 --wait 2 \
+		--tries 1 --together >"$ROOT/a1.out" 2>&1
 	n=$(grep -cv ' -$' "$ROOT/a1.out")
 	[ "$n" = 8 ] || fail "a1 got $n of 60 flows answered with --nat-share 8" || return 1
 	used=$(bpfbr -j status neta | jq '.[0].uplink.drops.nat_share_used_up')

@@ -353,8 +353,10 @@ run_bounded() {
 	return "$rc"
 }
 
+# A test that took 3 s or more says how long on its PASS line, so the suite's
+# budget (make check must stay under 30 minutes) shows where it goes.
 run_tests() {
-	local t rc names why
+	local t rc names why start took
 	names=$(declare -F | awk '{print $3}' | grep '^test_')
 	[ $# -gt 0 ] && names=$(printf "test_%s\n" "$@")
 	for t in $names; do
@@ -363,12 +365,15 @@ run_tests() {
 			cleanup_world
 			continue
 		fi
+		start=$SECONDS
 		run_bounded "$t"
 		rc=$?
 		why=$(cat "$ROOT/.why" 2>/dev/null)
 		cleanup_world
+		took=""
+		[ $((SECONDS - start)) -ge 3 ] && took=" ($((SECONDS - start)) s)"
 		case $rc in
-		0) echo "PASS $SUITE/${t#test_}" ;;
+		0) echo "PASS $SUITE/${t#test_}$took" ;;
 		4) echo "SKIP $SUITE/${t#test_}: ${why:-no reason given}" ;;
 		*) echo "FAIL $SUITE/${t#test_}: ${why:-exit status $rc}" ;;
 		esac

@@ -17,7 +17,8 @@ Servers print "ready" on stderr once they listen.
   natpeer.py udp-clients HOST PORT SPORTS   one request per source port (unconnected
       sockets, bound to --bind ADDR if given), print "SPORT SEEN-AS" ("-" without an
       answer from HOST:PORT); --rounds N --pause S repeats that on the same sockets;
-      exit 0 if every request got its answer
+      --together sends every socket's request first, then waits --wait once for all
+      (when most are expected to go unanswered); exit 0 if every request got its answer
   natpeer.py mroute IIF OIF SRC GROUP       the node routes GROUP from SRC, arriving
       on IIF, out of OIF (kernel multicast routing, while this runs)
   natpeer.py udp-send HOST PORT TTL        one datagram to HOST (or a group) with that
@@ -162,6 +163,9 @@ def udp_clients(o):
     for r in range(o.rounds):
         if r:
             time.sleep(o.pause)
+        if o.together:
+            ok += udp_together(o, socks)
+            continue
         for s in socks:
             seen = "-"
             for _ in range(o.tries):
@@ -178,6 +182,35 @@ def udp_clients(o):
     for s in socks:
         s.close()
     return 0 if ok == len(socks) * o.rounds else 1
+
+
+def udp_together(o, socks):
+    """One round of udp-clients --together: returns how many were answered."""
+    seen = {s: "-" for s in socks}
+    for _ in range(o.tries):
+        waiting = [s for s in socks if seen[s] == "-"]
+        if not waiting:
+            break
+        sel = selectors.DefaultSelector()
+        for s in waiting:
+            s.sendto(b"hello", (o.host, o.port))
+            s.setblocking(False)
+            sel.register(s, selectors.EVENT_READ)
+        end = time.monotonic() + o.wait
+        while any(seen[s] == "-" for s in waiting) and time.monotonic() < end:
+            for key, _ in sel.select(max(0.0, end - time.monotonic())):
+                try:
+                    data, a = key.fileobj.recvfrom(2048)
+                except BlockingIOError:
+                    continue
+                if a == (o.host, o.port):
+                    seen[key.fileobj] = data.decode(errors="replace")
+        sel.close()
+        for s in waiting:
+            s.settimeout(o.wait)
+    for s in socks:
+        print(s.getsockname()[1], seen[s], flush=True)
+    return sum(seen[s] != "-" for s in socks)
 
 
 BPF_PROG_QUERY, BPF_TCX_INGRESS, BPF_TCX_EGRESS = 16, 46, 47
@@ -268,6 +301,7 @@ def main():
     c.add_argument("--tries", type=int, default=2)
     c.add_argument("--rounds", type=int, default=1)
     c.add_argument("--pause", type=float, default=0)
+    c.add_argument("--together", action="store_true")
     c = sub.add_parser("mroute")
     for a in ("iif", "oif", "src", "group"):
         c.add_argument(a)
