@@ -18,10 +18,16 @@
 /* ICMPv6 header, quoted IPv6 header, and as much of TCP as holds its checksum. */
 #define QUOTE6_NEED (8 + 40 + 18)
 
-/* True when the ICMPv6 error at l4_off quotes TCP, UDP or an echo request: q holds it. */
-static __always_inline bool parse_quoted6(struct __sk_buff *skb, __u16 l4_off, struct quoted6 *q)
+/*
+ * True when the ICMPv6 error at l4_off (of the IPv6 packet at l3_off) quotes
+ * TCP, UDP or an echo request: q holds it. The quote ends where the packet
+ * does (its payload length), not where the frame does: bytes a frame
+ * carries beyond are no part of it, nor of the ICMPv6 checksum.
+ */
+static __always_inline bool parse_quoted6(struct __sk_buff *skb, __u16 l3_off, __u16 l4_off,
+					  struct quoted6 *q)
 {
-	__u32 need = (l4_off & L4_OFF6_MASK) + QUOTE6_NEED;
+	__u32 need = (l4_off & L4_OFF6_MASK) + QUOTE6_NEED, end;
 	void *data, *data_end;
 	struct ipv6hdr *ip;
 	__u8 *l4;
@@ -29,13 +35,17 @@ static __always_inline bool parse_quoted6(struct __sk_buff *skb, __u16 l4_off, s
 	bpf_skb_pull_data(skb, skb->len < need ? skb->len : need);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
+	ip = data + (l3_off & L3_OFF_MASK);
+	if ((void *)(ip + 1) > data_end)
+		return false;
+	end = (l3_off & L3_OFF_MASK) + sizeof(*ip) + bpf_ntohs(ip->payload_len);
 	q->ip_off = (l4_off & L4_OFF6_MASK) + 8;
 	ip = data + q->ip_off;
 	if ((void *)(ip + 1) > data_end || ip->version != 6)
 		return false;
 	q->l4_off = q->ip_off + sizeof(*ip);
 	l4 = data + q->l4_off;
-	if ((void *)(l4 + 8) > data_end)
+	if ((void *)(l4 + 8) > data_end || q->l4_off + 8 > end)
 		return false;
 	__builtin_memcpy(q->saddr, &ip->saddr, 16);
 	__builtin_memcpy(q->daddr, &ip->daddr, 16);
@@ -53,7 +63,7 @@ static __always_inline bool parse_quoted6(struct __sk_buff *skb, __u16 l4_off, s
 	}
 	if (q->proto == IPPROTO_TCP) {
 		/* Linux quotes all it can; a quote may still end before the checksum. */
-		if ((void *)(l4 + 18) <= data_end) {
+		if ((void *)(l4 + 18) <= data_end && q->l4_off + 18 <= end) {
 			__builtin_memcpy(&q->l4_csum, l4 + 16, 2);
 			q->l4_csum_off = q->l4_off + 16;
 		}

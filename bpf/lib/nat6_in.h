@@ -25,7 +25,7 @@ static __always_inline int reverse6_icmp_error(struct __sk_buff *skb, const stru
 	__u32 slot = 0;
 	int err;
 
-	if (!parse_quoted6(skb, p->l4_off, q) || !ipv6_equal(q->saddr, c6->addr))
+	if (!parse_quoted6(skb, f->l3_off, p->l4_off, q) || !ipv6_equal(q->saddr, c6->addr))
 		return TC_ACT_OK;
 	/* The quoted packet is one we sent: its source is our outside tuple. */
 	fl = reply_flow6(q->proto, q->daddr, q->dport, q->sport, &slot, &a);

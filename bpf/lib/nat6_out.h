@@ -61,7 +61,7 @@ static __noinline int snat6_icmp_error(struct __sk_buff *skb, const struct frame
 	struct bpfbr_flow *fl;
 	__u32 *slot;
 
-	if (!parse_quoted6(skb, p->l4_off, q) || q->proto == IPPROTO_ICMPV6 ||
+	if (!parse_quoted6(skb, f->l3_off, p->l4_off, q) || q->proto == IPPROTO_ICMPV6 ||
 	    !ipv6_equal(q->daddr, p->saddr) || !ipv6_equal(q->saddr, p->daddr))
 		return -BPFBR_DROP_NAT_PROTO;
 	inside_key6(&s->ik, q->proto, q->daddr, q->saddr, q->dport, q->sport);

@@ -32,11 +32,16 @@ struct quoted {
 /* Bytes of an ICMP error we need: ICMP header, quoted IPv4 header (up to 60), 8 more. */
 #define QUOTE_NEED (8 + 60 + 8)
 
-/* True when the ICMP error p quotes a TCP or UDP header or an echo request: q holds it. */
+/*
+ * True when the ICMP error p quotes a TCP or UDP header or an echo request:
+ * q holds it. The quote ends where the packet does (its total length), not
+ * where the frame does: bytes a frame carries beyond are no part of it, nor
+ * of the ICMP checksum.
+ */
 static __always_inline bool parse_quoted(struct __sk_buff *skb, const struct ipv4_pkt *p,
 					 struct quoted *q)
 {
-	__u32 need = p->l4_off + QUOTE_NEED;
+	__u32 need = p->l4_off + QUOTE_NEED, end;
 	void *data, *data_end;
 	struct iphdr *ip;
 	__u8 *l4;
@@ -45,13 +50,17 @@ static __always_inline bool parse_quoted(struct __sk_buff *skb, const struct ipv
 	bpf_skb_pull_data(skb, skb->len < need ? skb->len : need);
 	data = (void *)(long)skb->data;
 	data_end = (void *)(long)skb->data_end;
+	ip = data + (p->l3_off & L3_OFF_MASK);
+	if ((void *)(ip + 1) > data_end)
+		return false;
+	end = (p->l3_off & L3_OFF_MASK) + bpf_ntohs(ip->tot_len);
 	q->ip_off = (p->l4_off & L4_OFF_MASK) + 8;
 	ip = data + q->ip_off;
 	if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
 		return false;
 	q->l4_off = q->ip_off + ip->ihl * 4;
 	l4 = data + q->l4_off;
-	if ((void *)(l4 + 8) > data_end)
+	if ((void *)(l4 + 8) > data_end || q->l4_off + 8 > end)
 		return false;
 	q->saddr = ip->saddr;
 	q->daddr = ip->daddr;
@@ -70,7 +79,7 @@ static __always_inline bool parse_quoted(struct __sk_buff *skb, const struct ipv
 		__builtin_memcpy(&q->sport, l4, 2);
 		__builtin_memcpy(&q->dport, l4 + 2, 2);
 		/* RFC 792 quotes 8 bytes; Linux quotes more, checksum included. */
-		if ((void *)(l4 + 18) <= data_end) {
+		if ((void *)(l4 + 18) <= data_end && q->l4_off + 18 <= end) {
 			__builtin_memcpy(&q->l4_csum, l4 + 16, 2);
 			q->l4_csum_off = q->l4_off + 16;
 		}

@@ -541,3 +541,52 @@ TEST(nat66_fragments)
 done:
 	nfx_teardown(&fx);
 }
+
+/* A time exceeded quoting 8 bytes of a masqueraded segment, in a frame with
+ * 24 more bytes than the packet: the quote ends with the packet (its
+ * payload length); nothing beyond is read or rewritten, and the ICMPv6
+ * checksum covers the packet alone (the fuzz found it "fixed" for a TCP
+ * checksum read from the trailer). */
+TEST(nat66_error_frame_longer_than_packet)
+{
+	struct pkt6 sent, out, err;
+	struct nat_csum_report rep;
+	struct frame f, q;
+	struct nat_run r;
+	struct nfx fx;
+	size_t end;
+
+	if (!setup6(&fx, true))
+		return;
+	sent6(&sent, CT1, PROTO_TCP_, 40000, 443);
+	if (!run6(&fx, true, &sent, &r))
+		goto done;
+	masq6(&out, &sent, 40000);
+	memset(&err, 0, sizeof(err));
+	memcpy(err.dst_mac, uplink_mac, 6);
+	memcpy(err.src_mac, next_hop_mac, 6);
+	memcpy(err.saddr, router6, 16);
+	memcpy(err.daddr, uplink6, 16);
+	err.proto = PROTO_ICMPV6;
+	err.hop_limit = REPLY_HL;
+	err.icmp_type = 3; /* time exceeded */
+	pkt6_frame(&q, &out);
+	pkt6_quote(&err, &q, 40 + 8);
+	pkt6_frame(&f, &err);
+	end = f.len;
+	for (int i = 0; i < 24; i++)
+		f.data[f.len++] = (uint8_t)(0xa0 + i);
+	if (!nfx_in(&fx, &f, &r) || !ASSERT_EQ(r.verdict, TC_ACT_REDIRECT, "delivered"))
+		goto done;
+	ASSERT_EQ(r.out.len, f.len, "the frame keeps its length");
+	ASSERT_EQ(test_first_diff(r.out.data + end, f.data + end, f.len - end), f.len - end,
+		  "the bytes past the packet are untouched");
+	r.out.len = end;
+	nat_csum_frame6(r.out.data, r.out.len, &rep);
+	ASSERT_TRUE(rep.n > 0, "a checksum to check");
+	for (int i = 0; i < rep.n; i++)
+		ASSERT_EQ(rep.item[i].stored, rep.item[i].computed, rep.item[i].what);
+	NEXP_COUNTERS(r.delta, "time exceeded in a long frame", { BPFBR_EV_NAT_ICMP_ERROR, 1 });
+done:
+	nfx_teardown(&fx);
+}
