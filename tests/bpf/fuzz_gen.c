@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fuzz_gen.h"
+#include "fuzz_gen6.h"
 
 #define L3  ETH_HDR_LEN /* where the L3 header starts before any tag is pushed */
 #define TTL 64
@@ -45,6 +46,20 @@ void fz_pools_add_tuple(struct fz_pools *p, const struct fz_tuple *t)
 	p->tnext = (p->tnext + 1) % FZ_MAX_TUPLES;
 	if (p->ntuples < FZ_MAX_TUPLES)
 		p->ntuples++;
+}
+
+void fz_pools_add_ip6(struct fz_pools *p, const uint8_t ip6[16])
+{
+	if (p->nips6 < FZ_MAX_IPS6)
+		memcpy(p->ips6[p->nips6++], ip6, 16);
+}
+
+void fz_pools_add_tuple6(struct fz_pools *p, const struct fz_tuple6 *t)
+{
+	p->tuples6[p->tnext6] = *t;
+	p->tnext6 = (p->tnext6 + 1) % FZ_MAX_TUPLES;
+	if (p->ntuples6 < FZ_MAX_TUPLES)
+		p->ntuples6++;
 }
 
 /* --- picking addresses --------------------------------------------------------------- */
@@ -434,29 +449,6 @@ static void gen_arp(struct gen *g)
 		payload(g, 18); /* the padding up to 60 bytes that the wire adds */
 }
 
-static void gen_ipv6(struct gen *g)
-{
-	static const uint8_t next[] = { 58, 6, 17, 0, 44, 43, 60, 59 };
-	uint8_t dst[6], src[6], *ip;
-
-	pick_mac(g, dst, false);
-	pick_mac(g, src, true);
-	eth(g, dst, src, ETHERTYPE_IPV6);
-	ip = g->f->data + g->f->len;
-	random_bytes(g, ip, 40);
-	ip[0] = (uint8_t)(0x60 | (ip[0] & 0x0f));
-	ip[6] = next[fz_below(&g->r, sizeof(next))];
-	ip[7] = 255;
-	if (fz_chance(&g->r, 50)) { /* link-local source */
-		ip[8] = 0xfe;
-		ip[9] = 0x80;
-		memset(ip + 10, 0, 6);
-	}
-	g->f->len += 40;
-	payload(g, room(g));
-	put16(ip + 4, (uint16_t)(g->f->len - (size_t)(ip + 40 - g->f->data)));
-}
-
 static void gen_other_ethertype(struct gen *g)
 {
 	static const uint16_t types[] = { 0x88cc, 0x8847, 0x8863, 0x88e5, 0x88f7, 0x0842,
@@ -592,14 +584,14 @@ void fz_frame(uint64_t seed, uint64_t index, const struct fz_pools *p, const str
 
 	fz_next(&g.r);
 	roll = fz_below(&g.r, 100);
-	kind = roll < 16   ? 0
-	       : roll < 28 ? 1
-	       : roll < 40 ? 2
-	       : roll < 50 ? 3
-	       : roll < 55 ? 4
-	       : roll < 75 ? 5
-	       : roll < 84 ? 6
-	       : roll < 90 ? 7
+	kind = roll < 14   ? 0
+	       : roll < 25 ? 1
+	       : roll < 36 ? 2
+	       : roll < 45 ? 3
+	       : roll < 50 ? 4
+	       : roll < 66 ? 5
+	       : roll < 74 ? 6
+	       : roll < 91 ? 7
 	       : roll < 96 ? 8
 			   : 9;
 	what[0] = '\0';
@@ -628,7 +620,7 @@ void fz_frame(uint64_t seed, uint64_t index, const struct fz_pools *p, const str
 		gen_icmp_error(&g);
 		break;
 	case 7:
-		gen_ipv6(&g);
+		note(&g, " %s", fz_ipv6(&g.r, p, s, f));
 		break;
 	case 8:
 		gen_other_ethertype(&g);

@@ -2,8 +2,9 @@
 /*
  * Hostile frames for the datapath fuzz test: a seeded generator that starts
  * from a valid frame (ARP, ICMP echo, UDP, TCP, other IPv4 protocols, ICMP
- * errors quoting a translated packet, replies to live translations, IPv6,
- * other ethertypes) aimed at the addresses that matter, then mutates it
+ * errors quoting a translated packet, replies to live translations, IPv6 as
+ * fuzz_gen6.h makes it, other ethertypes) aimed at the addresses that
+ * matter, then mutates it
  * (truncation down to the 14-byte minimum of BPF_PROG_TEST_RUN, bad IHL and
  * version, IP options, fragments, VLAN stacks up to three tags with any TPID,
  * wrong lengths and checksums, flipped bytes, random ethertypes, padding).
@@ -32,6 +33,7 @@ bool fz_chance(struct fz_rng *r, uint32_t pct);
 #define FZ_MAX_MACS   32
 #define FZ_MAX_IPS    32
 #define FZ_MAX_TUPLES 64
+#define FZ_MAX_IPS6   24
 
 /* An outside tuple of a live translation: what a reply must carry. */
 struct fz_tuple {
@@ -41,6 +43,14 @@ struct fz_tuple {
 	uint16_t oport; /* our port (ICMP: the identifier) on the uplink, network order */
 	uint16_t iport; /* the inside port it replaced, network order */
 	uint32_t iaddr; /* the inside address, network order */
+};
+
+/* The same for a live NAT66 translation (addresses in network order). */
+struct fz_tuple6 {
+	uint8_t proto;
+	uint8_t raddr[16];
+	uint16_t rport, oport, iport; /* network order; ICMPv6 echo: oport is the identifier */
+	uint8_t iaddr[16];
 };
 
 /* The addresses the generator aims at, and the translations it can answer. */
@@ -55,17 +65,28 @@ struct fz_pools {
 	struct fz_tuple tuples[FZ_MAX_TUPLES]; /* a ring of recent translations */
 	int ntuples;
 	int tnext;
+	/* IPv6: the ports', gateways' and remotes' addresses, the uplink's, and a
+	 * ring of recent NAT66 translations. */
+	uint8_t ips6[FZ_MAX_IPS6][16];
+	int nips6;
+	uint8_t uplink6[16];
+	struct fz_tuple6 tuples6[FZ_MAX_TUPLES];
+	int ntuples6;
+	int tnext6;
 };
 
 /* The sender a frame pretends to come from: the ingress port's endpoint. */
 struct fz_sender {
 	uint8_t mac[6];
-	uint32_t ip; /* 0: none */
+	uint32_t ip;	 /* 0: none */
+	uint8_t ip6[16]; /* zero: none */
 };
 
 void fz_pools_add_mac(struct fz_pools *p, const uint8_t mac[6]);
 void fz_pools_add_ip(struct fz_pools *p, uint32_t ip);
 void fz_pools_add_tuple(struct fz_pools *p, const struct fz_tuple *t);
+void fz_pools_add_ip6(struct fz_pools *p, const uint8_t ip6[16]);
+void fz_pools_add_tuple6(struct fz_pools *p, const struct fz_tuple6 *t);
 
 /*
  * Writes frame number `index` of `seed` into f (14 <= f->len <= FRAME_MAX)

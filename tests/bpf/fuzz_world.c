@@ -17,8 +17,11 @@
 #include <linux/pkt_cls.h>
 
 #include "expect.h"
+#include "frames6.h"
+#include "fuzz_rules6.h"
 #include "fuzz_world.h"
 #include "harness.h"
+#include "nat_csum6.h"
 #include "nat_expect.h"
 #include "port.skel.h"
 #include "uplink.skel.h"
@@ -43,6 +46,10 @@ static const char *const prog_names[FW_PROGS] = { "bpfbr_port_in", "bpfbr_port_x
 
 static const uint8_t uplink_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0x01 };
 static const uint8_t next_hop_mac[6] = { 0x02, 0xaa, 0, 0, 0, 0xfe };
+/* The uplink's IPv6 (2001:db8:1::1), its next hop (::fe) and a remote. */
+static const uint8_t uplink6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 };
+static const uint8_t next_hop6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 0xfe };
+static const uint8_t remote6[16] = { 0x20, 0x01, 0x0d, 0xb8, 1, 0, [15] = 2 };
 
 /* --- reporting ------------------------------------------------------------------------ */
 
@@ -184,6 +191,53 @@ static int node_setup(struct fw *fw)
 	return err ?: write_file(path, "1");
 }
 
+/* struct in6_ifreq of <linux/ipv6.h>, which does not mix with glibc's headers. */
+struct ifreq6 {
+	struct in6_addr addr;
+	uint32_t prefixlen;
+	int ifindex;
+};
+
+/*
+ * What the IPv6 route lookups see: the uplink holds 2001:db8:1::1/64 with a
+ * default route through ::fe, and the node forwards IPv6.
+ */
+static int node_setup6(struct fw *fw)
+{
+	const char *up = fw->env.dev[UPLINK_DEV].name;
+	struct ifreq6 ifr = { .prefixlen = 64, .ifindex = (int)fw->env.dev[UPLINK_DEV].ifindex };
+	struct in6_rtmsg rt = { .rtmsg_flags = RTF_UP | RTF_GATEWAY, .rtmsg_metric = 1 };
+	char path[128];
+	int fd, err = 0;
+
+	/* The world has IPv6 off (env.c); the uplink and the gateway device get it
+	 * back, without duplicate address detection, and forward. */
+	for (int i = 0; i < 2 && !err; i++) {
+		const char *dev = i ? fw->env.dev[0].peer_name : up;
+
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", dev);
+		err = write_file(path, "0");
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+		err = err ?: write_file(path, "0");
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/forwarding", dev);
+		err = err ?: write_file(path, "1");
+	}
+	if (err)
+		return err;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(&ifr.addr, uplink6, 16);
+	if (ioctl(fd, SIOCSIFADDR, &ifr) < 0)
+		err = -errno;
+	memcpy(&rt.rtmsg_gateway, next_hop6, 16);
+	rt.rtmsg_ifindex = ifr.ifindex;
+	if (!err && ioctl(fd, SIOCADDRT, &rt) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* A do-nothing XDP program: attached to a device, it registers the receive queue
  * that BPF_PROG_TEST_RUN of an XDP program with that ingress device needs. */
 static int null_xdp(void)
@@ -196,6 +250,46 @@ static int null_xdp(void)
 	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "fuzz_null", "Dual BSD/GPL", insns, 2, &lo);
 
 	return fd < 0 ? -errno : fd;
+}
+
+/* fd00:40::<n>, net 1's IPv6 address n. */
+static void net6_addr(uint8_t a[16], int n)
+{
+	memset(a, 0, 16);
+	a[0] = 0xfd;
+	a[3] = 0x40;
+	a[15] = (uint8_t)n;
+}
+
+/* Net 1 is dual stack: fd00:40::/64, the gateway fd00:40::1, a container
+ * in slot i fd00:40::<i + 1> and the link-local address of its MAC. */
+static int net_setup6(struct fw_net *n, struct fz_pools *pools)
+{
+	int cfg6_fd = bpf_map__fd(n->sw.skel->maps.bpfbr_config6),
+	    ports6_fd = bpf_map__fd(n->sw.skel->maps.bpfbr_ports6);
+	uint32_t zero = 0;
+
+	memset(&n->cfg6, 0, sizeof(n->cfg6));
+	net6_addr(n->cfg6.subnet, 0);
+	net6_addr(n->cfg6.gateway, 1);
+	ll_of_mac(n->port[0].mac, n->cfg6.gateway_ll);
+	n->cfg6.prefix = 64;
+	if (bpf_map_update_elem(cfg6_fd, &zero, &n->cfg6, BPF_ANY))
+		return -errno;
+	n->has6 = true;
+	fz_pools_add_ip6(pools, n->cfg6.gateway);
+	fz_pools_add_ip6(pools, n->cfg6.gateway_ll);
+	for (int i = 1; i < n->nports; i++) {
+		struct bpfbr_port6 *p6 = &n->port6[i];
+
+		net6_addr(p6->addr, i + 1);
+		ll_of_mac(n->port[i].mac, p6->ll);
+		if (bpf_map_update_elem(ports6_fd, &n->port[i].ifindex, p6, BPF_ANY))
+			return -errno;
+		fz_pools_add_ip6(pools, p6->addr);
+		fz_pools_add_ip6(pools, p6->ll);
+	}
+	return 0;
 }
 
 static int net_setup(struct fw *fw, int k)
@@ -238,7 +332,38 @@ static int net_setup(struct fw *fw, int k)
 		fz_pools_add_mac(&fw->pools, p->mac);
 		fz_pools_add_ip(&fw->pools, p->ipv4);
 	}
-	return err;
+	return err ?: k == 0 ? net_setup6(n, &fw->pools) : 0;
+}
+
+/* NAT66 from the uplink's IPv6 address; net 1's containers its IPv6 endpoints. */
+static int uplink_setup6(struct fw *fw)
+{
+	int cfg6_fd = bpf_map__fd(fw->dp.skel->maps.nat_config6),
+	    eps6_fd = bpf_map__fd(fw->dp.skel->maps.nat_endpoints6);
+	const struct fw_net *n = &fw->net[0];
+	uint32_t zero = 0;
+
+	memcpy(fw->ucfg6.addr, uplink6, 16);
+	if (bpf_map_update_elem(cfg6_fd, &zero, &fw->ucfg6, BPF_ANY))
+		return -errno;
+	for (int i = 0; i < fw->neps && fw->neps6 < FW_MAX_EPS; i++) {
+		struct fw_ep6 *e = &fw->eps6[fw->neps6];
+
+		if (fw->eps[i].ep.net != 1)
+			continue;
+		for (int j = 1; j < n->nports; j++)
+			if (n->port[j].ipv4 == fw->eps[i].addr)
+				memcpy(e->addr, n->port6[j].addr, 16);
+		e->ep = fw->eps[i].ep;
+		if (bpf_map_update_elem(eps6_fd, e->addr, &e->ep, BPF_ANY))
+			return -errno;
+		fw->neps6++;
+	}
+	fz_pools_add_ip6(&fw->pools, uplink6);
+	fz_pools_add_ip6(&fw->pools, next_hop6);
+	fz_pools_add_ip6(&fw->pools, remote6);
+	memcpy(fw->pools.uplink6, uplink6, 16);
+	return 0;
 }
 
 /* Every container of both networks is an endpoint of the uplink. */
@@ -278,6 +403,9 @@ static int uplink_setup(struct fw *fw)
 				return err;
 		}
 	}
+	err = uplink_setup6(fw);
+	if (err)
+		return err;
 	fz_pools_add_ip(&fw->pools, fw->ucfg.addr);
 	fz_pools_add_ip(&fw->pools, ip4(198, 51, 100, 2));
 	fz_pools_add_ip(&fw->pools, ip4(203, 0, 113, 254));
@@ -315,6 +443,9 @@ bool fw_setup(struct fw *fw)
 		goto env;
 	err = node_setup(fw);
 	if (!ASSERT_OK(err, "addresses, route and neighbour for the fast path"))
+		goto env;
+	err = node_setup6(fw);
+	if (!ASSERT_OK(err, "the uplink's IPv6 address and default route"))
 		goto env;
 	fw->null_xdp_fd = null_xdp();
 	if (!ASSERT_TRUE(fw->null_xdp_fd >= 0, "load a do-nothing XDP program"))
@@ -381,10 +512,12 @@ static bool is_vlan(uint16_t type)
 	return type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD;
 }
 
-/* What a container may send under anti-spoofing: untagged, from its own MAC, its
- * own IPv4 source, ARP as itself (or a zero-sender probe). */
-static bool admissible(const struct bpfbr_port *p, const struct frame *f)
+/* What a container (slot of n) may send under anti-spoofing: untagged, from
+ * its own MAC, its own IPv4 source, ARP as itself (or a zero-sender probe),
+ * IPv6 as fuzz_rules6.h says on a dual-stack network. */
+static bool admissible(const struct fw_net *n, int slot, const struct frame *f)
 {
+	const struct bpfbr_port *p = &n->port[slot];
 	const uint8_t *d = f->data, *l3 = d + ETH_HDR_LEN;
 	size_t l3len = f->len - ETH_HDR_LEN;
 	uint16_t type = get16(d + 12);
@@ -405,6 +538,8 @@ static bool admissible(const struct bpfbr_port *p, const struct frame *f)
 	if (type == ETHERTYPE_IPV4)
 		return l3len >= IPV4_HDR_LEN && (l3[0] >> 4) == 4 && (l3[0] & 0xf) >= 5 &&
 		       !memcmp(l3 + 12, &p->ipv4, 4);
+	if (type == ETHERTYPE_IPV6 && n->has6)
+		return fz6_admissible(p->mac, &n->port6[slot], f);
 	return true;
 }
 
@@ -444,8 +579,14 @@ static int node_refuses(const struct fw_net *n, const struct frame *f, bool floo
 		return 0;
 	if (is_vlan(type))
 		return BPFBR_DROP_VLAN;
-	if (type == ETHERTYPE_IPV6)
+	if (type == ETHERTYPE_IPV6 && !n->has6)
 		return BPFBR_DROP_NODE_IPV6;
+	/* A dual-stack network's multicast IPv6 is the node's only for a group. */
+	if (type == ETHERTYPE_IPV6)
+		return !flooded || (n->cfg.flags & BPFBR_NET_NODE_OPEN) || off + 40 > f->len ||
+				       f->data[off + 24] == 0xff
+			       ? 0
+			       : BPFBR_DROP_NODE_DENIED;
 	if (!flooded || type != ETHERTYPE_IPV4 || (n->cfg.flags & BPFBR_NET_NODE_OPEN) ||
 	    off + IPV4_HDR_LEN > f->len)
 		return 0;
@@ -581,7 +722,16 @@ static int drop_reason(struct fw *fw, struct fw_ctr *c, int prog, uint32_t ifind
 static bool spoof_reason(int r)
 {
 	return r == BPFBR_DROP_MAC_SPOOF || r == BPFBR_DROP_IP_SPOOF || r == BPFBR_DROP_ARP_SPOOF ||
-	       r == BPFBR_DROP_VLAN;
+	       r == BPFBR_DROP_VLAN || r == BPFBR_DROP_IPV6_SPOOF || r == BPFBR_DROP_NDP_SPOOF ||
+	       r == BPFBR_DROP_RA_GUARD || r == BPFBR_DROP_DHCP6_SERVER;
+}
+
+/* f is untagged IPv6 that a container of dual-stack n sent to the gateway's
+ * MAC, and the node must not have it. */
+static bool node_keeps6(const struct fw_net *n, const struct frame *f)
+{
+	return n->has6 && get16(f->data + 12) == ETHERTYPE_IPV6 && !mac_multicast(f->data) &&
+	       !fz6_node_may_have(&n->cfg, &n->cfg6, uplink6, f);
 }
 
 struct run {
@@ -633,7 +783,7 @@ static void check_switch_common(struct fw *fw, int prog, int k, int slot, uint32
 		container && to_gateway(n, f) && node_refuses(n, f, false) == BPFBR_DROP_VLAN;
 
 	if (dropped && spoof_reason(reason) &&
-	    (!container || !spoofchk || admissible(&n->port[slot], f)) &&
+	    (!container || !spoofchk || admissible(n, slot, f)) &&
 	    !(reason == BPFBR_DROP_VLAN && node_vlan))
 		violation(fw, prog, ifindex, f, "dropped as %s a frame anti-spoofing admits",
 			  counter_label(reason));
@@ -641,7 +791,7 @@ static void check_switch_common(struct fw *fw, int prog, int k, int slot, uint32
 	    !(container && to_gateway(n, f) && node_refuses(n, f, false) == reason))
 		violation(fw, prog, ifindex, f,
 			  "dropped as node_ipv6 a frame not IPv6 for the node");
-	if (!dropped && container && spoofchk && !admissible(&n->port[slot], f))
+	if (!dropped && container && spoofchk && !admissible(n, slot, f))
 		violation(fw, prog, ifindex, f,
 			  "a spoofed frame from container slot %d passed anti-spoofing", slot);
 	if (!dropped && (mac_multicast(f->data + 6) || !memcmp(f->data + 6, "\0\0\0\0\0\0", 6)))
@@ -735,6 +885,9 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 			violation(fw, FW_PORT_TC, ifindex, f,
 				  "a container gave the node a frame it may not have (%s)",
 				  counter_label(refused));
+		else if (tslot == 0 && slot > 0 && !flooded && node_keeps6(n, f))
+			violation(fw, FW_PORT_TC, ifindex, f,
+				  "a container gave the node IPv6 its guard keeps from it");
 	}
 }
 
@@ -819,6 +972,124 @@ static void check_port_xdp(struct fw *fw, int k, uint32_t ifindex, const struct 
 		violation(fw, FW_PORT_XDP, ifindex, f, "sent back out of its own port");
 }
 
+/* --- NAT66 ------------------------------------------------------------------------------ */
+
+static const struct fw_ep6 *endpoint6(const struct fw *fw, const uint8_t *addr)
+{
+	for (int i = 0; i < fw->neps6; i++)
+		if (!memcmp(fw->eps6[i].addr, addr, 16))
+			return &fw->eps6[i];
+	return NULL;
+}
+
+/* Offset of the IPv6 header of an untagged frame, or 0. */
+static size_t ipv6_at(const struct frame *f)
+{
+	return f->len >= ETH_HDR_LEN + 40 && get16(f->data + 12) == ETHERTYPE_IPV6 &&
+			       (f->data[ETH_HDR_LEN] >> 4) == 6
+		       ? ETH_HDR_LEN
+		       : 0;
+}
+
+/* The first checksum of the untagged IPv4 or IPv6 frame that is wrong, or
+ * NULL when every one that can be recomputed is right. */
+static const struct nat_csum_item *csum_wrong(const struct frame *f, struct nat_csum_report *rep)
+{
+	if (ipv4_at(f) == ETH_HDR_LEN)
+		nat_csum_frame(f->data, f->len, rep);
+	else
+		nat_csum_frame6(f->data, f->len, rep);
+	for (int i = 0; i < rep->n; i++)
+		if (rep->item[i].stored != rep->item[i].computed)
+			return &rep->item[i];
+	return NULL;
+}
+
+static bool csum_ok(const struct frame *f)
+{
+	struct nat_csum_report rep;
+
+	return !csum_wrong(f, &rep);
+}
+
+/* out, made of in, has a wrong checksum that in did not have: say which. */
+static void csum_broken(struct fw *fw, int prog, const struct frame *in, const struct frame *out,
+			const char *what)
+{
+	struct nat_csum_report rep;
+	const struct nat_csum_item *bad;
+
+	if ((!ipv6_at(in) && ipv4_at(in) != ETH_HDR_LEN) || !csum_ok(in))
+		return;
+	bad = csum_wrong(out, &rep);
+	if (bad)
+		violation(fw, prog, fw->ucfg.ifindex, in,
+			  "%s: its %s is 0x%04x, not 0x%04x (it came right)", what, bad->what,
+			  bad->stored, bad->computed);
+}
+
+/* The outside tuple of the NAT66 translation that the uplink just created. */
+static void learn_tuple6(struct fw *fw, const struct frame *in, const struct frame *out)
+{
+	struct fz6_pkt pi, po;
+	struct fz_tuple6 t = { 0 };
+
+	if (!fz6_parse(in, ETH_HDR_LEN, &pi) || !fz6_parse(out, ETH_HDR_LEN, &po) || !po.has_l4)
+		return;
+	t.proto = po.proto;
+	memcpy(t.raddr, po.daddr, 16);
+	memcpy(t.iaddr, pi.saddr, 16);
+	if (po.proto == 58) {
+		memcpy(&t.oport, out->data + po.l4 + 4, 2);
+		memcpy(&t.iport, in->data + pi.l4 + 4, 2);
+	} else {
+		memcpy(&t.oport, out->data + po.l4, 2);
+		memcpy(&t.iport, in->data + pi.l4, 2);
+		memcpy(&t.rport, out->data + po.l4 + 2, 2);
+	}
+	fz_pools_add_tuple6(&fw->pools, &t);
+}
+
+/* What uplink_out let out over IPv6: never a container's address, and what
+ * it translated with its checksums as right as they came. */
+static void check_out6(struct fw *fw, const struct frame *in, const struct run *r, bool created)
+{
+	size_t off = ipv6_at(&r->out);
+	const uint8_t *saddr, *daddr;
+
+	if (!off || !ipv6_at(in))
+		return;
+	saddr = r->out.data + off + 8;
+	daddr = r->out.data + off + 24;
+	if (endpoint6(fw, saddr) && daddr[0] != 0xff)
+		violation(fw, FW_UPLINK_OUT, fw->ucfg.ifindex, in,
+			  "a container's IPv6 address left untranslated");
+	if (!endpoint6(fw, in->data + off + 8) || memcmp(saddr, uplink6, 16))
+		return;
+	csum_broken(fw, FW_UPLINK_OUT, in, &r->out, "a packet NAT66 sent out");
+	if (created) {
+		fw->t.flows6_created++;
+		learn_tuple6(fw, in, &r->out);
+	}
+}
+
+/* An IPv6 frame the uplink delivers into a container: for one of its IPv6
+ * endpoints, from its gateway, its checksums as right as they came. */
+static void check_delivery6(struct fw *fw, int prog, const struct frame *in, const struct run *r)
+{
+	const struct fw_ep6 *e = endpoint6(fw, r->out.data + ETH_HDR_LEN + 24);
+
+	if (!e)
+		violation(fw, prog, fw->ucfg.ifindex, in,
+			  "delivered IPv6 to an address that is no endpoint");
+	else if (memcmp(r->out.data, e->ep.mac, 6) || memcmp(r->out.data + 6, e->ep.gw_mac, 6))
+		violation(fw, prog, fw->ucfg.ifindex, in,
+			  "delivered IPv6 with the MACs of another port");
+	else
+		csum_broken(fw, prog, in, &r->out, "a NAT66 reply delivered");
+	fw->t.replies6_delivered++;
+}
+
 /* A frame the uplink delivers into a container: for one endpoint, from its gateway. */
 static void check_delivery(struct fw *fw, int prog, const struct frame *in, const struct run *r)
 {
@@ -826,8 +1097,13 @@ static void check_delivery(struct fw *fw, int prog, const struct frame *in, cons
 	const struct fw_ep *e;
 	uint32_t daddr;
 
+	if (!off && ipv6_at(&r->out)) {
+		check_delivery6(fw, prog, in, r);
+		return;
+	}
 	if (!off) {
-		violation(fw, prog, fw->ucfg.ifindex, in, "delivered a frame that is not IPv4");
+		violation(fw, prog, fw->ucfg.ifindex, in,
+			  "delivered a frame that is neither IPv4 nor IPv6");
 		return;
 	}
 	memcpy(&daddr, r->out.data + off + 16, 4);
@@ -839,6 +1115,8 @@ static void check_delivery(struct fw *fw, int prog, const struct frame *in, cons
 		violation(fw, prog, fw->ucfg.ifindex, in,
 			  "delivered to %s with the MACs of another port",
 			  inet_ntoa((struct in_addr){ daddr }));
+	else
+		csum_broken(fw, prog, in, &r->out, "a reply delivered");
 	fw->t.replies_delivered++;
 }
 
@@ -907,7 +1185,11 @@ static void check_uplink_out(struct fw *fw, const struct frame *f, const struct 
 			violation(fw, FW_UPLINK_OUT, ifindex, f,
 				  "a container's address %s left untranslated",
 				  inet_ntoa((struct in_addr){ saddr }));
+		if (saddr == fw->ucfg.addr && off == ETH_HDR_LEN &&
+		    endpoint(fw, *(const uint32_t *)(f->data + off + 12)))
+			csum_broken(fw, FW_UPLINK_OUT, f, &r->out, "a packet masquerade sent out");
 	}
+	check_out6(fw, f, r, fw->flows == before + 1);
 	if (fw->flows == before + 1) {
 		fw->t.flows_created++;
 		learn_tuple(fw, f, &r->out);
@@ -951,6 +1233,8 @@ bool fw_frame(struct fw *fw, uint64_t seed, uint64_t index)
 	ifindex = n->port[slot].ifindex;
 	memcpy(s.mac, n->port[slot].mac, 6);
 	s.ip = n->port[slot].ipv4;
+	if (n->has6)
+		memcpy(s.ip6, slot ? n->port6[slot].addr : n->cfg6.gateway, 16);
 	if (fz_chance(&rng, 4))
 		ifindex = fz_chance(&rng, 50) ? fw->ucfg.ifindex
 					      : fw->net[1 - k].port[fz_below(&rng, 3)].ifindex;
@@ -1038,10 +1322,43 @@ static void audit_switch(struct fw *fw, int k)
 		fw->failures++;
 }
 
+/* A live IPv6 flow in slot s: its inside key points at it, and it delivers
+ * to its own endpoint (counted in per_ep6) unless it is the node's. */
+static void audit_flow6(struct fw *fw, uint32_t s, const struct bpfbr_flow *fl, uint32_t *per_ep6)
+{
+	struct bpfbr_nat6_key k = { .port = fl->iport, .rport = fl->rport, .proto = fl->proto };
+	struct bpfbr_flow6 a;
+	uint32_t got;
+
+	if (!ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(fw->dp.skel->maps.nat_flows6), &s, &a),
+		       "an IPv6 flow's addresses"))
+		return;
+	memcpy(k.addr, a.iaddr, 16);
+	memcpy(k.raddr, a.raddr, 16);
+	if (!ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(fw->dp.skel->maps.nat_out6), &k, &got),
+		       "a live IPv6 flow's inside key") ||
+	    !ASSERT_EQ(got, s, "the inside key points at its IPv6 flow"))
+		fw->failures++;
+	if (fl->flags & BPFBR_FLOW_HOST)
+		return;
+	for (int i = 0; i < fw->neps6; i++) {
+		const struct bpfbr_endpoint *ep = &fw->eps6[i].ep;
+
+		if (memcmp(fw->eps6[i].addr, a.iaddr, 16))
+			continue;
+		per_ep6[i]++;
+		if (!ASSERT_TRUE(fl->ifindex == ep->ifindex && fl->net == ep->net &&
+					 !memcmp(fl->mac, ep->mac, 6) &&
+					 !memcmp(fl->gw_mac, ep->gw_mac, 6),
+				 "an IPv6 flow delivers to its own endpoint's port"))
+			fw->failures++;
+	}
+}
+
 static void audit_table(struct fw *fw)
 {
-	uint32_t nat_max = fw->ucfg.nat_max, live = 0, host = 0, n_out, n_in, nfree;
-	uint32_t per_ep[FW_MAX_EPS] = { 0 }, *slots;
+	uint32_t nat_max = fw->ucfg.nat_max, live = 0, host = 0, n_out, n_in, nfree, live6 = 0;
+	uint32_t per_ep[FW_MAX_EPS] = { 0 }, per_ep6[FW_MAX_EPS] = { 0 }, *slots;
 
 	slots = calloc(nat_max, sizeof(*slots));
 	if (!ASSERT_TRUE(slots != NULL, "memory"))
@@ -1054,6 +1371,11 @@ static void audit_table(struct fw *fw)
 		if (!ASSERT_OK(nat_dp_flow_get(&fw->dp, s, &fl), "a flow slot") || !fl.in_use)
 			continue;
 		live++;
+		if (fl.flags & BPFBR_FLOW_IPV6) {
+			live6++;
+			audit_flow6(fw, s, &fl, per_ep6);
+			continue;
+		}
 		k.addr = fl.iaddr;
 		k.raddr = fl.raddr;
 		k.port = fl.iport;
@@ -1090,11 +1412,29 @@ static void audit_table(struct fw *fw)
 		if (!ASSERT_TRUE(per_ep[i] <= NAT_SHARE, "no endpoint holds more than its share"))
 			fw->failures++;
 	}
+	for (int i = 0; i < fw->neps6; i++) {
+		struct bpfbr_endpoint ep;
+
+		if (ASSERT_OK(bpf_map_lookup_elem(bpf_map__fd(fw->dp.skel->maps.nat_endpoints6),
+						  fw->eps6[i].addr, &ep),
+			      "an IPv6 endpoint") &&
+		    !ASSERT_EQ(ep.flows, per_ep6[i], "an IPv6 endpoint counts its flows"))
+			fw->failures++;
+		if (!ASSERT_TRUE(per_ep6[i] <= NAT_SHARE,
+				 "no IPv6 endpoint holds more than its share"))
+			fw->failures++;
+	}
 	if (!ASSERT_EQ(live, fw->flows, "nat_config counts the live flows") ||
 	    !ASSERT_OK(nat_dp_keys(fw->dp.nat_out_fd, &n_out), "count nat_out") ||
-	    !ASSERT_EQ(n_out, live, "one nat_out key per live flow") ||
+	    !ASSERT_EQ(n_out, live - live6, "one nat_out key per live IPv4 flow") ||
 	    !ASSERT_OK(nat_dp_keys(fw->dp.nat_in_fd, &n_in), "count nat_in") ||
-	    !ASSERT_EQ(n_in, live, "one nat_in key per live flow") ||
+	    !ASSERT_EQ(n_in, live - live6, "one nat_in key per live IPv4 flow") ||
+	    !ASSERT_OK(nat_dp_keys(bpf_map__fd(fw->dp.skel->maps.nat_out6), &n_out),
+		       "count nat_out6") ||
+	    !ASSERT_EQ(n_out, live6, "one nat_out6 key per live IPv6 flow") ||
+	    !ASSERT_OK(nat_dp_keys(bpf_map__fd(fw->dp.skel->maps.nat_in6), &n_in),
+		       "count nat_in6") ||
+	    !ASSERT_EQ(n_in, live6, "one nat_in6 key per live IPv6 flow") ||
 	    !ASSERT_OK(nat_dp_free_slots(&fw->dp, slots, nat_max, &nfree), "read the free queue") ||
 	    !ASSERT_EQ(nfree, nat_max - live, "every other slot is free"))
 		fw->failures++;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * Hostile packets (issue 7): a million random and mutated frames, each fed
- * to every datapath program through BPF_PROG_TEST_RUN (bpfbr_port_in and
+ * Hostile packets (issue 7; IPv6 and NAT66 since issue 14): a million random
+ * and mutated frames, each fed to every datapath program through
+ * BPF_PROG_TEST_RUN (bpfbr_port_in and
  * bpfbr_port_xdp of one of two networks, bpfbr_uplink_out, bpfbr_uplink_in
  * and bpfbr_uplink_xdp of the uplink both masquerade through), with the
  * invariants of fuzz_world.h checked after every run and the maps audited
@@ -66,12 +67,14 @@ static void report(const struct fw_totals *t, int workers, double secs)
 	for (int p = 0; p < FW_PROGS; p++)
 		runs += t->runs[p];
 	printf("  fuzz_frames: %llu frames, %llu runs in %.1f s by %d workers (%.0f runs/s); "
-	       "%llu flows created, %llu replies delivered, %llu routed, %llu sweeps, "
+	       "%llu flows created (%llu NAT66), %llu replies delivered (%llu NAT66), "
+	       "%llu routed, %llu sweeps, "
 	       "%llu audits; %llu TC runs refused by BPF_PROG_TEST_RUN (IPv4/IPv6 ethertype "
 	       "with its header cut short), %llu flood copies refused\n",
 	       (unsigned long long)t->frames, (unsigned long long)runs, secs, workers,
 	       secs > 0 ? (double)runs / secs : 0.0, (unsigned long long)t->flows_created,
-	       (unsigned long long)t->replies_delivered, (unsigned long long)t->routed,
+	       (unsigned long long)t->flows6_created, (unsigned long long)t->replies_delivered,
+	       (unsigned long long)t->replies6_delivered, (unsigned long long)t->routed,
 	       (unsigned long long)t->sweeps, (unsigned long long)t->audits,
 	       (unsigned long long)t->refused, (unsigned long long)t->clone_failures);
 	for (int p = 0; p < FW_PROGS; p++) {
@@ -110,6 +113,11 @@ static void expect_coverage(const struct fw_totals *t)
 		    "every anti-spoofing drop reached");
 	ASSERT_TRUE(t->reasons[BPFBR_DROP_NAT_QUOTA] || t->reasons[BPFBR_DROP_NAT_FULL],
 		    "the table's bounds reached");
+	ASSERT_TRUE(t->reasons[BPFBR_DROP_IPV6_SPOOF] && t->reasons[BPFBR_DROP_NDP_SPOOF] &&
+			    t->reasons[BPFBR_DROP_RA_GUARD] && t->reasons[BPFBR_DROP_DHCP6_SERVER],
+		    "every IPv6 anti-spoofing drop reached");
+	ASSERT_TRUE(t->flows6_created && t->replies6_delivered,
+		    "NAT66 translated, and delivered replies");
 }
 
 /* What a worker sends back. */
