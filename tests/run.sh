@@ -53,7 +53,7 @@ report() {
 	if [ -n "$file" ]; then
 		suite=$(basename "$file" .sh)
 		for t in $(grep -oE '^test_[A-Za-z0-9_]+\(\)' "$file" | sed -E 's/^test_//; s/\(\)$//'); do
-			grep -qE "^(PASS|FAIL|SKIP) ${prefix}${suite}/${t}(:|$)" "$out.rel" ||
+			grep -qE "^(PASS|FAIL|SKIP) ${prefix}${suite}/${t}(:| \(|$)" "$out.rel" ||
 				echo "FAIL ${prefix}${suite}/${t}: never reported: the file ended early (status $rc)" >>"$out.rel"
 		done
 	fi
