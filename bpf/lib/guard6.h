@@ -19,6 +19,7 @@
 #include "ipv6.h"
 #include "maps.h"
 #include "maps6.h"
+#include "route6.h"
 
 /* The guard's rules for p, from port slot, to one of the gateway's addresses. 0 or -reason. */
 static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const struct ipv6_pkt *p,
@@ -54,14 +55,14 @@ static __always_inline int node_guard6(const struct bpfbr_netcfg *cfg, const str
 
 /*
  * IPv6 from port slot beyond the network, on a network with an uplink (p
- * of frame f): TC_ACT_OK when the node's FIB sends it out of the uplink
- * (the stack routes it, hop limit, packet too big and all; nat6_out.h
- * masquerades it there when the network does); a node address is guarded
- * as the gateway's are; anything else (another network, another device of
- * the node, no route) is ipv6_unrouted.
+ * of frame f): what the node's FIB sends out of the uplink goes there by
+ * the fast path (route6.h), or by the stack (TC_ACT_OK: hop limit, packet
+ * too big and all); nat6_out.h masquerades it there when the network does;
+ * a node address is guarded as the gateway's are; anything else (another
+ * network, another device of the node, no route) is ipv6_unrouted.
  */
 static __always_inline int route6_uplink(struct __sk_buff *skb, const struct bpfbr_netcfg *cfg,
-					 __u16 slot, const struct ipv6_pkt *p)
+					 __u16 slot, const struct ipv6_pkt *p, __u16 l3_off)
 {
 	struct bpf_fib_lookup fib = {};
 	int rc;
@@ -82,7 +83,7 @@ static __always_inline int route6_uplink(struct __sk_buff *skb, const struct bpf
 	if ((rc == BPF_FIB_LKUP_RET_SUCCESS || rc == BPF_FIB_LKUP_RET_NO_NEIGH ||
 	     rc == BPF_FIB_LKUP_RET_FRAG_NEEDED) &&
 	    fib.ifindex == cfg->uplink_ifindex)
-		return TC_ACT_OK;
+		return route6_fast(skb, cfg, p, l3_off, &fib, rc);
 	return -BPFBR_DROP_IPV6_UNROUTED;
 }
 
@@ -124,7 +125,7 @@ static __always_inline int route_ipv6(struct __sk_buff *skb, const struct bpfbr_
 	 * addresses from the world). */
 	if (!cfg->uplink_ifindex)
 		return -BPFBR_DROP_IPV6_UNROUTED;
-	return route6_uplink(skb, cfg, slot, &p);
+	return route6_uplink(skb, cfg, slot, &p, f->l3_off);
 }
 
 #endif

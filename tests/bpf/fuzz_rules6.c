@@ -47,6 +47,7 @@ bool fz6_parse(const struct frame *f, size_t l3, struct fz6_pkt *p)
 		return false;
 	memcpy(p->saddr, d + l3 + 8, 16);
 	memcpy(p->daddr, d + l3 + 24, 16);
+	p->hop_limit = d[l3 + 7];
 	nh = d[l3 + 6];
 	for (int i = 0; i < EXT_MAX && is_ext(nh); i++) {
 		const uint8_t *e = d + off;
@@ -239,4 +240,13 @@ bool fz6_node_may_have(const struct bpfbr_netcfg *cfg, const struct bpfbr_netcfg
 	if (!memcmp(p.daddr, node6, 16))
 		return guard_admits(cfg, &p);
 	return true; /* the node's FIB routes it out of the uplink, or it is dropped */
+}
+
+bool fz6_routable(const struct bpfbr_netcfg6 *c6, const struct frame *f)
+{
+	struct fz6_pkt p;
+
+	return fz6_parse(f, ETH_HDR_LEN, &p) && p.l4 == ETH_HDR_LEN + 40 && p.hop_limit > 1 &&
+	       in_subnet(c6, p.saddr) && p.daddr[0] != 0xff && !link_local(p.daddr) &&
+	       !in_subnet(c6, p.daddr);
 }

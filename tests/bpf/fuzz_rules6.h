@@ -12,7 +12,10 @@
  *     gateway's own addresses only ICMPv6 but a router's messages, TCP past
  *     the SYN, or UDP (which may answer the node); nothing to a link-local
  *     address but the gateway's, no routing header 0 and no link-local
- *     source beyond the subnet.
+ *     source beyond the subnet;
+ *   - the routing fast path: only a packet from an address of the subnet,
+ *     without extension headers, whose hop limit does not expire, for a
+ *     destination beyond the subnet.
  */
 #ifndef BPFBR_TESTS_FUZZ_RULES6_H
 #define BPFBR_TESTS_FUZZ_RULES6_H
@@ -28,7 +31,7 @@
 struct fz6_pkt {
 	uint8_t saddr[16], daddr[16];
 	size_t l4; /* offset of the transport header in the frame */
-	uint8_t proto, tcp_flags, icmp_type;
+	uint8_t proto, tcp_flags, icmp_type, hop_limit;
 	uint16_t sport; /* host order */
 	bool has_l4, later_fragment, rh0;
 };
@@ -46,5 +49,9 @@ bool fz6_admissible(const uint8_t mac[6], const struct bpfbr_port6 *p6, const st
  * the gateway's MAC; node6: the node's address on the uplink. */
 bool fz6_node_may_have(const struct bpfbr_netcfg *cfg, const struct bpfbr_netcfg6 *c6,
 		       const uint8_t node6[16], const struct frame *f);
+
+/* Whether the routing fast path may send the untagged IPv6 frame f out of
+ * the uplink itself. */
+bool fz6_routable(const struct bpfbr_netcfg6 *c6, const struct frame *f);
 
 #endif

@@ -609,7 +609,7 @@ static bool to_gateway(struct fw_net *n, const struct frame *f)
 /*
  * What the routing fast path may send out of the uplink itself (route.h):
  * untagged IPv4 without options, from the network's subnet, whose first
- * fragment holds the whole transport header.
+ * fragment holds the whole transport header; IPv6 as fuzz_rules6.h says.
  */
 static bool routable(const struct fw_net *n, const struct frame *f)
 {
@@ -617,6 +617,8 @@ static bool routable(const struct fw_net *n, const struct frame *f)
 	size_t hl, l4min;
 	uint32_t saddr;
 
+	if (get16(f->data + 12) == ETHERTYPE_IPV6)
+		return n->has6 && fz6_routable(&n->cfg6, f);
 	if (get16(f->data + 12) != ETHERTYPE_IPV4 || f->len < ETH_HDR_LEN + IPV4_HDR_LEN)
 		return false;
 	hl = (size_t)(ip[0] & 0xf) * 4;
@@ -851,7 +853,7 @@ static void check_port_tc(struct fw *fw, int k, uint32_t ifindex, const struct f
 			violation(fw, FW_PORT_TC, ifindex, f,
 				  "routed a packet the fast path must leave to the stack");
 		else
-			fw->t.routed++;
+			fw->t.routed++, fw->t.routed6 += get16(f->data + 12) == ETHERTYPE_IPV6;
 		return;
 	}
 	if (r->trace.n > (uint32_t)n->nports)

@@ -92,7 +92,7 @@ struct fw_totals {
 	uint64_t verdicts[FW_PROGS][8]; /* by verdict, 7 (TC_ACT_REDIRECT) the last */
 	uint64_t reasons[BPFBR_DROP_MAX];
 	uint64_t flows_created, replies_delivered, routed, sweeps, audits;
-	uint64_t flows6_created, replies6_delivered; /* of them, NAT66's */
+	uint64_t flows6_created, replies6_delivered, routed6; /* of them, IPv6's */
 	uint64_t refused;	 /* frames BPF_PROG_TEST_RUN would not take (see run()) */
 	uint64_t clone_failures; /* redirect_failed: flood copies the kernel refused */
 };

@@ -68,15 +68,16 @@ static void report(const struct fw_totals *t, int workers, double secs)
 		runs += t->runs[p];
 	printf("  fuzz_frames: %llu frames, %llu runs in %.1f s by %d workers (%.0f runs/s); "
 	       "%llu flows created (%llu NAT66), %llu replies delivered (%llu NAT66), "
-	       "%llu routed, %llu sweeps, "
+	       "%llu routed (%llu IPv6), %llu sweeps, "
 	       "%llu audits; %llu TC runs refused by BPF_PROG_TEST_RUN (IPv4/IPv6 ethertype "
 	       "with its header cut short), %llu flood copies refused\n",
 	       (unsigned long long)t->frames, (unsigned long long)runs, secs, workers,
 	       secs > 0 ? (double)runs / secs : 0.0, (unsigned long long)t->flows_created,
 	       (unsigned long long)t->flows6_created, (unsigned long long)t->replies_delivered,
 	       (unsigned long long)t->replies6_delivered, (unsigned long long)t->routed,
-	       (unsigned long long)t->sweeps, (unsigned long long)t->audits,
-	       (unsigned long long)t->refused, (unsigned long long)t->clone_failures);
+	       (unsigned long long)t->routed6, (unsigned long long)t->sweeps,
+	       (unsigned long long)t->audits, (unsigned long long)t->refused,
+	       (unsigned long long)t->clone_failures);
 	for (int p = 0; p < FW_PROGS; p++) {
 		const char *const *names = p == FW_PORT_XDP || p == FW_UPLINK_XDP ? xdp : tc;
 
@@ -118,6 +119,7 @@ static void expect_coverage(const struct fw_totals *t)
 		    "every IPv6 anti-spoofing drop reached");
 	ASSERT_TRUE(t->flows6_created && t->replies6_delivered,
 		    "NAT66 translated, and delivered replies");
+	ASSERT_TRUE(t->routed6, "the routing fast path taken by IPv6");
 }
 
 /* What a worker sends back. */
