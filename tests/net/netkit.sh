@@ -186,4 +186,53 @@ test_netkit_chapter() {
 	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr" -type f 2>/dev/null)" ] || fail "pins left after net delete" || return 1
 }
 
+# port_devices: "ENDPOINT-SUFFIX:DEVICE" of demo's container ports, sorted.
+port_devices() {
+	bpfbr -j status demo | jq -r '[.[0].ports[1:][] | "\(.endpoint | split("-") | last):\(.device)"] | sort | join(" ")'
+}
+
+# attach --device names the port's device: veth on a network of either kind;
+# netkit where the kernel has none (or on an XDP network) is refused, in one
+# line, leaving nothing.
+test_port_device_netkit_refused_where_missing() {
+	local out
+	kernel_has_netkit && { skip "kernel $(uname -r) has netkit (mixed_ports)"; return; }
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
+	out=$(bpfbr attach demo "$(ct c1)" --create-netns --device netkit 2>&1) && fail "attached: $out" && return 1
+	[ "$(wc -l <<<"$out")" = 1 ] || fail "not one line: $out" || return 1
+	grep -q -- "--device veth" <<<"$out" || fail "the refusal does not say what to use: $out" ||
+		return 1
+	[ "$(bpfbr -j status demo | jq '.[0].ports | length')" = 1 ] || fail "a port was left" || return 1
+	[ -z "$(node ip -o link show type veth | grep -v bpfbr)" ] || fail "devices left: $(node ip -o link show)" ||
+		return 1
+	check "attach c1 --device veth" bpfbr attach demo "$(ct c1)" --create-netns --device veth || return 1
+	[ "$(port_devices)" = c1:veth ] || fail "ports: $(port_devices)"
+}
+
+# One network, one netkit and one veth container (the device is the port's):
+# they reach each other and the gateway, status and the state say which is
+# which, detach leaves nothing.
+test_mixed_ports() {
+	local kinds
+	kernel_has_netkit || { skip "no netkit in kernel $(uname -r)"; return; }
+	[ "${BPFBR_TEST_MODE:-tc}" = tc ] || { skip "netkit runs no XDP programs (see test_netkit_with_xdp_refused)"; return; }
+	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 --device netkit || return 1
+	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
+	check "attach c2 --device veth" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 --device veth ||
+		return 1
+	[ "$(port_devices)" = "c1:netkit c2:veth" ] || fail "ports: $(port_devices)" || return 1
+	kinds="$(on c1 ip -d -j link show eth0 | jq -r '.[0].linkinfo.info_kind') $(on c2 ip -d -j link show eth0 | jq -r '.[0].linkinfo.info_kind')"
+	[ "$kinds" = "netkit veth" ] || fail "c1's and c2's eth0 are '$kinds'" || return 1
+	ping_ok c1 10.40.0.3 || fail "c1 (netkit) cannot ping c2 (veth)" || return 1
+	ping_ok c2 10.40.0.2 || fail "c2 (veth) cannot ping c1 (netkit)" || return 1
+	ping_ok c1 10.40.0.1 && ping_ok c2 10.40.0.1 || fail "c1 or c2 cannot ping the gateway" || return 1
+	[ "$(jq -r '.attachments | map(.device // "net") | sort | join(" ")' "$ROOT/var/lib/bpfbr/networks/demo.json" 2>/dev/null)" = "net veth" ] ||
+		fail "the state does not record c2's device: $(head -c 300 "$ROOT/var/lib/bpfbr/networks/demo.json" 2>&1)" ||
+		return 1
+	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
+	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
+	[ -z "$(node ip -o link show type netkit)$(node ip -o link show type veth | grep -v bpfbr)" ] ||
+		fail "devices left: $(node ip -o link show)"
+}
+
 run_tests "$@"
