@@ -101,7 +101,8 @@ lines() { grep -cE "$2" "$ROOT/$1.cap"; }
 # source, replies, a TCP transfer byte for byte), the hostile essentials
 # (IP, MAC and ARP spoofing, the node guard, another network), each drop
 # counted by reason and on c1's port and refused to c1's own send (ENOBUFS),
-# and unseen by the target; then upgrade, detach and delete.
+# and unseen by the target; a veth port among the netkit ones (attach
+# --device veth: the device is a port's); then upgrade, detach and delete.
 test_netkit_chapter() {
 	local c1mac c2mac gm got before after hook want r
 	kernel_has_netkit || { skip "no netkit in kernel $(uname -r)"; return; }
@@ -115,6 +116,18 @@ test_netkit_chapter() {
 		return 1
 	check "attach b1" bpfbr attach other "$(ct b1)" --create-netns --ip 10.41.0.2 || return 1
 	device_is netkit || return 1
+	# The device is a port's: c3 joins on veth, and reaches the netkit ports and the gateway.
+	check "attach c3 --device veth" bpfbr attach demo "$(ct c3)" --create-netns --ip 10.40.0.4 --device veth ||
+		return 1
+	[ "$(port_devices)" = "c1:netkit c2:netkit c3:veth" ] || fail "ports: $(port_devices)" || return 1
+	got=$(on c3 ip -d -j link show eth0 | jq -r '.[0].linkinfo.info_kind')
+	[ "$got" = veth ] || fail "c3's eth0 is a '$got'" || return 1
+	[ "$(jq -r '.attachments | map(.device // "net") | join(" ")' "$ROOT/var/lib/bpfbr/networks/demo.json")" = "net net veth" ] ||
+		fail "the state does not record c3's device: $(head -c 300 "$ROOT/var/lib/bpfbr/networks/demo.json")" ||
+		return 1
+	ping_ok c1 10.40.0.4 || fail "c1 (netkit) cannot ping c3 (veth)" || return 1
+	ping_ok c3 10.40.0.3 || fail "c3 (veth) cannot ping c2 (netkit)" || return 1
+	ping_ok c3 10.40.0.1 || fail "c3 (veth) cannot ping the gateway" || return 1
 	got=$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}')" $(on c1 ip -4 route show default)"
 	got=$(xargs <<<"$got")
 	[ "$got" = "10.40.0.2/24 default via 10.40.0.1 dev eth0" ] ||
@@ -174,13 +187,15 @@ test_netkit_chapter() {
 	check "upgrade" bpfbr upgrade || return 1
 	[ "$(port_hook 10.40.0.2 | cut -d' ' -f1)" = "${hook% *}" ] && [ "$(port_hook 10.40.0.2)" != "$hook" ] ||
 		fail "c1's netkit link and program were '$hook', after the upgrade '$(port_hook 10.40.0.2)'" || return 1
-	ping_ok c1 10.40.0.3 || fail "c1 cannot ping c2 after the upgrade" || return 1
+	ping_ok c1 10.40.0.3 && ping_ok c3 10.40.0.2 || fail "c1, c2 and c3 lost each other in the upgrade" ||
+		return 1
 	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
 	ping_ok c2 "$EXT_IP" || fail "c2 lost the external host after c1's detach" || return 1
 	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
+	check "detach c3" bpfbr detach demo "$(ct c3)" || return 1
 	check "detach b1" bpfbr detach other "$(ct b1)" || return 1
-	[ -z "$(node ip -o link show type netkit)" ] || fail "netkit devices left: $(node ip -o link show type netkit)" ||
-		return 1
+	[ -z "$(node ip -o link show | grep -E '^[0-9]+: (veth|nk)[0-9a-f]{8}')" ] ||
+		fail "port devices left: $(node ip -o link show | grep -E '^[0-9]+: (veth|nk)')" || return 1
 	check "net delete" bpfbr net delete demo || return 1
 	check "net delete other" bpfbr net delete other || return 1
 	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr" -type f 2>/dev/null)" ] || fail "pins left after net delete" || return 1
@@ -196,7 +211,7 @@ port_devices() {
 # line, leaving nothing.
 test_port_device_netkit_refused_where_missing() {
 	local out
-	kernel_has_netkit && { skip "kernel $(uname -r) has netkit (mixed_ports)"; return; }
+	kernel_has_netkit && { skip "kernel $(uname -r) has netkit (netkit_chapter mixes veth and netkit)"; return; }
 	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
 	out=$(bpfbr attach demo "$(ct c1)" --create-netns --device netkit 2>&1) && fail "attached: $out" && return 1
 	[ "$(wc -l <<<"$out")" = 1 ] || fail "not one line: $out" || return 1
@@ -207,32 +222,6 @@ test_port_device_netkit_refused_where_missing() {
 		return 1
 	check "attach c1 --device veth" bpfbr attach demo "$(ct c1)" --create-netns --device veth || return 1
 	[ "$(port_devices)" = c1:veth ] || fail "ports: $(port_devices)"
-}
-
-# One network, one netkit and one veth container (the device is the port's):
-# they reach each other and the gateway, status and the state say which is
-# which, detach leaves nothing.
-test_mixed_ports() {
-	local kinds
-	kernel_has_netkit || { skip "no netkit in kernel $(uname -r)"; return; }
-	[ "${BPFBR_TEST_MODE:-tc}" = tc ] || { skip "netkit runs no XDP programs (see test_netkit_with_xdp_refused)"; return; }
-	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 --device netkit || return 1
-	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns --ip 10.40.0.2 || return 1
-	check "attach c2 --device veth" bpfbr attach demo "$(ct c2)" --create-netns --ip 10.40.0.3 --device veth ||
-		return 1
-	[ "$(port_devices)" = "c1:netkit c2:veth" ] || fail "ports: $(port_devices)" || return 1
-	kinds="$(on c1 ip -d -j link show eth0 | jq -r '.[0].linkinfo.info_kind') $(on c2 ip -d -j link show eth0 | jq -r '.[0].linkinfo.info_kind')"
-	[ "$kinds" = "netkit veth" ] || fail "c1's and c2's eth0 are '$kinds'" || return 1
-	ping_ok c1 10.40.0.3 || fail "c1 (netkit) cannot ping c2 (veth)" || return 1
-	ping_ok c2 10.40.0.2 || fail "c2 (veth) cannot ping c1 (netkit)" || return 1
-	ping_ok c1 10.40.0.1 && ping_ok c2 10.40.0.1 || fail "c1 or c2 cannot ping the gateway" || return 1
-	[ "$(jq -r '.attachments | map(.device // "net") | sort | join(" ")' "$ROOT/var/lib/bpfbr/networks/demo.json" 2>/dev/null)" = "net veth" ] ||
-		fail "the state does not record c2's device: $(head -c 300 "$ROOT/var/lib/bpfbr/networks/demo.json" 2>&1)" ||
-		return 1
-	check "detach c2" bpfbr detach demo "$(ct c2)" || return 1
-	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
-	[ -z "$(node ip -o link show type netkit)$(node ip -o link show type veth | grep -v bpfbr)" ] ||
-		fail "devices left: $(node ip -o link show)"
 }
 
 run_tests "$@"
