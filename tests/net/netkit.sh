@@ -34,11 +34,27 @@ device_is() {
 	bpfbr status demo | grep -q "  device $1  " || fail "status does not say device $1"
 }
 
+# port_devices: "ENDPOINT-SUFFIX:DEVICE" of demo's container ports, sorted.
+port_devices() {
+	bpfbr -j status demo | jq -r '[.[0].ports[1:][] | "\(.endpoint | split("-") | last):\(.device)"] | sort | join(" ")'
+}
+
+# Where a network gets veth, attach --device netkit (no netkit in the kernel,
+# or an XDP network) is refused in one line, leaving nothing; --device veth is taken.
 test_device_auto_follows_kernel() {
+	local out
 	where_netkit && { skip "netkit_chapter creates its network with auto here"; return; }
 	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
 	check "attach c1" bpfbr attach demo "$(ct c1)" --create-netns || return 1
-	device_is veth
+	device_is veth || return 1
+	out=$(bpfbr attach demo "$(ct c2)" --create-netns --device netkit 2>&1) && fail "attached: $out" && return 1
+	[ "$(wc -l <<<"$out")" = 1 ] && grep -q -- "--device veth" <<<"$out" ||
+		fail "the refusal is not one line saying what to use: $out" || return 1
+	[ "$(port_devices)" = c1:veth ] || fail "ports after the refusal: $(port_devices)" || return 1
+	[ "$(node ip -o link show | grep -cE '^[0-9]+: (veth|nk)[0-9a-f]{8}')" = 1 ] ||
+		fail "port devices after the refusal: $(node ip -o link show | grep -E '^[0-9]+: (veth|nk)')" || return 1
+	check "attach c2 --device veth" bpfbr attach demo "$(ct c2)" --create-netns --device veth || return 1
+	[ "$(port_devices)" = "c1:veth c2:veth" ] || fail "ports: $(port_devices)"
 }
 
 test_device_netkit_refused_where_missing() {
@@ -199,29 +215,6 @@ test_netkit_chapter() {
 	check "net delete" bpfbr net delete demo || return 1
 	check "net delete other" bpfbr net delete other || return 1
 	[ -z "$(find "$ROOT/sys/fs/bpf/bpfbr" -type f 2>/dev/null)" ] || fail "pins left after net delete" || return 1
-}
-
-# port_devices: "ENDPOINT-SUFFIX:DEVICE" of demo's container ports, sorted.
-port_devices() {
-	bpfbr -j status demo | jq -r '[.[0].ports[1:][] | "\(.endpoint | split("-") | last):\(.device)"] | sort | join(" ")'
-}
-
-# attach --device names the port's device: veth on a network of either kind;
-# netkit where the kernel has none (or on an XDP network) is refused, in one
-# line, leaving nothing.
-test_port_device_netkit_refused_where_missing() {
-	local out
-	kernel_has_netkit && { skip "kernel $(uname -r) has netkit (netkit_chapter mixes veth and netkit)"; return; }
-	check "net create" bpfbr net create demo --subnet 10.40.0.0/24 || return 1
-	out=$(bpfbr attach demo "$(ct c1)" --create-netns --device netkit 2>&1) && fail "attached: $out" && return 1
-	[ "$(wc -l <<<"$out")" = 1 ] || fail "not one line: $out" || return 1
-	grep -q -- "--device veth" <<<"$out" || fail "the refusal does not say what to use: $out" ||
-		return 1
-	[ "$(bpfbr -j status demo | jq '.[0].ports | length')" = 1 ] || fail "a port was left" || return 1
-	[ -z "$(node ip -o link show type veth | grep -v bpfbr)" ] || fail "devices left: $(node ip -o link show)" ||
-		return 1
-	check "attach c1 --device veth" bpfbr attach demo "$(ct c1)" --create-netns --device veth || return 1
-	[ "$(port_devices)" = c1:veth ] || fail "ports: $(port_devices)"
 }
 
 run_tests "$@"
