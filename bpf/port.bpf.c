@@ -25,13 +25,14 @@ static __always_inline __u8 trace_verdict(const struct bpfbr_fdb_entry *dst)
 	return dst->port_kind == BPFBR_PORT_GATEWAY ? BPFBR_MON_TO_NODE : BPFBR_MON_FORWARDED;
 }
 
-/* The program runs in a netkit container end's transmit path (forward.h).
+/* The program runs in a netkit container end's transmit path (forward.h):
+ * the device is the port's, so a network may mix veth and netkit ports.
  * Worked out where a frame is delivered, not kept from the start: a flag
  * live through the whole program would double the states the verifier
  * walks (6.1 counts every one). */
-static __always_inline bool at_xmit(const struct bpfbr_netcfg *cfg, const struct bpfbr_port *in)
+static __always_inline bool at_xmit(const struct bpfbr_port *in)
 {
-	return (cfg->flags & BPFBR_NET_NETKIT) && in->kind == BPFBR_PORT_CONTAINER;
+	return in->device == BPFBR_PORT_NETKIT && in->kind == BPFBR_PORT_CONTAINER;
 }
 
 SEC("tc")
@@ -99,11 +100,11 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		if (gw) {
 			mon_trace_skb(skb, in->slot, BPFBR_MON_TO_NODE, gw);
 			return deliver(skb, gw, BPFBR_GATEWAY_SLOT, BPFBR_PORT_GATEWAY,
-				       at_xmit(cfg, in));
+				       at_xmit(in));
 		}
 	}
 	mon_trace_skb(skb, in->slot, trace_verdict(dst), dst->ifindex);
-	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind, at_xmit(cfg, in));
+	return deliver(skb, dst->ifindex, dst->slot, dst->port_kind, at_xmit(in));
 }
 
 /*

@@ -16,7 +16,7 @@ UNIT_OBJS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/%.o) \
 
 BPFT_SRCS    := $(wildcard tests/bpf/*.c)
 BPFT_OBJS    := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o) $(BUILD)/tests/harness.o \
-                $(BUILD)/agent/counter_names.o $(BUILD)/agent/netlink.o
+                $(BUILD)/agent/counter_names.o $(BUILD)/agent/netlink.o $(BUILD)/agent/netkit.o
 
 .PHONY: test-build verifier-report
 test-build: $(BPFBR) $(BUILD)/tests/unit-asan $(BUILD)/tests/bpf-tests $(BUILD)/tests/verifier-report

@@ -53,6 +53,12 @@ static int run_attach(struct cli *cli)
 			return -EINVAL;
 		}
 	}
+	v = cli_get(cli, "device");
+	if (v && port_device_parse(v, &o.device)) {
+		pr_err("--device must be auto, veth or netkit, not \"%s\"",
+		       elide(v, shown, sizeof(shown)));
+		return -EINVAL;
+	}
 	o.pub = pub;
 	o.n_pub = (uint32_t)cli->nmany;
 	o.create_netns = cli_has(cli, "create-netns");
@@ -94,6 +100,8 @@ static const struct cli_opt attach_opts[] = {
 	  "address to give the container, one per family (default: the next free one)" },
 	{ "mac", "MAC", "MAC address of the container interface (default: random)" },
 	{ "create-netns", NULL, "create the namespace as `ip netns add` does" },
+	{ "device", "DEV",
+	  "this port's device pair: veth or netkit (default: auto, the network's --device)" },
 	{ "publish", "SPEC",
 	  "publish a port as docker run -p: [HOSTIP:]HOSTPORT[-END]:PORT[-END][/tcp|/udp], on the "
 	  "node's uplink address (up to 16 times; the network must masquerade)" },
@@ -113,8 +121,9 @@ const struct cli_cmd cmd_attach = {
 	.run = run_attach,
 	.summary = "Attach a network namespace (a container) to a network",
 	.details = "NETNS is a name under /run/netns or a path to a namespace file. The container\n"
-		   "gets a veth end named --ifname with its address, lo up and a default route\n"
-		   "via the gateway; the node-side end becomes a port of the BPF switch.\n",
+		   "gets a veth (or netkit) end named --ifname with its address, lo up and a\n"
+		   "default route via the gateway; the node-side end becomes a port of the BPF\n"
+		   "switch. A network's ports may mix veth and netkit (--device).\n",
 };
 
 static int run_detach(struct cli *cli)

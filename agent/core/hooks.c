@@ -45,7 +45,8 @@ int hooks_of_net(struct netctx *c, const struct netstate *state, const struct sw
 
 	for (uint32_t i = 0; !err && i < state->n_att; i++)
 		err = port_hooks(c, state, dp, state->att[i].host_ifname,
-				 state->att[i].host_ifindex, port_hook_dir(state), fn, data);
+				 state->att[i].host_ifindex, port_hook_dir(state, &state->att[i]),
+				 fn, data);
 	return err;
 }
 

@@ -187,8 +187,7 @@ void net_config_fill(const struct netstate *state, struct bpfbr_netcfg *cfg, uin
 	cfg->gateway = state->gateway;
 	cfg->flags = (state->spoofchk ? BPFBR_NET_SPOOFCHK : 0) |
 		     (state->hairpin ? BPFBR_NET_HAIRPIN : 0) |
-		     (state->uplink[0] ? BPFBR_NET_ROUTE_FAST : 0) |
-		     (state->device == DEVICE_NETKIT ? BPFBR_NET_NETKIT : 0);
+		     (state->uplink[0] ? BPFBR_NET_ROUTE_FAST : 0);
 	cfg->nslots = nslots;
 	cfg->gw_ifindex = (uint32_t)state->gw_dev_ifindex;
 	/* Checked when the network was created or its state loaded. */

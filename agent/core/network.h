@@ -55,12 +55,13 @@ int net_delete(struct netctx *c, const char *name, bool force);
 
 struct attach_opts {
 	const char *net;
-	const char *netns;  /* name under /run/netns or a path */
-	const char *ifname; /* NULL: the first of eth0, eth1, … the namespace lacks */
-	const char *id;	    /* owner (CNI container ID); NULL: the netns path */
-	uint32_t ip;	    /* 0: allocate */
-	uint8_t ip6[16];    /* zero: allocate one when the network has IPv6 */
-	const uint8_t *mac; /* NULL: random, locally administered */
+	const char *netns;	 /* name under /run/netns or a path */
+	const char *ifname;	 /* NULL: the first of eth0, eth1, … the namespace lacks */
+	const char *id;		 /* owner (CNI container ID); NULL: the netns path */
+	uint32_t ip;		 /* 0: allocate */
+	uint8_t ip6[16];	 /* zero: allocate one when the network has IPv6 */
+	const uint8_t *mac;	 /* NULL: random, locally administered */
+	enum port_device device; /* DEVICE_AUTO: the network's */
 	bool create_netns;
 	bool cni;
 	bool brd; /* set the broadcast address on the container's address */

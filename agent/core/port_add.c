@@ -91,6 +91,7 @@ static int check_request(struct netctx *c, const struct netstate *state,
 {
 	char ip[IP_STR_LEN];
 	const char *why;
+	int err;
 
 	/* The node is the host: giving it a container's address and default
 	 * route would rewrite the host's own networking. */
@@ -157,7 +158,10 @@ static int check_request(struct netctx *c, const struct netstate *state,
 		pr_err("cannot generate a MAC address");
 		return -EIO;
 	}
-	port_device_ifname(state, a->id, a->ifname, a->host_ifname);
+	err = port_device_attach(state, o->device, &a->device);
+	if (err)
+		return err;
+	port_device_ifname(state, a->device, a->id, a->ifname, a->host_ifname);
 	return clear_leftover(c, state, a->host_ifname);
 }
 
@@ -241,6 +245,7 @@ static int plug_port(struct netctx *c, const struct netstate *state, const struc
 	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
 				   .slot = a->slot,
 				   .kind = BPFBR_PORT_CONTAINER,
+				   .device = port_device_dp(state, a),
 				   .ipv4 = a->ip };
 	enum attach_mode mode = state->mode;
 	char key[128], link_pin[PATH_MAX], xdp_pin[PATH_MAX];
@@ -273,7 +278,7 @@ static int plug_port(struct netctx *c, const struct netstate *state, const struc
 		goto out;
 	}
 	/* The program goes on before the link comes up: no frame escapes the switch. */
-	err = attach_hook(dp.prog_port, a->host_ifindex, port_hook_dir(state), link_pin, &mode);
+	err = attach_hook(dp.prog_port, a->host_ifindex, port_hook_dir(state, a), link_pin, &mode);
 	if (err) {
 		pr_err("cannot attach the switch program to %s (%s): %s", a->host_ifname,
 		       attach_mode_name(state->mode), strerror(-err));
@@ -377,15 +382,15 @@ static int attach(struct netctx *c, const struct attach_opts *o, struct attachme
 			pr_err("interface %s already exists in namespace %s; choose another %s",
 			       a.ifname, o->netns, setting_name(SETTING_IFNAME));
 		else
-			pr_err("cannot create %s pair %s/%s: %s%s%s",
-			       port_device_name(state.device), a.host_ifname, a.ifname,
-			       strerror(-err), c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
+			pr_err("cannot create %s pair %s/%s: %s%s%s", port_device_name(a.device),
+			       a.host_ifname, a.ifname, strerror(-err),
+			       c->nl.err_msg[0] ? ": " : "", c->nl.err_msg);
 		goto undo_fd;
 	}
 	a.host_ifindex = nl_link_index(&c->nl, a.host_ifname);
 	if (a.host_ifindex < 0) {
 		err = a.host_ifindex;
-		pr_err("%s %s vanished after creation: %s", port_device_name(state.device),
+		pr_err("%s %s vanished after creation: %s", port_device_name(a.device),
 		       a.host_ifname, strerror(-err));
 		goto undo_fd;
 	}
@@ -485,7 +490,10 @@ static int detach(struct netctx *c, const struct detach_sel *s, bool quiet, stru
 			break;
 	if (i == state.n_att) {
 		if (!s->netns && s->ifname) {
-			port_device_ifname(&state, s->id, s->ifname, device);
+			/* Of either kind: the device is the attach's choice. */
+			port_device_ifname(&state, DEVICE_VETH, s->id, s->ifname, device);
+			port_remove_unrecorded(c, &state, device, false);
+			port_device_ifname(&state, DEVICE_NETKIT, s->id, s->ifname, device);
 			port_remove_unrecorded(c, &state, device, false);
 		}
 		if (!quiet)

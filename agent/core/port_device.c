@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpfbr/port.h"
 #include "log.h"
 #include "netkit.h"
 #include "port_device.h"
@@ -40,9 +41,28 @@ int port_device_choose(const char *net, enum port_device want, enum datapath_mod
 	return -EOPNOTSUPP;
 }
 
-enum attach_dir port_hook_dir(const struct netstate *state)
+int port_device_attach(const struct netstate *state, enum port_device want, enum port_device *out)
 {
-	return state->device == DEVICE_NETKIT ? HOOK_NETKIT_PEER : HOOK_INGRESS;
+	if (want == DEVICE_AUTO || want == state->device) {
+		*out = state->device;
+		return 0;
+	}
+	return port_device_choose(state->name, want, state->datapath, out);
+}
+
+enum port_device port_device_of(const struct netstate *state, const struct attachment *a)
+{
+	return a->device != DEVICE_AUTO ? a->device : state->device;
+}
+
+uint8_t port_device_dp(const struct netstate *state, const struct attachment *a)
+{
+	return port_device_of(state, a) == DEVICE_NETKIT ? BPFBR_PORT_NETKIT : BPFBR_PORT_VETH;
+}
+
+enum attach_dir port_hook_dir(const struct netstate *state, const struct attachment *a)
+{
+	return port_device_of(state, a) == DEVICE_NETKIT ? HOOK_NETKIT_PEER : HOOK_INGRESS;
 }
 
 static uint32_t fnv1a(uint32_t h, const char *s)
@@ -53,17 +73,18 @@ static uint32_t fnv1a(uint32_t h, const char *s)
 }
 
 /* Derived from (network, owner, ifname): stable across retries. */
-void port_device_ifname(const struct netstate *state, const char *id, const char *ifname, char *buf)
+void port_device_ifname(const struct netstate *state, enum port_device device, const char *id,
+			const char *ifname, char *buf)
 {
 	uint32_t h = fnv1a(fnv1a(fnv1a(2166136261u, state->name), id), ifname);
 
-	snprintf(buf, IF_NAMESIZE, "%s%08x", state->device == DEVICE_NETKIT ? "nk" : "veth", h);
+	snprintf(buf, IF_NAMESIZE, "%s%08x", device == DEVICE_NETKIT ? "nk" : "veth", h);
 }
 
 int port_device_create(struct netctx *c, const struct netstate *state, const struct attachment *a,
 		       int netns_fd)
 {
-	if (state->device == DEVICE_NETKIT) {
+	if (port_device_of(state, a) == DEVICE_NETKIT) {
 		struct netkit_req req = { .name = a->host_ifname,
 					  .peer_name = a->ifname,
 					  .peer_netns_fd = netns_fd,

@@ -68,7 +68,8 @@ int port_remove(struct netctx *c, const struct netstate *state, const struct att
 		err = detach_xdp(pin) ?: err;
 	if ((steps & PORT_HOOK) &&
 	    !pin_port_link(&c->p, state->name, a->host_ifname, pin, sizeof(pin)))
-		err = detach_hook(a->host_ifindex, port_hook_dir(state), pin, state->mode) ?: err;
+		err = detach_hook(a->host_ifindex, port_hook_dir(state, a), pin, state->mode)
+			      ?: err;
 	if (steps & PORT_FOLLOW)
 		net_follow_del(c, state, a->host_ifindex);
 	if (steps & PORT_ENTRY)

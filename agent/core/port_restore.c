@@ -39,6 +39,7 @@ int net_port_restore(struct netctx *c, const struct netstate *state, const struc
 	struct bpfbr_port port = { .ifindex = (uint32_t)a->host_ifindex,
 				   .slot = a->slot,
 				   .kind = BPFBR_PORT_CONTAINER,
+				   .device = port_device_dp(state, a),
 				   .ipv4 = a->ip },
 			  cur;
 	char pin[PATH_MAX], xdp_pin[PATH_MAX];
@@ -61,16 +62,18 @@ int net_port_restore(struct netctx *c, const struct netstate *state, const struc
 	if (!net_container_mac(a, live) && memcmp(live, port.mac, 6) &&
 	    switchdp_mac_takeable(dp, live, port.ifindex))
 		memcpy(port.mac, live, 6);
-	if (!have || memcmp(cur.mac, port.mac, 6) || cur.ipv4 != port.ipv4) {
+	if (!have || memcmp(cur.mac, port.mac, 6) || cur.ipv4 != port.ipv4 ||
+	    cur.device != port.device) {
 		err = switchdp_port_add(dp, &port) ?: net6_port_set(dp, state, a);
 		if (!err && have && memcmp(cur.mac, port.mac, 6))
 			switchdp_fdb_del_static(dp, cur.mac, port.ifindex);
 		*redone = true;
 	}
 	memcpy(a->mac, port.mac, 6);
-	if (!err && !runs(dp->prog_port, a->host_ifindex, port_hook_dir(state), pin, mode)) {
-		detach_hook(a->host_ifindex, port_hook_dir(state), pin, mode);
-		err = attach_hook(dp->prog_port, a->host_ifindex, port_hook_dir(state), pin, &mode);
+	if (!err && !runs(dp->prog_port, a->host_ifindex, port_hook_dir(state, a), pin, mode)) {
+		detach_hook(a->host_ifindex, port_hook_dir(state, a), pin, mode);
+		err = attach_hook(dp->prog_port, a->host_ifindex, port_hook_dir(state, a), pin,
+				  &mode);
 		*redone = true;
 	}
 	if (!err && state->datapath == DATAPATH_XDP && !xdp_live(a->host_ifindex, xdp_pin)) {

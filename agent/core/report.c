@@ -216,12 +216,12 @@ static json_t *ports_json(struct netctx *c, const struct netstate *state, const 
 					     "s:s, s:b, s:o, s:o, s:o}",
 					     "slot", a->slot, "port", a->host_ifname, "ifindex",
 					     a->host_ifindex, "kind", "container", "device",
-					     port_device_name(state->device), "endpoint",
+					     port_device_name(port_device_of(state, a)), "endpoint",
 					     name ?: a->netns, "ifname", a->ifname, "ip",
 					     ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
 					     "netns", a->netns, "id", a->id, "cni", a->cni, "hook",
 					     hook_json(c, state, a->host_ifname, a->host_ifindex,
-						       port_hook_dir(state)),
+						       port_hook_dir(state, a)),
 					     "xdp", xdp_json(c, state, a->host_ifname), "stats",
 					     stats_json(dp, a->slot)));
 		if (gone)

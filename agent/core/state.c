@@ -123,11 +123,21 @@ static json_t *net_to_json(const struct netstate *state)
 
 	if (!atts)
 		return NULL;
-	for (uint32_t i = 0; i < state->n_att; i++)
-		if (json_array_append_new(atts, att_to_json(&state->att[i]))) {
+	for (uint32_t i = 0; i < state->n_att; i++) {
+		const struct attachment *a = &state->att[i];
+		json_t *o = att_to_json(a);
+
+		/* A port of the other kind than the network's says so. */
+		if (o && a->device != DEVICE_AUTO && a->device != state->device &&
+		    json_object_set_new(o, "device", json_string(port_device_name(a->device)))) {
+			json_decref(o);
+			o = NULL;
+		}
+		if (json_array_append_new(atts, o)) {
 			json_decref(atts);
 			return NULL;
 		}
+	}
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(state->subnet.addr, gw),
 		 state->subnet.prefix);
 	root = json_pack("{s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:s, s:i, s:s, s:i, s:s,"
@@ -331,13 +341,14 @@ static void read_dns(struct reader *r, json_t *o, struct net_dns *d)
 		  &d->n_options);
 }
 
-static const char *const att_keys[] = {
-	"id", "ifname", "netns",	 "netns_id", "host_ifname", "host_ifindex", "mac",
-	"ip", "slot",	"created_netns", "cni",	     "ip6",	    "publish",	    NULL
-};
+static const char *const att_keys[] = { "id",	       "ifname",	"netns", "netns_id",
+					"host_ifname", "host_ifindex",	"mac",	 "ip",
+					"slot",	       "created_netns", "cni",	 "ip6",
+					"publish",     "device",	NULL };
 
-static void read_att(struct reader *r, json_t *o, struct attachment *a)
+static void read_att(struct reader *r, json_t *o, enum port_device net_device, struct attachment *a)
 {
+	char device[8];
 	uint32_t slot = 0;
 
 	if (!r->ret)
@@ -354,6 +365,13 @@ static void read_att(struct reader *r, json_t *o, struct attachment *a)
 	a->slot = (uint16_t)slot;
 	r_bool(r, o, "created_netns", &a->created_netns);
 	r_bool(r, o, "cni", &a->cni);
+	a->device = net_device;
+	if (json_object_get(o, "device")) {
+		r_str(r, o, "device", device, sizeof(device));
+		if (!r->ret && (port_device_parse(device, &a->device) || a->device == DEVICE_AUTO))
+			r_fail(r, "an attachment's \"%s\" must be \"veth\" or \"netkit\"",
+			       "device");
+	}
 	if (!r->ret && slot == 0)
 		r_fail(r, "an attachment of %s uses slot 0, the gateway's", a->ifname);
 	if (!r->ret)
@@ -544,7 +562,7 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 	}
 	state->n_att = (uint32_t)json_array_size(atts);
 	for (uint32_t i = 0; i < state->n_att && !r->ret; i++)
-		read_att(r, json_array_get(atts, i), &state->att[i]);
+		read_att(r, json_array_get(atts, i), state->device, &state->att[i]);
 	check_consistent(r, state);
 	if (!r->ret)
 		r->ret = net6_check(state, r->err);

@@ -104,9 +104,11 @@ static bool check_link(struct netctx *c, const struct netstate *state, const str
 			       "the container's MAC is %s, its port's in the switch %s (%s)",
 			       res->mac, mac_str(a->mac, y),
 			       not_followed(c, state, why, sizeof(why)));
-	if (strcmp(l->kind, port_device_name(state->device)) || l->peer_ifindex != a->host_ifindex)
+	if (strcmp(l->kind, port_device_name(port_device_of(state, a))) ||
+	    l->peer_ifindex != a->host_ifindex)
 		return differs(res, VERIFY_NOT_PEER, "%s is no longer the %s whose node end is %s",
-			       a->ifname, port_device_name(state->device), a->host_ifname);
+			       a->ifname, port_device_name(port_device_of(state, a)),
+			       a->host_ifname);
 	if (!(l->flags & IFF_UP))
 		return differs(res, VERIFY_IFACE_DOWN, "%s is down", a->ifname);
 	if (l->mtu > state->mtu)
@@ -228,7 +230,8 @@ static bool check_node(struct netctx *c, const struct netstate *state, const str
 		ok = differs(res, VERIFY_FDB_MISSING,
 			     "the forwarding table has no static entry for %s on %s",
 			     mac_str(a->mac, mac), a->host_ifname);
-	else if (attach_query(a->host_ifindex, port_hook_dir(state), link_pin, state->mode, &info))
+	else if (attach_query(a->host_ifindex, port_hook_dir(state, a), link_pin, state->mode,
+			      &info))
 		ok = differs(res, VERIFY_HOOK_MISSING, "the switch program is not attached to %s",
 			     a->host_ifname);
 	switchdp_close(&dp);

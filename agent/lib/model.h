@@ -73,9 +73,10 @@ struct attachment {
 	uint32_t ip;	 /* network order */
 	uint8_t ip6[16]; /* zero: no IPv6 address */
 	uint16_t slot;
-	bool created_netns; /* bpfbr made the namespace, so detach removes it */
-	bool cni;	    /* attached through the CNI plugin */
-	uint32_t n_pub;	    /* its published ports (publish.h) */
+	enum port_device device; /* DEVICE_AUTO: the network's */
+	bool created_netns;	 /* bpfbr made the namespace, so detach removes it */
+	bool cni;		 /* attached through the CNI plugin */
+	uint32_t n_pub;		 /* its published ports (publish.h) */
 	struct publish pub[PUBLISH_MAX];
 };
 

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
-#include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
 #include <libmnl/libmnl.h>
@@ -26,7 +25,7 @@ int nl_netkit_create(struct nl *nl, const struct netkit_req *req)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nlattr *info, *data, *peer;
+	struct nlattr *info, *data;
 	struct ifinfomsg *ifm;
 
 	nlh->nlmsg_type = RTM_NEWLINK;
@@ -44,19 +43,8 @@ int nl_netkit_create(struct nl *nl, const struct netkit_req *req)
 	 * veth; the container's wait for the switch program. */
 	mnl_attr_put_u32(nlh, NETKIT_ATTR_POLICY, NETKIT_POLICY_PASS);
 	mnl_attr_put_u32(nlh, NETKIT_ATTR_PEER_POLICY, NETKIT_POLICY_DROP);
-	peer = mnl_attr_nest_start(nlh, NETKIT_ATTR_PEER_INFO);
-	/* The peer's attributes follow an ifinfomsg of its own. */
-	ifm = mnl_nlmsg_get_payload_tail(nlh);
-	memset(ifm, 0, sizeof(*ifm));
-	nlh->nlmsg_len += MNL_ALIGN(sizeof(*ifm));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, req->peer_name);
-	if (req->peer_netns_fd >= 0)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)req->peer_netns_fd);
-	if (req->peer_mac)
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, req->peer_mac);
-	if (req->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, req->mtu);
-	mnl_attr_nest_end(nlh, peer);
+	nl_put_peer(nlh, NETKIT_ATTR_PEER_INFO, req->peer_name, req->peer_netns_fd, req->peer_mac,
+		    req->mtu);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return nl_talk(nl, nlh, NULL, NULL);

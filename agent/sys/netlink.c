@@ -250,12 +250,31 @@ int nl_link_dump(struct nl *nl, nl_link_cb cb, void *data)
 	return err ?: (d.err > 0 ? 0 : d.err);
 }
 
+void nl_put_peer(struct nlmsghdr *nlh, uint16_t type, const char *name, int netns_fd,
+		 const uint8_t *mac, unsigned int mtu)
+{
+	struct nlattr *peer = mnl_attr_nest_start(nlh, type);
+	struct ifinfomsg *pifm;
+
+	/* The peer's attributes follow an ifinfomsg of its own. */
+	pifm = mnl_nlmsg_get_payload_tail(nlh);
+	memset(pifm, 0, sizeof(*pifm));
+	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifm));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
+	if (mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	mnl_attr_nest_end(nlh, peer);
+}
+
 int nl_veth_create(struct nl *nl, const struct veth_req *req)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = put_link_hdr(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
-	struct nlattr *info, *data, *peer;
-	struct ifinfomsg *pifm;
+	struct nlattr *info, *data;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, req->name);
 	if (req->mac)
@@ -265,19 +284,8 @@ int nl_veth_create(struct nl *nl, const struct veth_req *req)
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	/* The peer's attributes follow an ifinfomsg of its own. */
-	pifm = mnl_nlmsg_get_payload_tail(nlh);
-	memset(pifm, 0, sizeof(*pifm));
-	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifm));
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, req->peer_name);
-	if (req->peer_netns_fd >= 0)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)req->peer_netns_fd);
-	if (req->peer_mac)
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, req->peer_mac);
-	if (req->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, req->mtu);
-	mnl_attr_nest_end(nlh, peer);
+	nl_put_peer(nlh, VETH_INFO_PEER, req->peer_name, req->peer_netns_fd, req->peer_mac,
+		    req->mtu);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return nl_talk(nl, nlh, NULL, NULL);

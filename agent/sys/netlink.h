@@ -57,6 +57,14 @@ typedef int (*nl_link_cb)(const struct nl_link *link, void *data);
 int nl_link_dump(struct nl *nl, nl_link_cb cb, void *data);
 
 int nl_veth_create(struct nl *nl, const struct veth_req *req);
+/*
+ * A pair's peer in nlh's IFLA_INFO_DATA, as attribute type (VETH_INFO_PEER,
+ * netkit's peer info): an ifinfomsg of its own, then the peer's name, its
+ * namespace (netns_fd; -1: the socket's), MAC (NULL: kernel-chosen) and MTU
+ * (0: the default). Shared by every kind of pair.
+ */
+void nl_put_peer(struct nlmsghdr *nlh, uint16_t type, const char *name, int netns_fd,
+		 const uint8_t *mac, unsigned int mtu);
 int nl_link_set_up(struct nl *nl, int ifindex);
 int nl_link_set_alias(struct nl *nl, int ifindex, const char *alias);
 int nl_link_del(struct nl *nl, int ifindex);

@@ -18,11 +18,6 @@ enum bpfbr_net_flags {
 	 * (--gateway-allow all). Otherwise only what the allow list names on the
 	 * gateway address, ICMP, and replies to connections the node opened. */
 	BPFBR_NET_NODE_OPEN = 1 << 3,
-	/* The containers' ports are netkit pairs: the switch program runs in
-	 * the transmit path of the container's end (not at a TC ingress), where
-	 * bpf_redirect_peer() is refused; a container's frame for another
-	 * container leaves through that one's node end instead (bpf/lib/forward.h). */
-	BPFBR_NET_NETKIT = 1 << 7,
 };
 
 #define BPFBR_GATEWAY_ALLOW_MAX 8

@@ -27,6 +27,16 @@ enum bpfbr_port_flags {
 	BPFBR_PORT_F_STACK_PEERS = 1 << 0,
 };
 
+/* The device pair of a container's port (the gateway's is a veth). */
+enum bpfbr_port_device {
+	BPFBR_PORT_VETH = 0,
+	/* netkit: the switch program runs in the transmit path of the
+	 * container's end (not at a TC ingress), where bpf_redirect_peer() is
+	 * refused; a frame for another container leaves through that one's
+	 * node end instead (bpf/lib/forward.h). */
+	BPFBR_PORT_NETKIT = 1,
+};
+
 /* The gateway's port always has slot 0. */
 #define BPFBR_GATEWAY_SLOT 0
 
@@ -36,7 +46,8 @@ struct bpfbr_port {
 	__u8 kind;		  /* enum bpfbr_port_kind */
 	__u8 flags;		  /* enum bpfbr_port_flags */
 	__u8 mac[BPFBR_ETH_ALEN]; /* MAC of the endpoint behind the port */
-	__u16 pad2;
+	__u8 device;		  /* enum bpfbr_port_device */
+	__u8 pad2;
 	__u32 ipv4; /* network order; the address the endpoint may send from */
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_port) == 20, "port layout");

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /*
- * A network of netkit ports (issue 20): the switch runs in the transmit path
- * of a container's netkit end, where the kernel refuses bpf_redirect_peer(),
- * so a container's frame for another container leaves out of that one's node
- * end (an egress redirect); the gateway port is a veth at a TC ingress and
- * still delivers into a container's namespace directly.
+ * netkit ports (issue 20): the switch runs in the transmit path of a
+ * container's netkit end, where the kernel refuses bpf_redirect_peer(), so a
+ * container's frame for another container leaves out of that one's node end
+ * (an egress redirect); at a TC ingress (the gateway's port, a container's
+ * veth port: the device is the port's, and a network may mix them) the
+ * switch still delivers into a container's namespace directly.
  */
 #include "expect.h"
 #include "fixture.h"
@@ -16,16 +17,24 @@ TEST(netkit_delivery)
 		const char *name;
 		int in, to, how;
 	} cases[] = {
-		{ "container to container", C1, C2, BPFBR_TRACE_EGRESS },
-		{ "container to the gateway", C2, GW, BPFBR_TRACE_EGRESS },
-		{ "gateway to a container", GW, C3, BPFBR_TRACE_PEER },
+		{ "netkit to veth", C1, C2, BPFBR_TRACE_EGRESS },
+		{ "netkit to netkit", C1, C3, BPFBR_TRACE_EGRESS },
+		{ "netkit to the gateway", C3, GW, BPFBR_TRACE_EGRESS },
+		{ "veth to netkit", C2, C3, BPFBR_TRACE_PEER },
+		{ "veth to the gateway", C2, GW, BPFBR_TRACE_EGRESS },
+		{ "gateway to netkit", GW, C1, BPFBR_TRACE_PEER },
 	};
 	struct sw_run r;
 	struct frame f;
 	struct fx fx;
 
-	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK | BPFBR_NET_NETKIT))
+	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK))
 		return;
+	/* c1 and c3 on netkit, c2 on veth. */
+	fx.port[C1].device = fx.port[C3].device = BPFBR_PORT_NETKIT;
+	if (!ASSERT_OK(sw_add_port(&fx.sw, &fx.port[C1]), "c1 on netkit") ||
+	    !ASSERT_OK(sw_add_port(&fx.sw, &fx.port[C3]), "c3 on netkit"))
+		goto out;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct bpfbr_port *in = &fx.port[cases[i].in], *to = &fx.port[cases[i].to];
 
@@ -34,5 +43,6 @@ TEST(netkit_delivery)
 			break;
 		expect_deliver(&fx.env, &r, &f, cases[i].to, cases[i].how, cases[i].name);
 	}
+out:
 	fx_teardown(&fx);
 }

@@ -12,7 +12,9 @@ A mutation is a block of "key: value" lines, blocks separated by blank lines:
   from:  text that occurs exactly once in it
   to:    what it becomes ("\\n" and "\\t" are a newline and a tab)
   tests: where it must be caught, space-separated: unit[:TEST] bpf[:TEST]
-         net:FILE[:TEST] net-xdp:FILE[:TEST]
+         net:FILE[:TEST] net-xdp:FILE[:TEST], and any of them inside a VM
+         (scripts/vmtest.sh) as vm-KERNEL:SPEC, e.g. vm-6.12:bpf:TEST for
+         what only a newer kernel than this machine's can show
 The scratch tree is build/mutate/tree: a copy of the working tree and of its
 build/, so each mutation rebuilds only what it touches.
 """
@@ -79,6 +81,10 @@ def build():
 def run_test(spec, env):
     """Runs one test spec in the scratch tree; returns the failing tests' lines."""
     kind, _, rest = spec.partition(":")
+    vm = []
+    if kind.startswith("vm-"):
+        vm = [os.path.join(TREE, "scripts/vmtest.sh"), kind[3:]]
+        kind, _, rest = rest.partition(":")
     if kind in ("unit", "bpf"):
         binary = os.path.join(TREE, "build/tests", "unit-asan" if kind == "unit" else "bpf-tests")
         cmd = [binary, "-s", kind] + ([rest] if rest else [])
@@ -89,7 +95,7 @@ def run_test(spec, env):
     else:
         return [f"FAIL {spec}: unknown kind of test"]
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=TEST_TIMEOUT,
+        r = subprocess.run(vm + cmd, capture_output=True, text=True, env=env, timeout=TEST_TIMEOUT,
                            cwd=TREE)
         out = r.stdout
     except subprocess.TimeoutExpired:

@@ -92,6 +92,38 @@ TEST(netkit_device_roundtrip)
 	tmproot_remove(&t);
 }
 
+/* A port of the other kind than its network's keeps its device; the others take the network's. */
+TEST(mixed_port_devices_roundtrip)
+{
+	struct netstate in, out;
+	struct attachment *a;
+	struct tmproot t;
+
+	if (!tmproot_make(&t))
+		return;
+	sample(&in);
+	in.device = DEVICE_NETKIT;
+	in.att[0].device = DEVICE_NETKIT;
+	a = netstate_add_att(&in);
+	*a = in.att[0];
+	strcpy(a->id, "/run/netns/c2");
+	strcpy(a->host_ifname, "veth0a1b2c3e");
+	a->mac[5] = 3;
+	a->ip = htonl(ntohl(a->ip) + 1);
+	a->slot = 2;
+	a->device = DEVICE_VETH;
+	if (ASSERT_OK(state_save(&t.p, &in), "save") &&
+	    ASSERT_OK(state_load(&t.p, "demo", &out), "load")) {
+		if (ASSERT_EQ(out.n_att, 2, "attachments")) {
+			ASSERT_EQ(out.att[0].device, DEVICE_NETKIT, "the network's device");
+			ASSERT_EQ(out.att[1].device, DEVICE_VETH, "the port's own device");
+		}
+		netstate_free(&out);
+	}
+	netstate_free(&in);
+	tmproot_remove(&t);
+}
+
 TEST(roundtrip)
 {
 	struct netstate in, out;

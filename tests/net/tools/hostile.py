@@ -27,6 +27,11 @@
       N TCP segments with FLAGS (letters of FSRPAU, e.g. SA for a SYN-ACK)
 
 MACs are aa:bb:cc:dd:ee:ff; "random" is a fresh random unicast MAC.
+A send the device refuses with ENOBUFS is tried again (up to 1000 times:
+a device in XDP mode runs out of room now and then). With --once (before
+the command) each frame is sent once, and the frames the device refused are
+counted: "sent N refused M". On a netkit port bpfbr's switch runs in the
+sender's own transmit, so every frame it drops is refused there.
 """
 import argparse
 import errno
@@ -117,9 +122,21 @@ def sock(iface):
     return s
 
 
+ONCE = False
+
+
 def send(iface, frames):
     s = sock(iface)
+    refused = 0
     for f in frames:
+        if ONCE:
+            try:
+                s.send(f)
+            except OSError as e:
+                if e.errno != errno.ENOBUFS:
+                    raise
+                refused += 1
+            continue
         for _ in range(1000):  # a device in XDP mode runs out of room now and then
             try:
                 s.send(f)
@@ -129,7 +146,7 @@ def send(iface, frames):
                     raise
                 time.sleep(0.001)
     s.close()
-    print(f"sent {len(frames)}")
+    print(f"sent {len(frames)}" + (f" refused {refused}" if ONCE else ""))
 
 
 def tags(spec):
@@ -241,6 +258,7 @@ def cmd_syn(o):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--once", action="store_true")
     sub = p.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("eth")
     c.add_argument("iface")
@@ -290,6 +308,8 @@ def main():
     c.add_argument("flags")
     c.add_argument("--count", type=int, default=1)
     o = p.parse_args()
+    global ONCE
+    ONCE = o.once
     return {"eth": cmd_eth, "macflood": cmd_macflood, "udp": cmd_udp, "arp": cmd_arp,
             "syn": cmd_syn, "tcp": cmd_tcp, "udp6": cmd_udp6,
             "synackflood": cmd_synackflood}[o.cmd](o) or 0
