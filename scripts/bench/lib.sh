@@ -23,6 +23,7 @@ UPLINK_IP=198.51.100.1
 EXT_NET_IP=198.51.100.2
 # The IPv6 half, for the variants that announce VARIANT_IPV6=1 (issue 14): a
 # ULA for the containers, the documentation prefix for the uplink's network.
+# shellcheck disable=SC2034
 SUBNET6=fd00:40::/64
 PLEN6=64
 GW_IP6=fd00:40::1
