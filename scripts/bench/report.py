@@ -216,6 +216,12 @@ def write_md(path, png, info, variants, metrics, res):
     w(f"![ratios against the bridge]({os.path.basename(png)})")
     w("")
     if info["load"]:
+        busy = statistics.median(x for r in info["load"].values() for x in r)
+        if busy > 2:
+            w(f"**Indicative only:** the load average stayed around {busy:.1f} during this run "
+              "(other work on the 2 cores); trust paired ratios only where they repeat in another "
+              "run.")
+            w("")
         w("Load average (1 min) after the steps of each round, median (max); the measurements "
           "use one core, so a load well above 1 means something else shared the machine:")
         w("")
