@@ -46,11 +46,8 @@ variant_down() { :; }
 
 # Before each metric: start from an empty conntrack table, so one metric's
 # leftovers (e.g. 100k TIME_WAIT entries after TCP_CRR) do not weigh on the next.
-# Both families: conntrack -F empties IPv4's entries only.
-variant_reset() {
-	nsx "$NODE_NS" conntrack -F >/dev/null 2>&1 || true
-	nsx "$NODE_NS" conntrack -F -f ipv6 >/dev/null 2>&1 || true
-}
+# (conntrack -F empties both families' entries.)
+variant_reset() { nsx "$NODE_NS" conntrack -F >/dev/null 2>&1 || true; }
 
 # Live translations: conntrack entries in the node namespace.
 variant_nat_count() { nsx "$NODE_NS" cat /proc/sys/net/netfilter/nf_conntrack_count; }
