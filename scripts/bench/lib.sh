@@ -147,7 +147,7 @@ bench_check_reach() {
 # ipv6_supported: for the IPv6 metrics' metric_supported; says why not.
 ipv6_supported() {
 	[ "${VARIANT_IPV6:-0}" = 1 ] && return 0
-	echo "no IPv6 in this variant (VARIANT_IPV6 unset)" >&2
+	echo "no IPv6 in this variant (VARIANT_IPV6 is not 1)" >&2
 	return 1
 }
 
