@@ -128,7 +128,7 @@ variant_up() {
 	bpfbr_holder_start
 	bench_uplink_up
 	# NAT66 needs the uplink's IPv6 address before net create.
-	[ "$BPFBR_IPV6" = 1 ] && bench_uplink6_up
+	if [ "$BPFBR_IPV6" = 1 ]; then bench_uplink6_up; fi
 	if [ "$BPFBR_MODE" = xdp ]; then
 		# XDP on the uplink (a veth here) receives the external host's
 		# frames as XDP frames, and a partial TCP checksum left for
