@@ -1,5 +1,6 @@
 # make soak: the long versions of the reliability tests (issue 7: survive,
-# crash, upgrade, concurrency, load, privilege) in both datapath modes, and
+# crash, upgrade, concurrency, load, privilege) and the tests of tests/soak/
+# (nat66_bulk: 100 MB each way over IPv6 through NAT66) in both datapath modes, and
 # build/soak-report.md with every figure they measured. `make check` runs the
 # bounded versions of the same files (tests/run.sh, suite net).
 #   make soak SOAK_FILES="crash load"   only those files

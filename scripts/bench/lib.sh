@@ -21,6 +21,16 @@ C2_IP=10.40.0.3
 # The simulated external host on TEST-NET-2, behind the node's uplink.
 UPLINK_IP=198.51.100.1
 EXT_NET_IP=198.51.100.2
+# The IPv6 half, for the variants that announce VARIANT_IPV6=1 (issue 14): a
+# ULA for the containers, the documentation prefix for the uplink's network.
+# shellcheck disable=SC2034
+SUBNET6=fd00:40::/64
+PLEN6=64
+GW_IP6=fd00:40::1
+C1_IP6=fd00:40::2
+C2_IP6=fd00:40::3
+UPLINK_IP6=2001:db8:51::1
+EXT_NET_IP6=2001:db8:51::2
 
 # The core every measured process is pinned to (client, server, generator):
 # cross-core wake-ups are so expensive on these VMs that splitting a
@@ -57,7 +67,7 @@ pinx() {
 # has no NAT points them at c2 (the issue defines the NAT ceiling as c<->c).
 bench_ns_names() {
 	export NODE_NS=$BENCH_PREFIX-n C1_NS=$BENCH_PREFIX-1 C2_NS=$BENCH_PREFIX-2 \
-		EXT_NS=$BENCH_PREFIX-x EXT_IP=$EXT_NET_IP
+		EXT_NS=$BENCH_PREFIX-x EXT_IP=$EXT_NET_IP EXT_IP6=$EXT_NET_IP6
 	BENCH_OWN_NS=("$NODE_NS" "$C1_NS" "$C2_NS" "$EXT_NS")
 }
 
@@ -91,6 +101,14 @@ bench_container_ip() {
 	ip -n "$ns" route add default via "$GW_IP"
 }
 
+# bench_container_ip6 NS IP6: the IPv6 half of bench_container_ip, without
+# DAD (usable at once, as bpfbr and the bridge plugin do it).
+bench_container_ip6() {
+	local ns=$1 ip=$2
+	ip -n "$ns" -6 addr add "$ip/$PLEN6" dev eth0 nodad
+	ip -n "$ns" -6 route add default via "$GW_IP6" dev eth0
+}
+
 # bench_uplink_up: the node's uplink veth ("up0", 198.51.100.1/24) and the
 # external host behind it (eth0, 198.51.100.2/24). The external host has no
 # route to 10.40.0.0/24, so containers reach it only when masqueraded.
@@ -102,6 +120,14 @@ bench_uplink_up() {
 	ip -n "$EXT_NS" link set eth0 up
 }
 
+# bench_uplink6_up: IPv6 on both ends of the uplink (after bench_uplink_up),
+# 2001:db8:51::1/64 and ::2/64, without DAD. The external host has no route
+# to fd00:40::/64 either: containers reach it only through NAT66.
+bench_uplink6_up() {
+	ip -n "$NODE_NS" -6 addr add "$UPLINK_IP6/$PLEN6" dev up0 nodad
+	ip -n "$EXT_NS" -6 addr add "$EXT_NET_IP6/$PLEN6" dev eth0 nodad
+}
+
 # bench_check_reach: what every variant must provide once variant_up returns.
 bench_check_reach() {
 	local from to
@@ -110,6 +136,19 @@ bench_check_reach() {
 		nsx "${from%%:*}" ping -c1 -W2 -q "$to" >/dev/null ||
 			die "$VARIANT: ${from%%:*} cannot ping $to after variant_up"
 	done
+	[ "${VARIANT_IPV6:-0}" = 1 ] || return 0
+	for from in "$C1_NS,$C2_IP6" "$C2_NS,$C1_IP6" "$C1_NS,$EXT_IP6" "$C2_NS,$EXT_IP6"; do
+		to=${from#*,}
+		nsx "${from%%,*}" ping -6 -c1 -W2 -w6 -q "$to" >/dev/null ||
+			die "$VARIANT: ${from%%,*} cannot ping $to after variant_up (VARIANT_IPV6=1)"
+	done
+}
+
+# ipv6_supported: for the IPv6 metrics' metric_supported; says why not.
+ipv6_supported() {
+	[ "${VARIANT_IPV6:-0}" = 1 ] && return 0
+	echo "no IPv6 in this variant (VARIANT_IPV6 is not 1)" >&2
+	return 1
 }
 
 # --- background servers ----------------------------------------------------------
@@ -200,12 +239,36 @@ sockperf_rr() {
 		}' || die "could not parse sockperf output"
 }
 
+# rr_run SRV_NS SRV_IP CLI_NS PORT: the TCP_RR of sockperf_rr with
+# build/bench/crr's ping-pong (`crr rr`), for IPv6: Debian's sockperf 3.7 takes
+# IPv4 addresses only. 64 B, client and server on one core, 0.5 s of warm-up
+# not counted, every round trip timed. Emits tps, p50_us, p99_us.
+rr_run() {
+	local srv_ns=$1 ip=$2 cli_ns=$3 port=$4 out
+	bg_start "rr-$port" "$srv_ns" taskset -c "$BENCH_CPU" "$BENCH_BIN/crr" server -a "$ip" -p "$port"
+	local srv=$BG_PID
+	wait_listen "$srv_ns" tcp "$port"
+	out=$(pinx "$cli_ns" "$BENCH_BIN/crr" rr -a "$ip" -p "$port" -t "$BENCH_DURATION" 2>&1) || {
+		bg_stop "$srv"
+		die "crr rr to $ip failed: $out"
+	}
+	bg_stop "$srv"
+	printf '%s\n' "$out" | awk '{
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["rate"] == "") exit 1
+		printf "tps\t%.0f\ttrans/s\thigher\n", v["rate"]
+		printf "p50_us\t%s\tus\tlower\n", v["p50_us"]
+		printf "p99_us\t%s\tus\tlower\n", v["p99_us"]
+	}' || die "could not parse crr rr output: $out"
+}
+
 # crr_run SRV_NS SRV_IP CLI_NS PORT [TO_IP TO_PORT]: TCP_CRR for
 # $BENCH_DURATION s with build/bench/crr, the client connecting to
 # TO_IP:TO_PORT when given. TIME_WAIT lands on the client, so tw_reuse and a
 # wide port range are set in the client namespace only (per-netns sysctls).
 crr_run() {
 	local srv_ns=$1 ip=$2 cli_ns=$3 port=$4 out to_ip=${5:-$2} to_port=${6:-$4}
+	# (Both sysctls are IPv4-named and apply to IPv6 sockets too.)
 	nsx "$cli_ns" sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
 	bg_start "crr-$port" "$srv_ns" taskset -c "$BENCH_CPU" "$BENCH_BIN/crr" server -a "$ip" -p "$port"
 	local srv=$BG_PID

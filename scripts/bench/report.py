@@ -23,7 +23,7 @@ from collections import defaultdict
 
 CEILING = "veth"
 
-# Issue 6's targets: (label, metric, key, kind, threshold). Kinds:
+# Issue 6's targets (and issue 14's IPv6 rows): (label, metric, key, kind, threshold). Kinds:
 #   ceil  - median paired ratio against the ceiling >= threshold
 #   fill  - median paired ratio of the 100k metric against its plain version
 #           in the same variant and round >= threshold (cost under 5%)
@@ -38,6 +38,12 @@ TARGETS = [
     ("64 B UDP pps >= 0.90x ceiling", "udp_pps", "pps", "ceil", 0.90),
     ("NAT TCP_RR >= 0.95x ceiling", "nat_tcp_rr", "tps", "ceil", 0.95),
     ("NAT TCP_CRR >= 0.92x ceiling", "nat_tcp_crr", "cps", "ceil", 0.92),
+    # Issue 14: the IPv6 rows, with the same targets as IPv4's.
+    ("IPv6 TCP_RR c<->c >= 0.97x ceiling", "tcp_rr6", "tps", "ceil", 0.97),
+    ("IPv6 TCP_CRR c<->c >= 0.97x ceiling", "tcp_crr6", "cps", "ceil", 0.97),
+    ("IPv6 UDP pps >= 0.90x ceiling", "udp_pps6", "pps", "ceil", 0.90),
+    ("NAT66 TCP_RR >= 0.95x ceiling", "nat_tcp_rr6", "tps", "ceil", 0.95),
+    ("NAT66 TCP_CRR >= 0.92x ceiling", "nat_tcp_crr6", "cps", "ceil", 0.92),
     ("NAT TCP_RR, 100k entries: cost < 5%", "nat_tcp_rr_100k", "tps", "fill", 0.95),
     ("NAT TCP_CRR, 100k entries: cost < 5%", "nat_tcp_crr_100k", "cps", "fill", 0.95),
     ("attach <= 10 ms per container", "attach", "add_ms", "abs", 10.0),
@@ -210,6 +216,12 @@ def write_md(path, png, info, variants, metrics, res):
     w(f"![ratios against the bridge]({os.path.basename(png)})")
     w("")
     if info["load"]:
+        busy = statistics.median(x for r in info["load"].values() for x in r)
+        if busy > 2:
+            w(f"**Indicative only:** the load average stayed around {busy:.1f} during this run "
+              "(other work on the 2 cores); trust paired ratios only where they repeat in another "
+              "run.")
+            w("")
         w("Load average (1 min) after the steps of each round, median (max); the measurements "
           "use one core, so a load well above 1 means something else shared the machine:")
         w("")
@@ -222,7 +234,8 @@ def write_md(path, png, info, variants, metrics, res):
     # Summary: every non-info key, ratio against its metric's baseline.
     w("## Summary: paired ratio against the baseline (median, min–max)")
     w("")
-    w("Baseline is `bridge` except where noted. For the NAT metrics, `veth` is the "
+    w("Baseline is `bridge` except where noted (for the IPv6 rows, `*6`, the same bridge with "
+      "ip6tables MASQUERADE). For the NAT metrics, `veth` is the "
       "container↔container ceiling (the issue's definition), not a NAT path.")
     if info["own_base"]:
         w(" Compared with their own baseline instead (the cross-node variants with the kernel's "
@@ -249,7 +262,7 @@ def write_md(path, png, info, variants, metrics, res):
 
     # Against the ceiling, with issue 6's targets.
     if CEILING in vs:
-        w(f"## Issue 6 targets (for `{TARGET_VARIANT}`; other variants shown for reference)")
+        w(f"## Issue 6 and 14 targets (for `{TARGET_VARIANT}`; other variants shown for reference)")
         w("")
         if TARGET_VARIANT not in vs:
             w(f"No `{TARGET_VARIANT}` variant in this run; the table shows where the existing "

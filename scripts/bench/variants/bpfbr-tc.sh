@@ -28,6 +28,11 @@ else
 	VARIANT_DESC="bpfbr, default mode (TC programs on TCX links, BPF masquerade)"
 fi
 VARIANT_NAT=1
+# Dual stack (issue 14): --subnet fd00:40::/64 too, NAT66 to the uplink's
+# 2001:db8:51::1 (BPFBR_IPV6=0: IPv4 only, as before). The cross-node
+# variants source this file and are IPv4 only.
+BPFBR_IPV6=${BPFBR_IPV6:-1}
+VARIANT_IPV6=$BPFBR_IPV6
 
 # Masquerade table: the 100k pre-fill puts 50 000 UDP flows on each container,
 # and TCP_CRR through NAT adds up to one flow per client port (about 64 000
@@ -113,11 +118,17 @@ bpfbr_snapshot() {
 }
 
 variant_up() {
-	local mode=()
+	local mode=() v6=() c1v6=() c2v6=()
 	[ "$BPFBR_MODE" = xdp ] && mode=(--mode xdp)
+	if [ "$BPFBR_IPV6" = 1 ]; then
+		v6=(--subnet "$SUBNET6" --gateway "$GW_IP6")
+		c1v6=(--ip "$C1_IP6") c2v6=(--ip "$C2_IP6")
+	fi
 	bpfbr_snapshot
 	bpfbr_holder_start
 	bench_uplink_up
+	# NAT66 needs the uplink's IPv6 address before net create.
+	if [ "$BPFBR_IPV6" = 1 ]; then bench_uplink6_up; fi
 	if [ "$BPFBR_MODE" = xdp ]; then
 		# XDP on the uplink (a veth here) receives the external host's
 		# frames as XDP frames, and a partial TCP checksum left for
@@ -126,13 +137,13 @@ variant_up() {
 		# told to compute them (inside the external host's namespace).
 		nsx "$EXT_NS" ethtool -K eth0 tx off >/dev/null
 	fi
-	bb net create "$BENCH_PREFIX" --subnet "$SUBNET" --gateway "$GW_IP" "${mode[@]}" --device "$BPFBR_DEVICE" \
-		--uplink up0 --masquerade --nat-max "$BPFBR_NAT_MAX" --nat-share "$BPFBR_NAT_SHARE" \
-		>/dev/null
-	bb attach "$BENCH_PREFIX" "$C1_NS" --ip "$C1_IP" >/dev/null
+	bb net create "$BENCH_PREFIX" --subnet "$SUBNET" --gateway "$GW_IP" "${v6[@]}" "${mode[@]}" \
+		--device "$BPFBR_DEVICE" --uplink up0 --masquerade --nat-max "$BPFBR_NAT_MAX" \
+		--nat-share "$BPFBR_NAT_SHARE" >/dev/null
+	bb attach "$BENCH_PREFIX" "$C1_NS" --ip "$C1_IP" "${c1v6[@]}" >/dev/null
 	# c2's ports for the published-port metrics (pub_tcp_rr, pub_tcp_crr).
-	bb attach "$BENCH_PREFIX" "$C2_NS" --ip "$C2_IP" --publish 18114:11114 --publish 18214:12014 \
-		>/dev/null
+	bb attach "$BENCH_PREFIX" "$C2_NS" --ip "$C2_IP" "${c2v6[@]}" --publish 18114:11114 \
+		--publish 18214:12014 >/dev/null
 	export PUB_IP=$UPLINK_IP
 	[ "$(bb -j status "$BENCH_PREFIX" | jq -r '.[0].datapath')" = "$BPFBR_MODE" ] ||
 		die "$VARIANT: the network is not in $BPFBR_MODE mode"

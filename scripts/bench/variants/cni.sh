@@ -6,8 +6,11 @@
 # inside $NODE_NS, so its bridge, host veths, ip_forward and iptables chains
 # all land there, never in the root namespace.
 
-VARIANT_DESC="reference CNI bridge + host-local, ipMasq (containernetworking-plugins)"
+VARIANT_DESC="reference CNI bridge + host-local, ipMasq (containernetworking-plugins), dual stack"
 VARIANT_NAT=1
+# Dual stack (issue 14): a range set per family, ipMasq for both (the plugin
+# runs ip6tables for IPv6), as bpfbr's network is.
+VARIANT_IPV6=1
 CNI_BIN_DIR=${CNI_BIN_DIR:-/usr/lib/cni}
 
 variant_available() {
@@ -15,9 +18,14 @@ variant_available() {
 		{ warn "cni: $CNI_BIN_DIR/bridge or host-local missing (apt-get install containernetworking-plugins)"; return 1; }
 }
 
-# The network config. host-local keeps its reservations under this run's
-# directory (not /var/lib/cni), so nothing outlives the run.
+# The network config, dual stack. host-local keeps its reservations under
+# this run's directory (not /var/lib/cni), so nothing outlives the run.
+# cni_conf [IP6]: with IP6, the config's "args" (the conventions'
+# args.cni.ips) ask host-local for that IPv6 address as well; the IPv4 one
+# comes through CNI_ARGS (Debian's plugins 1.1 take one address there).
 cni_conf() {
+	local args=""
+	[ -n "${1:-}" ] && args="\"args\": { \"cni\": { \"ips\": [ \"$1\" ] } },"
 	cat <<-JSON
 	{
 	  "cniVersion": "1.0.0",
@@ -26,24 +34,26 @@ cni_conf() {
 	  "bridge": "cni0",
 	  "isGateway": true,
 	  "ipMasq": true,
+	  $args
 	  "ipam": {
 	    "type": "host-local",
-	    "subnet": "$SUBNET",
-	    "gateway": "$GW_IP",
-	    "routes": [ { "dst": "0.0.0.0/0" } ],
+	    "ranges": [ [ { "subnet": "$SUBNET", "gateway": "$GW_IP" } ],
+	                [ { "subnet": "$SUBNET6", "gateway": "$GW_IP6" } ] ],
+	    "routes": [ { "dst": "0.0.0.0/0" }, { "dst": "::/0" } ],
 	    "dataDir": "$BENCH_RUN_DIR/cni-ipam"
 	  }
 	}
 	JSON
 }
 
-# cni_exec ADD|DEL NETNS CONTAINERID [IP]: one plugin invocation. The requested
-# IP goes through CNI_ARGS (host-local's "IP" argument) so c1/c2 get the same
-# addresses as in every other variant.
+# cni_exec ADD|DEL NETNS CONTAINERID [IP [IP6]]: one plugin invocation. The
+# requested IP goes through CNI_ARGS (host-local's "IP" argument) so c1/c2 get
+# the same addresses as in every other variant; IP6 through the config's args
+# (without it, host-local hands out the next free IPv6 address, as bpfbr does).
 cni_exec() {
-	local cmd=$1 ns=$2 id=$3 ip=${4:-} args=""
+	local cmd=$1 ns=$2 id=$3 ip=${4:-} ip6=${5:-} args=""
 	[ -n "$ip" ] && args="IgnoreUnknown=1;IP=$ip"
-	cni_conf | CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=/run/netns/$ns CNI_IFNAME=eth0 \
+	cni_conf "$ip6" | CNI_COMMAND=$cmd CNI_CONTAINERID=$id CNI_NETNS=/run/netns/$ns CNI_IFNAME=eth0 \
 		CNI_PATH=$CNI_BIN_DIR CNI_ARGS=$args \
 		ip netns exec "$NODE_NS" "$CNI_BIN_DIR/bridge" >"$BENCH_RUN_DIR/cni-last.json" ||
 		die "cni: $cmd for $ns failed: $(cat "$BENCH_RUN_DIR/cni-last.json")"
@@ -67,8 +77,9 @@ portmap_exec() {
 variant_up() {
 	mkdir -p "$BENCH_RUN_DIR/cni-ipam"
 	bench_uplink_up
-	cni_exec ADD "$C1_NS" "$C1_NS" "$C1_IP"
-	cni_exec ADD "$C2_NS" "$C2_NS" "$C2_IP"
+	bench_uplink6_up
+	cni_exec ADD "$C1_NS" "$C1_NS" "$C1_IP" "$C1_IP6"
+	cni_exec ADD "$C2_NS" "$C2_NS" "$C2_IP" "$C2_IP6"
 	cp "$BENCH_RUN_DIR/cni-last.json" "$BENCH_RUN_DIR/cni-c2.json"
 	portmap_exec ADD
 	export PUB_IP=$UPLINK_IP

@@ -6,6 +6,7 @@
 
 VARIANT_DESC="one veth pair between c1 and c2 (ceiling; NAT metrics measure c1->c2)"
 VARIANT_NAT=0
+VARIANT_IPV6=1
 
 variant_up() {
 	ip -n "$C1_NS" link add eth0 type veth peer name eth0 netns "$C2_NS"
@@ -14,7 +15,9 @@ variant_up() {
 	# identical to the other variants.
 	bench_container_ip "$C1_NS" "$C1_IP"
 	bench_container_ip "$C2_NS" "$C2_IP"
-	export EXT_NS=$C2_NS EXT_IP=$C2_IP
+	bench_container_ip6 "$C1_NS" "$C1_IP6"
+	bench_container_ip6 "$C2_NS" "$C2_IP6"
+	export EXT_NS=$C2_NS EXT_IP=$C2_IP EXT_IP6=$C2_IP6
 }
 
 variant_down() { :; }

@@ -13,6 +13,7 @@ source "$BENCH_LIB_DIR/variants/bpfbr-tc.sh"
 source "$BENCH_LIB_DIR/xnode.sh"
 VARIANT_DESC="two nodes, bpfbr direct mode (fast path out, delivery into the pod in), c1 -> c2 across"
 VARIANT_NAT=0
+VARIANT_IPV6=0 # bpfbr-tc.sh's dual stack is not this variant's (IPv6 pods across nodes: not yet)
 VARIANT_BASELINE=xnode-hostgw
 BPFBR_EXTRA_ROOTS="${BENCH_RUN_DIR:-}/$VARIANT-root-b"
 XNODE_MODE=(--mode direct) # xnode-bpfbr-vxlan: --mode vxlan
