@@ -302,6 +302,49 @@ test_hairpin_from_containers() {
 		return 1
 }
 
+# hairpin_entries MAP: the network's hairpin table MAP (hairpin_ports or hairpin_flows), one line per entry.
+hairpin_entries() {
+	bpftool -j map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/$1" | jq -c '.[].formatted // .[]'
+}
+
+# Hairpin in the switch, with no socket hooks (no --node-cgroup, as out of
+# the box and under CNI): another container (c2) to the node's address and
+# the published port reaches c1's server, which sees c2's own address; c1
+# reaches its own published port, seen from the gateway's address (portmap's
+# and Docker's masquerade of that case); UDP answers come from the published
+# port (udp-clients takes no other). After detach nothing is left and c2's
+# connection fails.
+test_hairpin_in_the_switch() {
+	local srv out
+	up --publish 8080:80 --publish 5353:53/udp || return 1
+	serve c1 20 "$ROOT/srv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	peer c2 --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/a" &
+	peer c1 --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/b"
+	wait $!
+	stop "$srv"
+	[ "$(cat "$ROOT/a" "$ROOT/b" | tr '\n' ' ')" = "40010 10.40.0.3:40010 40011 10.40.0.1:40011 " ] ||
+		fail "c2 and c1 to $UP_IP:8080 saw: $(cat "$ROOT/a" "$ROOT/b"); c1's server: $(cat "$ROOT/srv")" ||
+		return 1
+	serve c1 15 "$ROOT/usrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	out="$(peer c2 --timeout 5 udp-clients "$UP_IP" 5353 5000) $(peer c1 --timeout 5 udp-clients "$UP_IP" 5353 5001)"
+	stop "$srv"
+	[ "$out" = "5000 10.40.0.3:5000 5001 10.40.0.1:5001" ] ||
+		fail "UDP from c2 and c1 to $UP_IP:5353 answered as '$out'" || return 1
+	[ "$(bpfbr -j status demo | jq -r '.[0].events.hairpin_opened // "missing"')" = 4 ] ||
+		fail "hairpin_opened: $(bpfbr -j status demo | jq -c '.[0].events')" || return 1
+	[ "$(hairpin_entries hairpin_ports | wc -l)" = 2 ] && [ "$(hairpin_entries hairpin_flows | wc -l)" = 4 ] ||
+		fail "hairpin tables: ports $(hairpin_entries hairpin_ports), flows $(hairpin_entries hairpin_flows)" ||
+		return 1
+	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
+	[ -z "$(hairpin_entries hairpin_ports)$(hairpin_entries hairpin_flows)" ] ||
+		fail "left after detach: $(hairpin_entries hairpin_ports) $(hairpin_entries hairpin_flows)" ||
+		return 1
+	out=$(peer c2 --timeout 3 tcp-clients "$UP_IP" 8080 40012)
+	[ "$out" = "40012 -" ] || fail "c2 reached $UP_IP:8080 after c1's detach: '$out'" || return 1
+}
+
 # CNI: runtimeConfig.portMappings (the portMappings capability) published at
 # ADD, verified by CHECK, removed by DEL.
 test_cni_port_mappings_add_check_del() {
