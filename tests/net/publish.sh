@@ -405,8 +405,10 @@ test_cni_port_mappings_bad_input() {
 # published TCP and UDP ports, and the containers see the same clients; the
 # node reaches its published port on its own address in both (portmap by
 # its OUTPUT rules; bpfbr by its socket hooks, given the node's cgroup).
-# What differs is said: the address a node process is seen from (portmap
-# keeps the uplink's, bpfbr's hook connects from the gateway's).
+# Hairpin: another container and the published container itself reach it
+# in both. What differs is said: the address a node process is seen from
+# (portmap keeps the uplink's, bpfbr's hook connects from the gateway's) and
+# the one another container is seen from (portmap masquerades it).
 test_parity_with_portmap_behind_the_reference_bridge() {
 	local rnode pm res c srv a b cg
 	[ -x "$CNI_BIN_DIR/bridge" ] && [ -x "$CNI_BIN_DIR/portmap" ] && [ -x "$CNI_BIN_DIR/host-local" ] ||
@@ -423,13 +425,16 @@ test_parity_with_portmap_behind_the_reference_bridge() {
 	ip link add up0 netns "$rnode" type veth peer name eth0 netns "$(ct refext)" || return 1
 	ip -n "$rnode" addr add "$UP_IP/24" dev up0 && ip -n "$rnode" link set up0 up &&
 		on refext ip addr add "$EXT_IP/24" dev eth0 && on refext ip link set eth0 up || return 1
-	new_ct r1 c1 || return 1
+	new_ct r1 c1 r2 c2 || return 1
 	c=$(jq -nc --arg dir "$ROOT/ref-ipam" '{cniVersion: "1.0.0", name: "pub", type: "bridge",
-		bridge: "cni0", isGateway: true, isDefaultGateway: true, ipMasq: true,
+		bridge: "cni0", isGateway: true, isDefaultGateway: true, ipMasq: true, hairpinMode: true,
 		ipam: {type: "host-local", subnet: "10.40.0.0/24", dataDir: $dir}}')
 	res=$(printf '%s' "$c" | nsenter --net="/run/netns/$rnode" env -i PATH="$PATH" CNI_COMMAND=ADD \
 		CNI_CONTAINERID=r1 CNI_NETNS="/run/netns/$(ct r1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" \
 		"$CNI_BIN_DIR/bridge") || fail "bridge ADD: $res" || return 1
+	a=$(printf '%s' "$c" | nsenter --net="/run/netns/$rnode" env -i PATH="$PATH" CNI_COMMAND=ADD \
+		CNI_CONTAINERID=r2 CNI_NETNS="/run/netns/$(ct r2)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" \
+		"$CNI_BIN_DIR/bridge") || fail "bridge ADD of r2: $a" || return 1
 	c=$(jq -nc --argjson prev "$res" '{cniVersion: "1.0.0", name: "pub", type: "portmap",
 		capabilities: {portMappings: true}, snat: true, prevResult: $prev,
 		runtimeConfig: {portMappings: '"$pm"'}}')
@@ -446,9 +451,10 @@ test_parity_with_portmap_behind_the_reference_bridge() {
 	cni_add "$(conf pub 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" |
 		.capabilities = {portMappings: true} | .runtimeConfig = {portMappings: '"$pm"'}')" id1 c1 ||
 		return 1
-	[ "$(on r1 ip -4 -o addr show dev eth0 | awk '{print $4}')" = \
-		"$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}')" ] ||
-		fail "the two containers have different addresses" || return 1
+	cni_add "$(conf pub 10.40.0.0/24 '.ipMasq = true | .uplink = "up0"')" id2 c2 || return 1
+	[ "$(on r1 ip -4 -o addr show dev eth0 | awk '{print $4}') $(on r2 ip -4 -o addr show dev eth0 | awk '{print $4}')" = \
+		"$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}') $(on c2 ip -4 -o addr show dev eth0 | awk '{print $4}')" ] ||
+		fail "the containers have different addresses" || return 1
 	# From outside: TCP through 8080, seen as the client itself.
 	serve r1 15 "$ROOT/rsrv" tcp-server 80 1 || return 1
 	srv=$SPAWNED
@@ -482,6 +488,46 @@ test_parity_with_portmap_behind_the_reference_bridge() {
 	stop "$srv"
 	[ "$a" = "40001 $UP_IP:40001" ] && [ "$b" = "40001 10.40.0.1:40001" ] ||
 		fail "the node to $UP_IP:8080: portmap '$a', bpfbr '$b'" || return 1
+	# Hairpin (bpfbr's in the switch: the containers are not in the hooks'
+	# cgroup; the reference bridge in hairpin mode, as Docker sets it, else
+	# its container cannot reach its own port): both reach c1 from the other
+	# container and from c1 itself, which is seen from the gateway's address.
+	# The other container is seen as itself behind bpfbr (as behind Docker,
+	# whose rule masquerades a container's connection to itself only); portmap
+	# masquerades it too, its hairpin rule taking the container's address
+	# with the network's mask (-s 10.40.0.0/24), checked below.
+	serve r1 20 "$ROOT/rhsrv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	peer r2 --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/ra" &
+	peer r1 --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/rb"
+	wait $!
+	stop "$srv"
+	serve c1 20 "$ROOT/bhsrv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	peer c2 --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/ba" &
+	peer c1 --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/bb"
+	wait $!
+	stop "$srv"
+	a=$(cat "$ROOT/ra" "$ROOT/rb" | tr '\n' ' ')
+	b=$(cat "$ROOT/ba" "$ROOT/bb" | tr '\n' ' ')
+	[ "$a" = "40010 10.40.0.1:40010 40011 10.40.0.1:40011 " ] &&
+		[ "$b" = "40010 10.40.0.3:40010 40011 10.40.0.1:40011 " ] ||
+		fail "hairpin (c2, then c1 to $UP_IP:8080): portmap '$a', bpfbr '$b'" || return 1
+	ip netns exec "$rnode" iptables-save -t nat |
+		grep -qF -- "-s 10.40.0.0/24 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK" ||
+		fail "portmap's hairpin rule is not the one said above: $(ip netns exec "$rnode" iptables-save -t nat | grep SETMARK)" ||
+		return 1
+	# UDP: answered from the published port (the source seen as above).
+	serve r1 15 "$ROOT/rhusrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	a=$(peer r2 --timeout 5 udp-clients "$UP_IP" 5353 5002)
+	stop "$srv"
+	serve c1 15 "$ROOT/bhusrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	b=$(peer c2 --timeout 5 udp-clients "$UP_IP" 5353 5002)
+	stop "$srv"
+	[ "$a" = "5002 10.40.0.1:5002" ] && [ "$b" = "5002 10.40.0.3:5002" ] ||
+		fail "hairpin UDP (c2 to $UP_IP:5353): portmap '$a', bpfbr '$b'" || return 1
 	# And bpfbr did it without a rule or a conntrack entry; portmap with both.
 	[ -z "$(node iptables-save -t nat 2>/dev/null | grep -E '^-A ')" ] ||
 		fail "bpfbr's node has NAT rules" || return 1
