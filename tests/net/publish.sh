@@ -71,6 +71,16 @@ in_cgroup() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" nsenter --net="/run/netns/$ns" "$@"
 }
 
+# cgroup_bare CG: no program attached to cgroup CG, within 5 s (a link goes
+# when its pin does, but the kernel detaches it from a work queue, later).
+cgroup_bare() {
+	for _ in $(seq 50); do
+		[ -z "$(bpftool -j cgroup show "$1" | jq -r '.[]?.name')" ] && return 0
+		sleep 0.1
+	done
+	fail "programs left on $1: $(bpftool cgroup show "$1")"
+}
+
 # published_entries: the uplink's published-port map, one line per entry.
 published_entries() {
 	bpftool -j map dump pinned "$(PINS_UP)/published" | jq -c '.[].formatted // .[]'
@@ -268,8 +278,7 @@ test_node_reaches_published_port_on_its_address_and_localhost() {
 	[ "$out" = "40003 -" ] || fail "a node process outside the cgroup was rewritten: '$out'" ||
 		return 1
 	check "net delete" bpfbr net delete demo --force || return 1
-	[ -z "$(bpftool -j cgroup show "$cg" | jq -r '.[]?.name')" ] ||
-		fail "programs left on $cg: $(bpftool cgroup show "$cg")" || return 1
+	cgroup_bare "$cg" || return 1
 }
 
 # Hairpin: another container (c2) and the published container itself (c1), to
@@ -378,6 +387,37 @@ test_cni_port_mappings_add_check_del() {
 	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "DEL: $(out)" || return 1
 	[ -z "$(published_entries)" ] || fail "left in the map after DEL: $(published_entries)" || return 1
 	nothing_left podnet || return 1
+}
+
+# CNI "nodeCgroup" (the CLI's --node-cgroup): a node process in that cgroup
+# reaches a published port on 127.0.0.1; the hooks go with the network
+# (which outlives its last DEL, as every CNI network); without ipMasq the key
+# is refused.
+test_cni_node_cgroup() {
+	local cg c res srv out
+	[ -n "$CG_ROOT" ] || { skip "no cgroup2 hierarchy is mounted"; return 4; }
+	cg=$CG_ROOT/$PREFIX-cni
+	mkdir "$cg" || fail "cannot make cgroup $cg" || return 1
+	ext_host || fail "cannot build the external host" || return 1
+	c=$(conf podnet 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" | .nodeCgroup = "'"$cg"'" |
+		.capabilities = {portMappings: true} |
+		.runtimeConfig = {portMappings: [{hostPort: 8080, containerPort: 80, protocol: "tcp"}]}')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	serve c1 15 "$ROOT/srv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	out=$(in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients 127.0.0.1 8080 40000)
+	stop "$srv"
+	[ "$out" = "40000 10.40.0.1:40000" ] ||
+		fail "a node process in $cg to 127.0.0.1:8080 saw '$out'" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "DEL: $(out)" || return 1
+	nothing_left podnet || return 1
+	check "net delete" bpfbr net delete podnet || return 1
+	cgroup_bare "$cg" || return 1
+	c=$(conf podnet 10.40.0.0/24 '.nodeCgroup = "'"$cg"'"')
+	cni ADD "$c" id1 c1 && fail "ADD took nodeCgroup without ipMasq" && return 1
+	cni_error 7 "nodeCgroup" "ipMasq" || return 1
 }
 
 test_cni_port_mappings_bad_input() {
