@@ -74,13 +74,13 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (verdict != SW_DELIVER || !dst)
 		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
-		verdict = hairpin_to(skb, in->ifindex, at_xmit(cfg, in));
+		verdict = hairpin_to(skb, in->ifindex); /* to a published port of the network? */
+		if (verdict > 0) {
+			verdict = hairpin_send(skb, in->slot, at_xmit(cfg, in));
+			return verdict < 0 ? drop(skb, -verdict, in->slot) : verdict;
+		}
 		if (verdict < 0)
 			return drop(skb, -verdict, in->slot);
-		if (verdict != TC_ACT_OK)
-			return verdict; /* to a published port of the network (hairpin.h) */
-		f.data = (void *)(long)skb->data; /* fresh: the call may have moved them */
-		f.data_end = (void *)(long)skb->data_end;
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f) ?:
 							  route_ipv6(skb, cfg, in->slot, &f);
 		if (verdict < 0)

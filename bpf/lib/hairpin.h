@@ -20,7 +20,7 @@
  * The flows are remembered by their replies' direction in hairpin_flows,
  * made by a TCP SYN or a UDP datagram; a TCP segment of no known flow is
  * left to the node, as before. Fragments are left to the node too.
- * Both run as global functions: the verifier checks them once, on their
+ * The work is in global functions: the verifier checks them once, on their
  * own, not within every path of the port program (the 6.1 VM loads it in
  * every BPF test).
  */
@@ -61,13 +61,20 @@ struct {
 	__type(value, __u64);
 } bpfbr_hairpin_swept SEC(".maps");
 
-/* What a hairpin_to() or hairpin_back() works on, per CPU: kept off the
- * stack, whose 512 bytes the port program's frame mostly takes. */
+/* What the hairpin works on, per CPU: kept off the stack, whose 512 bytes
+ * the port program's frame mostly takes; and what hairpin_to() decided, for
+ * hairpin_send() in the same run. */
 struct hairpin_scratch {
 	struct ipv4_pkt p;
 	struct bpfbr_conn_key k;
 	struct bpfbr_pub_key pk;
 	struct bpfbr_hairpin_flow fresh;
+	__u32 saddr, daddr; /* the packet's new addresses and ports */
+	__u16 sport, dport;
+	__u32 ifindex; /* the container it goes to, its port's slot */
+	__u16 slot;
+	__u8 mac[6];	/* its MAC */
+	__u8 gw_mac[6]; /* the gateway's: the source of a routed frame */
 };
 
 struct {
@@ -211,44 +218,32 @@ static __always_inline struct bpfbr_hairpin_flow *hairpin_reply_flow(struct hair
 	return v;
 }
 
-/*
- * A reply of the published container (port in) to itself, through the
- * gateway: from the node's address and host port to the container, routed
- * back into it. A verdict, or a negative drop reason; 0 when p is no such
- * reply.
- */
-static __always_inline int hairpin_self_reply(struct __sk_buff *skb, const struct bpfbr_port *in,
-					      struct hairpin_scratch *s, bool at_xmit)
+/* s->p goes to the container on port c, from the gateway (MACs), with the translation in s. */
+static __always_inline void hairpin_plan(struct hairpin_scratch *s, const struct bpfbr_port *c,
+					 const struct bpfbr_port *gw)
 {
-	struct bpfbr_hairpin_flow *v = hairpin_reply_flow(s, in->slot);
-	const struct ipv4_pkt *p = &s->p;
-	struct bpfbr_port *gw = hairpin_gateway();
-
-	if (!v || !(v->flags & BPFBR_HAIRPIN_SELF) || !gw)
-		return 0;
-	if (p->ttl <= 1)
-		return -BPFBR_DROP_TTL_EXCEEDED;
-	if (rewrite_addr_port(skb, p, true, v->node_addr, p->l4_off + TCP_SPORT_OFF, p->sport,
-			      v->node_port) ||
-	    rewrite_addr_port(skb, p, false, p->saddr, 0, 0, 0) || ttl_decrement(skb, p) ||
-	    rewrite_l2(skb, in->mac, gw->mac))
-		return -BPFBR_DROP_TRUNCATED;
-	mon_trace_skb(skb, in->slot, BPFBR_MON_FORWARDED, in->ifindex);
-	return deliver(skb, in->ifindex, in->slot, BPFBR_PORT_CONTAINER, at_xmit);
+	s->ifindex = c->ifindex;
+	s->slot = c->slot;
+	__builtin_memcpy(s->mac, c->mac, 6);
+	__builtin_memcpy(s->gw_mac, gw->mac, 6);
 }
 
 /*
- * A frame a container (port in_ifindex) sends to the gateway's MAC: when it
- * is for a published port of the network on the node's address (or a
- * published container's reply to itself), translated and delivered, and the
- * verdict returned; 0 when it is not (the caller goes on, the frame
- * unchanged); or a negative drop reason. at_xmit: as deliver()'s.
+ * A frame a container (port in_ifindex) sends to the gateway's MAC: 1 when
+ * it is for a published port of the network on the node's address, or a
+ * published container's answer to itself (the translation planned in the
+ * scratch, for hairpin_send()); 0 when it is not; or a negative drop
+ * reason. The frame is not changed: the caller's packet pointers stay
+ * valid (a verifier that tracks which functions change packet data would
+ * take them from it, and checking the rest of the program with fresh ones
+ * cost 6.1's verifier 70 000 instructions).
  */
-__noinline int hairpin_to(struct __sk_buff *skb, __u32 in_ifindex, __u32 at_xmit)
+__noinline int hairpin_to(struct __sk_buff *skb, __u32 in_ifindex)
 {
 	struct bpfbr_netcfg *cfg = config_get();
 	struct hairpin_scratch *s = hairpin_scratch();
 	struct bpfbr_port *in, *srv, *gw;
+	struct bpfbr_hairpin_flow *v;
 	struct bpfbr_hairpin_target *t;
 	struct frame f = {};
 	struct ipv4_pkt *p;
@@ -261,8 +256,22 @@ __noinline int hairpin_to(struct __sk_buff *skb, __u32 in_ifindex, __u32 at_xmit
 	    (s->p.saddr & cfg->netmask) != cfg->subnet)
 		return 0;
 	p = &s->p;
-	if (p->daddr == cfg->gateway)
-		return hairpin_self_reply(skb, in, s, at_xmit);
+	gw = hairpin_gateway();
+	if (!gw)
+		return 0;
+	if (p->daddr == cfg->gateway) { /* a published container's answer to itself? */
+		v = hairpin_reply_flow(s, in->slot);
+		if (!v || !(v->flags & BPFBR_HAIRPIN_SELF))
+			return 0;
+		if (p->ttl <= 1)
+			return -BPFBR_DROP_TTL_EXCEEDED;
+		s->saddr = v->node_addr;
+		s->sport = v->node_port;
+		s->daddr = p->saddr;
+		s->dport = p->dport;
+		hairpin_plan(s, in, gw);
+		return 1;
+	}
 	s->pk.addr = p->daddr;
 	s->pk.port = p->dport;
 	s->pk.proto = p->proto;
@@ -272,8 +281,7 @@ __noinline int hairpin_to(struct __sk_buff *skb, __u32 in_ifindex, __u32 at_xmit
 		return 0;
 	ifindex = t->ifindex;
 	srv = bpf_map_lookup_elem(&bpfbr_ports, &ifindex);
-	gw = hairpin_gateway();
-	if (!srv || srv->kind != BPFBR_PORT_CONTAINER || !gw)
+	if (!srv || srv->kind != BPFBR_PORT_CONTAINER)
 		return -BPFBR_DROP_PUBLISH_NO_TARGET;
 	if (p->ttl <= 1)
 		return -BPFBR_DROP_TTL_EXCEEDED;
@@ -287,14 +295,37 @@ __noinline int hairpin_to(struct __sk_buff *skb, __u32 in_ifindex, __u32 at_xmit
 	err = hairpin_track(s, srv->slot, self ? BPFBR_HAIRPIN_SELF : 0);
 	if (err)
 		return err < 0 ? err : 0;
-	if (rewrite_addr_port(skb, p, false, srv->ipv4, p->l4_off + TCP_DPORT_OFF, p->dport,
-			      t->port) ||
-	    (self && rewrite_addr_port(skb, p, true, cfg->gateway, 0, 0, 0)) ||
-	    ttl_decrement(skb, p) || rewrite_l2(skb, srv->mac, gw->mac))
-		return -BPFBR_DROP_TRUNCATED;
+	s->saddr = s->k.daddr; /* the client's, or the gateway's for itself */
+	s->sport = p->sport;
+	s->daddr = srv->ipv4;
+	s->dport = t->port;
+	hairpin_plan(s, srv, gw);
 	port_flag(ifindex, BPFBR_PORT_F_HAIRPIN);
-	mon_trace_skb(skb, in->slot, BPFBR_MON_FORWARDED, ifindex);
-	return deliver(skb, ifindex, srv->slot, BPFBR_PORT_CONTAINER, at_xmit);
+	return 1;
+}
+
+/*
+ * What hairpin_to() planned, done (port in_slot sent the frame): addresses
+ * and ports translated, TTL - 1 and the MACs of a routed frame, delivered
+ * into the container. A verdict, or a negative drop reason. at_xmit: as
+ * deliver()'s.
+ */
+__noinline int hairpin_send(struct __sk_buff *skb, __u32 in_slot, __u32 at_xmit)
+{
+	struct hairpin_scratch *s = hairpin_scratch();
+	const struct ipv4_pkt *p;
+
+	if (!s)
+		return -BPFBR_DROP_TRUNCATED;
+	p = &s->p;
+	if (rewrite_addr_port(skb, p, true, s->saddr, p->l4_off + TCP_SPORT_OFF, p->sport,
+			      s->sport) ||
+	    rewrite_addr_port(skb, p, false, s->daddr, p->l4_off + TCP_DPORT_OFF, p->dport,
+			      s->dport) ||
+	    ttl_decrement(skb, p) || rewrite_l2(skb, s->mac, s->gw_mac))
+		return -BPFBR_DROP_TRUNCATED;
+	mon_trace_skb(skb, in_slot, BPFBR_MON_FORWARDED, s->ifindex);
+	return deliver(skb, s->ifindex, s->slot, BPFBR_PORT_CONTAINER, at_xmit);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpfbr/hairpin.h"
+#include "bpfbr/netcfg.h"
 #include "bpfbr/publish.h"
 #include "expect.h"
 #include "fixture.h"
@@ -267,8 +268,10 @@ TEST(hairpin_drops_are_counted)
 	}
 	sends(&fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40000, 8080, TCP_SYN);
 	dropped(&fx, C2, &p, BPFBR_DROP_HAIRPIN_FULL, "the table full of live flows");
-	/* Idle ones: swept (once the last sweep is a second old), and the flow opened. */
-	v.seen_ns = 1;
+	/* Idle ones (unanswered TCP past its 240 s, however long the machine has
+	 * been up: the datapath compares stamps as signed differences): swept,
+	 * once the last sweep is a second old, and the flow opened. */
+	v.seen_ns = now_ns() - (BPFBR_INBOUND_TCP_OPEN_S + 1) * 1000000000ull;
 	for (uint32_t i = 0; i < BPFBR_HAIRPIN_FLOWS_MAX; i++) {
 		k.saddr = htonl(i);
 		bpf_map_update_elem(map_fd(&fx, 1), &k, &v, BPF_EXIST);
