@@ -26,7 +26,8 @@ DEFAULT_VARIANTS=(bridge cni bpfbr-tc bpfbr-xdp bpfbr-netkit bpfbr-tc-monitor bp
 # Within a variant build, the 100k metrics come after their plain versions and
 # every metric starts from an emptied table (variant_reset).
 DEFAULT_METRICS=(tcp_rr udp_rr tcp_crr udp_pps tcp_bulk nat_tcp_rr nat_tcp_crr
-	nat_tcp_rr_100k nat_tcp_crr_100k pub_tcp_rr pub_tcp_crr attach bpf_prog_cost)
+	nat_tcp_rr_100k nat_tcp_crr_100k pub_tcp_rr pub_tcp_crr pub_direct_tcp_rr
+	attach bpf_prog_cost)
 
 usage() {
 	cat <<-EOF
