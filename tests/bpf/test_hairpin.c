@@ -95,135 +95,133 @@ static bool run(struct fx *fx, int in, const struct pkt *p, struct sw_run *r, co
 	return fx_run(fx, in, &f, r);
 }
 
-TEST(hairpin_another_container_reaches_a_published_port)
+/* C2 to C1's published TCP port 8080 (-> 80) and back. */
+static void another_container(struct fx *fx)
 {
 	struct pkt p, want;
 	struct bpfbr_port port;
 	struct sw_run r;
-	struct fx fx;
 
-	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK) || !fx_xdp(&fx))
-		return;
-	if (!publish(&fx, PROTO_TCP, 8080, fx.port[C1].ifindex, 80))
-		goto out;
 	/* C2's SYN: to C1's port 80, routed (TTL - 1, the gateway's MAC). */
-	sends(&fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40000, 8080, TCP_SYN);
+	sends(fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40000, 8080, TCP_SYN);
 	want = p;
-	want.daddr = fx.port[C1].ipv4;
+	want.daddr = fx->port[C1].ipv4;
 	want.dport = 80;
 	want.ttl = 63;
-	memcpy(want.dst_mac, fx.port[C1].mac, 6);
-	memcpy(want.src_mac, fx.port[GW].mac, 6);
-	if (run(&fx, C2, &p, &r, "C2's SYN") && delivered(&fx, &r, &want, C1, "C2's SYN"))
+	memcpy(want.dst_mac, fx->port[C1].mac, 6);
+	memcpy(want.src_mac, fx->port[GW].mac, 6);
+	if (run(fx, C2, &p, &r, "C2's SYN") && delivered(fx, &r, &want, C1, "C2's SYN"))
 		ASSERT_EQ(r.delta[BPFBR_EV_HAIRPIN], 1, "a hairpin flow opened");
-	ASSERT_OK(bpf_map_lookup_elem(fx.sw.ports_fd, &fx.port[C1].ifindex, &port), "C1's port");
+	ASSERT_OK(bpf_map_lookup_elem(fx->sw.ports_fd, &fx->port[C1].ifindex, &port), "C1's port");
 	ASSERT_TRUE(port.flags & BPFBR_PORT_F_HAIRPIN, "C1's port is marked");
 	/* C1's answer, switched to C2 (no TTL or MAC change), from the published port. */
-	sends(&fx, &p, C1, C2, PROTO_TCP, fx.port[C2].ipv4, 80, 40000, TCP_SYN | TCP_ACK);
+	sends(fx, &p, C1, C2, PROTO_TCP, fx->port[C2].ipv4, 80, 40000, TCP_SYN | TCP_ACK);
 	want = p;
 	want.saddr = NODE_ADDR;
 	want.sport = 8080;
-	if (run(&fx, C1, &p, &r, "C1's answer"))
-		delivered(&fx, &r, &want, C2, "C1's answer");
+	if (run(fx, C1, &p, &r, "C1's answer"))
+		delivered(fx, &r, &want, C2, "C1's answer");
 	/* The flow's next segment (no SYN) is translated too, and opens nothing. */
-	sends(&fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40000, 8080, TCP_ACK);
+	sends(fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40000, 8080, TCP_ACK);
 	want = p;
-	want.daddr = fx.port[C1].ipv4;
+	want.daddr = fx->port[C1].ipv4;
 	want.dport = 80;
 	want.ttl = 63;
-	memcpy(want.dst_mac, fx.port[C1].mac, 6);
-	memcpy(want.src_mac, fx.port[GW].mac, 6);
-	if (run(&fx, C2, &p, &r, "C2's ACK") && delivered(&fx, &r, &want, C1, "C2's ACK"))
+	memcpy(want.dst_mac, fx->port[C1].mac, 6);
+	memcpy(want.src_mac, fx->port[GW].mac, 6);
+	if (run(fx, C2, &p, &r, "C2's ACK") && delivered(fx, &r, &want, C1, "C2's ACK"))
 		ASSERT_EQ(r.delta[BPFBR_EV_HAIRPIN], 0, "no second flow");
 	/* A segment of no flow is not the switch's: it is not sent to C1. */
-	sends(&fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40001, 8080, TCP_ACK);
-	if (run(&fx, C2, &p, &r, "C2's stray ACK"))
+	sends(fx, &p, C2, GW, PROTO_TCP, NODE_ADDR, 40001, 8080, TCP_ACK);
+	if (run(fx, C2, &p, &r, "C2's stray ACK"))
 		ASSERT_TRUE(
 			r.delta[BPFBR_EV_HAIRPIN] == 0 &&
-				(r.trace.n == 0 || r.trace.ifindex[0] != fx.env.dev[C1].ifindex),
+				(r.trace.n == 0 || r.trace.ifindex[0] != fx->env.dev[C1].ifindex),
 			"a stray ACK is not hairpinned");
 	/* C1's other traffic to C2 is switched as it is. */
-	sends(&fx, &p, C1, C2, PROTO_TCP, fx.port[C2].ipv4, 81, 40000, TCP_ACK);
-	if (run(&fx, C1, &p, &r, "C1's other flow"))
-		delivered(&fx, &r, &p, C2, "C1's other flow, untouched");
-out:
-	fx_teardown(&fx);
+	sends(fx, &p, C1, C2, PROTO_TCP, fx->port[C2].ipv4, 81, 40000, TCP_ACK);
+	if (run(fx, C1, &p, &r, "C1's other flow"))
+		delivered(fx, &r, &p, C2, "C1's other flow, untouched");
 }
 
-TEST(hairpin_a_container_reaches_its_own_published_port)
+/* C1 to its own published TCP port 8080, and back. */
+static void itself(struct fx *fx)
 {
 	struct pkt p, want;
 	struct sw_run r;
-	struct fx fx;
 
-	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK) || !fx_xdp(&fx))
-		return;
-	if (!publish(&fx, PROTO_TCP, 8080, fx.port[C1].ifindex, 80))
-		goto out;
 	/* C1 to its own published port: seen from the gateway's address, port kept. */
-	sends(&fx, &p, C1, GW, PROTO_TCP, NODE_ADDR, 40002, 8080, TCP_SYN);
+	sends(fx, &p, C1, GW, PROTO_TCP, NODE_ADDR, 40002, 8080, TCP_SYN);
 	want = p;
-	want.saddr = fx.port[GW].ipv4;
-	want.daddr = fx.port[C1].ipv4;
+	want.saddr = fx->port[GW].ipv4;
+	want.daddr = fx->port[C1].ipv4;
 	want.dport = 80;
 	want.ttl = 63;
-	memcpy(want.dst_mac, fx.port[C1].mac, 6);
-	memcpy(want.src_mac, fx.port[GW].mac, 6);
-	if (run(&fx, C1, &p, &r, "C1's SYN to itself"))
-		delivered(&fx, &r, &want, C1, "C1's SYN to itself");
+	memcpy(want.dst_mac, fx->port[C1].mac, 6);
+	memcpy(want.src_mac, fx->port[GW].mac, 6);
+	if (run(fx, C1, &p, &r, "C1's SYN to itself"))
+		delivered(fx, &r, &want, C1, "C1's SYN to itself");
 	/* Its answer to the gateway comes back into C1 from the published port. */
-	sends(&fx, &p, C1, GW, PROTO_TCP, fx.port[GW].ipv4, 80, 40002, TCP_SYN | TCP_ACK);
+	sends(fx, &p, C1, GW, PROTO_TCP, fx->port[GW].ipv4, 80, 40002, TCP_SYN | TCP_ACK);
 	want = p;
 	want.saddr = NODE_ADDR;
 	want.sport = 8080;
-	want.daddr = fx.port[C1].ipv4;
+	want.daddr = fx->port[C1].ipv4;
 	want.ttl = 63;
-	memcpy(want.dst_mac, fx.port[C1].mac, 6);
-	memcpy(want.src_mac, fx.port[GW].mac, 6);
-	if (run(&fx, C1, &p, &r, "C1's answer to itself"))
-		delivered(&fx, &r, &want, C1, "C1's answer to itself");
+	memcpy(want.dst_mac, fx->port[C1].mac, 6);
+	memcpy(want.src_mac, fx->port[GW].mac, 6);
+	if (run(fx, C1, &p, &r, "C1's answer to itself"))
+		delivered(fx, &r, &want, C1, "C1's answer to itself");
 	/* C2's traffic to the gateway from that port is not C1's flow: the node's. */
-	sends(&fx, &p, C2, GW, PROTO_TCP, fx.port[GW].ipv4, 80, 40002, TCP_ACK);
-	if (run(&fx, C2, &p, &r, "C2 to the gateway"))
-		ASSERT_TRUE(r.trace.n == 0 || r.trace.ifindex[0] != fx.env.dev[C1].ifindex,
+	sends(fx, &p, C2, GW, PROTO_TCP, fx->port[GW].ipv4, 80, 40002, TCP_ACK);
+	if (run(fx, C2, &p, &r, "C2 to the gateway"))
+		ASSERT_TRUE(r.trace.n == 0 || r.trace.ifindex[0] != fx->env.dev[C1].ifindex,
 			    "C2's packet to the gateway is not sent to C1");
-out:
-	fx_teardown(&fx);
 }
 
-TEST(hairpin_udp_with_and_without_checksum)
+/* C2 to C1's published UDP port 5353 (-> 53), with and without a checksum, and back. */
+static void udp(struct fx *fx)
 {
 	struct pkt p, want;
 	struct sw_run r;
-	struct fx fx;
 
-	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK) || !fx_xdp(&fx))
-		return;
-	if (!publish(&fx, PROTO_UDP, 5353, fx.port[C1].ifindex, 53))
-		goto out;
 	for (int nocsum = 0; nocsum < 2; nocsum++) {
 		const char *what = nocsum ? "UDP without checksum" : "UDP";
 		uint16_t sport = (uint16_t)(5000 + nocsum);
 
-		sends(&fx, &p, C2, GW, PROTO_UDP, NODE_ADDR, sport, 5353, 0);
+		sends(fx, &p, C2, GW, PROTO_UDP, NODE_ADDR, sport, 5353, 0);
 		p.udp_no_csum = nocsum;
 		want = p;
-		want.daddr = fx.port[C1].ipv4;
+		want.daddr = fx->port[C1].ipv4;
 		want.dport = 53;
 		want.ttl = 63;
-		memcpy(want.dst_mac, fx.port[C1].mac, 6);
-		memcpy(want.src_mac, fx.port[GW].mac, 6);
-		if (run(&fx, C2, &p, &r, what))
-			delivered(&fx, &r, &want, C1, what);
-		sends(&fx, &p, C1, C2, PROTO_UDP, fx.port[C2].ipv4, 53, sport, 0);
+		memcpy(want.dst_mac, fx->port[C1].mac, 6);
+		memcpy(want.src_mac, fx->port[GW].mac, 6);
+		if (run(fx, C2, &p, &r, what))
+			delivered(fx, &r, &want, C1, what);
+		sends(fx, &p, C1, C2, PROTO_UDP, fx->port[C2].ipv4, 53, sport, 0);
 		p.udp_no_csum = nocsum;
 		want = p;
 		want.saddr = NODE_ADDR;
 		want.sport = 5353;
-		if (run(&fx, C1, &p, &r, what))
-			delivered(&fx, &r, &want, C2, what);
+		if (run(fx, C1, &p, &r, what))
+			delivered(fx, &r, &want, C2, what);
 	}
-out:
+}
+
+/* One switch for the three (each test loads the port program: seconds in the 6.1 VM). */
+TEST(hairpin_translates_both_ways)
+{
+	struct fx fx;
+
+	if (!fx_setup(&fx, 4, 4, BPFBR_NET_SPOOFCHK) || !fx_xdp(&fx))
+		return;
+	if (publish(&fx, PROTO_TCP, 8080, fx.port[C1].ifindex, 80) &&
+	    publish(&fx, PROTO_UDP, 5353, fx.port[C1].ifindex, 53)) {
+		another_container(&fx);
+		itself(&fx);
+		udp(&fx);
+	}
 	fx_teardown(&fx);
 }
 
