@@ -12,6 +12,7 @@
 #include "lib/counters.h"
 #include "lib/forward.h"
 #include "lib/guard6.h"
+#include "lib/hairpin.h"
 #include "lib/maps.h"
 #include "lib/route.h"
 #include "lib/stack_reply.h"
@@ -74,6 +75,13 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (verdict != SW_DELIVER || !dst)
 		return drop(skb, -verdict, in->slot);
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
+		verdict = hairpin_to(skb, in->ifindex); /* to a published port of the network? */
+		if (verdict > 0) {
+			verdict = hairpin_send(skb, in->slot, at_xmit(cfg, in));
+			return verdict < 0 ? drop(skb, -verdict, in->slot) : verdict;
+		}
+		if (verdict < 0)
+			return drop(skb, -verdict, in->slot);
 		verdict = node_frame_guard(&f) ?: route_ipv4(skb, cfg, in, &f) ?:
 							  route_ipv6(skb, cfg, in->slot, &f);
 		if (verdict < 0)
@@ -89,6 +97,12 @@ int bpfbr_port_in(struct __sk_buff *skb)
 		f.data_end = (void *)(long)skb->data_end;
 		inbound_note(cfg, &f, dst->slot, dst->ifindex);
 		inbound6_note(&f, dst->slot);
+	}
+	if (in->kind == BPFBR_PORT_CONTAINER && dst->port_kind == BPFBR_PORT_CONTAINER &&
+	    (in->flags & BPFBR_PORT_F_HAIRPIN)) {
+		verdict = hairpin_back(skb, in->ifindex);
+		if (verdict < 0)
+			return drop(skb, -verdict, in->slot);
 	}
 	if (in->kind == BPFBR_PORT_CONTAINER && dst->port_kind == BPFBR_PORT_CONTAINER &&
 	    (in->flags & BPFBR_PORT_F_STACK_PEERS)) {
@@ -145,9 +159,10 @@ int bpfbr_port_xdp(struct xdp_md *ctx)
 				verdict = err;
 		} else if (verdict == SW_FLOOD && node_flood_guard(cfg, &f)) {
 			return XDP_PASS; /* flooded by TC, without the node's copy */
-		} else if (verdict == SW_DELIVER && (in->flags & BPFBR_PORT_F_STACK_PEERS) &&
+		} else if (verdict == SW_DELIVER &&
+			   (in->flags & (BPFBR_PORT_F_STACK_PEERS | BPFBR_PORT_F_HAIRPIN)) &&
 			   f.proto == ETH_P_IP) {
-			return XDP_PASS; /* perhaps a reply for the stack: TC looks it up */
+			return XDP_PASS; /* perhaps a reply for the stack or a hairpin: TC looks it up */
 		}
 	}
 	count_rx(in->slot, len);

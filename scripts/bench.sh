@@ -28,7 +28,7 @@ DEFAULT_VARIANTS=(bridge cni bpfbr-tc bpfbr-xdp bpfbr-netkit bpfbr-tc-monitor bp
 # The IPv6 rows (issue 14) run in the variants that announce VARIANT_IPV6=1.
 DEFAULT_METRICS=(tcp_rr udp_rr tcp_crr udp_pps tcp_bulk nat_tcp_rr nat_tcp_crr
 	nat_tcp_rr_100k nat_tcp_crr_100k tcp_rr6 tcp_crr6 udp_pps6 nat_tcp_rr6 nat_tcp_crr6
-	pub_tcp_rr pub_tcp_crr attach bpf_prog_cost)
+	pub_tcp_rr pub_tcp_crr pub_direct_tcp_rr attach bpf_prog_cost)
 
 usage() {
 	cat <<-EOF

@@ -57,6 +57,11 @@ static int create_network(struct cni_req *r, struct netctx *c, const struct want
 	memcpy(o.gateway6, conf->gateway6, 16);
 	/* An uplink without ipMasq routes the containers' own addresses (as
 	 * `net create --uplink` without --masquerade). */
+	if (conf->node_cgroup[0] && !conf->masquerade)
+		return cni_fail(r->e, CNI_ERR_CONFIG,
+				"\"nodeCgroup\" is for published ports, which need \"ipMasq\": "
+				"true; set it or remove \"nodeCgroup\"");
+	o.up.node_cgroup = conf->node_cgroup[0] ? conf->node_cgroup : NULL;
 	if (conf->masquerade || conf->uplink[0]) {
 		err = cni_uplink(r, c, &up);
 		if (err)

@@ -535,6 +535,15 @@ static int parse_key(struct cni_conf *c, const char *key, json_t *v, unsigned in
 				       "\"uplink\" \"%s\" is not an interface name", c->uplink);
 		return err;
 	}
+	if (!strcmp(key, "nodeCgroup")) {
+		err = get_str(v, key, c->node_cgroup, sizeof(c->node_cgroup), e);
+		if (!err && c->node_cgroup[0] != '/')
+			err = cni_fail(e, CNI_ERR_CONFIG,
+				       "\"nodeCgroup\" \"%s\" is not an absolute cgroup2 directory "
+				       "(e.g. /sys/fs/cgroup)",
+				       c->node_cgroup);
+		return err;
+	}
 	if (!strcmp(key, "hairpinMode"))
 		return get_bool(v, key, &c->hairpin, e);
 	if (!strcmp(key, "datapath")) {

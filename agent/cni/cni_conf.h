@@ -38,7 +38,8 @@ struct cni_conf {
 	uint32_t range_start, range_end; /* 0: every host of the subnet */
 	uint32_t mtu;			 /* 0: not given */
 	bool masquerade;
-	char uplink[IF_NAMESIZE]; /* "": the interface of the node's default route */
+	char uplink[IF_NAMESIZE];	   /* "": the interface of the node's default route */
+	char node_cgroup[NODE_CGROUP_LEN]; /* "nodeCgroup" (the CLI's --node-cgroup); "": none */
 	bool hairpin;
 	bool spoofchk;
 	enum datapath_mode datapath;	       /* "datapath" (the CLI's --mode) */

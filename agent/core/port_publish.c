@@ -12,6 +12,7 @@
 #include "pin_layout.h"
 #include "pubsock.h"
 #include "node_port.h"
+#include "port_hairpin.h"
 #include "port_publish.h"
 #include "state.h"
 #include "uplink.h"
@@ -212,7 +213,7 @@ int port_publish(struct netctx *c, const struct netstate *state, const struct at
 	if (!err)
 		err = write_ranges(&u, state->uplink, a, cfg.addr);
 	uplinkdp_close(&u);
-	return err ?: hairpin_add(c, state, a);
+	return err ?: port_hairpin_write(c, state, a, cfg.addr) ?: hairpin_add(c, state, a);
 }
 
 int port_publish_restore(struct netctx *c, const struct netstate *state, const struct attachment *a)
@@ -228,7 +229,7 @@ int port_publish_restore(struct netctx *c, const struct netstate *state, const s
 		return err;
 	err = uplinkdp_config_get(&u, &cfg) ?: write_ranges(&u, state->uplink, a, cfg.addr);
 	uplinkdp_close(&u);
-	return err ?: hairpin_add(c, state, a);
+	return err ?: port_hairpin_write(c, state, a, cfg.addr) ?: hairpin_add(c, state, a);
 }
 
 /* Whether the uplink's map publishes host port n of p to a (u open, cfg its config). */

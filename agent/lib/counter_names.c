@@ -39,6 +39,7 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_DROP_TUNNEL_FOREIGN] = "tunnel_foreign_source",
 	[BPFBR_DROP_TUNNEL_NO_NODE] = "tunnel_no_node",
 	[BPFBR_DROP_TUNNEL_NOT_LOCAL] = "tunnel_not_local",
+	[BPFBR_DROP_HAIRPIN_FULL] = "hairpin_full",
 	[BPFBR_EV_LEARNED] = "learned",
 	[BPFBR_EV_FDB_FULL] = "fdb_full",
 	[BPFBR_EV_AGED] = "aged_out",
@@ -60,9 +61,11 @@ static const char *const names[BPFBR_COUNTER_MAX] = {
 	[BPFBR_EV_PUBLISHED] = "published_opened",
 	[BPFBR_EV_TUNNELLED] = "tunnelled",
 	[BPFBR_EV_INBOUND_KEPT] = "inbound_reply_kept",
+	[BPFBR_EV_HAIRPIN] = "hairpin_opened",
+	[BPFBR_EV_HAIRPIN_IDLE] = "hairpin_expired",
 };
 
-_Static_assert(BPFBR_DROP_MAX == 37 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 21,
+_Static_assert(BPFBR_DROP_MAX == 38 && BPFBR_EVENT_END == BPFBR_EVENT_BASE + 23,
 	       "name every counter above");
 
 const char *counter_name(uint32_t index)

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "switchdp.h"
+#include "switchdp_hairpin.h"
 #include "switchdp_migrate.h"
 #include "log.h"
 #include "paths.h"
@@ -47,6 +48,8 @@ static const struct pin_spec switchdp_pins[] = {
 	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC_ADDED(PIN_TUNNEL_NODES_FROM_NET, "bpfbr_tunnel_nodes", tunnel_nodes),
 	SPEC_ADDED(PIN_INBOUND_REPLIES_FROM_NET, "bpfbr_inbound_replies", inbound_replies),
+	SPEC_ADDED(PIN_HAIRPIN_PORTS, "bpfbr_hairpin_ports", hairpin_ports),
+	SPEC_ADDED(PIN_HAIRPIN_FLOWS, "bpfbr_hairpin_flows", hairpin_flows),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),
 };

@@ -46,6 +46,8 @@ struct switchdp {
 	int subnets;
 	int tunnel_nodes;    /* -1 in a datapath an older build pinned */
 	int inbound_replies; /* (the same) */
+	int hairpin_ports;   /* (the same; switchdp_hairpin.h) */
+	int hairpin_flows;
 	int prog_port;
 	int prog_port_xdp;
 };

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 
 #include "switchdp_maps.h"
+#include "switchdp_hairpin.h"
 #include "lpm_set.h"
 #include "parse.h"
 
@@ -175,7 +176,7 @@ int switchdp_port_del(const struct switchdp *dp, uint32_t ifindex, uint16_t slot
 		if (!bpf_map_delete_elem(dp->fdb, &key))
 			prev = NULL;
 	}
-	return inbound_del(dp, slot) ?: err;
+	return inbound_del(dp, slot) ?: switchdp_hairpin_del_port(dp, ifindex, slot) ?: err;
 }
 
 int switchdp_fdb_each(const struct switchdp *dp, switchdp_fdb_cb cb, void *data)

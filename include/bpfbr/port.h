@@ -25,6 +25,11 @@ enum bpfbr_port_flags {
 	 * looked up in inbound_flows, and the replies go back through the stack,
 	 * which translated the request (bpf/lib/stack_reply.h). */
 	BPFBR_PORT_F_STACK_PEERS = 1 << 0,
+	/* A container of the network reached this one's published port
+	 * through the switch (bpfbr/hairpin.h): its TCP and UDP to the
+	 * network's containers are looked up in hairpin_flows, and a reply
+	 * leaves from the published port (bpf/lib/hairpin.h). */
+	BPFBR_PORT_F_HAIRPIN = 1 << 1,
 };
 
 /* The device pair of a container's port (the gateway's is a veth). */

@@ -48,6 +48,7 @@ enum bpfbr_drop {
 	BPFBR_DROP_TUNNEL_FOREIGN,    /* decapsulated, but not from the node owning its source */
 	BPFBR_DROP_TUNNEL_NO_NODE,    /* for the VXLAN device, but no node owns its destination */
 	BPFBR_DROP_TUNNEL_NOT_LOCAL,  /* decapsulated, but not for this node's pod CIDR */
+	BPFBR_DROP_HAIRPIN_FULL,      /* a container's connection to a published port: no room */
 	BPFBR_DROP_MAX,
 };
 
@@ -86,6 +87,8 @@ enum bpfbr_event {
 	BPFBR_EV_PUBLISHED,    /* a connection to a published port opened a flow */
 	BPFBR_EV_TUNNELLED,    /* a pod's packet sent to another node through the VXLAN device */
 	BPFBR_EV_INBOUND_KEPT, /* a reply to a flow from outside, left untranslated */
+	BPFBR_EV_HAIRPIN,      /* a container's connection to a published port of its network */
+	BPFBR_EV_HAIRPIN_IDLE, /* an idle hairpin flow was forgotten */
 	BPFBR_EVENT_END,
 };
 

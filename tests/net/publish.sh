@@ -71,6 +71,16 @@ in_cgroup() {
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$cg" nsenter --net="/run/netns/$ns" "$@"
 }
 
+# cgroup_bare CG: no program attached to cgroup CG, within 5 s (a link goes
+# when its pin does, but the kernel detaches it from a work queue, later).
+cgroup_bare() {
+	for _ in $(seq 50); do
+		[ -z "$(bpftool -j cgroup show "$1" | jq -r '.[]?.name')" ] && return 0
+		sleep 0.1
+	done
+	fail "programs left on $1: $(bpftool cgroup show "$1")"
+}
+
 # published_entries: the uplink's published-port map, one line per entry.
 published_entries() {
 	bpftool -j map dump pinned "$(PINS_UP)/published" | jq -c '.[].formatted // .[]'
@@ -268,8 +278,7 @@ test_node_reaches_published_port_on_its_address_and_localhost() {
 	[ "$out" = "40003 -" ] || fail "a node process outside the cgroup was rewritten: '$out'" ||
 		return 1
 	check "net delete" bpfbr net delete demo --force || return 1
-	[ -z "$(bpftool -j cgroup show "$cg" | jq -r '.[]?.name')" ] ||
-		fail "programs left on $cg: $(bpftool cgroup show "$cg")" || return 1
+	cgroup_bare "$cg" || return 1
 }
 
 # Hairpin: another container (c2) and the published container itself (c1), to
@@ -300,6 +309,49 @@ test_hairpin_from_containers() {
 	[ "$(bpftool -j map dump pinned "$(PINS_UP)/hairpin_netns" | jq length)" = 1 ] ||
 		fail "after detach hairpin_netns: $(bpftool map dump pinned "$(PINS_UP)/hairpin_netns")" ||
 		return 1
+}
+
+# hairpin_entries MAP: the network's hairpin table MAP (hairpin_ports or hairpin_flows), one line per entry.
+hairpin_entries() {
+	bpftool -j map dump pinned "$ROOT/sys/fs/bpf/bpfbr/demo/$1" | jq -c '.[].formatted // .[]'
+}
+
+# Hairpin in the switch, with no socket hooks (no --node-cgroup, as out of
+# the box and under CNI): another container (c2) to the node's address and
+# the published port reaches c1's server, which sees c2's own address; c1
+# reaches its own published port, seen from the gateway's address (portmap's
+# and Docker's masquerade of that case); UDP answers come from the published
+# port (udp-clients takes no other). After detach nothing is left and c2's
+# connection fails.
+test_hairpin_in_the_switch() {
+	local srv out
+	up --publish 8080:80 --publish 5353:53/udp || return 1
+	serve c1 20 "$ROOT/srv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	peer c2 --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/a" &
+	peer c1 --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/b"
+	wait $!
+	stop "$srv"
+	[ "$(cat "$ROOT/a" "$ROOT/b" | tr '\n' ' ')" = "40010 10.40.0.3:40010 40011 10.40.0.1:40011 " ] ||
+		fail "c2 and c1 to $UP_IP:8080 saw: $(cat "$ROOT/a" "$ROOT/b"); c1's server: $(cat "$ROOT/srv")" ||
+		return 1
+	serve c1 15 "$ROOT/usrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	out="$(peer c2 --timeout 5 udp-clients "$UP_IP" 5353 5000) $(peer c1 --timeout 5 udp-clients "$UP_IP" 5353 5001)"
+	stop "$srv"
+	[ "$out" = "5000 10.40.0.3:5000 5001 10.40.0.1:5001" ] ||
+		fail "UDP from c2 and c1 to $UP_IP:5353 answered as '$out'" || return 1
+	[ "$(bpfbr -j status demo | jq -r '.[0].events.hairpin_opened // "missing"')" = 4 ] ||
+		fail "hairpin_opened: $(bpfbr -j status demo | jq -c '.[0].events')" || return 1
+	[ "$(hairpin_entries hairpin_ports | wc -l)" = 2 ] && [ "$(hairpin_entries hairpin_flows | wc -l)" = 4 ] ||
+		fail "hairpin tables: ports $(hairpin_entries hairpin_ports), flows $(hairpin_entries hairpin_flows)" ||
+		return 1
+	check "detach c1" bpfbr detach demo "$(ct c1)" || return 1
+	[ -z "$(hairpin_entries hairpin_ports)$(hairpin_entries hairpin_flows)" ] ||
+		fail "left after detach: $(hairpin_entries hairpin_ports) $(hairpin_entries hairpin_flows)" ||
+		return 1
+	out=$(peer c2 --timeout 3 tcp-clients "$UP_IP" 8080 40012)
+	[ "$out" = "40012 -" ] || fail "c2 reached $UP_IP:8080 after c1's detach: '$out'" || return 1
 }
 
 # CNI: runtimeConfig.portMappings (the portMappings capability) published at
@@ -337,6 +389,37 @@ test_cni_port_mappings_add_check_del() {
 	nothing_left podnet || return 1
 }
 
+# CNI "nodeCgroup" (the CLI's --node-cgroup): a node process in that cgroup
+# reaches a published port on 127.0.0.1; the hooks go with the network
+# (which outlives its last DEL, as every CNI network); without ipMasq the key
+# is refused.
+test_cni_node_cgroup() {
+	local cg c res srv out
+	[ -n "$CG_ROOT" ] || { skip "no cgroup2 hierarchy is mounted"; return 4; }
+	cg=$CG_ROOT/$PREFIX-cni
+	mkdir "$cg" || fail "cannot make cgroup $cg" || return 1
+	ext_host || fail "cannot build the external host" || return 1
+	c=$(conf podnet 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" | .nodeCgroup = "'"$cg"'" |
+		.capabilities = {portMappings: true} |
+		.runtimeConfig = {portMappings: [{hostPort: 8080, containerPort: 80, protocol: "tcp"}]}')
+	new_ct c1 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	serve c1 15 "$ROOT/srv" tcp-server 80 1 || return 1
+	srv=$SPAWNED
+	out=$(in_cgroup "$cg" node "$PY" "$PEER" --timeout 10 tcp-clients 127.0.0.1 8080 40000)
+	stop "$srv"
+	[ "$out" = "40000 10.40.0.1:40000" ] ||
+		fail "a node process in $cg to 127.0.0.1:8080 saw '$out'" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "DEL: $(out)" || return 1
+	nothing_left podnet || return 1
+	check "net delete" bpfbr net delete podnet || return 1
+	cgroup_bare "$cg" || return 1
+	c=$(conf podnet 10.40.0.0/24 '.nodeCgroup = "'"$cg"'"')
+	cni ADD "$c" id1 c1 && fail "ADD took nodeCgroup without ipMasq" && return 1
+	cni_error 7 "nodeCgroup" "ipMasq" || return 1
+}
+
 test_cni_port_mappings_bad_input() {
 	local c pm
 	ext_host || fail "cannot build the external host" || return 1
@@ -362,8 +445,10 @@ test_cni_port_mappings_bad_input() {
 # published TCP and UDP ports, and the containers see the same clients; the
 # node reaches its published port on its own address in both (portmap by
 # its OUTPUT rules; bpfbr by its socket hooks, given the node's cgroup).
-# What differs is said: the address a node process is seen from (portmap
-# keeps the uplink's, bpfbr's hook connects from the gateway's).
+# Hairpin: another container and the published container itself reach it
+# in both. What differs is said: the address a node process is seen from
+# (portmap keeps the uplink's, bpfbr's hook connects from the gateway's) and
+# the one another container is seen from (portmap masquerades it).
 test_parity_with_portmap_behind_the_reference_bridge() {
 	local rnode pm res c srv a b cg
 	[ -x "$CNI_BIN_DIR/bridge" ] && [ -x "$CNI_BIN_DIR/portmap" ] && [ -x "$CNI_BIN_DIR/host-local" ] ||
@@ -380,13 +465,16 @@ test_parity_with_portmap_behind_the_reference_bridge() {
 	ip link add up0 netns "$rnode" type veth peer name eth0 netns "$(ct refext)" || return 1
 	ip -n "$rnode" addr add "$UP_IP/24" dev up0 && ip -n "$rnode" link set up0 up &&
 		on refext ip addr add "$EXT_IP/24" dev eth0 && on refext ip link set eth0 up || return 1
-	new_ct r1 c1 || return 1
+	new_ct r1 c1 r2 c2 || return 1
 	c=$(jq -nc --arg dir "$ROOT/ref-ipam" '{cniVersion: "1.0.0", name: "pub", type: "bridge",
-		bridge: "cni0", isGateway: true, isDefaultGateway: true, ipMasq: true,
+		bridge: "cni0", isGateway: true, isDefaultGateway: true, ipMasq: true, hairpinMode: true,
 		ipam: {type: "host-local", subnet: "10.40.0.0/24", dataDir: $dir}}')
 	res=$(printf '%s' "$c" | nsenter --net="/run/netns/$rnode" env -i PATH="$PATH" CNI_COMMAND=ADD \
 		CNI_CONTAINERID=r1 CNI_NETNS="/run/netns/$(ct r1)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" \
 		"$CNI_BIN_DIR/bridge") || fail "bridge ADD: $res" || return 1
+	a=$(printf '%s' "$c" | nsenter --net="/run/netns/$rnode" env -i PATH="$PATH" CNI_COMMAND=ADD \
+		CNI_CONTAINERID=r2 CNI_NETNS="/run/netns/$(ct r2)" CNI_IFNAME=eth0 CNI_PATH="$CNI_PLUGIN_DIR" \
+		"$CNI_BIN_DIR/bridge") || fail "bridge ADD of r2: $a" || return 1
 	c=$(jq -nc --argjson prev "$res" '{cniVersion: "1.0.0", name: "pub", type: "portmap",
 		capabilities: {portMappings: true}, snat: true, prevResult: $prev,
 		runtimeConfig: {portMappings: '"$pm"'}}')
@@ -403,9 +491,10 @@ test_parity_with_portmap_behind_the_reference_bridge() {
 	cni_add "$(conf pub 10.40.0.0/24 '.ipMasq = true | .uplink = "up0" |
 		.capabilities = {portMappings: true} | .runtimeConfig = {portMappings: '"$pm"'}')" id1 c1 ||
 		return 1
-	[ "$(on r1 ip -4 -o addr show dev eth0 | awk '{print $4}')" = \
-		"$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}')" ] ||
-		fail "the two containers have different addresses" || return 1
+	cni_add "$(conf pub 10.40.0.0/24 '.ipMasq = true | .uplink = "up0"')" id2 c2 || return 1
+	[ "$(on r1 ip -4 -o addr show dev eth0 | awk '{print $4}') $(on r2 ip -4 -o addr show dev eth0 | awk '{print $4}')" = \
+		"$(on c1 ip -4 -o addr show dev eth0 | awk '{print $4}') $(on c2 ip -4 -o addr show dev eth0 | awk '{print $4}')" ] ||
+		fail "the containers have different addresses" || return 1
 	# From outside: TCP through 8080, seen as the client itself.
 	serve r1 15 "$ROOT/rsrv" tcp-server 80 1 || return 1
 	srv=$SPAWNED
@@ -439,6 +528,46 @@ test_parity_with_portmap_behind_the_reference_bridge() {
 	stop "$srv"
 	[ "$a" = "40001 $UP_IP:40001" ] && [ "$b" = "40001 10.40.0.1:40001" ] ||
 		fail "the node to $UP_IP:8080: portmap '$a', bpfbr '$b'" || return 1
+	# Hairpin (bpfbr's in the switch: the containers are not in the hooks'
+	# cgroup; the reference bridge in hairpin mode, as Docker sets it, else
+	# its container cannot reach its own port): both reach c1 from the other
+	# container and from c1 itself, which is seen from the gateway's address.
+	# The other container is seen as itself behind bpfbr (as behind Docker,
+	# whose rule masquerades a container's connection to itself only); portmap
+	# masquerades it too, its hairpin rule taking the container's address
+	# with the network's mask (-s 10.40.0.0/24), checked below.
+	serve r1 20 "$ROOT/rhsrv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	peer r2 --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/ra" &
+	peer r1 --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/rb"
+	wait $!
+	stop "$srv"
+	serve c1 20 "$ROOT/bhsrv" tcp-server 80 2 || return 1
+	srv=$SPAWNED
+	peer c2 --timeout 10 tcp-clients "$UP_IP" 8080 40010 >"$ROOT/ba" &
+	peer c1 --timeout 10 tcp-clients "$UP_IP" 8080 40011 >"$ROOT/bb"
+	wait $!
+	stop "$srv"
+	a=$(cat "$ROOT/ra" "$ROOT/rb" | tr '\n' ' ')
+	b=$(cat "$ROOT/ba" "$ROOT/bb" | tr '\n' ' ')
+	[ "$a" = "40010 10.40.0.1:40010 40011 10.40.0.1:40011 " ] &&
+		[ "$b" = "40010 10.40.0.3:40010 40011 10.40.0.1:40011 " ] ||
+		fail "hairpin (c2, then c1 to $UP_IP:8080): portmap '$a', bpfbr '$b'" || return 1
+	ip netns exec "$rnode" iptables-save -t nat |
+		grep -qF -- "-s 10.40.0.0/24 -p tcp -m tcp --dport 8080 -j CNI-HOSTPORT-SETMARK" ||
+		fail "portmap's hairpin rule is not the one said above: $(ip netns exec "$rnode" iptables-save -t nat | grep SETMARK)" ||
+		return 1
+	# UDP: answered from the published port (the source seen as above).
+	serve r1 15 "$ROOT/rhusrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	a=$(peer r2 --timeout 5 udp-clients "$UP_IP" 5353 5002)
+	stop "$srv"
+	serve c1 15 "$ROOT/bhusrv" udp-server 53 || return 1
+	srv=$SPAWNED
+	b=$(peer c2 --timeout 5 udp-clients "$UP_IP" 5353 5002)
+	stop "$srv"
+	[ "$a" = "5002 10.40.0.1:5002" ] && [ "$b" = "5002 10.40.0.3:5002" ] ||
+		fail "hairpin UDP (c2 to $UP_IP:5353): portmap '$a', bpfbr '$b'" || return 1
 	# And bpfbr did it without a rule or a conntrack entry; portmap with both.
 	[ -z "$(node iptables-save -t nat 2>/dev/null | grep -E '^-A ')" ] ||
 		fail "bpfbr's node has NAT rules" || return 1

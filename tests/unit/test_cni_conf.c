@@ -40,6 +40,7 @@ TEST(cni_conf_full)
 		"\"root\": \"/run/x\", \"subnet\": \"10.40.0.0/24\", \"gateway\": \"10.40.0.254\", "
 		"\"rangeStart\": \"10.40.0.10\", \"mtu\": 1400, \"ipMasq\": true, "
 		"\"uplink\": \"up0\", \"hairpinMode\": true, \"macspoofchk\": false, "
+		"\"nodeCgroup\": \"/sys/fs/cgroup\", "
 		"\"isDefaultGateway\": true, \"routes\": [{\"dst\": \"192.0.2.0/24\", "
 		"\"gw\": \"10.40.0.254\"}], \"dns\": {\"nameservers\": [\"10.40.0.1\", "
 		"\"fd00::1\", "
@@ -64,6 +65,7 @@ TEST(cni_conf_full)
 	ASSERT_EQ(c.mtu, 1400, "mtu");
 	ASSERT_TRUE(c.masquerade && c.hairpin && !c.spoofchk && c.default_route, "flags");
 	ASSERT_STREQ(c.uplink, "up0", "uplink");
+	ASSERT_STREQ(c.node_cgroup, "/sys/fs/cgroup", "nodeCgroup");
 	ASSERT_EQ(c.n_routes, 1, "routes");
 	ASSERT_EQ(c.routes[0].dst, ip("192.0.2.0"), "route dst");
 	ASSERT_EQ(c.routes[0].gateway, ip("10.40.0.254"), "route gw");
@@ -91,6 +93,7 @@ TEST(cni_conf_defaults)
 		ASSERT_STREQ(c.root, "/", "root");
 		ASSERT_STREQ(c.ipam_type, "host-local", "delegated");
 		ASSERT_TRUE(c.spoofchk && !c.masquerade && !c.default_route, "defaults");
+		ASSERT_STREQ(c.node_cgroup, "", "no nodeCgroup: no socket hooks");
 		ASSERT_EQ(c.range_start, 0, "no range");
 		ASSERT_TRUE(c.prev == NULL && c.dns_json == NULL, "no prevResult, no dns");
 	}
@@ -127,6 +130,8 @@ TEST(cni_conf_refusals)
 			  "not an interface name" },
 			{ "\"subnet\": \"10.0.0.0/8\", \"datapath\": \"bpf\"}", CNI_ERR_CONFIG,
 			  "\"tc\" or \"xdp\"" },
+			{ "\"subnet\": \"10.0.0.0/8\", \"nodeCgroup\": \"sys/fs/cgroup\"}",
+			  CNI_ERR_CONFIG, "absolute cgroup2 directory" },
 			{ "\"subnet\": \"10.0.0.0/8\", \"ipam\": {\"type\": \"h\"}}",
 			  CNI_ERR_CONFIG, "inside" },
 			{ "\"ipam\": {\"type\": \"bpfbr\"}}", CNI_ERR_CONFIG, "this plugin" },
