@@ -77,7 +77,7 @@ int bpfbr_port_in(struct __sk_buff *skb)
 	if (dst->port_kind == BPFBR_PORT_GATEWAY && in->kind == BPFBR_PORT_CONTAINER) {
 		verdict = hairpin_to(skb, in->ifindex); /* to a published port of the network? */
 		if (verdict > 0) {
-			verdict = hairpin_send(skb, in->slot, at_xmit(cfg, in));
+			verdict = hairpin_send(skb, in->slot, at_xmit(in));
 			return verdict < 0 ? drop(skb, -verdict, in->slot) : verdict;
 		}
 		if (verdict < 0)
