@@ -9,7 +9,9 @@
  * it as it delivers the node's TCP SYN or UDP datagram to the container. A
  * container can claim nothing here by what it sends itself, and what the
  * node sends into one container counts against that container's share of
- * the table (quota.h): no entry evicts another.
+ * the table (quota.h): no entry evicts another. A TCP flow that closes (a
+ * FIN or RST either way) is forgotten soon after, so that a client that
+ * connects again and again does not use its container's share up.
  */
 #ifndef BPFBR_BPF_INBOUND_H
 #define BPFBR_BPF_INBOUND_H
@@ -32,7 +34,18 @@ static __always_inline __u64 inbound_timeout_ns(const struct bpfbr_inbound *v, _
 {
 	if (proto != IPPROTO_TCP)
 		return BPFBR_INBOUND_UDP_S * NSEC_PER_SEC;
+	if (v->closing)
+		return BPFBR_INBOUND_TCP_CLOSE_S * NSEC_PER_SEC;
 	return (v->answered ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_TCP_OPEN_S) * NSEC_PER_SEC;
+}
+
+/* A FIN or RST of the flow, either way: it closes within BPFBR_INBOUND_TCP_CLOSE_S. */
+static __always_inline void inbound_closing(struct bpfbr_inbound *v, __u8 proto, __u8 tcp_flags)
+{
+	if (proto == IPPROTO_TCP && (tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST)) && !v->closing) {
+		v->closing = 1;
+		v->seen_ns = bpf_ktime_get_ns();
+	}
 }
 
 /* A live entry: seen within its timeout, and refreshed. */
@@ -77,6 +90,7 @@ static __always_inline bool inbound_flow(const struct ipv4_pkt *p, __u16 slot)
 	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
 	if (!v || v->slot != slot || !inbound_live(v, p->proto))
 		return false;
+	inbound_closing(v, p->proto, p->tcp_flags);
 	if (!v->answered) {
 		v->answered = 1;
 		inbound_reply_note(&k);
@@ -137,16 +151,22 @@ static __always_inline void inbound_note(const struct bpfbr_netcfg *cfg, const s
 	struct ipv4_pkt p;
 
 	if (f->proto != ETH_P_IP || parse_ipv4(f, &p) || !p.has_ports ||
-	    (p.proto != IPPROTO_UDP && !tcp_opens(&p)))
+	    (p.proto != IPPROTO_UDP && p.proto != IPPROTO_TCP))
 		return;
-	if ((p.saddr & cfg->netmask) == cfg->subnet && p.saddr != cfg->gateway)
-		port_flag(ifindex, BPFBR_PORT_F_STACK_PEERS);
 	k.saddr = p.daddr;
 	k.daddr = p.saddr;
 	k.sport = p.dport;
 	k.dport = p.sport;
 	k.proto = p.proto;
 	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
+	if (p.proto == IPPROTO_TCP && !tcp_opens(&p)) {
+		/* The node's side of a flow closing: a FIN or RST it sends in. */
+		if (v && v->slot == slot)
+			inbound_closing(v, p.proto, p.tcp_flags);
+		return;
+	}
+	if ((p.saddr & cfg->netmask) == cfg->subnet && p.saddr != cfg->gateway)
+		port_flag(ifindex, BPFBR_PORT_F_STACK_PEERS);
 	if (v && v->slot == slot && inbound_live(v, p.proto))
 		return;
 	q = quota_get(BPFBR_QUOTA_INBOUND);

@@ -495,3 +495,87 @@ TEST(guard_inbound_tcp_times)
 out:
 	fx_teardown(&fx);
 }
+
+/* The node's TCP segment (flags) from its port sport to container slot c's port 80. */
+static bool node_tcp(struct fx *fx, int c, uint16_t sport, uint8_t flags, struct sw_run *r)
+{
+	struct frame f;
+	struct pkt p = { .saddr = fx->port[GW].ipv4,
+			 .daddr = fx->port[c].ipv4,
+			 .proto = PROTO_TCP,
+			 .ttl = 64,
+			 .sport = sport,
+			 .dport = 80,
+			 .tcp_flags = flags };
+
+	memcpy(p.dst_mac, fx->port[c].mac, 6);
+	memcpy(p.src_mac, fx->port[GW].mac, 6);
+	pkt_frame(&f, &p);
+	return fx_run(fx, GW, &f, r) && ASSERT_EQ(r->verdict, TC_ACT_REDIRECT, "delivered");
+}
+
+/*
+ * A client that connects again and again through the node (a host routing
+ * the subnet, portmap's DNAT) used a container's share up after 1 024
+ * connections, each held for BPFBR_INBOUND_TCP_S, and the next ones lost
+ * their way back. A FIN or RST either way closes a flow: it is forgotten
+ * BPFBR_INBOUND_TCP_CLOSE_S after, and its room serves new connections.
+ */
+TEST(guard_inbound_closed_tcp_frees_the_share)
+{
+	struct bpfbr_conn_key k = { .proto = PROTO_TCP };
+	uint64_t full = 0, expired = 0;
+	struct bpfbr_inbound v;
+	struct sw_run r;
+	struct pkt p;
+	struct fx fx;
+
+	if (!fx_setup(&fx, 3, 3, BPFBR_NET_SPOOFCHK))
+		return;
+	k.saddr = fx.port[C1].ipv4;
+	k.daddr = fx.port[GW].ipv4;
+	k.dport = htons(20000);
+	k.sport = htons(80);
+	/* C1's whole share of connections, each answered and closed: by the
+	 * container's FIN (odd ones) or the node's RST (even ones). */
+	for (uint32_t i = 0; i < BPFBR_INBOUND_PER_PORT; i++) {
+		uint16_t sport = (uint16_t)(20000 + i);
+
+		if (!node_tcp(&fx, C1, sport, TCP_SYN, &r))
+			goto out;
+		to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, sport,
+			   TCP_ACK | (i % 2 ? TCP_FIN : 0));
+		p.sport = 80;
+		check(&fx, &p, C1, 0, "C1 answers (and closes)");
+		if (i % 2 == 0 && !node_tcp(&fx, C1, sport, TCP_RST | TCP_ACK, &r))
+			goto out;
+	}
+	if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "the first flow"))
+		goto out;
+	ASSERT_EQ(v.closing, 1, "closed by the node's RST");
+	k.dport = htons(20001);
+	if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "the second flow"))
+		goto out;
+	ASSERT_EQ(v.closing, 1, "closed by C1's FIN");
+	/* Past the close time (aged by hand: an answered flow would live on for
+	 * BPFBR_INBOUND_TCP_S), the next connection finds room. */
+	for (uint32_t i = 0; i < BPFBR_INBOUND_PER_PORT; i++) {
+		k.dport = htons((uint16_t)(20000 + i));
+		if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "a closed flow"))
+			goto out;
+		v.seen_ns -= (BPFBR_INBOUND_TCP_CLOSE_S + 1) * 1000000000ull;
+		if (!ASSERT_OK(bpf_map_update_elem(fx.sw.inbound_fd, &k, &v, BPF_EXIST), "age it"))
+			goto out;
+	}
+	if (!node_tcp(&fx, C1, 30001, TCP_SYN, &r))
+		goto out;
+	full = r.delta[BPFBR_EV_INBOUND_FULL];
+	expired = r.delta[BPFBR_EV_INBOUND_EXPIRED];
+	ASSERT_EQ(full, 0, "the new connection is recorded");
+	ASSERT_EQ(expired, BPFBR_INBOUND_PER_PORT, "the closed flows went");
+	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, 30001, TCP_SYN | TCP_ACK);
+	p.sport = 80;
+	check(&fx, &p, C1, 0, "C1 answers the new connection");
+out:
+	fx_teardown(&fx);
+}
