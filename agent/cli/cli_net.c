@@ -77,9 +77,12 @@ static int created(struct netctx *c, const char *name, bool json)
 	o = report_net_summary(c, &ns);
 	if (o)
 		print_result(o, json, "created network %s: subnet %s, gateway %s on %s, mtu %lld",
-			     name, json_string_value(json_object_get(o, "subnet")),
-			     json_string_value(json_object_get(o, "gateway")), ns.gw_dev,
-			     (long long)json_integer_value(json_object_get(o, "mtu")));
+			     name,
+			     json_string_value(json_object_get(o, "subnet"))
+				     ?: json_string_value(json_object_get(o, "subnet6")),
+			     json_string_value(json_object_get(o, "gateway"))
+				     ?: json_string_value(json_object_get(o, "gateway6")),
+			     ns.gw_dev, (long long)json_integer_value(json_object_get(o, "mtu")));
 	netstate_free(&ns);
 	return o ? 0 : -ENOMEM;
 }

@@ -81,6 +81,15 @@ int net6_validate(struct netctx *c, const struct net_opts *o)
 	return err;
 }
 
+void net6_announce(const struct netstate *state)
+{
+	char a[IP6_STR_LEN], b[IP6_STR_LEN];
+
+	pr_info("network %s: %s/%u gateway %s on %s (%s, IPv6 only)", state->name,
+		ip6_str(state->subnet6.addr, a), state->subnet6.prefix, ip6_str(state->gateway6, b),
+		state->gw_dev, attach_mode_name(state->mode));
+}
+
 void net6_fill(struct netstate *state, const struct net_opts *o)
 {
 	state->subnet6 = o->subnet6;
