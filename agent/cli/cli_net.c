@@ -202,8 +202,8 @@ static int run_net_create(struct cli *cli)
 
 static const struct cli_opt create_opts[] = {
 	{ "subnet", "CIDR",
-	  "the network's IPv4 subnet, e.g. 10.40.0.0/24; again for an IPv6 one (/48 to /64), "
-	  "e.g. fd00:40::/64" },
+	  "the network's subnet, one per family: IPv4 (e.g. 10.40.0.0/24), IPv6 (/48 to /64, "
+	  "e.g. fd00:40::/64), or both for dual stack" },
 	{ "gateway", "IP",
 	  "gateway address, one per family (default: the subnet's first address)" },
 	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },

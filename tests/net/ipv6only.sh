@@ -111,7 +111,14 @@ test_ipv6_only_bad_input() {
 	refused "no subnet" "needs a --subnet" bpfbr net create bad || return 1
 	refused "an IPv4 gateway" "no IPv4 --subnet" bpfbr net create bad --subnet fd00:50::/64 --gateway 10.50.0.1 || return 1
 	refused "a /65" "between /48 and /64" bpfbr net create bad --subnet fd00:50::/65 || return 1
+	# The node's own prefix (an address brings its route): the gateway's route would shadow it.
+	node ip -6 addr add 2001:db8:77::1/64 dev lo || return 1
+	refused "the node's prefix" "overlaps the node's route to 2001:db8:77::/64 on lo" \
+		bpfbr net create bad --subnet 2001:db8:77::/64 || return 1
+	refused "a prefix holding the node's" "overlaps the node's route" \
+		bpfbr net create bad --subnet 10.50.0.0/24 --subnet 2001:db8:77::/48 || return 1
 	[ "$(bpfbr -j net list | jq length)" = 0 ] || fail "refused creations left a network" || return 1
+	[ -z "$(node ip -o link show | grep -v ' lo:')" ] || fail "refused creations left devices: $(node ip -o link show)" || return 1
 	up || return 1
 	ns_new x || return 1
 	refused "an IPv4 address" "no IPv4 subnet" bpfbr attach neta "$(ct x)" --ip 10.40.0.5 || return 1
