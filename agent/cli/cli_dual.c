@@ -48,8 +48,9 @@ int cli_dual_net(struct cli *cli, struct net_opts *o)
 		pr_err("--subnet must be an IPv4 CIDR such as 10.40.0.0/24, not \"%s\"", E(s4));
 		return -EINVAL;
 	}
-	if (s4 && !o->subnet.prefix) {
-		pr_err("--subnet must be an IPv4 prefix of /8 to /30, not \"%s\"", E(s4));
+	if (s4 && !o->subnet.prefix) { /* (a prefix of 0 means no IPv4 inside) */
+		pr_err("subnet %s of network %s must have a prefix between /8 and /30", E(s4),
+		       o->name);
 		return -EINVAL;
 	}
 	if (s6 && parse_cidr6(s6, &o->subnet6)) {
