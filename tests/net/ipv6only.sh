@@ -127,6 +127,36 @@ test_ipv6_only_bad_input() {
 	check "an IPv4-only network beside it" bpfbr net create netc --subnet 10.40.0.0/24
 }
 
+# status verifies each container (its IPv6 address, no IPv4 one expected);
+# upgrade keeps the network working and guarded; gc forgets a container
+# whose namespace is gone.
+test_ipv6_only_status_upgrade_gc() {
+	local before port
+	need_feature ipv6 || return $?
+	up || return 1
+	[ "$(bpfbr -j status neta | jq -r '[.[0].ports[] | select(.kind == "container") | .verify.ok // .verify] | map(tostring) | join(",")')" = true,true ] ||
+		fail "status does not verify the containers: $(bpfbr -j status neta | jq -c '[.[0].ports[] | .verify]')" || return 1
+	on a1 ip -6 addr del "${V6}2/64" dev eth0 || return 1
+	bpfbr status neta | grep -q "lacks its IPv6 address ${V6}2/64" ||
+		fail "status does not see a1's missing address: $(bpfbr status neta)" || return 1
+	on a1 ip -6 addr add "${V6}2/64" dev eth0 nodad || return 1
+	on a1 ip -6 route replace default via "${V6}1" dev eth0 || return 1
+	check "upgrade" bpfbr upgrade neta || return 1
+	ping6_ok a1 "${V6}3" || fail "a1 cannot ping a2 after the upgrade" || return 1
+	on a1 ip -6 addr add "${V6}99/64" dev eth0 nodad || return 1
+	before=$(drops ipv6_spoof)
+	! on a1 ping -6 -c1 -W1 -I "${V6}99" "${V6}3" >/dev/null 2>&1 ||
+		fail "after the upgrade a1 reached a2 from an address not its own" || return 1
+	[ "$(drops ipv6_spoof)" -gt "$before" ] || fail "no ipv6_spoof drop after the upgrade" || return 1
+	port=$(jq -r '.attachments[1].host_ifname' "$ROOT/var/lib/bpfbr/networks/neta.json")
+	ip netns del "$(ct a2)" || return 1
+	# Its port device goes with the namespace, once the kernel has cleaned it up.
+	eventually test -z "$(node ip -o link show "$port" 2>/dev/null)" || fail "$port stays" || return 1
+	check "gc" bpfbr gc || return 1
+	[ "$(jq -c '[.attachments[].ip6]' "$ROOT/var/lib/bpfbr/networks/neta.json")" = "[\"${V6}2\"]" ] ||
+		fail "after gc: $(jq -c '.attachments' "$ROOT/var/lib/bpfbr/networks/neta.json")"
+}
+
 # ext6: ext with IPv6 on both ends of the uplink.
 ext6() {
 	ext_host || return 1
