@@ -122,7 +122,11 @@ test_ipv6_only_bad_input() {
 	up || return 1
 	ns_new x || return 1
 	refused "an IPv4 address" "no IPv4 subnet" bpfbr attach neta "$(ct x)" --ip 10.40.0.5 || return 1
+	refused "a published port" "published ports are IPv4's" bpfbr attach neta "$(ct x)" --publish 8080:80 ||
+		return 1
 	[ "$(bpfbr -j status neta | jq '.[0].ports | length')" = 3 ] || fail "a refused attach left a port" || return 1
+	[ -z "$(on x ip -o link show | grep -v ' lo:')" ] || fail "a refused attach left a device in x: $(on x ip -o link)" ||
+		return 1
 	refused "an overlapping IPv6 subnet" "overlaps network neta" bpfbr net create netb --subnet fd00:40::/48 || return 1
 	check "an IPv4-only network beside it" bpfbr net create netc --subnet 10.40.0.0/24
 }
