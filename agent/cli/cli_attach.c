@@ -75,10 +75,10 @@ static int run_attach(struct cli *cli)
 	if (err)
 		return err;
 	if (cli->json) {
-		json_t *reply =
-			json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "network", o.net, "netns",
-				  a.netns, "ifname", a.ifname, "host_ifname", a.host_ifname, "ip",
-				  ip_str(a.ip, ip), "mac", mac_str(a.mac, mac), "slot", a.slot);
+		json_t *reply = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:i}", "network", o.net,
+					  "netns", a.netns, "ifname", a.ifname, "host_ifname",
+					  a.host_ifname, "ip", a.ip ? ip_str(a.ip, ip) : NULL,
+					  "mac", mac_str(a.mac, mac), "slot", a.slot);
 
 		if (reply && !ip6_is_zero(a.ip6))
 			json_object_set_new(reply, "ip6", json_string(ip6_str(a.ip6, ip6)));
@@ -86,7 +86,7 @@ static int run_attach(struct cli *cli)
 		json_decref(reply);
 	} else {
 		printf("attached %s to %s: %s %s%s%s mac %s, port %s\n", o.netns, o.net, a.ifname,
-		       ip_str(a.ip, ip), ip6_is_zero(a.ip6) ? "" : " ",
+		       a.ip ? ip_str(a.ip, ip) : "", ip6_is_zero(a.ip6) || !a.ip ? "" : " ",
 		       ip6_is_zero(a.ip6) ? "" : ip6_str(a.ip6, ip6), mac_str(a.mac, mac),
 		       a.host_ifname);
 	}

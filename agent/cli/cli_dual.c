@@ -38,13 +38,19 @@ int cli_dual_net(struct cli *cli, struct net_opts *o)
 
 	if (err)
 		return err;
-	if (!s4) {
-		pr_err("network %s needs an IPv4 --subnet CIDR, e.g. --subnet 10.40.0.0/24%s",
-		       o->name, s6 ? " (IPv6-only networks are not supported yet)" : "");
+	if (!s4 && !s6) {
+		pr_err("network %s needs a --subnet CIDR, e.g. --subnet 10.40.0.0/24 or --subnet "
+		       "fd00:40::/64 (give both for dual stack)",
+		       o->name);
 		return -EINVAL;
 	}
-	if (parse_cidr(s4, &o->subnet)) {
+	if (s4 && parse_cidr(s4, &o->subnet)) {
 		pr_err("--subnet must be an IPv4 CIDR such as 10.40.0.0/24, not \"%s\"", E(s4));
+		return -EINVAL;
+	}
+	if (s4 && !o->subnet.prefix) { /* (a prefix of 0 means no IPv4 inside) */
+		pr_err("subnet %s of network %s must have a prefix between /8 and /30", E(s4),
+		       o->name);
 		return -EINVAL;
 	}
 	if (s6 && parse_cidr6(s6, &o->subnet6)) {
@@ -55,8 +61,10 @@ int cli_dual_net(struct cli *cli, struct net_opts *o)
 		pr_err("--subnet must be an IPv6 prefix of /48 to /64, not \"%s\"", E(s6));
 		return -EINVAL;
 	}
-	if (g4 && parse_ipv4(g4, &o->gateway)) {
-		pr_err("--gateway must be an IPv4 address, not \"%s\"", E(g4));
+	if (g4 && (parse_ipv4(g4, &o->gateway) || !s4)) {
+		pr_err(s4 ? "--gateway must be an IPv4 address, not \"%s\""
+			  : "--gateway \"%s\" is IPv4, and the network has no IPv4 --subnet",
+		       E(g4));
 		return -EINVAL;
 	}
 	if (g6 && (parse_ipv6(g6, o->gateway6) || !s6)) {

@@ -86,7 +86,7 @@ static int64_t clock_offset(void)
 static struct netstate *uplink_event_net(struct mon *m, const struct mon_pkt *p)
 {
 	for (int i = 0; p->ipv4 && i < m->n_nets; i++)
-		if (cidr_contains(&m->nets[i].subnet, p->saddr))
+		if (netstate_has_ipv4(&m->nets[i]) && cidr_contains(&m->nets[i].subnet, p->saddr))
 			return &m->nets[i];
 	return NULL;
 }

@@ -77,9 +77,12 @@ static int created(struct netctx *c, const char *name, bool json)
 	o = report_net_summary(c, &ns);
 	if (o)
 		print_result(o, json, "created network %s: subnet %s, gateway %s on %s, mtu %lld",
-			     name, json_string_value(json_object_get(o, "subnet")),
-			     json_string_value(json_object_get(o, "gateway")), ns.gw_dev,
-			     (long long)json_integer_value(json_object_get(o, "mtu")));
+			     name,
+			     json_string_value(json_object_get(o, "subnet"))
+				     ?: json_string_value(json_object_get(o, "subnet6")),
+			     json_string_value(json_object_get(o, "gateway"))
+				     ?: json_string_value(json_object_get(o, "gateway6")),
+			     ns.gw_dev, (long long)json_integer_value(json_object_get(o, "mtu")));
 	netstate_free(&ns);
 	return o ? 0 : -ENOMEM;
 }
@@ -199,8 +202,8 @@ static int run_net_create(struct cli *cli)
 
 static const struct cli_opt create_opts[] = {
 	{ "subnet", "CIDR",
-	  "the network's IPv4 subnet, e.g. 10.40.0.0/24; again for an IPv6 one (/48 to /64), "
-	  "e.g. fd00:40::/64" },
+	  "the network's subnet, one per family: IPv4 (e.g. 10.40.0.0/24), IPv6 (/48 to /64, "
+	  "e.g. fd00:40::/64), or both for dual stack" },
 	{ "gateway", "IP",
 	  "gateway address, one per family (default: the subnet's first address)" },
 	{ "mtu", "N", "MTU of the gateway and every container interface (default 1500)" },

@@ -221,7 +221,7 @@ static int want_of(struct cni_req *r, const struct cni_lease *l, struct want *w)
 		w->range_end = conf->range_end;
 		w->n_routes = conf->n_routes;
 	}
-	if (!w->gateway)
+	if (!w->gateway && w->subnet.prefix) /* (none on an IPv6-only network) */
 		w->gateway = htonl(ntohl(w->subnet.addr) + 1);
 	memcpy(w->routes, routes, w->n_routes * sizeof(*routes));
 	if (conf->default_route)
@@ -254,7 +254,7 @@ static json_t *build_result(struct cni_req *r, struct netctx *c, const struct ne
 	if (!res || cni_result_add_iface(res, state->gw_dev, state->gw_mac, state->mtu, NULL) < 0 ||
 	    cni_result_add_iface(res, a->host_ifname, host.mac, state->mtu, NULL) < 0 ||
 	    (idx = cni_result_add_iface(res, a->ifname, a->mac, state->mtu, r->env.netns)) < 0 ||
-	    cni_result_add_ip(res, a->ip, state->subnet.prefix, state->gateway, idx) < 0)
+	    (a->ip && cni_result_add_ip(res, a->ip, state->subnet.prefix, state->gateway, idx) < 0))
 		goto fail;
 	if (!ip6_is_zero(a->ip6) &&
 	    cni_result_add_ip6(res, a->ip6, state->subnet6.prefix, state->gateway6, idx) < 0)

@@ -36,7 +36,7 @@ static int check_prev(struct cni_req *r, const struct netstate *state, const str
 {
 	char want[IP_STR_LEN + 4], ip[IP_STR_LEN], want6[IP6_STR_LEN + 4], ip6[IP6_STR_LEN];
 	int idx = cni_result_find_iface(r->conf.prev, a->ifname, r->env.netns);
-	bool found = false, found6 = ip6_is_zero(a->ip6);
+	bool found = !a->ip, found6 = ip6_is_zero(a->ip6); /* !a->ip: an IPv6-only network */
 	const char *s;
 	json_t *v;
 	size_t i;
@@ -54,8 +54,8 @@ static int check_prev(struct cni_req *r, const struct netstate *state, const str
 		if (!s || !json_is_integer(n) || json_integer_value(n) != idx)
 			continue;
 		v6 = strchr(s, ':') != NULL;
-		if (v6 && found6)
-			continue; /* another plugin's, or IPv6 this reservation has none of */
+		if ((v6 && found6) || (!v6 && !a->ip))
+			continue; /* another plugin's, or a family this reservation has none of */
 		if (strcmp(s, v6 ? want6 : want))
 			return differs(r, "prevResult has address %s, the reservation %s", s,
 				       v6 ? want6 : want);
@@ -104,7 +104,7 @@ static uint32_t made_routes(struct cni_req *r, const struct netstate *state, str
 			want[n].gateway = want[n].gateway ?: state->gateway;
 			n++;
 		}
-		if (conf->default_route)
+		if (conf->default_route && netstate_has_ipv4(state))
 			want[n++] = (struct route4){ .gateway = state->gateway };
 		return n;
 	}

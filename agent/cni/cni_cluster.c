@@ -24,7 +24,7 @@ int cni_cluster_check(struct cni_req *r, struct netctx *c, const struct cidr *su
 	err = cluster_load(&c->p, &cl);
 	if (err)
 		return cni_code(r, err, CNI_ERR_SYSTEM);
-	if (!cl.declared || !cidr_overlaps(&cl.cidr, subnet)) {
+	if (!cl.declared || !subnet->prefix || !cidr_overlaps(&cl.cidr, subnet)) {
 		cluster_free(&cl);
 		return 0;
 	}
@@ -60,7 +60,8 @@ int cni_cluster_ready(struct cni_req *r, struct netctx *c, const struct cidr *su
 
 	if (cluster_load(&c->p, &cl))
 		return 0; /* (ADD says what is wrong with the declaration) */
-	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
+	if (cl.declared && cl.mode == CLUSTER_VXLAN && subnet->prefix &&
+	    cidr_overlaps(&cl.cidr, subnet))
 		why = cluster_tunnel_unready(c, &cl, buf, sizeof(buf));
 	cluster_free(&cl);
 	if (!why)

@@ -689,6 +689,14 @@ static int check_whole(struct cni_conf *c, unsigned int seen, struct cni_err *e)
 				"the default route; keep one");
 	if (c->default_route && c->subnet6.prefix)
 		c->default_route6 = true; /* the bridge plugin's isDefaultGateway: both families */
+	if ((seen & SEEN_RANGES) && !c->subnet.prefix) {
+		/* An IPv6-only network: no IPv4 address, so no IPv4 route either. */
+		if (c->n_routes)
+			return cni_fail(e, CNI_ERR_CONFIG,
+					"\"routes\" has an IPv4 route, and \"ranges\" has no IPv4 "
+					"range set; drop the route or add an IPv4 range");
+		c->default_route = false;
+	}
 	if (seen & SEEN_RANGE) {
 		if (!c->range_start)
 			c->range_start = htonl(base + 1);

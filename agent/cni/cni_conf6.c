@@ -102,9 +102,7 @@ int cni_conf6_ranges(struct cni_conf *c, json_t *v, struct cni_err *e)
 		*(v6 ? &seen6 : &seen4) = true;
 	}
 	if (!seen4)
-		return cni_fail(e, CNI_ERR_UNSUPPORTED,
-				"\"ranges\" has no IPv4 range set; IPv6-only networks are not "
-				"supported yet: add one such as [{\"subnet\": \"10.40.0.0/24\"}]");
+		return 0; /* an IPv6-only network */
 	/* One bound given: the other is the subnet's end, as for the top-level keys. */
 	base = ntohl(c->subnet.addr);
 	mask = prefix_mask(c->subnet.prefix);

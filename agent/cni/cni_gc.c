@@ -16,6 +16,7 @@
 #include "cni_cluster.h"
 #include "cni_cmd.h"
 #include "ipam.h"
+#include "ipam6.h"
 #include "log.h"
 #include "network.h"
 #include "net_restore.h"
@@ -144,6 +145,7 @@ static int network_ready(struct cni_req *r, struct netctx *c, struct netstate *s
 {
 	char ip[IP_STR_LEN], ip2[IP_STR_LEN], why[160];
 	uint32_t addr, first, last;
+	uint8_t addr6[16];
 	json_t *done;
 	int err;
 
@@ -164,6 +166,13 @@ static int network_ready(struct cni_req *r, struct netctx *c, struct netstate *s
 	}
 	if (r->conf.ipam_type[0] || !ipam_pick(state, &addr))
 		return 0;
+	if (!netstate_has_ipv4(state))
+		return ipam6_pick(state, addr6) ? cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
+							   "network %s has no free IPv6 address "
+							   "left; an ADD fails until a container "
+							   "goes",
+							   state->name)
+						: 0;
 	ipam_range(state, &first, &last);
 	return cni_fail(r->e, CNI_ERR_NOT_AVAILABLE,
 			"network %s has no free address left in %s-%s; an ADD fails until a "

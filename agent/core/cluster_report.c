@@ -75,7 +75,7 @@ json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 
 	if (cluster_load(&c->p, &cl))
 		return NULL;
-	if (!cl.declared || !cidr_overlaps(&cl.cidr, &ns->subnet))
+	if (!cl.declared || !ns->subnet.prefix || !cidr_overlaps(&cl.cidr, &ns->subnet))
 		goto done;
 	o = calloc(1, sizeof(*o));
 	if (!o || nl_owned_route_dump(&c->nl, collect, o))

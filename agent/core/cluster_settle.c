@@ -25,7 +25,8 @@ int cluster_settle(struct netctx *c, const struct cidr *subnet, char *why, size_
 
 	if (cluster_load(&c->p, &cl))
 		return 0; /* (the command that uses the declaration says what is wrong) */
-	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
+	if (cl.declared && cl.mode == CLUSTER_VXLAN && subnet->prefix &&
+	    cidr_overlaps(&cl.cidr, subnet))
 		unready = cluster_tunnel_unready(c, &cl, why, size);
 	cluster_free(&cl);
 	if (!unready)

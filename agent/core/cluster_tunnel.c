@@ -332,7 +332,8 @@ unsigned int cluster_net_mtu(struct netctx *c, const struct cidr *subnet, const 
 
 	if (cluster_load(&c->p, &cl))
 		return dflt;
-	if (cl.declared && cl.mode == CLUSTER_VXLAN && cidr_overlaps(&cl.cidr, subnet))
+	if (cl.declared && cl.mode == CLUSTER_VXLAN && subnet->prefix &&
+	    cidr_overlaps(&cl.cidr, subnet))
 		mtu = (uplink && uplink[0] && !nl_link_get(&c->nl, uplink, 0, &l) ? l.mtu : dflt) -
 		      VXLAN_OVERHEAD;
 	cluster_free(&cl);

@@ -84,7 +84,7 @@ int container_setup(int netns_fd, const struct netstate *state, const struct att
 		snprintf(what, sizeof(what), "turn IPv6 on for %s", a->ifname);
 		err = net6_container_prepare(netns_fd, state, a->ifname);
 	}
-	if (!err) {
+	if (!err && a->ip) {
 		snprintf(what, sizeof(what), "add its address to %s", a->ifname);
 		err = nl_addr_add(&cnl, ifindex, a->ip, state->subnet.prefix, o->brd);
 	}
@@ -92,7 +92,7 @@ int container_setup(int netns_fd, const struct netstate *state, const struct att
 		snprintf(what, sizeof(what), "bring up %s", a->ifname);
 		err = nl_link_set_up(&cnl, ifindex);
 	}
-	if (!err)
+	if (!err && a->ip)
 		err = add_routes(&cnl, ifindex, state, o, what, sizeof(what));
 	if (!err)
 		err = net6_container_setup(&cnl, ifindex, state, a, o, what, sizeof(what));

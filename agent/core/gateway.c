@@ -59,6 +59,16 @@ int gateway_create(struct netctx *c, struct netstate *state, bool brd)
 	err = net6_gateway_setup(c, state);
 	if (err)
 		goto undo;
+	if (!netstate_has_ipv4(state)) {
+		/* No IPv4 address here, and none of the node's answered in ARP. */
+		snprintf(key, sizeof(key), "net/ipv4/conf/%s/arp_ignore", state->gw_dev);
+		err = sysctl_write(key, "8");
+		if (!err)
+			return 0;
+		pr_err("cannot set net.ipv4.conf.%s.arp_ignore for IPv6-only network %s: %s",
+		       state->gw_dev, state->name, strerror(-err));
+		goto undo;
+	}
 	err = nl_addr_add(&c->nl, state->gw_dev_ifindex, state->gateway, state->subnet.prefix, brd);
 	if (!err)
 		return 0;

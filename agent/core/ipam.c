@@ -6,8 +6,13 @@
 
 void ipam_range(const struct netstate *state, uint32_t *first, uint32_t *last)
 {
-	uint32_t base = ntohl(state->subnet.addr), size = 1u << (32 - state->subnet.prefix);
+	uint32_t base = ntohl(state->subnet.addr), size;
 
+	if (!netstate_has_ipv4(state)) {
+		*first = *last = 0; /* no IPv4 addresses at all */
+		return;
+	}
+	size = 1u << (32 - state->subnet.prefix);
 	if (state->range_start) {
 		*first = ntohl(state->range_start);
 		*last = ntohl(state->range_end);
@@ -21,6 +26,8 @@ const char *ipam_unusable(const struct netstate *state, uint32_t addr)
 {
 	uint32_t mask = prefix_mask(state->subnet.prefix), first, last;
 
+	if (!netstate_has_ipv4(state))
+		return "the network has no IPv4 subnet";
 	if (!cidr_contains(&state->subnet, addr))
 		return "it is outside the subnet";
 	if (addr == state->gateway)
@@ -42,6 +49,8 @@ int ipam_pick(const struct netstate *state, uint32_t *addr)
 {
 	uint32_t first, last, n, start;
 
+	if (!netstate_has_ipv4(state))
+		return -ENOSPC;
 	ipam_range(state, &first, &last);
 	n = last - first + 1;
 	start = state->last_ip ? ntohl(state->last_ip) + 1 : first;

@@ -10,6 +10,7 @@
 #include "switchdp_maps.h"
 #include "gateway.h"
 #include "ipam.h"
+#include "ipam6.h"
 #include "log.h"
 #include "netfollow.h"
 #include "network.h"
@@ -314,6 +315,7 @@ int net_ensure(struct netctx *c, const char *name)
 	struct netstate state;
 	json_t *done;
 	uint32_t addr;
+	uint8_t addr6[16];
 	bool intact, full;
 	int err;
 
@@ -321,7 +323,8 @@ int net_ensure(struct netctx *c, const char *name)
 	if (err)
 		return err;
 	intact = net_intact(c, &state, why, sizeof(why));
-	full = ipam_pick(&state, &addr) != 0;
+	full = netstate_has_ipv4(&state) ? ipam_pick(&state, &addr) != 0
+					 : ipam6_pick(&state, addr6) != 0;
 	netstate_free(&state);
 	if (intact && !full)
 		return 0;

@@ -60,7 +60,7 @@ static int check_disjoint(struct netstate *other, void *arg)
 	const struct cidr *s = &v->o->subnet;
 	char a[IP_STR_LEN], b[IP_STR_LEN];
 
-	if (!cidr_overlaps(s, &other->subnet))
+	if (!s->prefix || !netstate_has_ipv4(other) || !cidr_overlaps(s, &other->subnet))
 		return 0;
 	pr_err("subnet %s/%u of network %s overlaps network %s (%s/%u); choose a disjoint subnet",
 	       ip_str(s->addr, a), s->prefix, v->o->name, other->name,
@@ -69,18 +69,25 @@ static int check_disjoint(struct netstate *other, void *arg)
 	return -EINVAL;
 }
 
-static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gateway)
+/* The IPv4 half of a network: subnet, gateway, address range. */
+static int validate_net4(const struct net_opts *o, uint32_t gateway)
 {
 	uint32_t mask = prefix_mask(o->subnet.prefix);
-	char a[IP_STR_LEN], b[IP_STR_LEN], why[128];
-	struct new_net v = { .o = o };
-	struct gwallow allow;
-	int err;
+	char a[IP_STR_LEN], b[IP_STR_LEN];
 
-	if (!valid_netname(o->name)) {
-		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
-		       o->name);
-		return -EINVAL;
+	if (!o->subnet.prefix) {
+		if (!o->subnet6.prefix) {
+			pr_err("network %s needs a subnet; give an IPv4 or an IPv6 one, or both",
+			       o->name);
+			return -EINVAL;
+		}
+		if (o->range_start || o->gateway) {
+			pr_err("network %s has no IPv4 subnet for its IPv4 %s; give an IPv4 "
+			       "subnet too or leave it out",
+			       o->name, o->gateway ? "gateway" : "address range");
+			return -EINVAL;
+		}
+		return 0;
 	}
 	if (o->subnet.prefix > 30 || o->subnet.prefix < 8) {
 		pr_err("subnet %s/%u of network %s must have a prefix between /8 and /30",
@@ -109,11 +116,6 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		       setting_name(SETTING_GATEWAY));
 		return -EINVAL;
 	}
-	if (o->gateway_allow && gwallow_parse(o->gateway_allow, &allow, why, sizeof(why))) {
-		pr_err("%s of network %s: %s; give all, or a list such as udp/53,tcp/8080",
-		       setting_name(SETTING_GATEWAY_ALLOW), o->name, why);
-		return -EINVAL;
-	}
 	if (o->range_start && (!cidr_contains(&o->subnet, o->range_start) ||
 			       !cidr_contains(&o->subnet, o->range_end) ||
 			       ntohl(o->range_start) > ntohl(o->range_end) ||
@@ -122,6 +124,29 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 		       "subnet %s/%u; pick a start and an end inside it, start <= end",
 		       ip_str(o->range_start, a), ip_str(o->range_end, b), o->name,
 		       ip_str(o->subnet.addr, (char[IP_STR_LEN]){ 0 }), o->subnet.prefix);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gateway)
+{
+	struct new_net v = { .o = o };
+	struct gwallow allow;
+	char why[128];
+	int err;
+
+	if (!valid_netname(o->name)) {
+		pr_err("network name \"%s\" is invalid; use 1-63 letters, digits, '_', '.', '-'",
+		       o->name);
+		return -EINVAL;
+	}
+	err = validate_net4(o, gateway);
+	if (err)
+		return err;
+	if (o->gateway_allow && gwallow_parse(o->gateway_allow, &allow, why, sizeof(why))) {
+		pr_err("%s of network %s: %s; give all, or a list such as udp/53,tcp/8080",
+		       setting_name(SETTING_GATEWAY_ALLOW), o->name, why);
 		return -EINVAL;
 	}
 	if (o->masquerade && !o->up.ifname) {
@@ -142,7 +167,7 @@ static int validate_net(struct netctx *c, const struct net_opts *o, uint32_t gat
 	err = state_foreach(&c->p, check_disjoint, &v);
 	if (err && !v.overlaps)
 		pr_err("cannot list networks under %s: %s", c->p.state, strerror(-err));
-	return err ?: node_conflict(c, o);
+	return err ?: (o->subnet.prefix ? node_conflict(c, o) : 0);
 }
 
 static int mark_index(struct netstate *other, void *used)
@@ -183,7 +208,8 @@ void net_config_fill(const struct netstate *state, struct bpfbr_netcfg *cfg, uin
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ageing_ns = (uint64_t)state->ageing_s * 1000000000ull;
 	cfg->subnet = state->subnet.addr;
-	cfg->netmask = prefix_mask(state->subnet.prefix);
+	/* Without IPv4 no IPv4 source is the network's (route.h: foreign_source). */
+	cfg->netmask = netstate_has_ipv4(state) ? prefix_mask(state->subnet.prefix) : 0xffffffff;
 	cfg->gateway = state->gateway;
 	cfg->flags = (state->spoofchk ? BPFBR_NET_SPOOFCHK : 0) |
 		     (state->hairpin ? BPFBR_NET_HAIRPIN : 0) |
@@ -241,7 +267,7 @@ int net_forwarding(const struct netstate *state)
 	char key[128];
 	int err;
 
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2 && netstate_has_ipv4(state); i++) {
 		snprintf(key, sizeof(key), "net/ipv4/conf/%s/forwarding", devs[i]);
 		err = sysctl_write(key, "1");
 		if (err) {
@@ -281,7 +307,7 @@ static int join_uplink(struct netctx *c, struct netstate *state, const struct ne
 /* The network o describes: its gateway pair, datapath, subnet, uplink share and state. */
 static int make_network(struct netctx *c, const struct net_opts *o, struct journal *j)
 {
-	uint32_t gateway = o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
+	uint32_t gateway = !o->subnet.prefix ? 0 : o->gateway ?: htonl(ntohl(o->subnet.addr) + 1);
 	char pin_dir[PATH_MAX], why[128];
 	struct netstate state = { .uplink_fwd_before = -1 };
 	bool following;
@@ -353,10 +379,13 @@ static int make_network(struct netctx *c, const struct net_opts *o, struct journ
 		err = state_save(&c->p, &state);
 	if (err)
 		goto undo_uplink;
-	pr_info("network %s: %s/%u gateway %s on %s (%s)", state.name,
-		ip_str(state.subnet.addr, (char[IP_STR_LEN]){ 0 }), state.subnet.prefix,
-		ip_str(state.gateway, (char[IP_STR_LEN]){ 0 }), state.gw_dev,
-		attach_mode_name(state.mode));
+	if (netstate_has_ipv4(&state))
+		pr_info("network %s: %s/%u gateway %s on %s (%s)", state.name,
+			ip_str(state.subnet.addr, (char[IP_STR_LEN]){ 0 }), state.subnet.prefix,
+			ip_str(state.gateway, (char[IP_STR_LEN]){ 0 }), state.gw_dev,
+			attach_mode_name(state.mode));
+	else
+		net6_announce(&state);
 	return 0;
 
 undo_uplink:

@@ -10,6 +10,7 @@
 #include "netns.h"
 #include "network6.h"
 #include "state.h"
+#include "subnet_check6.h"
 #include "switchdp6.h"
 #include "sysctl.h"
 
@@ -33,6 +34,21 @@ static int check_disjoint6(struct netstate *other, void *arg)
 	       ip6_str(other->subnet6.addr, b), other->subnet6.prefix);
 	v->overlaps = true;
 	return -EINVAL;
+}
+
+/* The node's own IPv6 routes would fight the gateway's connected route. */
+static int node_conflict6(struct netctx *c, const struct net_opts *o)
+{
+	char a[IP6_STR_LEN], why[128];
+	int err = subnet6_node_conflict(&c->nl, &o->subnet6, why, sizeof(why));
+
+	if (err < 0)
+		pr_err("cannot read the node's IPv6 routes: %s", strerror(-err));
+	else if (err > 0)
+		pr_err("subnet %s/%u of network %s overlaps the node's %s; choose a subnet "
+		       "disjoint from the node's addresses and routes",
+		       ip6_str(o->subnet6.addr, a), o->subnet6.prefix, o->name, why);
+	return err > 0 ? -EINVAL : err;
 }
 
 int net6_validate(struct netctx *c, const struct net_opts *o)
@@ -78,7 +94,16 @@ int net6_validate(struct netctx *c, const struct net_opts *o)
 	err = state_foreach(&c->p, check_disjoint6, &v);
 	if (err && !v.overlaps)
 		pr_err("cannot list networks under %s: %s", c->p.state, strerror(-err));
-	return err;
+	return err ?: node_conflict6(c, o);
+}
+
+void net6_announce(const struct netstate *state)
+{
+	char a[IP6_STR_LEN], b[IP6_STR_LEN];
+
+	pr_info("network %s: %s/%u gateway %s on %s (%s, IPv6 only)", state->name,
+		ip6_str(state->subnet6.addr, a), state->subnet6.prefix, ip6_str(state->gateway6, b),
+		state->gw_dev, attach_mode_name(state->mode));
 }
 
 void net6_fill(struct netstate *state, const struct net_opts *o)

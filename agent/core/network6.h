@@ -16,6 +16,8 @@
 /* o's IPv6 subnet and gateway: a /48../64 ULA or global prefix, disjoint from other networks'. */
 int net6_validate(struct netctx *c, const struct net_opts *o);
 /* The state's IPv6 from o (validated). */
+/* The log line of a created IPv6-only network. */
+void net6_announce(const struct netstate *state);
 void net6_fill(struct netstate *state, const struct net_opts *o);
 /* The gateway device (node side, down yet) gets IPv6 on, its link-local
  * address from its MAC without DAD, and the gateway address; on a network

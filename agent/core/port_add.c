@@ -119,7 +119,14 @@ static int check_request(struct netctx *c, const struct netstate *state,
 			return -EEXIST;
 		}
 	}
-	if (o->ip) {
+	if (!netstate_has_ipv4(state) && o->ip) {
+		pr_err("address %s cannot be given to %s on network %s: the network has no IPv4 "
+		       "subnet; give an IPv6 address or none",
+		       ip_str(o->ip, ip), o->netns, state->name);
+		return -EADDRINUSE;
+	} else if (!netstate_has_ipv4(state)) {
+		a->ip = 0;
+	} else if (o->ip) {
 		why = ipam_unusable(state, o->ip);
 		if (why) {
 			pr_err("address %s cannot be given to %s on network %s: %s",

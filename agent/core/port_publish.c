@@ -182,8 +182,14 @@ int port_publish(struct netctx *c, const struct netstate *state, const struct at
 	struct uplinkdp u;
 	int err;
 
+	if (!a->ip && a->n_pub) {
+		pr_err("--publish %s: network %s has no IPv4 subnet, and published ports are "
+		       "IPv4's; give the network an IPv4 subnet too",
+		       publish_str(&a->pub[0], s), state->name);
+		return -EINVAL;
+	}
 	if (!a->n_pub)
-		return hairpin_add(c, state, a);
+		return a->ip ? hairpin_add(c, state, a) : 0;
 	if (!state->masquerade) {
 		pr_err("--publish %s: network %s does not masquerade through an uplink, and a "
 		       "published port needs one: create it with --uplink IFNAME --masquerade",

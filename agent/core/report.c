@@ -38,10 +38,11 @@ json_t *report_net_summary(struct netctx *c, const struct netstate *state)
 		 state->subnet.prefix);
 	return report6_net(
 		state,
-		json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:b, s:b, s:i}",
-			  "name", state->name, "subnet", subnet, "gateway",
-			  ip_str(state->gateway, gw), "gateway_dev", state->gw_dev, "mtu",
-			  state->mtu, "attach_mode", attach_mode_name(state->mode), "datapath",
+		json_pack("{s:s, s:s?, s:s?, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:b, s:b, s:i}",
+			  "name", state->name, "subnet", netstate_has_ipv4(state) ? subnet : NULL,
+			  "gateway", netstate_has_ipv4(state) ? ip_str(state->gateway, gw) : NULL,
+			  "gateway_dev", state->gw_dev, "mtu", state->mtu, "attach_mode",
+			  attach_mode_name(state->mode), "datapath",
 			  datapath_mode_name(state->datapath), "device",
 			  port_device_name(state->device), "containers", state->n_att, "gone", gone,
 			  "spoofchk", state->spoofchk, "hairpin", state->hairpin, "ageing_s",
@@ -194,10 +195,11 @@ static json_t *ports_json(struct netctx *c, const struct netstate *state, const 
 	char ip[IP_STR_LEN], mac[MAC_STR_LEN];
 	json_t *ports = json_array(), *o;
 
-	o = json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "slot", 0,
+	o = json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:o, s:o, s:o}", "slot", 0,
 		      "port", state->gw_port, "ifindex", state->gw_port_ifindex, "kind", "gateway",
 		      "device", port_device_name(DEVICE_VETH), "endpoint", "node", "ifname",
-		      state->gw_dev, "ip", ip_str(state->gateway, ip), "mac",
+		      state->gw_dev, "ip",
+		      netstate_has_ipv4(state) ? ip_str(state->gateway, ip) : NULL, "mac",
 		      mac_str(state->gw_mac, mac), "hook",
 		      hook_json(c, state, state->gw_port, state->gw_port_ifindex, HOOK_INGRESS),
 		      "xdp", xdp_json(c, state, state->gw_port), "stats", stats_json(dp, 0));
@@ -212,14 +214,15 @@ static json_t *ports_json(struct netctx *c, const struct netstate *state, const 
 		const char *name = netns_name_of(a->netns);
 		bool gone = net_port_gone(c, state, a);
 
-		o = report6_att(a, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+		o = report6_att(a, json_pack("{s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, "
 					     "s:s, s:b, s:o, s:o, s:o}",
 					     "slot", a->slot, "port", a->host_ifname, "ifindex",
 					     a->host_ifindex, "kind", "container", "device",
 					     port_device_name(port_device_of(state, a)), "endpoint",
 					     name ?: a->netns, "ifname", a->ifname, "ip",
-					     ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
-					     "netns", a->netns, "id", a->id, "cni", a->cni, "hook",
+					     a->ip ? ip_str(a->ip, ip) : NULL, "mac",
+					     mac_str(a->mac, mac), "netns", a->netns, "id", a->id,
+					     "cni", a->cni, "hook",
 					     hook_json(c, state, a->host_ifname, a->host_ifindex,
 						       port_hook_dir(state, a)),
 					     "xdp", xdp_json(c, state, a->host_ifname), "stats",

@@ -79,12 +79,12 @@ static json_t *containers_json(const struct netstate *ns)
 
 		json_array_append_new(
 			arr,
-			report6_att(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:b, s:s}",
+			report6_att(a, json_pack("{s:s, s:s, s:s?, s:s, s:s, s:i, s:b, s:s}",
 						 "netns", a->netns, "ifname", a->ifname, "ip",
-						 ip_str(a->ip, ip), "mac", mac_str(a->mac, mac),
-						 "port", a->host_ifname, "slot", a->slot,
-						 "created_netns", a->created_netns, "by",
-						 a->cni ? "cni" : "cli")));
+						 a->ip ? ip_str(a->ip, ip) : NULL, "mac",
+						 mac_str(a->mac, mac), "port", a->host_ifname,
+						 "slot", a->slot, "created_netns", a->created_netns,
+						 "by", a->cni ? "cni" : "cli")));
 	}
 	return arr;
 }
@@ -103,8 +103,10 @@ json_t *report_inspect(struct netctx *c, const struct netstate *ns)
 	json_object_set_new(o, "gateway_allow",
 			    json_string(ns->gateway_allow[0] ? ns->gateway_allow : "none"));
 	json_object_set_new(o, "address_range",
-			    json_sprintf("%s-%s", ip_str(ns->range_start ?: first, lo),
-					 ip_str(ns->range_end ?: last, hi)));
+			    !netstate_has_ipv4(ns)
+				    ? json_null()
+				    : json_sprintf("%s-%s", ip_str(ns->range_start ?: first, lo),
+						   ip_str(ns->range_end ?: last, hi)));
 	json_object_set_new(o, "uplink", ns->uplink[0] ? json_string(ns->uplink) : json_null());
 	json_object_set_new(o, "masquerade", json_boolean(ns->masquerade));
 	nat = ns->masquerade ? json_pack("{s:i, s:i, s:i, s:i}", "nat_max", ns->nat_max,

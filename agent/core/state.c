@@ -77,14 +77,14 @@ static json_t *att_to_json(const struct attachment *a)
 	char mac[MAC_STR_LEN], ip[IP_STR_LEN];
 
 	return att_publish_to_json(
-		a,
-		att6_to_json(a,
-			     json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s, s:i, s:b, s:b}",
-				       "id", a->id, "ifname", a->ifname, "netns", a->netns,
-				       "netns_id", (json_int_t)a->netns_id, "host_ifname",
-				       a->host_ifname, "host_ifindex", a->host_ifindex, "mac",
-				       mac_str(a->mac, mac), "ip", ip_str(a->ip, ip), "slot",
-				       a->slot, "created_netns", a->created_netns, "cni", a->cni)));
+		a, att6_to_json(
+			   a, json_pack("{s:s, s:s, s:s, s:I, s:s, s:i, s:s, s:s?, s:i, s:b, s:b}",
+					"id", a->id, "ifname", a->ifname, "netns", a->netns,
+					"netns_id", (json_int_t)a->netns_id, "host_ifname",
+					a->host_ifname, "host_ifindex", a->host_ifindex, "mac",
+					mac_str(a->mac, mac), "ip",
+					a->ip ? ip_str(a->ip, ip) : NULL, "slot", a->slot,
+					"created_netns", a->created_netns, "cni", a->cni)));
 }
 
 static json_t *strings_to_json(const void *v, size_t stride, uint32_t n)
@@ -140,17 +140,20 @@ static json_t *net_to_json(const struct netstate *state)
 	}
 	snprintf(subnet, sizeof(subnet), "%s/%u", ip_str(state->subnet.addr, gw),
 		 state->subnet.prefix);
-	root = json_pack("{s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:b, s:b, s:s, s:i, s:s, s:i, s:s,"
+	/* An IPv6-only network: null subnet and gateway (subnet6 says the rest). */
+	root = json_pack("{s:i, s:s, s:i, s:s?, s:s?, s:i, s:i, s:b, s:b, s:s, s:i, s:s, s:i, s:s,"
 			 " s:s, s:I, s:s, s:b, s:i, s:s, s:o}",
 			 "version", STATE_VERSION, "name", state->name, "index", state->index,
-			 "subnet", subnet, "gateway", ip_str(state->gateway, gw), "mtu", state->mtu,
-			 "ageing_s", state->ageing_s, "spoofchk", state->spoofchk, "hairpin",
-			 state->hairpin, "gateway_dev", state->gw_dev, "gateway_dev_ifindex",
-			 state->gw_dev_ifindex, "gateway_port", state->gw_port,
-			 "gateway_port_ifindex", state->gw_port_ifindex, "gateway_mac",
-			 mac_str(state->gw_mac, mac), "attach_mode", attach_mode_name(state->mode),
-			 "node_netns_id", (json_int_t)state->node_netns_id, "uplink", state->uplink,
-			 "masquerade", state->masquerade, "nat_share", state->nat_share, "datapath",
+			 "subnet", netstate_has_ipv4(state) ? subnet : NULL, "gateway",
+			 netstate_has_ipv4(state) ? ip_str(state->gateway, gw) : NULL, "mtu",
+			 state->mtu, "ageing_s", state->ageing_s, "spoofchk", state->spoofchk,
+			 "hairpin", state->hairpin, "gateway_dev", state->gw_dev,
+			 "gateway_dev_ifindex", state->gw_dev_ifindex, "gateway_port",
+			 state->gw_port, "gateway_port_ifindex", state->gw_port_ifindex,
+			 "gateway_mac", mac_str(state->gw_mac, mac), "attach_mode",
+			 attach_mode_name(state->mode), "node_netns_id",
+			 (json_int_t)state->node_netns_id, "uplink", state->uplink, "masquerade",
+			 state->masquerade, "nat_share", state->nat_share, "datapath",
 			 datapath_mode_name(state->datapath), "attachments", atts);
 	if (root &&
 	    (json_object_set_new(root, "range_start",
@@ -291,6 +294,15 @@ static void r_ifname(struct reader *r, json_t *o, const char *key, char buf[IF_N
 		r_fail(r, "\"%s\" is not a valid interface name", key);
 }
 
+/* An IPv4 value of a network that may have no IPv4 (IPv6-only): null means none. */
+static void r_ip_or_null(struct reader *r, json_t *o, const char *key, uint32_t *out)
+{
+	if (!r->ret && json_is_null(json_object_get(o, key)))
+		*out = 0;
+	else
+		r_ip(r, o, key, out);
+}
+
 /* Keys added after the first files were written: absent means unset. */
 static void r_opt_ip(struct reader *r, json_t *o, const char *key, uint32_t *out)
 {
@@ -360,7 +372,7 @@ static void read_att(struct reader *r, json_t *o, enum port_device net_device, s
 	r_ifname(r, o, "host_ifname", a->host_ifname);
 	r_int(r, o, "host_ifindex", &a->host_ifindex);
 	r_mac(r, o, "mac", a->mac);
-	r_ip(r, o, "ip", &a->ip);
+	r_ip_or_null(r, o, "ip", &a->ip);
 	r_u32(r, o, "slot", (BPFBR_MAX_PORTS - 1), &slot);
 	a->slot = (uint16_t)slot;
 	r_bool(r, o, "created_netns", &a->created_netns);
@@ -439,12 +451,17 @@ static void check_consistent(struct reader *r, const struct netstate *state)
 
 	if (r->ret)
 		return;
-	if ((state->subnet.addr & ~mask) || !cidr_contains(&state->subnet, state->gateway))
+	if (!netstate_has_ipv4(state) && state->gateway)
+		r_fail(r, "%s", "the network has an IPv4 gateway but no IPv4 subnet");
+	else if (netstate_has_ipv4(state) &&
+		 ((state->subnet.addr & ~mask) || !cidr_contains(&state->subnet, state->gateway)))
 		r_fail(r, "%s", "the gateway is not inside the subnet");
 	for (uint32_t i = 0; i < state->n_att && !r->ret; i++) {
 		const struct attachment *a = &state->att[i];
 
-		if (!cidr_contains(&state->subnet, a->ip) || a->ip == state->gateway)
+		if (netstate_has_ipv4(state)
+			    ? !cidr_contains(&state->subnet, a->ip) || a->ip == state->gateway
+			    : a->ip != 0)
 			r_fail(r,
 			       "attachment %s has an address outside the subnet or the gateway's",
 			       a->host_ifname);
@@ -455,7 +472,7 @@ static void check_consistent(struct reader *r, const struct netstate *state)
 				 a->host_ifname);
 			if (a->slot == b->slot)
 				r_fail(r, "%sa slot", what);
-			else if (a->ip == b->ip)
+			else if (a->ip && a->ip == b->ip)
 				r_fail(r, "%san address", what);
 			else if (!memcmp(a->mac, b->mac, 6))
 				r_fail(r, "%sa MAC", what);
@@ -478,10 +495,14 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 		r_fail(r, "unsupported state version %s", "(expected 1)");
 	r_str(r, o, "name", state->name, sizeof(state->name));
 	r_u32(r, o, "index", 9999, &state->index);
-	r_str(r, o, "subnet", buf, sizeof(buf));
-	if (!r->ret && parse_cidr(buf, &state->subnet))
-		r_fail(r, "\"%s\" is not a CIDR", "subnet");
-	r_ip(r, o, "gateway", &state->gateway);
+	if (json_is_null(json_object_get(o, "subnet"))) {
+		state->subnet = (struct cidr){ 0 }; /* IPv6 only: net6_read requires subnet6 */
+	} else {
+		r_str(r, o, "subnet", buf, sizeof(buf));
+		if (!r->ret && (parse_cidr(buf, &state->subnet) || !state->subnet.prefix))
+			r_fail(r, "\"%s\" is not an IPv4 subnet", "subnet");
+	}
+	r_ip_or_null(r, o, "gateway", &state->gateway);
 	r_u32(r, o, "mtu", 65535, &state->mtu);
 	r_u32(r, o, "ageing_s", 1000000, &state->ageing_s);
 	r_bool(r, o, "spoofchk", &state->spoofchk);
@@ -523,6 +544,8 @@ static void read_net(struct reader *r, json_t *o, struct netstate *state)
 		r_fail(r, "%s is not an address range inside the subnet", "range_start-range_end");
 	if (!r->ret)
 		r->ret = net6_read(o, state, r->err);
+	if (!r->ret && !netstate_has_ipv4(state) && !state->subnet6.prefix)
+		r_fail(r, "%s", "the network has neither an IPv4 nor an IPv6 subnet");
 	if (!r->ret)
 		r->ret = net_publish_read(o, state, r->err);
 	read_dns(r, json_object_get(o, "dns"), &state->dns);

@@ -42,6 +42,8 @@ int subnets_add(const struct paths *p, const struct netstate *state)
 	char path[PATH_MAX];
 	int fd, err = 0;
 
+	if (!netstate_has_ipv4(state))
+		return 0; /* the map holds IPv4 subnets (IPv6's other networks: guard6.h) */
 	fd = subnets_open(p, path, sizeof(path));
 	if (fd >= 0 && bpf_map_update_elem(fd, &k, &state->index, BPF_ANY))
 		err = -errno;

@@ -97,8 +97,10 @@ int uplink_check_device(struct netctx *c, const char *ifname, struct nl_link *l)
 	return 0;
 }
 
-/* The uplink must be a device of the node with an IPv4 address, and not one of ours. */
-static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l, uint32_t *addr)
+/* The uplink must be a device of the node, not one of ours, with an IPv4
+ * address when the network has IPv4 (*addr 0: none, for IPv6-only networks). */
+static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l, uint32_t *addr,
+			bool need4)
 {
 	uint8_t prefix;
 	int err;
@@ -107,6 +109,10 @@ static int check_uplink(struct netctx *c, const char *ifname, struct nl_link *l,
 	if (err)
 		return err;
 	err = nl_addr_first(&c->nl, l->ifindex, addr, &prefix);
+	if (err && !need4) {
+		*addr = 0;
+		err = 0;
+	}
 	if (err) {
 		pr_err("uplink %s has no IPv4 address, which masquerade translates to; add one (ip "
 		       "addr "
@@ -217,7 +223,7 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 	struct uplinkdp u;
 	int err;
 
-	err = check_uplink(c, o->ifname, &l, &cfg.addr);
+	err = check_uplink(c, o->ifname, &l, &cfg.addr, netstate_has_ipv4(state));
 	if (err)
 		return err;
 	err = pin_uplink_dir(&c->p, o->ifname, dir, sizeof(dir));
@@ -227,8 +233,15 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 		err = uplinkdp_open(dir, &u);
 		if (err)
 			return err;
-		err = uplinkdp_config_get(&u, &cur) ?: check_same(o, &cur) ?:
-			uplink6_join(c, state, &u, l.ifindex);
+		err = uplinkdp_config_get(&u, &cur) ?: check_same(o, &cur);
+		if (!err && !cur.addr && netstate_has_ipv4(state)) {
+			pr_err("uplink %s masquerades IPv6 only (it had no IPv4 address when its "
+			       "first network joined); delete its IPv6-only networks or give "
+			       "network %s another %s",
+			       o->ifname, state->name, setting_name(SETTING_UPLINK));
+			err = -EADDRNOTAVAIL;
+		}
+		err = err ?: uplink6_join(c, state, &u, l.ifindex);
 		if (!err && state->datapath == DATAPATH_XDP)
 			err = uplink_xdp(c, o->ifname, l.ifindex, &u);
 		uplinkdp_close(&u);
@@ -300,7 +313,7 @@ int uplink_restore(struct netctx *c, const struct netstate *state, bool *rebuilt
 	int err;
 
 	*rebuilt = false;
-	err = check_uplink(c, state->uplink, &l, &cfg.addr);
+	err = check_uplink(c, state->uplink, &l, &cfg.addr, netstate_has_ipv4(state));
 	if (!err)
 		err = pin_uplink_dir(&c->p, state->uplink, dir, sizeof(dir));
 	if (err)
@@ -452,7 +465,7 @@ int uplink_endpoint_add(struct netctx *c, const struct netstate *state, const st
 	err = uplink_dp_open(c, state->uplink, &u);
 	if (err)
 		return err;
-	err = uplinkdp_endpoint_set(&u, a->ip, &ep);
+	err = a->ip ? uplinkdp_endpoint_set(&u, a->ip, &ep) : 0; /* 0: an IPv6-only network */
 	if (err)
 		pr_err("cannot register %s with the masquerade of uplink %s: %s", a->host_ifname,
 		       state->uplink, strerror(-err));
@@ -474,10 +487,13 @@ int uplink_endpoint_del(struct netctx *c, const struct netstate *state, const st
 	if (err)
 		return err;
 	/* Each goes whatever the others did: its hairpin, its published ports, the endpoint. */
-	err = pin_uplink_dir(&c->p, state->uplink, dir, sizeof(dir))
-		      ?: pubsock_hairpin_del(dir, a->ip);
-	err = uplinkdp_publish_del_target(&u, a->ip, &(uint32_t){ 0 }) ?: err;
-	err = uplinkdp_endpoint_del(&u, a->ip) ?: err;
+	err = a->ip ? pin_uplink_dir(&c->p, state->uplink, dir, sizeof(dir))
+			      ?: pubsock_hairpin_del(dir, a->ip)
+		    : 0;
+	if (a->ip) {
+		err = uplinkdp_publish_del_target(&u, a->ip, &(uint32_t){ 0 }) ?: err;
+		err = uplinkdp_endpoint_del(&u, a->ip) ?: err;
+	}
 	if (err)
 		pr_warn("cannot remove the translations of %s from uplink %s: %s", a->host_ifname,
 			state->uplink, strerror(-err));

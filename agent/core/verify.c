@@ -25,6 +25,7 @@
 #include "pin_layout.h"
 #include "uplink.h"
 #include "uplinkdp.h"
+#include "uplinkdp6.h"
 #include "port_device.h"
 #include "verify.h"
 
@@ -157,10 +158,11 @@ static bool check_container(struct netctx *c, const struct netstate *state,
 			     netns);
 	else if (!check_link(c, state, a, x, &l, res))
 		ok = false;
-	else if (nl_addr_first(&cnl, l.ifindex, &addr, &prefix))
+	else if (a->ip && nl_addr_first(&cnl, l.ifindex, &addr, &prefix))
 		ok = differs(res, VERIFY_ADDR_MISSING, "%s has no IPv4 address; %s expected",
 			     a->ifname, want);
-	else if (snprintf(ip, sizeof(ip), "%s/%u", ip_str(addr, s), prefix) > 0 && strcmp(ip, want))
+	else if (a->ip && snprintf(ip, sizeof(ip), "%s/%u", ip_str(addr, s), prefix) > 0 &&
+		 strcmp(ip, want))
 		ok = differs(res, VERIFY_ADDR_DIFFERS,
 			     "the container's address is %s, the reservation's %s", ip, want);
 	else if (!ip6_is_zero(a->ip6) && nl_addr6_has(&cnl, l.ifindex, a->ip6))
@@ -252,7 +254,9 @@ static bool check_uplink(struct netctx *c, const struct netstate *state, const s
 	if (uplink_dp_open(c, state->uplink, &u))
 		return differs(res, VERIFY_UPLINK_MISSING,
 			       "the masquerade datapath of uplink %s is missing", state->uplink);
-	if (uplinkdp_endpoint_get(&u, a->ip, &ep) || ep.ifindex != (uint32_t)a->host_ifindex)
+	if ((a->ip ? uplinkdp_endpoint_get(&u, a->ip, &ep)
+		   : uplinkdp_endpoint6_get(&u, a->ip6, &ep)) ||
+	    ep.ifindex != (uint32_t)a->host_ifindex)
 		ok = differs(res, VERIFY_ENDPOINT_MISSING, "uplink %s does not masquerade for %s",
 			     state->uplink, a->host_ifname);
 	else if (memcmp(ep.mac, a->mac, 6))

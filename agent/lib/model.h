@@ -156,4 +156,11 @@ void netstate_free(struct netstate *state);
 /* The flood slots the switch walks: the gateway's (0) and up to the highest attachment's. */
 uint32_t netstate_nslots(const struct netstate *state);
 
+/* Whether the network has an IPv4 subnet (an IPv6-only one has none: subnet,
+ * gateway and the attachments' ip are zero). */
+static inline bool netstate_has_ipv4(const struct netstate *state)
+{
+	return state->subnet.prefix != 0;
+}
+
 #endif

@@ -35,6 +35,12 @@ static const char *s(json_t *o, const char *key)
 	return v ? v : "";
 }
 
+/* key's value, or key6's where key has none (an IPv6-only network's subnet, gateway). */
+static const char *s46(json_t *o, const char *key, const char *key6)
+{
+	return json_string_value(json_object_get(o, key)) ? s(o, key) : s(o, key6);
+}
+
 static long long n(json_t *o, const char *key)
 {
 	return (long long)json_integer_value(json_object_get(o, key));
@@ -52,9 +58,10 @@ void print_net_list(json_t *nets, bool json)
 	printf("%-16s %-18s %-15s %-10s %-6s %-6s %s\n", "NAME", "SUBNET", "GATEWAY", "DEVICE",
 	       "MTU", "HOOK", "CONTAINERS");
 	json_array_foreach (nets, i, net) {
-		printf("%-16s %-18s %-15s %-10s %-6lld %-6s %lld", s(net, "name"), s(net, "subnet"),
-		       s(net, "gateway"), s(net, "gateway_dev"), n(net, "mtu"),
-		       s(net, "attach_mode"), n(net, "containers"));
+		printf("%-16s %-18s %-15s %-10s %-6lld %-6s %lld", s(net, "name"),
+		       s46(net, "subnet", "subnet6"), s46(net, "gateway", "gateway6"),
+		       s(net, "gateway_dev"), n(net, "mtu"), s(net, "attach_mode"),
+		       n(net, "containers"));
 		if (n(net, "gone"))
 			printf(" (%lld gone: bpfbr gc removes them)", n(net, "gone"));
 		putchar('\n');
@@ -156,9 +163,9 @@ static void print_one_status(json_t *st)
 	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  device %s  hook %s "
 	       " "
 	       "spoofchk %s\n",
-	       s(st, "name"), s(st, "subnet"), s(st, "gateway"), s(st, "gateway_dev"), n(st, "mtu"),
-	       s(st, "datapath"), s(st, "device"), s(st, "attach_mode"),
-	       json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
+	       s(st, "name"), s46(st, "subnet", "subnet6"), s46(st, "gateway", "gateway6"),
+	       s(st, "gateway_dev"), n(st, "mtu"), s(st, "datapath"), s(st, "device"),
+	       s(st, "attach_mode"), json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
 	json_array_foreach (json_object_get(st, "programs"), i, v)
 		printf("  program %s id %lld (%s), pinned %s\n", s(v, "name"), n(v, "id"),
 		       s(v, "hook"), s(v, "pin"));
@@ -186,7 +193,7 @@ static void print_one_status(json_t *st)
 		printf("  %-4lld %-15s %-9s %-6s %-16s %-6s %-15s %-17s %-20s %-4s %10lld %10lld "
 		       "%8lld %s\n",
 		       n(v, "slot"), s(v, "port"), s(v, "kind"), s(v, "device"), s(v, "endpoint"),
-		       s(v, "ifname"), s(v, "ip"), s(v, "mac"), hook,
+		       s(v, "ifname"), s46(v, "ip", "ip6"), s(v, "mac"), hook,
 		       !xdp_mode					? "-"
 		       : json_is_true(json_object_get(xdp, "attached")) ? "on"
 									: "OFF",

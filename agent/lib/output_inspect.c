@@ -38,9 +38,11 @@ static void print_one(json_t *o)
 	size_t i;
 
 	printf("network %s\n", s(o, "name"));
-	printf("  %-15s%s\n  %-15s%s on %s (switch port %s)\n  %-15s%s\n",
-	       "subnet:", s(o, "subnet"), "gateway:", s(o, "gateway"), s(o, "gateway_dev"),
-	       s(o, "gateway_port"), "addresses:", s(o, "address_range"));
+	printf("  %-15s%s\n  %-15s%s on %s (switch port %s)\n  %-15s%s\n", "subnet:",
+	       json_is_null(json_object_get(o, "subnet")) ? "none (IPv6 only)" : s(o, "subnet"),
+	       "gateway:", json_is_null(json_object_get(o, "gateway")) ? "-" : s(o, "gateway"),
+	       s(o, "gateway_dev"), s(o, "gateway_port"), "addresses:",
+	       json_is_null(json_object_get(o, "address_range")) ? "-" : s(o, "address_range"));
 	if (json_object_get(o, "subnet6"))
 		printf("  %-15s%s\n  %-15s%s\n", "subnet6:", s(o, "subnet6"),
 		       "gateway6:", s(o, "gateway6"));

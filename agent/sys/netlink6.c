@@ -105,3 +105,60 @@ int nl_addr6_has(struct nl *nl, int ifindex, const uint8_t addr[16])
 
 	return addr6_find(nl, ifindex, found, addr);
 }
+
+struct route6_dump {
+	nl_route6_cb cb;
+	void *data;
+	int err;
+};
+
+static int cb_route6(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route6_dump *d = data;
+	struct nl_route6 r = { .prefix = rtm->rtm_dst_len };
+	uint32_t table = rtm->rtm_table;
+	const struct nlattr *a;
+
+	if (d->err || rtm->rtm_family != AF_INET6 || rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	mnl_attr_for_each (a, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(a)) {
+		case RTA_DST:
+			if (mnl_attr_get_payload_len(a) == 16)
+				memcpy(r.dst, mnl_attr_get_payload(a), 16);
+			break;
+		case RTA_GATEWAY:
+			if (mnl_attr_get_payload_len(a) == 16)
+				memcpy(r.gateway, mnl_attr_get_payload(a), 16);
+			break;
+		case RTA_OIF:
+			if (!mnl_attr_validate(a, MNL_TYPE_U32))
+				r.oif = (int)mnl_attr_get_u32(a);
+			break;
+		case RTA_TABLE:
+			if (!mnl_attr_validate(a, MNL_TYPE_U32))
+				table = mnl_attr_get_u32(a);
+			break;
+		}
+	}
+	if (table == RT_TABLE_MAIN)
+		d->err = d->cb(&r, d->data);
+	return MNL_CB_OK;
+}
+
+int nl_route6_dump(struct nl *nl, nl_route6_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct route6_dump d = { cb, data, 0 };
+	struct rtmsg *rtm;
+	int err;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET6;
+	err = nl_talk(nl, nlh, cb_route6, &d);
+	return err ?: (d.err > 0 ? 0 : d.err);
+}

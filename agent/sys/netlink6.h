@@ -17,4 +17,16 @@ int nl_addr6_has(struct nl *nl, int ifindex, const uint8_t addr[16]);
 /* ::/0 via gateway through ifindex. */
 int nl_route6_add_default(struct nl *nl, int ifindex, const uint8_t gateway[16]);
 
+/* A route of the main table, IPv6. */
+struct nl_route6 {
+	uint8_t dst[16];
+	uint8_t prefix;
+	uint8_t gateway[16]; /* zero: none */
+	int oif;
+};
+typedef int (*nl_route6_cb)(const struct nl_route6 *route, void *data);
+/* Every unicast IPv6 route of the main table; a callback returns 0 to go on,
+ * > 0 to stop (0 returned), < 0 to fail. */
+int nl_route6_dump(struct nl *nl, nl_route6_cb cb, void *data);
+
 #endif

@@ -61,12 +61,48 @@ test_dual_stack_config_errors() {
 	new_ct c1 || return 1
 	cni ADD "$(conf6 '.subnet = "10.40.0.0/24"')" id1 c1 && fail "ranges with subnet passed" ||
 		cni_error 7 "ranges" "subnet" || return 1
-	cni ADD "$(conf6 '.ranges = [[{subnet: "fd00:40::/64"}]]')" id1 c1 &&
-		fail "an IPv6-only config passed" || cni_error 2 "IPv6-only" || return 1
+	cni ADD "$(conf6 '.ranges = [[{subnet: "fd00:40::/64"}]] | .isDefaultGateway = false | .routes = [{dst: "0.0.0.0/0"}]')" id1 c1 &&
+		fail "an IPv4 route on an IPv6-only config passed" || cni_error 7 "no IPv4 range" || return 1
 	cni ADD "$(conf6 '.routes = [{dst: "2001:db8::/32"}]')" id1 c1 &&
 		fail "an IPv6 route other than ::/0 passed" || cni_error 2 "::/0" || return 1
 	cni ADD "$(conf6 '.ranges[1] += [{subnet: "fd00:41::/64"}]')" id1 c1 &&
 		fail "a range set of two ranges passed" || cni_error 2 "exactly one range" || return 1
+}
+
+# An IPv6-only network: "ranges" with the IPv6 set alone (isDefaultGateway:
+# the IPv6 default route). The result lists the IPv6 address only; the
+# container has no IPv4 address; CHECK, GC and DEL as on dual stack.
+test_ipv6_only_add_check_del() {
+	local c res
+	need_feature ipv6 || return $?
+	c=$(conf6 '.ranges = [[{subnet: "fd00:40::/64"}]]')
+	new_ct c1 c2 || return 1
+	cni_add "$c" id1 c1 || return 1
+	res=$(out)
+	jq -e '.ips == [{interface: 2, address: "fd00:40::2/64", gateway: "fd00:40::1"}] and
+		.routes == [{dst: "::/0", gw: "fd00:40::1"}]' \
+		<<<"$res" >/dev/null || fail "ADD result is not as expected: $res" || return 1
+	[ -z "$(on c1 ip -4 -o addr show dev eth0)" ] ||
+		fail "c1 has IPv4 on an IPv6-only network: $(on c1 ip -4 -o addr show dev eth0)" || return 1
+	on c1 ip -6 route show default | grep -q "via ${V6}1 dev eth0" ||
+		fail "no IPv6 default route: $(on c1 ip -6 route)" || return 1
+	ping6_ok c1 "${V6}1" || fail "c1 cannot ping its IPv6 gateway" || return 1
+	cni_add "$(conf6 '.ranges = [[{subnet: "fd00:40::/64"}]] | .runtimeConfig = {ips: ["fd00:40::9/64"]}')" id2 c2 ||
+		return 1
+	jq -e '[.ips[].address] == ["fd00:40::9/64"]' <<<"$(out)" >/dev/null || fail "second ADD: $(out)" || return 1
+	ping6_ok c2 "${V6}2" || fail "c2 cannot ping c1" || return 1
+	cni ADD "$(conf6 '.ranges = [[{subnet: "fd00:40::/64"}]] | .runtimeConfig = {ips: ["10.40.0.9/24"]}')" id3 c2 eth1 &&
+		fail "an IPv4 address on an IPv6-only network passed" || cni_error 103 "no IPv4 subnet" || return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 || fail "CHECK after ADD: $(out)" || return 1
+	on c1 ip -6 addr del "${V6}2/64" dev eth0 || return 1
+	cni CHECK "$(with_prev "$c" "$res")" id1 c1 && fail "CHECK passed without c1's IPv6 address" ||
+		cni_error 105 "IPv6" || return 1
+	cni_net GC "$(jq -c '. + {"cni.dev/valid-attachments": [{containerID: "id1", ifname: "eth0"}]}' <<<"$c")" ||
+		fail "GC: $(out)" || return 1
+	[ "$(state $NET | jq -c '[.attachments[].id]')" = '["id1"]' ] ||
+		fail "after GC: $(state $NET | jq -c '[.attachments[].id]')" || return 1
+	cni DEL "$(with_prev "$c" "$res")" id1 c1 || fail "DEL: $(out)" || return 1
+	nothing_left $NET
 }
 
 test_dual_stack_masquerade() {

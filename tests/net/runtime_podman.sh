@@ -295,4 +295,47 @@ test_publish_without_portmap() {
 	rt_nothing_left bpfa
 }
 
+# A dual-stack network (ranges of both families, issue 14): podman shows
+# both addresses bpfbr's result gives; the containers reach each other, the
+# gateway and the external host over IPv6, which sees the uplink's IPv6
+# address (NAT66); rm leaves nothing.
+test_dual_stack_network_over_ipv6() {
+	local ip1 ip2 a seen
+	podman_start || return
+	ext_host || return 1
+	node ip -6 addr add 2001:db8:51::1/64 dev up0 nodad &&
+		on ext ip -6 addr add 2001:db8:51::2/64 dev eth0 nodad || return 1
+	net_conflist 10-bpfa.conflist bpfa 10.88.10.0/24 'del(.subnet) |
+		.ranges = [[{subnet: "10.88.10.0/24"}], [{subnet: "fd00:88:10::/64"}]] |
+		.ipMasq = true | .uplink = "up0" | .isDefaultGateway = true'
+	run_on c1 bpfa || return 1
+	run_on c2 bpfa || return 1
+	ip1=$(pm inspect c1 --format '{{(index .NetworkSettings.Networks "bpfa").GlobalIPv6Address}}')
+	ip2=$(pm inspect c2 --format '{{(index .NetworkSettings.Networks "bpfa").GlobalIPv6Address}}')
+	[[ "$ip1" == fd00:88:10::* && "$ip2" == fd00:88:10::* && "$ip1" != "$ip2" ]] ||
+		fail "IPv6 addresses podman shows: c1 '$ip1', c2 '$ip2'" || return 1
+	[[ "$(addr c1 bpfa)" == 10.88.10.* ]] || fail "c1's IPv4 address: '$(addr c1 bpfa)'" || return 1
+	a=$(pm exec c1 ip -6 -o addr show dev eth0 scope global | awk '{print $4}')
+	[ "$a" = "$ip1/64" ] || fail "c1's eth0 has '$a', podman shows $ip1" || return 1
+	pm exec c1 ip -6 route show default | grep -q "via fd00:88:10::1 dev eth0" ||
+		fail "c1 has no IPv6 default route: $(pm exec c1 ip -6 route)" || return 1
+	for a in fd00:88:10::1 "$ip2" 2001:db8:51::2; do
+		pm exec c1 ping -6 -c1 -W2 -w6 "$a" >/dev/null 2>&1 || fail "c1 cannot ping $a" || return 1
+	done
+	pm exec c2 ping -6 -c1 -W2 -w6 "$ip1" >/dev/null 2>&1 || fail "c2 cannot ping c1 over IPv6" || return 1
+	spawn on ext timeout 60 socat TCP6-LISTEN:7006,reuseaddr,fork SYSTEM:'echo $SOCAT_PEERADDR' \
+		>/dev/null 2>&1
+	listening ext tcp 7006 || fail "the external host does not listen" || return 1
+	for _ in 1 2 3; do
+		seen=$(pm exec c1 nc -w 5 2001:db8:51::2 7006 </dev/null 2>&1 | tr -d '[]')
+		seen=$(python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]))' "$seen" 2>/dev/null)
+		[ "$seen" = 2001:db8:51::1 ] && break
+	done
+	[ "$seen" = 2001:db8:51::1 ] || fail "the external host saw '$seen' from c1, not the uplink's 2001:db8:51::1" ||
+		return 1
+	check "podman rm" pm rm -f -t 0 c1 c2 || return 1
+	calls_ok || return 1
+	rt_nothing_left bpfa
+}
+
 run_tests "$@"

@@ -151,8 +151,9 @@ TEST(cni_conf_refusals)
 			{ "\"subnet\": \"10.0.0.0/8\", \"ranges\": [[{\"subnet\": "
 			  "\"10.0.0.0/8\"}], [{\"subnet\": \"fd00::/64\"}]]}",
 			  CNI_ERR_CONFIG, "inside it" },
-			{ "\"ranges\": [[{\"subnet\": \"fd00::/64\"}]]}", CNI_ERR_UNSUPPORTED,
-			  "IPv6-only" },
+			{ "\"ranges\": [[{\"subnet\": \"fd00::/64\"}]], \"routes\": [{\"dst\": "
+			  "\"10.0.0.0/8\"}]}",
+			  CNI_ERR_CONFIG, "no IPv4 range" },
 			{ "\"ranges\": [[{\"subnet\": \"10.0.0.0/8\"}], [{\"subnet\": "
 			  "\"fd00::/64\"}]], \"routes\": [{\"dst\": \"2001:db8::/32\"}]}",
 			  CNI_ERR_UNSUPPORTED, "::/0" },
@@ -224,6 +225,25 @@ TEST(cni_conf_dual_stack)
 		ASSERT_EQ(c.ip, ip("10.40.0.7"), "the IPv4 address asked for");
 		ASSERT_TRUE(c.default_route6, "::/0");
 		ASSERT_EQ(c.n_routes, 0, "no IPv4 route from ::/0");
+	}
+	cni_conf_free(&c);
+}
+
+/* An IPv6-only config: the IPv6 range set alone; isDefaultGateway is IPv6's default route. */
+TEST(cni_conf_ipv6_only)
+{
+	const char *text = "{\"cniVersion\": \"1.1.0\", \"name\": \"n\", \"type\": \"bpfbr\", "
+			   "\"ranges\": [[{\"subnet\": \"fd00:40::/64\"}]], "
+			   "\"isDefaultGateway\": true}";
+	struct cni_conf c;
+	struct cni_err e;
+
+	if (ASSERT_EQ(parse(text, &c, &e), 0, e.msg)) {
+		ASSERT_EQ(c.subnet.prefix, 0, "no IPv4 subnet");
+		ASSERT_EQ(c.range_start, 0, "no IPv4 range");
+		ASSERT_EQ(c.subnet6.prefix, 64, "IPv6 prefix");
+		ASSERT_TRUE(!c.default_route, "no IPv4 default route");
+		ASSERT_TRUE(c.default_route6, "the IPv6 default route");
 	}
 	cni_conf_free(&c);
 }

@@ -157,3 +157,56 @@ out:
 	netstate_free(&in);
 	root6_remove(&t);
 }
+
+/* An IPv6-only network: null subnet, gateway and container ip, read back as
+ * no IPv4; an IPv4 value where there is no IPv4 subnet, or neither subnet, is refused. */
+TEST(state6_ipv6_only_roundtrip)
+{
+	static const char *const edits[][2] = {
+		{ "\"gateway\": null", "\"gateway\": \"10.40.0.1\"" },
+		{ "\"ip\": null", "\"ip\": \"10.40.0.2\"" },
+		{ "\"subnet6\": \"fd00:40::/64\",", "" },
+	};
+	char edited[8192], text[8192];
+	struct netstate in, out;
+	struct root6 t;
+
+	if (!root6_make(&t))
+		return;
+	sample6(&in, true);
+	in.subnet = (struct cidr){ 0 };
+	in.gateway = 0;
+	in.att[0].ip = 0;
+	if (!ASSERT_OK(state_save(&t.p, &in), "save"))
+		goto out;
+	snprintf(text, sizeof(text), "%s", read_all(t.file));
+	ASSERT_TRUE(strstr(text, "\"subnet\": null") != NULL, "the subnet is written as null");
+	if (ASSERT_OK(state_load(&t.p, "demo", &out), "load")) {
+		ASSERT_TRUE(!netstate_has_ipv4(&out), "no IPv4");
+		ASSERT_EQ(out.gateway, 0, "no IPv4 gateway");
+		ASSERT_EQ(out.subnet6.prefix, 64, "IPv6 prefix");
+		if (ASSERT_EQ(out.n_att, 1, "attachments")) {
+			ASSERT_EQ(out.att[0].ip, 0, "no IPv4 address");
+			ASSERT_MEMEQ(out.att[0].ip6, in.att[0].ip6, 16, "container's IPv6");
+		}
+		netstate_free(&out);
+	}
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		char *at = strstr(text, edits[i][0]);
+		FILE *f;
+
+		if (!ASSERT_TRUE(at != NULL, edits[i][0]))
+			continue;
+		snprintf(edited, sizeof(edited), "%.*s%s%s", (int)(at - text), text, edits[i][1],
+			 at + strlen(edits[i][0]));
+		f = fopen(t.file, "w");
+		if (!ASSERT_TRUE(f != NULL, "write"))
+			break;
+		fputs(edited, f);
+		fclose(f);
+		ASSERT_EQ(state_load(&t.p, "demo", &out), -EUCLEAN, edits[i][1]);
+	}
+out:
+	netstate_free(&in);
+	root6_remove(&t);
+}
