@@ -75,14 +75,20 @@ static int created(struct netctx *c, const char *name, bool json)
 	if (err)
 		return err;
 	o = report_net_summary(c, &ns);
-	if (o)
-		print_result(o, json, "created network %s: subnet %s, gateway %s on %s, mtu %lld",
-			     name,
-			     json_string_value(json_object_get(o, "subnet"))
-				     ?: json_string_value(json_object_get(o, "subnet6")),
-			     json_string_value(json_object_get(o, "gateway"))
-				     ?: json_string_value(json_object_get(o, "gateway6")),
+	if (o) {
+		const char *subnet = json_string_value(json_object_get(o, "subnet")),
+			   *gateway = json_string_value(json_object_get(o, "gateway")),
+			   *subnet6 = json_string_value(json_object_get(o, "subnet6")),
+			   *gateway6 = json_string_value(json_object_get(o, "gateway6"));
+		bool both = subnet && subnet6;
+
+		/* Dual stack: "subnet 10.40.0.0/24 and fd00:40::/64, gateway ... and ...". */
+		print_result(o, json,
+			     "created network %s: subnet %s%s%s, gateway %s%s%s on %s, mtu %lld",
+			     name, subnet ?: subnet6, both ? " and " : "", both ? subnet6 : "",
+			     gateway ?: gateway6, both ? " and " : "", both ? gateway6 : "",
 			     ns.gw_dev, (long long)json_integer_value(json_object_get(o, "mtu")));
+	}
 	netstate_free(&ns);
 	return o ? 0 : -ENOMEM;
 }

@@ -158,14 +158,18 @@ static void print_one_status(json_t *st)
 {
 	json_t *v, *ports = json_object_get(st, "ports");
 	bool xdp_mode = !strcmp(s(st, "datapath"), datapath_mode_name(DATAPATH_XDP));
+	/* A dual-stack network shows both subnets and gateways. */
+	bool dual = json_string_value(json_object_get(st, "subnet")) &&
+		    json_string_value(json_object_get(st, "subnet6"));
 	size_t i;
 
-	printf("network %s  subnet %s  gateway %s on %s  mtu %lld  datapath %s  device %s  hook %s "
-	       " "
-	       "spoofchk %s\n",
-	       s(st, "name"), s46(st, "subnet", "subnet6"), s46(st, "gateway", "gateway6"),
-	       s(st, "gateway_dev"), n(st, "mtu"), s(st, "datapath"), s(st, "device"),
-	       s(st, "attach_mode"), json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
+	printf("network %s  subnet %s%s%s  gateway %s%s%s on %s  mtu %lld  datapath %s  device %s  "
+	       "hook %s  spoofchk %s\n",
+	       s(st, "name"), s46(st, "subnet", "subnet6"), dual ? " " : "",
+	       dual ? s(st, "subnet6") : "", s46(st, "gateway", "gateway6"), dual ? " " : "",
+	       dual ? s(st, "gateway6") : "", s(st, "gateway_dev"), n(st, "mtu"), s(st, "datapath"),
+	       s(st, "device"), s(st, "attach_mode"),
+	       json_is_true(json_object_get(st, "spoofchk")) ? "on" : "off");
 	json_array_foreach (json_object_get(st, "programs"), i, v)
 		printf("  program %s id %lld (%s), pinned %s\n", s(v, "name"), n(v, "id"),
 		       s(v, "hook"), s(v, "pin"));
