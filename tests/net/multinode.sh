@@ -7,11 +7,6 @@
 # masqueraded, and a node that goes takes its range with it.
 . "$(dirname "$0")/multinode/lib.sh"
 
-three_nodes_with_pods() {
-	mn_cluster 3 || return
-	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3
-}
-
 test_pod_to_pod_across_nodes_keeps_addresses() {
 	local routed delivered
 	three_nodes_with_pods || return
@@ -293,5 +288,8 @@ test_cluster_change_killed_anywhere() {
 	echo "  $n kill points, each reconciled to the declaration" >&2
 	routes_as_declared 1
 }
+
+# Per-node counters in status (multinode/lib.sh).
+test_status_counts_per_node() { mn_counts_per_node; }
 
 run_tests "$@"

@@ -24,11 +24,6 @@ addr_u32() {
 # vx I: node nI's VXLAN device.
 vx() { onn "$1" ip -j -d link show type vxlan | jq -r '.[0].ifname // empty'; }
 
-three_nodes_with_pods() {
-	mn_cluster 3 || return
-	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3
-}
-
 test_pod_to_pod_across_nodes_through_the_tunnel() {
 	local tunnelled delivered
 	three_nodes_with_pods || return
@@ -146,7 +141,7 @@ test_too_big_for_the_tunnel_is_never_fragmented_outside() {
 # claiming to be p1's neighbour 10.244.1.9: n2 drops it and counts it, p2
 # never sees it. The real n1 still gets through.
 test_forged_tunnel_packets_are_dropped() {
-	local before
+	local before refused
 	three_nodes_with_pods || return
 	ns_new rogue || return 1
 	ip link add eth0 netns "$(ct rogue)" type veth peer name prg netns "$(ct fabric)" || return 1
@@ -157,6 +152,7 @@ test_forged_tunnel_packets_are_dropped() {
 		on rogue ip link set vxr up &&
 		on rogue ip neigh add 10.244.2.2 lladdr 02:00:00:00:00:02 dev vxr || return 1
 	before=$(uplink_drops 2 tunnel_foreign_source)
+	refused=$(node_counters 2 n1 | jq .refused)
 	capture pod eth0 "src host 10.244.1.9" on p2 || return 1
 	capture wire br0 "src host 192.0.2.66 and udp dst port 4789" on fabric || return 1
 	on rogue ping -c3 -i 0.2 -W1 10.244.2.2 >/dev/null 2>&1 &&
@@ -168,6 +164,10 @@ test_forged_tunnel_packets_are_dropped() {
 	[ "$(seen pod)" = 0 ] || fail "p2 saw forged packets: $(head -2 "$ROOT/pod.cap")" || return 1
 	[ "$(uplink_drops 2 tunnel_foreign_source)" -ge $((before + 4)) ] ||
 		fail "n2 counted $(uplink_drops 2 tunnel_foreign_source) forged packets (before: $before)" ||
+		return 1
+	# In the name of n1, whose pod CIDR they claim.
+	[ "$(node_counters 2 n1 | jq .refused)" -ge $((refused + 4)) ] ||
+		fail "n2 refused $(node_counters 2 n1 | jq .refused) in n1's name (before: $refused)" ||
 		return 1
 	ping_ok p1 10.244.2.2 || fail "p1 no longer reaches p2"
 }
@@ -247,7 +247,7 @@ test_node_removed_its_range_is_dropped() {
 }
 
 # A second sync changes nothing; leaving VXLAN mode removes the device, its
-# routes and map entries, and nothing else.
+# routes and the map entries' tunnel, and nothing else.
 test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 	local dev
 	mn_cluster 2 || return
@@ -266,8 +266,11 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 	[ -n "$(vx 1)" ] || fail "no VXLAN device once the network is back" || return 1
 	check "n1: cluster set --mode direct" bn 1 cluster set --mode direct || return 1
 	[ -z "$(vx 1)" ] || fail "the VXLAN device stayed in direct mode" || return 1
-	[ "$(bpftool -j map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes" | jq 'length')" = 0 ] ||
-		fail "tunnel_nodes kept entries" || return 1
+	# The map keeps the nodes (for their counters), with no tunnel to them.
+	[ "$(bpftool -j map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes" |
+		jq -c '[.[].formatted.value | select(.ifindex != 0 or .vni != 0)] | length')" = 0 ] ||
+		fail "tunnel_nodes kept the tunnel: $(bpftool -j map dump pinned \
+			"$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes")" || return 1
 	[ -z "$(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*' -path '*links*')" ] ||
 		fail "tunnel link pins stayed: $(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*')" || return 1
 	grep -q "10.244.2.0/24 via 192.0.2.2 dev eth0" <<<"$(onn 1 ip route show proto 191)" ||
@@ -463,5 +466,8 @@ test_cluster_change_killed_anywhere() {
 	done
 	echo "  $n kill points, each reconciled to the declaration" >&2
 }
+
+# Per-node counters in status (multinode/lib.sh).
+test_status_counts_per_node() { mn_counts_per_node; }
 
 run_tests "$@"
