@@ -12,7 +12,6 @@ MN_CLUSTER_OPTS="--mode vxlan --vni 42"
 
 VNI=42
 
-uplink_drops() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.drops[$e] // "missing"'; }
 # addr_u32 A.B.C.D: the address as a tunnel_nodes field shows it (network
 # order read as a little-endian number).
 addr_u32() {
@@ -465,6 +464,55 @@ test_cluster_change_killed_anywhere() {
 		done
 	done
 	echo "  $n kill points, each reconciled to the declaration" >&2
+}
+
+# stream_lines FLAG: the lines 1, 2, 3… paced (about 4000 a second) until
+# the file FLAG appears, then 2000 more; how many into FLAG.count. Bounded
+# to 40 s.
+stream_lines() {
+	local i=0 end=0 start=$SECONDS
+	while [ "$end" = 0 ] || [ "$i" -lt "$end" ]; do
+		i=$((i + 1))
+		echo "$i"
+		[ $((i % 200)) = 0 ] || continue
+		sleep 0.05
+		[ "$end" = 0 ] && [ -e "$1" ] && end=$((i + 2000))
+		[ $((SECONDS - start)) -lt 40 ] || break
+	done
+	echo "$i" >"$1.count"
+}
+
+# A node re-addressed under a pod-to-pod TCP stream: while p1 streams to
+# p2, n2's fabric address moves from 192.0.2.2 to 192.0.2.12 and every node
+# loads the new declaration. The pods' addresses did not change, so the one
+# connection goes on, now tunnelled to the new address: every byte arrives
+# in order, neither end sees a reset.
+test_node_readdressed_stream_survives() {
+	local flag=$ROOT/readdressed got=$ROOT/stream.got pid n
+	mn_cluster 2 && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	spawn on p2 timeout 60 socat -u TCP-LISTEN:7050,reuseaddr "OPEN:$got,creat,trunc"
+	listening p2 tcp 7050 || fail "no stream server in p2" || return 1
+	stream_lines "$flag" | on p1 timeout 60 socat -u - TCP:10.244.2.2:7050,connect-timeout=3 &
+	pid=$!
+	echo "$pid" >>"$ROOT/.pids"
+	eventually test -s "$got" || fail "the stream did not start" || return 1
+	capture wire br0 "udp dst port 4789 and dst host 192.0.2.12" on fabric || return 1
+	onn 2 ip addr del 192.0.2.2/24 dev eth0 && onn 2 ip addr add 192.0.2.12/24 dev eth0 &&
+		onn 2 ip route replace default via "$ROUTER_IP" || return 1
+	jq '.address = "192.0.2.12"' "$NODES_D/n2.json" >"$NODES_D/n2.json.new" &&
+		mv "$NODES_D/n2.json.new" "$NODES_D/n2.json" || return 1
+	mn_sync || return 1
+	n=$(wc -l <"$got")
+	touch "$flag"
+	wait "$pid" || fail "p1's end of the stream failed (status $?): reset?" || return 1
+	eventually test "$(wc -l <"$got")" = "$(cat "$flag.count" 2>/dev/null)" ||
+		fail "p2 got $(wc -l <"$got") lines of $(cat "$flag.count")" || return 1
+	end_captures
+	cmp -s "$got" <(seq 1 "$(cat "$flag.count")") ||
+		fail "the stream is not byte-exact: $(cmp "$got" <(seq 1 "$(cat "$flag.count")"))" ||
+		return 1
+	[ "$(seen wire)" -gt 0 ] || fail "nothing was tunnelled to n2's new address" || return 1
+	echo "  $n lines before the change was complete, $(cat "$flag.count") in all" >&2
 }
 
 # Per-node counters in status (multinode/lib.sh).

@@ -146,6 +146,7 @@ three_nodes_with_pods() {
 }
 events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
 uplink_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
+uplink_drops() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.drops[$e] // "missing"'; }
 
 # kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
 # nI, run to the end under strace, that changes something outside it (a
