@@ -49,10 +49,11 @@ json_t *cluster_counters_json(const struct cluster_counters *cc, const struct ci
 			continue;
 		if (node_stats_get(cc->stats_fd, cc->nodes[i].slot, &s))
 			return NULL;
-		return json_pack("{s:I, s:I, s:I, s:I, s:I}", "tx_packets",
+		return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "tx_packets",
 				 (json_int_t)s.tx_packets, "tx_bytes", (json_int_t)s.tx_bytes,
 				 "rx_packets", (json_int_t)s.rx_packets, "rx_bytes",
-				 (json_int_t)s.rx_bytes, "refused", (json_int_t)s.refused);
+				 (json_int_t)s.rx_bytes, "refused", (json_int_t)s.refused,
+				 "too_big", (json_int_t)s.too_big);
 	}
 	return NULL;
 }

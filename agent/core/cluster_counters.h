@@ -24,7 +24,7 @@ struct cluster_counters {
 
 /* Opens what the counters are read from; 0 or -errno (none pinned is not an error). */
 int cluster_counters_open(struct netctx *c, struct cluster_counters *cc);
-/* {"tx_packets", "tx_bytes", "rx_packets", "rx_bytes", "refused"} of the node
+/* {"tx_packets", "tx_bytes", "rx_packets", "rx_bytes", "refused", "too_big"} of the node
  * whose pod CIDR is pod_cidr, or NULL when it has no counters. */
 json_t *cluster_counters_json(const struct cluster_counters *cc, const struct cidr *pod_cidr);
 void cluster_counters_close(struct cluster_counters *cc);

@@ -56,9 +56,9 @@ static long long num(json_t *o, const char *key)
 static void print_node_counters(json_t *k)
 {
 	printf("      sent %lld packets (%lld bytes), received %lld packets (%lld bytes), "
-	       "refused %lld\n",
+	       "refused %lld, too big %lld\n",
 	       num(k, "tx_packets"), num(k, "tx_bytes"), num(k, "rx_packets"), num(k, "rx_bytes"),
-	       num(k, "refused"));
+	       num(k, "refused"), num(k, "too_big"));
 }
 
 void print_cluster_status(json_t *cl)

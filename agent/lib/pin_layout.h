@@ -36,7 +36,8 @@
 #define PIN_TUNNEL_NODES_FROM_NET    "../" PIN_TUNNEL_NODES_NAME
 #define PIN_TUNNEL_NODES_FROM_UPLINK "../../" PIN_TUNNEL_NODES_NAME
 #define PIN_NODE_STATS_NAME	     "cluster_node_stats"
-/* The per-node counters (bpfbr/node_stats.h) as an uplink's datapath names them. */
+/* The per-node counters (bpfbr/node_stats.h) as a network's datapath and an uplink's name them. */
+#define PIN_NODE_STATS_FROM_NET	   "../" PIN_NODE_STATS_NAME
 #define PIN_NODE_STATS_FROM_UPLINK "../../" PIN_NODE_STATS_NAME
 #define PIN_INBOUND_REPLIES_NAME   "inbound_replies"
 /* The inbound_replies map (bpfbr/netcfg.h) as a network's datapath and an uplink's name it. */

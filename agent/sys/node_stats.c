@@ -46,6 +46,7 @@ int node_stats_get(int fd, uint32_t slot, struct bpfbr_node_stats *out)
 		out->rx_packets += v[i].rx_packets;
 		out->rx_bytes += v[i].rx_bytes;
 		out->refused += v[i].refused;
+		out->too_big += v[i].too_big;
 	}
 	free(v);
 	return err;

@@ -46,6 +46,7 @@ static const struct pin_spec switchdp_pins[] = {
 	SPEC_ADDED(PIN_SERVICES, "bpfbr_services", services),
 	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC_ADDED(PIN_TUNNEL_NODES_FROM_NET, "bpfbr_tunnel_nodes", tunnel_nodes),
+	SPEC_ADDED(PIN_NODE_STATS_FROM_NET, "bpfbr_node_stats", node_stats),
 	SPEC_ADDED(PIN_INBOUND_REPLIES_FROM_NET, "bpfbr_inbound_replies", inbound_replies),
 	SPEC(PIN_PROG_PORT, "bpfbr_port_in", true, prog_port),
 	SPEC(PIN_PROG_XDP, "bpfbr_port_xdp", true, prog_port_xdp),

@@ -46,6 +46,7 @@ struct switchdp {
 	int subnets;
 	int tunnel_nodes;    /* -1 in a datapath an older build pinned */
 	int inbound_replies; /* (the same) */
+	int node_stats;	     /* (the same; bpfbr/node_stats.h) */
 	int prog_port;
 	int prog_port_xdp;
 };

@@ -2,13 +2,15 @@
 /*
  * Per-node counters of a cluster (include/bpfbr/node_stats.h): what the
  * uplink's programs and the VXLAN device's send to a node, receive from it
- * and refuse in its name, at the slot its tunnel_nodes entry names.
+ * and refuse in its name, and what the switch leaves to the stack as too
+ * big for the way to it, at the slot its tunnel_nodes entry names.
  */
 #ifndef BPFBR_BPF_NODE_STATS_H
 #define BPFBR_BPF_NODE_STATS_H
 
 #include "common.h"
 #include "bpfbr/node_stats.h"
+#include "ipv4.h"
 #include "tunnel_map.h"
 
 /* "cluster_node_stats" (PINS/cluster_node_stats): a node's slot -> its counters. */
@@ -63,6 +65,25 @@ static __always_inline void node_refused(const struct bpfbr_tunnel_node *n)
 
 	if (s)
 		s->refused++;
+}
+
+/* A pod's packet p for node n (NULL: no node's) too big for the way there:
+ * counted when DF is set (the stack answers "fragmentation needed"; the
+ * rest it fragments). */
+static __always_inline void node_too_big(struct __sk_buff *skb, const struct bpfbr_tunnel_node *n,
+					 const struct ipv4_pkt *p)
+{
+	struct bpfbr_node_stats *s;
+	__be16 frag_off;
+
+	if (!n ||
+	    bpf_skb_load_bytes(skb, p->l3_off + offsetof(struct iphdr, frag_off), &frag_off,
+			       sizeof(frag_off)) ||
+	    !(frag_off & bpf_htons(IP_DF)))
+		return;
+	s = node_stats(n);
+	if (s)
+		s->too_big++;
 }
 
 #endif

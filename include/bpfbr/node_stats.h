@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Map "cluster_node_stats" (PINS/cluster_node_stats, shared by the uplinks'
- * programs): per declared node of the cluster, what this node's datapath
+ * programs and the networks' switches): per declared node of the cluster, what this node's datapath
  * sent to it and received from it, and what it refused in its name; a
  * per-CPU array indexed by the node's slot (struct bpfbr_tunnel_node.slot,
  * 1..BPFBR_TUNNEL_NODES_MAX; slot 0 is never a node's) -> struct
@@ -13,8 +13,9 @@
  * Counted where a packet of the cluster leaves or enters the node: the
  * uplink's egress and ingress (direct mode: a pod's packet to or from the
  * node's pod CIDR) and the VXLAN device's (encapsulated for the node,
- * decapsulated from it). Bytes are those of the frame as the pods send it,
- * the inner one in VXLAN mode.
+ * decapsulated from it); too_big where the switch routes a pod's packet.
+ * Bytes are those of the frame as the pods send it, the inner one in VXLAN
+ * mode.
  */
 #ifndef BPFBR_NODE_STATS_H
 #define BPFBR_NODE_STATS_H
@@ -31,7 +32,11 @@ struct bpfbr_node_stats {
 	/* Tunnel packets claiming the node's pod CIDR and refused: from another
 	 * outer source or VNI (forged), or for no pod of this node. */
 	__u64 refused;
+	/* Packets for the node too big for the way there (the tunnel, or the
+	 * uplink in direct mode) with DF set: the switch leaves them to the
+	 * node's stack, which refuses them ("fragmentation needed"). */
+	__u64 too_big;
 };
-BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_node_stats) == 40, "node stats layout");
+BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_node_stats) == 48, "node stats layout");
 
 #endif

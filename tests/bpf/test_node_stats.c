@@ -63,6 +63,7 @@ static struct bpfbr_node_stats stats(struct nfx *fx, uint32_t slot)
 			sum.rx_packets += v[i].rx_packets;
 			sum.rx_bytes += v[i].rx_bytes;
 			sum.refused += v[i].refused;
+			sum.too_big += v[i].too_big;
 		}
 	free(v);
 	return sum;
@@ -78,6 +79,7 @@ static void expect_stats(struct nfx *fx, uint32_t slot, uint64_t tx, uint64_t tx
 	ASSERT_EQ(s.rx_packets, rx, what);
 	ASSERT_EQ(s.rx_bytes, rx_bytes, what);
 	ASSERT_EQ(s.refused, 0, what);
+	ASSERT_EQ(s.too_big, 0, what);
 }
 
 /* Direct mode: counted on the uplink, for the node that owns the other end. */

@@ -116,13 +116,14 @@ test_mtu_leaves_room_for_the_encapsulation() {
 # A pod network given more than the tunnel carries (--mtu 1500): what is too
 # big for the VXLAN device goes to the node's stack, which answers DF
 # packets with "fragmentation needed" (mtu 1450) and fragments the others
-# before they are encapsulated; no outer fragment leaves either way.
+# before they are encapsulated; no outer fragment leaves either way. The DF
+# ones count for n2 as too big, the others do not.
 test_too_big_for_the_tunnel_is_never_fragmented_outside() {
-	local err
+	local err too_big
 	mn_fabric && MN_NO_NET=1 mn_node 1 || return 1
 	check "n1: net create pod --mtu 1500" bn 1 net create pod --subnet 10.244.1.0/24 \
 		--uplink eth0 --masquerade --mtu 1500 || return 1
-	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 1 q1 3 && mn_pod 2 p2 || return 1
 	[ "$(on p1 ip -j link show eth0 | jq '.[0].mtu')" = 1500 ] || fail "p1's MTU is not 1500" ||
 		return 1
 	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
@@ -130,8 +131,14 @@ test_too_big_for_the_tunnel_is_never_fragmented_outside() {
 		fail "a 1500-byte DF packet crossed a 1450-byte tunnel" && return 1
 	grep -qi "frag needed.*mtu = 1450\|mtu=1450\|too long" <<<"$err" ||
 		fail "p1 was not told the tunnel's MTU: $err" || return 1
-	on p1 ping -c2 -W2 -w6 -M dont -s 1472 10.244.2.2 >/dev/null ||
+	# Counted for n2 (its counters' too_big), as DF packets the stack refused.
+	too_big=$(node_counters 1 n2 | jq .too_big)
+	[ "$too_big" -ge 1 ] || fail "n1 counted $too_big packets too big for n2" || return 1
+	# (From q1: p1 now knows the path's MTU and fragments itself.)
+	on q1 ping -c2 -W2 -w6 -M dont -s 1472 10.244.2.2 >/dev/null ||
 		fail "a 1500-byte packet that may be fragmented did not cross" || return 1
+	[ "$(node_counters 1 n2 | jq .too_big)" = "$too_big" ] ||
+		fail "packets the stack fragments counted as too big: $(node_counters 1 n2)" || return 1
 	end_captures
 	[ "$(seen frags)" = 0 ] || fail "outer fragments on the fabric: $(head -2 "$ROOT/frags.cap")"
 }

@@ -168,7 +168,7 @@ node_counters() {
 # counted_in_map I: what node nI's cluster_node_stats map holds in all, over every slot and CPU.
 counted_in_map() {
 	bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/cluster_node_stats" |
-		jq '[.[].formatted.values[].value | .tx_packets + .rx_packets + .refused] | add'
+		jq '[.[].formatted.values[].value | .tx_packets + .rx_packets + .refused + .too_big] | add'
 }
 
 # mn_counts_per_node: p1 pings p2: each of n1 and n2 counts the packets sent
@@ -177,7 +177,7 @@ counted_in_map() {
 # removed takes its counters (status shows it no more, no slot of the map
 # counts); declared again, it counts from zero.
 mn_counts_per_node() {
-	local c want='{"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0,"refused":0}'
+	local c want='{"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0,"refused":0,"too_big":0}'
 	mn_cluster 3 && mn_pod 1 p1 && mn_pod 2 p2 || return 1
 	on p1 ping -c 5 -i 0.05 -W 2 -s 1000 10.244.2.2 >/dev/null || fail "p1 cannot ping p2" ||
 		return 1
@@ -186,7 +186,7 @@ mn_counts_per_node() {
 		set -- $c
 		c=$(node_counters "$1" "$2")
 		jq -e '.tx_packets >= 5 and .rx_packets >= 5 and .tx_bytes >= 5 * 1028 and
-			.rx_bytes >= 5 * 1028 and .refused == 0' <<<"$c" >/dev/null ||
+			.rx_bytes >= 5 * 1028 and .refused == 0 and .too_big == 0' <<<"$c" >/dev/null ||
 			fail "n$1's counters for $2 after 5 pings of 1028 bytes: '$c'" || return 1
 	done
 	[ "$(node_counters 1 n3)" = "$want" ] || fail "n1 counted for n3: $(node_counters 1 n3)" ||
