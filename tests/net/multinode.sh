@@ -246,7 +246,8 @@ test_upgrade_fills_a_new_nomasq_map() {
 }
 
 # routes_as_declared I: node nI's routes of protocol 191 are what its stored
-# declaration says (one per other node, the cluster's unreachable route).
+# declaration says (one per other node, the cluster's unreachable route), and
+# so is its tunnel_nodes map (nodes_map_as_declared).
 routes_as_declared() {
 	local want got
 	want=$( (bn "$1" -j node list | jq -r --arg s "n$1" \
@@ -254,7 +255,9 @@ routes_as_declared() {
 		echo "unreachable $CLUSTER_CIDR") | sort)
 	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
 		then "unreachable \(.dst)" else "\(.dst) via \(.gateway) dev \(.dev)" end' | sort)
-	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"
+	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))" ||
+		return 1
+	nodes_map_as_declared "$1"
 }
 
 # A cluster change killed at any of its points: the next command (bpfbr gc)

@@ -425,8 +425,8 @@ test_upgrade_moves_the_tunnel_hooks() {
 }
 
 # tunnel_as_declared I: node nI's routes of protocol 191, its tunnel_nodes
-# map (every node, itself included) and its VXLAN device are what its
-# stored declaration says.
+# map (every node, itself included, each with its counter slot) and its
+# VXLAN device are what its stored declaration says.
 tunnel_as_declared() {
 	local want got dev
 	dev=$(vx "$1")
@@ -437,12 +437,7 @@ tunnel_as_declared() {
 	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
 		then "unreachable \(.dst)" else "\(.dst) dev \(.dev) src \(.prefsrc)" end' | sort)
 	[ "$want" = "$got" ] || { fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
-	want=$(bn "$1" -j node list | jq -r '.[].address' | sort)
-	got=$(bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/tunnel_nodes" |
-		jq -r '.[].formatted.value.node_addr' | while read -r a; do
-			printf '%d.%d.%d.%d\n' $((a & 255)) $((a >> 8 & 255)) $((a >> 16 & 255)) $((a >> 24))
-		done | sort)
-	[ "$want" = "$got" ] || { fail "n$1's tunnel_nodes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
+	nodes_map_as_declared "$1"
 }
 
 # A cluster change killed at any of its points: the next command (bpfbr gc)

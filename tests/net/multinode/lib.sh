@@ -209,3 +209,19 @@ mn_counts_per_node() {
 	[ "$(node_counters 1 n2 | jq '.tx_packets > 0 and .rx_packets > 0')" = true ] ||
 		fail "n2 back: $(node_counters 1 n2)"
 }
+
+# nodes_map_as_declared I: node nI's tunnel_nodes map holds every node of its
+# stored declaration (itself included, by address), each with a counter
+# slot of its own.
+nodes_map_as_declared() {
+	local map want got
+	map=$(bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/tunnel_nodes")
+	want=$(bn "$1" -j node list | jq -r '.[].address' | sort)
+	got=$(jq -r '.[].formatted.value.node_addr' <<<"$map" | while read -r a; do
+		printf '%d.%d.%d.%d\n' $((a & 255)) $((a >> 8 & 255)) $((a >> 16 & 255)) $((a >> 24))
+	done | sort)
+	[ "$want" = "$got" ] ||
+		{ fail "n$1's tunnel_nodes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
+	jq -e '[.[].formatted.value.slot] | all(. > 0) and (unique | length) == length' <<<"$map" \
+		>/dev/null || fail "n$1's counter slots: $(jq -c '[.[].formatted.value.slot]' <<<"$map")"
+}
