@@ -127,6 +127,8 @@ test_too_big_for_the_tunnel_is_never_fragmented_outside() {
 	[ "$(on p1 ip -j link show eth0 | jq '.[0].mtu')" = 1500 ] || fail "p1's MTU is not 1500" ||
 		return 1
 	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
+	# (p2 known: the FIB lookup finds its neighbour and the device's MTU.)
+	ping_ok p1 10.244.2.2 || fail "p1 cannot ping p2" || return 1
 	err=$(on p1 ping -c1 -W2 -w4 -M "do" -s 1472 10.244.2.2 2>&1) &&
 		fail "a 1500-byte DF packet crossed a 1450-byte tunnel" && return 1
 	grep -qi "frag needed.*mtu = 1450\|mtu=1450\|too long" <<<"$err" ||
