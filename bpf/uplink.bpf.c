@@ -18,6 +18,7 @@
 #include "lib/nat_reply.h"
 #include "lib/nat_xdp.h"
 #include "lib/nat6_in.h"
+#include "lib/node_stats.h"
 #include "lib/tunnel_dev.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -71,6 +72,7 @@ static __noinline int uplink4_out(struct __sk_buff *skb)
 		if (nomasq_dst(p.daddr)) {
 			if (!err)
 				stack_flow_note(skb, ep, &p);
+			node_sent(direct_node(p.daddr), skb->len);
 			return TC_ACT_OK;
 		}
 		if (err)
@@ -103,8 +105,10 @@ static __noinline int uplink4_in(struct __sk_buff *skb)
 	if (!cfg || parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) ||
 	    f.vlan_tagged || skb->vlan_present || f.proto != ETH_P_IP || parse_ipv4(&f, &p))
 		return TC_ACT_OK;
-	if (p.daddr != cfg->addr)
+	if (p.daddr != cfg->addr) {
+		node_received(direct_node(p.saddr), skb->len);
 		return nat_verdict(skb, UPLINK_IN, cluster_deliver(skb, &p));
+	}
 	/* A source route: the node's stack drops it (accept_source_route=0);
 	 * translated and delivered, it would go round that. */
 	if (p.l4_off != p.l3_off + sizeof(struct iphdr) && source_routed(skb, &p))

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster_counters.h"
 #include "cluster_report.h"
 #include "cluster_store.h"
 #include "cluster_tunnel.h"
@@ -71,14 +72,16 @@ json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 	uint32_t src = 0;
 	struct cluster cl;
 	int vx = 0;
-	json_t *out = NULL, *nodes;
+	struct cluster_counters *cc = NULL;
+	json_t *out = NULL, *nodes, *counted;
 
 	if (cluster_load(&c->p, &cl))
 		return NULL;
 	if (!cl.declared || !ns->subnet.prefix || !cidr_overlaps(&cl.cidr, &ns->subnet))
 		goto done;
 	o = calloc(1, sizeof(*o));
-	if (!o || nl_owned_route_dump(&c->nl, collect, o))
+	cc = calloc(1, sizeof(*cc));
+	if (!o || !cc || nl_owned_route_dump(&c->nl, collect, o) || cluster_counters_open(c, cc))
 		goto done;
 	out = cluster_json(&cl);
 	json_object_set_new(out, "mtu", json_integer(ns->mtu));
@@ -96,6 +99,9 @@ json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 						: !cl.self[0]
 							? "missing"
 							: node_route(c, o, &cl, cn, vx, src)));
+		counted = self ? NULL : cluster_counters_json(cc, &cn->pod_cidr);
+		if (counted)
+			json_object_set_new(n, "counters", counted);
 		json_array_append_new(nodes, n);
 	}
 	json_object_set_new(out, "nodes", nodes);
@@ -104,6 +110,9 @@ json_t *cluster_report(struct netctx *c, const struct netstate *ns)
 	json_object_set_new(out, "unreachable_route",
 			    json_string(there(o, &unreach) ? "ok" : "missing"));
 done:
+	if (cc)
+		cluster_counters_close(cc);
+	free(cc);
 	free(o);
 	cluster_free(&cl);
 	return out;

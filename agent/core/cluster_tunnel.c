@@ -11,6 +11,7 @@
 #include "hook_attach.h"
 #include "log.h"
 #include "nl_vxlan.h"
+#include "node_stats.h"
 #include "pin_layout.h"
 #include "state.h"
 #include "sysctl.h"
@@ -130,6 +131,8 @@ static int device(struct netctx *c, const struct cluster *cl, const struct tunne
 	return forwarding(name);
 }
 
+/* Every declared node of cl, reached through the device ifindex (0: none,
+ * as in direct mode, where an entry names only a node's counters). */
 static int entries(const struct cluster *cl, int ifindex, struct tunnel_entry **out, uint32_t *n)
 {
 	const struct cluster_node *self = cluster_self(cl);
@@ -138,44 +141,73 @@ static int entries(const struct cluster *cl, int ifindex, struct tunnel_entry **
 	*out = calloc(cl->n_nodes + 1, sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	for (uint32_t i = 0; ifindex > 0 && i < cl->n_nodes; i++) {
+	for (uint32_t i = 0; cl->declared && i < cl->n_nodes; i++) {
 		const struct cluster_node *cn = &cl->nodes[i];
 
 		(*out)[(*n)++] = (struct tunnel_entry){
 			.key = { .prefixlen = cn->pod_cidr.prefix, .addr = cn->pod_cidr.addr },
 			.node = { .node_addr = cn->addr,
-				  .vni = cl->vni,
-				  .ifindex = (uint32_t)ifindex,
+				  .vni = ifindex > 0 ? cl->vni : 0,
+				  .ifindex = ifindex > 0 ? (uint32_t)ifindex : 0,
 				  .flags = cn == self ? BPFBR_TUNNEL_LOCAL : 0 },
 		};
 	}
 	return 0;
 }
 
-/* The pinned map made to hold the nodes of cl (none when ifindex is 0). */
-static int fill(struct netctx *c, const struct cluster *cl, int ifindex, json_t *changes)
+/* The map fd made to hold the nodes of cl (stats_fd: their counters, -1: none). */
+static int fill_fds(int fd, int stats_fd, const struct cluster *cl, int ifindex, uint32_t *changed)
 {
 	struct tunnel_entry *want;
-	char pin[PATH_MAX], what[64];
-	uint32_t n, changed;
-	int fd, err = pin_tunnel_nodes(&c->p, pin, sizeof(pin));
+	uint32_t n;
+	int err = entries(cl, ifindex, &want, &n);
+
+	if (!err)
+		err = tunnel_nodes_replace(fd, stats_fd, want, n, changed);
+	free(want);
+	return err;
+}
+
+/* The pinned map made to hold the nodes of cl (through the device ifindex, 0: none). */
+static int fill(struct netctx *c, const struct cluster *cl, int ifindex, json_t *changes)
+{
+	char pin[PATH_MAX], stats_pin[PATH_MAX], what[64];
+	uint32_t changed;
+	int fd, stats_fd,
+		err = pin_tunnel_nodes(&c->p, pin, sizeof(pin))
+			      ?: pin_node_stats(&c->p, stats_pin, sizeof(stats_pin));
 
 	if (err)
 		return err;
 	fd = tunnel_nodes_open(pin);
 	if (fd < 0)
 		return fd == -ENOENT && !ifindex ? 0 : fd;
-	err = entries(cl, ifindex, &want, &n);
-	if (!err)
-		err = tunnel_nodes_replace(fd, want, n, &changed);
+	stats_fd = node_stats_open(stats_pin); /* (none from an older build's datapath) */
+	err = fill_fds(fd, stats_fd, cl, ifindex, &changed);
 	if (!err && changed) {
 		snprintf(what, sizeof(what), "%u node entries", changed);
 		note(changes, "changed", what);
 	}
 	if (err)
-		pr_err("cannot write the other nodes into %s: %s", pin, strerror(-err));
-	free(want);
+		pr_err("cannot write the cluster's nodes into %s: %s", pin, strerror(-err));
+	if (stats_fd >= 0)
+		close(stats_fd);
 	close(fd);
+	return err;
+}
+
+int cluster_nodes_fill(struct netctx *c, const struct uplinkdp *u)
+{
+	struct cluster cl;
+	uint32_t changed;
+	int err;
+
+	if (u->tunnel_nodes < 0)
+		return 0; /* (an older build's datapath: bpfbr upgrade) */
+	err = cluster_load(&c->p, &cl);
+	if (!err && cl.declared && cl.mode == CLUSTER_DIRECT)
+		err = fill_fds(u->tunnel_nodes, u->node_stats, &cl, 0, &changed);
+	cluster_free(&cl);
 	return err;
 }
 

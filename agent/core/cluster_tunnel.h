@@ -3,12 +3,13 @@
  * The node's side of a VXLAN cluster (core layer): one flow-based VXLAN
  * device per root, named bpfbr-vx and six hex digits of the root's hash,
  * whose MTU is the uplink's minus the encapsulation; the tunnel_nodes map
- * (every other node's pod CIDR -> its address, the VNI, the device); and
+ * (every node's pod CIDR -> its address, the VNI, the device, its counters'
+ * slot; in direct mode without the device, for the counters); and
  * the device's two programs, taken from the datapath of the uplink the
  * cluster's network masquerades through (bpf/lib/tunnel_dev.h), their links
  * pinned beside the uplink's own. The site is that network: the one whose
  * subnet is this node's pod CIDR. Outside VXLAN mode the sync removes the
- * device, its hooks and the map's entries: only what it made, by its name.
+ * device and its hooks: only what it made, by its name.
  */
 #ifndef BPFBR_CLUSTER_TUNNEL_H
 #define BPFBR_CLUSTER_TUNNEL_H
@@ -18,6 +19,7 @@
 
 #include "cluster.h"
 #include "netctx.h"
+#include "uplinkdp.h"
 
 struct tunnel_site {
 	bool found;
@@ -39,6 +41,9 @@ int cluster_tunnel_site(struct netctx *c, const struct cluster *cl, struct tunne
  * Each change appended to changes as {"action", "tunnel": "…"}.
  */
 int cluster_tunnel_sync(struct netctx *c, const struct cluster *cl, json_t *changes, int *ifindex);
+/* Direct mode: the fresh datapath u of an uplink gets the declared nodes
+ * (for their counters) before it runs. 0 or -errno. */
+int cluster_nodes_fill(struct netctx *c, const struct uplinkdp *u);
 /* NULL when the tunnel of cl is as a sync makes it (VXLAN mode), else why not. */
 const char *cluster_tunnel_unready(struct netctx *c, const struct cluster *cl, char *buf,
 				   size_t size);

@@ -11,8 +11,8 @@
 
 void shared_pins_release(struct netctx *c)
 {
-	int (*const pins[])(const struct paths *, char *, size_t) = { pin_tunnel_nodes,
-								      pin_inbound_replies };
+	int (*const pins[])(const struct paths *, char *,
+			    size_t) = { pin_tunnel_nodes, pin_node_stats, pin_inbound_replies };
 	char pin[PATH_MAX];
 	struct dirent *de;
 	DIR *d = opendir(c->p.pins);

@@ -7,6 +7,7 @@
 #include <net/if.h>
 
 #include "cluster_nomasq.h"
+#include "cluster_tunnel.h"
 #include "hook_attach.h"
 #include "link_alias.h"
 #include "log.h"
@@ -261,7 +262,8 @@ int uplink_join(struct netctx *c, const struct netstate *state, const struct upl
 	err = uplinkdp_load(dir, &cfg, &u);
 	if (err)
 		return err;
-	err = cluster_nomasq_fill(c, &u); /* the cluster's destinations untranslated */
+	/* The cluster's destinations untranslated, its nodes counted. */
+	err = cluster_nomasq_fill(c, &u) ?: cluster_nodes_fill(c, &u);
 	if (!err)
 		err = uplink6_join(c, state, &u, l.ifindex);
 	if (!err)

@@ -47,6 +47,20 @@ void print_cluster(json_t *cl, bool nodes_only)
 		       str(n, "pod_cidr"), strcmp(str(n, "name"), self) ? "" : " (this node)");
 }
 
+static long long num(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* What the datapath sent to a node, received from it and refused in its name. */
+static void print_node_counters(json_t *k)
+{
+	printf("      sent %lld packets (%lld bytes), received %lld packets (%lld bytes), "
+	       "refused %lld, too big %lld\n",
+	       num(k, "tx_packets"), num(k, "tx_bytes"), num(k, "rx_packets"), num(k, "rx_bytes"),
+	       num(k, "refused"), num(k, "too_big"));
+}
+
 void print_cluster_status(json_t *cl)
 {
 	json_t *n;
@@ -61,7 +75,10 @@ void print_cluster_status(json_t *cl)
 		       json_integer_value(json_object_get(cl, "vni")),
 		       json_integer_value(json_object_get(cl, "port")),
 		       str(json_object_get(cl, "tunnel"), "state"));
-	json_array_foreach (json_object_get(cl, "nodes"), i, n)
+	json_array_foreach (json_object_get(cl, "nodes"), i, n) {
 		printf("    node %-20s %-16s %-18s route %s\n", str(n, "name"), str(n, "address"),
 		       str(n, "pod_cidr"), str(n, "route"));
+		if (json_object_get(n, "counters"))
+			print_node_counters(json_object_get(n, "counters"));
+	}
 }

@@ -27,6 +27,11 @@ int pin_tunnel_nodes(const struct paths *p, char *buf, size_t size)
 	return path_join(buf, size, p->pins, PIN_TUNNEL_NODES_NAME);
 }
 
+int pin_node_stats(const struct paths *p, char *buf, size_t size)
+{
+	return path_join(buf, size, p->pins, PIN_NODE_STATS_NAME);
+}
+
 int pin_inbound_replies(const struct paths *p, char *buf, size_t size)
 {
 	return path_join(buf, size, p->pins, PIN_INBOUND_REPLIES_NAME);
@@ -82,7 +87,8 @@ int pin_link_port(const char *name, char *ifname, size_t size)
 bool pin_is_net_dir(const char *name)
 {
 	return name[0] != '.' && strcmp(name, PIN_UPLINKS_NAME) && strcmp(name, PIN_SUBNETS_NAME) &&
-	       strcmp(name, PIN_TUNNEL_NODES_NAME) && strcmp(name, PIN_INBOUND_REPLIES_NAME);
+	       strcmp(name, PIN_TUNNEL_NODES_NAME) && strcmp(name, PIN_NODE_STATS_NAME) &&
+	       strcmp(name, PIN_INBOUND_REPLIES_NAME);
 }
 
 int pin_uplinks_dir(const struct paths *p, char *buf, size_t size)

@@ -4,7 +4,8 @@
  * ABI between builds (`bpfbr upgrade` reopens pins made by an older build),
  * so a path here never changes; tests/unit/test_pin_layout.c holds them.
  *   PINS/subnets                       every network's subnet (one map)
- *   PINS/tunnel_nodes                  a VXLAN cluster's other nodes (one map)
+ *   PINS/tunnel_nodes                  a cluster's nodes (one map)
+ *   PINS/cluster_node_stats            their counters (one map)
  *   PINS/NET/                          a network's datapath (switchdp.h)
  *   PINS/NET/links/IF                  a port's TC ingress link (TCX only)
  *   PINS/NET/links/IF_xdp              a port's XDP link (XDP mode)
@@ -34,7 +35,11 @@
 /* The tunnel_nodes map as a network's datapath and an uplink's name it. */
 #define PIN_TUNNEL_NODES_FROM_NET    "../" PIN_TUNNEL_NODES_NAME
 #define PIN_TUNNEL_NODES_FROM_UPLINK "../../" PIN_TUNNEL_NODES_NAME
-#define PIN_INBOUND_REPLIES_NAME     "inbound_replies"
+#define PIN_NODE_STATS_NAME	     "cluster_node_stats"
+/* The per-node counters (bpfbr/node_stats.h) as a network's datapath and an uplink's name them. */
+#define PIN_NODE_STATS_FROM_NET	   "../" PIN_NODE_STATS_NAME
+#define PIN_NODE_STATS_FROM_UPLINK "../../" PIN_NODE_STATS_NAME
+#define PIN_INBOUND_REPLIES_NAME   "inbound_replies"
 /* The inbound_replies map (bpfbr/netcfg.h) as a network's datapath and an uplink's name it. */
 #define PIN_INBOUND_REPLIES_FROM_NET	"../" PIN_INBOUND_REPLIES_NAME
 #define PIN_INBOUND_REPLIES_FROM_UPLINK "../../" PIN_INBOUND_REPLIES_NAME
@@ -59,6 +64,8 @@ enum uplink_link {
 
 int pin_subnets(const struct paths *p, char *buf, size_t size);
 int pin_tunnel_nodes(const struct paths *p, char *buf, size_t size);
+/* PINS/cluster_node_stats. */
+int pin_node_stats(const struct paths *p, char *buf, size_t size);
 /* PINS/inbound_replies. */
 int pin_inbound_replies(const struct paths *p, char *buf, size_t size);
 int pin_net_dir(const struct paths *p, const char *net, char *buf, size_t size);
@@ -70,7 +77,7 @@ int pin_port_xdp(const struct paths *p, const char *net, const char *ifname, cha
 /* The port a name under NET/links/ pins a link of (IF for IF and IF_xdp). */
 int pin_link_port(const char *name, char *ifname, size_t size);
 /* Whether a name under PINS is a network's directory (not uplinks/, subnets,
- * tunnel_nodes). */
+ * tunnel_nodes, cluster_node_stats, inbound_replies). */
 bool pin_is_net_dir(const char *name);
 
 int pin_uplinks_dir(const struct paths *p, char *buf, size_t size);

@@ -47,6 +47,7 @@ static const struct pin_spec switchdp_pins[] = {
 	SPEC_ADDED(PIN_SERVICES, "bpfbr_services", services),
 	SPEC(PIN_SUBNETS_FROM_NET, "bpfbr_subnets", false, subnets),
 	SPEC_ADDED(PIN_TUNNEL_NODES_FROM_NET, "bpfbr_tunnel_nodes", tunnel_nodes),
+	SPEC_ADDED(PIN_NODE_STATS_FROM_NET, "bpfbr_node_stats", node_stats),
 	SPEC_ADDED(PIN_INBOUND_REPLIES_FROM_NET, "bpfbr_inbound_replies", inbound_replies),
 	SPEC_ADDED(PIN_HAIRPIN_PORTS, "bpfbr_hairpin_ports", hairpin_ports),
 	SPEC_ADDED(PIN_HAIRPIN_FLOWS, "bpfbr_hairpin_flows", hairpin_flows),

@@ -48,6 +48,7 @@ struct switchdp {
 	int inbound_replies; /* (the same) */
 	int hairpin_ports;   /* (the same; switchdp_hairpin.h) */
 	int hairpin_flows;
+	int node_stats; /* (the same; bpfbr/node_stats.h) */
 	int prog_port;
 	int prog_port_xdp;
 };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "node_stats.h"
 #include "tunnel_nodes.h"
 
 static const struct tunnel_entry *wanted(const struct tunnel_entry *want, uint32_t n,
@@ -36,10 +37,24 @@ int tunnel_nodes_read(int fd, struct tunnel_entry *out, uint32_t max, uint32_t *
 	return 0;
 }
 
-int tunnel_nodes_replace(int fd, const struct tunnel_entry *want, uint32_t n, uint32_t *changed)
+/* The first slot used[] does not mark, marked; 0 when none is left. */
+static uint16_t slot_take(bool *used)
+{
+	for (uint32_t slot = 1; slot < BPFBR_NODE_STATS_MAX; slot++)
+		if (!used[slot]) {
+			used[slot] = true;
+			return slot;
+		}
+	return 0;
+}
+
+int tunnel_nodes_replace(int fd, int stats_fd, struct tunnel_entry *want, uint32_t n,
+			 uint32_t *changed)
 {
 	static struct tunnel_entry have[BPFBR_TUNNEL_NODES_MAX];
+	static bool used[BPFBR_NODE_STATS_MAX];
 	uint32_t n_have;
+	int err;
 
 	*changed = 0;
 	tunnel_nodes_read(fd, have, BPFBR_TUNNEL_NODES_MAX, &n_have);
@@ -50,9 +65,27 @@ int tunnel_nodes_replace(int fd, const struct tunnel_entry *want, uint32_t n, ui
 			return -errno;
 		(*changed)++;
 	}
+	/* A node kept keeps its slot (and counters); the others' are zeroed
+	 * before a new node gets one. */
+	memset(used, 0, sizeof(used));
+	for (uint32_t i = 0; i < n; i++) {
+		const struct tunnel_entry *h = wanted(have, n_have, &want[i].key);
+		uint16_t slot = h ? h->node.slot : 0;
+
+		want[i].node.slot = slot < BPFBR_NODE_STATS_MAX && !used[slot] ? slot : 0;
+		used[want[i].node.slot] = true;
+	}
+	used[0] = true;
+	if (stats_fd >= 0) {
+		err = node_stats_clear_unused(stats_fd, used);
+		if (err)
+			return err;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		const struct tunnel_entry *h = wanted(have, n_have, &want[i].key);
 
+		if (!want[i].node.slot)
+			want[i].node.slot = slot_take(used);
 		if (h && !memcmp(&h->node, &want[i].node, sizeof(h->node)))
 			continue;
 		if (bpf_map_update_elem(fd, &want[i].key, &want[i].node, BPF_ANY))

@@ -62,6 +62,7 @@ static const struct pin_spec up_pins[] = {
 	SPEC("prog_nat_sweep", "bpfbr_nat_sweep", true, prog_sweep),
 	SPEC("prog_uplink_xdp", "bpfbr_uplink_xdp", true, prog_xdp),
 	SPEC_ADDED(PIN_TUNNEL_NODES_FROM_UPLINK, "bpfbr_tunnel_nodes", tunnel_nodes),
+	SPEC_ADDED(PIN_NODE_STATS_FROM_UPLINK, "bpfbr_node_stats", node_stats),
 	SPEC_ADDED(PIN_INBOUND_REPLIES_FROM_UPLINK, "nat_inbound_replies", inbound_replies),
 	SPEC_ADDED_PROG("prog_tunnel_in", "bpfbr_tunnel_in", prog_tunnel_in),
 	SPEC_ADDED_PROG("prog_tunnel_out", "bpfbr_tunnel_out", prog_tunnel_out),

@@ -52,6 +52,7 @@ struct uplinkdp {
 	int tunnel_nodes;    /* -1: pinned by an older build (so the two below) */
 	int prog_tunnel_in;  /* the cluster's VXLAN device's (bpf/lib/tunnel_dev.h) */
 	int prog_tunnel_out;
+	int node_stats; /* -1: pinned by an older build (bpfbr/node_stats.h) */
 };
 
 /* Loads a fresh datapath with nat_max flow slots, pins it under dir, fills

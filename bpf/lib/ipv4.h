@@ -6,6 +6,7 @@
 #include "eth.h"
 #include "bpfbr/frag.h"
 
+#define IP_DF		   0x4000
 #define IP_MF		   0x2000
 #define IP_OFFSET	   0x1fff
 #define ICMP_ECHOREPLY	   0

@@ -116,8 +116,10 @@ static __always_inline int route_ipv4(struct __sk_buff *skb, const struct bpfbr_
 	/* Too big for the uplink, counting each GSO segment (the lookup's own
 	 * check lets GSO packets through, and none is made without a neighbour):
 	 * the stack fragments it or sends "fragmentation needed", as a router. */
-	if (bpf_check_mtu(skb, cfg->uplink_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS))
+	if (bpf_check_mtu(skb, cfg->uplink_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS)) {
+		node_too_big(skb, direct_node(p.daddr), &p);
 		return TC_ACT_OK;
+	}
 	if (rc == BPF_FIB_LKUP_RET_SUCCESS) {
 		if (ttl_decrement(skb, &p) || rewrite_l2(skb, fib.dmac, fib.smac))
 			return TC_ACT_OK;

@@ -19,6 +19,9 @@
  * destination; a pod's flow the stack forwarded is remembered by its
  * replies (cluster_stack_flows), which then take the stack too. The switch's
  * fast path sets the same key before it redirects.
+ *
+ * Both count per node (node_stats.h): sent to the node, received from it,
+ * refused in its name.
  */
 #ifndef BPFBR_BPF_TUNNEL_DEV_H
 #define BPFBR_BPF_TUNNEL_DEV_H
@@ -27,12 +30,13 @@
 #include "eth.h"
 #include "ipv4.h"
 #include "nat_maps.h"
+#include "node_stats.h"
 #include "tunnel_map.h"
 
 /* A verdict for a decapsulated packet, or a negative drop reason. */
 static __always_inline int tunnel_admit(struct __sk_buff *skb)
 {
-	struct bpfbr_tunnel_node *n;
+	struct bpfbr_tunnel_node *n, *src;
 	struct bpf_tunnel_key key = {};
 	struct ipv4_pkt p;
 	struct frame f = {};
@@ -42,13 +46,18 @@ static __always_inline int tunnel_admit(struct __sk_buff *skb)
 	if (parse_eth(&f, (void *)(long)skb->data, (void *)(long)skb->data_end) || f.vlan_tagged ||
 	    f.proto != ETH_P_IP || parse_ipv4(&f, &p))
 		return -BPFBR_DROP_TUNNEL_FOREIGN; /* no pod sends it: none of the cluster's */
-	n = tunnel_node(p.saddr);
-	if (!n || n->node_addr != bpf_htonl(key.remote_ipv4) || n->vni != key.tunnel_id)
+	src = tunnel_node(p.saddr);
+	if (!src || src->node_addr != bpf_htonl(key.remote_ipv4) || src->vni != key.tunnel_id) {
+		node_refused(src); /* in the name of the node it claims to come from */
 		return -BPFBR_DROP_TUNNEL_FOREIGN;
+	}
 	/* Only for this node's range: the tunnel is no way through this node. */
 	n = tunnel_owner(p.daddr);
-	if (!n || !(n->flags & BPFBR_TUNNEL_LOCAL))
+	if (!n || !(n->flags & BPFBR_TUNNEL_LOCAL)) {
+		node_refused(src);
 		return -BPFBR_DROP_TUNNEL_NOT_LOCAL;
+	}
+	node_received(src, skb->len);
 	bpf_skb_change_type(skb, PACKET_HOST);
 	return cluster_deliver(skb, &p);
 }
@@ -72,6 +81,7 @@ static __always_inline int tunnel_encap(struct __sk_buff *skb)
 	n = tunnel_node(p.daddr);
 	if (!n || tunnel_key_set(skb, n))
 		return -BPFBR_DROP_TUNNEL_NO_NODE;
+	node_sent(n, skb->len);
 	return TC_ACT_OK;
 }
 

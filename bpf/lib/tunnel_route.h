@@ -14,6 +14,7 @@
 
 #include "counters.h"
 #include "ipv4.h"
+#include "node_stats.h"
 #include "rewrite.h"
 #include "tunnel_map.h"
 
@@ -24,13 +25,21 @@ static __always_inline int tunnel_route(struct __sk_buff *skb, const struct ipv4
 	struct bpfbr_tunnel_node *n = tunnel_node(p->daddr);
 	__u32 mtu = 0, ifindex;
 
-	/* The FIB must agree: the route to the node's pods is the tunnel's. */
-	if (!n || rc != BPF_FIB_LKUP_RET_SUCCESS || fib->ifindex != n->ifindex)
+	/* The FIB must agree: the route to the node's pods is the tunnel's (it
+	 * names the device for these three; FRAG_NEEDED: too big for it). */
+	if (!n ||
+	    (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH &&
+	     rc != BPF_FIB_LKUP_RET_FRAG_NEEDED) ||
+	    fib->ifindex != n->ifindex)
 		return TC_ACT_OK;
 	ifindex = n->ifindex;
-	if (bpf_check_mtu(skb, ifindex, &mtu, 0, BPF_MTU_CHK_SEGS))
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED ||
+	    bpf_check_mtu(skb, ifindex, &mtu, 0, BPF_MTU_CHK_SEGS)) {
+		node_too_big(skb, n, p);
 		return TC_ACT_OK;
-	if (tunnel_key_set(skb, n) || ttl_decrement(skb, p) ||
+	}
+	/* No neighbour yet (the device is NOARP): the stack makes it. */
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS || tunnel_key_set(skb, n) || ttl_decrement(skb, p) ||
 	    rewrite_l2(skb, fib->dmac, fib->smac))
 		return TC_ACT_OK;
 	count(BPFBR_EV_TUNNELLED);

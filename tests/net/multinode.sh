@@ -7,11 +7,6 @@
 # masqueraded, and a node that goes takes its range with it.
 . "$(dirname "$0")/multinode/lib.sh"
 
-three_nodes_with_pods() {
-	mn_cluster 3 || return
-	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3
-}
-
 test_pod_to_pod_across_nodes_keeps_addresses() {
 	local routed delivered
 	three_nodes_with_pods || return
@@ -251,7 +246,8 @@ test_upgrade_fills_a_new_nomasq_map() {
 }
 
 # routes_as_declared I: node nI's routes of protocol 191 are what its stored
-# declaration says (one per other node, the cluster's unreachable route).
+# declaration says (one per other node, the cluster's unreachable route), and
+# so is its tunnel_nodes map (nodes_map_as_declared).
 routes_as_declared() {
 	local want got
 	want=$( (bn "$1" -j node list | jq -r --arg s "n$1" \
@@ -259,7 +255,9 @@ routes_as_declared() {
 		echo "unreachable $CLUSTER_CIDR") | sort)
 	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
 		then "unreachable \(.dst)" else "\(.dst) via \(.gateway) dev \(.dev)" end' | sort)
-	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"
+	[ "$want" = "$got" ] || fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))" ||
+		return 1
+	nodes_map_as_declared "$1"
 }
 
 # A cluster change killed at any of its points: the next command (bpfbr gc)
@@ -293,5 +291,32 @@ test_cluster_change_killed_anywhere() {
 	echo "  $n kill points, each reconciled to the declaration" >&2
 	routes_as_declared 1
 }
+
+# A pod network given more than the uplink carries (--mtu 2000): a DF
+# packet for another node's pod too big for the uplink is refused by the
+# node's stack ("fragmentation needed", mtu 1500) and counts for that node
+# as too big; one that may be fragmented crosses and does not count.
+test_too_big_for_the_uplink_counts_for_the_node() {
+	local err too_big
+	mn_fabric && MN_NO_NET=1 mn_node 1 || return 1
+	check "n1: net create pod --mtu 2000" bn 1 net create pod --subnet 10.244.1.0/24 \
+		--uplink eth0 --masquerade --mtu 2000 || return 1
+	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	# First (before p1 learns the path's MTU and fragments itself) one that
+	# n1's stack may fragment: not counted.
+	on p1 ping -c2 -W2 -w6 -M dont -s 1473 10.244.2.2 >/dev/null ||
+		fail "a 1501-byte packet that may be fragmented did not cross" || return 1
+	[ "$(node_counters 1 n2 | jq .too_big)" = 0 ] ||
+		fail "packets the stack fragments counted as too big: $(node_counters 1 n2)" || return 1
+	err=$(on p1 ping -c1 -W2 -w4 -M "do" -s 1473 10.244.2.2 2>&1) &&
+		fail "a 1501-byte DF packet crossed a 1500-byte fabric" && return 1
+	grep -qi "frag needed.*mtu = 1500\|mtu=1500\|too long" <<<"$err" ||
+		fail "p1 was not told the uplink's MTU: $err" || return 1
+	too_big=$(node_counters 1 n2 | jq .too_big)
+	[ "$too_big" -ge 1 ] || fail "n1 counted $too_big packets too big for n2"
+}
+
+# Per-node counters in status (multinode/lib.sh).
+test_status_counts_per_node() { mn_counts_per_node; }
 
 run_tests "$@"

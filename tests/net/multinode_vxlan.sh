@@ -12,7 +12,6 @@ MN_CLUSTER_OPTS="--mode vxlan --vni 42"
 
 VNI=42
 
-uplink_drops() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.drops[$e] // "missing"'; }
 # addr_u32 A.B.C.D: the address as a tunnel_nodes field shows it (network
 # order read as a little-endian number).
 addr_u32() {
@@ -23,11 +22,6 @@ addr_u32() {
 }
 # vx I: node nI's VXLAN device.
 vx() { onn "$1" ip -j -d link show type vxlan | jq -r '.[0].ifname // empty'; }
-
-three_nodes_with_pods() {
-	mn_cluster 3 || return
-	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3
-}
 
 test_pod_to_pod_across_nodes_through_the_tunnel() {
 	local tunnelled delivered
@@ -122,22 +116,31 @@ test_mtu_leaves_room_for_the_encapsulation() {
 # A pod network given more than the tunnel carries (--mtu 1500): what is too
 # big for the VXLAN device goes to the node's stack, which answers DF
 # packets with "fragmentation needed" (mtu 1450) and fragments the others
-# before they are encapsulated; no outer fragment leaves either way.
+# before they are encapsulated; no outer fragment leaves either way. The DF
+# ones count for n2 as too big, the others do not.
 test_too_big_for_the_tunnel_is_never_fragmented_outside() {
-	local err
+	local err too_big
 	mn_fabric && MN_NO_NET=1 mn_node 1 || return 1
 	check "n1: net create pod --mtu 1500" bn 1 net create pod --subnet 10.244.1.0/24 \
 		--uplink eth0 --masquerade --mtu 1500 || return 1
-	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	mn_node 2 && mn_sync && mn_pod 1 p1 && mn_pod 1 q1 3 && mn_pod 2 p2 || return 1
 	[ "$(on p1 ip -j link show eth0 | jq '.[0].mtu')" = 1500 ] || fail "p1's MTU is not 1500" ||
 		return 1
 	capture frags br0 "ip[6:2] & 0x3fff != 0" on fabric || return 1
+	# (p2 known: the FIB lookup finds its neighbour and the device's MTU.)
+	ping_ok p1 10.244.2.2 || fail "p1 cannot ping p2" || return 1
 	err=$(on p1 ping -c1 -W2 -w4 -M "do" -s 1472 10.244.2.2 2>&1) &&
 		fail "a 1500-byte DF packet crossed a 1450-byte tunnel" && return 1
 	grep -qi "frag needed.*mtu = 1450\|mtu=1450\|too long" <<<"$err" ||
 		fail "p1 was not told the tunnel's MTU: $err" || return 1
-	on p1 ping -c2 -W2 -w6 -M dont -s 1472 10.244.2.2 >/dev/null ||
+	# Counted for n2 (its counters' too_big), as DF packets the stack refused.
+	too_big=$(node_counters 1 n2 | jq .too_big)
+	[ "$too_big" -ge 1 ] || fail "n1 counted $too_big packets too big for n2" || return 1
+	# (From q1: p1 now knows the path's MTU and fragments itself.)
+	on q1 ping -c2 -W2 -w6 -M dont -s 1472 10.244.2.2 >/dev/null ||
 		fail "a 1500-byte packet that may be fragmented did not cross" || return 1
+	[ "$(node_counters 1 n2 | jq .too_big)" = "$too_big" ] ||
+		fail "packets the stack fragments counted as too big: $(node_counters 1 n2)" || return 1
 	end_captures
 	[ "$(seen frags)" = 0 ] || fail "outer fragments on the fabric: $(head -2 "$ROOT/frags.cap")"
 }
@@ -146,7 +149,7 @@ test_too_big_for_the_tunnel_is_never_fragmented_outside() {
 # claiming to be p1's neighbour 10.244.1.9: n2 drops it and counts it, p2
 # never sees it. The real n1 still gets through.
 test_forged_tunnel_packets_are_dropped() {
-	local before
+	local before refused
 	three_nodes_with_pods || return
 	ns_new rogue || return 1
 	ip link add eth0 netns "$(ct rogue)" type veth peer name prg netns "$(ct fabric)" || return 1
@@ -157,6 +160,7 @@ test_forged_tunnel_packets_are_dropped() {
 		on rogue ip link set vxr up &&
 		on rogue ip neigh add 10.244.2.2 lladdr 02:00:00:00:00:02 dev vxr || return 1
 	before=$(uplink_drops 2 tunnel_foreign_source)
+	refused=$(node_counters 2 n1 | jq .refused)
 	capture pod eth0 "src host 10.244.1.9" on p2 || return 1
 	capture wire br0 "src host 192.0.2.66 and udp dst port 4789" on fabric || return 1
 	on rogue ping -c3 -i 0.2 -W1 10.244.2.2 >/dev/null 2>&1 &&
@@ -168,6 +172,10 @@ test_forged_tunnel_packets_are_dropped() {
 	[ "$(seen pod)" = 0 ] || fail "p2 saw forged packets: $(head -2 "$ROOT/pod.cap")" || return 1
 	[ "$(uplink_drops 2 tunnel_foreign_source)" -ge $((before + 4)) ] ||
 		fail "n2 counted $(uplink_drops 2 tunnel_foreign_source) forged packets (before: $before)" ||
+		return 1
+	# In the name of n1, whose pod CIDR they claim.
+	[ "$(node_counters 2 n1 | jq .refused)" -ge $((refused + 4)) ] ||
+		fail "n2 refused $(node_counters 2 n1 | jq .refused) in n1's name (before: $refused)" ||
 		return 1
 	ping_ok p1 10.244.2.2 || fail "p1 no longer reaches p2"
 }
@@ -247,7 +255,7 @@ test_node_removed_its_range_is_dropped() {
 }
 
 # A second sync changes nothing; leaving VXLAN mode removes the device, its
-# routes and map entries, and nothing else.
+# routes and the map entries' tunnel, and nothing else.
 test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 	local dev
 	mn_cluster 2 || return
@@ -266,8 +274,11 @@ test_sync_is_idempotent_and_leaving_vxlan_removes_the_tunnel() {
 	[ -n "$(vx 1)" ] || fail "no VXLAN device once the network is back" || return 1
 	check "n1: cluster set --mode direct" bn 1 cluster set --mode direct || return 1
 	[ -z "$(vx 1)" ] || fail "the VXLAN device stayed in direct mode" || return 1
-	[ "$(bpftool -j map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes" | jq 'length')" = 0 ] ||
-		fail "tunnel_nodes kept entries" || return 1
+	# The map keeps the nodes (for their counters), with no tunnel to them.
+	[ "$(bpftool -j map dump pinned "$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes" |
+		jq -c '[.[].formatted.value | select(.ifindex != 0 or .vni != 0)] | length')" = 0 ] ||
+		fail "tunnel_nodes kept the tunnel: $(bpftool -j map dump pinned \
+			"$ROOT/n1/sys/fs/bpf/bpfbr/tunnel_nodes")" || return 1
 	[ -z "$(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*' -path '*links*')" ] ||
 		fail "tunnel link pins stayed: $(find "$ROOT/n1/sys/fs/bpf" -name 'tunnel_*')" || return 1
 	grep -q "10.244.2.0/24 via 192.0.2.2 dev eth0" <<<"$(onn 1 ip route show proto 191)" ||
@@ -416,8 +427,8 @@ test_upgrade_moves_the_tunnel_hooks() {
 }
 
 # tunnel_as_declared I: node nI's routes of protocol 191, its tunnel_nodes
-# map (every node, itself included) and its VXLAN device are what its
-# stored declaration says.
+# map (every node, itself included, each with its counter slot) and its
+# VXLAN device are what its stored declaration says.
 tunnel_as_declared() {
 	local want got dev
 	dev=$(vx "$1")
@@ -428,12 +439,7 @@ tunnel_as_declared() {
 	got=$(onn "$1" ip -j route show proto 191 | jq -r '.[] | if .type == "unreachable"
 		then "unreachable \(.dst)" else "\(.dst) dev \(.dev) src \(.prefsrc)" end' | sort)
 	[ "$want" = "$got" ] || { fail "n$1's routes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
-	want=$(bn "$1" -j node list | jq -r '.[].address' | sort)
-	got=$(bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/tunnel_nodes" |
-		jq -r '.[].formatted.value.node_addr' | while read -r a; do
-			printf '%d.%d.%d.%d\n' $((a & 255)) $((a >> 8 & 255)) $((a >> 16 & 255)) $((a >> 24))
-		done | sort)
-	[ "$want" = "$got" ] || { fail "n$1's tunnel_nodes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
+	nodes_map_as_declared "$1"
 }
 
 # A cluster change killed at any of its points: the next command (bpfbr gc)
@@ -463,5 +469,57 @@ test_cluster_change_killed_anywhere() {
 	done
 	echo "  $n kill points, each reconciled to the declaration" >&2
 }
+
+# stream_lines FLAG: the lines 1, 2, 3… paced (about 4000 a second) until
+# the file FLAG appears, then 2000 more; how many into FLAG.count. Bounded
+# to 40 s.
+stream_lines() {
+	local i=0 end=0 start=$SECONDS
+	while [ "$end" = 0 ] || [ "$i" -lt "$end" ]; do
+		i=$((i + 1))
+		echo "$i"
+		[ $((i % 200)) = 0 ] || continue
+		sleep 0.05
+		[ "$end" = 0 ] && [ -e "$1" ] && end=$((i + 2000))
+		[ $((SECONDS - start)) -lt 40 ] || break
+	done
+	echo "$i" >"$1.count"
+}
+
+# A node re-addressed under a pod-to-pod TCP stream: while p1 streams to
+# p2, n2's fabric address moves from 192.0.2.2 to 192.0.2.12 and every node
+# loads the new declaration. The pods' addresses did not change, so the one
+# connection goes on, now tunnelled to the new address: every byte arrives
+# in order, neither end sees a reset.
+test_node_readdressed_stream_survives() {
+	local flag=$ROOT/readdressed got=$ROOT/stream.got pid n
+	mn_cluster 2 && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	spawn on p2 timeout 60 socat -u TCP-LISTEN:7050,reuseaddr "OPEN:$got,creat,trunc"
+	listening p2 tcp 7050 || fail "no stream server in p2" || return 1
+	stream_lines "$flag" | on p1 timeout 60 socat -u - TCP:10.244.2.2:7050,connect-timeout=3 &
+	pid=$!
+	echo "$pid" >>"$ROOT/.pids"
+	eventually test -s "$got" || fail "the stream did not start" || return 1
+	capture wire br0 "udp dst port 4789 and dst host 192.0.2.12" on fabric || return 1
+	onn 2 ip addr del 192.0.2.2/24 dev eth0 && onn 2 ip addr add 192.0.2.12/24 dev eth0 &&
+		onn 2 ip route replace default via "$ROUTER_IP" || return 1
+	jq '.address = "192.0.2.12"' "$NODES_D/n2.json" >"$NODES_D/n2.json.new" &&
+		mv "$NODES_D/n2.json.new" "$NODES_D/n2.json" || return 1
+	mn_sync || return 1
+	n=$(wc -l <"$got")
+	touch "$flag"
+	wait "$pid" || fail "p1's end of the stream failed (status $?): reset?" || return 1
+	eventually test "$(wc -l <"$got")" = "$(cat "$flag.count" 2>/dev/null)" ||
+		fail "p2 got $(wc -l <"$got") lines of $(cat "$flag.count")" || return 1
+	end_captures
+	cmp -s "$got" <(seq 1 "$(cat "$flag.count")") ||
+		fail "the stream is not byte-exact: $(cmp "$got" <(seq 1 "$(cat "$flag.count")"))" ||
+		return 1
+	[ "$(seen wire)" -gt 0 ] || fail "nothing was tunnelled to n2's new address" || return 1
+	echo "  $n lines before the change was complete, $(cat "$flag.count") in all" >&2
+}
+
+# Per-node counters in status (multinode/lib.sh).
+test_status_counts_per_node() { mn_counts_per_node; }
 
 run_tests "$@"

@@ -41,8 +41,6 @@ kube_proxy() {
 need_iptables() {
 	command -v iptables >/dev/null || skip "iptables is not installed (scripts/deps.sh installs it)"
 }
-sw_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
-up_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
 
 test_service_with_a_backend_on_another_node() {
 	need_iptables || return
@@ -61,9 +59,9 @@ test_service_with_a_backend_on_another_node() {
 		fail "cluster show: $(bn 1 -j cluster show)" || return 1
 	expect_peer p1 tcp 10.96.0.10 80 10.244.1.2 || return 1
 	expect_peer p1 udp 10.96.0.10 53 10.244.1.2 || return 1
-	[ "$(sw_events 1 to_service_stack)" -gt 0 ] ||
+	[ "$(events 1 to_service_stack)" -gt 0 ] ||
 		fail "n1's switch sent nothing to the stack for the service" || return 1
-	[ "$(up_events 1 reply_via_stack)" -gt 0 ] ||
+	[ "$(uplink_events 1 reply_via_stack)" -gt 0 ] ||
 		fail "n1's uplink left no reply to the stack" || return 1
 	# Pod to pod across the nodes keeps the fast path both ways.
 	expect_peer p1 tcp 10.244.2.2 7001 10.244.1.2 || return 1
@@ -84,7 +82,7 @@ test_service_with_a_backend_on_the_same_node() {
 		return 1
 	expect_peer p1 tcp 10.96.0.20 80 10.244.1.2 || return 1
 	expect_peer p1 udp 10.96.0.20 53 10.244.1.2 || return 1
-	[ "$(sw_events 1 reply_via_stack)" -gt 0 ] ||
+	[ "$(events 1 reply_via_stack)" -gt 0 ] ||
 		fail "n1's switch sent no reply of p1b's back through the stack" || return 1
 	# p1b's own traffic to p1 still goes straight across.
 	serve p1 tcp 7003 || return 1

@@ -80,6 +80,8 @@ TEST(root_is_slash)
 	ASSERT_STREQ(buf, "/sys/fs/bpf/bpfbr/subnets", "subnets");
 	ASSERT_OK(pin_tunnel_nodes(&p, buf, sizeof(buf)), "tunnel nodes");
 	ASSERT_STREQ(buf, "/sys/fs/bpf/bpfbr/tunnel_nodes", "tunnel nodes");
+	ASSERT_OK(pin_node_stats(&p, buf, sizeof(buf)), "node stats");
+	ASSERT_STREQ(buf, "/sys/fs/bpf/bpfbr/cluster_node_stats", "node stats");
 }
 
 TEST(staged_pins)
@@ -108,6 +110,7 @@ TEST(link_names_name_their_port)
 	ASSERT_FALSE(pin_is_net_dir("uplinks"), "uplinks");
 	ASSERT_FALSE(pin_is_net_dir("subnets"), "subnets");
 	ASSERT_FALSE(pin_is_net_dir("tunnel_nodes"), "tunnel_nodes");
+	ASSERT_FALSE(pin_is_net_dir("cluster_node_stats"), "cluster_node_stats");
 	ASSERT_FALSE(pin_is_net_dir(".."), "dot entries");
 }
 

@@ -139,8 +139,14 @@ expect_peer() {
 	got=$(peer_seen "$1" "$2" "$3" "$4")
 	[ "$got" = "$5" ] || fail "$2 from $1 to $3:$4 was seen as '$got', not $5"
 }
+# three_nodes_with_pods: mn_cluster 3 and a pod pI on each node nI.
+three_nodes_with_pods() {
+	mn_cluster 3 || return
+	mn_pod 1 p1 && mn_pod 2 p2 && mn_pod 3 p3
+}
 events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].events[$e] // "missing"'; }
 uplink_events() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.events[$e] // "missing"'; }
+uplink_drops() { bn "$1" -j status pod | jq -r --arg e "$2" '.[0].uplink.drops[$e] // "missing"'; }
 
 # kill_points I ARGS…: "SYSCALL:K" for every system call of `bpfbr ARGS…` on
 # nI, run to the end under strace, that changes something outside it (a
@@ -153,4 +159,69 @@ kill_points() {
 		--root "$ROOT/n$i" "$@" >/dev/null 2>&1 || return 1
 	sed -n 's/^[0-9 ]*\(rename\|renameat2\|sendto\|sendmsg\|unlink\|unlinkat\)(.*/\1/p' "$tr" |
 		awk '{ n[$1]++; print $1 ":" n[$1] }'
+}
+
+# node_counters I NAME: node nI's counters for node NAME, as status -j shows them.
+node_counters() {
+	bn "$1" -j status pod | jq -c --arg n "$2" '.[0].cluster.nodes[] | select(.name == $n) | .counters // empty'
+}
+# counted_in_map I: what node nI's cluster_node_stats map holds in all, over every slot and CPU.
+counted_in_map() {
+	bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/cluster_node_stats" |
+		jq '[.[].formatted.values[].value | .tx_packets + .rx_packets + .refused + .too_big] | add'
+}
+
+# mn_counts_per_node: p1 pings p2: each of n1 and n2 counts the packets sent
+# to the other and received from it, bytes included; n3, which no packet
+# concerned, counts nothing, and a node counts nothing for itself. A node
+# removed takes its counters (status shows it no more, no slot of the map
+# counts); declared again, it counts from zero.
+mn_counts_per_node() {
+	local c want='{"tx_packets":0,"tx_bytes":0,"rx_packets":0,"rx_bytes":0,"refused":0,"too_big":0}'
+	mn_cluster 3 && mn_pod 1 p1 && mn_pod 2 p2 || return 1
+	on p1 ping -c 5 -i 0.05 -W 2 -s 1000 10.244.2.2 >/dev/null || fail "p1 cannot ping p2" ||
+		return 1
+	for c in "1 n2" "2 n1"; do
+		# shellcheck disable=SC2086
+		set -- $c
+		c=$(node_counters "$1" "$2")
+		jq -e '.tx_packets >= 5 and .rx_packets >= 5 and .tx_bytes >= 5 * 1028 and
+			.rx_bytes >= 5 * 1028 and .refused == 0 and .too_big == 0' <<<"$c" >/dev/null ||
+			fail "n$1's counters for $2 after 5 pings of 1028 bytes: '$c'" || return 1
+	done
+	[ "$(node_counters 1 n3)" = "$want" ] || fail "n1 counted for n3: $(node_counters 1 n3)" ||
+		return 1
+	[ -z "$(node_counters 1 n1)" ] || fail "n1 counts for itself: $(node_counters 1 n1)" ||
+		return 1
+	bn 1 status pod | grep -A1 "node n2 " | grep -q "sent [1-9][0-9]* packets" ||
+		fail "status text: $(bn 1 status pod)" || return 1
+	rm "$NODES_D/n2.json"
+	mn_sync || return 1
+	[ "$(bn 1 -j status pod | jq -c '[.[0].cluster.nodes[].name]')" = '["n1","n3"]' ] ||
+		fail "n2 is still in n1's status: $(bn 1 -j status pod | jq -c '.[0].cluster')" || return 1
+	[ "$(counted_in_map 1)" = 0 ] || fail "n1's counters kept $(counted_in_map 1) packets" ||
+		return 1
+	mn_declare 2
+	mn_sync || return 1
+	[ "$(node_counters 1 n2)" = "$want" ] ||
+		fail "n2 declared again starts at $(node_counters 1 n2)" || return 1
+	ping_ok p1 10.244.2.2 || fail "p1 cannot reach p2 once n2 is back" || return 1
+	[ "$(node_counters 1 n2 | jq '.tx_packets > 0 and .rx_packets > 0')" = true ] ||
+		fail "n2 back: $(node_counters 1 n2)"
+}
+
+# nodes_map_as_declared I: node nI's tunnel_nodes map holds every node of its
+# stored declaration (itself included, by address), each with a counter
+# slot of its own.
+nodes_map_as_declared() {
+	local map want got
+	map=$(bpftool -j map dump pinned "$ROOT/n$1/sys/fs/bpf/bpfbr/tunnel_nodes")
+	want=$(bn "$1" -j node list | jq -r '.[].address' | sort)
+	got=$(jq -r '.[].formatted.value.node_addr' <<<"$map" | while read -r a; do
+		printf '%d.%d.%d.%d\n' $((a & 255)) $((a >> 8 & 255)) $((a >> 16 & 255)) $((a >> 24))
+	done | sort)
+	[ "$want" = "$got" ] ||
+		{ fail "n$1's tunnel_nodes ($(echo $got)) are not its declaration's ($(echo $want))"; return 1; }
+	jq -e '[.[].formatted.value.slot] | all(. > 0) and (unique | length) == length' <<<"$map" \
+		>/dev/null || fail "n$1's counter slots: $(jq -c '[.[].formatted.value.slot]' <<<"$map")"
 }
