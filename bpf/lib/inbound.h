@@ -9,9 +9,9 @@
  * it as it delivers the node's TCP SYN or UDP datagram to the container. A
  * container can claim nothing here by what it sends itself, and what the
  * node sends into one container counts against that container's share of
- * the table (quota.h): no entry evicts another. A TCP flow that closes (a
- * FIN or RST either way) is forgotten soon after, so that a client that
- * connects again and again does not use its container's share up.
+ * the table (quota.h): no entry evicts another. A TCP flow is forgotten as
+ * soon as it is closed, so that a client that connects again and again does
+ * not use its container's share up.
  */
 #ifndef BPFBR_BPF_INBOUND_H
 #define BPFBR_BPF_INBOUND_H
@@ -39,13 +39,31 @@ static __always_inline __u64 inbound_timeout_ns(const struct bpfbr_inbound *v, _
 	return (v->answered ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_TCP_OPEN_S) * NSEC_PER_SEC;
 }
 
-/* A FIN or RST of the flow, either way: it closes within BPFBR_INBOUND_TCP_CLOSE_S. */
-static __always_inline void inbound_closing(struct bpfbr_inbound *v, __u8 proto, __u8 tcp_flags)
+/*
+ * A TCP segment of the flow of key k (entry v), sent by `side`
+ * (BPFBR_INBOUND_FIN_CONTAINER or _NODE): a FIN is noted; the flow is
+ * forgotten, its room given back, once it is closed: at a RST, or at the
+ * container's segment that follows both FINs (its FIN after the node's, or
+ * its last ACK after the node's FIN). The segment at hand still goes as the
+ * flow's did.
+ */
+static __always_inline void inbound_closing(const struct bpfbr_conn_key *k, struct bpfbr_inbound *v,
+					    __u8 side, __u8 tcp_flags)
 {
-	if (proto == IPPROTO_TCP && (tcp_flags & (TCP_FLAG_FIN | TCP_FLAG_RST)) && !v->closing) {
-		v->closing = 1;
-		v->seen_ns = bpf_ktime_get_ns();
-	}
+	struct bpfbr_quota *q;
+	__u16 slot = v->slot;
+
+	if (k->proto != IPPROTO_TCP)
+		return;
+	if (tcp_flags & TCP_FLAG_FIN)
+		v->closing |= side;
+	if (!(tcp_flags & TCP_FLAG_RST) &&
+	    !(side == BPFBR_INBOUND_FIN_CONTAINER &&
+	      v->closing == (BPFBR_INBOUND_FIN_CONTAINER | BPFBR_INBOUND_FIN_NODE)))
+		return;
+	q = quota_get(BPFBR_QUOTA_INBOUND);
+	if (!bpf_map_delete_elem(&bpfbr_inbound, k) && q)
+		quota_give(q, slot);
 }
 
 /* A live entry: seen within its timeout, and refreshed. */
@@ -90,11 +108,11 @@ static __always_inline bool inbound_flow(const struct ipv4_pkt *p, __u16 slot)
 	v = bpf_map_lookup_elem(&bpfbr_inbound, &k);
 	if (!v || v->slot != slot || !inbound_live(v, p->proto))
 		return false;
-	inbound_closing(v, p->proto, p->tcp_flags);
 	if (!v->answered) {
 		v->answered = 1;
 		inbound_reply_note(&k);
 	}
+	inbound_closing(&k, v, BPFBR_INBOUND_FIN_CONTAINER, p->tcp_flags);
 	return true;
 }
 
@@ -162,7 +180,7 @@ static __always_inline void inbound_note(const struct bpfbr_netcfg *cfg, const s
 	if (p.proto == IPPROTO_TCP && !tcp_opens(&p)) {
 		/* The node's side of a flow closing: a FIN or RST it sends in. */
 		if (v && v->slot == slot)
-			inbound_closing(v, p.proto, p.tcp_flags);
+			inbound_closing(&k, v, BPFBR_INBOUND_FIN_NODE, p.tcp_flags);
 		return;
 	}
 	if ((p.saddr & cfg->netmask) == cfg->subnet && p.saddr != cfg->gateway)

@@ -87,7 +87,7 @@ struct bpfbr_inbound {
 	__u64 seen_ns; /* the flow's last packet (refreshed at most once a second) */
 	__u16 slot;    /* the container's port: only its replies belong to the flow */
 	__u8 answered; /* the container sent something back (TCP) */
-	__u8 closing;  /* a FIN or RST went either way (TCP) */
+	__u8 closing;  /* BPFBR_INBOUND_FIN_*: who sent a FIN (TCP) */
 	__u8 pad[4];
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound) == 16, "inbound layout");
@@ -98,10 +98,12 @@ BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound) == 16, "inbound layout");
 #define BPFBR_INBOUND_TCP_S	 7440
 #define BPFBR_INBOUND_TCP_OPEN_S 240
 #define BPFBR_INBOUND_UDP_S	 120
-/* A closing connection (FIN or RST seen) is forgotten this long after: time
- * for its last segments; a container's share then serves new flows (each
- * connection of a client that connects again and again would otherwise hold
- * its entry for BPFBR_INBOUND_TCP_S, and the share would run out). */
-#define BPFBR_INBOUND_TCP_CLOSE_S 2
+/* A TCP flow is forgotten as soon as it is closed (both FINs and the last
+ * ACK, or a RST), so that a client that connects again and again does not
+ * use its container's share up; half closed (one FIN), it lives on while
+ * idle for this long (conntrack's CLOSE_WAIT). */
+#define BPFBR_INBOUND_TCP_CLOSE_S   60
+#define BPFBR_INBOUND_FIN_CONTAINER 1
+#define BPFBR_INBOUND_FIN_NODE	    2
 
 #endif

@@ -518,13 +518,14 @@ static bool node_tcp(struct fx *fx, int c, uint16_t sport, uint8_t flags, struct
  * A client that connects again and again through the node (a host routing
  * the subnet, portmap's DNAT) used a container's share up after 1 024
  * connections, each held for BPFBR_INBOUND_TCP_S, and the next ones lost
- * their way back. A FIN or RST either way closes a flow: it is forgotten
- * BPFBR_INBOUND_TCP_CLOSE_S after, and its room serves new connections.
+ * their way back. A flow is forgotten, its room given back, once closed: at
+ * a RST either way, or at the container's segment after both FINs (its FIN
+ * after the node's, its last ACK after its own and the node's). Half
+ * closed, it stays (BPFBR_INBOUND_TCP_CLOSE_S while idle).
  */
 TEST(guard_inbound_closed_tcp_frees_the_share)
 {
 	struct bpfbr_conn_key k = { .proto = PROTO_TCP };
-	uint64_t full = 0, expired = 0;
 	struct bpfbr_inbound v;
 	struct sw_run r;
 	struct pkt p;
@@ -534,48 +535,45 @@ TEST(guard_inbound_closed_tcp_frees_the_share)
 		return;
 	k.saddr = fx.port[C1].ipv4;
 	k.daddr = fx.port[GW].ipv4;
-	k.dport = htons(20000);
 	k.sport = htons(80);
-	/* C1's whole share of connections, each answered and closed: by the
-	 * container's FIN (odd ones) or the node's RST (even ones). */
-	for (uint32_t i = 0; i < BPFBR_INBOUND_PER_PORT; i++) {
+	/* Twice C1's share of connections, each answered and closed: by the
+	 * node's RST, C1 closing first, or the node closing first. */
+	for (uint32_t i = 0; i < 2 * BPFBR_INBOUND_PER_PORT; i++) {
 		uint16_t sport = (uint16_t)(20000 + i);
 
-		if (!node_tcp(&fx, C1, sport, TCP_SYN, &r))
+		if (!node_tcp(&fx, C1, sport, TCP_SYN, &r) ||
+		    !ASSERT_EQ(r.delta[BPFBR_EV_INBOUND_FULL], 0, "room for the connection"))
 			goto out;
 		to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, sport,
-			   TCP_ACK | (i % 2 ? TCP_FIN : 0));
+			   TCP_ACK | (i % 3 == 1 ? TCP_FIN : 0));
 		p.sport = 80;
 		check(&fx, &p, C1, 0, "C1 answers (and closes)");
-		if (i % 2 == 0 && !node_tcp(&fx, C1, sport, TCP_RST | TCP_ACK, &r))
+		if (i % 3 == 0 && !node_tcp(&fx, C1, sport, TCP_RST | TCP_ACK, &r))
+			goto out;
+		if (i % 3 != 0 && !node_tcp(&fx, C1, sport, TCP_FIN | TCP_ACK, &r))
+			goto out;
+		if (i % 3 != 0) {
+			/* C1's last ACK (i % 3 == 1), or its FIN after the node's. */
+			p.tcp_flags = TCP_ACK | (i % 3 == 2 ? TCP_FIN : 0);
+			check(&fx, &p, C1, 0, "C1's last segment still goes as the flow's");
+		}
+		k.dport = htons(sport);
+		if (!ASSERT_TRUE(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v) && errno == ENOENT,
+				 "a closed flow is forgotten"))
 			goto out;
 	}
-	if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "the first flow"))
+	/* Half closed: it stays, with the shorter idle time. */
+	if (!node_tcp(&fx, C1, 30000, TCP_SYN, &r))
 		goto out;
-	ASSERT_EQ(v.closing, 1, "closed by the node's RST");
-	k.dport = htons(20001);
-	if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "the second flow"))
-		goto out;
-	ASSERT_EQ(v.closing, 1, "closed by C1's FIN");
-	/* Past the close time (aged by hand: an answered flow would live on for
-	 * BPFBR_INBOUND_TCP_S), the next connection finds room. */
-	for (uint32_t i = 0; i < BPFBR_INBOUND_PER_PORT; i++) {
-		k.dport = htons((uint16_t)(20000 + i));
-		if (!ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "a closed flow"))
-			goto out;
-		v.seen_ns -= (BPFBR_INBOUND_TCP_CLOSE_S + 1) * 1000000000ull;
-		if (!ASSERT_OK(bpf_map_update_elem(fx.sw.inbound_fd, &k, &v, BPF_EXIST), "age it"))
-			goto out;
-	}
-	if (!node_tcp(&fx, C1, 30001, TCP_SYN, &r))
-		goto out;
-	full = r.delta[BPFBR_EV_INBOUND_FULL];
-	expired = r.delta[BPFBR_EV_INBOUND_EXPIRED];
-	ASSERT_EQ(full, 0, "the new connection is recorded");
-	ASSERT_EQ(expired, BPFBR_INBOUND_PER_PORT, "the closed flows went");
-	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, 30001, TCP_SYN | TCP_ACK);
+	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, 30000, TCP_ACK | TCP_FIN);
 	p.sport = 80;
-	check(&fx, &p, C1, 0, "C1 answers the new connection");
+	check(&fx, &p, C1, 0, "C1 closes its side");
+	k.dport = htons(30000);
+	if (ASSERT_OK(bpf_map_lookup_elem(fx.sw.inbound_fd, &k, &v), "the half-closed flow"))
+		ASSERT_EQ(v.closing, BPFBR_INBOUND_FIN_CONTAINER, "C1's FIN noted");
+	to_gateway(&fx, &p, C1, fx.port[GW].ipv4, PROTO_TCP, 30000, TCP_ACK);
+	p.sport = 80;
+	check(&fx, &p, C1, 0, "C1 still sends on the half-closed flow");
 out:
 	fx_teardown(&fx);
 }
