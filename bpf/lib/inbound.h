@@ -34,6 +34,8 @@ static __always_inline __u64 inbound_timeout_ns(const struct bpfbr_inbound *v, _
 {
 	if (proto != IPPROTO_TCP)
 		return BPFBR_INBOUND_UDP_S * NSEC_PER_SEC;
+	if (v->closing & BPFBR_INBOUND_RST)
+		return BPFBR_INBOUND_TCP_RST_S * NSEC_PER_SEC;
 	if (v->closing)
 		return BPFBR_INBOUND_TCP_CLOSE_S * NSEC_PER_SEC;
 	return (v->answered ? BPFBR_INBOUND_TCP_S : BPFBR_INBOUND_TCP_OPEN_S) * NSEC_PER_SEC;
@@ -41,11 +43,11 @@ static __always_inline __u64 inbound_timeout_ns(const struct bpfbr_inbound *v, _
 
 /*
  * A TCP segment of the flow of key k (entry v), sent by `side`
- * (BPFBR_INBOUND_FIN_CONTAINER or _NODE): a FIN is noted; the flow is
- * forgotten, its room given back, once it is closed: at a RST, or at the
- * container's segment that follows both FINs (its FIN after the node's, or
- * its last ACK after the node's FIN). The segment at hand still goes as the
- * flow's did.
+ * (BPFBR_INBOUND_FIN_CONTAINER or _NODE): a FIN or a RST is noted (a RST
+ * shortens the flow's idle time, netcfg.h); the flow is forgotten, its room
+ * given back, once it is closed: at the container's segment that follows
+ * both FINs (its FIN after the node's, or its last ACK after the node's
+ * FIN). The segment at hand still goes as the flow's did.
  */
 static __always_inline void inbound_closing(const struct bpfbr_conn_key *k, struct bpfbr_inbound *v,
 					    __u8 side, __u8 tcp_flags)
@@ -57,9 +59,11 @@ static __always_inline void inbound_closing(const struct bpfbr_conn_key *k, stru
 		return;
 	if (tcp_flags & TCP_FLAG_FIN)
 		v->closing |= side;
-	if (!(tcp_flags & TCP_FLAG_RST) &&
-	    !(side == BPFBR_INBOUND_FIN_CONTAINER &&
-	      v->closing == (BPFBR_INBOUND_FIN_CONTAINER | BPFBR_INBOUND_FIN_NODE)))
+	if (tcp_flags & TCP_FLAG_RST)
+		v->closing |= BPFBR_INBOUND_RST;
+	if (side != BPFBR_INBOUND_FIN_CONTAINER ||
+	    (v->closing & (BPFBR_INBOUND_FIN_CONTAINER | BPFBR_INBOUND_FIN_NODE)) !=
+		    (BPFBR_INBOUND_FIN_CONTAINER | BPFBR_INBOUND_FIN_NODE))
 		return;
 	q = quota_get(BPFBR_QUOTA_INBOUND);
 	if (!bpf_map_delete_elem(&bpfbr_inbound, k) && q)

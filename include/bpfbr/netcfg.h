@@ -87,7 +87,7 @@ struct bpfbr_inbound {
 	__u64 seen_ns; /* the flow's last packet (refreshed at most once a second) */
 	__u16 slot;    /* the container's port: only its replies belong to the flow */
 	__u8 answered; /* the container sent something back (TCP) */
-	__u8 closing;  /* BPFBR_INBOUND_FIN_*: who sent a FIN (TCP) */
+	__u8 closing;  /* BPFBR_INBOUND_FIN_*, _RST: who sent a FIN, a RST seen (TCP) */
 	__u8 pad[4];
 };
 BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound) == 16, "inbound layout");
@@ -99,11 +99,15 @@ BPFBR_STATIC_ASSERT(sizeof(struct bpfbr_inbound) == 16, "inbound layout");
 #define BPFBR_INBOUND_TCP_OPEN_S 240
 #define BPFBR_INBOUND_UDP_S	 120
 /* A TCP flow is forgotten as soon as it is closed (both FINs and the last
- * ACK, or a RST), so that a client that connects again and again does not
- * use its container's share up; half closed (one FIN), it lives on while
- * idle for this long (conntrack's CLOSE_WAIT). */
+ * ACK), so that a client that connects again and again does not use its
+ * container's share up; half closed (one FIN), it lives on while idle for
+ * BPFBR_INBOUND_TCP_CLOSE_S (conntrack's CLOSE_WAIT), after a RST for
+ * BPFBR_INBOUND_TCP_RST_S (conntrack's CLOSE: a RST is not checked against
+ * the window here, so a forged one must not end a live flow at once). */
 #define BPFBR_INBOUND_TCP_CLOSE_S   60
+#define BPFBR_INBOUND_TCP_RST_S	    10
 #define BPFBR_INBOUND_FIN_CONTAINER 1
 #define BPFBR_INBOUND_FIN_NODE	    2
+#define BPFBR_INBOUND_RST	    4
 
 #endif
