@@ -39,7 +39,6 @@ bool fz6_parse(const struct frame *f, size_t l3, struct fz6_pkt *p)
 {
 	const uint8_t *d = f->data;
 	size_t off = l3 + 40, need;
-	bool first_fragment = false;
 	uint8_t nh;
 
 	memset(p, 0, sizeof(*p));
@@ -65,7 +64,6 @@ bool fz6_parse(const struct frame *f, size_t l3, struct fz6_pkt *p)
 				p->l4 = off;
 				return true;
 			}
-			first_fragment = fo & 1;
 			continue;
 		}
 		if (nh == NH_ROUTING && e[2] == 0)
@@ -84,7 +82,6 @@ bool fz6_parse(const struct frame *f, size_t l3, struct fz6_pkt *p)
 		return true;
 	if (off + need > f->len)
 		return false; /* truncated, or a tiny first fragment: dropped either way */
-	(void)first_fragment;
 	p->sport = rd16(d + off);
 	p->tcp_flags = nh == NH_TCP ? d[off + 13] : 0;
 	p->icmp_type = nh == NH_ICMP ? d[off] : 0;
